@@ -1,0 +1,150 @@
+"""Users, their memberships in tenants (with a role), and personal API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from typing import Any, ClassVar
+
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+
+from conformo.accounts.choices import CB_ROLES, CLIENT_ROLES, Role
+from conformo.core.models import BaseModel
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractUser):
+    """A person who signs in with their email address."""
+
+    username = None  # type: ignore[assignment]
+    email = models.EmailField("email address", unique=True)
+    full_name = models.CharField(max_length=200, blank=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
+
+    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
+
+    class Meta:
+        ordering = ["email"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def roles(self) -> set[str]:
+        return {m.role for m in self.memberships.all()}
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.roles() & set(roles))
+
+
+class Membership(BaseModel):
+    """A user's role in exactly one tenant: a certification body (CB roles) or an organization (client roles)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=32, choices=Role.choices)
+    certification_body = models.ForeignKey(
+        "organizations.CertificationBody", null=True, blank=True, on_delete=models.CASCADE, related_name="memberships"
+    )
+    organization = models.ForeignKey(
+        "organizations.Organization", null=True, blank=True, on_delete=models.CASCADE, related_name="memberships"
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(
+                        certification_body__isnull=False,
+                        organization__isnull=True,
+                        role__in=sorted(r.value for r in CB_ROLES),
+                    )
+                    | models.Q(
+                        certification_body__isnull=True,
+                        organization__isnull=False,
+                        role__in=sorted(r.value for r in CLIENT_ROLES),
+                    )
+                ),
+                name="membership_role_matches_tenant",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "certification_body"],
+                condition=models.Q(certification_body__isnull=False),
+                name="unique_cb_membership",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "organization"],
+                condition=models.Q(organization__isnull=False),
+                name="unique_org_membership",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} at {self.tenant}"
+
+    @property
+    def tenant(self) -> Any:
+        return self.certification_body or self.organization
+
+
+TOKEN_PREFIX = "cfo_"
+
+
+def hash_token(raw: str) -> str:
+    """SHA-256 of the token: tokens are random 256-bit secrets, so a fast hash is appropriate."""
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def new_token_value() -> str:
+    return TOKEN_PREFIX + secrets.token_urlsafe(32)
+
+
+class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
+    def visible_to(self, user: Any) -> ApiTokenQuerySet:
+        """A user sees only their own tokens."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(user=user)
+
+    def active(self) -> ApiTokenQuerySet:
+        return self.filter(revoked_at__isnull=True)
+
+
+class ApiToken(BaseModel):
+    """A personal API token, sent as `Authorization: Bearer <token>`. Only its SHA-256 is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    token_hash = models.CharField(max_length=64, unique=True)
+    hint = models.CharField(max_length=12, help_text="First characters of the token, to recognise it.")
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects: ClassVar[ApiTokenQuerySet] = ApiTokenQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.hint}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

@@ -1,0 +1,108 @@
+"""Writes for accounts: users, memberships and API tokens. Each leaves an audit-log entry."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from conformo.accounts.choices import CB_ROLES, CLIENT_ROLES, Role
+from conformo.accounts.models import ApiToken, Membership, User, hash_token, new_token_value
+from conformo.core.audit import audit_log_record
+from conformo.core.errors import Conflict, PermissionDenied, ValidationFailed
+from conformo.organizations.models import CertificationBody, Organization
+
+
+@transaction.atomic
+def user_create(*, actor: User | None, email: str, password: str | None, full_name: str = "") -> User:
+    """Create a user who signs in with `email`."""
+    email = email.strip().lower()
+    if not email or "@" not in email:
+        raise ValidationFailed("Enter a valid email address.", fields={"email": ["Enter a valid email address."]})
+    if User.objects.filter(email=email).exists():
+        raise ValidationFailed("A user with this email exists.", fields={"email": ["A user with this email exists."]})
+    user = User.objects.create_user(email, password, full_name=full_name)
+    audit_log_record(actor=actor, action="user.create", obj=user, after={"email": email, "full_name": full_name})
+    return user
+
+
+@transaction.atomic
+def membership_add(
+    *,
+    actor: User | None,
+    user: User,
+    role: str,
+    certification_body: CertificationBody | None = None,
+    organization: Organization | None = None,
+) -> Membership:
+    """Give `user` a role in a CB (CB roles) or an organization (client roles)."""
+    if role not in Role.values:
+        raise ValidationFailed(f"Unknown role {role!r}; valid roles: {', '.join(Role.values)}.")
+    if role in CB_ROLES and (certification_body is None or organization is not None):
+        raise ValidationFailed(f"The role {role} belongs to a certification body.")
+    if role in CLIENT_ROLES and (organization is None or certification_body is not None):
+        raise ValidationFailed(f"The role {role} belongs to an organization.")
+    if actor is not None and not actor.is_superuser:
+        allowed = Membership.objects.filter(
+            user=actor,
+            role=Role.CB_ADMIN if certification_body else Role.CLIENT_ADMIN,
+            certification_body=certification_body,
+            organization=organization,
+        ).exists()
+        if not allowed:
+            raise PermissionDenied("Only an administrator of this tenant can add members.")
+    membership, created = Membership.objects.get_or_create(
+        user=user, role=role, certification_body=certification_body, organization=organization
+    )
+    if created:
+        audit_log_record(
+            actor=actor,
+            action="membership.add",
+            obj=membership,
+            after={"user": user.email, "role": role},
+            certification_body_id=certification_body.pk if certification_body else None,
+            organization_id=organization.pk if organization else None,
+        )
+    return membership
+
+
+@transaction.atomic
+def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
+    """Create a personal API token. Returns the token and its value, which is shown once and never stored."""
+    name = name.strip()
+    if not name:
+        raise ValidationFailed("Give the token a name.", fields={"name": ["Give the token a name."]})
+    if len(name) > 100:
+        raise ValidationFailed("The name is too long.", fields={"name": ["At most 100 characters."]})
+    raw = new_token_value()
+    token = ApiToken.objects.create(user=user, name=name, token_hash=hash_token(raw), hint=raw[:10])
+    audit_log_record(actor=user, action="api_token.create", obj=token, after={"name": name, "hint": token.hint})
+    return token, raw
+
+
+@transaction.atomic
+def api_token_revoke(*, user: User, token: ApiToken) -> ApiToken:
+    """Revoke one of the user's own tokens. It stops working at once."""
+    if token.user_id != user.pk:
+        raise PermissionDenied("You can revoke only your own tokens.")
+    if token.revoked_at is not None:
+        raise Conflict("This token is already revoked.", code="already_revoked")
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at", "updated_at"])
+    audit_log_record(actor=user, action="api_token.revoke", obj=token, after={"revoked_at": token.revoked_at})
+    return token
+
+
+def api_token_authenticate(raw: str) -> User | None:
+    """The active user owning token `raw`, or None. Records when the token was last used (at most once a minute)."""
+    if not raw.startswith("cfo_"):
+        return None
+    token = ApiToken.objects.active().select_related("user").filter(token_hash=hash_token(raw)).first()
+    if token is None or not token.user.is_active:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    user: Any = token.user
+    return user  # type: ignore[no-any-return]

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from conformo.accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("password/", views.PasswordChangeView.as_view(), name="password-change"),
+    path("password/done/", views.PasswordChangeDoneView.as_view(), name="password-change-done"),
+    path("tokens/", views.tokens, name="tokens"),
+    path("tokens/<uuid:public_id>/revoke/", views.token_revoke, name="token-revoke"),
+]

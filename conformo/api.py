@@ -1,0 +1,65 @@
+"""The REST API at /api/v1/: one NinjaAPI, one router per app, ApplicationError mapped in one place."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, ValidationError
+
+from conformo.accounts.api import router as accounts_router
+from conformo.accounts.auth import api_auth
+from conformo.core.api import router as core_router
+from conformo.core.errors import ApplicationError
+from conformo.audits.api import router as audits_router
+from conformo.certification.api import router as certification_router
+from conformo.improvement.api import router as improvement_router
+from conformo.organizations.api import router as organizations_router
+from conformo.readiness.api import router as readiness_router
+from conformo.registry.api import router as registry_router
+from conformo.standards.api import router as standards_router
+from conformo.tools.api import router as tools_router
+
+api = NinjaAPI(
+    title="Conformo API",
+    version="1",
+    description="ISO management-system certification: catalogs, rules, certification bodies, readiness, registry.",
+    urls_namespace="api",
+    auth=api_auth,
+)
+
+
+@api.exception_handler(ApplicationError)
+def application_error(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
+    return api.create_response(request, exc.as_dict(), status=exc.status_code)
+
+
+@api.exception_handler(AuthenticationError)
+def authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return api.create_response(
+        request,
+        {"detail": "Authentication required: send 'Authorization: Bearer <token>' or sign in.", "code": "unauthenticated"},
+        status=401,
+    )
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    fields: dict[str, list[str]] = {}
+    for error in exc.errors:
+        loc = [str(part) for part in error.get("loc", []) if part not in ("body", "query", "path", "payload")]
+        fields.setdefault(".".join(loc) or "__all__", []).append(str(error.get("msg", "Invalid value.")))
+    return api.create_response(
+        request, {"detail": "The request is not valid.", "code": "validation_error", "fields": fields}, status=422
+    )
+
+
+api.add_router("/", core_router)
+api.add_router("/", accounts_router)
+api.add_router("/", organizations_router)
+api.add_router("/standards", standards_router)
+api.add_router("/tools", tools_router)
+api.add_router("/", readiness_router)
+api.add_router("/", improvement_router)
+api.add_router("/", audits_router)
+api.add_router("/", certification_router)
+api.add_router("/registry", registry_router)

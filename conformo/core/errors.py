@@ -1,0 +1,62 @@
+"""One family of application errors, mapped to HTTP responses in one place.
+
+Services raise these with a message a user understands; the page middleware and the API exception
+handler turn them into 4xx responses (`{"detail": ..., "code": ...}` for the API).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+
+class ApplicationError(Exception):
+    """A refused request: the message says why, in words the user understands."""
+
+    status_code = 400
+    default_code = "invalid"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str | None = None,
+        fields: Mapping[str, list[str]] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code or self.default_code
+        self.fields: dict[str, list[str]] = dict(fields or {})
+
+    def as_dict(self) -> dict[str, object]:
+        body: dict[str, object] = {"detail": self.message, "code": self.code}
+        if self.fields:
+            body["fields"] = self.fields
+        return body
+
+
+class ValidationFailed(ApplicationError):
+    """The input is malformed or breaks a rule; `fields` maps field names to messages."""
+
+    status_code = 422
+    default_code = "validation_error"
+
+
+class PermissionDenied(ApplicationError):
+    """The user is known but their role does not allow this action."""
+
+    status_code = 403
+    default_code = "permission_denied"
+
+
+class NotFound(ApplicationError):
+    """The object does not exist or is not visible to this user (the two are never distinguished)."""
+
+    status_code = 404
+    default_code = "not_found"
+
+
+class Conflict(ApplicationError):
+    """The action is not allowed in the object's current state."""
+
+    status_code = 409
+    default_code = "conflict"

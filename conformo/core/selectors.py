@@ -1,0 +1,43 @@
+"""Reads for the dashboard: one section per role the user holds."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from conformo.accounts.choices import Role
+from conformo.organizations.models import Organization
+
+
+@dataclass
+class DashboardSection:
+    role: str
+    role_label: str
+    tenant: Any
+    facts: list[tuple[str, Any]] = field(default_factory=list)
+    organizations: list[Organization] = field(default_factory=list)
+
+
+def dashboard_for(user: Any) -> list[DashboardSection]:
+    """One section per membership, with the figures that role works from."""
+    sections: list[DashboardSection] = []
+    memberships = user.memberships.select_related("certification_body", "organization").order_by("role")
+    visible = Organization.objects.visible_to(user)
+    for membership in memberships:
+        section = DashboardSection(
+            role=membership.role, role_label=membership.get_role_display(), tenant=membership.tenant
+        )
+        if membership.certification_body_id:
+            clients = visible.filter(client_relationships__certification_body_id=membership.certification_body_id)
+            if membership.role == Role.AUDITOR:
+                section.facts.append(("Organizations you are assigned to", clients.count()))
+            else:
+                section.facts.append(("Clients", clients.count()))
+                section.facts.append(("Staff", membership.certification_body.memberships.count()))
+            section.organizations = list(clients.order_by("legal_name")[:10])
+        else:
+            org = membership.organization
+            section.facts.append(("Sites", org.sites.count()))
+            section.facts.append(("Members", org.memberships.count()))
+        sections.append(section)
+    return sections

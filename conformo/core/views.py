@@ -1,0 +1,52 @@
+"""Home, per-role dashboard, audit log page and the health check."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import connection
+from django.db.utils import DatabaseError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from conformo.core.models import AuditLogEntry
+from conformo.core.selectors import dashboard_for
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("core:dashboard")
+    return render(request, "core/home.html")
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/dashboard.html", {"dashboard": dashboard_for(request.user)})
+
+
+@login_required
+def audit_log(request: HttpRequest) -> HttpResponse:
+    entries = AuditLogEntry.objects.visible_to(request.user).select_related("actor")
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(request, "core/audit_log.html", {"page": page})
+
+
+@require_GET
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """`{"status": "ok", "database": "ok"}`, or 503 with the reason when the database does not answer."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError as exc:
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
+        return JsonResponse({"status": "error", "database": "unreachable", "reason": reason}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "core/error.html", {"message": "This page does not exist.", "code": "not_found"}, status=404)

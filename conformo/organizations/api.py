@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from ninja import Router
+from ninja.pagination import paginate
+
+from conformo.core.errors import NotFound
+from conformo.core.pagination import PageNumberPagination
+from conformo.core.schemas import ErrorOut
+from conformo.organizations.models import CertificationBody, Organization, Site
+from conformo.organizations.schemas import OrganizationIn, OrganizationOut, SiteIn, SiteOut
+from conformo.organizations.selectors import organization_get, organization_list, site_get, site_list
+from conformo.organizations.services import organization_create, site_create, site_update
+
+router = Router(tags=["organizations"])
+
+
+@router.get("/organizations", response=list[OrganizationOut])
+@paginate(PageNumberPagination)
+def organizations(request: HttpRequest, **kwargs: Any) -> QuerySet[Organization]:
+    """Organizations you may see: your own, or your CB's clients."""
+    return organization_list(user=request.user)
+
+
+@router.post("/organizations", response={201: OrganizationOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})
+def organization_create_endpoint(request: HttpRequest, payload: OrganizationIn) -> tuple[int, Organization]:
+    """Register a client organization of your CB."""
+    cb = CertificationBody.objects.filter(public_id=payload.certification_body_id, memberships__user=request.user).first()
+    if cb is None:
+        raise NotFound("No such certification body.")
+    data = payload.model_dump(exclude={"certification_body_id"})
+    return 201, organization_create(actor=request.user, certification_body=cb, **data)
+
+
+@router.get("/organizations/{organization_id}", response={200: OrganizationOut, 404: ErrorOut})
+def organization_detail(request: HttpRequest, organization_id: UUID) -> Organization:
+    return organization_get(user=request.user, public_id=organization_id)
+
+
+@router.get("/organizations/{organization_id}/sites", response=list[SiteOut])
+@paginate(PageNumberPagination)
+def sites(request: HttpRequest, organization_id: UUID, **kwargs: Any) -> QuerySet[Site]:
+    org = organization_get(user=request.user, public_id=organization_id)
+    return site_list(user=request.user, organization=org)
+
+
+@router.post("/organizations/{organization_id}/sites", response={201: SiteOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})
+def site_create_endpoint(request: HttpRequest, organization_id: UUID, payload: SiteIn) -> tuple[int, Site]:
+    org = organization_get(user=request.user, public_id=organization_id)
+    return 201, site_create(actor=request.user, organization=org, **payload.model_dump())
+
+
+@router.put("/sites/{site_id}", response={200: SiteOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})
+def site_update_endpoint(request: HttpRequest, site_id: UUID, payload: SiteIn) -> Site:
+    site = site_get(user=request.user, public_id=site_id)
+    return site_update(actor=request.user, site=site, **payload.model_dump())
+
+

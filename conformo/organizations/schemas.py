@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from decimal import Decimal
+from uuid import UUID
+
+from ninja import Field, Schema
+
+
+class OrganizationOut(Schema):
+    id: UUID = Field(alias="public_id")
+    legal_name: str
+    country: str
+    registration_number: str
+    sector_codes: list[int]
+
+
+class OrganizationIn(Schema):
+    legal_name: str = Field(min_length=1, max_length=200)
+    country: str = Field(min_length=2, max_length=2)
+    registration_number: str = ""
+    sector_codes: list[int] = []
+    certification_body_id: UUID
+
+
+class SiteBase(Schema):
+    name: str = Field(min_length=1, max_length=200)
+    address: str = ""
+    country: str = Field(min_length=2, max_length=2)
+    is_headquarters: bool = False
+    permanent_staff: int = Field(0, ge=0)
+    part_time_staff: int = Field(0, ge=0)
+    part_time_hours_per_week: Decimal = Field(Decimal(0), ge=0, le=168)
+    temporary_staff: int = Field(0, ge=0)
+    contractors: int = Field(0, ge=0)
+    shifts: int = Field(1, ge=1, le=4)
+    repetitive_function_staff: int = Field(0, ge=0)
+
+
+class SiteIn(SiteBase):
+    pass
+
+
+class SiteOut(SiteBase):
+    id: UUID = Field(alias="public_id")

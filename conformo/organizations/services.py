@@ -1,0 +1,191 @@
+"""Writes for tenants: certification bodies, client organizations and their sites."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+
+from conformo.accounts.choices import Role
+from conformo.core.audit import audit_log_record, snapshot
+from conformo.core.errors import PermissionDenied, ValidationFailed
+from conformo.organizations.models import CertificationBody, ClientRelationship, Organization, Site
+
+SITE_FIELDS = [
+    "name",
+    "address",
+    "country",
+    "is_headquarters",
+    "permanent_staff",
+    "part_time_staff",
+    "part_time_hours_per_week",
+    "temporary_staff",
+    "contractors",
+    "shifts",
+    "repetitive_function_staff",
+]
+
+
+def _check_country(country: str) -> str:
+    country = (country or "").strip().upper()
+    if len(country) != 2 or not country.isalpha():
+        raise ValidationFailed(
+            "Country must be a two-letter ISO 3166-1 code, e.g. DE.",
+            fields={"country": ["Two-letter ISO 3166-1 code, e.g. DE."]},
+        )
+    return country
+
+
+def _check_sector_codes(codes: list[int]) -> list[int]:
+    bad = [c for c in codes if not isinstance(c, int) or not 1 <= c <= 39]
+    if bad:
+        raise ValidationFailed(
+            f"IAF sector codes run from 1 to 39; not valid: {bad}.",
+            fields={"sector_codes": ["IAF sector codes run from 1 to 39."]},
+        )
+    return sorted(set(codes))
+
+
+def _is_member(user: Any, role: str, **tenant: Any) -> bool:
+    if user is None:
+        return True  # system job
+    if user.is_superuser:
+        return True
+    return bool(user.memberships.filter(role=role, **tenant).exists())
+
+
+@transaction.atomic
+def certification_body_create(*, actor: Any, name: str, country: str, short_name: str = "") -> CertificationBody:
+    """Register a certification body (installation administrators only)."""
+    if actor is not None and not actor.is_superuser:
+        raise PermissionDenied("Only an installation administrator can register a certification body.")
+    cb = CertificationBody.objects.create(name=name.strip(), country=_check_country(country), short_name=short_name)
+    audit_log_record(actor=actor, action="certification_body.create", obj=cb, after={"name": cb.name}, certification_body_id=cb.pk)
+    return cb
+
+
+@transaction.atomic
+def organization_create(
+    *,
+    actor: Any,
+    legal_name: str,
+    country: str,
+    certification_body: CertificationBody | None = None,
+    registration_number: str = "",
+    sector_codes: list[int] | None = None,
+) -> Organization:
+    """Register an organization, optionally as a client of a CB (by that CB's admin or programme manager)."""
+    legal_name = legal_name.strip()
+    if not legal_name:
+        raise ValidationFailed("The legal name is required.", fields={"legal_name": ["This field is required."]})
+    if certification_body is not None:
+        allowed = _is_member(actor, Role.CB_ADMIN, certification_body=certification_body) or _is_member(
+            actor, Role.PROGRAMME_MANAGER, certification_body=certification_body
+        )
+        if not allowed:
+            raise PermissionDenied("Only the CB's administrator or a programme manager can register its clients.")
+    elif actor is not None and not actor.is_superuser:
+        raise PermissionDenied("Only an installation administrator can register an organization without a CB.")
+    org = Organization.objects.create(
+        legal_name=legal_name,
+        country=_check_country(country),
+        registration_number=registration_number.strip(),
+        sector_codes=_check_sector_codes(sector_codes or []),
+    )
+    if certification_body is not None:
+        ClientRelationship.objects.create(certification_body=certification_body, organization=org)
+    audit_log_record(
+        actor=actor,
+        action="organization.create",
+        obj=org,
+        after=snapshot(org, ["legal_name", "country", "registration_number", "sector_codes"]),
+        certification_body_id=certification_body.pk if certification_body else None,
+        organization_id=org.pk,
+    )
+    return org
+
+
+def _can_edit_organization(actor: Any, org: Organization) -> bool:
+    if actor is None or actor.is_superuser:
+        return True
+    if actor.memberships.filter(role=Role.CLIENT_ADMIN, organization=org).exists():
+        return True
+    cb_ids = org.client_relationships.values_list("certification_body_id", flat=True)
+    return bool(
+        actor.memberships.filter(
+            role__in=[Role.CB_ADMIN, Role.PROGRAMME_MANAGER], certification_body_id__in=cb_ids
+        ).exists()
+    )
+
+
+def _clean_site_data(data: dict[str, Any]) -> dict[str, Any]:
+    errors: dict[str, list[str]] = {}
+    clean = {k: v for k, v in data.items() if k in SITE_FIELDS}
+    if "name" in clean and not str(clean["name"]).strip():
+        errors["name"] = ["This field is required."]
+    if "country" in clean:
+        try:
+            clean["country"] = _check_country(clean["country"])
+        except ValidationFailed as exc:
+            errors.update(exc.fields)
+    for name in ["permanent_staff", "part_time_staff", "temporary_staff", "contractors", "repetitive_function_staff"]:
+        if name in clean and (not isinstance(clean[name], int) or clean[name] < 0):
+            errors[name] = ["Enter a whole number, 0 or more."]
+    if "shifts" in clean and (not isinstance(clean["shifts"], int) or not 1 <= clean["shifts"] <= 4):
+        errors["shifts"] = ["Between 1 and 4 shifts."]
+    if "part_time_hours_per_week" in clean:
+        hours = Decimal(str(clean["part_time_hours_per_week"]))
+        if hours < 0 or hours > 168:
+            errors["part_time_hours_per_week"] = ["Between 0 and 168 hours."]
+        clean["part_time_hours_per_week"] = hours
+    if errors:
+        raise ValidationFailed("Some site details are not valid.", fields=errors)
+    return clean
+
+
+@transaction.atomic
+def site_create(*, actor: Any, organization: Organization, **data: Any) -> Site:
+    """Add a site to an organization (its client admin, or its CB's admin / programme manager)."""
+    if not _can_edit_organization(actor, organization):
+        raise PermissionDenied("You cannot change this organization's sites.")
+    clean = _clean_site_data(data)
+    if clean.get("is_headquarters") and organization.sites.filter(is_headquarters=True).exists():
+        raise ValidationFailed(
+            "This organization already has a headquarters site.",
+            fields={"is_headquarters": ["Only one site can be the headquarters."]},
+        )
+    site = Site.objects.create(organization=organization, **clean)
+    audit_log_record(
+        actor=actor, action="site.create", obj=site, after=snapshot(site, SITE_FIELDS), organization_id=organization.pk
+    )
+    return site
+
+
+@transaction.atomic
+def site_update(*, actor: Any, site: Site, **data: Any) -> Site:
+    """Change a site's details; the audit log keeps the values before and after."""
+    if not _can_edit_organization(actor, site.organization):
+        raise PermissionDenied("You cannot change this organization's sites.")
+    clean = _clean_site_data(data)
+    if (
+        clean.get("is_headquarters")
+        and Site.objects.filter(organization_id=site.organization_id, is_headquarters=True).exclude(pk=site.pk).exists()
+    ):
+        raise ValidationFailed(
+            "This organization already has a headquarters site.",
+            fields={"is_headquarters": ["Only one site can be the headquarters."]},
+        )
+    before = snapshot(site, SITE_FIELDS)
+    for key, value in clean.items():
+        setattr(site, key, value)
+    site.save()
+    audit_log_record(
+        actor=actor,
+        action="site.update",
+        obj=site,
+        before=before,
+        after=snapshot(site, SITE_FIELDS),
+        organization_id=site.organization_id,
+    )
+    return site

@@ -1,0 +1,23 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from conformo.api import api
+from conformo.core.views import healthz
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("conformo.accounts.urls")),
+    path("organizations/", include("conformo.organizations.urls")),
+    path("standards/", include("conformo.standards.urls")),
+    path("tools/", include("conformo.tools.urls")),
+    path("readiness/", include("conformo.readiness.urls")),
+    path("improvement/", include("conformo.improvement.urls")),
+    path("cb/", include("conformo.audits.urls")),
+    path("certificates/", include("conformo.certification.urls")),
+    path("", include("conformo.registry.urls")),
+    path("", include("conformo.core.urls")),
+]
+
+handler404 = "conformo.core.views.page_not_found"
