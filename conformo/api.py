@@ -8,10 +8,10 @@ from ninja.errors import AuthenticationError, ValidationError
 
 from conformo.accounts.api import router as accounts_router
 from conformo.accounts.auth import api_auth
-from conformo.core.api import router as core_router
-from conformo.core.errors import ApplicationError
 from conformo.audits.api import router as audits_router
 from conformo.certification.api import router as certification_router
+from conformo.core.api import router as core_router
+from conformo.core.errors import ApplicationError
 from conformo.improvement.api import router as improvement_router
 from conformo.organizations.api import router as organizations_router
 from conformo.readiness.api import router as readiness_router
@@ -37,7 +37,10 @@ def application_error(request: HttpRequest, exc: ApplicationError) -> HttpRespon
 def authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     return api.create_response(
         request,
-        {"detail": "Authentication required: send 'Authorization: Bearer <token>' or sign in.", "code": "unauthenticated"},
+        {
+            "detail": "Authentication required: send 'Authorization: Bearer <token>' or sign in.",
+            "code": "unauthenticated",
+        },
         status=401,
     )
 

@@ -60,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     from django.core.exceptions import ImproperlyConfigured
 
     try:
-        if not args or args[0] in {"-h", "--help", "help"} and len(args) == 1:
+        if not args or (args[0] in {"-h", "--help", "help"} and len(args) == 1):
             print_help()
             return 0
         from django.core.management import execute_from_command_line

@@ -24,31 +24,31 @@ from conformo.organizations.models import CertificationBody, ClientRelationship,
 
 @pytest.fixture
 def cb(db: Any) -> CertificationBody:
-    return CertificationBodyFactory(name="Northbridge Certification")
+    return CertificationBodyFactory.create(name="Northbridge Certification")
 
 
 @pytest.fixture
 def other_cb(db: Any) -> CertificationBody:
-    return CertificationBodyFactory(name="Southgate Assessments")
+    return CertificationBodyFactory.create(name="Southgate Assessments")
 
 
 @pytest.fixture
 def acme(cb: CertificationBody) -> Organization:
-    org = OrganizationFactory(legal_name="Acme Precision Parts", country="DE")
+    org = OrganizationFactory.create(legal_name="Acme Precision Parts", country="DE")
     ClientRelationship.objects.create(certification_body=cb, organization=org)
     return org
 
 
 @pytest.fixture
 def bluewater(cb: CertificationBody) -> Organization:
-    org = OrganizationFactory(legal_name="Bluewater Logistics", country="NL")
+    org = OrganizationFactory.create(legal_name="Bluewater Logistics", country="NL")
     ClientRelationship.objects.create(certification_body=cb, organization=org)
     return org
 
 
 def _member(role: str, email: str, **tenant: Any) -> User:
-    user = UserFactory(email=email)
-    MembershipFactory(user=user, role=role, **tenant)
+    user = UserFactory.create(email=email)
+    MembershipFactory.create(user=user, role=role, **tenant)
     return user
 
 
@@ -99,12 +99,12 @@ def other_client_admin(bluewater: Organization) -> User:
 
 @pytest.fixture
 def outsider(db: Any) -> User:
-    return UserFactory(email="outsider@example.test")
+    return UserFactory.create(email="outsider@example.test")
 
 
 @pytest.fixture
 def superuser(db: Any) -> User:
-    return UserFactory(email="root@example.test", is_superuser=True, is_staff=True)
+    return UserFactory.create(email="root@example.test", is_superuser=True, is_staff=True)
 
 
 def login(user: User) -> Client:

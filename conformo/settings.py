@@ -52,12 +52,14 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 
 TESTING = "pytest" in sys.modules or env_bool("CONFORMO_TESTING", False)
+# Static analysis (mypy with the django-stubs plugin) imports the settings without running the site.
+ANALYSING = "mypy" in sys.modules
 DEBUG = env_bool("DEBUG", False)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    if DEBUG or TESTING:
-        SECRET_KEY = "conformo-insecure-development-key-do-not-use-in-production-0123456789"
+    if DEBUG or TESTING or ANALYSING:
+        SECRET_KEY = "conformo-insecure-development-key-do-not-use-in-production-0123456789"  # noqa: S105
     else:
         raise ImproperlyConfigured(
             "SECRET_KEY must be set when DEBUG is off. Set DEBUG=1 for local development "
@@ -167,6 +169,8 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "conformo" / "static"]
+if TESTING or DEBUG:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

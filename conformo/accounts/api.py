@@ -1,11 +1,9 @@
-from __future__ import annotations
-
 from typing import Any
 from uuid import UUID
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Status
 from ninja.pagination import paginate
 
 from conformo.accounts.models import ApiToken
@@ -46,12 +44,12 @@ def token_list(request: HttpRequest, **kwargs: Any) -> QuerySet[ApiToken]:
 
 
 @router.post("/tokens", response={201: ApiTokenCreatedOut, 422: ErrorOut})
-def token_create(request: HttpRequest, payload: ApiTokenIn) -> tuple[int, dict[str, Any]]:
+def token_create(request: HttpRequest, payload: ApiTokenIn) -> Status[dict[str, Any]]:
     """Create a token. The `token` value is in this response only; store it now."""
     token, raw = api_token_create(user=request.user, name=payload.name)  # type: ignore[arg-type]
     data = ApiTokenOut.from_orm(token).model_dump()
     data["public_id"] = data.pop("id")
-    return 201, {**data, "token": raw}
+    return Status(201, {**data, "token": raw})
 
 
 @router.post("/tokens/{token_id}/revoke", response={200: ApiTokenOut, 404: ErrorOut, 409: ErrorOut})

@@ -104,7 +104,7 @@ class Membership(BaseModel):
         return self.certification_body or self.organization
 
 
-TOKEN_PREFIX = "cfo_"
+TOKEN_PREFIX = "cfo_"  # noqa: S105 - a public prefix, not a secret
 
 
 def hash_token(raw: str) -> str:

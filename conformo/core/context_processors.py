@@ -10,14 +10,14 @@ from conformo.core.navigation import NAV_ITEMS
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     """The navigation entries the current user may see."""
-    user = getattr(request, "user", None)
+    user: Any = getattr(request, "user", None)
     signed_in = bool(user and user.is_authenticated)
     roles: set[str] = set()
     if signed_in and user is not None:
         roles = {m.role for m in user.memberships.all()}  # type: ignore[union-attr]
     items = []
     for item in NAV_ITEMS:
-        visible = item.public or (signed_in and (not item.roles or roles & item.roles or user.is_superuser))  # type: ignore[union-attr]
+        visible = item.public or (signed_in and (not item.roles or roles & item.roles or user.is_superuser))
         if not visible:
             continue
         try:

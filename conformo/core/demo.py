@@ -17,7 +17,7 @@ from conformo.accounts.services import membership_add, user_create
 from conformo.organizations.models import CertificationBody
 from conformo.organizations.services import certification_body_create, organization_create, site_create
 
-DEMO_PASSWORD = "conformo-demo"
+DEMO_PASSWORD = "conformo-demo"  # noqa: S105 - the published demo password
 DEMO_CB_NAME = "Northbridge Certification Ltd"
 
 CB_STAFF: list[tuple[str, str, str]] = [
@@ -38,8 +38,16 @@ CLIENTS: list[dict[str, object]] = [
         "admin": ("quality@acme.example", "Quinn Quality"),
         "member": ("staff@acme.example", "Sam Staff"),
         "sites": [
-            {"name": "Stuttgart plant (HQ)", "country": "DE", "is_headquarters": True, "permanent_staff": 120,
-             "part_time_staff": 10, "part_time_hours_per_week": 20, "temporary_staff": 5, "shifts": 2},
+            {
+                "name": "Stuttgart plant (HQ)",
+                "country": "DE",
+                "is_headquarters": True,
+                "permanent_staff": 120,
+                "part_time_staff": 10,
+                "part_time_hours_per_week": 20,
+                "temporary_staff": 5,
+                "shifts": 2,
+            },
             {"name": "Leipzig warehouse", "country": "DE", "permanent_staff": 25, "contractors": 4},
         ],
     },
@@ -51,8 +59,14 @@ CLIENTS: list[dict[str, object]] = [
         "admin": ("ehs@bluewater.example", "Eva Safety"),
         "member": None,
         "sites": [
-            {"name": "Rotterdam depot (HQ)", "country": "NL", "is_headquarters": True, "permanent_staff": 60,
-             "temporary_staff": 12, "shifts": 3},
+            {
+                "name": "Rotterdam depot (HQ)",
+                "country": "NL",
+                "is_headquarters": True,
+                "permanent_staff": 60,
+                "temporary_staff": 12,
+                "shifts": 3,
+            },
             {"name": "Antwerp hub", "country": "BE", "permanent_staff": 30},
             {"name": "Duisburg cross-dock", "country": "DE", "permanent_staff": 18},
         ],
@@ -65,8 +79,13 @@ CLIENTS: list[dict[str, object]] = [
         "admin": ("ciso@cobalt.example", "Casey Security"),
         "member": ("engineer@cobalt.example", "Eli Engineer"),
         "sites": [
-            {"name": "London office (HQ)", "country": "GB", "is_headquarters": True, "permanent_staff": 85,
-             "contractors": 10},
+            {
+                "name": "London office (HQ)",
+                "country": "GB",
+                "is_headquarters": True,
+                "permanent_staff": 85,
+                "contractors": 10,
+            },
         ],
     },
 ]
@@ -115,11 +134,11 @@ def demo_load() -> DemoResult:
             )
             for site in client["sites"]:  # type: ignore[attr-defined]
                 site_create(actor=None, organization=org, **site)
-            admin_email, admin_name = client["admin"]  # type: ignore[misc]
-            membership_add(actor=None, user=_user(admin_email, admin_name), role=Role.CLIENT_ADMIN, organization=org)
+            admin: tuple[str, str] = client["admin"]  # type: ignore[assignment]
+            membership_add(actor=None, user=_user(*admin), role=Role.CLIENT_ADMIN, organization=org)
             if client["member"]:
-                member_email, member_name = client["member"]  # type: ignore[misc]
-                membership_add(actor=None, user=_user(member_email, member_name), role=Role.CLIENT_MEMBER, organization=org)
+                member: tuple[str, str] = client["member"]  # type: ignore[assignment]
+                membership_add(actor=None, user=_user(*member), role=Role.CLIENT_MEMBER, organization=org)
     result.logins = [(email, Role(role).label) for email, _, role in CB_STAFF]
     for client in CLIENTS:
         result.logins.append((client["admin"][0], f"Client administrator, {client['legal_name']}"))  # type: ignore[index]

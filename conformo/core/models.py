@@ -33,9 +33,7 @@ class AuditLogQuerySet(models.QuerySet["AuditLogEntry"]):
         memberships = list(user.memberships.all())
         cb_ids = [m.certification_body_id for m in memberships if m.role == Role.CB_ADMIN]
         org_ids = [m.organization_id for m in memberships if m.role == Role.CLIENT_ADMIN]
-        return self.filter(
-            models.Q(certification_body_id__in=cb_ids) | models.Q(organization_id__in=org_ids)
-        )
+        return self.filter(models.Q(certification_body_id__in=cb_ids) | models.Q(organization_id__in=org_ids))
 
 
 class AuditLogEntry(models.Model):

@@ -1,11 +1,9 @@
-from __future__ import annotations
-
 from typing import Any
 from uuid import UUID
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Status
 from ninja.pagination import paginate
 
 from conformo.core.errors import NotFound
@@ -27,13 +25,15 @@ def organizations(request: HttpRequest, **kwargs: Any) -> QuerySet[Organization]
 
 
 @router.post("/organizations", response={201: OrganizationOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})
-def organization_create_endpoint(request: HttpRequest, payload: OrganizationIn) -> tuple[int, Organization]:
+def organization_create_endpoint(request: HttpRequest, payload: OrganizationIn) -> Status[Organization]:
     """Register a client organization of your CB."""
-    cb = CertificationBody.objects.filter(public_id=payload.certification_body_id, memberships__user=request.user).first()
+    cb = CertificationBody.objects.filter(
+        public_id=payload.certification_body_id, memberships__user_id=request.user.pk or 0
+    ).first()
     if cb is None:
         raise NotFound("No such certification body.")
     data = payload.model_dump(exclude={"certification_body_id"})
-    return 201, organization_create(actor=request.user, certification_body=cb, **data)
+    return Status(201, organization_create(actor=request.user, certification_body=cb, **data))
 
 
 @router.get("/organizations/{organization_id}", response={200: OrganizationOut, 404: ErrorOut})
@@ -48,15 +48,15 @@ def sites(request: HttpRequest, organization_id: UUID, **kwargs: Any) -> QuerySe
     return site_list(user=request.user, organization=org)
 
 
-@router.post("/organizations/{organization_id}/sites", response={201: SiteOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})
-def site_create_endpoint(request: HttpRequest, organization_id: UUID, payload: SiteIn) -> tuple[int, Site]:
+@router.post(
+    "/organizations/{organization_id}/sites", response={201: SiteOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+)
+def site_create_endpoint(request: HttpRequest, organization_id: UUID, payload: SiteIn) -> Status[Site]:
     org = organization_get(user=request.user, public_id=organization_id)
-    return 201, site_create(actor=request.user, organization=org, **payload.model_dump())
+    return Status(201, site_create(actor=request.user, organization=org, **payload.model_dump()))
 
 
 @router.put("/sites/{site_id}", response={200: SiteOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})
 def site_update_endpoint(request: HttpRequest, site_id: UUID, payload: SiteIn) -> Site:
     site = site_get(user=request.user, public_id=site_id)
     return site_update(actor=request.user, site=site, **payload.model_dump())
-
-

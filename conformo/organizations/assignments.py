@@ -17,7 +17,8 @@ def assigned_organization_ids(user: Any, certification_body_ids: list[int]) -> Q
 
     if not apps.is_installed("conformo.audits"):
         return []
-    team_member = apps.get_model("audits", "TeamMember")
-    return team_member.objects.filter(
+    model_label = "audits.TeamMember"
+    team_member: Any = apps.get_model(model_label)
+    return team_member.objects.filter(  # type: ignore[no-any-return]
         auditor__user=user, audit__programme__certification_body_id__in=certification_body_ids
     ).values_list("audit__programme__organization_id", flat=True)

@@ -24,7 +24,7 @@ class OrganizationForm(forms.Form):
             raise forms.ValidationError("Enter numbers separated by commas, e.g. 17, 19.") from exc
 
 
-class SiteForm(forms.ModelForm):
+class SiteForm(forms.ModelForm[Site]):
     class Meta:
         model = Site
         fields = [

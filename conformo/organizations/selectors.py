@@ -11,7 +11,9 @@ from conformo.organizations.models import Organization, Site
 
 
 def organization_list(*, user: Any) -> QuerySet[Organization]:
-    return Organization.objects.visible_to(user).annotate(site_count=Count("sites", distinct=True)).order_by("legal_name")
+    return (
+        Organization.objects.visible_to(user).annotate(site_count=Count("sites", distinct=True)).order_by("legal_name")
+    )
 
 
 def organization_get(*, user: Any, public_id: Any) -> Organization:

@@ -61,7 +61,9 @@ def certification_body_create(*, actor: Any, name: str, country: str, short_name
     if actor is not None and not actor.is_superuser:
         raise PermissionDenied("Only an installation administrator can register a certification body.")
     cb = CertificationBody.objects.create(name=name.strip(), country=_check_country(country), short_name=short_name)
-    audit_log_record(actor=actor, action="certification_body.create", obj=cb, after={"name": cb.name}, certification_body_id=cb.pk)
+    audit_log_record(
+        actor=actor, action="certification_body.create", obj=cb, after={"name": cb.name}, certification_body_id=cb.pk
+    )
     return cb
 
 

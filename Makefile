@@ -1,0 +1,85 @@
+# Conformo: `make run` serves the demo, `make test` runs every check. See README.md.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WORKERS ?= 2
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+PYTHON ?= $(shell scripts/find-python)
+PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: help install run serve migrate catalogs demo test lint types contracts checks test-sqlite test-postgres lock clean
+
+help:
+	@echo "make run    install, migrate, load catalogs and demo data, serve on HOST:PORT ($(HOST):$(PORT))"
+	@echo "make test   lint, types, import contracts, Django checks, the suite on SQLite and PostgreSQL"
+	@echo "make install | migrate | catalogs | demo | serve | lint | types | contracts | test-sqlite | test-postgres"
+
+# The virtualenv is rebuilt when the pinned requirements change.
+$(VENV)/.installed: requirements.lock pyproject.toml
+	@test -n "$(PYTHON)" || { scripts/find-python >/dev/null; exit 1; }
+	@if [ ! -x $(PY) ]; then echo "Creating $(VENV) with $(PYTHON)"; "$(PYTHON)" -m venv $(VENV); fi
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-virtualenv -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	$(BIN)/conformo migrate --no-input -v 0
+
+catalogs: migrate
+	$(BIN)/conformo catalog load
+
+demo: catalogs
+	$(BIN)/conformo demo
+
+run: demo
+	$(BIN)/conformo collectstatic --no-input -v 0
+	@echo "Serving Conformo on http://$(HOST):$(PORT)/ (gunicorn, $(WORKERS) workers). Ctrl-C stops it."
+	$(BIN)/gunicorn conformo.wsgi --config conformo/gunicorn.conf.py --bind $(HOST):$(PORT) --workers $(WORKERS)
+
+serve: install
+	$(BIN)/gunicorn conformo.wsgi --config conformo/gunicorn.conf.py --bind $(HOST):$(PORT) --workers $(WORKERS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+types: install
+	$(BIN)/mypy conformo bench
+	$(BIN)/mypy --strict conformo/domain
+
+contracts: install
+	$(BIN)/lint-imports
+
+checks: install
+	CONFORMO_TESTING=1 $(PY) manage.py check --fail-level WARNING
+	CONFORMO_TESTING=1 $(PY) manage.py makemigrations --check --dry-run
+
+test-sqlite: install
+	$(BIN)/pytest -q
+
+# A throwaway database per run; pytest-django creates (and drops) test_<name>.
+test-postgres: install
+	@if $(PY) scripts/pg-reachable "$(PG_URL)"; then \
+	  DATABASE_URL="$(PG_URL:/postgres=)/conformo_ci_$$$$" $(BIN)/pytest -q --create-db; \
+	else \
+	  echo; echo "************************************************************"; \
+	  echo "*** PostgreSQL is NOT reachable at $(PG_URL)"; \
+	  echo "*** The PostgreSQL half of the suite was SKIPPED."; \
+	  echo "************************************************************"; echo; \
+	fi
+
+test: lint types contracts checks test-sqlite test-postgres
+
+lock:
+	$(PY) -m pip freeze --exclude-editable | grep -v '^conformo' > requirements.lock.new
+	{ echo "# Fully pinned dependencies (runtime + development), installed by 'make install'."; echo "# Regenerate: make lock"; cat requirements.lock.new; } > requirements.lock; rm requirements.lock.new
+
+clean:
+	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

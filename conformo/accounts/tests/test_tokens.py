@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from conformo.accounts.models import ApiToken, hash_token
+from conformo.accounts.services import api_token_create, api_token_revoke
+from conformo.conftest import login
+from conformo.core.errors import Conflict, PermissionDenied
+from conformo.core.models import AuditLogEntry
+
+
+def test_it_stores_only_the_hash_of_a_new_token(client_admin):
+    token, raw = api_token_create(user=client_admin, name="export script")
+    assert raw.startswith("cfo_")
+    assert token.token_hash == hash_token(raw)
+    assert raw not in {token.token_hash, token.hint}
+    assert ApiToken.objects.filter(token_hash=raw).count() == 0
+
+
+def test_a_bearer_token_authenticates_api_calls(client_admin):
+    _, raw = api_token_create(user=client_admin, name="cli")
+    response = Client().get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert response.status_code == 200
+    assert response.json()["email"] == "quality@acme.test"
+    assert response.json()["memberships"][0]["role"] == "client_admin"
+
+
+def test_the_api_refuses_a_request_without_credentials(db):
+    response = Client().get("/api/v1/me")
+    assert response.status_code == 401
+    assert response.json()["code"] == "unauthenticated"
+
+
+def test_a_wrong_token_is_refused(client_admin):
+    response = Client().get("/api/v1/me", HTTP_AUTHORIZATION="Bearer cfo_not-a-real-token")
+    assert response.status_code == 401
+
+
+def test_a_revoked_token_stops_working_at_once(client_admin):
+    token, raw = api_token_create(user=client_admin, name="cli")
+    api_token_revoke(user=client_admin, token=token)
+    assert Client().get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 401
+
+
+def test_revoking_twice_is_a_conflict(client_admin):
+    token, _ = api_token_create(user=client_admin, name="cli")
+    api_token_revoke(user=client_admin, token=token)
+    with pytest.raises(Conflict):
+        api_token_revoke(user=client_admin, token=token)
+
+
+def test_nobody_can_revoke_someone_elses_token(client_admin, other_client_admin):
+    token, _ = api_token_create(user=client_admin, name="cli")
+    with pytest.raises(PermissionDenied):
+        api_token_revoke(user=other_client_admin, token=token)
+    response = login(other_client_admin).post(f"/accounts/tokens/{token.public_id}/revoke/")
+    assert response.status_code == 404
+    token.refresh_from_db()
+    assert token.revoked_at is None
+
+
+def test_the_token_value_is_shown_once_on_the_page(client_admin):
+    browser = login(client_admin)
+    response = browser.post("/accounts/tokens/", {"name": "nightly export"})
+    assert response.status_code == 200
+    token = ApiToken.objects.get(user=client_admin)
+    body = response.content.decode()
+    assert "Copy your new token now" in body
+    assert token.hint in body
+    assert response["Cache-Control"] == "no-store"
+    again = browser.get("/accounts/tokens/").content.decode()
+    assert "Copy your new token now" not in again
+    assert "nightly export" in again
+
+
+def test_tokens_are_created_and_revoked_through_the_api(client_admin):
+    _, raw = api_token_create(user=client_admin, name="bootstrap")
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    created = api.post("/api/v1/tokens", {"name": "second"}, content_type="application/json")
+    assert created.status_code == 201
+    body = created.json()
+    assert body["token"].startswith("cfo_")
+    listing = api.get("/api/v1/tokens").json()
+    assert listing["count"] == 2
+    assert all("token" not in item for item in listing["items"])
+    revoked = api.post(f"/api/v1/tokens/{body['id']}/revoke")
+    assert revoked.status_code == 200
+    assert revoked.json()["revoked_at"] is not None
+    assert Client().get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {body['token']}").status_code == 401
+
+
+def test_an_empty_token_name_gets_a_field_error(client_admin):
+    _, raw = api_token_create(user=client_admin, name="bootstrap")
+    response = Client(HTTP_AUTHORIZATION=f"Bearer {raw}").post(
+        "/api/v1/tokens", {"name": ""}, content_type="application/json"
+    )
+    assert response.status_code == 422
+    assert "name" in response.json()["fields"]
+
+
+def test_token_changes_are_audit_logged(client_admin):
+    token, _ = api_token_create(user=client_admin, name="cli")
+    api_token_revoke(user=client_admin, token=token)
+    actions = list(AuditLogEntry.objects.filter(object_id=str(token.pk)).values_list("action", flat=True))
+    assert sorted(actions) == ["api_token.create", "api_token.revoke"]

@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+import pytest
+
+from conformo.core.demo import DEMO_PASSWORD, demo_load
+from conformo.core.tests.browser import browser, page, sign_in
+
+__all__ = ["browser", "page"]
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_demo_user_signs_in_and_reaches_their_dashboard(page):
+    demo_load()
+    sign_in(page, "admin@northbridge.example", DEMO_PASSWORD)
+    assert page.get_by_role("heading", name="Dashboard").is_visible()
+    assert page.get_by_text("Northbridge Certification Ltd").first.is_visible()
+    page.get_by_role("link", name="Organizations").click()
+    assert page.get_by_role("link", name="Acme Precision Parts GmbH").is_visible()
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url("**/accounts/login/")
