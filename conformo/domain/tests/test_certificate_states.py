@@ -1,0 +1,191 @@
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from conformo.domain.certificate_states import (
+    ALLOWED_MOVES,
+    CONDITIONS,
+    CertificateState,
+    Decision,
+    TransitionContext,
+    allowed_decisions,
+    effective_state,
+    suspension_overdue,
+    transition,
+)
+from conformo.domain.errors import IllegalTransition
+
+S, D = CertificateState, Decision
+EXPIRES = date(2028, 3, 13)
+
+
+def satisfying(decision: Decision) -> TransitionContext:
+    """A context meeting every condition of ``decision``."""
+    on = {D.EXPIRE: date(2028, 3, 14), D.RESTORE_AFTER_EXPIRY: date(2028, 9, 13)}.get(decision, date(2026, 5, 1))
+    return TransitionContext(
+        on=on,
+        expires_on=EXPIRES,
+        reason="client request",
+        issue_resolved=True,
+        remaining_scope_items=1,
+        extension_audited=True,
+        recertification_audit_completed=True,
+        outstanding_activities_completed=True,
+    )
+
+
+@pytest.mark.parametrize("state", list(S))
+@pytest.mark.parametrize("decision", list(D))
+def test_the_machine_admits_exactly_the_documented_moves(state: CertificateState, decision: Decision) -> None:
+    if (state, decision) in ALLOWED_MOVES:
+        assert transition(state, decision, context=satisfying(decision)) is ALLOWED_MOVES[state, decision]
+    else:
+        with pytest.raises(IllegalTransition) as raised:
+            transition(state, decision, context=satisfying(decision))
+        message = str(raised.value)
+        assert message.startswith(f"cannot {decision.value.replace('_', ' ')} a certificate that is {state.value}")
+        for allowed in allowed_decisions(state):
+            assert allowed.value in message
+
+
+def test_withdrawn_and_refused_are_final() -> None:
+    assert allowed_decisions(S.WITHDRAWN) == ()
+    assert allowed_decisions(S.REFUSED) == ()
+    with pytest.raises(IllegalTransition, match="no decision is allowed"):
+        transition(S.WITHDRAWN, D.RESTORE, context=satisfying(D.RESTORE))
+
+
+def test_every_decision_has_its_conditions_documented() -> None:
+    assert set(CONDITIONS) == set(D)
+    assert {decision for (_, decision) in ALLOWED_MOVES} == set(D)
+
+
+def fails(state: CertificateState, decision: Decision, match: str, **changes: object) -> None:
+    context = dataclasses.replace(satisfying(decision), **changes)  # type: ignore[arg-type]
+    with pytest.raises(IllegalTransition, match=match):
+        transition(state, decision, context=context)
+
+
+def test_grant_needs_every_major_verified_and_minor_plans_accepted() -> None:
+    fails(S.PENDING, D.GRANT, "2 major nonconformity", majors_unverified=2)
+    fails(S.PENDING, D.GRANT, "minor nonconformities", minor_plans_accepted=False)
+
+
+def test_grant_after_six_months_from_stage_2_with_majors_needs_a_new_stage_2() -> None:
+    late: dict[str, object] = {"stage2_end": date(2025, 10, 31), "major_ncs_raised": True}
+    fails(S.PENDING, D.GRANT, "another stage 2 is required", **late)
+    on_time = dataclasses.replace(satisfying(D.GRANT), on=date(2026, 4, 30), **late)  # type: ignore[arg-type]
+    assert transition(S.PENDING, D.GRANT, context=on_time) is S.ACTIVE
+    no_majors = dataclasses.replace(satisfying(D.GRANT), stage2_end=date(2025, 10, 31))
+    assert transition(S.PENDING, D.GRANT, context=no_majors) is S.ACTIVE
+
+
+def test_no_decision_is_taken_by_a_member_of_the_audit_team() -> None:
+    for state, decision in ALLOWED_MOVES:
+        if decision is not D.EXPIRE:
+            fails(state, decision, "9.5.1.2", decided_by_audit_team_member=True)
+
+
+def test_suspend_withdraw_refuse_and_reduce_need_a_reason() -> None:
+    fails(S.ACTIVE, D.SUSPEND, "reason", reason=" ")
+    fails(S.ACTIVE, D.WITHDRAW, "reason", reason="")
+    fails(S.PENDING, D.REFUSE, "reason", reason="")
+    fails(S.ACTIVE, D.REDUCE_SCOPE, "reason", reason="")
+
+
+def test_restore_needs_the_issue_resolved_before_expiry() -> None:
+    fails(S.SUSPENDED, D.RESTORE, "not resolved", issue_resolved=False)
+    fails(S.SUSPENDED, D.RESTORE, "expired on 2028-03-13", on=date(2028, 3, 14))
+
+
+def test_reducing_the_whole_scope_is_a_withdrawal() -> None:
+    fails(S.ACTIVE, D.REDUCE_SCOPE, "withdraw the certification instead", remaining_scope_items=0)
+    fails(S.ACTIVE, D.REDUCE_SCOPE, "withdraw the certification instead", remaining_scope_items=None)
+
+
+def test_a_scope_extension_must_be_audited() -> None:
+    fails(S.ACTIVE, D.EXTEND_SCOPE, "9.6.4.1", extension_audited=False)
+    fails(S.ACTIVE, D.EXTEND_SCOPE, "not yet verified", majors_unverified=1)
+
+
+def test_renewal_needs_the_recertification_audit_verified_majors_and_a_date_before_expiry() -> None:
+    fails(S.ACTIVE, D.RENEW, "recertification audit is not completed", recertification_audit_completed=False)
+    fails(S.ACTIVE, D.RENEW, "not yet verified", majors_unverified=1)
+    fails(S.ACTIVE, D.RENEW, "restore it after expiry instead", on=date(2028, 3, 14))
+    on_expiry_day = dataclasses.replace(satisfying(D.RENEW), on=EXPIRES)
+    assert transition(S.ACTIVE, D.RENEW, context=on_expiry_day) is S.ACTIVE
+
+
+def test_a_certificate_expires_only_after_its_expiry_date() -> None:
+    fails(S.ACTIVE, D.EXPIRE, "valid until 2028-03-13", on=EXPIRES)
+    fails(S.ACTIVE, D.EXPIRE, "expiry date is needed", expires_on=None)
+
+
+def test_restoration_after_expiry_is_possible_for_six_months_only() -> None:
+    last_day = dataclasses.replace(satisfying(D.RESTORE_AFTER_EXPIRY), on=date(2028, 9, 13))
+    assert transition(S.EXPIRED, D.RESTORE_AFTER_EXPIRY, context=last_day) is S.ACTIVE
+    fails(S.EXPIRED, D.RESTORE_AFTER_EXPIRY, "new initial certification", on=date(2028, 9, 14))
+    fails(S.EXPIRED, D.RESTORE_AFTER_EXPIRY, "outstanding", outstanding_activities_completed=False)
+
+
+def test_a_certificate_read_after_expiry_says_expired_even_if_no_job_ran() -> None:
+    assert effective_state(S.ACTIVE, EXPIRES, date(2028, 3, 14)) is S.EXPIRED
+    assert effective_state(S.SUSPENDED, EXPIRES, date(2028, 3, 14)) is S.EXPIRED
+    assert effective_state(S.ACTIVE, EXPIRES, EXPIRES) is S.ACTIVE
+    assert effective_state(S.WITHDRAWN, EXPIRES, date(2030, 1, 1)) is S.WITHDRAWN
+
+
+def test_a_suspension_is_overdue_after_six_months() -> None:
+    assert not suspension_overdue(date(2025, 8, 31), date(2026, 2, 28))
+    assert suspension_overdue(date(2025, 8, 31), date(2026, 3, 1))
+
+
+contexts = st.builds(
+    TransitionContext,
+    on=st.dates(min_value=date(2024, 1, 1), max_value=date(2030, 1, 1)),
+    expires_on=st.one_of(st.none(), st.just(EXPIRES)),
+    stage2_end=st.one_of(st.none(), st.dates(min_value=date(2024, 1, 1), max_value=date(2026, 1, 1))),
+    major_ncs_raised=st.booleans(),
+    majors_unverified=st.integers(0, 3),
+    minor_plans_accepted=st.booleans(),
+    reason=st.sampled_from(["", "client request"]),
+    decided_by_audit_team_member=st.booleans(),
+    issue_resolved=st.booleans(),
+    remaining_scope_items=st.one_of(st.none(), st.integers(0, 3)),
+    extension_audited=st.booleans(),
+    recertification_audit_completed=st.booleans(),
+    outstanding_activities_completed=st.booleans(),
+)
+
+
+@given(st.sampled_from(list(S)), st.sampled_from(list(D)), contexts)
+def test_any_accepted_move_is_a_documented_move(
+    state: CertificateState, decision: Decision, context: TransitionContext
+) -> None:
+    if (state, decision) not in ALLOWED_MOVES:
+        with pytest.raises(IllegalTransition):
+            transition(state, decision, context=context)
+        return
+    try:
+        target = transition(state, decision, context=context)
+    except IllegalTransition:
+        return  # a documented move whose conditions this context does not meet
+    assert ALLOWED_MOVES[state, decision] is target
+
+
+@given(st.lists(st.sampled_from(list(D)), max_size=30))
+def test_a_history_of_decisions_only_ever_follows_the_table(decisions: list[Decision]) -> None:
+    state = S.PENDING
+    for decision in decisions:
+        move = ALLOWED_MOVES.get((state, decision))
+        if move is None:
+            with pytest.raises(IllegalTransition):
+                transition(state, decision, context=satisfying(decision))
+        else:
+            state = transition(state, decision, context=satisfying(decision))
+            assert state is move
