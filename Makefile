@@ -5,6 +5,7 @@ SHELL := /bin/bash
 HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 2
+THREADS ?= 1
 VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
@@ -40,11 +41,15 @@ demo: catalogs
 
 run: demo
 	$(BIN)/conformo collectstatic --no-input -v 0
-	@echo "Serving Conformo on http://$(HOST):$(PORT)/ (gunicorn, $(WORKERS) workers). Ctrl-C stops it."
-	$(BIN)/gunicorn conformo.wsgi --config conformo/gunicorn.conf.py --bind $(HOST):$(PORT) --workers $(WORKERS)
+	@$(MAKE) --no-print-directory serve
 
+# granian (WSGI) won the side-by-side measurement against gunicorn: see docs/deployment.md and bench/server.py.
 serve: install
-	$(BIN)/gunicorn conformo.wsgi --config conformo/gunicorn.conf.py --bind $(HOST):$(PORT) --workers $(WORKERS)
+	@echo "Serving Conformo on http://$(HOST):$(PORT)/ (granian, $(WORKERS) workers). Ctrl-C stops it."
+	@export SECRET_KEY="$${SECRET_KEY:-$$($(PY) -c 'import os; from conformo.cli import ensure_secret_key; ensure_secret_key(); print(os.environ["SECRET_KEY"])')}"; \
+	export BASE_URL="$${BASE_URL:-http://$(HOST):$(PORT)}"; \
+	exec $(BIN)/granian --interface wsgi --host $(HOST) --port $(PORT) --workers $(WORKERS) \
+	  --blocking-threads $(THREADS) --respawn-failed-workers conformo.wsgi:application
 
 lint: install
 	$(BIN)/ruff check .

@@ -9,6 +9,7 @@ from ninja.errors import AuthenticationError, ValidationError
 from conformo.accounts.api import router as accounts_router
 from conformo.accounts.auth import api_auth
 from conformo.audits.api import router as audits_router
+from conformo.certificates.api import router as certificates_router
 from conformo.certification.api import router as certification_router
 from conformo.core.api import router as core_router
 from conformo.core.errors import ApplicationError
@@ -65,4 +66,5 @@ api.add_router("/", readiness_router)
 api.add_router("/", improvement_router)
 api.add_router("/", audits_router)
 api.add_router("/", certification_router)
+api.add_router("/", certificates_router)
 api.add_router("/registry", registry_router)

@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "conformo.readiness",
     "conformo.audits",
     "conformo.certification",
+    "conformo.certificates",
     "conformo.registry",
 ]
 
@@ -136,6 +137,8 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(VAR_DIR / "conformo.sqlite3"),
+            # Keep the connection per worker: opening SQLite and applying the pragmas costs more than a query.
+            "CONN_MAX_AGE": None,
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,

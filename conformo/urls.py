@@ -15,7 +15,8 @@ urlpatterns = [
     path("readiness/", include("conformo.readiness.urls")),
     path("improvement/", include("conformo.improvement.urls")),
     path("cb/", include("conformo.audits.urls")),
-    path("certificates/", include("conformo.certification.urls")),
+    path("certification/", include("conformo.certification.urls")),
+    path("certificates/", include("conformo.certificates.urls")),
     path("", include("conformo.registry.urls")),
     path("", include("conformo.core.urls")),
 ]

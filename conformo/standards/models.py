@@ -44,10 +44,16 @@ class Standard(BaseModel):
     source = models.CharField(max_length=20, choices=StandardSource.choices, default=StandardSource.SHIPPED)
     is_harmonized_structure = models.BooleanField(default=False)
     replaces = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="replaced_by",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="replaced_by",
         help_text="The previous edition, when this one succeeds it.",
     )
-    succession_map = models.JSONField(default=dict, blank=True, help_text="Clause refs of the replaced edition → refs here.")
+    succession_map = models.JSONField(
+        default=dict, blank=True, help_text="Clause refs of the replaced edition → refs here."
+    )
     source_info = models.JSONField(default=dict, blank=True, help_text="Where the catalog data came from.")
 
     objects: ClassVar[StandardQuerySet] = StandardQuerySet.as_manager()  # type: ignore[assignment]
@@ -102,12 +108,17 @@ class MandatoryDocument(BaseModel):
     class Kind(models.TextChoices):
         DOCUMENT = "document", "Document (maintain)"
         RECORD = "record", "Record (retain)"
+        BOTH = "both", "Document and record"
 
     standard = models.ForeignKey(Standard, on_delete=models.CASCADE, related_name="mandatory_documents")
     clause_ref = models.CharField(max_length=40)
     what = models.CharField(max_length=500)
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.DOCUMENT)
+    condition = models.CharField(
+        max_length=200, blank=True, help_text="When it applies, e.g. 'to the extent necessary'."
+    )
     position = models.PositiveIntegerField(default=0)
+    retired = models.BooleanField(default=False, help_text="No longer in the current catalog version (kept for links).")
 
     class Meta:
         ordering = ["standard", "position"]

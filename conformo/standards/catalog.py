@@ -1,0 +1,221 @@
+"""Reading and validating catalog files (docs/catalog-format.md) into plain data, before anything touches the database.
+
+Every refusal is a `CatalogError` naming the file, the place in it and the reason, e.g.
+`iso-9001-2015.yaml: $.clauses[0].children[2].ref: duplicate clause ref '4.3' (first at $.clauses[0].children[1])`.
+Importers (CISO Assistant, OSCAL) produce the same `CatalogData`, so one loader writes them all.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+from django.conf import settings
+
+from conformo.core.errors import ValidationFailed
+from conformo.standards.models import ClauseKind, MandatoryDocument, StandardSource
+
+SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+SCHEMA_PATH = Path(settings.BASE_DIR) / "catalogs" / "schema" / "catalog.schema.json"
+
+
+class CatalogError(ValidationFailed):
+    """A catalog or import file is refused: `file: place: reason`. Nothing of it is loaded."""
+
+    default_code = "catalog_invalid"
+
+    def __init__(self, file: str, place: str, reason: str) -> None:
+        self.file = file
+        self.place = place
+        self.reason = reason
+        super().__init__(f"{file}: {place}: {reason}", fields={place: [reason]})
+
+
+@dataclass(frozen=True)
+class NodeData:
+    """One clause or annex control, flattened in document order; `parent_ref` is in the same kind's namespace."""
+
+    kind: str
+    ref: str
+    title: str
+    untitled: bool = False
+    guidance: str = ""
+    theme: str = ""
+    hs_ref: str = ""
+    parent_ref: str | None = None
+    depth: int = 1
+    position: int = 0
+
+
+@dataclass(frozen=True)
+class DocumentData:
+    clause_ref: str
+    what: str
+    kind: str = MandatoryDocument.Kind.DOCUMENT
+    condition: str = ""
+    position: int = 0
+
+
+@dataclass
+class CatalogData:
+    """A whole catalog, validated and ready for `catalog_load`."""
+
+    code: str
+    designation: str
+    title: str
+    version: int = 1
+    edition_year: int | None = None
+    status: str = "current"
+    source: str = StandardSource.SHIPPED
+    is_harmonized_structure: bool = False
+    replaces: str | None = None
+    succession_map: dict[str, str] = field(default_factory=dict)
+    source_info: dict[str, Any] = field(default_factory=dict)
+    nodes: list[NodeData] = field(default_factory=list)
+    documents: list[DocumentData] = field(default_factory=list)
+
+    def count(self, kind: str) -> int:
+        return sum(1 for node in self.nodes if node.kind == kind)
+
+
+@cache
+def catalog_schema() -> dict[str, Any]:
+    schema: dict[str, Any] = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    return schema
+
+
+@cache
+def _validator() -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(catalog_schema())
+
+
+def yaml_parse(content: bytes | str, *, file: str) -> Any:
+    """Parse YAML safely; a syntax error names the line and column."""
+    try:
+        return yaml.load(content, Loader=SafeLoader)  # noqa: S506 - the safe loader (libyaml's when available)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        place = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "document"
+        raise CatalogError(file, place, f"not valid YAML ({exc.problem or exc.context})") from exc
+    except yaml.YAMLError as exc:
+        raise CatalogError(file, "document", f"not valid YAML ({exc})") from exc
+
+
+def _schema_error(file: str, data: Any) -> CatalogError | None:
+    errors = list(_validator().iter_errors(data))
+    if not errors:
+        return None
+    best = jsonschema.exceptions.best_match(errors) or errors[0]
+    return CatalogError(file, best.json_path, best.message)
+
+
+def catalog_parse(data: Any, *, file: str, source: str = StandardSource.SHIPPED) -> CatalogData:
+    """Validate a catalog document (already parsed from YAML) against the schema and its own cross-references."""
+    error = _schema_error(file, data)
+    if error:
+        raise error
+    nodes: list[NodeData] = []
+    seen: dict[tuple[str, str], str] = {}
+    position = 0
+
+    def walk(items: list[dict[str, Any]], kind: str, parent: str | None, depth: int, path: str) -> None:
+        nonlocal position
+        for index, item in enumerate(items):
+            place = f"{path}[{index}]"
+            ref = str(item["ref"])
+            key = (kind, ref)
+            if key in seen:
+                raise CatalogError(file, f"{place}.ref", f"duplicate {kind} ref '{ref}' (first at {seen[key]})")
+            seen[key] = place
+            nodes.append(
+                NodeData(
+                    kind=kind,
+                    ref=ref,
+                    title=item.get("title", ""),
+                    untitled=bool(item.get("untitled", False)),
+                    guidance=item.get("guidance", ""),
+                    theme=item.get("theme", ""),
+                    hs_ref=item.get("hs", ""),
+                    parent_ref=parent,
+                    depth=depth,
+                    position=position,
+                )
+            )
+            position += 1
+            walk(item.get("children", []), kind, ref, depth + 1, f"{place}.children")
+
+    walk(data["clauses"], ClauseKind.CLAUSE, None, 1, "$.clauses")
+    walk(data.get("controls", []), ClauseKind.CONTROL, None, 1, "$.controls")
+
+    themes = data.get("themes")
+    if themes is not None:
+        for node in nodes:
+            if node.kind == ClauseKind.CONTROL and node.theme and node.theme not in themes:
+                raise CatalogError(file, f"control {node.ref}", f"theme '{node.theme}' is not declared under themes")
+
+    clause_refs = {n.ref for n in nodes if n.kind == ClauseKind.CLAUSE}
+    documents: list[DocumentData] = []
+    for index, doc in enumerate(data.get("mandatory_documents", [])):
+        base_ref = doc["ref"].split()[0]
+        if base_ref not in clause_refs:
+            raise CatalogError(
+                file, f"$.mandatory_documents[{index}].ref", f"clause '{base_ref}' is not in this catalog"
+            )
+        documents.append(
+            DocumentData(
+                clause_ref=doc["ref"],
+                what=doc["what"],
+                kind=doc.get("kind", MandatoryDocument.Kind.DOCUMENT),
+                condition=doc.get("condition", ""),
+                position=index,
+            )
+        )
+    succession = {str(k): str(v) for k, v in data.get("succession_map", {}).items()}
+    for old, new in succession.items():
+        if new not in clause_refs:
+            raise CatalogError(file, f"$.succession_map['{old}']", f"clause '{new}' is not in this catalog")
+    if succession and not data.get("replaces"):
+        raise CatalogError(file, "$.succession_map", "a succession map needs 'replaces' (the previous edition's id)")
+
+    source_info: dict[str, Any] = {"file": file}
+    for key in ("edition", "sources", "themes", "hs_mapping"):
+        if data.get(key) is not None:
+            source_info[key] = data[key]
+    if data.get("replaces"):
+        source_info["replaces"] = data["replaces"]
+    return CatalogData(
+        code=data["id"],
+        designation=data["designation"],
+        title=data["title"],
+        version=data["version"],
+        edition_year=data.get("edition_year"),
+        status=data["status"],
+        source=source,
+        is_harmonized_structure=bool(data.get("harmonized_structure", False)),
+        replaces=data.get("replaces"),
+        succession_map=succession,
+        source_info=source_info,
+        nodes=nodes,
+        documents=documents,
+    )
+
+
+def catalog_read(path: Path | str, *, source: str = StandardSource.FILE) -> CatalogData:
+    """Read and validate one catalog file."""
+    path = Path(path)
+    try:
+        content = path.read_bytes()
+    except OSError as exc:
+        raise CatalogError(str(path), "file", exc.strerror or "cannot be read") from exc
+    return catalog_parse(yaml_parse(content, file=path.name), file=path.name, source=source)
+
+
+def shipped_catalog_paths() -> list[Path]:
+    """The catalogs shipped in `catalogs/`, the Harmonized Structure first."""
+    paths = sorted((Path(settings.BASE_DIR) / "catalogs").glob("*.yaml"))
+    return sorted(paths, key=lambda p: (p.stem != "harmonized-structure", p.stem))

@@ -1,0 +1,279 @@
+"""Writes to the catalog: loading shipped or given catalog files, and importing CISO Assistant / OSCAL files.
+
+Loading is bulk: a fixed handful of queries whatever the number of nodes (one insert per tree level, one
+bulk update, one retire). Updates happen in place by (standard, kind, ref), so clause primary keys stay
+stable and assessments or findings that point at them survive a new catalog version; nodes that a newer
+version no longer has are marked `retired`, never deleted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from conformo.core.audit import audit_log_record
+from conformo.core.errors import Conflict, PermissionDenied
+from conformo.standards.catalog import CatalogData, catalog_read, shipped_catalog_paths
+from conformo.standards.models import Clause, ClauseKind, MandatoryDocument, Standard, StandardSource
+
+CLAUSE_UPDATE_FIELDS = [
+    "title",
+    "untitled",
+    "guidance",
+    "parent",
+    "depth",
+    "position",
+    "theme",
+    "hs_ref",
+    "retired",
+    "updated_at",
+]
+STANDARD_FIELDS = [
+    "designation",
+    "edition_year",
+    "title",
+    "status",
+    "version",
+    "source",
+    "is_harmonized_structure",
+    "replaces",
+    "succession_map",
+]
+
+
+@dataclass(frozen=True)
+class CatalogLoadResult:
+    """What a load did: `created`, `updated` or `skipped` (same or older version, not forced)."""
+
+    standard: Standard
+    outcome: str
+    clauses: int
+    controls: int
+    retired: int = 0
+
+    def describe(self) -> str:
+        std = self.standard
+        if self.outcome == "skipped":
+            return f"{std.code}: version {std.version} already loaded, skipped"
+        text = f"{std.code}: {self.outcome} version {std.version} ({self.clauses} clauses, {self.controls} controls"
+        return text + (f", {self.retired} retired)" if self.retired else ")")
+
+
+def _can_manage_catalog(actor: Any) -> bool:
+    from conformo.accounts.choices import Role
+
+    if not getattr(actor, "is_authenticated", False):
+        return False
+    if actor.is_superuser:
+        return True
+    return bool(actor.memberships.filter(role=Role.CB_ADMIN).exists())
+
+
+def _require_catalog_admin(actor: Any) -> None:
+    """`None` is the operator at the command line; a user must be a CB administrator or a superuser."""
+    if actor is not None and not _can_manage_catalog(actor):
+        raise PermissionDenied("Only a CB administrator can load or import catalogs.")
+
+
+COMPARED_FIELDS = ["title", "untitled", "guidance", "parent_id", "depth", "position", "theme", "hs_ref", "retired"]
+
+
+def _write_nodes(standard: Standard, catalog: CatalogData, now: Any) -> int:
+    """Insert new nodes level by level, bulk-update only the existing nodes that changed, retire the missing ones.
+
+    Returns the number of nodes retired. Query count: one read, one insert per tree level, at most one
+    bulk update and one retire, whatever the number of nodes.
+    """
+    rows = Clause.objects.filter(standard=standard).values_list("id", "kind", "ref", *COMPARED_FIELDS)
+    existing = {(row[1], row[2]): (row[0], tuple(row[3:])) for row in rows}
+    ids: dict[tuple[str, str], int] = {}
+    to_update: list[tuple[Clause, tuple[str, str] | None, tuple[Any, ...]]] = []
+    by_depth: dict[int, list[tuple[Clause, tuple[str, str] | None]]] = {}
+    for node in catalog.nodes:
+        key = (node.kind, node.ref)
+        clause = Clause(
+            standard=standard,
+            kind=node.kind,
+            ref=node.ref,
+            title=node.title,
+            untitled=node.untitled,
+            guidance=node.guidance,
+            depth=node.depth,
+            position=node.position,
+            theme=node.theme,
+            hs_ref=node.hs_ref,
+            retired=False,
+            updated_at=now,
+        )
+        parent_key = (node.kind, node.parent_ref) if node.parent_ref is not None else None
+        if key in existing:
+            clause.pk, old_values = existing[key]
+            ids[key] = clause.pk
+            to_update.append((clause, parent_key, old_values))
+        else:
+            by_depth.setdefault(node.depth, []).append((clause, parent_key))
+    for depth in sorted(by_depth):
+        level = by_depth[depth]
+        for clause, parent_key in level:
+            clause.parent_id = ids[parent_key] if parent_key else None
+        Clause.objects.bulk_create([clause for clause, _ in level])
+        for clause, _ in level:
+            ids[(clause.kind, clause.ref)] = clause.pk
+    changed: list[Clause] = []
+    for clause, parent_key, old_values in to_update:
+        clause.parent_id = ids[parent_key] if parent_key else None
+        if tuple(getattr(clause, name) for name in COMPARED_FIELDS) != old_values:
+            changed.append(clause)
+    if changed:
+        Clause.objects.bulk_update(changed, CLAUSE_UPDATE_FIELDS)
+    missing = [pk for key, (pk, _) in existing.items() if key not in ids]
+    if missing:
+        Clause.objects.filter(pk__in=missing, retired=False).update(retired=True, updated_at=now)
+    return len(missing)
+
+
+def _write_documents(standard: Standard, catalog: CatalogData, now: Any) -> None:
+    existing = {
+        (clause_ref, what): pk
+        for pk, clause_ref, what in MandatoryDocument.objects.filter(standard=standard).values_list(
+            "id", "clause_ref", "what"
+        )
+    }
+    to_create: list[MandatoryDocument] = []
+    to_update: list[MandatoryDocument] = []
+    seen: set[int] = set()
+    for doc in catalog.documents:
+        obj = MandatoryDocument(
+            standard=standard,
+            clause_ref=doc.clause_ref,
+            what=doc.what,
+            kind=doc.kind,
+            condition=doc.condition,
+            position=doc.position,
+            retired=False,
+            updated_at=now,
+        )
+        pk = existing.get((doc.clause_ref, doc.what))
+        if pk is not None and pk not in seen:
+            obj.pk = pk
+            seen.add(pk)
+            to_update.append(obj)
+        else:
+            to_create.append(obj)
+    if to_create:
+        MandatoryDocument.objects.bulk_create(to_create)
+    if to_update:
+        MandatoryDocument.objects.bulk_update(to_update, ["kind", "condition", "position", "retired", "updated_at"])
+    missing = [pk for pk in existing.values() if pk not in seen]
+    if missing:
+        MandatoryDocument.objects.filter(pk__in=missing).update(retired=True, updated_at=now)
+
+
+@transaction.atomic
+def catalog_load(*, catalog: CatalogData, actor: Any = None, force: bool = False) -> CatalogLoadResult:
+    """Load one validated catalog: create it, update it in place when its version is newer, or skip it.
+
+    `force` reloads even when the same or an older version is loaded. One audit-log entry per change.
+    """
+    _require_catalog_admin(actor)
+    now = timezone.now()
+    standard = Standard.objects.select_for_update().filter(code=catalog.code).first()
+    clauses, controls = catalog.count(ClauseKind.CLAUSE), catalog.count(ClauseKind.CONTROL)
+    if standard is not None and standard.version >= catalog.version and not force:
+        return CatalogLoadResult(standard=standard, outcome="skipped", clauses=clauses, controls=controls)
+    before = None
+    if standard is None:
+        standard = Standard(code=catalog.code)
+        outcome = "created"
+    else:
+        before = {"version": standard.version, "title": standard.title, "status": standard.status}
+        outcome = "updated"
+    standard.designation = catalog.designation
+    standard.edition_year = catalog.edition_year
+    standard.title = catalog.title
+    standard.status = catalog.status
+    standard.version = catalog.version
+    standard.source = catalog.source
+    standard.is_harmonized_structure = catalog.is_harmonized_structure
+    standard.succession_map = catalog.succession_map
+    standard.source_info = catalog.source_info
+    standard.replaces = Standard.objects.filter(code=catalog.replaces).first() if catalog.replaces else None
+    standard.save()
+    retired = _write_nodes(standard, catalog, now)
+    _write_documents(standard, catalog, now)
+    # An older edition loaded after its successor: link the successor now.
+    Standard.objects.filter(source_info__replaces=standard.code, replaces__isnull=True).update(replaces=standard)
+    audit_log_record(
+        actor=actor,
+        action=f"standards.catalog_{'import' if catalog.source in IMPORT_SOURCES else 'load'}",
+        obj=standard,
+        before=before,
+        after={
+            "version": standard.version,
+            "source": standard.source,
+            "clauses": clauses,
+            "controls": controls,
+            "retired": retired,
+        },
+    )
+    return CatalogLoadResult(standard=standard, outcome=outcome, clauses=clauses, controls=controls, retired=retired)
+
+
+IMPORT_SOURCES = {StandardSource.CISO_ASSISTANT, StandardSource.OSCAL}
+
+
+def _source_for(path: Path | str) -> str:
+    """Files in the shipped `catalogs/` directory count as shipped; any other file as loaded from a file."""
+    shipped_dir = (Path(settings.BASE_DIR) / "catalogs").resolve()
+    return StandardSource.SHIPPED if Path(path).resolve().parent == shipped_dir else StandardSource.FILE
+
+
+def catalog_load_file(*, path: Path | str, actor: Any = None, force: bool = False) -> CatalogLoadResult:
+    """Read, validate and load one catalog file (format: docs/catalog-format.md)."""
+    _require_catalog_admin(actor)
+    return catalog_load(catalog=catalog_read(path, source=_source_for(path)), actor=actor, force=force)
+
+
+def catalog_load_shipped(*, actor: Any = None, force: bool = False) -> list[CatalogLoadResult]:
+    """Load every catalog shipped in `catalogs/` (idempotent: loaded versions are skipped).
+
+    All files are validated before the first is written, and they load in one transaction.
+    """
+    _require_catalog_admin(actor)
+    catalogs = [catalog_read(path, source=StandardSource.SHIPPED) for path in shipped_catalog_paths()]
+    with transaction.atomic():
+        return [catalog_load(catalog=catalog, actor=actor, force=force) for catalog in catalogs]
+
+
+def catalog_load_paths(*, paths: list[Path | str], actor: Any = None, force: bool = False) -> list[CatalogLoadResult]:
+    """Load the given catalog files, all or nothing: every file is validated before any is written."""
+    _require_catalog_admin(actor)
+    catalogs = [catalog_read(path, source=_source_for(path)) for path in paths]
+    with transaction.atomic():
+        return [catalog_load(catalog=catalog, actor=actor, force=force) for catalog in catalogs]
+
+
+def catalog_import(*, content: bytes, filename: str, format: str, actor: Any = None) -> Standard:
+    """Import a CISO Assistant library (YAML) or an OSCAL catalog (JSON) beside the shipped catalogs.
+
+    The id is derived from the source (`ciso-…`, `oscal-…`); importing the same source again updates it in
+    place. A malformed file is refused whole, naming the file, the place and the reason.
+    """
+    from conformo.standards.importers import ciso_assistant_parse, oscal_parse
+
+    _require_catalog_admin(actor)
+    parsers = {"ciso-assistant": ciso_assistant_parse, "oscal": oscal_parse}
+    if format not in parsers:
+        raise Conflict(f"Unknown import format '{format}': use one of {', '.join(parsers)}.")
+    catalog = parsers[format](content, filename=filename)
+    existing = Standard.objects.filter(code=catalog.code).values_list("source", flat=True).first()
+    if existing is not None and existing != catalog.source:
+        raise Conflict(
+            f"{filename}: the id '{catalog.code}' is already used by a {existing} catalog; nothing imported."
+        )
+    return catalog_load(catalog=catalog, actor=actor, force=True).standard
