@@ -1,3 +1,137 @@
-from ninja import Router
+"""Certifications and decisions under /api/v1/."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Field, Router, Schema
+from ninja.pagination import paginate
+
+from conformo.certification.models import Certification, Decision
+from conformo.certification.selectors import (
+    certification_get,
+    certification_list,
+    decision_get,
+    decision_list,
+    suspension_proposals,
+)
+from conformo.certification.services import decision_take
+from conformo.core.pagination import PageNumberPagination
+from conformo.core.schemas import ErrorOut
 
 router = Router(tags=["certification"])
+E = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+
+class CertificationOut(Schema):
+    id: UUID = Field(alias="public_id")
+    organization: str
+    state: str
+    effective_state: str
+    standards: list[str]
+    scope: str
+    sector_codes: list[int]
+    original_decision_on: date | None
+    expires_on: date | None
+    suspended_on: date | None
+    transferred_from: str
+
+    @staticmethod
+    def resolve_organization(obj: Any) -> str:
+        return str(obj.organization)
+
+    @staticmethod
+    def resolve_effective_state(obj: Any) -> str:
+        return str(obj.effective_state(timezone.localdate()))
+
+    @staticmethod
+    def resolve_standards(obj: Any) -> list[str]:
+        return [s.code for s in obj.standards.all()]
+
+
+class DecisionIn(Schema):
+    kind: str = Field(
+        description="grant, refuse, renew, suspend, restore, withdraw, reduce_scope, extend_scope, restore_after_expiry"
+    )
+    reason: str = ""
+    decided_on: date | None = None
+    scope: str | None = None
+    issue_resolved: bool = False
+
+
+class DecisionOut(Schema):
+    id: UUID = Field(alias="public_id")
+    certification_id: UUID
+    organization: str
+    kind: str
+    reason: str
+    decided_on: date
+    decided_by: str | None
+    state_before: str
+    state_after: str
+    scope_after: str
+
+    @staticmethod
+    def resolve_certification_id(obj: Any) -> UUID:
+        return obj.certification.public_id  # type: ignore[no-any-return]
+
+    @staticmethod
+    def resolve_organization(obj: Any) -> str:
+        return str(obj.certification.organization)
+
+    @staticmethod
+    def resolve_decided_by(obj: Any) -> str | None:
+        return obj.decided_by.email if obj.decided_by else None
+
+
+class ProposalOut(Schema):
+    certification_id: UUID
+    organization: str
+    reasons: list[str]
+
+
+@router.get("/certifications", response=list[CertificationOut])
+@paginate(PageNumberPagination)
+def certifications(request: HttpRequest, **kwargs: Any) -> QuerySet[Certification]:
+    return certification_list(user=request.user).prefetch_related("standards")
+
+
+@router.get("/certifications/{certification_id}", response={200: CertificationOut, 404: ErrorOut})
+def certification_detail(request: HttpRequest, certification_id: UUID) -> Certification:
+    return certification_get(user=request.user, public_id=certification_id)
+
+
+@router.post("/certifications/{certification_id}/decisions", response={201: DecisionOut, **E})
+def decision_create(request: HttpRequest, certification_id: UUID, payload: DecisionIn) -> tuple[int, Decision]:
+    """Take a certification decision (a decision maker who was on no audit team of the cycle)."""
+    certification = certification_get(user=request.user, public_id=certification_id)
+    return 201, decision_take(actor=request.user, certification=certification, **payload.model_dump())
+
+
+@router.get("/decisions", response=list[DecisionOut])
+@paginate(PageNumberPagination)
+def decisions(request: HttpRequest, **kwargs: Any) -> QuerySet[Decision]:
+    return decision_list(user=request.user)
+
+
+@router.get("/decisions/{decision_id}", response={200: DecisionOut, 404: ErrorOut})
+def decision_detail(request: HttpRequest, decision_id: UUID) -> Decision:
+    return decision_get(user=request.user, public_id=decision_id)
+
+
+@router.get("/suspension-proposals", response=list[ProposalOut])
+def proposals(request: HttpRequest) -> list[dict[str, Any]]:
+    """Active certifications with an overdue surveillance or an unverified major past its date."""
+    return [
+        {
+            "certification_id": p["certification"].public_id,
+            "organization": str(p["certification"].organization),
+            "reasons": p["reasons"],
+        }
+        for p in suspension_proposals(user=request.user, today=timezone.localdate())
+    ]

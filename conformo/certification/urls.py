@@ -1,5 +1,10 @@
 from django.urls import path
 
+from conformo.certification import views
+
 app_name = "certification"
 
-urlpatterns: list[object] = []
+urlpatterns = [
+    path("", views.certification_list_view, name="list"),
+    path("<uuid:public_id>/", views.certification_detail_view, name="detail"),
+]

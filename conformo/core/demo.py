@@ -139,6 +139,9 @@ def demo_load() -> DemoResult:
             if client["member"]:
                 member: tuple[str, str] = client["member"]  # type: ignore[assignment]
                 membership_add(actor=None, user=_user(*member), role=Role.CLIENT_MEMBER, organization=org)
+    from conformo.audits.demo import demo_lifecycle
+
+    demo_lifecycle(cb)
     result.logins = [(email, Role(role).label) for email, _, role in CB_STAFF]
     for client in CLIENTS:
         result.logins.append((client["admin"][0], f"Client administrator, {client['legal_name']}"))  # type: ignore[index]

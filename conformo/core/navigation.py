@@ -22,3 +22,28 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("Calculators", "tools:calculator", public=True),
     NavItem("Audit log", "core:audit-log", frozenset({Role.CB_ADMIN.value, Role.CLIENT_ADMIN.value})),
 ]
+
+NAV_ITEMS.append(NavItem("Readiness", "readiness:home", frozenset({r.value for r in Role})))
+
+_CB_STAFF = frozenset(
+    {Role.CB_ADMIN.value, Role.PROGRAMME_MANAGER.value, Role.AUDITOR.value, Role.DECISION_MAKER.value}
+)
+NAV_ITEMS += [
+    NavItem("Certification", "audits:home", frozenset({r.value for r in Role})),
+    NavItem("Schedule", "audits:schedule", _CB_STAFF),
+    NavItem("Auditors", "audits:auditors", _CB_STAFF),
+    NavItem(
+        "Complaints",
+        "audits:complaints",
+        frozenset(
+            {Role.CB_ADMIN.value, Role.PROGRAMME_MANAGER.value, Role.DECISION_MAKER.value, Role.CLIENT_ADMIN.value}
+        ),
+    ),
+    NavItem(
+        "Appeals",
+        "audits:appeals",
+        frozenset(
+            {Role.CB_ADMIN.value, Role.PROGRAMME_MANAGER.value, Role.DECISION_MAKER.value, Role.CLIENT_ADMIN.value}
+        ),
+    ),
+]

@@ -105,7 +105,8 @@ def test_the_demo_loads_once_and_a_second_run_changes_nothing(db):
 
 
 def _run(args: list[str], **env: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "DJANGO_SETTINGS_MODULE"}}
+    skip = {"DEBUG", "SECRET_KEY", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_URL"}
+    clean = {k: v for k, v in os.environ.items() if k not in skip}
     clean.update(env)
     clean["CONFORMO_VAR_DIR"] = env.get("CONFORMO_VAR_DIR", clean.get("CONFORMO_VAR_DIR", str(ROOT / "var")))
     return subprocess.run(args, cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120, check=False)

@@ -1,0 +1,90 @@
+"""Choices of the certification-body workflow (ISO/IEC 17021-1)."""
+
+from django.db import models
+
+
+class QualificationRole(models.TextChoices):
+    AUDITOR = "auditor", "Auditor"
+    LEAD_AUDITOR = "lead_auditor", "Lead auditor"
+    TECHNICAL_EXPERT = "technical_expert", "Technical expert"
+
+
+class ConflictKind(models.TextChoices):
+    CONSULTANCY = "consultancy", "Consultancy for the client"
+    EMPLOYMENT = "employment", "Employed by the client"
+    INTERNAL_AUDIT = "internal_audit", "Internal audits for the client"
+    OTHER = "other", "Other relationship"
+
+
+class ApplicationStatus(models.TextChoices):
+    SUBMITTED = "submitted", "Submitted"
+    REVIEWED = "reviewed", "Reviewed"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+
+
+class AuditKind(models.TextChoices):
+    STAGE_1 = "stage1", "Stage 1"
+    STAGE_2 = "stage2", "Stage 2"
+    SURVEILLANCE_1 = "surveillance1", "Surveillance 1"
+    SURVEILLANCE_2 = "surveillance2", "Surveillance 2"
+    RECERTIFICATION = "recertification", "Recertification"
+    SPECIAL = "special", "Special audit"
+    TRANSFER_REVIEW = "transfer_review", "Transfer review (IAF MD 2)"
+
+
+class SpecialPurpose(models.TextChoices):
+    NONE = "", "—"
+    SCOPE_EXTENSION = "scope_extension", "Extension of scope (9.6.4.1)"
+    SHORT_NOTICE = "short_notice", "Short-notice audit (9.6.4.2)"
+
+
+class AuditStatus(models.TextChoices):
+    PLANNED = "planned", "Planned"
+    IN_PROGRESS = "in_progress", "In progress"
+    COMPLETED = "completed", "Completed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class FindingGrade(models.TextChoices):
+    MAJOR = "major", "Major nonconformity"
+    MINOR = "minor", "Minor nonconformity"
+    OFI = "ofi", "Opportunity for improvement"
+    POSITIVE = "positive", "Positive finding"
+    AREA_OF_CONCERN = "area_of_concern", "Area of concern (stage 1)"
+
+
+NONCONFORMITY_GRADES = frozenset({FindingGrade.MAJOR, FindingGrade.MINOR})
+
+
+class FindingStatus(models.TextChoices):
+    OPEN = "open", "Awaiting the client's response"
+    RESPONDED = "responded", "Response submitted"
+    RESPONSE_ACCEPTED = "response_accepted", "Response accepted, effectiveness to verify"
+    VERIFIED = "verified", "Verified effective"
+    CLOSED = "closed", "Closed (no response needed)"
+
+
+class ResponseStatus(models.TextChoices):
+    SUBMITTED = "submitted", "Submitted"
+    ACCEPTED = "accepted", "Accepted"
+    REJECTED = "rejected", "Rejected"
+
+
+class VerificationMethod(models.TextChoices):
+    ON_SITE = "on_site", "On site"
+    DOCUMENTS = "documents", "Documentary review"
+
+
+class ComplaintStatus(models.TextChoices):
+    RECEIVED = "received", "Received"
+    INVESTIGATING = "investigating", "Under investigation"
+    RESOLVED = "resolved", "Resolved"
+    CLOSED = "closed", "Closed"
+
+
+class AppealStatus(models.TextChoices):
+    RECEIVED = "received", "Received"
+    UNDER_REVIEW = "under_review", "Under review"
+    UPHELD = "upheld", "Upheld"
+    REJECTED = "rejected", "Rejected"

@@ -1,0 +1,226 @@
+"""Demo lifecycle: the three demo clients at different points of certification, made through the services.
+
+* Cobalt Cloud Services — mid-application (ISO/IEC 27001 applied for and reviewed, not yet accepted);
+* Bluewater Logistics — stage 2 just done, a major and a minor nonconformity awaiting the client's answer;
+* Acme Precision Parts — certified ISO 9001 about ten months ago, surveillance 1 due and planned.
+
+Dates are relative to today, so the demo always shows the same picture. Running it twice changes nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.utils import timezone
+
+from conformo.accounts.models import User
+from conformo.audits import services
+from conformo.audits.choices import AuditKind, QualificationRole
+from conformo.audits.models import Application, Audit, AuditProgramme
+from conformo.organizations.models import CertificationBody, Organization
+from conformo.standards.models import Standard
+
+CODES = ("iso-9001-2015", "iso-14001-2015", "iso-45001-2018", "iso-iec-27001-2022")
+
+
+def _standards() -> dict[str, Standard]:
+    found = {s.code: s for s in Standard.objects.filter(code__in=CODES)}
+    if len(found) < len(CODES):
+        from conformo.standards.services import catalog_load_shipped
+
+        catalog_load_shipped(actor=None)
+        found = {s.code: s for s in Standard.objects.filter(code__in=CODES)}
+    return found
+
+
+def _user(email: str) -> User:
+    return User.objects.get(email=email)
+
+
+def _audit(programme: AuditProgramme, kind: str) -> Audit:
+    return programme.audits.get(kind=kind)
+
+
+def _run(audit: Audit, pm: User, lead: User, members: list[services.Member], start: date, end: date) -> Audit:
+    services.audit_plan(actor=pm, audit=audit, planned_start=start, planned_end=end)
+    services.audit_team_assign(actor=pm, audit=audit, members=members)
+    services.audit_start(actor=lead, audit=audit, on=start)
+    return audit
+
+
+def _apply(pm: User, cb: CertificationBody, org: Organization, standards: list[Standard], scope: str) -> Application:
+    return services.application_submit(
+        actor=pm,
+        certification_body=cb,
+        organization=org,
+        standards=standards,
+        scope=scope,
+        sites=list(org.sites.all()),
+        sector_codes=list(org.sector_codes),
+    )
+
+
+def demo_lifecycle(cb: CertificationBody, today: date | None = None) -> None:
+    """Put the demo clients of `cb` at their points of the lifecycle (once)."""
+    if Application.objects.filter(certification_body=cb).exists():
+        return
+    today = today or timezone.localdate()
+    std = _standards()
+    if len(std) < len(CODES):
+        return  # no catalogs to certify against; the rest of the demo still works
+    qms, ems, ohs, isms = (std[c] for c in CODES)
+    admin, pm = _user("admin@northbridge.example"), _user("programme@northbridge.example")
+    lena, omar = _user("lead.auditor@northbridge.example"), _user("auditor@northbridge.example")
+    tess, dana = _user("expert@northbridge.example"), _user("decision@northbridge.example")
+    since = today - timedelta(days=4 * 365)
+    services.accreditation_create(
+        actor=admin,
+        certification_body=cb,
+        accreditation_body="UKAS",
+        reference="0000",
+        standards=[qms, ems, ohs, isms],
+        sector_codes=[17, 18, 31, 33],
+        valid_from=since,
+        valid_until=today + timedelta(days=3 * 365),
+    )
+    lead = services.auditor_register(actor=admin, certification_body=cb, user=lena)
+    auditor = services.auditor_register(actor=admin, certification_body=cb, user=omar)
+    expert = services.auditor_register(actor=admin, certification_body=cb, user=tess)
+    for standard in (qms, ems, ohs, isms):
+        services.qualification_add(
+            actor=admin,
+            auditor=lead,
+            standard=standard,
+            sector_codes=[17, 18, 31, 33],
+            role=QualificationRole.LEAD_AUDITOR,
+            valid_from=since,
+        )
+    for standard in (qms, ems):
+        services.qualification_add(
+            actor=admin, auditor=auditor, standard=standard, sector_codes=[17, 18, 31], valid_from=since
+        )
+    services.qualification_add(
+        actor=admin,
+        auditor=expert,
+        standard=isms,
+        sector_codes=[33],
+        role=QualificationRole.TECHNICAL_EXPERT,
+        valid_from=since,
+    )
+    orgs = {o.country: o for o in Organization.objects.filter(client_relationships__certification_body=cb)}
+    acme, bluewater, cobalt = orgs["DE"], orgs["NL"], orgs["GB"]
+    services.conflict_declare(
+        actor=admin,
+        auditor=auditor,
+        organization=bluewater,
+        kind="consultancy",
+        description="Helped write Bluewater's EMS procedures",
+        started_on=today - timedelta(days=700),
+        ended_on=today - timedelta(days=300),
+    )
+    team = [services.Member(lead, QualificationRole.LEAD_AUDITOR), services.Member(auditor, QualificationRole.AUDITOR)]
+
+    # Acme: certified about ten months ago, surveillance 1 planned.
+    application = _apply(pm, cb, acme, [qms], "Design and machining of precision metal parts")
+    services.application_review(actor=pm, application=application, on=today - timedelta(days=420))
+    programme = services.application_accept(actor=pm, application=application, on=today - timedelta(days=420))
+    stage1 = _run(
+        _audit(programme, AuditKind.STAGE_1), pm, lena, team, today - timedelta(days=380), today - timedelta(days=380)
+    )
+    services.audit_complete(actor=lena, audit=stage1, on=today - timedelta(days=380))
+    stage2 = _run(
+        _audit(programme, AuditKind.STAGE_2), pm, lena, team, today - timedelta(days=330), today - timedelta(days=328)
+    )
+    minor = services.finding_raise(
+        actor=lena,
+        audit=stage2,
+        grade="minor",
+        statement="Two work orders closed without final inspection sign-off",
+        evidence="WO-4471, WO-4490",
+        clauses=list(qms.clauses.filter(ref="8.6")[:1]),
+        raised_on=today - timedelta(days=329),
+    )
+    services.audit_complete(actor=lena, audit=stage2, on=today - timedelta(days=328))
+    response = services.finding_respond(
+        actor=_user("quality@acme.example"),
+        finding=minor,
+        correction="Both orders inspected and signed",
+        root_cause="Sign-off step missing from the router template",
+        corrective_action="Router template updated; supervisors briefed",
+        planned_completion=today - timedelta(days=300),
+    )
+    services.finding_response_review(actor=lena, response=response, accept=True, comment="Plan accepted")
+    from conformo.certification.services import decision_take
+
+    decision_take(
+        actor=dana, certification=programme.certification, kind="grant", decided_on=today - timedelta(days=310)
+    )
+    surveillance = _audit(programme, AuditKind.SURVEILLANCE_1)
+    start = min(today + timedelta(days=30), (surveillance.due_by or today) - timedelta(days=2))
+    services.audit_plan(actor=pm, audit=surveillance, planned_start=start, planned_end=start + timedelta(days=1))
+    services.audit_team_assign(actor=pm, audit=surveillance, members=team)
+
+    # Bluewater: stage 2 done, a major and a minor awaiting the client's answer.
+    application = _apply(pm, cb, bluewater, [ems], "Warehousing and road transport of palletised goods")
+    services.application_review(actor=pm, application=application, on=today - timedelta(days=120))
+    programme = services.application_accept(actor=pm, application=application, on=today - timedelta(days=120))
+    only_lead = [services.Member(lead, QualificationRole.LEAD_AUDITOR)]
+    stage1 = _run(
+        _audit(programme, AuditKind.STAGE_1),
+        pm,
+        lena,
+        only_lead,
+        today - timedelta(days=90),
+        today - timedelta(days=90),
+    )
+    services.finding_raise(
+        actor=lena,
+        audit=stage1,
+        grade="area_of_concern",
+        statement="Legal register not reviewed since 2022",
+        raised_on=today - timedelta(days=90),
+    )
+    services.audit_complete(actor=lena, audit=stage1, on=today - timedelta(days=90))
+    stage2 = _run(
+        _audit(programme, AuditKind.STAGE_2),
+        pm,
+        lena,
+        only_lead,
+        today - timedelta(days=20),
+        today - timedelta(days=18),
+    )
+    services.finding_raise(
+        actor=lena,
+        audit=stage2,
+        grade="major",
+        statement="No evaluation of compliance with legal requirements",
+        evidence="No records for 2024 or 2025",
+        clauses=list(ems.clauses.filter(ref="9.1.2")[:1]),
+        site=bluewater.sites.filter(is_headquarters=True).first(),
+        raised_on=today - timedelta(days=19),
+    )
+    services.finding_raise(
+        actor=lena,
+        audit=stage2,
+        grade="minor",
+        statement="Spill kit at the Antwerp hub incomplete",
+        clauses=list(ems.clauses.filter(ref="8.2")[:1]),
+        raised_on=today - timedelta(days=18),
+    )
+    services.audit_complete(actor=lena, audit=stage2, on=today - timedelta(days=18))
+
+    # Cobalt: mid-application.
+    application = services.application_submit(
+        actor=_user("ciso@cobalt.example"),
+        certification_body=cb,
+        organization=cobalt,
+        standards=[isms],
+        scope="Operation of managed cloud hosting services",
+        sites=list(cobalt.sites.all()),
+        sector_codes=[33],
+        consultancy_used="None",
+    )
+    services.application_review(actor=pm, application=application, on=today)
+
+
+__all__ = ["demo_lifecycle"]

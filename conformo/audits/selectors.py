@@ -1,0 +1,135 @@
+"""Reads of the CB workflow, always through `visible_to(user)`."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db.models import QuerySet
+
+from conformo.audits.choices import AuditKind, FindingGrade
+from conformo.audits.models import (
+    Accreditation,
+    Appeal,
+    Application,
+    Audit,
+    Auditor,
+    AuditProgramme,
+    Complaint,
+    Finding,
+    TeamMember,
+)
+from conformo.core.errors import NotFound
+from conformo.organizations.models import Organization
+
+
+def _get(queryset: QuerySet[Any], public_id: Any, what: str) -> Any:
+    found = queryset.filter(public_id=public_id).first()
+    if found is None:
+        raise NotFound(f"No such {what}.")
+    return found
+
+
+def application_list(*, user: Any) -> QuerySet[Application]:
+    return Application.objects.visible_to(user).select_related("organization").prefetch_related("standards")
+
+
+def application_get(*, user: Any, public_id: Any) -> Application:
+    return _get(Application.objects.visible_to(user), public_id, "application")
+
+
+def programme_list(*, user: Any) -> QuerySet[AuditProgramme]:
+    return AuditProgramme.objects.visible_to(user).select_related(
+        "organization", "certification", "certification_body__audit_settings"
+    )
+
+
+def programme_get(*, user: Any, public_id: Any) -> AuditProgramme:
+    return _get(AuditProgramme.objects.visible_to(user), public_id, "programme")
+
+
+def audit_list(*, user: Any) -> QuerySet[Audit]:
+    return (
+        Audit.objects.visible_to(user)
+        .select_related("programme__organization", "programme__certification_body__audit_settings")
+        .order_by("due_by", "sequence")
+    )
+
+
+def audit_get(*, user: Any, public_id: Any) -> Audit:
+    return _get(Audit.objects.visible_to(user), public_id, "audit")
+
+
+def finding_list(*, user: Any) -> QuerySet[Finding]:
+    return (
+        Finding.objects.visible_to(user)
+        .select_related("audit__programme__organization", "site")
+        .prefetch_related("clauses__standard")
+    )
+
+
+def finding_get(*, user: Any, public_id: Any) -> Finding:
+    return _get(Finding.objects.visible_to(user), public_id, "finding")
+
+
+def findings_for_organization(*, user: Any, organization: Organization) -> QuerySet[Finding]:
+    """The CB findings about `organization` that `user` may see (for the organization's improvement log)."""
+    return finding_list(user=user).filter(audit__programme__organization=organization)
+
+
+def stage1_concerns(programme: AuditProgramme) -> QuerySet[Finding]:
+    """Stage 1 areas of concern, which feed stage 2 planning (17021-1 9.3.1.2.3)."""
+    return Finding.objects.filter(
+        audit__programme=programme, audit__kind=AuditKind.STAGE_1, grade=FindingGrade.AREA_OF_CONCERN
+    )
+
+
+def auditor_list(*, user: Any) -> QuerySet[Auditor]:
+    return Auditor.objects.visible_to(user).select_related("user").prefetch_related("qualifications__standard")
+
+
+def auditor_get(*, user: Any, public_id: Any) -> Auditor:
+    return _get(Auditor.objects.visible_to(user), public_id, "auditor")
+
+
+def accreditation_list(*, user: Any) -> QuerySet[Accreditation]:
+    return Accreditation.objects.visible_to(user).prefetch_related("standards")
+
+
+def complaint_list(*, user: Any) -> QuerySet[Complaint]:
+    return Complaint.objects.visible_to(user).select_related("organization", "handler")
+
+
+def complaint_get(*, user: Any, public_id: Any) -> Complaint:
+    return _get(Complaint.objects.visible_to(user), public_id, "complaint")
+
+
+def appeal_list(*, user: Any) -> QuerySet[Appeal]:
+    return Appeal.objects.visible_to(user).select_related("organization", "handler")
+
+
+def appeal_get(*, user: Any, public_id: Any) -> Appeal:
+    return _get(Appeal.objects.visible_to(user), public_id, "appeal")
+
+
+def assignments_for(auditor: Auditor) -> QuerySet[TeamMember]:
+    """An auditor's team places (for the iCalendar feed)."""
+    return (
+        TeamMember.objects.filter(auditor=auditor)
+        .select_related("audit__programme__organization")
+        .prefetch_related("audit__sites")
+    )
+
+
+def schedule(*, user: Any, start: date, end: date) -> QuerySet[Audit]:
+    """Audits planned, or due, between `start` and `end`."""
+    from django.db.models import Q
+
+    return (
+        audit_list(user=user)
+        .filter(
+            Q(planned_start__lte=end, planned_end__gte=start)
+            | Q(planned_start__isnull=True, due_by__range=(start, end))
+        )
+        .prefetch_related("sites", "team__auditor__user")
+    )

@@ -1,0 +1,278 @@
+"""Findings and their follow-up (17021-1 9.4.9, 9.4.10): raise, client response, the auditor's review of
+the response, verification of effectiveness."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from conformo.audits.choices import (
+    AuditKind,
+    AuditStatus,
+    FindingGrade,
+    FindingStatus,
+    ResponseStatus,
+    VerificationMethod,
+)
+from conformo.audits.models import Audit, Finding, FindingAttachment, FindingResponse, Verification
+from conformo.audits.permissions import CLIENTS, MANAGERS, has_cb_role, has_org_role
+from conformo.audits.services.programmes import on_team
+from conformo.audits.services.setup import cb_settings_get
+from conformo.core.audit import audit_log_record
+from conformo.core.errors import Conflict, PermissionDenied, ValidationFailed
+from conformo.domain.nonconformity import Grade, finding_deadlines
+from conformo.organizations.models import Site
+from conformo.standards.models import Clause
+
+DOMAIN_GRADE = {FindingGrade.MAJOR: Grade.MAJOR, FindingGrade.MINOR: Grade.MINOR}
+STAGE1_GRADES = (FindingGrade.AREA_OF_CONCERN, FindingGrade.OFI, FindingGrade.POSITIVE)
+
+
+def _log(actor: Any, action: str, obj: Any, finding: Finding, **kwargs: Any) -> None:
+    programme = finding.audit.programme
+    audit_log_record(
+        actor=actor,
+        action=action,
+        obj=obj,
+        certification_body_id=programme.certification_body_id,
+        organization_id=programme.organization_id,
+        **kwargs,
+    )
+
+
+def _require_auditor(actor: Any, audit: Audit, action: str) -> None:
+    if not (on_team(actor, audit) or has_cb_role(actor, audit.programme.certification_body_id, *MANAGERS)):
+        raise PermissionDenied(f"Only a member of this audit's team can {action}.")
+
+
+@transaction.atomic
+def finding_raise(
+    *,
+    actor: Any,
+    audit: Audit,
+    grade: str,
+    statement: str,
+    evidence: str = "",
+    clauses: list[Clause] | None = None,
+    site: Site | None = None,
+    raised_on: date | None = None,
+) -> Finding:
+    """Raise a finding at an audit in progress. Nonconformities get their response and verification
+    deadlines from the rules engine (CB settings, clipped by the 6-month stage-2 and expiry hard stops)."""
+    _require_auditor(actor, audit, "raise findings")
+    if audit.status != AuditStatus.IN_PROGRESS:
+        raise Conflict("Findings are raised while the audit is in progress.", code="audit_not_in_progress")
+    if grade not in FindingGrade.values:
+        raise ValidationFailed(
+            f"Grade must be one of: {', '.join(FindingGrade.values)}.", fields={"grade": ["Invalid."]}
+        )
+    if audit.kind == AuditKind.STAGE_1 and grade not in STAGE1_GRADES:
+        raise ValidationFailed(
+            "Stage 1 records areas of concern (that could become nonconformities at stage 2), not nonconformities "
+            "(ISO/IEC 17021-1 9.3.1.2.3).",
+            fields={"grade": ["Use area_of_concern, ofi or positive at stage 1."]},
+        )
+    if audit.kind != AuditKind.STAGE_1 and grade == FindingGrade.AREA_OF_CONCERN:
+        raise ValidationFailed("Areas of concern are a stage 1 grade.", fields={"grade": ["Only at stage 1."]})
+    if not statement.strip():
+        raise ValidationFailed("State the finding.", fields={"statement": ["Required."]})
+    programme = audit.programme
+    clauses = clauses or []
+    allowed = set(programme.standards.values_list("pk", flat=True))
+    if any(c.standard_id not in allowed for c in clauses):
+        raise ValidationFailed(
+            "Cite clauses of the standards in the programme's scope.", fields={"clauses": ["Out of scope."]}
+        )
+    if site is not None and site.organization_id != programme.organization_id:
+        raise ValidationFailed("The site must belong to the client.", fields={"site": ["Not the client's."]})
+    raised_on = raised_on or timezone.localdate()
+    finding = Finding(
+        audit=audit,
+        grade=grade,
+        statement=statement.strip(),
+        evidence=evidence,
+        site=site,
+        raised_by=actor,
+        raised_on=raised_on,
+        reference=f"{audit.kind.upper()[:2]}{audit.sequence}-{audit.findings.count() + 1:02d}",
+    )
+    if grade in DOMAIN_GRADE:
+        expires = programme.expires_on if audit.kind == AuditKind.RECERTIFICATION else None
+        stage2_end = raised_on if audit.kind == AuditKind.STAGE_2 else None
+        deadlines = finding_deadlines(
+            DOMAIN_GRADE[FindingGrade(grade)],
+            raised_on,
+            stage2_end=stage2_end,
+            expires_on=expires,
+            settings=cb_settings_get(programme.certification_body).rule_settings(),
+        )
+        finding.response_due = deadlines.response_due
+        finding.verification_due = deadlines.verification_due
+        finding.hard_stop = deadlines.hard_stop
+        finding.deadlines = deadlines.as_dict()
+    else:
+        finding.status = FindingStatus.CLOSED
+    finding.save()
+    finding.clauses.set(clauses)
+    _log(
+        actor,
+        "finding.raise",
+        finding,
+        finding,
+        after={
+            "grade": grade,
+            "statement": finding.statement,
+            "clauses": [str(c) for c in clauses],
+            "response_due": finding.response_due,
+        },
+    )
+    return finding
+
+
+@transaction.atomic
+def finding_respond(
+    *,
+    actor: Any,
+    finding: Finding,
+    correction: str,
+    root_cause: str,
+    corrective_action: str,
+    planned_completion: date | None = None,
+) -> FindingResponse:
+    """The client answers a nonconformity: correction, root cause, corrective action, dates (17021-1 9.4.9).
+
+    The improvement log links to this for CB findings."""
+    organization_id = finding.audit.programme.organization_id
+    if not has_org_role(actor, organization_id, *CLIENTS):
+        raise PermissionDenied("Only the audited organization can respond to its findings.")
+    if not finding.needs_response:
+        raise Conflict(f"A {finding.get_grade_display().lower()} needs no response.", code="no_response_needed")
+    if finding.status != FindingStatus.OPEN:
+        raise Conflict(
+            f"This finding is '{finding.get_status_display()}'; a response is not expected now.",
+            code="response_not_expected",
+        )
+    missing = {
+        name: ["Required."]
+        for name, value in (
+            ("correction", correction),
+            ("root_cause", root_cause),
+            ("corrective_action", corrective_action),
+        )
+        if not value.strip()
+    }
+    if missing:
+        raise ValidationFailed("Give the correction, the root cause and the corrective action.", fields=missing)
+    response = FindingResponse.objects.create(
+        finding=finding,
+        correction=correction.strip(),
+        root_cause=root_cause.strip(),
+        corrective_action=corrective_action.strip(),
+        planned_completion=planned_completion,
+        submitted_by=actor,
+    )
+    finding.status = FindingStatus.RESPONDED
+    finding.save(update_fields=["status", "updated_at"])
+    _log(
+        actor,
+        "finding.respond",
+        finding,
+        finding,
+        before={"status": FindingStatus.OPEN},
+        after={"status": finding.status, "response": response.pk},
+    )
+    return response
+
+
+@transaction.atomic
+def finding_response_review(
+    *, actor: Any, response: FindingResponse, accept: bool, comment: str = ""
+) -> FindingResponse:
+    """The auditor accepts the response (for a minor: the plan is accepted) or rejects it with a reason."""
+    finding = response.finding
+    _require_auditor(actor, finding.audit, "review responses")
+    if response.status != ResponseStatus.SUBMITTED or finding.status != FindingStatus.RESPONDED:
+        raise Conflict("This response has already been reviewed.", code="already_reviewed")
+    if not accept and not comment.strip():
+        raise ValidationFailed(
+            "Say why the response is rejected; the client will see it.", fields={"comment": ["Required."]}
+        )
+    response.status = ResponseStatus.ACCEPTED if accept else ResponseStatus.REJECTED
+    response.reviewed_by = actor
+    response.reviewed_at = timezone.now()
+    response.review_comment = comment.strip()
+    response.save()
+    finding.status = FindingStatus.RESPONSE_ACCEPTED if accept else FindingStatus.OPEN
+    finding.save(update_fields=["status", "updated_at"])
+    _log(
+        actor,
+        "finding.response_accept" if accept else "finding.response_reject",
+        finding,
+        finding,
+        before={"status": FindingStatus.RESPONDED},
+        after={"status": finding.status, "comment": comment},
+    )
+    return response
+
+
+@transaction.atomic
+def finding_verify(
+    *,
+    actor: Any,
+    finding: Finding,
+    method: str,
+    effective: bool,
+    notes: str = "",
+    verified_on: date | None = None,
+) -> Verification:
+    """Verify the effectiveness of the corrective action, on site or by documents (17021-1 9.4.10).
+    Not effective: the finding goes back to the client."""
+    _require_auditor(actor, finding.audit, "verify findings")
+    if method not in VerificationMethod.values:
+        raise ValidationFailed(f"Method must be one of: {', '.join(VerificationMethod.values)}.")
+    if finding.status != FindingStatus.RESPONSE_ACCEPTED:
+        raise Conflict("Accept the client's response before verifying its effectiveness.", code="response_not_accepted")
+    verified_on = verified_on or timezone.localdate()
+    verification = Verification.objects.create(
+        finding=finding, verified_by=actor, method=method, effective=effective, notes=notes, verified_on=verified_on
+    )
+    finding.status = FindingStatus.VERIFIED if effective else FindingStatus.OPEN
+    finding.verified_on = verified_on if effective else None
+    finding.save(update_fields=["status", "verified_on", "updated_at"])
+    _log(
+        actor,
+        "finding.verify",
+        finding,
+        finding,
+        before={"status": FindingStatus.RESPONSE_ACCEPTED},
+        after={"status": finding.status, "method": method, "effective": effective},
+    )
+    return verification
+
+
+MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+
+
+@transaction.atomic
+def finding_attach(*, actor: Any, finding: Finding, file: Any, name: str = "") -> FindingAttachment:
+    """Attach a file: objective evidence (the audit team) or evidence of the client's action (the client)."""
+    audit = finding.audit
+    organization_id = audit.programme.organization_id
+    if not (
+        on_team(actor, audit)
+        or has_cb_role(actor, audit.programme.certification_body_id, *MANAGERS)
+        or has_org_role(actor, organization_id, *CLIENTS)
+    ):
+        raise PermissionDenied("Only the audit team or the audited organization can attach files to this finding.")
+    if file is None or not getattr(file, "size", 0):
+        raise ValidationFailed("Choose a file to attach.", fields={"file": ["Required."]})
+    if file.size > MAX_ATTACHMENT_BYTES:
+        raise ValidationFailed("Attachments are limited to 20 MB.", fields={"file": ["Too large."]})
+    attachment = FindingAttachment.objects.create(
+        finding=finding, file=file, name=(name or file.name)[:200], uploaded_by=actor
+    )
+    _log(actor, "finding.attach", finding, finding, after={"attachment": attachment.name})
+    return attachment

@@ -1,0 +1,240 @@
+"""CB set-up: settings, accreditations, the auditor register, qualifications, conflicts, availability."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+
+from conformo.audits.choices import ConflictKind, QualificationRole
+from conformo.audits.models import (
+    Accreditation,
+    Auditor,
+    CBSettings,
+    ConflictOfInterest,
+    Qualification,
+    Unavailability,
+)
+from conformo.audits.permissions import MANAGERS, require_cb_role
+from conformo.core.audit import audit_log_record, snapshot
+from conformo.core.errors import ValidationFailed
+from conformo.organizations.models import CertificationBody, Organization
+from conformo.standards.models import Standard
+
+SETTINGS_FIELDS = [
+    "major_response_days",
+    "minor_response_days",
+    "major_verification_days",
+    "minor_verification_days",
+    "cooling_off_months",
+    "stage1_percent",
+    "stage1_due_days",
+    "stage2_due_days",
+    "surveillance_1_months",
+    "surveillance_2_months",
+    "at_risk_days",
+    "certificate_number_pattern",
+]
+
+
+def check_sector_codes(codes: list[int], field: str = "sector_codes") -> list[int]:
+    bad = [c for c in codes if isinstance(c, bool) or not isinstance(c, int) or not 1 <= c <= 39]
+    if bad:
+        raise ValidationFailed(f"IAF sector codes run from 1 to 39; not valid: {bad}.", fields={field: ["1 to 39."]})
+    return sorted(set(codes))
+
+
+def cb_settings_get(cb: CertificationBody) -> CBSettings:
+    """The CB's settings, created with the documented defaults the first time."""
+    settings, _ = CBSettings.objects.get_or_create(certification_body=cb)
+    return settings
+
+
+@transaction.atomic
+def cb_settings_update(*, actor: Any, certification_body: CertificationBody, **values: Any) -> CBSettings:
+    """Change the CB's non-normative choices (CB administrators only)."""
+    require_cb_role(actor, certification_body.pk, "cb_admin", action="change the CB settings")
+    settings = cb_settings_get(certification_body)
+    unknown = set(values) - set(SETTINGS_FIELDS)
+    if unknown:
+        raise ValidationFailed(f"Unknown settings: {', '.join(sorted(unknown))}.")
+    if values.get("surveillance_1_months", 12) > 12:
+        raise ValidationFailed(
+            "The first surveillance must fall within 12 months of the certification decision (17021-1 9.1.3.3).",
+            fields={"surveillance_1_months": ["At most 12."]},
+        )
+    if not 0 < values.get("stage1_percent", 30) < 100:
+        raise ValidationFailed("Stage 1 takes a share between 1 and 99 %.", fields={"stage1_percent": ["1 to 99."]})
+    before = snapshot(settings, SETTINGS_FIELDS)
+    for name, value in values.items():
+        setattr(settings, name, value)
+    try:
+        settings.rule_settings()
+    except ValueError as exc:
+        raise ValidationFailed(str(exc)) from exc
+    settings.save()
+    audit_log_record(
+        actor=actor,
+        action="cb_settings.update",
+        obj=settings,
+        before=before,
+        after=snapshot(settings, SETTINGS_FIELDS),
+        certification_body_id=certification_body.pk,
+    )
+    return settings
+
+
+@transaction.atomic
+def accreditation_create(
+    *,
+    actor: Any,
+    certification_body: CertificationBody,
+    accreditation_body: str,
+    standards: list[Standard],
+    sector_codes: list[int],
+    valid_from: date,
+    valid_until: date,
+    reference: str = "",
+) -> Accreditation:
+    """Record an accreditation: standards × IAF sector codes, valid dates."""
+    require_cb_role(actor, certification_body.pk, "cb_admin", action="record accreditations")
+    if valid_until < valid_from:
+        raise ValidationFailed(
+            "The accreditation ends before it starts.", fields={"valid_until": ["After valid_from."]}
+        )
+    if not standards:
+        raise ValidationFailed("Name at least one accredited standard.", fields={"standards": ["Required."]})
+    accreditation = Accreditation.objects.create(
+        certification_body=certification_body,
+        accreditation_body=accreditation_body.strip(),
+        reference=reference,
+        sector_codes=check_sector_codes(sector_codes),
+        valid_from=valid_from,
+        valid_until=valid_until,
+    )
+    accreditation.standards.set(standards)
+    audit_log_record(
+        actor=actor,
+        action="accreditation.create",
+        obj=accreditation,
+        after={
+            "accreditation_body": accreditation.accreditation_body,
+            "standards": [s.code for s in standards],
+            "sector_codes": accreditation.sector_codes,
+            "valid_until": valid_until.isoformat(),
+        },
+        certification_body_id=certification_body.pk,
+    )
+    return accreditation
+
+
+@transaction.atomic
+def auditor_register(*, actor: Any, certification_body: CertificationBody, user: Any, notes: str = "") -> Auditor:
+    """Put a CB member on the auditor register."""
+    require_cb_role(actor, certification_body.pk, *MANAGERS, action="register auditors")
+    if not user.memberships.filter(certification_body=certification_body).exists():
+        raise ValidationFailed(f"{user} is not a member of {certification_body}; add them to the CB first.")
+    auditor, created = Auditor.objects.get_or_create(
+        certification_body=certification_body, user=user, defaults={"notes": notes}
+    )
+    if created:
+        audit_log_record(
+            actor=actor,
+            action="auditor.register",
+            obj=auditor,
+            after={"user": user.email},
+            certification_body_id=certification_body.pk,
+        )
+    return auditor
+
+
+@transaction.atomic
+def qualification_add(
+    *,
+    actor: Any,
+    auditor: Auditor,
+    standard: Standard,
+    sector_codes: list[int],
+    role: str = QualificationRole.AUDITOR,
+    valid_from: date,
+    valid_until: date | None = None,
+) -> Qualification:
+    """Record an auditor's competence for one standard and the IAF sector codes, in a role."""
+    require_cb_role(actor, auditor.certification_body_id, *MANAGERS, action="record qualifications")
+    if role not in QualificationRole.values:
+        raise ValidationFailed(f"Role must be one of: {', '.join(QualificationRole.values)}.")
+    if valid_until is not None and valid_until < valid_from:
+        raise ValidationFailed("The qualification ends before it starts.")
+    qualification = Qualification.objects.create(
+        auditor=auditor,
+        standard=standard,
+        sector_codes=check_sector_codes(sector_codes),
+        role=role,
+        valid_from=valid_from,
+        valid_until=valid_until,
+    )
+    audit_log_record(
+        actor=actor,
+        action="qualification.add",
+        obj=qualification,
+        after={"standard": standard.code, "sector_codes": qualification.sector_codes, "role": role},
+        certification_body_id=auditor.certification_body_id,
+    )
+    return qualification
+
+
+@transaction.atomic
+def conflict_declare(
+    *,
+    actor: Any,
+    auditor: Auditor,
+    organization: Organization,
+    started_on: date,
+    ended_on: date | None = None,
+    kind: str = ConflictKind.CONSULTANCY,
+    description: str = "",
+) -> ConflictOfInterest:
+    """Declare an auditor's relationship with a client (the auditor or a manager may declare it)."""
+    if not (actor is not None and auditor.user_id == actor.pk):
+        require_cb_role(actor, auditor.certification_body_id, *MANAGERS, action="declare conflicts of interest")
+    if kind not in ConflictKind.values:
+        raise ValidationFailed(f"Kind must be one of: {', '.join(ConflictKind.values)}.")
+    if ended_on is not None and ended_on < started_on:
+        raise ValidationFailed("The relationship ends before it starts.")
+    conflict = ConflictOfInterest.objects.create(
+        auditor=auditor,
+        organization=organization,
+        kind=kind,
+        description=description,
+        started_on=started_on,
+        ended_on=ended_on,
+    )
+    audit_log_record(
+        actor=actor,
+        action="conflict.declare",
+        obj=conflict,
+        after={"organization": organization.legal_name, "kind": kind, "ended_on": ended_on},
+        certification_body_id=auditor.certification_body_id,
+    )
+    return conflict
+
+
+@transaction.atomic
+def unavailability_add(
+    *, actor: Any, auditor: Auditor, starts_on: date, ends_on: date, note: str = ""
+) -> Unavailability:
+    """Record a period when the auditor cannot audit."""
+    if not (actor is not None and auditor.user_id == actor.pk):
+        require_cb_role(actor, auditor.certification_body_id, *MANAGERS, action="record availability")
+    if ends_on < starts_on:
+        raise ValidationFailed("The period ends before it starts.")
+    period = Unavailability.objects.create(auditor=auditor, starts_on=starts_on, ends_on=ends_on, note=note)
+    audit_log_record(
+        actor=actor,
+        action="auditor.unavailable",
+        obj=period,
+        after={"starts_on": starts_on, "ends_on": ends_on},
+        certification_body_id=auditor.certification_body_id,
+    )
+    return period

@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+import time_machine
+
+from conformo.audits import services
+from conformo.audits.choices import AuditKind
+from conformo.audits.models import AuditProgramme
+from conformo.audits.tests.factories import Ready, ready_cb, sites_for
+
+
+@pytest.fixture
+def ready(cb: Any, cb_admin: Any, lead_auditor: Any, auditor: Any) -> Ready:
+    return ready_cb(cb, cb_admin, lead_auditor, auditor)
+
+
+@pytest.fixture
+def acme_sites(acme: Any) -> list[Any]:
+    return sites_for(acme)
+
+
+@pytest.fixture
+def programme(ready: Ready, acme: Any, acme_sites: list[Any], programme_manager: Any) -> AuditProgramme:
+    """Acme's accepted ISO 9001 application (sector 17): a fresh 3-year programme, accepted on 2026-01-05."""
+    with time_machine.travel(date(2026, 1, 5), tick=False):
+        application = services.application_submit(
+            actor=programme_manager,
+            certification_body=ready.cb,
+            organization=acme,
+            standards=[ready.qms],
+            scope="Machining of precision parts",
+            sites=acme_sites,
+            sector_codes=[17],
+        )
+        services.application_review(actor=programme_manager, application=application)
+        return services.application_accept(actor=programme_manager, application=application)
+
+
+def audit_of(programme: AuditProgramme, kind: str) -> Any:
+    return programme.audits.get(kind=kind)
+
+
+def team(ready: Ready) -> list[services.Member]:
+    return [services.Member(ready.lead, "lead_auditor"), services.Member(ready.auditor, "auditor")]
+
+
+@pytest.fixture
+def stage1_done(programme: AuditProgramme, ready: Ready, programme_manager: Any) -> AuditProgramme:
+    stage1 = audit_of(programme, AuditKind.STAGE_1)
+    with time_machine.travel(date(2026, 2, 2), tick=False):
+        services.audit_plan(
+            actor=programme_manager, audit=stage1, planned_start=date(2026, 2, 2), planned_end=date(2026, 2, 2)
+        )
+        services.audit_team_assign(actor=programme_manager, audit=stage1, members=team(ready))
+        services.audit_start(actor=programme_manager, audit=stage1)
+        services.audit_complete(actor=programme_manager, audit=stage1)
+    return programme

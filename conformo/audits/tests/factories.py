@@ -1,0 +1,106 @@
+"""Factories for the CB workflow tests: a few standards and clauses, and a CB ready to certify."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import factory
+from factory.django import DjangoModelFactory
+
+from conformo.audits import services
+from conformo.audits.choices import QualificationRole
+from conformo.audits.models import Auditor
+from conformo.core.tests.factories import SiteFactory
+from conformo.organizations.models import CertificationBody, Organization, Site
+from conformo.standards.models import Clause, Standard
+
+
+class StandardFactory(DjangoModelFactory[Standard]):
+    class Meta:
+        model = Standard
+        django_get_or_create = ("code",)
+
+    code = "iso-9001-2015"
+    designation = factory.LazyAttribute(lambda o: o.code.upper().replace("-", " ", 1))
+    title = "Quality management systems"
+
+
+class ClauseFactory(DjangoModelFactory[Clause]):
+    class Meta:
+        model = Clause
+        django_get_or_create = ("standard", "ref")
+
+    standard = factory.SubFactory(StandardFactory)
+    ref = "8.5.1"
+    title = "Control of production and service provision"
+
+
+def qms() -> Standard:
+    standard = StandardFactory(code="iso-9001-2015", designation="ISO 9001:2015")
+    for ref, title in (
+        ("7.5", "Documented information"),
+        ("8.5.1", "Control of production"),
+        ("9.2", "Internal audit"),
+    ):
+        ClauseFactory(standard=standard, ref=ref, title=title)
+    return standard
+
+
+def ems() -> Standard:
+    standard = StandardFactory(code="iso-14001-2015", designation="ISO 14001:2015", title="Environmental management")
+    ClauseFactory(standard=standard, ref="6.1.2", title="Environmental aspects")
+    return standard
+
+
+@dataclass
+class Ready:
+    """A CB accredited for ISO 9001 / 14001 in sector 17, with a lead auditor and an auditor registered."""
+
+    cb: CertificationBody
+    lead: Auditor
+    auditor: Auditor
+    qms: Standard
+    ems: Standard
+
+
+def ready_cb(cb: CertificationBody, cb_admin: Any, lead_user: Any, auditor_user: Any) -> Ready:
+    q, e = qms(), ems()
+    services.accreditation_create(
+        actor=cb_admin,
+        certification_body=cb,
+        accreditation_body="UKAS",
+        standards=[q, e],
+        sector_codes=[17, 18],
+        valid_from=date(2020, 1, 1),
+        valid_until=date(2035, 12, 31),
+    )
+    lead = services.auditor_register(actor=cb_admin, certification_body=cb, user=lead_user)
+    other = services.auditor_register(actor=cb_admin, certification_body=cb, user=auditor_user)
+    for standard in (q, e):
+        services.qualification_add(
+            actor=cb_admin,
+            auditor=lead,
+            standard=standard,
+            sector_codes=[17],
+            role=QualificationRole.LEAD_AUDITOR,
+            valid_from=date(2020, 1, 1),
+        )
+        services.qualification_add(
+            actor=cb_admin,
+            auditor=other,
+            standard=standard,
+            sector_codes=[18],
+            role=QualificationRole.AUDITOR,
+            valid_from=date(2020, 1, 1),
+        )
+    return Ready(cb=cb, lead=lead, auditor=other, qms=q, ems=e)
+
+
+def sites_for(org: Organization) -> list[Site]:
+    return [
+        SiteFactory(organization=org, name="Head office", is_headquarters=True, permanent_staff=40),
+        SiteFactory(organization=org, name="Plant North", permanent_staff=20),
+        SiteFactory(organization=org, name="Plant South", permanent_staff=15),
+    ]

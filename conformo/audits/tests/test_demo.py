@@ -1,0 +1,28 @@
+"""The demo puts the three clients at different points of the lifecycle, through the services, once."""
+
+from __future__ import annotations
+
+from conformo.audits.models import Application, Finding
+from conformo.certification.models import Certification
+from conformo.core.demo import demo_load
+
+
+def test_the_demo_shows_three_clients_at_three_points_of_the_lifecycle(db):
+    demo_load()
+    states = {a.organization.country: a.status for a in Application.objects.select_related("organization")}
+    assert states == {"DE": "accepted", "NL": "accepted", "GB": "reviewed"}
+    acme = Certification.objects.get(organization__country="DE")
+    assert acme.state == "active"
+    surveillance = acme.programmes.get().audits.get(kind="surveillance1")
+    assert surveillance.planned_start is not None
+    assert surveillance.eligibility_ok is True
+    open_findings = Finding.objects.filter(audit__programme__organization__country="NL", status="open")
+    assert sorted(open_findings.values_list("grade", flat=True)) == ["major", "minor"]
+    assert Certification.objects.get(organization__country="NL").state == "pending"
+
+
+def test_loading_the_demo_twice_changes_nothing(db):
+    demo_load()
+    counts = (Application.objects.count(), Finding.objects.count(), Certification.objects.count())
+    demo_load()
+    assert (Application.objects.count(), Finding.objects.count(), Certification.objects.count()) == counts

@@ -1,0 +1,217 @@
+"""Certification decisions (ISO/IEC 17021-1 9.5, 9.6): taken only by an independent decision maker, checked
+against the findings and the calendar, and moving the certification through the domain state machine."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from conformo.audits.choices import AuditKind, AuditStatus, FindingGrade, FindingStatus, SpecialPurpose
+from conformo.audits.models import AuditProgramme, Finding, TeamMember
+from conformo.audits.permissions import has_cb_role
+from conformo.audits.services.programmes import programme_next_cycle, programme_start_cycle
+from conformo.audits.services.setup import cb_settings_get
+from conformo.certificates.services import certificate_apply_decision
+from conformo.certification.models import Certification, Decision
+from conformo.core.audit import audit_log_record
+from conformo.core.errors import Conflict, PermissionDenied, ValidationFailed
+from conformo.domain.certificate_states import CertificateState, TransitionContext, transition
+from conformo.domain.certificate_states import Decision as D
+from conformo.domain.cycle import major_nc_deadline
+from conformo.domain.errors import DomainError
+
+NEEDS_REASON = {D.REFUSE, D.SUSPEND, D.WITHDRAW, D.REDUCE_SCOPE}
+INITIAL_KINDS = (AuditKind.STAGE_1, AuditKind.STAGE_2, AuditKind.TRANSFER_REVIEW)
+
+
+def current_programme(certification: Certification) -> AuditProgramme | None:
+    return certification.programmes.filter(active=True).order_by("-cycle", "-id").first()
+
+
+def decision_maker_on_team(user: Any, programme: AuditProgramme | None) -> bool:
+    """Whether `user` was on any audit team of the programme's cycle (17021-1 9.5.1.2)."""
+    if programme is None or user is None:
+        return False
+    return TeamMember.objects.filter(audit__programme=programme, auditor__user=user).exists()
+
+
+def _unverified_majors(programme: AuditProgramme, kinds: tuple[str, ...]) -> int:
+    return (
+        Finding.objects.filter(audit__programme=programme, audit__kind__in=kinds, grade=FindingGrade.MAJOR)
+        .exclude(status=FindingStatus.VERIFIED)
+        .count()
+    )
+
+
+def _grant_context(programme: AuditProgramme, on: date, rules: Any) -> dict[str, Any]:
+    basis = programme.audits.filter(kind__in=[AuditKind.STAGE_2, AuditKind.TRANSFER_REVIEW]).first()
+    if basis is None or basis.status != AuditStatus.COMPLETED:
+        raise Conflict("The certification decision needs a completed stage 2 audit.", code="stage2_not_completed")
+    stage2_end = basis.completed_on
+    findings = Finding.objects.filter(audit__programme=programme, audit__kind__in=INITIAL_KINDS)
+    majors = findings.filter(grade=FindingGrade.MAJOR)
+    if majors.exists() and stage2_end and on > major_nc_deadline(stage2_end, rules):
+        raise Conflict(
+            f"Major nonconformities were not verified within 6 months after stage 2 (by "
+            f"{major_nc_deadline(stage2_end, rules).isoformat()}); a new stage 2 is required "
+            "(ISO/IEC 17021-1 9.5.3.2).",
+            code="stage2_limit_passed",
+        )
+    unverified = majors.exclude(status=FindingStatus.VERIFIED).count()
+    if unverified:
+        raise Conflict(
+            f"{unverified} major nonconformity(ies) not yet verified; the decision must wait until correction and "
+            "corrective action are verified (ISO/IEC 17021-1 9.5.2).",
+            code="major_nc_unverified",
+        )
+    minors_open = (
+        findings.filter(grade=FindingGrade.MINOR)
+        .exclude(status__in=[FindingStatus.RESPONSE_ACCEPTED, FindingStatus.VERIFIED])
+        .count()
+    )
+    if minors_open:
+        raise Conflict(
+            f"{minors_open} minor nonconformity(ies) have no accepted action plan yet (ISO/IEC 17021-1 9.5.2).",
+            code="minor_plan_not_accepted",
+        )
+    return {"stage2_end": stage2_end, "major_ncs_raised": majors.exists(), "minor_plans_accepted": True}
+
+
+@transaction.atomic
+def decision_take(
+    *,
+    actor: Any,
+    certification: Certification,
+    kind: str,
+    reason: str = "",
+    decided_on: date | None = None,
+    scope: str | None = None,
+    issue_resolved: bool = False,
+) -> Decision:
+    """Take a certification decision: grant, refuse, renew, suspend, restore, withdraw, reduce or extend
+    scope. Only a decision maker who was on no audit team of the cycle; refused with the rule's reason."""
+    cb_id = certification.certification_body_id
+    if not has_cb_role(actor, cb_id, "decision_maker"):
+        raise PermissionDenied(
+            "Only a decision maker of the certification body can take certification decisions.",
+            code="not_decision_maker",
+        )
+    try:
+        decision = D(kind)
+    except ValueError:
+        raise ValidationFailed(f"Unknown decision {kind!r}.", fields={"kind": ["Invalid."]}) from None
+    if decision is D.EXPIRE:
+        raise ValidationFailed("Expiry follows from the calendar; it is not a decision.", fields={"kind": ["Invalid."]})
+    programme = current_programme(certification)
+    if decision_maker_on_team(actor, programme):
+        raise PermissionDenied(
+            f"{actor} was on an audit team of this certification cycle; the decision must be taken by someone "
+            "else (ISO/IEC 17021-1 9.5.1.2).",
+            code="decision_maker_on_team",
+        )
+    if decision in NEEDS_REASON and not reason.strip():
+        raise ValidationFailed(
+            "Record the reason for the decision.", code="reason_required", fields={"reason": ["Required."]}
+        )
+    on = decided_on or timezone.localdate()
+    rules = cb_settings_get(certification.certification_body).rule_settings()
+    facts: dict[str, Any] = {}
+    if decision is D.GRANT and programme is not None:
+        facts = _grant_context(programme, on, rules)
+    if decision in (D.RENEW, D.RESTORE_AFTER_EXPIRY) and programme is not None:
+        recert = programme.audits.filter(kind=AuditKind.RECERTIFICATION).first()
+        done = recert is not None and recert.status == AuditStatus.COMPLETED
+        if not done:
+            raise Conflict(
+                "The recertification audit is not completed (ISO/IEC 17021-1 9.6.3.2.4).",
+                code="recertification_not_completed",
+            )
+        majors = _unverified_majors(programme, (AuditKind.RECERTIFICATION,))
+        if majors:
+            raise Conflict(
+                f"{majors} major nonconformity(ies) of the recertification audit not yet verified.",
+                code="major_nc_unverified",
+            )
+        facts = {"recertification_audit_completed": True, "outstanding_activities_completed": True}
+    if decision is D.EXTEND_SCOPE:
+        if not (scope or "").strip():
+            raise ValidationFailed("Give the extended scope.", fields={"scope": ["Required."]})
+        last = certification.decisions.order_by("-created_at").first()
+        audited = (
+            programme is not None
+            and programme.audits.filter(
+                kind=AuditKind.SPECIAL,
+                purpose=SpecialPurpose.SCOPE_EXTENSION,
+                status=AuditStatus.COMPLETED,
+                **({"completed_on__gte": last.decided_on} if last else {}),
+            ).exists()
+        )
+        facts = {"extension_audited": audited}
+        if not audited:
+            raise Conflict(
+                "The extension of scope has not been audited (ISO/IEC 17021-1 9.6.4.1).", code="extension_not_audited"
+            )
+    if decision is D.REDUCE_SCOPE:
+        facts = {"remaining_scope_items": 1 if (scope or "").strip() else 0}
+    if decision is D.RESTORE:
+        facts = {"issue_resolved": issue_resolved}
+    state = CertificateState(certification.state)
+    try:
+        new_state = transition(
+            state,
+            decision,
+            context=TransitionContext(
+                on=on, expires_on=certification.expires_on, reason=reason, decided_by_audit_team_member=False, **facts
+            ),
+            settings=rules,
+        )
+    except DomainError as exc:
+        raise Conflict(str(exc)[:1].upper() + str(exc)[1:] + ".", code="illegal_transition") from exc
+    scope_before = certification.scope
+    if decision is D.GRANT and programme is not None:
+        if programme.decision_date is None:
+            programme_start_cycle(actor=actor, programme=programme, decision_date=on, stage2_end=facts["stage2_end"])
+        certification.original_decision_on = certification.original_decision_on or on
+        certification.expires_on = programme.expires_on
+    elif decision is D.RENEW and programme is not None:
+        new = programme_next_cycle(actor=actor, programme=programme, decision_date=on)
+        certification.expires_on = new.expires_on
+    elif decision is D.SUSPEND:
+        certification.suspended_on = on
+    elif decision in (D.RESTORE, D.REDUCE_SCOPE):
+        certification.suspended_on = None
+    if decision in (D.REDUCE_SCOPE, D.EXTEND_SCOPE) and scope:
+        certification.scope = scope.strip()
+    certification.state = new_state.value
+    certification.save()
+    record = Decision.objects.create(
+        certification=certification,
+        programme=programme,
+        kind=decision.value,
+        reason=reason.strip(),
+        decided_on=on,
+        decided_by=actor,
+        state_before=state.value,
+        state_after=new_state.value,
+        scope_before=scope_before,
+        scope_after=certification.scope,
+    )
+    certificate_apply_decision(decision=record, actor=actor)
+    audit_log_record(
+        actor=actor,
+        action=f"certification.{decision.value}",
+        obj=certification,
+        before={"state": state.value, "scope": scope_before},
+        after={
+            "state": new_state.value,
+            "reason": record.reason,
+            "decided_on": on,
+            "expires_on": certification.expires_on,
+        },
+        certification_body_id=cb_id,
+        organization_id=certification.organization_id,
+    )
+    return record

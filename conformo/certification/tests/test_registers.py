@@ -1,0 +1,88 @@
+"""Complaints and appeals have their own lifecycle, handled by people not involved in their subject."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from conformo.audits import services
+from conformo.certification.models import Decision
+from conformo.core.errors import Conflict, PermissionDenied
+
+
+def test_a_complaint_runs_from_received_to_closed(granted, cb_admin, programme_manager, acme):
+    complaint = services.complaint_receive(
+        actor=cb_admin,
+        certification_body=granted.certification_body,
+        organization=acme,
+        complainant="A customer",
+        subject="Defective parts",
+        description="Parts out of tolerance despite certification",
+    )
+    services.complaint_assign(actor=cb_admin, complaint=complaint, handler=programme_manager)
+    with pytest.raises(PermissionDenied):
+        services.complaint_advance(actor=cb_admin, complaint=complaint, status="investigating")
+    services.complaint_advance(actor=programme_manager, complaint=complaint, status="investigating")
+    services.complaint_advance(
+        actor=programme_manager, complaint=complaint, status="resolved", outcome="Special audit scheduled"
+    )
+    services.complaint_advance(actor=programme_manager, complaint=complaint, status="closed")
+    assert complaint.status == "closed"
+    assert complaint.closed_on is not None
+
+
+def test_someone_involved_with_the_client_cannot_handle_its_complaint(granted, cb_admin, decision_maker, ready, acme):
+    complaint = services.complaint_receive(
+        actor=cb_admin,
+        certification_body=granted.certification_body,
+        organization=acme,
+        complainant="X",
+        subject="S",
+        description="D",
+    )
+    # The decision maker granted Acme's certification: involved.
+    with pytest.raises(Conflict) as refused:
+        services.complaint_assign(actor=cb_admin, complaint=complaint, handler=decision_maker)
+    assert refused.value.code == "handler_involved"
+
+
+def test_an_appeal_is_handled_by_someone_other_than_the_decider(
+    granted, client_admin, cb_admin, decision_maker, programme_manager
+):
+    decision = Decision.objects.get(certification=granted)
+    appeal = services.appeal_lodge(
+        actor=client_admin, decision=decision, subject="Scope wording", grounds="The scope omits our assembly work"
+    )
+    with pytest.raises(Conflict) as refused:
+        services.appeal_assign(actor=cb_admin, appeal=appeal, handler=decision_maker)
+    assert refused.value.code == "handler_involved"
+    services.appeal_assign(actor=cb_admin, appeal=appeal, handler=programme_manager)
+    services.appeal_decide(actor=programme_manager, appeal=appeal, upheld=False, outcome="Scope matches the audit")
+    assert appeal.status == "rejected"
+
+
+def test_another_client_cannot_appeal_acmes_decision(granted, other_client_admin):
+    decision = Decision.objects.get(certification=granted)
+    with pytest.raises(PermissionDenied):
+        services.appeal_lodge(actor=other_client_admin, decision=decision, subject="", grounds="x")
+
+
+def test_registers_are_visible_to_the_cb_and_the_client_concerned_only(
+    granted, cb_admin, client_admin, other_client_admin, auditor, acme
+):
+    from conformo.audits.selectors import complaint_list
+
+    services.complaint_receive(
+        actor=client_admin,
+        certification_body=granted.certification_body,
+        organization=acme,
+        complainant="Acme",
+        subject="Late report",
+        description="D",
+        received_on=date(2026, 5, 1),
+    )
+    assert complaint_list(user=cb_admin).count() == 1
+    assert complaint_list(user=client_admin).count() == 1
+    assert complaint_list(user=other_client_admin).count() == 0
+    assert complaint_list(user=auditor).count() == 0
