@@ -1,3 +1,87 @@
+"""Improvement-log API: nonconformities, corrective actions, effectiveness checks."""
+
+from typing import Any
+from uuid import UUID
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from ninja import Router
+from ninja.pagination import paginate
+
+from conformo.accounts.models import User
+from conformo.core.errors import ValidationFailed
+from conformo.core.pagination import PageNumberPagination
+from conformo.core.schemas import ErrorOut
+from conformo.improvement.models import Nonconformity
+from conformo.improvement.schemas import (
+    CompleteIn,
+    CorrectiveActionIn,
+    EffectivenessIn,
+    NonconformityIn,
+    NonconformityOut,
+)
+from conformo.improvement.selectors import nonconformity_get, nonconformity_list
+from conformo.improvement.services import (
+    corrective_action_complete,
+    corrective_action_set,
+    effectiveness_check_record,
+    nonconformity_raise,
+)
+from conformo.readiness.permissions import organization_for
 
 router = Router(tags=["improvement"])
+ERRORS: dict[int, Any] = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+
+@router.get("/organizations/{organization_id}/nonconformities", response=list[NonconformityOut])
+@paginate(PageNumberPagination)
+def nonconformities(
+    request: HttpRequest, organization_id: UUID, open_only: bool = False, **kwargs: Any
+) -> QuerySet[Nonconformity]:
+    """The organization's improvement log, newest first."""
+    org = organization_for(request.user, organization_id)
+    return nonconformity_list(user=request.user, organization=org, open_only=open_only)
+
+
+@router.post("/organizations/{organization_id}/nonconformities", response={201: NonconformityOut, **ERRORS})
+def nonconformity_raise_endpoint(
+    request: HttpRequest, organization_id: UUID, payload: NonconformityIn
+) -> tuple[int, Any]:
+    org = organization_for(request.user, organization_id)
+    nc = nonconformity_raise(actor=request.user, organization=org, **payload.model_dump())
+    return 201, nonconformity_get(user=request.user, public_id=nc.public_id)
+
+
+@router.get("/nonconformities/{nonconformity_id}", response={200: NonconformityOut, 404: ErrorOut})
+def nonconformity_detail(request: HttpRequest, nonconformity_id: UUID) -> Nonconformity:
+    return nonconformity_get(user=request.user, public_id=nonconformity_id)
+
+
+@router.put("/nonconformities/{nonconformity_id}/corrective-action", response={200: NonconformityOut, **ERRORS})
+def corrective_action_endpoint(request: HttpRequest, nonconformity_id: UUID, payload: CorrectiveActionIn) -> Any:
+    """Record the correction, root cause and corrective action, with owner and due date."""
+    nc = nonconformity_get(user=request.user, public_id=nonconformity_id)
+    data = payload.model_dump()
+    email = (data.pop("owner_email") or "").strip().lower()
+    owner = User.objects.filter(email=email).first() if email else None
+    if email and owner is None:
+        raise ValidationFailed("No such user.", fields={"owner_email": ["No user with this email address."]})
+    corrective_action_set(actor=request.user, nonconformity=nc, owner=owner, **data)
+    return nonconformity_get(user=request.user, public_id=nonconformity_id)
+
+
+@router.post(
+    "/nonconformities/{nonconformity_id}/corrective-action/complete", response={200: NonconformityOut, **ERRORS}
+)
+def corrective_action_complete_endpoint(request: HttpRequest, nonconformity_id: UUID, payload: CompleteIn) -> Any:
+    nc = nonconformity_get(user=request.user, public_id=nonconformity_id)
+    corrective_action_complete(actor=request.user, nonconformity=nc, completed_on=payload.completed_on)
+    return nonconformity_get(user=request.user, public_id=nonconformity_id)
+
+
+@router.post("/nonconformities/{nonconformity_id}/effectiveness-checks", response={201: NonconformityOut, **ERRORS})
+def effectiveness_endpoint(request: HttpRequest, nonconformity_id: UUID, payload: EffectivenessIn) -> tuple[int, Any]:
+    """Record whether the corrective action worked: effective closes the nonconformity."""
+    nc = nonconformity_get(user=request.user, public_id=nonconformity_id)
+    effectiveness_check_record(actor=request.user, nonconformity=nc, **payload.model_dump())
+    return 201, nonconformity_get(user=request.user, public_id=nonconformity_id)

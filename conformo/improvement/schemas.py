@@ -1,0 +1,61 @@
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from ninja import Field, Schema
+
+
+class NonconformityIn(Schema):
+    source: str = Field(description="internal_audit, complaint or incident")
+    grade: str = Field(description="major, minor or observation")
+    title: str = Field(min_length=1, max_length=300)
+    description: str = ""
+    raised_on: date | None = None
+
+
+class CorrectiveActionIn(Schema):
+    correction: str = ""
+    root_cause: str = Field(min_length=1)
+    action: str = Field(min_length=1)
+    due_date: date
+    owner_email: str | None = None
+
+
+class CorrectiveActionOut(Schema):
+    correction: str
+    root_cause: str
+    action: str
+    due_date: date
+    completed_on: date | None
+    owner: str | None
+
+    @staticmethod
+    def resolve_owner(obj: Any) -> str | None:
+        return obj.owner.email if obj.owner_id else None
+
+
+class CompleteIn(Schema):
+    completed_on: date
+
+
+class EffectivenessIn(Schema):
+    effective: bool
+    notes: str = ""
+    checked_on: date | None = None
+
+
+class NonconformityOut(Schema):
+    id: UUID = Field(alias="public_id")
+    reference: str
+    source: str
+    grade: str
+    title: str
+    description: str
+    raised_on: date
+    status: str
+    closed_on: date | None
+    corrective_action: CorrectiveActionOut | None
+
+    @staticmethod
+    def resolve_corrective_action(obj: Any) -> Any:
+        return getattr(obj, "corrective_action", None)

@@ -1,0 +1,256 @@
+"""Readiness API, part 2: documented information, internal audits, management reviews, risks, SoA.
+Mounted on the readiness router (see api.py)."""
+
+from typing import Any
+from uuid import UUID
+
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
+from ninja import File, Form, Router
+from ninja.files import UploadedFile
+from ninja.pagination import paginate
+
+from conformo.core.errors import NotFound, ValidationFailed
+from conformo.core.pagination import PageNumberPagination
+from conformo.core.schemas import ErrorOut
+from conformo.readiness import selectors
+from conformo.readiness.models import Document, DocumentRevision, InternalAudit, ManagementReview, Risk, SoAVersion
+from conformo.readiness.permissions import organization_for
+from conformo.readiness.schemas import (
+    CompleteIn,
+    DocumentIn,
+    DocumentOut,
+    InternalAuditIn,
+    InternalAuditOut,
+    PrefillIn,
+    ReviewIn,
+    ReviewOut,
+    ReviewRecordIn,
+    RevisionOut,
+    RiskIn,
+    RiskOut,
+    SoARowOut,
+    SoAVersionOut,
+)
+from conformo.readiness.services import (
+    document_create,
+    document_register_prefill,
+    internal_audit_complete,
+    internal_audit_plan,
+    management_review_create,
+    management_review_record,
+    revision_approve,
+    revision_create,
+    revision_reject,
+    revision_submit,
+    risk_create,
+    soa_publish,
+)
+from conformo.readiness.soa import soa_rows
+from conformo.standards.models import Clause, ClauseKind, Standard
+
+router = Router(tags=["readiness"])
+ERRORS: dict[int, Any] = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+
+def _standards(codes: list[str]) -> list[Standard]:
+    found = {s.code: s for s in Standard.objects.filter(code__in=codes)}
+    unknown = [c for c in codes if c not in found]
+    if unknown:
+        raise ValidationFailed("Unknown standard.", fields={"standards": [f"Unknown: {', '.join(unknown)}."]})
+    return [found[c] for c in codes]
+
+
+def _documents(user: Any) -> QuerySet[Document]:
+    return Document.objects.visible_to(user).select_related(
+        "mandatory", "mandatory__standard", "current_revision", "approved_revision"
+    )
+
+
+def _document(user: Any, public_id: UUID) -> Document:
+    document = _documents(user).select_related("organization").filter(public_id=public_id).first()
+    if document is None:
+        raise NotFound("No such document.")
+    return document
+
+
+@router.get("/organizations/{organization_id}/documents", response=list[DocumentOut])
+@paginate(PageNumberPagination)
+def documents(request: HttpRequest, organization_id: UUID, **kwargs: Any) -> QuerySet[Document]:
+    """The register of documented information."""
+    org = organization_for(request.user, organization_id)
+    return _documents(request.user).filter(organization=org)
+
+
+@router.post("/organizations/{organization_id}/documents", response={201: DocumentOut, **ERRORS})
+def document_create_endpoint(request: HttpRequest, organization_id: UUID, payload: DocumentIn) -> tuple[int, Any]:
+    org = organization_for(request.user, organization_id)
+    document = document_create(actor=request.user, organization=org, **payload.model_dump())
+    return 201, _document(request.user, document.public_id)
+
+
+@router.post("/organizations/{organization_id}/documents/prefill", response={200: dict[str, int], **ERRORS})
+def document_prefill_endpoint(request: HttpRequest, organization_id: UUID, payload: PrefillIn) -> dict[str, int]:
+    """Add the mandatory documented information of the given standards to the register."""
+    org = organization_for(request.user, organization_id)
+    added = document_register_prefill(actor=request.user, organization=org, standards=_standards(payload.standards))
+    return {"added": len(added)}
+
+
+@router.get("/documents/{document_id}", response={200: DocumentOut, 404: ErrorOut})
+def document_detail(request: HttpRequest, document_id: UUID) -> Document:
+    return _document(request.user, document_id)
+
+
+@router.post("/documents/{document_id}/revisions", response={201: RevisionOut, **ERRORS})
+def revision_create_endpoint(
+    request: HttpRequest, document_id: UUID, change_note: Form[str] = "", file: File[UploadedFile] | None = None
+) -> tuple[int, Any]:
+    """Start a draft revision, with an optional file (multipart field `file`)."""
+    document = _document(request.user, document_id)
+    upload = file or request.FILES.get("file")
+    return 201, revision_create(actor=request.user, document=document, file=upload, change_note=change_note)
+
+
+@router.post("/revisions/{revision_id}/{action}", response={200: RevisionOut, **ERRORS})
+def revision_transition(request: HttpRequest, revision_id: UUID, action: str) -> DocumentRevision:
+    """`submit` (draft → in review), `approve` (in review → approved), `reject` (in review → draft)."""
+    revision = (
+        DocumentRevision.objects.visible_to(request.user)
+        .select_related("document", "document__approved_revision")
+        .filter(public_id=revision_id)
+        .first()
+    )
+    if revision is None:
+        raise NotFound("No such revision.")
+    services = {"submit": revision_submit, "approve": revision_approve, "reject": revision_reject}
+    if action not in services:
+        raise NotFound("No such action.")
+    return services[action](actor=request.user, revision=revision)
+
+
+def _clauses(refs: list[str]) -> list[Clause]:
+    wanted = []
+    for raw in refs:
+        code, _, ref = raw.strip().partition(" ")
+        wanted.append((code, ref.strip()))
+    query = Q(pk__in=[])
+    for code, ref in wanted:
+        query |= Q(standard__code=code, ref=ref, kind=ClauseKind.CLAUSE)
+    found = list(Clause.objects.filter(query).select_related("standard"))
+    keys = {(c.standard.code, c.ref) for c in found}
+    unknown = [f"{c} {r}" for c, r in wanted if (c, r) not in keys]
+    if unknown:
+        raise ValidationFailed("Unknown clause.", fields={"clauses": [f"Unknown: {', '.join(unknown)}."]})
+    return found
+
+
+@router.get("/organizations/{organization_id}/internal-audits", response=list[InternalAuditOut])
+@paginate(PageNumberPagination)
+def internal_audits(request: HttpRequest, organization_id: UUID, **kwargs: Any) -> QuerySet[InternalAudit]:
+    org = organization_for(request.user, organization_id)
+    return InternalAudit.objects.visible_to(request.user).filter(organization=org)
+
+
+@router.post("/organizations/{organization_id}/internal-audits", response={201: InternalAuditOut, **ERRORS})
+def internal_audit_plan_endpoint(
+    request: HttpRequest, organization_id: UUID, payload: InternalAuditIn
+) -> tuple[int, Any]:
+    """Plan an internal audit over clauses given as '<standard code> <ref>'."""
+    org = organization_for(request.user, organization_id)
+    data = payload.model_dump()
+    data["clauses"] = _clauses(data.pop("clauses"))
+    return 201, internal_audit_plan(actor=request.user, organization=org, **data)
+
+
+@router.post("/internal-audits/{audit_id}/complete", response={200: InternalAuditOut, **ERRORS})
+def internal_audit_complete_endpoint(request: HttpRequest, audit_id: UUID, payload: CompleteIn) -> InternalAudit:
+    audit = InternalAudit.objects.visible_to(request.user).filter(public_id=audit_id).first()
+    if audit is None:
+        raise NotFound("No such internal audit.")
+    return internal_audit_complete(actor=request.user, audit=audit, **payload.model_dump())
+
+
+@router.get("/organizations/{organization_id}/audit-coverage", response={200: dict[str, Any], 404: ErrorOut})
+def audit_coverage(request: HttpRequest, organization_id: UUID) -> dict[str, Any]:
+    """Coverage matrix of the latest assessment's clauses by completed internal audits."""
+    org = organization_for(request.user, organization_id)
+    assessment = selectors.latest_assessment(user=request.user, organization=org)
+    matrix = selectors.audit_coverage(user=request.user, organization=org, assessment=assessment)
+    return {
+        "standards": [s.code for s in matrix.standards],
+        "rows": [{"ref": ref, "cells": cells} for ref, cells in matrix.rows],
+        "percent": matrix.percent,
+    }
+
+
+def _review(user: Any, public_id: UUID) -> ManagementReview:
+    review = ManagementReview.objects.visible_to(user).prefetch_related("standards").filter(public_id=public_id).first()
+    if review is None:
+        raise NotFound("No such management review.")
+    return review
+
+
+@router.post("/organizations/{organization_id}/management-reviews", response={201: ReviewOut, **ERRORS})
+def review_create_endpoint(request: HttpRequest, organization_id: UUID, payload: ReviewIn) -> tuple[int, Any]:
+    org = organization_for(request.user, organization_id)
+    review = management_review_create(
+        actor=request.user, organization=org, title=payload.title, standards=_standards(payload.standards)
+    )
+    return 201, _review(request.user, review.public_id)
+
+
+@router.get("/organizations/{organization_id}/management-reviews", response=list[ReviewOut])
+@paginate(PageNumberPagination)
+def reviews(request: HttpRequest, organization_id: UUID, **kwargs: Any) -> QuerySet[ManagementReview]:
+    org = organization_for(request.user, organization_id)
+    return ManagementReview.objects.visible_to(request.user).filter(organization=org).prefetch_related("standards")
+
+
+@router.patch("/management-reviews/{review_id}", response={200: ReviewOut, **ERRORS})
+def review_record_endpoint(request: HttpRequest, review_id: UUID, payload: ReviewRecordIn) -> ManagementReview:
+    """Record the inputs reviewed (keys from `required_inputs`), the date held, attendees and decisions."""
+    review = _review(request.user, review_id)
+    management_review_record(actor=request.user, review=review, **payload.model_dump())
+    return _review(request.user, review_id)
+
+
+@router.get("/organizations/{organization_id}/risks", response=list[RiskOut])
+@paginate(PageNumberPagination)
+def risks(request: HttpRequest, organization_id: UUID, **kwargs: Any) -> QuerySet[Risk]:
+    org = organization_for(request.user, organization_id)
+    return Risk.objects.visible_to(request.user).filter(organization=org)
+
+
+@router.post("/organizations/{organization_id}/risks", response={201: RiskOut, **ERRORS})
+def risk_create_endpoint(request: HttpRequest, organization_id: UUID, payload: RiskIn) -> tuple[int, Any]:
+    org = organization_for(request.user, organization_id)
+    return 201, risk_create(actor=request.user, organization=org, **payload.model_dump())
+
+
+def _soa_standard(assessment: Any) -> Standard:
+    standard = next((s for s in assessment.standards.all() if "27001" in s.code), None)
+    if standard is None:
+        raise NotFound("This assessment does not include ISO/IEC 27001.")
+    return standard
+
+
+@router.get("/assessments/{assessment_id}/soa", response={200: list[SoARowOut], 404: ErrorOut})
+def soa_current(request: HttpRequest, assessment_id: UUID) -> list[dict[str, Any]]:
+    """The Statement of Applicability as it stands now (unpublished)."""
+    assessment = selectors.assessment_get(user=request.user, public_id=assessment_id)
+    return soa_rows(assessment=assessment, standard=_soa_standard(assessment))
+
+
+@router.post("/assessments/{assessment_id}/soa/versions", response={201: SoAVersionOut, **ERRORS})
+def soa_publish_endpoint(request: HttpRequest, assessment_id: UUID, note: str = "") -> tuple[int, Any]:
+    """Publish the SoA as a new numbered version (every control needs a justification)."""
+    assessment = selectors.assessment_get(user=request.user, public_id=assessment_id)
+    return 201, soa_publish(actor=request.user, assessment=assessment, standard=_soa_standard(assessment), note=note)
+
+
+@router.get("/assessments/{assessment_id}/soa/versions", response=list[SoAVersionOut])
+@paginate(PageNumberPagination)
+def soa_versions(request: HttpRequest, assessment_id: UUID, **kwargs: Any) -> QuerySet[SoAVersion]:
+    assessment = selectors.assessment_get(user=request.user, public_id=assessment_id)
+    return SoAVersion.objects.visible_to(request.user).filter(assessment=assessment)

@@ -1,0 +1,258 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from ninja import Field, Schema
+
+
+class AssessmentIn(Schema):
+    standards: list[str] = Field(min_length=1, description="Standard codes, e.g. iso-9001-2015.")
+    title: str = Field("", max_length=200)
+
+
+class AssessmentOut(Schema):
+    id: UUID = Field(alias="public_id")
+    title: str
+    organization_id: UUID
+    standards: list[str]
+    previous_id: UUID | None
+    created_at: datetime
+
+    @staticmethod
+    def resolve_organization_id(obj: Any) -> UUID:
+        return obj.organization.public_id  # type: ignore[no-any-return]
+
+    @staticmethod
+    def resolve_standards(obj: Any) -> list[str]:
+        return [s.code for s in obj.standards.all()]
+
+    @staticmethod
+    def resolve_previous_id(obj: Any) -> UUID | None:
+        return obj.previous.public_id if obj.previous_id else None
+
+
+class ItemOut(Schema):
+    id: int
+    standard: str
+    kind: str
+    ref: str
+    title: str
+    hs_ref: str
+    shared: bool
+    status: str
+    justification: str
+    owner: str | None
+    due_date: date | None
+    notes: str
+    needs_review: bool
+
+    @staticmethod
+    def resolve_standard(obj: Any) -> str:
+        return obj.clause.standard.code  # type: ignore[no-any-return]
+
+    @staticmethod
+    def resolve_kind(obj: Any) -> str:
+        return obj.clause.kind  # type: ignore[no-any-return]
+
+    @staticmethod
+    def resolve_ref(obj: Any) -> str:
+        return obj.clause.ref  # type: ignore[no-any-return]
+
+    @staticmethod
+    def resolve_title(obj: Any) -> str:
+        return obj.clause.title or ""
+
+    @staticmethod
+    def resolve_hs_ref(obj: Any) -> str:
+        return obj.clause.hs_ref  # type: ignore[no-any-return]
+
+    @staticmethod
+    def resolve_shared(obj: Any) -> bool:
+        return bool(obj.answer.hs_ref)
+
+    @staticmethod
+    def resolve_status(obj: Any) -> str:
+        return obj.answer.status  # type: ignore[no-any-return]
+
+    @staticmethod
+    def resolve_justification(obj: Any) -> str:
+        return obj.answer.justification  # type: ignore[no-any-return]
+
+    @staticmethod
+    def resolve_owner(obj: Any) -> str | None:
+        return obj.answer.owner.email if obj.answer.owner_id else None
+
+    @staticmethod
+    def resolve_due_date(obj: Any) -> date | None:
+        return obj.answer.due_date  # type: ignore[no-any-return]
+
+    @staticmethod
+    def resolve_notes(obj: Any) -> str:
+        return obj.answer.notes  # type: ignore[no-any-return]
+
+    @staticmethod
+    def resolve_needs_review(obj: Any) -> bool:
+        return obj.answer.needs_review  # type: ignore[no-any-return]
+
+
+class ItemPatch(Schema):
+    status: str | None = None
+    justification: str | None = None
+    notes: str | None = None
+    due_date: date | None = None
+    owner_email: str | None = Field(None, description="Email of a member of the organization; empty string clears.")
+
+
+class ScoreOut(Schema):
+    name: str
+    percent: Decimal | None
+    applicable: int
+    total: int
+
+
+class ReadinessOut(Schema):
+    overall: ScoreOut
+    standards: list[ScoreOut]
+    groups: list[ScoreOut]
+
+
+class Stage1ItemOut(Schema):
+    key: str
+    label: str
+    ok: bool
+    missing: list[str]
+    url: str
+
+
+class Stage1Out(Schema):
+    ready: bool
+    items: list[Stage1ItemOut]
+
+
+class DocumentIn(Schema):
+    title: str = Field(min_length=1, max_length=300)
+    kind: str = "document"
+    review_due: date | None = None
+
+
+class RevisionOut(Schema):
+    id: UUID = Field(alias="public_id")
+    number: int
+    status: str
+    original_name: str
+    size: int
+    sha256: str
+    approved_at: datetime | None
+
+
+class DocumentOut(Schema):
+    id: UUID = Field(alias="public_id")
+    title: str
+    kind: str
+    mandatory_clause: str | None
+    review_due: date | None
+    approved_revision: int | None
+    current_revision: RevisionOut | None
+
+    @staticmethod
+    def resolve_mandatory_clause(obj: Any) -> str | None:
+        md = obj.mandatory
+        return f"{md.standard.code} {md.clause_ref}" if md else None
+
+    @staticmethod
+    def resolve_approved_revision(obj: Any) -> int | None:
+        return obj.approved_revision.number if obj.approved_revision_id else None
+
+
+class PrefillIn(Schema):
+    standards: list[str] = Field(min_length=1)
+
+
+class InternalAuditIn(Schema):
+    title: str = Field(min_length=1, max_length=200)
+    planned_on: date
+    auditor: str = ""
+    clauses: list[str] = Field(min_length=1, description="'<standard code> <ref>', e.g. 'iso-9001-2015 7.5'.")
+
+
+class InternalAuditOut(Schema):
+    id: UUID = Field(alias="public_id")
+    title: str
+    planned_on: date
+    completed_on: date | None
+    status: str
+    auditor: str
+
+
+class CompleteIn(Schema):
+    completed_on: date
+    summary: str = ""
+
+
+class ReviewIn(Schema):
+    title: str = Field("Management review", max_length=200)
+    standards: list[str] = Field(min_length=1)
+
+
+class ReviewRecordIn(Schema):
+    inputs: dict[str, str] = {}
+    held_on: date | None = None
+    attendees: str | None = None
+    decisions: str | None = None
+
+
+class ReviewOut(Schema):
+    id: UUID = Field(alias="public_id")
+    title: str
+    status: str
+    held_on: date | None
+    inputs: dict[str, str]
+    required_inputs: list[str]
+
+    @staticmethod
+    def resolve_required_inputs(obj: Any) -> list[str]:
+        from conformo.domain.readiness import management_review_inputs
+
+        return [i.key for i in management_review_inputs(s.code for s in obj.standards.all())]
+
+
+class RiskIn(Schema):
+    kind: str = "risk"
+    title: str = Field(min_length=1, max_length=300)
+    description: str = ""
+    likelihood: int
+    impact: int
+    treatment: str = "reduce"
+    treatment_plan: str = ""
+
+
+class RiskOut(Schema):
+    id: UUID = Field(alias="public_id")
+    kind: str
+    title: str
+    likelihood: int
+    impact: int
+    level: str
+    treatment: str
+    treatment_status: str
+
+
+class SoARowOut(Schema):
+    ref: str
+    title: str
+    theme: str
+    applicable: bool
+    justification: str
+    status: str
+    evidence: list[str]
+
+
+class SoAVersionOut(Schema):
+    id: UUID = Field(alias="public_id")
+    number: int
+    note: str
+    created_at: datetime
+    rows: list[SoARowOut]

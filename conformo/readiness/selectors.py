@@ -1,0 +1,193 @@
+"""Reads of readiness work, always through `visible_to(user)`; each with a query count independent of rows."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import QuerySet
+
+from conformo.core.errors import NotFound
+from conformo.domain.readiness import ReadinessSummary, ScoredItem, clause_group, readiness_summary, ref_sort_key
+from conformo.readiness.models import Assessment, Item
+from conformo.standards.models import ClauseKind, Standard
+
+#: Catalog columns a row never shows (JSON blobs are costly to decode once per row).
+HEAVY_FIELDS = (
+    "clause__standard__succession_map",
+    "clause__standard__source_info",
+    "clause__standard__title",
+    "clause__guidance",
+    "answer__owner__password",
+)
+
+
+def assessment_list(*, user: Any, organization: Any = None) -> QuerySet[Assessment]:
+    qs = Assessment.objects.visible_to(user).select_related("organization")
+    if organization is not None:
+        qs = qs.filter(organization=organization)
+    return qs.order_by("-created_at", "-id")
+
+
+def assessment_get(*, user: Any, public_id: Any) -> Assessment:
+    assessment = (
+        Assessment.objects.visible_to(user)
+        .select_related("organization", "previous")
+        .prefetch_related("standards")
+        .filter(public_id=public_id)
+        .first()
+    )
+    if assessment is None:
+        raise NotFound("No such assessment.")
+    return assessment
+
+
+def latest_assessment(*, user: Any, organization: Any) -> Assessment | None:
+    return (
+        Assessment.objects.visible_to(user)
+        .filter(organization=organization)
+        .prefetch_related("standards")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
+def item_list(
+    *, user: Any, assessment: Assessment, standard: Standard | None = None, status: str | None = None
+) -> QuerySet[Item]:
+    qs = (
+        Item.objects.visible_to(user)
+        .filter(assessment=assessment)
+        .select_related("clause", "clause__standard", "answer", "answer__owner")
+        .defer(*HEAVY_FIELDS)
+        .order_by("clause__standard__code", "clause__kind", "clause__position", "id")
+    )
+    if standard is not None:
+        qs = qs.filter(clause__standard=standard)
+    if status:
+        qs = qs.filter(answer__status=status)
+    return qs
+
+
+def item_get(*, user: Any, assessment: Assessment, item_id: int) -> Item:
+    item = (
+        item_list(user=user, assessment=assessment)
+        .select_related("assessment", "assessment__organization")
+        .filter(pk=item_id)
+        .first()
+    )
+    if item is None:
+        raise NotFound("No such assessment item.")
+    return item
+
+
+def shared_standards(*, assessment: Assessment) -> dict[int, list[str]]:
+    """Answer id → designations of the standards that share it (only answers shared by two or more)."""
+    result: dict[int, list[str]] = defaultdict(list)
+    rows = Item.objects.filter(assessment=assessment, answer__hs_ref__gt="").values_list(
+        "answer_id", "clause__standard__designation"
+    )
+    for answer_id, designation in rows:
+        result[answer_id].append(designation)
+    return {k: v for k, v in result.items() if len(v) > 1}
+
+
+def _group(kind: str, ref: str, theme: str) -> str:
+    return clause_group(ref, theme=theme if kind == ClauseKind.CONTROL else "")
+
+
+def assessment_summary(*, assessment: Assessment) -> ReadinessSummary:
+    """Readiness scores of the assessment (formula in docs/readiness.md), in one query."""
+    rows = (
+        Item.objects.filter(assessment=assessment)
+        .order_by("clause__standard__code", "clause__kind", "clause__position")
+        .values_list("clause__standard__designation", "clause__kind", "clause__ref", "clause__theme", "answer__status")
+    )
+    return readiness_summary(
+        [ScoredItem(std, _group(kind, ref, theme), status) for std, kind, ref, theme, status in rows]
+    )
+
+
+@dataclass
+class HeatmapRow:
+    standard: str
+    cells: list[tuple[str, Any]] = field(default_factory=list)  # (group, percent or None)
+
+
+def heatmap(summary: ReadinessSummary) -> tuple[list[str], list[HeatmapRow]]:
+    """Standard × clause-group table of scores, groups in natural order (numbers first, then themes)."""
+    groups = sorted(
+        {g for _, g in summary.by_group}, key=lambda g: (not g.isdigit(), ref_sort_key(g) if g.isdigit() else g)
+    )
+    rows = []
+    for standard in summary.by_standard:
+        row = HeatmapRow(standard)
+        for group in groups:
+            score = summary.by_group.get((standard, group))
+            row.cells.append((group, score.percent if score else "—"))
+        rows.append(row)
+    return groups, rows
+
+
+def compare_with_previous(*, assessment: Assessment) -> list[dict[str, Any]]:
+    """Items whose status differs from the previous assessment's (same clause), for the history view."""
+    if assessment.previous_id is None:
+        return []
+    previous = dict(
+        Item.objects.filter(assessment_id=assessment.previous_id).values_list("clause_id", "answer__status")
+    )
+    rows = []
+    items = (
+        Item.objects.filter(assessment=assessment)
+        .select_related("clause", "clause__standard", "answer")
+        .order_by("clause__standard__code", "clause__kind", "clause__position")
+    )
+    for item in items:
+        before = previous.get(item.clause_id)
+        if before != item.answer.status:
+            rows.append({"item": item, "before": before, "after": item.answer.status})
+    return rows
+
+
+@dataclass
+class CoverageMatrix:
+    """Internal-audit coverage: rows of clause refs × the assessment's standards."""
+
+    standards: list[Any]
+    rows: list[tuple[str, list[str]]]  # (ref, ["covered" | "gap" | "" per standard])
+    percent: dict[str, Any]  # designation → % of applicable clauses covered
+
+
+def audit_coverage(*, user: Any, organization: Any, assessment: Assessment | None) -> CoverageMatrix:
+    """Which clauses of every selected standard completed internal audits covered (a parent covers its
+    children). Not-applicable clauses are left out. A bounded number of queries."""
+    from conformo.domain.readiness import is_covered
+    from conformo.readiness.choices import InternalAuditStatus, ItemStatus
+    from conformo.readiness.models import InternalAudit
+
+    if assessment is None:
+        return CoverageMatrix([], [], {})
+    standards = list(assessment.standards.all())
+    audited: dict[int, set[str]] = defaultdict(set)
+    for standard_id, ref in (
+        InternalAudit.objects.visible_to(user)
+        .filter(organization=organization, status=InternalAuditStatus.COMPLETED)
+        .values_list("clauses__standard_id", "clauses__ref")
+    ):
+        if standard_id is not None:
+            audited[standard_id].add(ref)
+    present: dict[str, dict[int, str]] = defaultdict(dict)
+    for standard_id, ref, status in Item.objects.filter(
+        assessment=assessment, clause__kind=ClauseKind.CLAUSE
+    ).values_list("clause__standard_id", "clause__ref", "answer__status"):
+        if status == ItemStatus.NOT_APPLICABLE:
+            present[ref][standard_id] = "n/a"
+        else:
+            present[ref][standard_id] = "covered" if is_covered(ref, audited[standard_id]) else "gap"
+    rows = [(ref, [present[ref].get(s.pk, "") for s in standards]) for ref in sorted(present, key=ref_sort_key)]
+    percent: dict[str, Any] = {}
+    for index, standard in enumerate(standards):
+        cells = [cells[index] for _, cells in rows if cells[index] in ("covered", "gap")]
+        percent[standard.designation] = round(100 * cells.count("covered") / len(cells)) if cells else None
+    return CoverageMatrix(standards, rows, percent)

@@ -1,0 +1,132 @@
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from conformo.conftest import login
+from conformo.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from conformo.core.models import AuditLogEntry
+from conformo.organizations.models import ClientRelationship
+from conformo.readiness.models import Document
+from conformo.readiness.services import (
+    document_create,
+    document_register_prefill,
+    revision_approve,
+    revision_create,
+    revision_submit,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def document(client_admin, acme):
+    return document_create(actor=client_admin, organization=acme, title="Quality manual")
+
+
+def _pdf(content=b"%PDF-1.4 manual", name="manual.pdf"):
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+def test_the_register_is_prefilled_once_from_the_mandatory_documents(client_admin, acme, catalog):
+    added = document_register_prefill(
+        actor=client_admin, organization=acme, standards=[catalog["9001"], catalog["27001"]]
+    )
+    assert len(added) == 3
+    assert document_register_prefill(actor=client_admin, organization=acme, standards=[catalog["9001"]]) == []
+    assert Document.objects.filter(organization=acme, mandatory__clause_ref="5.2").count() == 1
+
+
+def test_an_upload_records_its_sha256_and_is_stored_outside_the_web_root(client_admin, document, settings):
+    revision = revision_create(actor=client_admin, document=document, file=_pdf())
+    assert revision.sha256 == hashlib.sha256(b"%PDF-1.4 manual").hexdigest()
+    assert revision.size == len(b"%PDF-1.4 manual")
+    assert str(settings.MEDIA_ROOT) in revision.file.path
+    assert not str(revision.file.name).endswith("manual.pdf")  # random stored name
+
+
+def test_uploads_are_limited_in_type_and_size(client_admin, document, settings):
+    with pytest.raises(ValidationFailed, match="type"):
+        revision_create(actor=client_admin, document=document, file=_pdf(name="run.exe"))
+    settings.READINESS_UPLOAD_MAX_BYTES = 10
+    with pytest.raises(ValidationFailed, match="too large"):
+        revision_create(actor=client_admin, document=document, file=_pdf())
+
+
+def test_the_approval_flow_is_enforced_and_audit_logged(client_admin, document):
+    first = revision_create(actor=client_admin, document=document)
+    with pytest.raises(Conflict):
+        revision_approve(actor=client_admin, revision=first)
+    with pytest.raises(Conflict):
+        revision_create(actor=client_admin, document=document)
+    revision_submit(actor=client_admin, revision=first)
+    revision_approve(actor=client_admin, revision=first)
+    second = revision_create(actor=client_admin, document=Document.objects.get(pk=document.pk))
+    revision_submit(actor=client_admin, revision=second)
+    revision_approve(actor=client_admin, revision=second)
+    first.refresh_from_db()
+    assert first.status == "obsolete"
+    assert Document.objects.get(pk=document.pk).approved_revision == second
+    entry = AuditLogEntry.objects.filter(action="readiness.revision.approve").first()
+    assert entry is not None
+    assert entry.actor == client_admin
+    assert entry.after == {"status": "approved"}
+
+
+def test_only_the_named_approver_may_approve(client_admin, acme, document):
+    from conformo.accounts.choices import Role
+    from conformo.core.tests.factories import MembershipFactory, UserFactory
+
+    approver = UserFactory(email="approver@acme.test")
+    MembershipFactory(user=approver, role=Role.CLIENT_ADMIN, organization=acme)
+    document.approver = approver
+    document.save()
+    revision = revision_create(actor=client_admin, document=document)
+    revision_submit(actor=client_admin, revision=revision)
+    with pytest.raises(PermissionDenied, match="approver"):
+        revision_approve(actor=client_admin, revision=revision)
+    revision_approve(actor=approver, revision=revision)
+
+
+def test_members_read_but_cannot_change_documents(client_member, acme, document):
+    with pytest.raises(PermissionDenied):
+        document_create(actor=client_member, organization=acme, title="x")
+    assert login(client_member).get(reverse("readiness:document-detail", args=[document.public_id])).status_code == 200
+
+
+def test_files_are_served_only_to_those_allowed(client_admin, other_client_admin, cb_admin, outsider, acme, document):
+    revision = revision_create(actor=client_admin, document=document, file=_pdf())
+    url = reverse("readiness:revision-file", args=[revision.public_id])
+    response = login(client_admin).get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 manual"  # type: ignore[attr-defined]
+    assert response["Content-Disposition"].startswith("attachment")
+    for user in (other_client_admin, cb_admin, outsider):
+        assert login(user).get(url).status_code == 404
+    ClientRelationship.objects.filter(organization=acme).update(shares_readiness=True)
+    assert login(cb_admin).get(url).status_code == 200
+
+
+def test_other_tenants_cannot_touch_the_register(other_client_admin, acme, document):
+    with pytest.raises(NotFound):
+        document_create(actor=other_client_admin, organization=acme, title="x")
+    with pytest.raises(NotFound):
+        revision_create(actor=other_client_admin, document=document)
+
+
+def test_the_register_page_and_api_list_have_bounded_query_counts(
+    client_admin, acme, catalog, django_assert_max_num_queries
+):
+    from conformo.conftest import token_client
+
+    document_register_prefill(actor=client_admin, organization=acme, standards=list(catalog.values()))
+    page = login(client_admin)
+    with django_assert_max_num_queries(10):
+        assert page.get(reverse("readiness:documents", args=[acme.public_id])).status_code == 200
+    client, _ = token_client(client_admin)
+    with django_assert_max_num_queries(8):
+        response = client.get(f"/api/v1/organizations/{acme.public_id}/documents")
+    assert response.json()["count"] == 4

@@ -1,0 +1,1 @@
+"""Readiness pages, one module per area."""
