@@ -83,7 +83,7 @@ test-postgres: install
 test: lint types contracts checks test-sqlite test-postgres
 
 lock:
-	$(PY) -m pip freeze --exclude-editable | grep -v '^conformo' > requirements.lock.new
+	$(PY) -m pip freeze --all --exclude-editable | grep -v -E "^(conformo|pip)==" > requirements.lock.new
 	{ echo "# Fully pinned dependencies (runtime + development), installed by 'make install'."; echo "# Regenerate: make lock"; cat requirements.lock.new; } > requirements.lock; rm requirements.lock.new
 
 clean:

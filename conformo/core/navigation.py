@@ -47,3 +47,8 @@ NAV_ITEMS += [
         ),
     ),
 ]
+
+NAV_ITEMS += [
+    NavItem("Certificates", "certificates:list", frozenset({r.value for r in Role})),
+    NavItem("Registry", "registry:search", public=True),
+]

@@ -31,7 +31,11 @@ def test_a_user_changes_their_password(client_admin):
     client = login(client_admin)
     response = client.post(
         "/accounts/password/",
-        {"old_password": "pw-for-tests", "new_password1": "a-much-longer-secret-42", "new_password2": "a-much-longer-secret-42"},
+        {
+            "old_password": "pw-for-tests",
+            "new_password1": "a-much-longer-secret-42",
+            "new_password2": "a-much-longer-secret-42",
+        },
     )
     assert response.status_code == 302
     client_admin.refresh_from_db()

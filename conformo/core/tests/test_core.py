@@ -113,7 +113,13 @@ def _run(args: list[str], **env: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_settings_refuse_to_start_without_a_secret_key_when_debug_is_off():
-    result = _run([sys.executable, "-c", "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='conformo.settings'; django.setup()"])
+    result = _run(
+        [
+            sys.executable,
+            "-c",
+            "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='conformo.settings'; django.setup()",
+        ]
+    )
     assert result.returncode != 0
     assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
 

@@ -12,7 +12,9 @@ from conformo.organizations.services import organization_create, site_create, si
 
 
 def test_a_cb_admin_registers_a_client(cb_admin, cb):
-    org = organization_create(actor=cb_admin, legal_name=" Delta Foods ", country="fr", certification_body=cb, sector_codes=[3, 3, 30])
+    org = organization_create(
+        actor=cb_admin, legal_name=" Delta Foods ", country="fr", certification_body=cb, sector_codes=[3, 3, 30]
+    )
     assert org.legal_name == "Delta Foods"
     assert org.country == "FR"
     assert org.sector_codes == [3, 30]

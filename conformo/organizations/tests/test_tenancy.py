@@ -24,7 +24,7 @@ def two_clients(acme, bluewater):
 
 
 def test_a_client_sees_only_its_own_organization(client_admin, two_clients):
-    acme, bluewater = two_clients
+    acme, _ = two_clients
     assert list(Organization.objects.visible_to(client_admin)) == [acme]
     listing = api(client_admin).get("/api/v1/organizations").json()
     assert [item["legal_name"] for item in listing["items"]] == ["Acme Precision Parts"]
@@ -46,7 +46,8 @@ def test_a_client_cannot_read_another_organization_through_the_api(client_admin,
 
 
 @pytest.mark.parametrize(
-    "path", ["/organizations/{bluewater}/", "/organizations/{bluewater}/sites/new/", "/organizations/sites/{site}/edit/"]
+    "path",
+    ["/organizations/{bluewater}/", "/organizations/{bluewater}/sites/new/", "/organizations/sites/{site}/edit/"],
 )
 def test_a_client_cannot_read_another_organization_through_the_pages(client_admin, two_clients, path):
     _, bluewater = two_clients
@@ -87,8 +88,8 @@ def test_an_outsider_and_an_anonymous_visitor_see_nothing(outsider, two_clients)
 
 
 def test_the_organization_list_costs_the_same_queries_for_many_rows(cb_admin, cb, django_assert_max_num_queries):
-    from conformo.organizations.models import ClientRelationship
     from conformo.core.tests.factories import OrganizationFactory
+    from conformo.organizations.models import ClientRelationship
 
     for _ in range(30):
         ClientRelationship.objects.create(certification_body=cb, organization=OrganizationFactory.create())
