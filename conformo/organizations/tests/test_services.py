@@ -21,6 +21,7 @@ def test_a_cb_admin_registers_a_client(cb_admin, cb):
     assert org.client_relationships.get().certification_body == cb
     entry = AuditLogEntry.objects.get(action="organization.create")
     assert entry.actor == cb_admin
+    assert entry.after is not None
     assert entry.after["legal_name"] == "Delta Foods"
 
 
@@ -48,6 +49,8 @@ def test_a_site_update_logs_before_and_after(client_admin, acme):
     site = site_create(actor=client_admin, organization=acme, name="Plant", country="DE", permanent_staff=10)
     site_update(actor=client_admin, site=site, name="Plant", country="DE", permanent_staff=12)
     entry = AuditLogEntry.objects.get(action="site.update")
+    assert entry.before is not None
+    assert entry.after is not None
     assert entry.before["permanent_staff"] == 10
     assert entry.after["permanent_staff"] == 12
 
