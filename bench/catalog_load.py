@@ -56,7 +56,9 @@ def main() -> None:
         connection.ensure_connection()
 
     iso27001 = next(p for p in shipped_catalog_paths() if p.stem == "iso-iec-27001-2022")
-    sqlite = connection.Database.sqlite_version
+    import sqlite3
+
+    sqlite = sqlite3.sqlite_version
     print(f"Python {sys.version.split()[0]}, SQLite {sqlite}, {os.cpu_count()} CPUs; runs={args.runs}")
 
     catalog_load_file(path=iso27001)  # warm imports and the schema cache once
