@@ -6,6 +6,8 @@ app_name = "audits"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("settings/", views.cb_settings, name="cb-settings"),
+    path("accreditations/", views.accreditations, name="accreditations"),
     path("applications/new/", views.application_create, name="application-create"),
     path("applications/<uuid:public_id>/", views.application_detail, name="application-detail"),
     path("programmes/<uuid:public_id>/", views.programme_detail, name="programme-detail"),
@@ -18,6 +20,7 @@ urlpatterns = [
         name="finding-attachment",
     ),
     path("auditors/", views.auditor_list, name="auditors"),
+    path("auditors/<uuid:public_id>/", views.auditor_detail, name="auditor-detail"),
     path("schedule/", views.schedule, name="schedule"),
     path("calendar/<str:token>.ics", views.calendar_feed, name="calendar-feed"),
     path("complaints/", views.complaints, name="complaints"),

@@ -1,7 +1,5 @@
 """Certifications and decisions under /api/v1/."""
 
-from __future__ import annotations
-
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -9,7 +7,7 @@ from uuid import UUID
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from conformo.certification.models import Certification, Decision
@@ -107,10 +105,10 @@ def certification_detail(request: HttpRequest, certification_id: UUID) -> Certif
 
 
 @router.post("/certifications/{certification_id}/decisions", response={201: DecisionOut, **E})
-def decision_create(request: HttpRequest, certification_id: UUID, payload: DecisionIn) -> tuple[int, Decision]:
+def decision_create(request: HttpRequest, certification_id: UUID, payload: DecisionIn) -> Status[Decision]:
     """Take a certification decision (a decision maker who was on no audit team of the cycle)."""
     certification = certification_get(user=request.user, public_id=certification_id)
-    return 201, decision_take(actor=request.user, certification=certification, **payload.model_dump())
+    return Status(201, decision_take(actor=request.user, certification=certification, **payload.model_dump()))
 
 
 @router.get("/decisions", response=list[DecisionOut])

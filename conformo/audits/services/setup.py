@@ -201,7 +201,9 @@ def conflict_declare(
     if kind not in ConflictKind.values:
         raise ValidationFailed(f"Kind must be one of: {', '.join(ConflictKind.values)}.")
     if ended_on is not None and ended_on < started_on:
-        raise ValidationFailed("The relationship ends before it starts.")
+        raise ValidationFailed(
+            "The relationship ends before it starts.", fields={"ended_on": ["On or after the start."]}
+        )
     conflict = ConflictOfInterest.objects.create(
         auditor=auditor,
         organization=organization,
@@ -228,7 +230,7 @@ def unavailability_add(
     if not (actor is not None and auditor.user_id == actor.pk):
         require_cb_role(actor, auditor.certification_body_id, *MANAGERS, action="record availability")
     if ends_on < starts_on:
-        raise ValidationFailed("The period ends before it starts.")
+        raise ValidationFailed("The period ends before it starts.", fields={"ends_on": ["On or after the first day."]})
     period = Unavailability.objects.create(auditor=auditor, starts_on=starts_on, ends_on=ends_on, note=note)
     audit_log_record(
         actor=actor,

@@ -58,3 +58,15 @@ def stage1_done(programme: AuditProgramme, ready: Ready, programme_manager: Any)
         services.audit_start(actor=programme_manager, audit=stage1)
         services.audit_complete(actor=programme_manager, audit=stage1)
     return programme
+
+
+@pytest.fixture
+def open_minor(stage1_done: AuditProgramme, ready: Ready, programme_manager: Any) -> Any:
+    """A minor nonconformity awaiting Acme's response, raised by the lead auditor at stage 2."""
+    services.programme_record_combined_audit(
+        actor=programme_manager, programme=stage1_done, justification="Combined on purpose here"
+    )
+    stage2 = audit_of(stage1_done, AuditKind.STAGE_2)
+    services.audit_team_assign(actor=programme_manager, audit=stage2, members=team(ready))
+    services.audit_start(actor=programme_manager, audit=stage2)
+    return services.finding_raise(actor=ready.lead.user, audit=stage2, grade="minor", statement="Missing sign-off")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
 import time_machine
 from django.urls import reverse
 
@@ -12,17 +11,6 @@ from conformo.audits import services
 from conformo.audits.choices import AuditKind
 from conformo.audits.tests.conftest import audit_of, team
 from conformo.conftest import login
-
-
-@pytest.fixture
-def open_minor(stage1_done, ready, programme_manager):
-    services.programme_record_combined_audit(
-        actor=programme_manager, programme=stage1_done, justification="Combined on purpose here"
-    )
-    stage2 = audit_of(stage1_done, AuditKind.STAGE_2)
-    services.audit_team_assign(actor=programme_manager, audit=stage2, members=team(ready))
-    services.audit_start(actor=programme_manager, audit=stage2)
-    return services.finding_raise(actor=ready.lead.user, audit=stage2, grade="minor", statement="Missing sign-off")
 
 
 def test_the_workspace_lists_audits_and_findings_for_staff_and_client(open_minor, programme_manager, client_admin):

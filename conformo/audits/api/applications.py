@@ -1,0 +1,94 @@
+"""Applications for certification and their review under /api/v1/."""
+
+from typing import Any
+from uuid import UUID
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from ninja import Router, Status
+from ninja.pagination import paginate
+
+from conformo.audits import selectors, services
+from conformo.audits.api.lookups import E, sites_of, standards_by_code, visible_org
+from conformo.audits.models import (
+    Application,
+    AuditProgramme,
+)
+from conformo.audits.schemas import (
+    ApplicationIn,
+    ApplicationOut,
+    ProgrammeOut,
+    ReasonIn,
+    ReviewOut,
+)
+from conformo.core.errors import NotFound
+from conformo.core.pagination import PageNumberPagination
+from conformo.core.schemas import ErrorOut
+from conformo.organizations.models import CertificationBody
+
+router = Router()
+
+
+# --- applications and reviews --------------------------------------------------------------------------
+
+
+@router.get("/applications", response=list[ApplicationOut])
+@paginate(PageNumberPagination)
+def applications(request: HttpRequest, **kwargs: Any) -> QuerySet[Application]:
+    return selectors.application_list(user=request.user)
+
+
+@router.post("/applications", response={201: ApplicationOut, **E})
+def application_submit(request: HttpRequest, payload: ApplicationIn) -> Status[Application]:
+    """Apply for certification (the client's administrator, or the CB on its behalf)."""
+    org = visible_org(request.user, payload.organization_id)
+    cb = CertificationBody.objects.filter(public_id=payload.certification_body_id).first()
+    if cb is None:
+        raise NotFound("No such certification body.")
+    return Status(
+        201,
+        services.application_submit(
+            actor=request.user,
+            certification_body=cb,
+            organization=org,
+            standards=standards_by_code(payload.standards),
+            scope=payload.scope,
+            sites=sites_of(org, payload.site_ids),
+            sector_codes=payload.sector_codes,
+            complexity=payload.complexity,
+            outsourced_processes=payload.outsourced_processes,
+            consultancy_used=payload.consultancy_used,
+            transfer=payload.transfer,
+        ),
+    )
+
+
+@router.get("/applications/{application_id}", response={200: ApplicationOut, 404: ErrorOut})
+def application_detail(request: HttpRequest, application_id: UUID) -> Application:
+    return selectors.application_get(user=request.user, public_id=application_id)
+
+
+@router.get("/applications/{application_id}/reviews", response={200: list[ReviewOut], 404: ErrorOut})
+def application_reviews(request: HttpRequest, application_id: UUID) -> list[Any]:
+    application = selectors.application_get(user=request.user, public_id=application_id)
+    return list(application.reviews.all())
+
+
+@router.post("/applications/{application_id}/review", response={201: ReviewOut, **E})
+def application_review(request: HttpRequest, application_id: UUID) -> Status[Any]:
+    """Review: accreditation, competence, audit time with its trace, sampling, quotation."""
+    application = selectors.application_get(user=request.user, public_id=application_id)
+    return Status(201, services.application_review(actor=request.user, application=application))
+
+
+@router.post("/applications/{application_id}/accept", response={201: ProgrammeOut, **E})
+def application_accept(request: HttpRequest, application_id: UUID) -> Status[AuditProgramme]:
+    """Accept a reviewed application; returns the 3-year programme."""
+    application = selectors.application_get(user=request.user, public_id=application_id)
+    return Status(201, services.application_accept(actor=request.user, application=application))
+
+
+@router.post("/applications/{application_id}/decline", response={200: ApplicationOut, **E})
+def application_decline(request: HttpRequest, application_id: UUID, payload: ReasonIn) -> Application:
+    application = selectors.application_get(user=request.user, public_id=application_id)
+    return services.application_decline(actor=request.user, application=application, reason=payload.reason)

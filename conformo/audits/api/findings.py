@@ -1,0 +1,129 @@
+"""Findings under /api/v1/: raise, the client's response, the auditor's review, verification, attachments."""
+
+from typing import Any
+from uuid import UUID
+
+from django.db.models import QuerySet
+from django.http import FileResponse, HttpRequest
+from ninja import File, Form, Router, Status
+from ninja.files import UploadedFile
+from ninja.pagination import paginate
+
+from conformo.audits import selectors, services
+from conformo.audits.api.lookups import E, clauses_by_ref, sites_of
+from conformo.audits.models import Finding
+from conformo.audits.schemas import (
+    AttachmentOut,
+    FindingIn,
+    FindingOut,
+    ResponseIn,
+    ResponseOut,
+    ReviewIn,
+    VerificationOut,
+    VerifyIn,
+)
+from conformo.core.errors import NotFound
+from conformo.core.pagination import PageNumberPagination
+from conformo.core.schemas import ErrorOut
+
+router = Router()
+
+
+# --- findings ------------------------------------------------------------------------------------------------
+
+
+@router.get("/findings", response=list[FindingOut])
+@paginate(PageNumberPagination)
+def findings(request: HttpRequest, **kwargs: Any) -> QuerySet[Finding]:
+    return selectors.finding_list(user=request.user).prefetch_related("responses", "verifications")
+
+
+@router.post("/audits/{audit_id}/findings", response={201: FindingOut, **E})
+def finding_raise(request: HttpRequest, audit_id: UUID, payload: FindingIn) -> Status[Finding]:
+    audit = selectors.audit_get(user=request.user, public_id=audit_id)
+    site = sites_of(audit.programme.organization, [payload.site_id])[0] if payload.site_id else None
+    return Status(
+        201,
+        services.finding_raise(
+            actor=request.user,
+            audit=audit,
+            grade=payload.grade,
+            statement=payload.statement,
+            evidence=payload.evidence,
+            clauses=clauses_by_ref(payload.clauses),
+            site=site,
+            raised_on=payload.raised_on,
+        ),
+    )
+
+
+@router.get("/findings/{finding_id}", response={200: FindingOut, 404: ErrorOut})
+def finding_detail(request: HttpRequest, finding_id: UUID) -> Finding:
+    return selectors.finding_get(user=request.user, public_id=finding_id)
+
+
+@router.post("/findings/{finding_id}/responses", response={201: ResponseOut, **E})
+def finding_respond(request: HttpRequest, finding_id: UUID, payload: ResponseIn) -> Status[Any]:
+    """The client's response: correction, root cause, corrective action, planned completion."""
+    finding = selectors.finding_get(user=request.user, public_id=finding_id)
+    return Status(201, services.finding_respond(actor=request.user, finding=finding, **payload.model_dump()))
+
+
+def _response(request: HttpRequest, finding_id: UUID, response_id: UUID) -> Any:
+    finding = selectors.finding_get(user=request.user, public_id=finding_id)
+    response = finding.responses.filter(public_id=response_id).first()
+    if response is None:
+        raise NotFound("No such response.")
+    return response
+
+
+@router.post("/findings/{finding_id}/responses/{response_id}/accept", response={200: ResponseOut, **E})
+def response_accept(request: HttpRequest, finding_id: UUID, response_id: UUID, payload: ReviewIn) -> Any:
+    response = _response(request, finding_id, response_id)
+    return services.finding_response_review(actor=request.user, response=response, accept=True, comment=payload.comment)
+
+
+@router.post("/findings/{finding_id}/responses/{response_id}/reject", response={200: ResponseOut, **E})
+def response_reject(request: HttpRequest, finding_id: UUID, response_id: UUID, payload: ReviewIn) -> Any:
+    response = _response(request, finding_id, response_id)
+    return services.finding_response_review(
+        actor=request.user, response=response, accept=False, comment=payload.comment
+    )
+
+
+@router.post("/findings/{finding_id}/verify", response={201: VerificationOut, **E})
+def finding_verify(request: HttpRequest, finding_id: UUID, payload: VerifyIn) -> Status[Any]:
+    """Verify the corrective action's effectiveness (on site or by documents)."""
+    finding = selectors.finding_get(user=request.user, public_id=finding_id)
+    return Status(201, services.finding_verify(actor=request.user, finding=finding, **payload.model_dump()))
+
+
+def _attachment(request: HttpRequest, finding_id: UUID, attachment_id: UUID) -> Any:
+    finding = selectors.finding_get(user=request.user, public_id=finding_id)
+    attachment = finding.attachments.filter(public_id=attachment_id).first()
+    if attachment is None:
+        raise NotFound("No such attachment.")
+    return attachment
+
+
+@router.get("/findings/{finding_id}/attachments", response={200: list[AttachmentOut], 404: ErrorOut})
+def finding_attachments(request: HttpRequest, finding_id: UUID) -> list[Any]:
+    finding = selectors.finding_get(user=request.user, public_id=finding_id)
+    return list(finding.attachments.select_related("uploaded_by"))
+
+
+@router.post("/findings/{finding_id}/attachments", response={201: AttachmentOut, **E})
+def finding_attach(
+    request: HttpRequest, finding_id: UUID, file: File[UploadedFile], name: Form[str] = ""
+) -> Status[Any]:
+    """Attach a file (multipart field `file`, optional `name`): objective evidence from the audit team, or
+    evidence of the client's action. Size and type limits are those of the finding page."""
+    finding = selectors.finding_get(user=request.user, public_id=finding_id)
+    return Status(201, services.finding_attach(actor=request.user, finding=finding, file=file, name=name))
+
+
+@router.get("/findings/{finding_id}/attachments/{attachment_id}/file", response={200: None, 404: ErrorOut})
+def finding_attachment_file(request: HttpRequest, finding_id: UUID, attachment_id: UUID) -> FileResponse:
+    """Download an attachment (only someone who may see the finding)."""
+    attachment = _attachment(request, finding_id, attachment_id)
+    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)

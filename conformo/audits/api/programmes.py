@@ -1,0 +1,139 @@
+"""Audit programmes and their audits under /api/v1/: plan, team with the eligibility check, start,
+complete, schedule."""
+
+from datetime import date, timedelta
+from typing import Any
+from uuid import UUID
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Router, Status
+from ninja.pagination import paginate
+
+from conformo.audits import selectors, services
+from conformo.audits.api.lookups import E, sites_of
+from conformo.audits.models import (
+    Audit,
+    Auditor,
+    AuditProgramme,
+)
+from conformo.audits.schemas import (
+    AuditOut,
+    CombineIn,
+    DateIn,
+    EligibilityOut,
+    PlanIn,
+    ProgrammeOut,
+    SpecialAuditIn,
+    TeamIn,
+)
+from conformo.audits.services.common import require_manager
+from conformo.core.errors import ValidationFailed
+from conformo.core.pagination import PageNumberPagination
+from conformo.core.schemas import ErrorOut
+
+router = Router()
+
+
+# --- programmes and audits -------------------------------------------------------------------------------
+
+
+@router.get("/programmes", response=list[ProgrammeOut])
+@paginate(PageNumberPagination)
+def programmes(request: HttpRequest, **kwargs: Any) -> QuerySet[AuditProgramme]:
+    return selectors.programme_list(user=request.user).prefetch_related(
+        "standards", "audits__sites", "audits__team__auditor__user"
+    )
+
+
+@router.get("/programmes/{programme_id}", response={200: ProgrammeOut, 404: ErrorOut})
+def programme_detail(request: HttpRequest, programme_id: UUID) -> AuditProgramme:
+    return selectors.programme_get(user=request.user, public_id=programme_id)
+
+
+@router.post("/programmes/{programme_id}/combine-stages", response={200: ProgrammeOut, **E})
+def programme_combine(request: HttpRequest, programme_id: UUID, payload: CombineIn) -> AuditProgramme:
+    """Record a justified combined stage 1 + stage 2 audit."""
+    programme = selectors.programme_get(user=request.user, public_id=programme_id)
+    return services.programme_record_combined_audit(
+        actor=request.user, programme=programme, justification=payload.justification
+    )
+
+
+@router.post("/programmes/{programme_id}/special-audits", response={201: AuditOut, **E})
+def special_audit(request: HttpRequest, programme_id: UUID, payload: SpecialAuditIn) -> Status[Audit]:
+    programme = selectors.programme_get(user=request.user, public_id=programme_id)
+    return Status(201, services.special_audit_create(actor=request.user, programme=programme, **payload.model_dump()))
+
+
+@router.get("/audits", response=list[AuditOut])
+@paginate(PageNumberPagination)
+def audits(request: HttpRequest, **kwargs: Any) -> QuerySet[Audit]:
+    """Audits you may see (auditors: the ones they are on the team of)."""
+    return selectors.audit_list(user=request.user).prefetch_related("sites", "team__auditor__user")
+
+
+@router.get("/audits/{audit_id}", response={200: AuditOut, 404: ErrorOut})
+def audit_detail(request: HttpRequest, audit_id: UUID) -> Audit:
+    return selectors.audit_get(user=request.user, public_id=audit_id)
+
+
+@router.post("/audits/{audit_id}/plan", response={200: AuditOut, **E})
+def audit_plan(request: HttpRequest, audit_id: UUID, payload: PlanIn) -> Audit:
+    """Plan dates, on-site / remote days, sites and clause coverage per auditor."""
+    audit = selectors.audit_get(user=request.user, public_id=audit_id)
+    data = payload.model_dump(exclude={"site_ids"})
+    sites = sites_of(audit.programme.organization, payload.site_ids) if payload.site_ids is not None else None
+    return services.audit_plan(actor=request.user, audit=audit, sites=sites, **data)
+
+
+def _members(audit: Audit, payload: TeamIn) -> list[services.Member]:
+    auditors = {
+        a.public_id: a
+        for a in Auditor.objects.filter(
+            certification_body_id=audit.programme.certification_body_id,
+            public_id__in=[m.auditor_id for m in payload.members],
+        )
+    }
+    members = []
+    for m in payload.members:
+        if m.auditor_id not in auditors:
+            raise ValidationFailed(f"No auditor {m.auditor_id} on the register.", fields={"members": ["Unknown."]})
+        members.append(services.Member(auditors[m.auditor_id], m.role, tuple(m.clauses)))
+    return members
+
+
+@router.post("/audits/{audit_id}/team/check", response={200: EligibilityOut, **E})
+def audit_team_check(request: HttpRequest, audit_id: UUID, payload: TeamIn) -> dict[str, Any]:
+    """Check a proposed team without assigning it."""
+    audit = selectors.audit_get(user=request.user, public_id=audit_id)
+    require_manager(request.user, audit.programme, "check audit teams")
+    return services.audit_team_check(audit, _members(audit, payload))
+
+
+@router.post("/audits/{audit_id}/team", response={200: AuditOut, **E})
+def audit_team_assign(request: HttpRequest, audit_id: UUID, payload: TeamIn) -> Audit:
+    """Assign the team; refused with the eligibility check's reasons (which are stored on the audit)."""
+    audit = selectors.audit_get(user=request.user, public_id=audit_id)
+    return services.audit_team_assign(actor=request.user, audit=audit, members=_members(audit, payload))
+
+
+@router.post("/audits/{audit_id}/start", response={200: AuditOut, **E})
+def audit_start(request: HttpRequest, audit_id: UUID, payload: DateIn) -> Audit:
+    audit = selectors.audit_get(user=request.user, public_id=audit_id)
+    return services.audit_start(actor=request.user, audit=audit, on=payload.on)
+
+
+@router.post("/audits/{audit_id}/complete", response={200: AuditOut, **E})
+def audit_complete(request: HttpRequest, audit_id: UUID, payload: DateIn) -> Audit:
+    audit = selectors.audit_get(user=request.user, public_id=audit_id)
+    return services.audit_complete(actor=request.user, audit=audit, on=payload.on, summary=payload.summary)
+
+
+@router.get("/schedule", response=list[AuditOut])
+@paginate(PageNumberPagination)
+def schedule(request: HttpRequest, start: date | None = None, end: date | None = None, **kwargs: Any) -> Any:
+    """The CB-wide schedule: audits planned or due between `start` and `end` (default: the next 90 days)."""
+    start = start or timezone.localdate()
+    return selectors.schedule(user=request.user, start=start, end=end or start + timedelta(days=90))

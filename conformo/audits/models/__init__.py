@@ -1,0 +1,42 @@
+"""The certification body's side (ISO/IEC 17021-1): set-up, applications, programmes, audits, teams,
+findings and their follow-up, complaints and appeals — one module per aggregate, all re-exported here.
+
+Every model with a `VISIBILITY` has a `visible_to(user)` queryset built on
+`conformo.audits.permissions.tenant_q`; writes go through `conformo.audits.services`.
+"""
+
+from conformo.audits.models.applications import Application, ApplicationReview
+from conformo.audits.models.base import VisibleQuerySet, _new_calendar_token
+from conformo.audits.models.findings import Finding, FindingAttachment, FindingResponse, Verification
+from conformo.audits.models.programmes import Audit, AuditProgramme, TeamMember
+from conformo.audits.models.registers import Appeal, Complaint
+from conformo.audits.models.setup import (
+    Accreditation,
+    Auditor,
+    CBSettings,
+    ConflictOfInterest,
+    Qualification,
+    Unavailability,
+)
+
+__all__ = [
+    "Accreditation",
+    "Appeal",
+    "Application",
+    "ApplicationReview",
+    "Audit",
+    "AuditProgramme",
+    "Auditor",
+    "CBSettings",
+    "Complaint",
+    "ConflictOfInterest",
+    "Finding",
+    "FindingAttachment",
+    "FindingResponse",
+    "Qualification",
+    "TeamMember",
+    "Unavailability",
+    "Verification",
+    "VisibleQuerySet",
+    "_new_calendar_token",
+]

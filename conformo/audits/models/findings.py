@@ -1,0 +1,115 @@
+"""Findings of CB audits and their follow-up (17021-1 9.4.9, 9.4.10)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.db import models
+
+from conformo.audits.choices import (
+    FindingGrade,
+    FindingStatus,
+    ResponseStatus,
+    VerificationMethod,
+)
+from conformo.audits.models.base import VisibleQuerySet
+from conformo.audits.models.programmes import Audit
+from conformo.core.models import BaseModel
+
+
+class Finding(BaseModel):
+    """A finding of a CB audit, citing clauses of one or several standards, with objective evidence.
+
+    Shared with the organization: its improvement log lists these through
+    `conformo.audits.selectors.findings_for_organization`.
+    """
+
+    VISIBILITY: ClassVar[dict[str, Any]] = {
+        "cb": "audit__programme__certification_body_id",
+        "org": "audit__programme__organization_id",
+        "team_user": "audit__team__auditor__user",
+    }
+    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="findings")
+    reference = models.CharField(max_length=20, blank=True)
+    grade = models.CharField(max_length=20, choices=FindingGrade.choices)
+    status = models.CharField(max_length=20, choices=FindingStatus.choices, default=FindingStatus.OPEN)
+    statement = models.TextField()
+    evidence = models.TextField(blank=True, help_text="Objective evidence.")
+    clauses = models.ManyToManyField("standards.Clause", related_name="cb_findings", blank=True)
+    site = models.ForeignKey("organizations.Site", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    raised_on = models.DateField()
+    response_due = models.DateField(null=True, blank=True)
+    verification_due = models.DateField(null=True, blank=True)
+    hard_stop = models.DateField(null=True, blank=True)
+    deadlines = models.JSONField(default=dict, blank=True, help_text="The rules engine's deadlines with trace.")
+    verified_on = models.DateField(null=True, blank=True)
+
+    objects: ClassVar[Any] = VisibleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["audit", "created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.reference or 'Finding'} {self.get_grade_display()}"
+
+    @property
+    def needs_response(self) -> bool:
+        return self.grade in (FindingGrade.MAJOR, FindingGrade.MINOR)
+
+    def response_overdue(self, today: date) -> bool:
+        return self.status == FindingStatus.OPEN and self.response_due is not None and today > self.response_due
+
+
+class FindingAttachment(BaseModel):
+    """A file of objective evidence (served only through a permission-checked view)."""
+
+    finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to="findings/%Y/%m/")
+    name = models.CharField(max_length=200)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FindingResponse(BaseModel):
+    """The client's answer to a nonconformity (17021-1 9.4.9) and the auditor's review of it (9.4.10)."""
+
+    finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="responses")
+    correction = models.TextField()
+    root_cause = models.TextField()
+    corrective_action = models.TextField()
+    planned_completion = models.DateField(null=True, blank=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=20, choices=ResponseStatus.choices, default=ResponseStatus.SUBMITTED)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["finding", "created_at"]
+
+    def __str__(self) -> str:
+        return f"Response to {self.finding} ({self.get_status_display()})"
+
+
+class Verification(BaseModel):
+    """The CB's verification that the corrective action was effective (on site or by documents)."""
+
+    finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="verifications")
+    verified_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    method = models.CharField(max_length=20, choices=VerificationMethod.choices)
+    effective = models.BooleanField()
+    notes = models.TextField(blank=True)
+    verified_on = models.DateField()
+
+    class Meta:
+        ordering = ["finding", "verified_on"]
+
+    def __str__(self) -> str:
+        return f"Verification of {self.finding}: {'effective' if self.effective else 'not effective'}"

@@ -1,0 +1,162 @@
+"""CB set-up: settings for every non-normative choice, accreditations, the auditor register with
+qualifications, declared conflicts of interest and unavailability."""
+
+from __future__ import annotations
+
+from datetime import date
+from fractions import Fraction
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.db import models
+
+from conformo.audits.choices import (
+    ConflictKind,
+    QualificationRole,
+)
+from conformo.audits.models.base import VisibleQuerySet, _new_calendar_token
+from conformo.core.models import BaseModel
+from conformo.domain.settings import RuleSettings
+
+
+class CBSettings(BaseModel):
+    """A CB's choices for every rule that is not a normative "shall" (defaults: `RuleSettings`)."""
+
+    certification_body = models.OneToOneField(
+        "organizations.CertificationBody", on_delete=models.CASCADE, related_name="audit_settings"
+    )
+    major_response_days = models.PositiveIntegerField(default=90, help_text="[P] 17021-1 9.4.9: CB-defined.")
+    minor_response_days = models.PositiveIntegerField(default=90, help_text="[P] 17021-1 9.4.9: CB-defined.")
+    major_verification_days = models.PositiveIntegerField(default=90, help_text="[P] 17021-1 9.4.10.")
+    minor_verification_days = models.PositiveIntegerField(
+        null=True, blank=True, help_text="[P] Empty: minors are verified at the next audit."
+    )
+    cooling_off_months = models.PositiveIntegerField(
+        default=24, help_text="[P] No consultancy for the client within this many months (17021-1 5.2)."
+    )
+    stage1_percent = models.PositiveSmallIntegerField(
+        default=30, help_text="[P] Share of the initial audit time spent on stage 1."
+    )
+    stage1_due_days = models.PositiveIntegerField(default=90, help_text="[P] Stage 1 due after acceptance.")
+    stage2_due_days = models.PositiveIntegerField(default=90, help_text="[P] Stage 2 due after stage 1.")
+    surveillance_1_months = models.PositiveSmallIntegerField(default=12, help_text="[N] ≤ 12 (17021-1 9.1.3.3).")
+    surveillance_2_months = models.PositiveSmallIntegerField(default=24, help_text="[P] second surveillance.")
+    at_risk_days = models.PositiveIntegerField(default=30, help_text="[P] An unplanned audit is at risk this close.")
+    certificate_number_pattern = models.CharField(
+        max_length=100, default="{cb}-{year}-{seq:05d}", help_text="Certificate numbering scheme."
+    )
+    certificate_number_next = models.PositiveIntegerField(default=1)
+
+    def __str__(self) -> str:
+        return f"Settings of {self.certification_body}"
+
+    def rule_settings(self) -> RuleSettings:
+        return RuleSettings(
+            major_response_days=self.major_response_days,
+            minor_response_days=self.minor_response_days,
+            major_verification_days=self.major_verification_days,
+            minor_verification_days=self.minor_verification_days,
+            surveillance_1_months=self.surveillance_1_months,
+            surveillance_2_months=self.surveillance_2_months,
+        )
+
+    @property
+    def stage1_fraction(self) -> Fraction:
+        return Fraction(self.stage1_percent, 100)
+
+
+class Accreditation(BaseModel):
+    """The CB's accreditation: which standards and IAF sector codes, by which body, for how long."""
+
+    VISIBILITY: ClassVar[dict[str, Any]] = {"cb": "certification_body_id", "org": None, "team_user": None}
+    certification_body = models.ForeignKey(
+        "organizations.CertificationBody", on_delete=models.CASCADE, related_name="accreditations"
+    )
+    accreditation_body = models.CharField(max_length=200)
+    reference = models.CharField(max_length=100, blank=True)
+    standards = models.ManyToManyField("standards.Standard", related_name="+")
+    sector_codes = models.JSONField(default=list, help_text="IAF sector codes (1-39).")
+    valid_from = models.DateField()
+    valid_until = models.DateField()
+
+    objects: ClassVar[Any] = VisibleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["certification_body", "valid_from"]
+
+    def __str__(self) -> str:
+        return f"{self.accreditation_body} {self.reference}".strip()
+
+
+class Auditor(BaseModel):
+    """A person on the CB's auditor register."""
+
+    VISIBILITY: ClassVar[dict[str, Any]] = {"cb": "certification_body_id", "org": None, "team_user": "user"}
+    certification_body = models.ForeignKey(
+        "organizations.CertificationBody", on_delete=models.CASCADE, related_name="auditors"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="auditor_profiles")
+    active = models.BooleanField(default=True)
+    notes = models.TextField(blank=True)
+    calendar_token = models.CharField(max_length=64, unique=True, default=_new_calendar_token, editable=False)
+
+    objects: ClassVar[Any] = VisibleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["certification_body", "user__email"]
+        constraints = [models.UniqueConstraint(fields=["certification_body", "user"], name="unique_auditor")]
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class Qualification(BaseModel):
+    """An auditor's competence: one standard, the IAF sector codes, the role, valid dates."""
+
+    auditor = models.ForeignKey(Auditor, on_delete=models.CASCADE, related_name="qualifications")
+    standard = models.ForeignKey("standards.Standard", on_delete=models.PROTECT, related_name="+")
+    sector_codes = models.JSONField(default=list)
+    role = models.CharField(max_length=20, choices=QualificationRole.choices, default=QualificationRole.AUDITOR)
+    valid_from = models.DateField()
+    valid_until = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["auditor", "standard"]
+
+    def __str__(self) -> str:
+        return f"{self.auditor}: {self.standard} {self.get_role_display()}"
+
+    def valid_on(self, day: date) -> bool:
+        return self.valid_from <= day and (self.valid_until is None or day <= self.valid_until)
+
+
+class ConflictOfInterest(BaseModel):
+    """A declared relationship between an auditor and a client (17021-1 5.2), with dates."""
+
+    auditor = models.ForeignKey(Auditor, on_delete=models.CASCADE, related_name="conflicts")
+    organization = models.ForeignKey("organizations.Organization", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20, choices=ConflictKind.choices, default=ConflictKind.CONSULTANCY)
+    description = models.TextField(blank=True)
+    started_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True, help_text="Empty: still going on.")
+
+    class Meta:
+        ordering = ["auditor", "-started_on"]
+
+    def __str__(self) -> str:
+        return f"{self.auditor} — {self.get_kind_display()} for {self.organization}"
+
+
+class Unavailability(BaseModel):
+    """A period when an auditor is not available for audits."""
+
+    auditor = models.ForeignKey(Auditor, on_delete=models.CASCADE, related_name="unavailability")
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["auditor", "starts_on"]
+
+    def __str__(self) -> str:
+        return f"{self.auditor} unavailable {self.starts_on}–{self.ends_on}"

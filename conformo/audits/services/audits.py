@@ -1,0 +1,285 @@
+"""An audit of the programme: plan (dates, on-site share, sites, clause coverage), the team with its
+computed eligibility check, start and completion."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from conformo.audits.choices import AuditKind, AuditStatus, QualificationRole
+from conformo.audits.models import (
+    Audit,
+    Auditor,
+    AuditProgramme,
+    ConflictOfInterest,
+    Qualification,
+    TeamMember,
+    Unavailability,
+)
+from conformo.audits.permissions import MANAGERS, has_cb_role
+from conformo.audits.services.common import SURVEILLANCE_KINDS, is_lead, log_programme, require_manager
+from conformo.audits.services.setup import cb_settings_get
+from conformo.core.errors import Conflict, PermissionDenied, ValidationFailed
+from conformo.domain.cycle import add_months, expiry_date
+from conformo.domain.settings import DEFAULT_SETTINGS
+from conformo.organizations.models import Site
+
+
+def _stage1(programme: AuditProgramme) -> Audit | None:
+    return programme.audits.filter(kind=AuditKind.STAGE_1).first()
+
+
+@transaction.atomic
+def audit_plan(
+    *,
+    actor: Any,
+    audit: Audit,
+    planned_start: date,
+    planned_end: date,
+    onsite_days: Decimal | None = None,
+    remote_days: Decimal = Decimal(0),
+    sites: list[Site] | None = None,
+    clause_coverage: dict[str, list[str]] | None = None,
+    notes: str | None = None,
+) -> Audit:
+    """Plan an audit: dates, on-site and remote days (≥ 80 % on site, IAF MD 5 cl. 4.1), sites, clause
+    coverage per auditor. A surveillance or recertification can't be planned past its limit, and stage 2
+    can't be planned before stage 1 ends (unless a combined audit is recorded)."""
+    programme = audit.programme
+    if not (has_cb_role(actor, programme.certification_body_id, *MANAGERS) or is_lead(actor, audit)):
+        raise PermissionDenied("Only the programme manager or the audit's lead auditor can plan this audit.")
+    if audit.status in (AuditStatus.COMPLETED, AuditStatus.CANCELLED):
+        raise Conflict("This audit is closed; it can no longer be re-planned.")
+    if planned_end < planned_start:
+        raise ValidationFailed("The audit ends before it starts.", fields={"planned_end": ["After the start."]})
+    if audit.kind in SURVEILLANCE_KINDS and audit.due_by and planned_end > audit.due_by:
+        raise Conflict(
+            f"{audit.get_kind_display()} must take place by {audit.due_by.isoformat()} (ISO/IEC 17021-1 9.1.3.3); "
+            f"the planned end {planned_end.isoformat()} is past that limit.",
+            code="surveillance_past_limit",
+        )
+    if audit.kind == AuditKind.STAGE_2 and not programme.combined_stages_justification:
+        stage1 = _stage1(programme)
+        stage1_end = stage1.completed_on or stage1.planned_end if stage1 else None
+        if stage1 is not None and (stage1_end is None or planned_start < stage1_end):
+            raise Conflict(
+                "Stage 2 cannot be planned before stage 1 ends "
+                f"({'stage 1 is not planned yet' if stage1_end is None else stage1_end.isoformat()}); "
+                "record a justified combined audit to run them together.",
+                code="stage2_before_stage1",
+            )
+    onsite = onsite_days if onsite_days is not None else audit.days - remote_days
+    total = onsite + remote_days
+    share = DEFAULT_SETTINGS.min_onsite_share
+    if total > 0 and onsite < total * share:
+        raise ValidationFailed(
+            f"At least {int(share * 100)} % of the audit time must be on site (IAF MD 5 cl. 4.1); "
+            f"{onsite} of {total} days is less.",
+            code="onsite_share_too_low",
+        )
+    before = {"planned_start": audit.planned_start, "planned_end": audit.planned_end, "days": str(audit.days)}
+    audit.planned_start, audit.planned_end = planned_start, planned_end
+    audit.onsite_days, audit.remote_days = onsite, remote_days
+    if total > 0:
+        audit.days = total
+    if clause_coverage is not None:
+        audit.clause_coverage = clause_coverage
+    if notes is not None:
+        audit.plan_notes = notes
+    audit.save()
+    if sites is not None:
+        if any(s.organization_id != programme.organization_id for s in sites):
+            raise ValidationFailed("Every site must belong to the client.")
+        audit.sites.set(sites)
+    if audit.kind == AuditKind.STAGE_2 and programme.decision_date is None:
+        # Before the decision the later limits are provisional: they follow stage 2 when it moves.
+        settings = cb_settings_get(programme.certification_body)
+        provisional = {
+            AuditKind.SURVEILLANCE_1: add_months(planned_end, settings.surveillance_1_months),
+            AuditKind.SURVEILLANCE_2: add_months(planned_end, settings.surveillance_2_months),
+            AuditKind.RECERTIFICATION: expiry_date(planned_end, settings.rule_settings()),
+        }
+        for later in programme.audits.filter(kind__in=list(provisional), status=AuditStatus.PLANNED):
+            later.due_by = provisional[AuditKind(later.kind)]
+            later.save(update_fields=["due_by", "updated_at"])
+    log_programme(
+        actor,
+        "audit.plan",
+        audit,
+        programme,
+        before=before,
+        after={
+            "planned_start": planned_start,
+            "planned_end": planned_end,
+            "days": str(audit.days),
+            "onsite_days": str(onsite),
+            "remote_days": str(remote_days),
+        },
+    )
+    return audit
+
+
+@dataclass(frozen=True)
+class Member:
+    auditor: Auditor
+    role: str
+    clauses: tuple[str, ...] = ()
+
+
+def audit_team_check(audit: Audit, members: list[Member], on: date | None = None) -> dict[str, Any]:
+    """The eligibility of a proposed team, with reasons: together it covers every standard × IAF sector
+    code of the scope; a qualified lead auditor; nobody with a conflict inside the cooling-off period;
+    nobody unavailable on the audit's dates."""
+    programme = audit.programme
+    settings = cb_settings_get(programme.certification_body)
+    day = on or audit.planned_start or timezone.localdate()
+    end = audit.planned_end or day
+    reasons: list[dict[str, str]] = []
+    coverage: list[dict[str, Any]] = []
+    auditors = [m.auditor for m in members]
+    quals = [
+        q
+        for q in Qualification.objects.filter(auditor__in=auditors).select_related("standard", "auditor__user")
+        if q.valid_on(day)
+    ]
+    standards = list(programme.standards.order_by("code"))
+    for standard in standards:
+        for code in programme.sector_codes:
+            by = sorted({str(q.auditor) for q in quals if q.standard_id == standard.pk and code in q.sector_codes})
+            coverage.append({"standard": standard.code, "sector_code": code, "covered_by": by})
+            if not by:
+                reasons.append(
+                    {
+                        "code": "team_missing_sector_code",
+                        "message": f"Nobody on the team is qualified for {standard} in IAF sector code {code}.",
+                    }
+                )
+    leads = [m for m in members if m.role == QualificationRole.LEAD_AUDITOR]
+    if len(leads) != 1:
+        reasons.append({"code": "lead_auditor_required", "message": "The team needs exactly one lead auditor."})
+    else:
+        lead = leads[0].auditor
+        unqualified = [
+            str(s)
+            for s in standards
+            if not any(
+                q.auditor_id == lead.pk and q.standard_id == s.pk and q.role == QualificationRole.LEAD_AUDITOR
+                for q in quals
+            )
+        ]
+        if unqualified:
+            reasons.append(
+                {
+                    "code": "lead_auditor_not_qualified",
+                    "message": f"{lead} is not qualified as lead auditor for {', '.join(unqualified)}.",
+                }
+            )
+    for auditor in auditors:
+        if auditor.certification_body_id != programme.certification_body_id or not auditor.active:
+            reasons.append({"code": "auditor_not_registered", "message": f"{auditor} is not on this CB's register."})
+    for conflict in ConflictOfInterest.objects.filter(
+        auditor__in=auditors, organization_id=programme.organization_id
+    ).select_related("auditor__user"):
+        until = add_months(conflict.ended_on, settings.cooling_off_months) if conflict.ended_on else None
+        if until is None or day <= until:
+            when = "is ongoing" if until is None else f"ended {conflict.ended_on}; cooling-off runs to {until}"
+            reasons.append(
+                {
+                    "code": "auditor_in_cooling_off",
+                    "message": f"{conflict.auditor} has a conflict of interest with {programme.organization} "
+                    f"({conflict.get_kind_display().lower()}, {when}; "
+                    f"{settings.cooling_off_months}-month cooling-off).",
+                }
+            )
+    for period in Unavailability.objects.filter(auditor__in=auditors, starts_on__lte=end, ends_on__gte=day):
+        reasons.append(
+            {
+                "code": "auditor_unavailable",
+                "message": f"{period.auditor} is unavailable from {period.starts_on} to {period.ends_on}.",
+            }
+        )
+    return {
+        "ok": not reasons,
+        "checked_on": day.isoformat(),
+        "members": [{"auditor": str(m.auditor), "role": m.role} for m in members],
+        "reasons": reasons,
+        "coverage": coverage,
+    }
+
+
+def audit_team_assign(*, actor: Any, audit: Audit, members: list[Member]) -> Audit:
+    """Assign the audit team after the eligibility check. The check's result is stored either way; an
+    ineligible team is refused with the reasons (the first reason's code is the error code)."""
+    programme = audit.programme
+    require_manager(actor, programme, "assign audit teams")
+    if audit.status in (AuditStatus.COMPLETED, AuditStatus.CANCELLED):
+        raise Conflict("This audit is closed; its team can no longer change.")
+    if len({m.auditor.pk for m in members}) != len(members):
+        raise ValidationFailed("An auditor appears twice on the team.")
+    result = audit_team_check(audit, members)
+    with transaction.atomic():
+        audit.eligibility = result
+        audit.eligibility_ok = result["ok"]
+        if result["ok"]:
+            audit.team.all().delete()
+            TeamMember.objects.bulk_create(
+                TeamMember(audit=audit, auditor=m.auditor, role=m.role, clauses=list(m.clauses)) for m in members
+            )
+        audit.save(update_fields=["eligibility", "eligibility_ok", "updated_at"])
+        log_programme(
+            actor, "audit.team_assign" if result["ok"] else "audit.team_refused", audit, programme, after=result
+        )
+    if not result["ok"]:
+        first = result["reasons"][0]
+        raise Conflict(
+            "The team is not eligible: " + " ".join(r["message"] for r in result["reasons"]),
+            code=first["code"],
+            fields={"team": [r["message"] for r in result["reasons"]]},
+        )
+    return audit
+
+
+@transaction.atomic
+def audit_start(*, actor: Any, audit: Audit, on: date | None = None) -> Audit:
+    """Start an audit. Needs an eligible team; stage 2 needs stage 1 completed (or a recorded combined audit)."""
+    programme = audit.programme
+    if not (has_cb_role(actor, programme.certification_body_id, *MANAGERS) or is_lead(actor, audit)):
+        raise PermissionDenied("Only the programme manager or the audit's lead auditor can start this audit.")
+    if audit.status != AuditStatus.PLANNED:
+        raise Conflict(f"This audit is {audit.get_status_display().lower()}; only a planned audit can start.")
+    if not audit.eligibility_ok or not audit.team.exists():
+        raise Conflict("Assign an eligible audit team before the audit starts.", code="team_not_eligible")
+    if audit.kind == AuditKind.STAGE_2 and not programme.combined_stages_justification:
+        stage1 = _stage1(programme)
+        if stage1 is not None and stage1.status != AuditStatus.COMPLETED:
+            raise Conflict(
+                "Stage 2 cannot start before stage 1 is completed (ISO/IEC 17021-1 9.3.1); "
+                "record a justified combined audit to run them together.",
+                code="stage1_not_completed",
+            )
+    audit.status = AuditStatus.IN_PROGRESS
+    audit.started_on = on or timezone.localdate()
+    audit.save(update_fields=["status", "started_on", "updated_at"])
+    log_programme(actor, "audit.start", audit, programme, after={"started_on": audit.started_on})
+    return audit
+
+
+@transaction.atomic
+def audit_complete(*, actor: Any, audit: Audit, on: date | None = None, summary: str = "") -> Audit:
+    """Complete an audit (the lead auditor or the programme manager)."""
+    programme = audit.programme
+    if not (has_cb_role(actor, programme.certification_body_id, *MANAGERS) or is_lead(actor, audit)):
+        raise PermissionDenied("Only the programme manager or the audit's lead auditor can complete this audit.")
+    if audit.status != AuditStatus.IN_PROGRESS:
+        raise Conflict("Only an audit in progress can be completed.")
+    audit.status = AuditStatus.COMPLETED
+    audit.completed_on = on or timezone.localdate()
+    audit.summary = summary
+    audit.save(update_fields=["status", "completed_on", "summary", "updated_at"])
+    log_programme(actor, "audit.complete", audit, programme, after={"completed_on": audit.completed_on})
+    return audit

@@ -1,0 +1,129 @@
+"""Pages of the CB set-up: the CB settings, accreditations, and each auditor's declared conflicts of
+interest and unavailability. The services check who may act; a refusal for lack of role is a 403 page,
+bad input comes back as field errors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from conformo.audits import selectors, services
+from conformo.audits.forms import AccreditationForm, CBSettingsForm, ConflictForm, UnavailabilityForm
+from conformo.audits.permissions import MANAGERS
+from conformo.audits.views.common import CB_ADMIN, apply_errors, by_id, cbs_of, has_role_at
+from conformo.core.errors import Conflict, NotFound, ValidationFailed
+from conformo.organizations.models import CertificationBody, Organization
+
+
+def _current_cb(request: HttpRequest) -> CertificationBody:
+    """The CB the page is about: `?cb=<id>` among the user's CBs, else their first; 404 for non-members."""
+    cbs = cbs_of(request.user).order_by("name")
+    cb = by_id(cbs, request.GET.get("cb")) or cbs.first()
+    if cb is None:
+        raise NotFound("These pages are for the staff of a certification body.")
+    return cb  # type: ignore[no-any-return]
+
+
+def _with_cb(name: str, cb: CertificationBody) -> str:
+    return f"{reverse(name)}?cb={cb.public_id}"
+
+
+@login_required
+def cb_settings(request: HttpRequest) -> HttpResponse:
+    """The CB's choices for every non-normative rule: CB staff read them, the CB administrator edits."""
+    cb = _current_cb(request)
+    current = services.cb_settings_get(cb)
+    form = CBSettingsForm(request.POST or None, instance=current)
+    if request.method == "POST" and form.is_valid():
+        values = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        current.refresh_from_db()  # the form wrote into the instance; the service writes from the values
+        try:
+            services.cb_settings_update(actor=request.user, certification_body=cb, **values)
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, "Settings saved.")
+            return redirect(_with_cb("audits:cb-settings", cb))
+    return render(
+        request,
+        "audits/cb_settings.html",
+        {
+            "cb": cb,
+            "cbs": cbs_of(request.user),
+            "form": form,
+            "settings_obj": current,
+            "can_edit": has_role_at(request.user, cb, CB_ADMIN),
+        },
+    )
+
+
+@login_required
+def accreditations(request: HttpRequest) -> HttpResponse:
+    """The CB's accreditations (standards × IAF sector codes, validity); the CB administrator adds them."""
+    cb = _current_cb(request)
+    form = AccreditationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.accreditation_create(actor=request.user, certification_body=cb, **form.cleaned_data)
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, "Accreditation recorded.")
+            return redirect(_with_cb("audits:accreditations", cb))
+    return render(
+        request,
+        "audits/accreditations.html",
+        {
+            "cb": cb,
+            "cbs": cbs_of(request.user),
+            "accreditations": selectors.accreditation_list(user=request.user).filter(certification_body=cb),
+            "form": form,
+            "can_edit": has_role_at(request.user, cb, CB_ADMIN),
+        },
+    )
+
+
+@login_required
+def auditor_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+    """An auditor's qualifications, declared conflicts of interest and unavailability. The auditor or a
+    CB manager declares conflicts and adds periods of unavailability."""
+    auditor = selectors.auditor_get(user=request.user, public_id=public_id)
+    clients = Organization.objects.filter(
+        client_relationships__certification_body_id=auditor.certification_body_id
+    ).order_by("legal_name")
+    action = request.POST.get("action") if request.method == "POST" else None
+    conflict_form = ConflictForm(request.POST if action == "conflict" else None, clients=clients, prefix="conflict")
+    period_form = UnavailabilityForm(request.POST if action == "unavailable" else None, prefix="unavailable")
+    form: Any = {"conflict": conflict_form, "unavailable": period_form}.get(action or "")
+    if form is not None and form.is_valid():
+        try:
+            if action == "conflict":
+                services.conflict_declare(actor=request.user, auditor=auditor, **form.cleaned_data)
+                success = "Conflict of interest declared."
+            else:
+                services.unavailability_add(actor=request.user, auditor=auditor, **form.cleaned_data)
+                success = "Unavailability recorded."
+        except (ValidationFailed, Conflict) as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, success)
+            return redirect("audits:auditor-detail", auditor.public_id)
+    cb = auditor.certification_body
+    return render(
+        request,
+        "audits/auditor_detail.html",
+        {
+            "auditor": auditor,
+            "qualifications": auditor.qualifications.select_related("standard"),
+            "conflicts": auditor.conflicts.select_related("organization"),
+            "periods": auditor.unavailability.all(),
+            "conflict_form": conflict_form,
+            "period_form": period_form,
+            "can_edit": auditor.user_id == request.user.pk or has_role_at(request.user, cb, *MANAGERS),
+        },
+    )
