@@ -1,3 +1,131 @@
-from ninja import Router
+"""The public registry API at /api/v1/registry: anonymous, read-only, rate-limited, cacheable."""
+
+from datetime import date
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema
+
+from conformo.certificates.signing import credential_sign
+from conformo.registry import selectors
+from conformo.registry.http import cached_response, json_body, json_error, too_many
+from conformo.registry.ratelimit import retry_after
 
 router = Router(tags=["registry"])
+
+NOT_FOUND = "No public certificate has this number."
+
+
+class HolderOut(Schema):
+    name: str
+    country: str
+
+
+class SiteOut(Schema):
+    name: str
+    address: str
+    country: str
+    headquarters: bool
+    scope: str
+
+
+class BodyOut(Schema):
+    name: str
+    accreditation: str
+
+
+class RecordOut(Schema):
+    number: str
+    status: str = Field(description="active | suspended | withdrawn | expired, as of the moment of reading")
+    holder: HolderOut
+    standards: list[str]
+    scope: str
+    sites: list[SiteOut]
+    issued_on: date
+    original_issued_on: date
+    expires_on: date
+    certification_body: BodyOut
+
+
+class RecordPage(Schema):
+    items: list[RecordOut]
+    count: int
+
+
+class ErrorOut(Schema):
+    detail: str
+    code: str
+
+
+class SearchIn(Schema):
+    q: str = Field("", max_length=200, description="Certificate number or holder name (any case, any accents).")
+    standard: str = Field("", max_length=100, description="Standard id, e.g. iso-9001-2015.")
+    country: str = Field("", max_length=2, description="Holder country (ISO 3166-1 alpha-2).")
+    status: str = Field("", description="active | suspended | withdrawn | expired")
+    page: int = Field(1, ge=1, le=100_000)
+    page_size: int = Field(20, ge=1, le=100)
+
+
+@router.get(
+    "/certificates",
+    auth=None,
+    response={200: RecordPage, 422: ErrorOut, 429: ErrorOut},
+    summary="Search public certificates",
+)
+def registry_search(request: HttpRequest, filters: Query[SearchIn]) -> HttpResponse:
+    """Public certificates by number or holder name, standard, country and status; `{"items", "count"}`."""
+    wait = retry_after(request)
+    if wait is not None:
+        return too_many(wait)
+    if filters.status and filters.status not in selectors.STATUSES:
+        return json_error(422, f"status must be one of {', '.join(selectors.STATUSES)}.", "validation_error")
+    today = timezone.localdate()
+    rows = selectors.registry_search(
+        q=filters.q, standard=filters.standard, country=filters.country, status=filters.status, today=today
+    )
+    offset = (filters.page - 1) * filters.page_size
+    page = list(selectors.with_total(rows)[offset : offset + filters.page_size])
+    # The total rides along on every row (one scan, one round trip); a page past the end asks for it.
+    count = page[0]["total"] if page else (rows.count() if filters.page > 1 else 0)
+    items = [selectors.registry_record(row, today) for row in page]
+    return cached_response(request, json_body({"items": items, "count": count}), "application/json")
+
+
+@router.get(
+    "/certificates/{number}",
+    auth=None,
+    response={200: RecordOut, 404: ErrorOut, 429: ErrorOut},
+    summary="One public certificate",
+)
+def registry_certificate(request: HttpRequest, number: str) -> HttpResponse:
+    """The public record of a certificate; unknown and confidential numbers are both 404."""
+    wait = retry_after(request)
+    if wait is not None:
+        return too_many(wait)
+    row = selectors.registry_get(number)
+    if row is None:
+        return json_error(404, NOT_FOUND, "not_found")
+    record = selectors.registry_record(row, timezone.localdate())
+    return cached_response(request, json_body(record), "application/json")
+
+
+@router.get(
+    "/certificates/{number}/credential",
+    auth=None,
+    response={200: str, 404: ErrorOut, 429: ErrorOut},
+    summary="The certificate's signed credential (compact JWS)",
+)
+def registry_credential(request: HttpRequest, number: str) -> HttpResponse:
+    """A compact JWS (EdDSA, Ed25519) of the record; verify it with /.well-known/jwks.json."""
+    wait = retry_after(request)
+    if wait is not None:
+        return too_many(wait)
+    row = selectors.registry_get(number)
+    if row is None:
+        return json_error(404, NOT_FOUND, "not_found")
+    record = selectors.registry_record(row, timezone.localdate())
+    token = credential_sign(number=record["number"], record=record)
+    response = HttpResponse(token, content_type="application/jose")
+    response["Cache-Control"] = "public, max-age=60"
+    response["Content-Disposition"] = f'inline; filename="{record["number"]}.jws"'
+    return response

@@ -1,5 +1,11 @@
 from django.urls import path
 
+from conformo.registry import views
+
 app_name = "registry"
 
-urlpatterns: list[object] = []
+urlpatterns = [
+    path("registry", views.registry, name="search"),
+    path("verify/<str:number>", views.verify, name="verify"),
+    path(".well-known/jwks.json", views.jwks_view, name="jwks"),
+]

@@ -1,0 +1,105 @@
+"""Certificates in the API for signed-in users: list, PDF, and the CB's CertSearch import/export.
+(The anonymous registry is conformo/registry/api.py.)"""
+
+from datetime import date
+from typing import IO, Any, Literal, cast
+from uuid import UUID
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from ninja import File, Router, Schema, Status
+from ninja.files import UploadedFile
+from ninja.pagination import paginate
+
+from conformo.certificates.certsearch import certsearch_export, certsearch_import
+from conformo.certificates.pdf import certificate_pdf
+from conformo.certificates.selectors import certificate_for_download, certificates_visible_to
+from conformo.core.errors import NotFound
+from conformo.core.pagination import PageNumberPagination
+from conformo.organizations.models import CertificationBody
+
+router = Router(tags=["certificates"])
+
+
+class CertificateOut(Schema):
+    number: str
+    base_number: str
+    revision: int
+    is_current: bool
+    status: str
+    confidential: bool
+    source: str
+    holder_name: str
+    holder_country: str
+    standards: list[dict[str, str]]
+    scope: str
+    sites: list[dict[str, Any]]
+    issued_on: date
+    original_issued_on: date
+    expires_on: date
+    superseded_on: date | None
+
+    @staticmethod
+    def resolve_status(obj: Any) -> str:
+        return str(obj.effective_status(timezone.localdate()))
+
+
+class ErrorOut(Schema):
+    detail: str
+    code: str
+
+
+class ImportOut(Schema):
+    imported: int
+
+
+def _my_cb(user: Any, public_id: UUID) -> CertificationBody:
+    cb = CertificationBody.objects.filter(public_id=public_id).first()
+    if cb is None or not (user.is_superuser or user.memberships.filter(certification_body=cb).exists()):
+        raise NotFound("No such certification body.")
+    return cb
+
+
+@router.get("/certificates", response=list[CertificateOut])
+@paginate(PageNumberPagination)
+def certificate_list(request: HttpRequest, current: bool = True) -> Any:
+    """Certificates of your CB or organization (current revisions unless `current=false`)."""
+    rows = certificates_visible_to(request.user).order_by("holder_name", "number", "-revision")
+    return rows.filter(is_current=True) if current else rows
+
+
+@router.get("/certificates/{number}/pdf", response={200: str, 404: ErrorOut})
+def certificate_pdf_get(request: HttpRequest, number: str) -> HttpResponse:
+    """The certificate as PDF (holder, CB; anyone when the certificate is public)."""
+    certificate = certificate_for_download(user=request.user, number=number)
+    if certificate is None:
+        raise NotFound("No certificate with this number is visible to you.")
+    response = HttpResponse(certificate_pdf(certificate), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="certificate-{certificate.number}.pdf"'
+    return response
+
+
+@router.post(
+    "/certification-bodies/{cb_id}/certificates/import",
+    response={201: ImportOut, 403: ErrorOut, 404: ErrorOut, 422: Any},
+)
+def certificate_import(request: HttpRequest, cb_id: UUID, file: File[UploadedFile]) -> Any:
+    """Import a register in the IAF CertSearch layout (CSV or XLSX): every row or none; 422 lists
+    `errors: [{row, field, message}]`."""
+    cb = _my_cb(request.user, cb_id)
+    result = certsearch_import(
+        actor=request.user, certification_body=cb, handle=cast(IO[bytes], file.file), filename=file.name or ""
+    )
+    return Status(201, ImportOut(imported=result.imported))
+
+
+@router.get("/certification-bodies/{cb_id}/certificates/export", response={200: str, 403: ErrorOut, 404: ErrorOut})
+def certificate_export(request: HttpRequest, cb_id: UUID, format: Literal["csv", "xlsx"] = "csv") -> HttpResponse:
+    """The CB's register in the CertSearch upload layout, statuses mapped, for the monthly upload."""
+    cb = _my_cb(request.user, cb_id)
+    body = certsearch_export(actor=request.user, certification_body=cb, fmt=format)
+    kind = "text/csv" if format == "csv" else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response = HttpResponse(body, content_type=kind)
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    response["Content-Disposition"] = f'attachment; filename="certsearch-{stamp}.{format}"'
+    return response

@@ -1,0 +1,26 @@
+"""Reads of certificates for signed-in users (the public registry has its own selectors)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from conformo.certificates.models import Certificate
+
+
+def certificates_visible_to(user: Any) -> QuerySet[Certificate]:
+    """Certificates of the user's CB or of their own organization (every revision)."""
+    return Certificate.objects.visible_to(user)  # type: ignore[no-any-return]
+
+
+def certificate_for_download(*, user: Any, number: str) -> Certificate | None:
+    """The certificate whose PDF `user` may download: the holder and the CB always (every revision);
+    anyone when it is public (current revision, not confidential)."""
+    public = Q(is_current=True, confidential=False)
+    found = Certificate.objects.filter(number=number).filter(public).first()
+    if found is not None:
+        return found
+    if getattr(user, "is_authenticated", False):
+        return certificates_visible_to(user).filter(number=number).first()
+    return None

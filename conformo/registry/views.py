@@ -1,0 +1,90 @@
+"""Public pages: the registry search, the verification page of one certificate, and the JWKS."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from conformo.certificates.signing import jwks
+from conformo.registry import selectors
+from conformo.registry.ratelimit import retry_after
+
+PAGE_SIZE = 20
+
+
+def _limited(request: HttpRequest) -> HttpResponse | None:
+    wait = retry_after(request)
+    if wait is None:
+        return None
+    response = render(request, "registry/rate_limited.html", {"seconds": wait}, status=429)
+    response["Retry-After"] = str(wait)
+    return response
+
+
+@require_GET
+def registry(request: HttpRequest) -> HttpResponse:
+    """Search by number or company name, filter by standard, country and status."""
+    limited = _limited(request)
+    if limited:
+        return limited
+    today = timezone.localdate()
+    status = request.GET.get("status", "")
+    filters = {
+        "q": request.GET.get("q", "")[:200],
+        "standard": request.GET.get("standard", "")[:100],
+        "country": request.GET.get("country", "")[:2],
+        "status": status if status in selectors.STATUSES else "",
+    }
+    searched = any(filters.values())
+    page = None
+    if searched:
+        rows = selectors.registry_search(**filters, today=today)
+        page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+        page.object_list = [  # type: ignore[misc]
+            {**selectors.registry_record(row, today), "designations": selectors.standard_designations(row)}
+            for row in page.object_list
+        ]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "registry/search.html",
+        {
+            "filters": filters,
+            "page": page,
+            "searched": searched,
+            "statuses": selectors.STATUSES,
+            "querystring": query.urlencode(),
+        },
+    )
+
+
+@require_GET
+def verify(request: HttpRequest, number: str) -> HttpResponse:
+    """One certificate's status, large and unmistakable, with holder, scope, sites, dates and CB."""
+    limited = _limited(request)
+    if limited:
+        return limited
+    row = selectors.registry_get(number)
+    if row is None:
+        return render(request, "registry/not_found.html", {"number": number}, status=404)
+    record = selectors.registry_record(row, timezone.localdate())
+    context = {
+        "record": record,
+        "designations": selectors.standard_designations(row),
+        "asked_for": number,
+        "superseded": record["number"] != number,
+    }
+    return render(request, "registry/verify.html", context)
+
+
+@require_GET
+def jwks_view(request: HttpRequest) -> JsonResponse:
+    """The public keys that verify Conformo's signed credentials (current and retired)."""
+    response = JsonResponse(jwks())
+    response["Cache-Control"] = "public, max-age=300"
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
