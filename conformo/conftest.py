@@ -13,6 +13,7 @@ from django.test import Client
 
 from conformo.accounts.choices import Role
 from conformo.accounts.models import User
+from conformo.core.tests.browser import browser, page
 from conformo.core.tests.factories import (
     CertificationBodyFactory,
     MembershipFactory,
@@ -20,6 +21,9 @@ from conformo.core.tests.factories import (
     UserFactory,
 )
 from conformo.organizations.models import CertificationBody, ClientRelationship, Organization
+
+# The browser fixtures are defined once here, so the whole session shares one Chromium.
+__all__ = ["browser", "page"]
 
 
 @pytest.fixture

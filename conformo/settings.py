@@ -216,3 +216,5 @@ LOGGING = {
 # Conformo's own settings.
 API_PAGE_SIZE = env_int("API_PAGE_SIZE", 50)
 API_MAX_PAGE_SIZE = env_int("API_MAX_PAGE_SIZE", 500)
+# Anonymous registry clients: "<requests>/<seconds>" per client address and worker ("0" turns it off).
+REGISTRY_RATE_LIMIT = os.environ.get("REGISTRY_RATE_LIMIT", "120/60")

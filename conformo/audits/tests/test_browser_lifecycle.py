@@ -22,9 +22,7 @@ from playwright.sync_api import expect
 
 from conformo.audits.models import ConflictOfInterest, Unavailability
 from conformo.certification.models import Certification
-from conformo.core.tests.browser import browser, page, sign_in
-
-__all__ = ["browser", "page"]
+from conformo.core.tests.browser import sign_in
 
 PASSWORD = "pw-for-tests"
 

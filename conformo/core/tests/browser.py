@@ -1,7 +1,7 @@
 """Reusable browser-test harness: Playwright driving Debian's Chromium against pytest-django's live server.
 
-Use the `page` fixture (import it in a test module with `from conformo.core.tests.browser import *`,
-or rely on conformo/conftest.py which re-exports it) and `sign_in(page, live_server, email, password)`.
+The `browser` (session-wide) and `page` fixtures are registered once in conformo/conftest.py; a test just
+names `page` (or `browser` and `live_server`) and may call `sign_in(page, email, password)`.
 Never run `playwright install`: the browser is /usr/bin/chromium from Debian.
 """
 

@@ -3,9 +3,7 @@ from __future__ import annotations
 import pytest
 
 from conformo.core.demo import DEMO_PASSWORD, demo_load
-from conformo.core.tests.browser import browser, page, sign_in
-
-__all__ = ["browser", "page"]
+from conformo.core.tests.browser import sign_in
 
 
 @pytest.mark.browser
