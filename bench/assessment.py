@@ -3,22 +3,33 @@
 
     .venv/bin/python bench/assessment.py [--runs 15]
 
-Uses a fresh, migrated SQLite database with the shipped catalogs. Creation calls the service
-(`assessment_create`) directly; the page and the API list go through the whole Django stack in-process
-(test client, session or token auth, middleware, templates, serialization) without a network server.
-Prints the median and the fastest time and the query count of each. Targets from the issue: creation for
-4 standards ≤ 30 ms and ≤ 15 queries; page and API list for 27001 ≤ 30 ms each, with query counts that do
-not grow with the number of clauses. Throughput under load (wrk, 32 connections) is not measured here.
+Uses a fresh, migrated SQLite database with the shipped catalogs in a temporary CONFORMO_VAR_DIR. Creation
+calls the service (`assessment_create`) directly; the page and the API list go through the whole Django
+stack in-process (test client, session or token auth, middleware, templates, serialization) without a
+network server. Prints the median and the fastest time and the query count of each. Targets from the
+issue: creation for 4 standards ≤ 30 ms and ≤ 15 queries; page and API list for 27001 ≤ 30 ms each, with
+query counts that do not grow with the number of clauses.
+
+Throughput (skip with --no-throughput): the production server set-up — granian, WSGI, 2 workers, 1
+blocking thread each, DEBUG off — serves the same temporary database; `wrk -t2 -c32 -d10s` with an API
+token loads the authenticated assessment detail endpoint, then `/healthz` (one query, no auth: the ceiling
+of the stack), in the same run. Prints req/s, their ratio and the p50/p99 latencies. Target: ≥ 1,000 req/s
+for the detail on 2 cores (wrk runs on the same machine and takes its share of the CPU).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
+import shutil
+import socket
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -52,12 +63,13 @@ def measure(fn: Callable[[], Any], runs: int) -> tuple[float, float, int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--no-throughput", action="store_true", help="skip the granian + wrk part")
+    parser.add_argument("--duration", type=int, default=10, help="seconds of each wrk run (default 10)")
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="conformo-bench-assessment-"))
-    os.environ.update(
-        DEBUG="0", CONFORMO_TESTING="1", CONFORMO_VAR_DIR=str(work), DATABASE_URL=f"sqlite:///{work / 'db.sqlite3'}"
-    )
+    os.environ.pop("DATABASE_URL", None)  # SQLite in CONFORMO_VAR_DIR, which the server below reads too
+    os.environ.update(DEBUG="0", CONFORMO_TESTING="1", CONFORMO_VAR_DIR=str(work))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "conformo.settings")
     import django
 
@@ -116,7 +128,104 @@ def main() -> None:
         median, best, queries = measure(partial(api_client.get, detail), args.runs)
         print(f"{'API assessment detail':<44}{len(codes):>10}{'':>7}{median:>11.1f}{best:>9.1f}{queries:>9}")
     print("\nTargets: create (4 standards) ≤ 30 ms and ≤ 15 queries; page and API list ≤ 30 ms each with a")
-    print("query count that stays the same from 1 to 4 standards. Throughput (≥ 1,000 req/s) needs wrk: not run here.")
+    print("query count that stays the same from 1 to 4 standards.")
+    if not args.no_throughput:
+        from django.db import connections
+
+        connections.close_all()
+        throughput(work, token, f"/api/v1/assessments/{assessment.public_id}", args.duration)
+    shutil.rmtree(work, ignore_errors=True)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait_ready(base: str, server: subprocess.Popen[bytes], timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"granian exited with {server.returncode}")
+        try:
+            with urllib.request.urlopen(base + "/healthz", timeout=2) as response:  # noqa: S310 - http://127.0.0.1
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit("granian did not answer /healthz in time")
+
+
+def _wrk(url: str, duration: int, headers: list[str]) -> dict[str, float]:
+    """Run wrk; returns req/s and the p50/p99 latencies in ms."""
+    command = ["wrk", "-t2", "-c32", f"-d{duration}s", "--latency", *headers, url]
+    out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if non2xx:
+        raise SystemExit(f"{url}: {non2xx.group(1)} error responses\n{out}")
+
+    def ms(label: str) -> float:
+        found = re.search(rf"^\s*{label}%\s+([\d.]+)(us|ms|s)\s*$", out, re.MULTILINE)
+        if not found:
+            return float("nan")
+        value, unit = float(found.group(1)), found.group(2)
+        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
+    rate = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    return {"rps": float(rate.group(1)) if rate else float("nan"), "p50": ms("50"), "p99": ms("99")}
+
+
+def throughput(work: Path, token: str, detail: str, duration: int) -> None:
+    """Serve the bench database with the production set-up (granian, 2 WSGI workers) and load it with wrk."""
+    if shutil.which("wrk") is None:
+        print("\nThroughput: wrk is not installed; skipped.")
+        return
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if k not in ("CONFORMO_TESTING", "DATABASE_URL")}
+    env.update(
+        DEBUG="0",
+        SECRET_KEY="bench-" + "x" * 60,
+        CONFORMO_VAR_DIR=str(work),
+        DJANGO_SETTINGS_MODULE="conformo.settings",
+        LOG_LEVEL="ERROR",
+    )
+    granian = BASE_DIR / ".venv" / "bin" / "granian"
+    command = [
+        str(granian if granian.exists() else "granian"),
+        "--interface", "wsgi",
+        "--host", "127.0.0.1",
+        "--port", str(port),
+        "--workers", "2",
+        "--blocking-threads", "1",
+        "--log-level", "warning",
+        "conformo.wsgi:application",
+    ]  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(command, cwd=BASE_DIR, env=env, stdout=subprocess.DEVNULL)
+    try:
+        _wait_ready(base, server)
+        auth = ["-H", f"Authorization: Bearer {token}"]
+        request = urllib.request.Request(base + detail, headers={"Authorization": f"Bearer {token}"})  # noqa: S310
+        with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310
+            assert response.status == 200, response.status
+        _wrk(base + detail, 2, auth)  # warm-up: both workers import and connect
+        results = {
+            "API assessment detail (token auth)": _wrk(base + detail, duration, auth),
+            "/healthz (no auth, one query)": _wrk(base + "/healthz", duration, []),
+        }
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+    print(f"\nThroughput: granian WSGI, 2 workers × 1 thread, DEBUG off; wrk -t2 -c32 -d{duration}s, same machine")
+    print(f"{'endpoint':<44}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}")
+    for name, r in results.items():
+        print(f"{name:<44}{r['rps']:>10.0f}{r['p50']:>9.2f}{r['p99']:>9.2f}")
+    detail_rps, health_rps = (r["rps"] for r in results.values())
+    print(f"detail / healthz ratio: {detail_rps / health_rps:.2f} · target ≥ 1,000 req/s for the detail")
 
 
 if __name__ == "__main__":

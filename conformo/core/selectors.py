@@ -16,6 +16,8 @@ class DashboardSection:
     tenant: Any
     facts: list[tuple[str, Any]] = field(default_factory=list)
     organizations: list[Organization] = field(default_factory=list)
+    #: Client roles: overdue improvement items and documents due for review (conformo.readiness).
+    attention: Any = None
 
 
 def dashboard_for(user: Any) -> list[DashboardSection]:
@@ -39,5 +41,8 @@ def dashboard_for(user: Any) -> list[DashboardSection]:
             org = membership.organization
             section.facts.append(("Sites", org.sites.count()))
             section.facts.append(("Members", org.memberships.count()))
+            from conformo.readiness.selectors import attention_for
+
+            section.attention = attention_for(user=user, organization=org)
         sections.append(section)
     return sections

@@ -5,7 +5,7 @@ from uuid import UUID
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Status
 from ninja.pagination import paginate
 
 from conformo.accounts.models import User
@@ -14,13 +14,14 @@ from conformo.core.pagination import PageNumberPagination
 from conformo.core.schemas import ErrorOut
 from conformo.improvement.models import Nonconformity
 from conformo.improvement.schemas import (
+    CbFindingOut,
     CompleteIn,
     CorrectiveActionIn,
     EffectivenessIn,
     NonconformityIn,
     NonconformityOut,
 )
-from conformo.improvement.selectors import nonconformity_get, nonconformity_list
+from conformo.improvement.selectors import cb_findings, nonconformity_get, nonconformity_list
 from conformo.improvement.services import (
     corrective_action_complete,
     corrective_action_set,
@@ -43,13 +44,19 @@ def nonconformities(
     return nonconformity_list(user=request.user, organization=org, open_only=open_only)
 
 
+@router.get("/organizations/{organization_id}/cb-findings", response={200: list[CbFindingOut], 404: ErrorOut})
+def cb_findings_endpoint(request: HttpRequest, organization_id: UUID) -> Any:
+    """The findings the certification body raised about the organization (read-only here: the organization
+    answers each on its `url`, the audits app's respond page)."""
+    org = organization_for(request.user, organization_id)
+    return cb_findings(user=request.user, organization=org)
+
+
 @router.post("/organizations/{organization_id}/nonconformities", response={201: NonconformityOut, **ERRORS})
-def nonconformity_raise_endpoint(
-    request: HttpRequest, organization_id: UUID, payload: NonconformityIn
-) -> tuple[int, Any]:
+def nonconformity_raise_endpoint(request: HttpRequest, organization_id: UUID, payload: NonconformityIn) -> Status:
     org = organization_for(request.user, organization_id)
     nc = nonconformity_raise(actor=request.user, organization=org, **payload.model_dump())
-    return 201, nonconformity_get(user=request.user, public_id=nc.public_id)
+    return Status(201, nonconformity_get(user=request.user, public_id=nc.public_id))
 
 
 @router.get("/nonconformities/{nonconformity_id}", response={200: NonconformityOut, 404: ErrorOut})
@@ -80,8 +87,8 @@ def corrective_action_complete_endpoint(request: HttpRequest, nonconformity_id: 
 
 
 @router.post("/nonconformities/{nonconformity_id}/effectiveness-checks", response={201: NonconformityOut, **ERRORS})
-def effectiveness_endpoint(request: HttpRequest, nonconformity_id: UUID, payload: EffectivenessIn) -> tuple[int, Any]:
+def effectiveness_endpoint(request: HttpRequest, nonconformity_id: UUID, payload: EffectivenessIn) -> Status:
     """Record whether the corrective action worked: effective closes the nonconformity."""
     nc = nonconformity_get(user=request.user, public_id=nonconformity_id)
     effectiveness_check_record(actor=request.user, nonconformity=nc, **payload.model_dump())
-    return 201, nonconformity_get(user=request.user, public_id=nonconformity_id)
+    return Status(201, nonconformity_get(user=request.user, public_id=nonconformity_id))

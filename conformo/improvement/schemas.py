@@ -59,3 +59,14 @@ class NonconformityOut(Schema):
     @staticmethod
     def resolve_corrective_action(obj: Any) -> Any:
         return getattr(obj, "corrective_action", None)
+
+
+class CbFindingOut(Schema):
+    id: UUID | None = Field(None, alias="public_id")
+    reference: str
+    title: str
+    grade: str = Field(alias="grade_code")
+    status: str = Field(alias="status_code")
+    raised_on: date | None
+    response_due: date | None
+    url: str = Field(description="The finding's page in the audits app, where the organization responds.")

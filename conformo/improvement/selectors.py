@@ -53,11 +53,15 @@ def overdue_actions(*, user: Any, organization: Any, today: date | None = None) 
 class CbFinding:
     """A CB finding shown in the client's improvement log, linking to its page in the audits app."""
 
+    public_id: Any
     reference: str
     title: str
     grade: str
+    grade_code: str
     status: str
+    status_code: str
     raised_on: Any
+    response_due: Any
     url: str
 
 
@@ -73,11 +77,15 @@ def cb_findings(*, user: Any, organization: Any) -> list[CbFinding]:
     for finding in reader(user=user, organization=organization):
         result.append(
             CbFinding(
+                public_id=getattr(finding, "public_id", None),
                 reference=str(getattr(finding, "reference", "") or finding.pk),
                 title=str(getattr(finding, "title", "") or getattr(finding, "statement", ""))[:300],
                 grade=_display(finding, "grade"),
+                grade_code=str(getattr(finding, "grade", "")),
                 status=_display(finding, "status"),
+                status_code=str(getattr(finding, "status", "")),
                 raised_on=getattr(finding, "raised_on", None),
+                response_due=getattr(finding, "response_due", None),
                 url=_finding_url(finding),
             )
         )
@@ -90,11 +98,10 @@ def _display(obj: Any, field: str) -> str:
 
 
 def _finding_url(finding: Any) -> str:
-    """The finding's own page, where the client answers it."""
-    get_url = getattr(finding, "get_absolute_url", None)
-    if callable(get_url):
-        return str(get_url())
-    try:
-        return reverse("audits:finding-detail", args=[finding.public_id])
-    except (NoReverseMatch, AttributeError):
-        return ""
+    """The finding's respond page in the audits app, where the client answers it."""
+    for name in ("audits:finding-respond", "audits:finding-detail"):
+        try:
+            return reverse(name, args=[finding.public_id])
+        except (NoReverseMatch, AttributeError):
+            continue
+    return ""

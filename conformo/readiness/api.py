@@ -5,7 +5,7 @@ from uuid import UUID
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Status
 from ninja.pagination import paginate
 
 from conformo.accounts.models import User
@@ -15,7 +15,16 @@ from conformo.core.schemas import ErrorOut
 from conformo.readiness import selectors
 from conformo.readiness.models import Assessment, Item
 from conformo.readiness.permissions import organization_for
-from conformo.readiness.schemas import AssessmentIn, AssessmentOut, ItemOut, ItemPatch, ReadinessOut, Stage1Out
+from conformo.readiness.schemas import (
+    AssessmentIn,
+    AssessmentOut,
+    AssessmentRowOut,
+    ItemOut,
+    ItemPatch,
+    ItemRowOut,
+    ReadinessOut,
+    Stage1Out,
+)
 from conformo.readiness.services import assessment_create, assessment_rerun, item_answer, item_override, item_share
 from conformo.standards.models import Standard
 
@@ -40,33 +49,34 @@ def assessments(request: HttpRequest, organization_id: UUID, **kwargs: Any) -> Q
 
 
 @router.post("/organizations/{organization_id}/assessments", response={201: AssessmentOut, **ERRORS})
-def assessment_create_endpoint(request: HttpRequest, organization_id: UUID, payload: AssessmentIn) -> tuple[int, Any]:
+def assessment_create_endpoint(request: HttpRequest, organization_id: UUID, payload: AssessmentIn) -> Status:
     """Create a gap assessment over one or more standards (client administrators)."""
     org = organization_for(request.user, organization_id)
     assessment = assessment_create(
         actor=request.user, organization=org, standards=_standards(payload.standards), title=payload.title
     )
-    return 201, selectors.assessment_get(user=request.user, public_id=assessment.public_id)
+    return Status(201, selectors.assessment_get(user=request.user, public_id=assessment.public_id))
 
 
-@router.get("/assessments/{assessment_id}", response={200: AssessmentOut, 404: ErrorOut})
-def assessment_detail(request: HttpRequest, assessment_id: UUID) -> Assessment:
-    return selectors.assessment_get(user=request.user, public_id=assessment_id)
+@router.get("/assessments/{assessment_id}", response={200: AssessmentRowOut, 404: ErrorOut})
+def assessment_detail(request: HttpRequest, assessment_id: UUID) -> dict[str, Any]:
+    """An assessment: its title, organization, standards and the assessment it re-runs."""
+    return selectors.assessment_detail_row(user=request.user, public_id=assessment_id)
 
 
 @router.post("/assessments/{assessment_id}/rerun", response={201: AssessmentOut, **ERRORS})
-def assessment_rerun_endpoint(request: HttpRequest, assessment_id: UUID) -> tuple[int, Any]:
+def assessment_rerun_endpoint(request: HttpRequest, assessment_id: UUID) -> Status:
     """Start the next assessment from this one's answers, marked for review."""
     assessment = selectors.assessment_get(user=request.user, public_id=assessment_id)
     new = assessment_rerun(actor=request.user, assessment=assessment)
-    return 201, selectors.assessment_get(user=request.user, public_id=new.public_id)
+    return Status(201, selectors.assessment_get(user=request.user, public_id=new.public_id))
 
 
-@router.get("/assessments/{assessment_id}/items", response=list[ItemOut])
+@router.get("/assessments/{assessment_id}/items", response=list[ItemRowOut])
 @paginate(PageNumberPagination)
 def items(
     request: HttpRequest, assessment_id: UUID, standard: str | None = None, status: str | None = None, **kwargs: Any
-) -> QuerySet[Item]:
+) -> QuerySet[Any]:
     """The assessment's clauses and controls, optionally for one standard (`?standard=iso-iec-27001-2022`)."""
     assessment = selectors.assessment_get(user=request.user, public_id=assessment_id)
     std = None
@@ -74,7 +84,7 @@ def items(
         std = next((s for s in assessment.standards.all() if s.code == standard), None)
         if std is None:
             raise NotFound("This assessment does not cover that standard.")
-    return selectors.item_list(user=request.user, assessment=assessment, standard=std, status=status)
+    return selectors.item_api_rows(user=request.user, assessment=assessment, standard=std, status=status)
 
 
 @router.get("/assessments/{assessment_id}/items/{item_id}", response={200: ItemOut, 404: ErrorOut})
@@ -153,3 +163,7 @@ def stage1(request: HttpRequest, organization_id: UUID) -> dict[str, Any]:
 from conformo.readiness.api_programme import router as programme_router  # noqa: E402
 
 router.add_router("", programme_router)
+
+from conformo.readiness.api_changes import router as changes_router  # noqa: E402
+
+router.add_router("", changes_router)

@@ -6,10 +6,11 @@ from uuid import UUID
 
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
-from ninja import File, Form, Router
+from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
+from conformo.accounts.models import User
 from conformo.core.errors import NotFound, ValidationFailed
 from conformo.core.pagination import PageNumberPagination
 from conformo.core.schemas import ErrorOut
@@ -20,6 +21,7 @@ from conformo.readiness.schemas import (
     CompleteIn,
     DocumentIn,
     DocumentOut,
+    DocumentPatch,
     InternalAuditIn,
     InternalAuditOut,
     PrefillIn,
@@ -35,6 +37,7 @@ from conformo.readiness.schemas import (
 from conformo.readiness.services import (
     document_create,
     document_register_prefill,
+    document_update,
     internal_audit_complete,
     internal_audit_plan,
     management_review_create,
@@ -61,9 +64,20 @@ def _standards(codes: list[str]) -> list[Standard]:
     return [found[c] for c in codes]
 
 
+def user_by_email(email: str | None, field: str) -> Any:
+    """The user with this email; `None` for an empty string; a field error if there is none."""
+    email = (email or "").strip().lower()
+    if not email:
+        return None
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        raise ValidationFailed("No such user.", fields={field: ["No user with this email address."]})
+    return user
+
+
 def _documents(user: Any) -> QuerySet[Document]:
     return Document.objects.visible_to(user).select_related(
-        "mandatory", "mandatory__standard", "current_revision", "approved_revision"
+        "mandatory", "mandatory__standard", "current_revision", "approved_revision", "owner", "approver"
     )
 
 
@@ -83,10 +97,10 @@ def documents(request: HttpRequest, organization_id: UUID, **kwargs: Any) -> Que
 
 
 @router.post("/organizations/{organization_id}/documents", response={201: DocumentOut, **ERRORS})
-def document_create_endpoint(request: HttpRequest, organization_id: UUID, payload: DocumentIn) -> tuple[int, Any]:
+def document_create_endpoint(request: HttpRequest, organization_id: UUID, payload: DocumentIn) -> Status:
     org = organization_for(request.user, organization_id)
     document = document_create(actor=request.user, organization=org, **payload.model_dump())
-    return 201, _document(request.user, document.public_id)
+    return Status(201, _document(request.user, document.public_id))
 
 
 @router.post("/organizations/{organization_id}/documents/prefill", response={200: dict[str, int], **ERRORS})
@@ -102,14 +116,38 @@ def document_detail(request: HttpRequest, document_id: UUID) -> Document:
     return _document(request.user, document_id)
 
 
+@router.patch("/documents/{document_id}", response={200: DocumentOut, **ERRORS})
+def document_update_endpoint(request: HttpRequest, document_id: UUID, payload: DocumentPatch) -> Document:
+    """Set the owner, the approver (the only one who may then approve) and the review-due date. Fields left
+    out keep their value; an empty email clears."""
+    document = _document(request.user, document_id)
+    data = payload.model_dump(exclude_unset=True)
+    owner = user_by_email(data["owner_email"], "owner_email") if "owner_email" in data else document.owner
+    approver = (
+        user_by_email(data["approver_email"], "approver_email") if "approver_email" in data else document.approver
+    )
+    try:
+        document_update(
+            actor=request.user,
+            document=document,
+            owner=owner,
+            approver=approver,
+            review_due=data.get("review_due", document.review_due),
+        )
+    except ValidationFailed as exc:
+        exc.fields = {f"{k}_email" if k in ("owner", "approver") else k: v for k, v in exc.fields.items()}
+        raise
+    return _document(request.user, document_id)
+
+
 @router.post("/documents/{document_id}/revisions", response={201: RevisionOut, **ERRORS})
 def revision_create_endpoint(
     request: HttpRequest, document_id: UUID, change_note: Form[str] = "", file: File[UploadedFile] | None = None
-) -> tuple[int, Any]:
+) -> Status:
     """Start a draft revision, with an optional file (multipart field `file`)."""
     document = _document(request.user, document_id)
     upload = file or request.FILES.get("file")
-    return 201, revision_create(actor=request.user, document=document, file=upload, change_note=change_note)
+    return Status(201, revision_create(actor=request.user, document=document, file=upload, change_note=change_note))
 
 
 @router.post("/revisions/{revision_id}/{action}", response={200: RevisionOut, **ERRORS})
@@ -153,14 +191,12 @@ def internal_audits(request: HttpRequest, organization_id: UUID, **kwargs: Any) 
 
 
 @router.post("/organizations/{organization_id}/internal-audits", response={201: InternalAuditOut, **ERRORS})
-def internal_audit_plan_endpoint(
-    request: HttpRequest, organization_id: UUID, payload: InternalAuditIn
-) -> tuple[int, Any]:
+def internal_audit_plan_endpoint(request: HttpRequest, organization_id: UUID, payload: InternalAuditIn) -> Status:
     """Plan an internal audit over clauses given as '<standard code> <ref>'."""
     org = organization_for(request.user, organization_id)
     data = payload.model_dump()
     data["clauses"] = _clauses(data.pop("clauses"))
-    return 201, internal_audit_plan(actor=request.user, organization=org, **data)
+    return Status(201, internal_audit_plan(actor=request.user, organization=org, **data))
 
 
 @router.post("/internal-audits/{audit_id}/complete", response={200: InternalAuditOut, **ERRORS})
@@ -192,12 +228,12 @@ def _review(user: Any, public_id: UUID) -> ManagementReview:
 
 
 @router.post("/organizations/{organization_id}/management-reviews", response={201: ReviewOut, **ERRORS})
-def review_create_endpoint(request: HttpRequest, organization_id: UUID, payload: ReviewIn) -> tuple[int, Any]:
+def review_create_endpoint(request: HttpRequest, organization_id: UUID, payload: ReviewIn) -> Status:
     org = organization_for(request.user, organization_id)
     review = management_review_create(
         actor=request.user, organization=org, title=payload.title, standards=_standards(payload.standards)
     )
-    return 201, _review(request.user, review.public_id)
+    return Status(201, _review(request.user, review.public_id))
 
 
 @router.get("/organizations/{organization_id}/management-reviews", response=list[ReviewOut])
@@ -223,9 +259,9 @@ def risks(request: HttpRequest, organization_id: UUID, **kwargs: Any) -> QuerySe
 
 
 @router.post("/organizations/{organization_id}/risks", response={201: RiskOut, **ERRORS})
-def risk_create_endpoint(request: HttpRequest, organization_id: UUID, payload: RiskIn) -> tuple[int, Any]:
+def risk_create_endpoint(request: HttpRequest, organization_id: UUID, payload: RiskIn) -> Status:
     org = organization_for(request.user, organization_id)
-    return 201, risk_create(actor=request.user, organization=org, **payload.model_dump())
+    return Status(201, risk_create(actor=request.user, organization=org, **payload.model_dump()))
 
 
 def _soa_standard(assessment: Any) -> Standard:
@@ -243,10 +279,12 @@ def soa_current(request: HttpRequest, assessment_id: UUID) -> list[dict[str, Any
 
 
 @router.post("/assessments/{assessment_id}/soa/versions", response={201: SoAVersionOut, **ERRORS})
-def soa_publish_endpoint(request: HttpRequest, assessment_id: UUID, note: str = "") -> tuple[int, Any]:
+def soa_publish_endpoint(request: HttpRequest, assessment_id: UUID, note: str = "") -> Status:
     """Publish the SoA as a new numbered version (every control needs a justification)."""
     assessment = selectors.assessment_get(user=request.user, public_id=assessment_id)
-    return 201, soa_publish(actor=request.user, assessment=assessment, standard=_soa_standard(assessment), note=note)
+    return Status(
+        201, soa_publish(actor=request.user, assessment=assessment, standard=_soa_standard(assessment), note=note)
+    )
 
 
 @router.get("/assessments/{assessment_id}/soa/versions", response=list[SoAVersionOut])

@@ -36,11 +36,11 @@ def _access(user: Any) -> _Access:
     cached = getattr(user, _CACHE, None)
     if cached is not None:
         return cached  # type: ignore[no-any-return]
-    memberships = list(user.memberships.all())
-    admin_of = {m.organization_id for m in memberships if m.role == Role.CLIENT_ADMIN}
-    member_of = {m.organization_id for m in memberships if m.organization_id}
+    memberships = list(user.memberships.values_list("organization_id", "role", "certification_body_id"))
+    admin_of = {org_id for org_id, role, _ in memberships if role == Role.CLIENT_ADMIN and org_id}
+    member_of = {org_id for org_id, _, _ in memberships if org_id}
     readable = set(member_of)
-    cb_ids = [m.certification_body_id for m in memberships if m.certification_body_id]
+    cb_ids = [cb_id for _, _, cb_id in memberships if cb_id]
     if cb_ids:
         shared = (
             Organization.objects.visible_to(user)

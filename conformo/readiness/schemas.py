@@ -34,6 +34,17 @@ class AssessmentOut(Schema):
         return obj.previous.public_id if obj.previous_id else None
 
 
+class AssessmentRowOut(Schema):
+    """AssessmentOut read from `selectors.assessment_detail_row` (plain values)."""
+
+    id: UUID
+    title: str
+    organization_id: UUID
+    standards: list[str]
+    previous_id: UUID | None
+    created_at: datetime
+
+
 class ItemOut(Schema):
     id: int
     standard: str
@@ -98,6 +109,24 @@ class ItemOut(Schema):
         return obj.answer.needs_review  # type: ignore[no-any-return]
 
 
+class ItemRowOut(Schema):
+    """An item of the list, read from `.values()` (see `selectors.item_api_rows`): the same fields as ItemOut."""
+
+    id: int
+    standard: str
+    kind: str
+    ref: str
+    title: str
+    hs_ref: str
+    shared: bool
+    status: str
+    justification: str
+    owner: str | None
+    due_date: date | None
+    notes: str
+    needs_review: bool
+
+
 class ItemPatch(Schema):
     status: str | None = None
     justification: str | None = None
@@ -154,8 +183,18 @@ class DocumentOut(Schema):
     kind: str
     mandatory_clause: str | None
     review_due: date | None
+    owner: str | None
+    approver: str | None
     approved_revision: int | None
     current_revision: RevisionOut | None
+
+    @staticmethod
+    def resolve_owner(obj: Any) -> str | None:
+        return obj.owner.email if obj.owner_id else None
+
+    @staticmethod
+    def resolve_approver(obj: Any) -> str | None:
+        return obj.approver.email if obj.approver_id else None
 
     @staticmethod
     def resolve_mandatory_clause(obj: Any) -> str | None:
@@ -256,3 +295,78 @@ class SoAVersionOut(Schema):
     note: str
     created_at: datetime
     rows: list[SoARowOut]
+
+
+class EvidenceIn(Schema):
+    label: str = Field(max_length=200)
+    url: str = Field("", max_length=200, description="An http(s) link; or give `document_id`.")
+    document_id: UUID | None = Field(None, description="A document of the organization's register.")
+
+
+class EvidenceOut(Schema):
+    id: UUID = Field(alias="public_id")
+    label: str
+    url: str
+    document_id: UUID | None
+    document_title: str | None
+    created_at: datetime
+
+    @staticmethod
+    def resolve_document_id(obj: Any) -> UUID | None:
+        return obj.document.public_id if obj.document_id else None
+
+    @staticmethod
+    def resolve_document_title(obj: Any) -> str | None:
+        return obj.document.title if obj.document_id else None
+
+
+class DocumentPatch(Schema):
+    owner_email: str | None = Field(None, description="A member of the organization; empty string clears.")
+    approver_email: str | None = Field(None, description="The only member who may approve; empty string clears.")
+    review_due: date | None = None
+
+
+class ReviewActionIn(Schema):
+    description: str = Field(max_length=500)
+    owner_email: str | None = None
+    due_date: date | None = None
+
+
+class ReviewActionOut(Schema):
+    id: UUID = Field(alias="public_id")
+    description: str
+    owner: str | None
+    due_date: date | None
+    done: bool
+
+    @staticmethod
+    def resolve_owner(obj: Any) -> str | None:
+        return obj.owner.email if obj.owner_id else None
+
+
+class ReviewActionDoneIn(Schema):
+    done: bool = True
+
+
+class RiskPatch(Schema):
+    treatment: str | None = None
+    treatment_status: str | None = Field(None, description="not_started, in_progress or done")
+    treatment_plan: str | None = None
+    owner_email: str | None = None
+    clauses: list[str] | None = Field(
+        None, description="Linked clauses '<standard code> <ref>' and controls '<standard code> A.<ref>'."
+    )
+
+
+class RiskDetailOut(RiskOut):
+    treatment_plan: str
+    owner: str | None
+    clauses: list[str]
+
+    @staticmethod
+    def resolve_owner(obj: Any) -> str | None:
+        return obj.owner.email if obj.owner_id else None
+
+    @staticmethod
+    def resolve_clauses(obj: Any) -> list[str]:
+        return sorted(f"{c.standard.code} {'A.' if c.kind == 'control' else ''}{c.ref}" for c in obj.clauses.all())

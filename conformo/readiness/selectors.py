@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, F, OuterRef, Q, QuerySet, StringAgg, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from conformo.core.errors import NotFound
 from conformo.domain.readiness import ReadinessSummary, ScoredItem, clause_group, readiness_summary, ref_sort_key
@@ -43,6 +45,42 @@ def assessment_get(*, user: Any, public_id: Any) -> Assessment:
     return assessment
 
 
+def assessment_detail_row(*, user: Any, public_id: Any) -> dict[str, Any]:
+    """The assessment as the API detail shows it, in one query of plain values (no model instances): the
+    endpoint that carries load."""
+    from conformo.readiness.permissions import readable_organization_ids
+
+    qs = Assessment.objects.filter(public_id=public_id)
+    ids = readable_organization_ids(user)
+    if ids is not None:
+        qs = qs.filter(organization_id__in=ids)
+    through = Assessment.standards.through
+    codes: Any = (
+        through.objects.filter(assessment_id=OuterRef("pk"))
+        .values("assessment_id")
+        .annotate(codes=StringAgg("standard__code", delimiter=Value(" ")))
+    )
+    codes = codes.values("codes")
+    row = qs.values(
+        "public_id",
+        "title",
+        "created_at",
+        organization_uuid=F("organization__public_id"),
+        previous_uuid=F("previous__public_id"),
+        standard_codes=Subquery(codes),
+    ).first()
+    if row is None:
+        raise NotFound("No such assessment.")
+    return {
+        "id": row["public_id"],
+        "title": row["title"],
+        "organization_id": row["organization_uuid"],
+        "standards": sorted((row["standard_codes"] or "").split()),
+        "previous_id": row["previous_uuid"],
+        "created_at": row["created_at"],
+    }
+
+
 def latest_assessment(*, user: Any, organization: Any) -> Assessment | None:
     return (
         Assessment.objects.visible_to(user)
@@ -68,6 +106,44 @@ def item_list(
     if status:
         qs = qs.filter(answer__status=status)
     return qs
+
+
+def item_rows(
+    *, user: Any, assessment: Assessment, standard: Standard | None = None, status: str | None = None
+) -> QuerySet[Item]:
+    """Items in table order, without joins beyond what the ordering and filters need; read them with
+    `.values(*conformo.readiness.rows.ROW_FIELDS)`."""
+    qs = (
+        Item.objects.visible_to(user)
+        .filter(assessment=assessment)
+        .order_by("clause__standard__code", "clause__kind", "clause__position", "id")
+    )
+    if standard is not None:
+        qs = qs.filter(clause__standard=standard)
+    if status:
+        qs = qs.filter(answer__status=status)
+    return qs
+
+
+def item_api_rows(
+    *, user: Any, assessment: Assessment, standard: Standard | None = None, status: str | None = None
+) -> QuerySet[Any]:
+    """The API list's rows as dicts (no model instances, no per-row resolvers)."""
+    return item_rows(user=user, assessment=assessment, standard=standard, status=status).values(
+        "id",
+        standard=F("clause__standard__code"),
+        kind=F("clause__kind"),
+        ref=F("clause__ref"),
+        title=Coalesce(F("clause__title"), Value("")),
+        hs_ref=F("clause__hs_ref"),
+        shared=ExpressionWrapper(~Q(answer__hs_ref=""), output_field=BooleanField()),
+        status=F("answer__status"),
+        justification=F("answer__justification"),
+        owner=F("answer__owner__email"),
+        due_date=F("answer__due_date"),
+        notes=F("answer__notes"),
+        needs_review=F("answer__needs_review"),
+    )
 
 
 def item_get(*, user: Any, assessment: Assessment, item_id: int) -> Item:
@@ -191,3 +267,66 @@ def audit_coverage(*, user: Any, organization: Any, assessment: Assessment | Non
         cells = [cells[index] for _, cells in rows if cells[index] in ("covered", "gap")]
         percent[standard.designation] = round(100 * cells.count("covered") / len(cells)) if cells else None
     return CoverageMatrix(standards, rows, percent)
+
+
+@dataclass
+class Attention:
+    """What needs a client's attention, for the main dashboard: overdue improvement items and documents due
+    for review (within `DUE_SOON_DAYS`), with the readiness dashboard's address."""
+
+    readiness_url: str
+    overdue: list[tuple[str, str, Any]] = field(default_factory=list)  # (label, url, due date)
+    documents_due: list[tuple[str, str, Any, bool]] = field(default_factory=list)  # (+ overdue?)
+
+
+DUE_SOON_DAYS = 30
+
+
+def attention_for(*, user: Any, organization: Any, today: date | None = None, limit: int = 5) -> Attention:
+    """Overdue corrective actions and management-review actions, and documents whose review is due within
+    30 days (or past due), of one organization the user may read. A bounded number of queries."""
+    from django.urls import reverse
+
+    from conformo.improvement.selectors import overdue_actions
+    from conformo.readiness.models import Document, ReviewAction
+
+    today = today or date.today()
+    attention = Attention(readiness_url=reverse("readiness:dashboard", args=[organization.public_id]))
+    for nc in overdue_actions(user=user, organization=organization, today=today)[:limit]:
+        attention.overdue.append(
+            (
+                f"{nc.reference} {nc.title} — corrective action",
+                reverse("improvement:detail", args=[nc.public_id]),
+                nc.corrective_action.due_date,
+            )
+        )
+    actions = (
+        ReviewAction.objects.visible_to(user)
+        .filter(review__organization=organization, done=False, due_date__lt=today)
+        .select_related("review")
+        .order_by("due_date")[:limit]
+    )
+    for action in actions:
+        attention.overdue.append(
+            (
+                f"{action.description} — management-review action",
+                reverse("readiness:review-detail", args=[action.review.public_id]),
+                action.due_date,
+            )
+        )
+    attention.overdue.sort(key=lambda entry: entry[2])
+    documents = (
+        Document.objects.visible_to(user)
+        .filter(organization=organization, review_due__lte=today + timedelta(days=DUE_SOON_DAYS))
+        .order_by("review_due")[:limit]
+    )
+    for document in documents:
+        attention.documents_due.append(
+            (
+                document.title,
+                reverse("readiness:document-detail", args=[document.public_id]),
+                document.review_due,
+                document.review_due is not None and document.review_due <= today,
+            )
+        )
+    return attention

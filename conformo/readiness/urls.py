@@ -15,6 +15,11 @@ urlpatterns = [
     path("assessments/<uuid:public_id>/", assessments.assessment_detail_view, name="assessment-detail"),
     path("assessments/<uuid:public_id>/items/<int:item_id>/", assessments.item_view, name="item"),
     path(
+        "assessments/<uuid:public_id>/items/<int:item_id>/evidence/",
+        assessments.item_evidence_view,
+        name="item-evidence",
+    ),
+    path(
         "assessments/<uuid:public_id>/items/<int:item_id>/answer-mode/",
         assessments.item_override_view,
         name="item-override",
@@ -29,4 +34,5 @@ urlpatterns = [
     path("revisions/<uuid:public_id>/file/", documents.revision_file_view, name="revision-file"),
     path("internal-audits/<uuid:public_id>/", programme.internal_audit_view, name="internal-audit"),
     path("management-reviews/<uuid:public_id>/", programme.review_detail_view, name="review-detail"),
+    path("risks/<uuid:public_id>/", programme.risk_detail_view, name="risk-detail"),
 ]

@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
 
 from conformo.core.audit import audit_log_record, snapshot
@@ -250,14 +252,21 @@ def item_share(*, actor: Any, item: Item) -> Item:
 def evidence_add(*, actor: Any, item: Item, label: str, url: str = "", document: Any = None) -> Evidence:
     """Link evidence (a URL or a document of the register) to an item's answer."""
     _require_answer(actor, item, changes_owner=False)
+    url = (url or "").strip()
+    errors: dict[str, list[str]] = {}
     if not label.strip():
-        raise ValidationFailed("Give the evidence a label.", fields={"label": ["Required."]})
+        errors["label"] = ["Required."]
     if not url and document is None:
-        raise ValidationFailed(
-            "Give a link or choose a document.", fields={"url": ["A link or a document is required."]}
-        )
+        errors["url"] = ["A link or a document is required."]
+    if url:
+        try:
+            URLValidator(schemes=["http", "https"])(url)
+        except DjangoValidationError:
+            errors["url"] = ["Enter a valid http(s) address."]
     if document is not None and document.organization_id != item.assessment.organization_id:
-        raise ValidationFailed("The document belongs to another organization.")
+        errors["document"] = ["The document belongs to another organization."]
+    if errors:
+        raise ValidationFailed("The evidence link is not valid.", fields=errors)
     evidence = Evidence.objects.create(
         answer_id=item.answer_id, label=label.strip()[:200], url=url, document=document, added_by=actor
     )
@@ -265,7 +274,12 @@ def evidence_add(*, actor: Any, item: Item, label: str, url: str = "", document:
         actor=actor,
         action="readiness.evidence.add",
         obj=evidence,
-        after={"label": evidence.label, "url": url},
+        after={
+            "label": evidence.label,
+            "url": url,
+            "document": str(document.public_id) if document is not None else None,
+            "clause": item.clause_id,
+        },
         organization_id=item.assessment.organization_id,
     )
     return evidence

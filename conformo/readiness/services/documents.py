@@ -17,6 +17,7 @@ from conformo.core.audit import audit_log_record
 from conformo.core.errors import Conflict, PermissionDenied, ValidationFailed
 from conformo.organizations.models import Organization
 from conformo.readiness.choices import DocumentKind, RevisionStatus
+from conformo.readiness.files import atomic_with_files, track
 from conformo.readiness.models import Document, DocumentRevision
 from conformo.readiness.permissions import require_manage
 from conformo.standards.models import MandatoryDocument, Standard
@@ -127,7 +128,7 @@ def document_update(
     return document
 
 
-@transaction.atomic
+@atomic_with_files()
 def revision_create(
     *, actor: Any, document: Document, file: UploadedFile | None = None, change_note: str = ""
 ) -> DocumentRevision:
@@ -159,6 +160,7 @@ def revision_create(
         revision.original_name = PurePath(file.name or "file").name[:255]
         revision.content_type = (file.content_type or "application/octet-stream")[:100]
         revision.file.save(revision.original_name, file, save=False)
+        track(revision.file.storage, revision.file.name or "")  # removed again if the transaction rolls back
     revision.save()
     document.current_revision = revision
     document.save(update_fields=["current_revision", "updated_at"])

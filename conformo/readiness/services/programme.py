@@ -258,26 +258,111 @@ def risk_create(
     return risk
 
 
+_UNSET: Any = object()
+
+
+def _check_choice(value: str, choices: Any, name: str, errors: dict[str, list[str]]) -> None:
+    if value not in choices.values:
+        errors[name] = [f"Use one of: {', '.join(choices.values)}."]
+
+
 @transaction.atomic
-def risk_update_treatment(*, actor: Any, risk: Risk, treatment_status: str, treatment_plan: str | None = None) -> Risk:
-    """Move a risk's treatment along (not started → in progress → done)."""
+def risk_update(
+    *,
+    actor: Any,
+    risk: Risk,
+    treatment: str | None = None,
+    treatment_status: str | None = None,
+    treatment_plan: str | None = None,
+    owner: Any = _UNSET,
+    clauses: Sequence[Clause] | None = None,
+) -> Risk:
+    """Change a risk's treatment, its status (not started → in progress → done), the plan, the owner and
+    the clauses or controls it is linked to. Only what is given changes; audit-logged."""
     require_manage(actor, risk.organization_id, "risk")
-    if treatment_status not in TreatmentStatus.values:
-        raise ValidationFailed("Unknown treatment status.")
-    before = {"treatment_status": risk.treatment_status}
-    risk.treatment_status = treatment_status
+    errors: dict[str, list[str]] = {}
+    if treatment is not None:
+        _check_choice(treatment, Treatment, "treatment", errors)
+    if treatment_status is not None:
+        _check_choice(treatment_status, TreatmentStatus, "treatment_status", errors)
+    if (
+        owner is not _UNSET
+        and owner is not None
+        and not owner.memberships.filter(organization_id=risk.organization_id).exists()
+    ):
+        errors["owner"] = ["The owner must be a member of the organization."]
+    if errors:
+        raise ValidationFailed("The risk update is not valid.", fields=errors)
+    before: dict[str, Any] = {
+        "treatment": risk.treatment,
+        "treatment_status": risk.treatment_status,
+        "treatment_plan": risk.treatment_plan,
+        "owner": risk.owner_id,
+    }
+    if treatment is not None:
+        risk.treatment = treatment
+    if treatment_status is not None:
+        risk.treatment_status = treatment_status
     if treatment_plan is not None:
-        risk.treatment_plan = treatment_plan
-    risk.save(update_fields=["treatment_status", "treatment_plan", "updated_at"])
+        risk.treatment_plan = treatment_plan.strip()
+    if owner is not _UNSET:
+        risk.owner = owner
+    risk.save(update_fields=["treatment", "treatment_status", "treatment_plan", "owner", "updated_at"])
+    after: dict[str, Any] = {
+        "treatment": risk.treatment,
+        "treatment_status": risk.treatment_status,
+        "treatment_plan": risk.treatment_plan,
+        "owner": risk.owner_id,
+    }
+    if clauses is not None:
+        clauses = list(dict.fromkeys(clauses))
+        if any(c.standard.is_harmonized_structure for c in clauses):
+            raise ValidationFailed(
+                "Link clauses or controls of a certifiable standard.",
+                fields={"clauses": ["The Harmonized Structure itself cannot be linked."]},
+            )
+        before["clauses"] = sorted(_clause_label(c) for c in risk.clauses.select_related("standard"))
+        risk.clauses.set(clauses)
+        after["clauses"] = sorted(_clause_label(c) for c in clauses)
     audit_log_record(
         actor=actor,
-        action="readiness.risk.treatment",
+        action="readiness.risk.update",
         obj=risk,
         before=before,
-        after={"treatment_status": treatment_status},
+        after=after,
         organization_id=risk.organization_id,
     )
     return risk
+
+
+def _clause_label(clause: Clause) -> str:
+    prefix = "A." if clause.kind == "control" else ""
+    return f"{clause.standard.code} {prefix}{clause.ref}"
+
+
+def risk_update_treatment(*, actor: Any, risk: Risk, treatment_status: str, treatment_plan: str | None = None) -> Risk:
+    """Move a risk's treatment along (not started → in progress → done)."""
+    return risk_update(actor=actor, risk=risk, treatment_status=treatment_status, treatment_plan=treatment_plan)
+
+
+@transaction.atomic
+def review_action_complete(*, actor: Any, action: ReviewAction, done: bool = True) -> ReviewAction:
+    """Mark an action of a management review done (or not done again). Audit-logged."""
+    organization_id = action.review.organization_id
+    require_manage(actor, organization_id, "review action")
+    if action.done == done:
+        raise Conflict("This action is already marked done." if done else "This action is not marked done.")
+    action.done = done
+    action.save(update_fields=["done", "updated_at"])
+    audit_log_record(
+        actor=actor,
+        action="readiness.review_action.done" if done else "readiness.review_action.reopen",
+        obj=action,
+        before={"done": not done},
+        after={"done": done},
+        organization_id=organization_id,
+    )
+    return action
 
 
 @transaction.atomic

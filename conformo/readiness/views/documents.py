@@ -9,14 +9,15 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from conformo.core.errors import NotFound, ValidationFailed
-from conformo.readiness.forms import DocumentForm, RevisionForm
+from conformo.readiness.forms import DocumentForm, DocumentOwnersForm, RevisionForm
 from conformo.readiness.models import Document, DocumentRevision
-from conformo.readiness.permissions import organization_for
+from conformo.readiness.permissions import organization_for, require_manage
 from conformo.readiness.selectors import latest_assessment
 from conformo.readiness.services import (
     document_create,
     document_obsolete,
     document_register_prefill,
+    document_update,
     revision_approve,
     revision_create,
     revision_reject,
@@ -74,8 +75,24 @@ def document_list_view(request: HttpRequest, org_id: str) -> HttpResponse:
 @login_required
 def document_detail_view(request: HttpRequest, public_id: str) -> HttpResponse:
     document = document_get(user=request.user, public_id=public_id)
-    form = RevisionForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST":
+        require_manage(request.user, document.organization_id, "document")
+    updating = request.method == "POST" and request.POST.get("action") == "owners"
+    owners_form = DocumentOwnersForm(
+        request.POST if updating else None,
+        organization=document.organization,
+        initial={"owner": document.owner, "approver": document.approver, "review_due": document.review_due},
+    )
+    form = RevisionForm(request.POST if request.method == "POST" and not updating else None, request.FILES or None)
+    if updating and owners_form.is_valid():
+        try:
+            document_update(actor=request.user, document=document, **owners_form.cleaned_data)
+        except ValidationFailed as exc:
+            apply_errors(owners_form, exc)
+        else:
+            messages.success(request, "Owner, approver and review date saved.")
+            return redirect("readiness:document-detail", public_id=document.public_id)
+    elif request.method == "POST" and not updating and form.is_valid():
         try:
             revision_create(
                 actor=request.user,
@@ -101,6 +118,7 @@ def document_detail_view(request: HttpRequest, public_id: str) -> HttpResponse:
             "document": document,
             "revisions": revisions,
             "form": form,
+            "owners_form": owners_form,
         },
     )
 

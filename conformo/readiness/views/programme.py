@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 from typing import Any
 
@@ -11,25 +12,34 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.dateparse import parse_date
 
-from conformo.core.errors import NotFound, ValidationFailed
+from conformo.core.errors import Conflict, NotFound, ValidationFailed
 from conformo.domain.readiness import management_review_inputs
 from conformo.improvement.services import nonconformity_raise
 from conformo.readiness import selectors
-from conformo.readiness.forms import InternalAuditForm, ReviewForm, RiskForm
-from conformo.readiness.models import InternalAudit, ManagementReview, Risk, RiskMatrixConfig
-from conformo.readiness.permissions import organization_for
+from conformo.readiness.forms import InternalAuditForm, ReviewActionForm, ReviewForm, RiskForm, RiskUpdateForm
+from conformo.readiness.models import InternalAudit, ManagementReview, ReviewAction, Risk, RiskMatrixConfig
+from conformo.readiness.permissions import organization_for, require_manage
 from conformo.readiness.services import (
     internal_audit_complete,
     internal_audit_plan,
     management_review_create,
     management_review_record,
     review_action_add,
+    review_action_complete,
     risk_create,
     risk_matrix_configure,
+    risk_update,
 )
 from conformo.readiness.services.programme import risk_matrix_for
 from conformo.readiness.views.common import apply_errors, org_context
 from conformo.standards.models import Clause, ClauseKind
+
+
+def _uuid(value: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        return None
 
 
 def _assessed_clauses(assessment: Any) -> Any:
@@ -153,14 +163,31 @@ def review_detail_view(request: HttpRequest, public_id: str) -> HttpResponse:
         raise NotFound("No such management review.")
     required = management_review_inputs(s.code for s in review.standards.all())
     if request.method == "POST":
+        require_manage(request.user, review.organization_id, "management review")
+    adding = request.method == "POST" and request.POST.get("action") == "add-action"
+    action_form = ReviewActionForm(request.POST if adding else None, organization=review.organization)
+    if adding:
+        if action_form.is_valid():
+            try:
+                review_action_add(actor=request.user, review=review, **action_form.cleaned_data)
+            except ValidationFailed as exc:
+                apply_errors(action_form, exc)
+            else:
+                messages.success(request, "Action added.")
+                return redirect("readiness:review-detail", public_id=review.public_id)
+    elif request.method == "POST":
         try:
-            if request.POST.get("action") == "add-action":
-                review_action_add(
-                    actor=request.user,
-                    review=review,
-                    description=request.POST.get("description", ""),
-                    due_date=parse_date(request.POST.get("due_date", "") or ""),
+            if request.POST.get("action") in ("done", "reopen"):
+                found = (
+                    ReviewAction.objects.visible_to(request.user)
+                    .filter(review=review, public_id=_uuid(request.POST.get("action_id", "")))
+                    .select_related("review")
+                    .first()
                 )
+                if found is None:
+                    raise NotFound("No such review action.")
+                review_action_complete(actor=request.user, action=found, done=request.POST["action"] == "done")
+                messages.success(request, "Action marked done." if found.done else "Action reopened.")
             else:
                 management_review_record(
                     actor=request.user,
@@ -170,8 +197,8 @@ def review_detail_view(request: HttpRequest, public_id: str) -> HttpResponse:
                     attendees=request.POST.get("attendees", ""),
                     decisions=request.POST.get("decisions", ""),
                 )
-            messages.success(request, "Management review saved.")
-        except ValidationFailed as exc:
+                messages.success(request, "Management review saved.")
+        except (ValidationFailed, Conflict) as exc:
             messages.error(request, exc.message)
         return redirect("readiness:review-detail", public_id=review.public_id)
     inputs = [(i, review.inputs.get(i.key, "")) for i in required]
@@ -183,6 +210,8 @@ def review_detail_view(request: HttpRequest, public_id: str) -> HttpResponse:
             "review": review,
             "inputs": inputs,
             "actions": review.actions.select_related("owner"),
+            "action_form": action_form,
+            "today": date.today(),
         },
     )
 
@@ -229,4 +258,63 @@ def risk_list_view(request: HttpRequest, org_id: str) -> HttpResponse:
             "matrix": risk_matrix_for(org),
             "configured": RiskMatrixConfig.objects.filter(organization=org).exists(),
         },
+    )
+
+
+def _linkable_clauses(user: Any, organization: Any) -> Any:
+    """Clauses and annex controls of the standards of the organization's latest assessment."""
+    assessment = selectors.latest_assessment(user=user, organization=organization)
+    if assessment is None:
+        return Clause.objects.none()
+    return (
+        Clause.objects.filter(standard__in=assessment.standards.all(), retired=False)
+        .exclude(kind=ClauseKind.CLAUSE, depth=1)
+        .select_related("standard")
+        .order_by("standard__code", "kind", "position")
+    )
+
+
+@login_required
+def risk_detail_view(request: HttpRequest, public_id: str) -> HttpResponse:
+    """One entry of the register: its rating, and (client administrators) its treatment, treatment status,
+    owner and the clauses or controls it is linked to."""
+    risk = (
+        Risk.objects.visible_to(request.user)
+        .select_related("organization", "owner")
+        .prefetch_related("clauses__standard")
+        .filter(public_id=public_id)
+        .first()
+    )
+    if risk is None:
+        raise NotFound("No such risk.")
+    if request.method == "POST":
+        require_manage(request.user, risk.organization_id, "risk")
+    linked = list(risk.clauses.all())
+    clauses = _linkable_clauses(request.user, risk.organization) | Clause.objects.filter(pk__in=[c.pk for c in linked])
+    form = RiskUpdateForm(
+        request.POST or None,
+        organization=risk.organization,
+        clauses=clauses.distinct(),
+        initial={
+            "treatment": risk.treatment,
+            "treatment_status": risk.treatment_status,
+            "treatment_plan": risk.treatment_plan,
+            "owner": risk.owner,
+            "clauses": linked,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data["clauses"] = list(data["clauses"])
+        try:
+            risk_update(actor=request.user, risk=risk, **data)
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, "Treatment saved.")
+            return redirect("readiness:risk-detail", public_id=risk.public_id)
+    return render(
+        request,
+        "readiness/risk_detail.html",
+        {**org_context(request, risk.organization, "risks"), "risk": risk, "linked": linked, "form": form},
     )
