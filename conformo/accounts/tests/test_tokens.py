@@ -104,3 +104,33 @@ def test_token_changes_are_audit_logged(client_admin):
     api_token_revoke(user=client_admin, token=token)
     actions = list(AuditLogEntry.objects.filter(object_id=str(token.pk)).values_list("action", flat=True))
     assert sorted(actions) == ["api_token.create", "api_token.revoke"]
+
+
+def test_the_token_lookup_returns_a_full_user_with_converted_values(client_admin):
+    from datetime import datetime
+
+    from conformo.accounts.services import api_token_authenticate
+
+    token, raw = api_token_create(user=client_admin, name="cli")
+    user = api_token_authenticate(raw)
+    assert user is not None
+    assert user.pk == client_admin.pk
+    assert user.email == "quality@acme.test"
+    assert user.is_superuser is False
+    assert isinstance(user.date_joined, datetime)
+    assert user.date_joined.tzinfo is not None
+    token.refresh_from_db()
+    first_use = token.last_used_at
+    assert first_use is not None
+    api_token_authenticate(raw)
+    token.refresh_from_db()
+    assert token.last_used_at == first_use  # written at most once a minute
+
+
+def test_a_deactivated_users_token_is_refused(client_admin):
+    from conformo.accounts.services import api_token_authenticate
+
+    _, raw = api_token_create(user=client_admin, name="cli")
+    client_admin.is_active = False
+    client_admin.save()
+    assert api_token_authenticate(raw) is None
