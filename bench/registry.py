@@ -399,6 +399,10 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--port", type=int, default=18790)
     parser.add_argument("--reuse", action="store_true", help="Skip generation; reuse the existing bench database.")
+    parser.add_argument("--blocking-threads", type=int, default=1, help="granian blocking threads per worker.")
+    parser.add_argument(
+        "--no-fast-path", action="store_true", help="Serve without the registry's fast-path middleware."
+    )
     args = parser.parse_args()
     admin_url = os.environ.get("DATABASE_URL", "")
     if not admin_url.startswith("postgres"):
@@ -413,6 +417,7 @@ def main() -> None:
         "CONFORMO_VAR_DIR": str(workdir / "var"),
         "DJANGO_SETTINGS_MODULE": "bench.registry_settings",
         "LOG_LEVEL": "ERROR",
+        "CONFORMO_BENCH_FAST_PATH": "0" if args.no_fast_path else "1",
     }
     if not args.reuse:
         build(admin_url, url, args.count, env)
@@ -428,7 +433,7 @@ def main() -> None:
         "--workers",
         str(args.workers),
         "--blocking-threads",
-        "1",
+        str(args.blocking_threads),
         "--no-access-log",
         "conformo.wsgi:application",
     ]
@@ -449,7 +454,8 @@ def main() -> None:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
     print(
-        f"\n{args.count:,} certificates, granian {args.workers} workers, wrk 2 threads / 32 connections, "
+        f"\n{args.count:,} certificates, granian {args.workers} workers × {args.blocking_threads} blocking "
+        f"thread(s), wrk 2 threads / 32 connections, "
         f"{args.duration} s each, {os.cpu_count()} CPUs"
     )
     print(f"{'endpoint':<20}{'req/s':>10}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}")

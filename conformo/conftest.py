@@ -6,6 +6,8 @@ outsider with no role). Build other data with the factories in `conformo/core/te
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -13,7 +15,7 @@ from django.test import Client
 
 from conformo.accounts.choices import Role
 from conformo.accounts.models import User
-from conformo.core.tests.browser import browser, page
+from conformo.core.tests.browser import CHROMIUM, CHROMIUM_ARGS
 from conformo.core.tests.factories import (
     CertificationBodyFactory,
     MembershipFactory,
@@ -22,8 +24,34 @@ from conformo.core.tests.factories import (
 )
 from conformo.organizations.models import CertificationBody, ClientRelationship, Organization
 
-# The browser fixtures are defined once here, so the whole session shares one Chromium.
-__all__ = ["browser", "page"]
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """One headless Chromium (Debian's) for the whole session, driven by Playwright."""
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"Browser tests need Chromium at {CHROMIUM} (apt-get install chromium; .ci/run installs it).")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright runs an event loop in this thread; the live server's ORM calls happen in its own thread.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield instance
+        finally:
+            instance.close()
+
+
+@pytest.fixture
+def page(browser: Any, live_server: Any) -> Iterator[Any]:
+    """A fresh browser context (no cookies) on the live server, with a 15 s default timeout."""
+    context = browser.new_context(base_url=live_server.url)
+    context.set_default_timeout(15_000)
+    tab = context.new_page()
+    try:
+        yield tab
+    finally:
+        context.close()
 
 
 @pytest.fixture

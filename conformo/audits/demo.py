@@ -4,6 +4,15 @@
 * Bluewater Logistics — stage 2 just done, a major and a minor nonconformity awaiting the client's answer;
 * Acme Precision Parts — certified ISO 9001 about ten months ago, surveillance 1 due and planned.
 
+Three more clients, added after them, show a certificate in every other public status, each the result of
+recorded decisions (`decision_take` with past `decided_on` dates — no clock tricks):
+
+* Delta Logística S.A. — ISO 14001 granted a little over three years ago and never renewed: past its
+  expiry date, so it reads *expired* (status at read time; no job has to run);
+* Echo Engineering Ltd — ISO 45001 granted about sixteen months ago, *suspended* a month ago (surveillance 1
+  not held in time);
+* Foxtrot Metals Oy — ISO 9001 granted about two years ago, suspended, then *withdrawn*.
+
 Dates are relative to today, so the demo always shows the same picture. Running it twice changes nothing.
 """
 
@@ -16,8 +25,9 @@ from django.utils import timezone
 from conformo.accounts.models import User
 from conformo.audits import services
 from conformo.audits.choices import AuditKind, QualificationRole
-from conformo.audits.models import Application, Audit, AuditProgramme
+from conformo.audits.models import Application, Audit, Auditor, AuditProgramme
 from conformo.organizations.models import CertificationBody, Organization
+from conformo.organizations.services import organization_create, site_create
 from conformo.standards.models import Standard
 
 CODES = ("iso-9001-2015", "iso-14001-2015", "iso-45001-2018", "iso-iec-27001-2022")
@@ -62,8 +72,13 @@ def _apply(pm: User, cb: CertificationBody, org: Organization, standards: list[S
 
 def demo_lifecycle(cb: CertificationBody, today: date | None = None) -> None:
     """Put the demo clients of `cb` at their points of the lifecycle (once)."""
-    if Application.objects.filter(certification_body=cb).exists():
-        return
+    if not Application.objects.filter(certification_body=cb).exists():
+        _demo_first_clients(cb, today)
+    demo_certificate_statuses(cb, today)
+
+
+def _demo_first_clients(cb: CertificationBody, today: date | None = None) -> None:
+    """Acme, Bluewater and Cobalt (see the module docstring)."""
     today = today or timezone.localdate()
     std = _standards()
     if len(std) < len(CODES):
@@ -223,4 +238,115 @@ def demo_lifecycle(cb: CertificationBody, today: date | None = None) -> None:
     services.application_review(actor=pm, application=application, on=today)
 
 
-__all__ = ["demo_lifecycle"]
+# --- certificates in every status -------------------------------------------------------------------
+
+STATUS_CLIENTS: list[dict[str, object]] = [
+    {
+        "legal_name": "Delta Logística S.A.",
+        "country": "ES",
+        "registration_number": "A-28123456",
+        "sector_codes": [31],
+        "standard": "iso-14001-2015",
+        "scope": "Refrigerated warehousing and distribution of food products",
+        "sites": [
+            {"name": "Valencia terminal (HQ)", "country": "ES", "is_headquarters": True, "permanent_staff": 70},
+            {"name": "Zaragoza hub", "country": "ES", "permanent_staff": 25},
+        ],
+        # Granted 3 years and 2 months ago, never renewed: past its expiry date.
+        "granted_days_ago": 3 * 365 + 60,
+        "then": [],
+    },
+    {
+        "legal_name": "Echo Engineering Ltd",
+        "country": "IE",
+        "registration_number": "IE-654321",
+        "sector_codes": [18],
+        "standard": "iso-45001-2018",
+        "scope": "Design, installation and maintenance of industrial pumping equipment",
+        "sites": [{"name": "Cork works (HQ)", "country": "IE", "is_headquarters": True, "permanent_staff": 55}],
+        "granted_days_ago": 480,
+        "then": [
+            (
+                "suspend",
+                30,
+                "Surveillance 1 was not held within the time limit (ISO/IEC 17021-1 9.6.5.1).",
+            )
+        ],
+    },
+    {
+        "legal_name": "Foxtrot Metals Oy",
+        "country": "FI",
+        "registration_number": "FI-2345678-9",
+        "sector_codes": [17],
+        "standard": "iso-9001-2015",
+        "scope": "Casting and machining of steel and aluminium components",
+        "sites": [{"name": "Tampere foundry (HQ)", "country": "FI", "is_headquarters": True, "permanent_staff": 140}],
+        "granted_days_ago": 730,
+        "then": [
+            ("suspend", 240, "Repeated failure to implement corrective actions for major nonconformities."),
+            ("withdraw", 40, "The causes of the suspension were not resolved within six months (9.6.5.4)."),
+        ],
+    },
+]
+"""Demo clients whose certificates end up suspended, withdrawn and expired (and their decisions' dates)."""
+
+
+def demo_certificate_statuses(cb: CertificationBody, today: date | None = None) -> None:
+    """Add the Delta, Echo and Foxtrot clients of `cb` with their certification histories (once each)."""
+    today = today or timezone.localdate()
+    names = [str(c["legal_name"]) for c in STATUS_CLIENTS]
+    present = set(
+        Organization.objects.filter(client_relationships__certification_body=cb, legal_name__in=names).values_list(
+            "legal_name", flat=True
+        )
+    )
+    todo = [c for c in STATUS_CLIENTS if c["legal_name"] not in present]
+    if not todo:
+        return
+    std = _standards()
+    if len(std) < len(CODES):
+        return
+    lead = Auditor.objects.filter(certification_body=cb, user__email="lead.auditor@northbridge.example").first()
+    if lead is None:
+        return  # the first part of the demo did not run (no auditors): nothing to audit with
+    admin, pm = _user("admin@northbridge.example"), _user("programme@northbridge.example")
+    lena, dana = _user("lead.auditor@northbridge.example"), _user("decision@northbridge.example")
+    from conformo.certification.services import decision_take
+
+    team = [services.Member(lead, QualificationRole.LEAD_AUDITOR)]
+    for client in todo:
+        org = organization_create(
+            actor=admin,
+            legal_name=str(client["legal_name"]),
+            country=str(client["country"]),
+            registration_number=str(client["registration_number"]),
+            sector_codes=list(client["sector_codes"]),  # type: ignore[call-overload]
+            certification_body=cb,
+        )
+        for site in client["sites"]:  # type: ignore[attr-defined]
+            site_create(actor=admin, organization=org, **site)
+        granted = today - timedelta(days=int(client["granted_days_ago"]))  # type: ignore[call-overload]
+        applied = granted - timedelta(days=120)
+        application = _apply(pm, cb, org, [std[str(client["standard"])]], str(client["scope"]))
+        services.application_review(actor=pm, application=application, on=applied)
+        programme = services.application_accept(actor=pm, application=application, on=applied)
+        stage1_on = applied + timedelta(days=30)
+        stage1 = _run(_audit(programme, AuditKind.STAGE_1), pm, lena, team, stage1_on, stage1_on)
+        services.audit_complete(actor=lena, audit=stage1, on=stage1_on)
+        stage2_on = granted - timedelta(days=30)
+        stage2 = _run(_audit(programme, AuditKind.STAGE_2), pm, lena, team, stage2_on, stage2_on + timedelta(days=1))
+        services.audit_complete(actor=lena, audit=stage2, on=stage2_on + timedelta(days=1))
+        certification = programme.certification
+        decision_take(actor=dana, certification=certification, kind="grant", decided_on=granted)
+        for kind, days_ago, reason in client["then"]:  # type: ignore[attr-defined]
+            certification.refresh_from_db()
+            decision_take(
+                actor=dana,
+                certification=certification,
+                kind=kind,
+                reason=reason,
+                decided_on=today - timedelta(days=days_ago),
+            )
+
+
+__all__ = ["demo_certificate_statuses", "demo_lifecycle"]

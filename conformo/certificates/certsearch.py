@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -174,13 +175,13 @@ def standard_id(designation: str, known: dict[str, str]) -> str:
     return re.sub(r"[^a-z0-9]+", "-", key).strip("-")
 
 
-@dataclass
+@dataclass(slots=True)
 class _Row:
     line: int
     base: str
     number: str
     status: str
-    standards: list[dict[str, str]]
+    standards: _Standards
     scope: str
     original: date
     issued: date
@@ -189,112 +190,213 @@ class _Row:
     name: str
     country: str
     address: str
-    sites: list[dict[str, Any]]
+    sites: list[tuple[str, str, str, str]]
+    """(name, address, country, scope) each; the first is the headquarters."""
     sectors: list[int]
     confidential: bool
     accredited: bool
 
+    def site_dicts(self) -> list[dict[str, Any]]:
+        return [
+            {"name": n, "address": a, "country": c, "headquarters": i == 0, "scope": s}
+            for i, (n, a, c, s) in enumerate(self.sites)
+        ]
 
-def _parse(line: int, values: dict[str, str], known: dict[str, str], errors: list[RowError]) -> _Row | None:
+    def sites_json(self) -> str:
+        """The same JSON as `json.dumps(self.site_dicts(), ensure_ascii=False)`, built without the dicts."""
+        return (
+            "["
+            + ", ".join(
+                f'{{"name": {_quote(n)}, "address": {_quote(a)}, "country": {_quote(c)}, '
+                f'"headquarters": {"true" if i == 0 else "false"}, "scope": {_quote(s)}}}'
+                for i, (n, a, c, s) in enumerate(self.sites)
+            )
+            + "]"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class _Standards:
+    """The parsed `Standards` cell, shared by every row with the same text (registers repeat it)."""
+
+    items: list[dict[str, str]]
+    json: str
+    codes: tuple[str, ...]
+
+
+_quote = json.encoder.encode_basestring  # type: ignore[attr-defined]  # JSON string literal, non-ASCII kept
+_COLUMN = {name: i for i, name in enumerate(HEADERS)}
+_CONFIDENTIAL = {"": False, "yes": True, "no": False, "true": True, "false": False, "1": True, "0": False}
+_CONFIDENTIAL |= {"y": True, "n": False}
+_ACCREDITED = {"": True, "accredited": True, "unaccredited": False}
+
+
+def _is_country(code: str) -> bool:
+    return len(code) == 2 and code.isascii() and code.isalpha() and code.isupper()
+
+
+class _Memo:
+    """Cells that repeat across a register (dates, standards, sectors) are parsed once per file."""
+
+    def __init__(self, known: dict[str, str]) -> None:
+        self.known = known
+        self.dates: dict[str, date | None] = {}
+        self.standards: dict[str, _Standards] = {}
+        self.sectors: dict[str, tuple[list[int], list[str]]] = {}
+
+    def date(self, text: str) -> date | None:
+        try:
+            return self.dates[text]
+        except KeyError:
+            try:
+                found: date | None = _date(text)
+            except ValueError:
+                found = None
+            self.dates[text] = found
+            return found
+
+    def standards_of(self, text: str) -> _Standards:
+        try:
+            return self.standards[text]
+        except KeyError:
+            designations = [s.strip() for s in text.split(LIST_SEPARATOR) if s.strip()]
+            items = [{"id": standard_id(d, self.known), "designation": d} for d in designations]
+            parsed = _Standards(
+                items, json.dumps(items, ensure_ascii=False), tuple(dict.fromkeys(i["id"] for i in items))
+            )
+            self.standards[text] = parsed
+            return parsed
+
+    def sectors_of(self, text: str) -> tuple[list[int], list[str]]:
+        try:
+            return self.sectors[text]
+        except KeyError:
+            codes: list[int] = []
+            bad: list[str] = []
+            for part in text.split(LIST_SEPARATOR):
+                part = part.strip()
+                if part:
+                    if part.isdigit() and part.isascii() and 1 <= int(part) <= 39:
+                        codes.append(int(part))
+                    else:
+                        bad.append(f"{part!r} is not an IAF sector code (1-39).")
+            self.sectors[text] = (codes, bad)
+            return codes, bad
+
+
+_DATE_FIELDS = ("Certification Original Issue Date", "Certification Issue Date", "Certification Expiry Date")
+
+
+def _parse(line: int, cells: list[str], memo: _Memo, errors: list[RowError]) -> _Row | None:
+    """Check one row (`cells` in HEADERS order, stripped); append its errors, return it when it is good."""
+    (
+        base,
+        number,
+        raw_status,
+        accreditation_text,
+        _kind,
+        standards_text,
+        scope,
+        original_text,
+        issued_text,
+        expiry_text,
+        entity_id,
+        name,
+        country,
+        address,
+        sites_text,
+        sectors_text,
+        confidential_text,
+    ) = cells
     before = len(errors)
 
-    def bad(name: str, message: str) -> None:
-        errors.append(RowError(line, name, message))
+    def bad(field_name: str, message: str) -> None:
+        errors.append(RowError(line, field_name, message))
 
-    for name in REQUIRED:
-        if not values.get(name):
-            bad(name, "Required.")
-    for name, limit in MAX_LENGTH.items():
-        if len(values.get(name, "")) > limit:
-            bad(name, f"At most {limit} characters.")
-    raw_status = values.get("Certification Status", "")
+    if not (base and number and raw_status and standards_text and issued_text and expiry_text and name and country):
+        for field_name in REQUIRED:
+            if not cells[_COLUMN[field_name]]:
+                bad(field_name, "Required.")
+    if len(base) > 60 or len(number) > 60 or len(raw_status) > 45 or len(entity_id) > 45 or len(name) > 300:
+        for field_name, limit in MAX_LENGTH.items():
+            if len(cells[_COLUMN[field_name]]) > limit:
+                bad(field_name, f"At most {limit} characters.")
     status = IMPORT_STATUS.get(raw_status.lower())
     if raw_status and status is None:
         bad("Certification Status", f"{raw_status!r} is not a certificate status (Active, Suspended, Withdrawn, …).")
-    dates: dict[str, date] = {}
-    for name in ("Certification Original Issue Date", "Certification Issue Date", "Certification Expiry Date"):
-        if values.get(name):
-            try:
-                dates[name] = _date(values[name])
-            except ValueError:
-                bad(name, f"{values[name]!r} is not a date (YYYYMMDD).")
-    issued = dates.get("Certification Issue Date")
-    expires = dates.get("Certification Expiry Date")
-    original = dates.get("Certification Original Issue Date", issued)
+    issued = expires = original = None
+    for field_name, text in zip(_DATE_FIELDS, (original_text, issued_text, expiry_text), strict=True):
+        if text:
+            parsed = memo.date(text)
+            if parsed is None:
+                bad(field_name, f"{text!r} is not a date (YYYYMMDD).")
+            elif field_name == "Certification Issue Date":
+                issued = parsed
+            elif field_name == "Certification Expiry Date":
+                expires = parsed
+            else:
+                original = parsed
+    if original is None and not original_text:
+        original = issued
     if issued and expires and expires <= issued:
         bad("Certification Expiry Date", "Must be after the issue date.")
     if issued and original and original > issued:
         bad("Certification Original Issue Date", "Must not be after the issue date.")
-    country = values.get("Certified Entity Country", "").upper()
-    if country and not _COUNTRY.match(country):
+    country = country.upper()
+    if country and not _is_country(country):
         bad("Certified Entity Country", f"{country!r} is not an ISO 3166-1 alpha-2 code.")
-    designations = [s.strip() for s in values.get("Standards", "").split(LIST_SEPARATOR) if s.strip()]
-    standards = [{"id": standard_id(d, known), "designation": d} for d in designations]
-    if values.get("Standards") and not standards:
+    standards = memo.standards_of(standards_text)
+    if standards_text and not standards.items:
         bad("Standards", "Name at least one standard.")
-    sectors: list[int] = []
-    for part in values.get("Technical Sectors", "").split(LIST_SEPARATOR):
-        if part.strip():
-            if not part.strip().isdigit() or not 1 <= int(part) <= 39:
-                bad("Technical Sectors", f"{part.strip()!r} is not an IAF sector code (1-39).")
+    sectors, sector_errors = memo.sectors_of(sectors_text) if sectors_text else ([], [])
+    for message in sector_errors:
+        bad("Technical Sectors", message)
+    sites: list[tuple[str, str, str, str]] = []
+    if sites_text:
+        position = 0
+        for text in sites_text.split(SITE_SEPARATOR):
+            if not text.strip():
+                continue
+            parts = [p.strip() for p in text.split("|")]
+            site_country = (parts[2] if len(parts) > 2 else country).upper()
+            if not parts[0] or not _is_country(site_country):
+                bad("Certification Sites", f"Site {position + 1}: write 'name | address | country code [| scope]'.")
             else:
-                sectors.append(int(part))
-    scope = values.get("Certification Scope", "")
-    sites: list[dict[str, Any]] = []
-    for position, text in enumerate(
-        s for s in values.get("Certification Sites", "").split(SITE_SEPARATOR) if s.strip()
-    ):
-        parts = [p.strip() for p in text.split(SITE_FIELD_SEPARATOR.strip())]
-        site_country = (parts[2] if len(parts) > 2 else country).upper()
-        if not parts[0] or not _COUNTRY.match(site_country):
-            bad("Certification Sites", f"Site {position + 1}: write 'name | address | country code [| scope]'.")
-            continue
-        sites.append(
-            {
-                "name": parts[0],
-                "address": parts[1] if len(parts) > 1 else "",
-                "country": site_country,
-                "headquarters": position == 0,
-                "scope": parts[3] if len(parts) > 3 and parts[3] else scope,
-            }
-        )
-    confidential_text = values.get("Confidential", "").lower()
-    if confidential_text not in {"", "yes", "no", "true", "false", "1", "0", "y", "n"}:
+                sites.append(
+                    (
+                        parts[0],
+                        parts[1] if len(parts) > 1 else "",
+                        site_country,
+                        parts[3] if len(parts) > 3 and parts[3] else scope,
+                    )
+                )
+            position += 1
+    confidential = _CONFIDENTIAL.get(confidential_text.lower())
+    if confidential is None:
         bad("Confidential", "Yes or No.")
-    accreditation_text = values.get("Accreditation Status", "").lower()
-    if accreditation_text not in {"", "accredited", "unaccredited"}:
+    accredited = _ACCREDITED.get(accreditation_text.lower())
+    if accredited is None:
         bad("Accreditation Status", "Accredited or Unaccredited.")
     if len(errors) > before or status is None or issued is None or expires is None or original is None:
         return None
-    name = values["Certified Entity Name"]
-    if not sites:
-        sites = [
-            {
-                "name": name,
-                "address": values.get("Certified Entity Address", ""),
-                "country": country,
-                "headquarters": True,
-                "scope": scope,
-            }
-        ]
     return _Row(
         line=line,
-        base=values["Certification Identity Number"],
-        number=values["Certificate Number"],
+        base=base,
+        number=number,
         status=status,
         standards=standards,
         scope=scope,
         original=original,
         issued=issued,
         expires=expires,
-        entity_id=values.get("Certified Entity Unique ID", ""),
+        entity_id=entity_id,
         name=name,
         country=country,
-        address=values.get("Certified Entity Address", ""),
-        sites=sites,
+        address=address,
+        sites=sites or [(name, address, country, scope)],
         sectors=sectors,
-        confidential=confidential_text in {"yes", "true", "1", "y"},
-        accredited=accreditation_text != "unaccredited",
+        confidential=bool(confidential),
+        accredited=bool(accredited),
     )
 
 
@@ -313,20 +415,25 @@ def parse_file(rows: Iterable[list[str]], certification_body: CertificationBody)
     missing = [h for h in REQUIRED if h not in header]
     if missing:
         raise ImportRejected([RowError(1, h, "Column missing from the header.") for h in sorted(missing)])
-    index = {name: header.index(name) for name in HEADERS if name in header}
-    known = _known_standards()
+    positions = [header.index(name) if name in header else -1 for name in HEADERS]
+    width = len(header)
+    # In the usual layout the cells are already in HEADERS order (None: take them as they come).
+    positions_used = None if positions == list(range(len(HEADERS))) else positions
+    memo = _Memo(_known_standards())
     errors: list[RowError] = []
     parsed: list[_Row] = []
     seen_numbers: dict[str, int] = {}
     seen_bases: dict[str, int] = {}
-    width = len(header)
     for line, raw in enumerate(iterator, start=2):
-        if not any(cell.strip() for cell in raw):
-            continue
         if len(raw) < width:
             raw = raw + [""] * (width - len(raw))
-        values = {name: raw[i].strip() for name, i in index.items()}
-        row = _parse(line, values, known, errors)
+        if positions_used is None:
+            cells = [cell.strip() for cell in raw[: len(HEADERS)]]
+        else:
+            cells = [raw[i].strip() if i >= 0 else "" for i in positions_used]
+        if not any(cells) and not any(cell.strip() for cell in raw):
+            continue
+        row = _parse(line, cells, memo, errors)
         if row is None:
             continue
         if row.number in seen_numbers:
@@ -367,17 +474,23 @@ def _check_existing(rows: list[_Row], cb: CertificationBody, errors: list[RowErr
 
 
 def _check_existing_postgresql(rows: list[_Row], cb: CertificationBody, errors: list[RowError]) -> None:
-    """The same check in two statements, whatever the file's size (arrays, not IN lists)."""
+    """The same check in two statements, whatever the file's size. The lists travel as one JSON text each
+    (json.dumps is C; a psycopg list of 100,000 strings is dumped in Python)."""
     table = Certificate._meta.db_table
     by_number = {r.number: r for r in rows}
     by_base = {r.base: r for r in rows}
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT number FROM {table} WHERE number = ANY(%s)", [list(by_number)])  # noqa: S608
+        cursor.execute(
+            f"SELECT number FROM {table} WHERE number IN "  # noqa: S608 - table name from the model
+            "(SELECT jsonb_array_elements_text(%s::jsonb))",
+            [json.dumps(list(by_number))],
+        )
         for (number,) in cursor.fetchall():
             errors.append(RowError(by_number[number].line, "Certificate Number", "Already in the register."))
         cursor.execute(
-            f"SELECT DISTINCT base_number FROM {table} WHERE certification_body_id = %s AND base_number = ANY(%s)",  # noqa: S608
-            [cb.pk, list(by_base)],
+            f"SELECT DISTINCT base_number FROM {table} WHERE certification_body_id = %s AND base_number IN "  # noqa: S608
+            "(SELECT jsonb_array_elements_text(%s::jsonb))",
+            [cb.pk, json.dumps(list(by_base))],
         )
         for (base,) in cursor.fetchall():
             errors.append(RowError(by_base[base].line, "Certification Identity Number", "Already in the register."))
@@ -392,6 +505,7 @@ def _accreditation(cb: CertificationBody, on: date) -> str:
 
 
 _COPY_COLUMNS = [
+    "id",
     "public_id",
     "created_at",
     "updated_at",
@@ -419,68 +533,84 @@ _COPY_COLUMNS = [
     "accreditation",
     "search_text",
 ]
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+TRIGRAM_INDEX = "cert_search_trgm"
+TRIGRAM_REBUILD_RATIO = 1.0
+"""An import of 10,000 rows or more and at least this many times the table's (estimated) size rebuilds the
+trigram index once instead of updating it row by row (faster; readers of the table wait for the commit)."""
 
 
 def _copy_text(value: str) -> str:
-    return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    return (
+        value.translate(_COPY_ESCAPES) if ("\\" in value or "\t" in value or "\n" in value or "\r" in value) else value
+    )
+
+
+def _uuid4_texts(count: int) -> Iterator[str]:
+    """`count` random version-4 UUIDs as text, from one read of the system's random source."""
+    pool = os.urandom(16 * count).hex()
+    for i in range(0, 32 * count, 32):
+        h = pool[i : i + 32]
+        yield f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{'89ab'[int(h[16], 16) & 3]}{h[17:20]}-{h[20:]}"
 
 
 def _write_postgresql(rows: list[_Row], cb: CertificationBody, accreditation: str) -> None:
-    import uuid
-
-    now = timezone.now().isoformat()
+    """Stream the rows into the certificates table and their standard links into theirs, each with one
+    `COPY … FROM STDIN`. Ids are drawn from the table's sequence first, so the links need no read-back."""
     table = Certificate._meta.db_table
-    cb_name, cb_address = _copy_text(cb.name), _copy_text(cb.address)
+    links = CertificateStandard._meta.db_table
+    now = timezone.now().isoformat()
     with connection.cursor() as cursor:
         raw = cursor.cursor
+        # The planner's row estimate is enough to choose (an exact count of a large table costs a scan).
+        raw.execute("SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = %s::regclass", [table])
+        public = raw.fetchone()[0]  # type: ignore[index]
+        rebuild = len(rows) >= TRIGRAM_REBUILD_RATIO * max(public, 1) and len(rows) >= 10_000
+        raw.execute("SELECT indexdef FROM pg_indexes WHERE tablename = %s AND indexname = %s", [table, TRIGRAM_INDEX])
+        found = raw.fetchone()
+        if rebuild and found:
+            raw.execute(f"DROP INDEX {TRIGRAM_INDEX}")
+        raw.execute(
+            f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) FROM generate_series(1, %s)",  # noqa: S608
+            [len(rows)],
+        )
+        ids = [i for (i,) in raw.fetchall()]
+        prefix = "\t".join((now, now, str(cb.pk), CertificateSource.IMPORTED))
+        cb_part = "\t".join((_copy_text(cb.name), _copy_text(cb.address)))
+        accredited_text, unaccredited_text = _copy_text(accreditation), ""
         with raw.copy(f"COPY {table} ({', '.join(_COPY_COLUMNS)}) FROM STDIN") as copy:
             buffer: list[str] = []
-            for r in rows:
+            for pk, public_id, r in zip(ids, _uuid4_texts(len(rows)), rows, strict=True):
                 buffer.append(
-                    "\t".join(
-                        (
-                            str(uuid.uuid4()),
-                            now,
-                            now,
-                            str(cb.pk),
-                            CertificateSource.IMPORTED,
-                            _copy_text(r.base),
-                            "0",
-                            _copy_text(r.number),
-                            "t",
-                            r.status,
-                            "t" if r.confidential else "f",
-                            _copy_text(r.name),
-                            r.country,
-                            _copy_text(r.address),
-                            _copy_text(r.entity_id),
-                            _copy_text(json.dumps(r.sites, ensure_ascii=False)),
-                            _copy_text(json.dumps(r.standards, ensure_ascii=False)),
-                            _copy_text(r.scope),
-                            json.dumps(r.sectors),
-                            r.issued.isoformat(),
-                            r.original.isoformat(),
-                            r.expires.isoformat(),
-                            cb_name,
-                            cb_address,
-                            _copy_text(accreditation if r.accredited else ""),
-                            _copy_text(search_text(r.number, r.name)),
-                        )
-                    )
+                    f"{pk}\t{public_id}\t{prefix}\t{_copy_text(r.base)}\t0\t{_copy_text(r.number)}\tt\t{r.status}\t"
+                    f"{'t' if r.confidential else 'f'}\t{_copy_text(r.name)}\t{r.country}\t{_copy_text(r.address)}\t"
+                    f"{_copy_text(r.entity_id)}\t{_copy_text(r.sites_json())}\t{_copy_text(r.standards.json)}\t"
+                    f"{_copy_text(r.scope)}\t{json.dumps(r.sectors)}\t{r.issued.isoformat()}\t"
+                    f"{r.original.isoformat()}\t{r.expires.isoformat()}\t{cb_part}\t"
+                    f"{accredited_text if r.accredited else unaccredited_text}\t"
+                    f"{_copy_text(search_text(r.number, r.name))}\n"
                 )
                 if len(buffer) >= 5000:
-                    copy.write("\n".join(buffer) + "\n")
+                    copy.write("".join(buffer))
                     buffer = []
             if buffer:
-                copy.write("\n".join(buffer) + "\n")
-        links = CertificateStandard._meta.db_table
-        cursor.execute(
-            f"INSERT INTO {links} (certificate_id, code) "  # noqa: S608 - table names from the models
-            f"SELECT DISTINCT c.id, s.value->>'id' FROM {table} c "
-            "CROSS JOIN LATERAL jsonb_array_elements(c.standards) s "
-            "WHERE c.certification_body_id = %s AND c.created_at = %s AND c.source = %s",
-            [cb.pk, now, CertificateSource.IMPORTED],
-        )
+                copy.write("".join(buffer))
+        with raw.copy(f"COPY {links} (certificate_id, code) FROM STDIN") as copy:
+            buffer = []
+            for pk, r in zip(ids, rows, strict=True):
+                for code in r.standards.codes:
+                    buffer.append(f"{pk}\t{_copy_text(code)}\n")
+                if len(buffer) >= 10_000:
+                    copy.write("".join(buffer))
+                    buffer = []
+            if buffer:
+                copy.write("".join(buffer))
+        if rebuild and found:
+            # CREATE INDEX refuses to run with deferred foreign-key checks pending: run them now.
+            raw.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            raw.execute("SET LOCAL maintenance_work_mem = '256MB'")
+            raw.execute(found[0])
+            raw.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 def _write_orm(rows: list[_Row], cb: CertificationBody, accreditation: str) -> None:
@@ -500,8 +630,8 @@ def _write_orm(rows: list[_Row], cb: CertificationBody, accreditation: str) -> N
                 holder_country=r.country,
                 holder_address=r.address,
                 holder_identifier=r.entity_id,
-                sites=r.sites,
-                standards=r.standards,
+                sites=r.site_dicts(),
+                standards=r.standards.items,
                 scope=r.scope,
                 sector_codes=r.sectors,
                 issued_on=r.issued,
@@ -518,8 +648,8 @@ def _write_orm(rows: list[_Row], cb: CertificationBody, accreditation: str) -> N
         CertificateStandard.objects.bulk_create(
             [
                 CertificateStandard(certificate_id=c.pk, code=code)
-                for c in created
-                for code in dict.fromkeys(s["id"] for s in c.standards)
+                for c, r in zip(created, rows[start : start + batch], strict=True)
+                for code in r.standards.codes
             ]
         )
 

@@ -49,6 +49,9 @@ class Certificate(BaseModel):
         "org": "organization_id",
         "team_user": None,
     }
+    # Every index costs import time (docs/performance.md): no query orders or filters certificates by
+    # creation time, so this one has none.
+    created_at = models.DateTimeField(auto_now_add=True)
     certification_body = models.ForeignKey(
         "organizations.CertificationBody",
         on_delete=models.PROTECT,
@@ -61,6 +64,7 @@ class Certificate(BaseModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="certificates",
+        db_index=False,  # partial index cert_organization (imported certificates have none)
         help_text="The holder, when it is an organization in Conformo (empty for some imported certificates).",
     )
     certification = models.ForeignKey(
@@ -77,13 +81,16 @@ class Certificate(BaseModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="certificates",
+        db_index=False,  # partial index cert_decision (imported certificates have none)
         help_text="The decision this revision was issued on (empty for imported certificates).",
     )
     source = models.CharField(max_length=10, choices=CertificateSource.choices, default=CertificateSource.DECISION)
 
     base_number = models.CharField(max_length=60, help_text="The number without revision suffix.")
     revision = models.PositiveSmallIntegerField(default=0)
-    number = models.CharField(max_length=60, unique=True, help_text="As printed: base number + revision suffix.")
+    # Unique through the constraint certificate_number_unique, not `unique=True`: on PostgreSQL that would add
+    # a second (varchar_pattern_ops) index for LIKE 'prefix%' that no query uses.
+    number = models.CharField(max_length=60, help_text="As printed: base number + revision suffix.")
     is_current = models.BooleanField(default=True, help_text="False once a later revision supersedes this one.")
     superseded_on = models.DateField(null=True, blank=True)
 
@@ -116,6 +123,7 @@ class Certificate(BaseModel):
     class Meta:
         ordering = ["-issued_on", "-id"]
         constraints = [
+            models.UniqueConstraint(fields=["number"], name="certificate_number_unique"),
             models.UniqueConstraint(
                 fields=["certification_body", "base_number"],
                 condition=models.Q(is_current=True),
@@ -125,8 +133,18 @@ class Certificate(BaseModel):
                 fields=["certification_body", "base_number", "revision"], name="unique_certificate_revision"
             ),
         ]
+        # Partial where the column is empty for imported certificates, so a bulk import skips them. The
+        # trigram index of the registry search is in migration 0002 (PostgreSQL only).
         indexes = [
-            models.Index(fields=["certification", "is_current"], name="cert_certification_current"),
+            models.Index(
+                fields=["certification", "is_current"],
+                name="cert_certification_current",
+                condition=models.Q(certification__isnull=False),
+            ),
+            models.Index(
+                fields=["organization"], name="cert_organization", condition=models.Q(organization__isnull=False)
+            ),
+            models.Index(fields=["decision"], name="cert_decision", condition=models.Q(decision__isnull=False)),
             models.Index(fields=["holder_country"], name="cert_holder_country"),
         ]
 

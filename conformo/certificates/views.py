@@ -1,16 +1,34 @@
-"""Certificate pages: the PDF download and, for signed-in CB staff and holders, the list and detail."""
+"""Certificate pages: the PDF download and, for signed-in CB staff and holders, the list and detail; the
+CB's CertSearch import / export page."""
 
 from __future__ import annotations
 
+from typing import IO, Any, cast
+
+from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
+from conformo.accounts.choices import Role
+from conformo.audits.views.common import by_id, cbs_of, has_role_at
+from conformo.certificates.certsearch import HEADERS, REQUIRED, ImportRejected, certsearch_export, certsearch_import
 from conformo.certificates.pdf import certificate_pdf
 from conformo.certificates.selectors import certificate_for_download, certificates_visible_to
+from conformo.core.errors import PermissionDenied
+from conformo.organizations.models import CertificationBody
+
+EXPORT_ROLES = (Role.CB_ADMIN.value, Role.PROGRAMME_MANAGER.value, Role.DECISION_MAKER.value)
+"""Who may download the register (the service's rule); only the CB administrator imports."""
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 
 @require_GET
@@ -31,7 +49,8 @@ def certificate_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     today = timezone.localdate()
     items = [(c, c.effective_status(today)) for c in page.object_list]
-    return render(request, "certificates/list.html", {"page": page, "items": items})
+    can_certsearch = cbs_of(request.user, *EXPORT_ROLES).exists()
+    return render(request, "certificates/list.html", {"page": page, "items": items, "can_certsearch": can_certsearch})
 
 
 @login_required
@@ -56,3 +75,88 @@ def certificate_detail(request: HttpRequest, number: str) -> HttpResponse:
             "history": history,
         },
     )
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="CertSearch file (CSV or XLSX)",
+        help_text="Header row first; one certificate per row. Every row is checked; nothing is written if any is bad.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
+    )
+
+    def clean_file(self) -> Any:
+        file = self.cleaned_data["file"]
+        if not (file.name or "").lower().endswith((".csv", ".xlsx")):
+            raise forms.ValidationError("Upload a .csv or .xlsx file.")
+        return file
+
+
+def _certsearch_cb(request: HttpRequest) -> CertificationBody:
+    """The CB of the page (`?cb=<id>` among the user's CBs where they may export, else the first); 403 for
+    anyone who holds none of the roles."""
+    cbs = cbs_of(request.user, *EXPORT_ROLES).order_by("name")
+    cb = by_id(cbs, request.GET.get("cb")) or cbs.first()
+    if cb is None:
+        raise PermissionDenied(
+            "The CertSearch import and export are for a certification body's administrator, programme managers "
+            "and decision makers."
+        )
+    return cb  # type: ignore[no-any-return]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def certsearch(request: HttpRequest) -> HttpResponse:
+    """Import a register in the IAF CertSearch layout (CB administrator: all rows or none, every bad row
+    listed with its row number and field) and download the register for the monthly upload."""
+    cb = _certsearch_cb(request)
+    can_import = has_role_at(request.user, cb, Role.CB_ADMIN.value)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    rejected: ImportRejected | None = None
+    status = 200
+    if request.method == "POST":
+        if not can_import:
+            raise PermissionDenied("Only the certification body's administrator imports certificates.")
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                result = certsearch_import(
+                    actor=request.user,
+                    certification_body=cb,
+                    handle=cast(IO[bytes], upload.file),
+                    filename=upload.name or "",
+                )
+            except ImportRejected as exc:
+                rejected, status = exc, 422
+            else:
+                messages.success(request, f"Imported {result.imported} certificate(s) from {upload.name}.")
+                return redirect(f"{reverse('certificates:certsearch')}?cb={cb.public_id}")
+        else:
+            status = 422
+    context = {
+        "cb": cb,
+        "cbs": cbs_of(request.user, *EXPORT_ROLES).order_by("name"),
+        "form": form,
+        "can_import": can_import,
+        "rejected": rejected,
+        "error_rows": len({e.row for e in rejected.errors}) if rejected else 0,
+        "required": [h for h in HEADERS if h in REQUIRED],
+    }
+    return render(request, "certificates/certsearch.html", context, status=status)
+
+
+@login_required
+@require_GET
+def certsearch_download(request: HttpRequest) -> HttpResponse:
+    """The CB's register in the CertSearch upload layout (`?format=csv|xlsx`)."""
+    cb = _certsearch_cb(request)
+    fmt = request.GET.get("format", "csv")
+    if fmt not in CONTENT_TYPES:
+        fmt = "csv"
+    body = certsearch_export(actor=request.user, certification_body=cb, fmt=fmt)
+    response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    short = cb.short_name or "register"
+    response["Content-Disposition"] = f'attachment; filename="certsearch-{short}-{stamp}.{fmt}"'
+    response["Cache-Control"] = "private, no-store"
+    return response

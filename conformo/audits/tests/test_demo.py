@@ -9,7 +9,8 @@ from conformo.core.demo import demo_load
 
 def test_the_demo_shows_three_clients_at_three_points_of_the_lifecycle(db):
     demo_load()
-    states = {a.organization.country: a.status for a in Application.objects.select_related("organization")}
+    first_three = Application.objects.filter(organization__country__in=["DE", "NL", "GB"])
+    states = {a.organization.country: a.status for a in first_three.select_related("organization")}
     assert states == {"DE": "accepted", "NL": "accepted", "GB": "reviewed"}
     acme = Certification.objects.get(organization__country="DE")
     assert acme.state == "active"

@@ -18,14 +18,12 @@ import pytest
 from playwright.sync_api import expect
 
 from conformo.accounts.choices import Role
-from conformo.core.tests.browser import browser, page, sign_in
+from conformo.core.tests.browser import sign_in
 from conformo.core.tests.factories import MembershipFactory, OrganizationFactory, UserFactory
 from conformo.readiness.models import Assessment, Document, Item
 from conformo.readiness.services import item_answer, revision_approve, revision_create, revision_submit
 from conformo.standards.models import Clause, Standard
 from conformo.standards.services import catalog_load_shipped
-
-__all__ = ["browser", "page"]
 
 QMS = "iso-9001-2015"
 

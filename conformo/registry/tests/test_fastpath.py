@@ -1,0 +1,83 @@
+"""The registry's fast-path middleware answers exactly as the full path does, and steps aside otherwise."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from conformo.certificates.models import Certificate
+from conformo.conftest import login
+
+pytestmark = pytest.mark.django_db
+FAST_PATH = "conformo.registry.fastpath.RegistryFastPathMiddleware"
+HEADERS_COMPARED = ("Content-Type", "ETag", "Cache-Control", "X-Content-Type-Options", "X-Frame-Options")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_limits() -> None:
+    cache.clear()
+
+
+def both(settings: Any, path: str, **params: Any) -> tuple[Any, Any]:
+    settings.REGISTRY_RATE_LIMIT = "0"
+    slow = Client().get(path, params)
+    settings.MIDDLEWARE = [FAST_PATH, *settings.MIDDLEWARE]
+    fast = Client().get(path, params)
+    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if m != FAST_PATH]
+    return slow, fast
+
+
+@pytest.mark.parametrize(
+    ("path", "params"),
+    [
+        ("/api/v1/registry/certificates/NBC-2026-00001", {}),
+        ("/api/v1/registry/certificates/NO-SUCH-NUMBER", {}),
+        ("/api/v1/registry/certificates", {"q": "ACMÉ"}),
+        ("/api/v1/registry/certificates", {"status": "active", "page_size": "5"}),
+        ("/api/v1/registry/certificates", {"q": "nothing like it"}),
+        ("/api/v1/registry/certificates", {"status": "sleeping"}),  # 422: falls through to the full path
+        ("/api/v1/registry/certificates", {"page": "0"}),
+    ],
+)
+def test_the_fast_path_gives_the_same_answer(granted: Certificate, settings: Any, path: str, params: Any) -> None:
+    slow, fast = both(settings, path, **params)
+    assert fast.status_code == slow.status_code
+    assert fast.content == slow.content
+    for name in HEADERS_COMPARED:
+        assert fast.get(name) == slow.get(name), name
+
+
+def test_the_fast_path_answers_304_and_counts_the_rate_limit(granted: Certificate, settings: Any) -> None:
+    settings.MIDDLEWARE = [FAST_PATH, *settings.MIDDLEWARE]
+    settings.REGISTRY_RATE_LIMIT = "2/60"
+    client = Client()
+    first = client.get("/api/v1/registry/certificates/NBC-2026-00001")
+    assert first.status_code == 200
+    again = client.get("/api/v1/registry/certificates/NBC-2026-00001", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
+    limited = client.get("/api/v1/registry/certificates/NBC-2026-00001")
+    assert limited.status_code == 429
+    assert limited.json()["code"] == "rate_limited"
+    assert limited["Retry-After"]
+
+
+def test_signed_in_users_take_the_full_path_and_are_not_limited(
+    granted: Certificate, settings: Any, cb_admin: Any
+) -> None:
+    settings.MIDDLEWARE = [FAST_PATH, *settings.MIDDLEWARE]
+    settings.REGISTRY_RATE_LIMIT = "1/60"
+    client = login(cb_admin)
+    for _ in range(3):
+        assert client.get("/api/v1/registry/certificates/NBC-2026-00001").status_code == 200
+
+
+def test_the_credential_and_other_methods_are_left_to_the_full_path(granted: Certificate, settings: Any) -> None:
+    settings.MIDDLEWARE = [FAST_PATH, *settings.MIDDLEWARE]
+    settings.REGISTRY_RATE_LIMIT = "0"
+    response = Client().get("/api/v1/registry/certificates/NBC-2026-00001/credential")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/jose"
+    assert Client().post("/api/v1/registry/certificates/NBC-2026-00001").status_code == 405
