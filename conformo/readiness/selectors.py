@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -11,6 +12,7 @@ from django.db.models import BooleanField, ExpressionWrapper, F, OuterRef, Q, Qu
 from django.db.models.functions import Coalesce
 
 from conformo.core.errors import NotFound
+from conformo.core.prepared import PreparedValues
 from conformo.domain.readiness import ReadinessSummary, ScoredItem, clause_group, readiness_summary, ref_sort_key
 from conformo.readiness.models import Assessment, Item
 from conformo.standards.models import ClauseKind, Standard
@@ -45,15 +47,7 @@ def assessment_get(*, user: Any, public_id: Any) -> Assessment:
     return assessment
 
 
-def assessment_detail_row(*, user: Any, public_id: Any) -> dict[str, Any]:
-    """The assessment as the API detail shows it, in one query of plain values (no model instances): the
-    endpoint that carries load."""
-    from conformo.readiness.permissions import readable_organization_ids
-
-    qs = Assessment.objects.filter(public_id=public_id)
-    ids = readable_organization_ids(user)
-    if ids is not None:
-        qs = qs.filter(organization_id__in=ids)
+def _assessment_detail_query(public_id: Any) -> QuerySet[Any]:
     through = Assessment.standards.through
     codes: Any = (
         through.objects.filter(assessment_id=OuterRef("pk"))
@@ -61,15 +55,32 @@ def assessment_detail_row(*, user: Any, public_id: Any) -> dict[str, Any]:
         .annotate(codes=StringAgg("standard__code", delimiter=Value(" ")))
     )
     codes = codes.values("codes")
-    row = qs.values(
+    return Assessment.objects.filter(public_id=public_id).values(
         "public_id",
         "title",
         "created_at",
+        "organization_id",
         organization_uuid=F("organization__public_id"),
         previous_uuid=F("previous__public_id"),
         standard_codes=Subquery(codes),
-    ).first()
-    if row is None:
+    )
+
+
+_ASSESSMENT_DETAIL = PreparedValues(
+    _assessment_detail_query,
+    field=Assessment._meta.get_field("public_id"),  # type: ignore[arg-type]
+    placeholder=uuid.UUID(int=0),
+)
+
+
+def assessment_detail_row(*, user: Any, public_id: Any) -> dict[str, Any]:
+    """The assessment as the API detail shows it: one query compiled once (the endpoint that carries load),
+    then the permission check on the organization it belongs to."""
+    from conformo.readiness.permissions import readable_organization_ids
+
+    row = _ASSESSMENT_DETAIL.first(public_id)
+    ids = readable_organization_ids(user)
+    if row is None or (ids is not None and row["organization_id"] not in ids):
         raise NotFound("No such assessment.")
     return {
         "id": row["public_id"],
