@@ -142,6 +142,9 @@ def demo_load() -> DemoResult:
     from conformo.audits.demo import demo_lifecycle
 
     demo_lifecycle(cb)
+    from conformo.readiness.demo import demo_readiness
+
+    demo_readiness()
     result.logins = [(email, Role(role).label) for email, _, role in CB_STAFF]
     for client in CLIENTS:
         result.logins.append((client["admin"][0], f"Client administrator, {client['legal_name']}"))  # type: ignore[index]

@@ -1,0 +1,68 @@
+"""Demo readiness work, made through the same services a client administrator uses. Loading twice changes
+nothing: an organization that already has an assessment is left as it is.
+
+- Cobalt Cloud Services (applying for ISO/IEC 27001): an ISMS assessment part-way done, with one Annex A
+  control (A.7.8) justified as not applicable, and its mandatory documented information registered.
+- Bluewater Logistics (ISO 14001, after stage 2): an integrated 14001 + 45001 assessment where the clauses
+  the Harmonized Structure makes common are answered once for both standards.
+"""
+
+from __future__ import annotations
+
+from itertools import cycle
+
+from django.db import transaction
+
+from conformo.accounts.models import User
+from conformo.organizations.models import Organization
+from conformo.readiness.choices import ItemStatus
+from conformo.readiness.models import Assessment, Item
+from conformo.readiness.services import assessment_create, document_register_prefill, item_answer
+from conformo.standards.models import ClauseKind, Standard
+
+PLAN: list[tuple[str, str, list[str], str]] = [
+    ("Cobalt Cloud Services Ltd", "ciso@cobalt.example", ["iso-iec-27001-2022"], "ISMS readiness"),
+    ("Bluewater Logistics B.V.", "ehs@bluewater.example", ["iso-14001-2015", "iso-45001-2018"], "EHS readiness"),
+]
+STATUSES = [ItemStatus.IMPLEMENTED, ItemStatus.IMPLEMENTED, ItemStatus.PARTIAL, ItemStatus.PLANNED]
+NOT_APPLICABLE_CONTROL = "7.8"
+NOT_APPLICABLE_WHY = "No server rooms or equipment of our own: hosting is outsourced to a certified provider."
+
+
+@transaction.atomic
+def demo_readiness() -> None:
+    """Give the demo clients their readiness work, once."""
+    for legal_name, admin_email, codes, title in PLAN:
+        organization = Organization.objects.filter(legal_name=legal_name).first()
+        admin = User.objects.filter(email=admin_email).first()
+        standards = list(Standard.objects.filter(code__in=codes).order_by("code"))
+        if organization is None or admin is None or len(standards) != len(codes):
+            continue
+        if Assessment.objects.filter(organization=organization).exists():
+            continue
+        assessment = assessment_create(actor=admin, organization=organization, standards=standards, title=title)
+        document_register_prefill(actor=admin, organization=organization, standards=standards)
+        _answer_some(admin, assessment)
+
+
+def _answer_some(admin: User, assessment: Assessment) -> None:
+    """Answer the clauses of 4 to 7 (a shared answer once for every standard) and, for 27001, the first
+    organizational controls, with A.7.8 (equipment siting) justified as not applicable."""
+    items = Item.objects.filter(assessment=assessment).select_related("clause", "answer").order_by("clause__position")
+    answered: set[int] = set()
+    statuses = cycle(STATUSES)
+    for item in items:
+        clause = item.clause
+        if item.answer_id in answered:
+            continue
+        if clause.kind == ClauseKind.CONTROL:
+            if clause.ref == NOT_APPLICABLE_CONTROL:
+                item_answer(actor=admin, item=item, status=ItemStatus.NOT_APPLICABLE, justification=NOT_APPLICABLE_WHY)
+                answered.add(item.answer_id)
+                continue
+            if not clause.ref.startswith("5.") or int(clause.ref.split(".")[1]) > 10:
+                continue
+        elif clause.ref.split(".")[0] not in {"4", "5", "6", "7"}:
+            continue
+        item_answer(actor=admin, item=item, status=next(statuses), notes="Demo answer.")
+        answered.add(item.answer_id)
