@@ -1,0 +1,145 @@
+"""API schemas of the CB workflow: audit programmes and their audits (planning, the team, eligibility, dates)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from django.utils import timezone
+from ninja import Field, Schema
+
+
+class CombineIn(Schema):
+    justification: str
+
+
+class SpecialAuditIn(Schema):
+    purpose: str
+    due_by: date | None = None
+    days: Decimal = Field(Decimal(1), ge=0, le=1000)
+    notes: str = ""
+
+
+class MemberOut(Schema):
+    auditor_id: UUID
+    name: str
+    role: str
+    clauses: list[str]
+
+    @staticmethod
+    def resolve_auditor_id(obj: Any) -> UUID:
+        return obj.auditor.public_id  # type: ignore[no-any-return]
+
+    @staticmethod
+    def resolve_name(obj: Any) -> str:
+        return str(obj.auditor)
+
+
+class AuditOut(Schema):
+    id: UUID = Field(alias="public_id")
+    programme_id: UUID
+    organization: str
+    kind: str
+    purpose: str
+    status: str
+    due_by: date | None
+    timing: str
+    planned_start: date | None
+    planned_end: date | None
+    days: Decimal
+    onsite_days: Decimal
+    remote_days: Decimal
+    sites: list[str]
+    clause_coverage: dict[str, Any]
+    eligibility_ok: bool | None
+    eligibility: dict[str, Any]
+    team: list[MemberOut]
+    started_on: date | None
+    completed_on: date | None
+
+    @staticmethod
+    def resolve_programme_id(obj: Any) -> UUID:
+        return obj.programme.public_id  # type: ignore[no-any-return]
+
+    @staticmethod
+    def resolve_organization(obj: Any) -> str:
+        return str(obj.programme.organization)
+
+    @staticmethod
+    def resolve_timing(obj: Any) -> str:
+        return str(obj.timing(timezone.localdate()))
+
+    @staticmethod
+    def resolve_sites(obj: Any) -> list[str]:
+        return [s.name for s in obj.sites.all()]
+
+    @staticmethod
+    def resolve_team(obj: Any) -> list[Any]:
+        return list(obj.team.all())
+
+
+class ProgrammeOut(Schema):
+    id: UUID = Field(alias="public_id")
+    organization: str
+    certification_id: UUID
+    cycle: int
+    standards: list[str]
+    scope: str
+    sector_codes: list[int]
+    active: bool
+    decision_date: date | None
+    expires_on: date | None
+    combined_stages_justification: str
+    cycle_dates: dict[str, Any]
+    audits: list[AuditOut]
+
+    @staticmethod
+    def resolve_organization(obj: Any) -> str:
+        return str(obj.organization)
+
+    @staticmethod
+    def resolve_certification_id(obj: Any) -> UUID:
+        return obj.certification.public_id  # type: ignore[no-any-return]
+
+    @staticmethod
+    def resolve_standards(obj: Any) -> list[str]:
+        return [s.code for s in obj.standards.all()]
+
+    @staticmethod
+    def resolve_audits(obj: Any) -> list[Any]:
+        return list(obj.audits.all())
+
+
+class PlanIn(Schema):
+    planned_start: date
+    planned_end: date
+    onsite_days: Decimal | None = Field(None, ge=0, le=1000)
+    remote_days: Decimal = Field(Decimal(0), ge=0, le=1000)
+    site_ids: list[UUID] | None = None
+    clause_coverage: dict[str, list[str]] | None = None
+    notes: str | None = None
+
+
+class MemberIn(Schema):
+    auditor_id: UUID
+    role: str
+    clauses: list[str] = []
+
+
+class TeamIn(Schema):
+    members: list[MemberIn] = Field(min_length=1)
+
+
+class EligibilityOut(Schema):
+    ok: bool
+    checked_on: str
+    members: list[dict[str, Any]]
+    reasons: list[dict[str, str]]
+    coverage: list[dict[str, Any]]
+
+
+class DateIn(Schema):
+    on: date | None = None
+    summary: str = ""

@@ -1,0 +1,126 @@
+"""API schemas of the CB workflow: certification-body setup (settings, accreditations, auditors and their
+qualifications, conflicts of interest, unavailability)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from ninja import Field, Schema
+
+
+class CBSettingsIO(Schema):
+    major_response_days: int = Field(90, ge=0)
+    minor_response_days: int = Field(90, ge=0)
+    major_verification_days: int = Field(90, ge=0)
+    minor_verification_days: int | None = Field(None, ge=0)
+    cooling_off_months: int = Field(24, ge=0, le=120)
+    stage1_percent: int = Field(30, ge=1, le=99)
+    stage1_due_days: int = Field(90, ge=0, le=3650)
+    stage2_due_days: int = Field(90, ge=0, le=3650)
+    surveillance_1_months: int = Field(12, ge=1, le=12)
+    surveillance_2_months: int = Field(24, ge=13, le=35)
+    at_risk_days: int = Field(30, ge=0, le=365)
+    certificate_number_pattern: str = Field("{cb}-{year}-{seq:05d}", max_length=100)
+
+
+class AccreditationIn(Schema):
+    certification_body_id: UUID
+    accreditation_body: str = Field(min_length=1, max_length=200)
+    reference: str = ""
+    standards: list[str] = Field(min_length=1, description="Standard codes, e.g. iso-9001-2015.")
+    sector_codes: list[int]
+    valid_from: date
+    valid_until: date
+
+
+class AccreditationOut(Schema):
+    id: UUID = Field(alias="public_id")
+    accreditation_body: str
+    reference: str
+    standards: list[str]
+    sector_codes: list[int]
+    valid_from: date
+    valid_until: date
+
+    @staticmethod
+    def resolve_standards(obj: Any) -> list[str]:
+        return [s.code for s in obj.standards.all()]
+
+
+class QualificationIn(Schema):
+    standard: str
+    sector_codes: list[int]
+    role: str = "auditor"
+    valid_from: date
+    valid_until: date | None = None
+
+
+class QualificationOut(Schema):
+    id: UUID = Field(alias="public_id")
+    standard: str
+    sector_codes: list[int]
+    role: str
+    valid_from: date
+    valid_until: date | None
+
+    @staticmethod
+    def resolve_standard(obj: Any) -> str:
+        return str(obj.standard.code)
+
+
+class AuditorIn(Schema):
+    certification_body_id: UUID
+    email: str
+    notes: str = ""
+
+
+class AuditorOut(Schema):
+    id: UUID = Field(alias="public_id")
+    email: str
+    name: str
+    active: bool
+    qualifications: list[QualificationOut]
+
+    @staticmethod
+    def resolve_email(obj: Any) -> str:
+        return str(obj.user.email)
+
+    @staticmethod
+    def resolve_name(obj: Any) -> str:
+        return str(obj.user)
+
+    @staticmethod
+    def resolve_qualifications(obj: Any) -> list[Any]:
+        return list(obj.qualifications.all())
+
+
+class ConflictIn(Schema):
+    organization_id: UUID
+    kind: str = "consultancy"
+    description: str = ""
+    started_on: date
+    ended_on: date | None = None
+
+
+class ConflictOut(Schema):
+    id: UUID = Field(alias="public_id")
+    organization: str
+    kind: str
+    started_on: date
+    ended_on: date | None
+
+    @staticmethod
+    def resolve_organization(obj: Any) -> str:
+        return str(obj.organization)
+
+
+class UnavailabilityIn(Schema):
+    starts_on: date
+    ends_on: date
+    note: str = ""
+
+
+class UnavailabilityOut(UnavailabilityIn):
+    id: UUID = Field(alias="public_id")

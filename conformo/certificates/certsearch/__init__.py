@@ -1,0 +1,243 @@
+"""Bulk import and export of a CB's certificate register in the IAF CertSearch upload field model
+(docs/certificates.md, reference: CertSearch field glossary v2.1), as CSV or XLSX.
+
+Import is all or nothing: every row is checked first and every bad row reported with its row number (the
+spreadsheet's: the header is row 1) and field; nothing is written when any row is bad. On PostgreSQL the
+rows are written with `COPY`, elsewhere with `bulk_create`, in one transaction.
+
+The package is split by aggregate: `fields` (the field model, error types, reading a file), `parse` (checking
+the rows), `write` (the COPY and ORM writers); the import and export entry points live here, and every name
+the modules held before the split is re-exported.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from datetime import date
+from typing import IO, Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from conformo.audits.permissions import require_cb_role
+from conformo.certificates.certsearch.fields import (
+    _COUNTRY,
+    EXPORT_STATUS,
+    HEADERS,
+    IMPORT_STATUS,
+    LIST_SEPARATOR,
+    MAX_LENGTH,
+    REQUIRED,
+    SITE_FIELD_SEPARATOR,
+    SITE_SEPARATOR,
+    ImportRejected,
+    ImportResult,
+    RowError,
+    _cell,
+    read_rows,
+)
+from conformo.certificates.certsearch.parse import (
+    _ACCREDITED,
+    _COLUMN,
+    _CONFIDENTIAL,
+    _DATE_FIELDS,
+    _check_existing,
+    _check_existing_postgresql,
+    _date,
+    _is_country,
+    _known_standards,
+    _Memo,
+    _parse,
+    _quote,
+    _Row,
+    _Standards,
+    parse_file,
+    standard_id,
+)
+from conformo.certificates.certsearch.write import (
+    _COPY_COLUMNS,
+    _COPY_ESCAPES,
+    TRIGRAM_INDEX,
+    TRIGRAM_REBUILD_RATIO,
+    _accreditation,
+    _copy_text,
+    _uuid4_texts,
+    _write_orm,
+    _write_postgresql,
+)
+from conformo.certificates.models import Certificate, CertificateStatus
+from conformo.core.audit import audit_log_record
+from conformo.core.errors import ValidationFailed
+from conformo.domain.certificate_states import CertificateState, effective_state
+from conformo.organizations.models import CertificationBody
+
+__all__ = [
+    "EXPORT_STATUS",
+    "HEADERS",
+    "IMPORT_STATUS",
+    "LIST_SEPARATOR",
+    "MAX_LENGTH",
+    "REQUIRED",
+    "SITE_FIELD_SEPARATOR",
+    "SITE_SEPARATOR",
+    "TRIGRAM_INDEX",
+    "TRIGRAM_REBUILD_RATIO",
+    "_ACCREDITED",
+    "_COLUMN",
+    "_CONFIDENTIAL",
+    "_COPY_COLUMNS",
+    "_COPY_ESCAPES",
+    "_COUNTRY",
+    "_DATE_FIELDS",
+    "ImportRejected",
+    "ImportResult",
+    "RowError",
+    "_Memo",
+    "_Row",
+    "_Standards",
+    "_accreditation",
+    "_cell",
+    "_check_existing",
+    "_check_existing_postgresql",
+    "_copy_text",
+    "_date",
+    "_is_country",
+    "_known_standards",
+    "_parse",
+    "_quote",
+    "_uuid4_texts",
+    "_write_orm",
+    "_write_postgresql",
+    "_yyyymmdd",
+    "certsearch_export",
+    "certsearch_import",
+    "export_rows",
+    "parse_file",
+    "read_rows",
+    "standard_id",
+]
+
+
+@transaction.atomic
+def certsearch_import(
+    *, actor: Any, certification_body: CertificationBody, handle: IO[bytes], filename: str
+) -> ImportResult:
+    """Import a register in the CertSearch layout: every row or none (ImportRejected lists the errors)."""
+    require_cb_role(actor, certification_body.pk, "cb_admin", action="import certificates")
+    rows = parse_file(read_rows(handle, filename), certification_body)
+    accreditation = _accreditation(certification_body, timezone.localdate())
+    if connection.vendor == "postgresql":
+        _write_postgresql(rows, certification_body, accreditation)
+    else:
+        _write_orm(rows, certification_body, accreditation)
+    audit_log_record(
+        actor=actor,
+        action="certificates.import",
+        obj=certification_body,
+        after={"file": filename, "rows": len(rows), "first": rows[0].number, "last": rows[-1].number},
+        certification_body_id=certification_body.pk,
+    )
+    return ImportResult(imported=len(rows), numbers=[r.number for r in rows[:20]])
+
+
+# --- export -----------------------------------------------------------------------------------------
+
+
+def _yyyymmdd(value: date | None) -> str:
+    return value.strftime("%Y%m%d") if value else ""
+
+
+def export_rows(certification_body: CertificationBody, today: date) -> Iterator[list[str]]:
+    """The CB's register as CertSearch upload rows (header first): current revisions, status as of today."""
+    yield list(HEADERS)
+    rows = (
+        Certificate.objects.filter(certification_body=certification_body, is_current=True)
+        .order_by("base_number")
+        .values_list(
+            "base_number",
+            "number",
+            "status",
+            "accreditation",
+            "standards",
+            "scope",
+            "original_issued_on",
+            "issued_on",
+            "expires_on",
+            "holder_identifier",
+            "holder_name",
+            "holder_country",
+            "holder_address",
+            "sites",
+            "sector_codes",
+            "confidential",
+        )
+    )
+    for (
+        base,
+        number,
+        status,
+        accreditation,
+        standards,
+        scope,
+        original,
+        issued,
+        expires,
+        entity_id,
+        name,
+        country,
+        address,
+        sites,
+        sectors,
+        confidential,
+    ) in rows.iterator(chunk_size=5000):
+        shown = effective_state(CertificateState(status), expires, today).value
+        yield [
+            base,
+            number,
+            EXPORT_STATUS[CertificateStatus(shown)],
+            "Accredited" if accreditation else "Unaccredited",
+            "Management System",
+            f"{LIST_SEPARATOR} ".join(s.get("designation") or s["id"] for s in standards),
+            scope,
+            _yyyymmdd(original),
+            _yyyymmdd(issued),
+            _yyyymmdd(expires),
+            entity_id or base,
+            name,
+            country,
+            address,
+            SITE_SEPARATOR.join(
+                SITE_FIELD_SEPARATOR.join(
+                    [s.get("name", ""), s.get("address", ""), s.get("country", ""), s.get("scope", "")]
+                )
+                for s in sites
+            ),
+            LIST_SEPARATOR.join(str(c) for c in sectors),
+            "Yes" if confidential else "No",
+        ]
+
+
+def certsearch_export(*, actor: Any, certification_body: CertificationBody, fmt: str = "csv") -> bytes:
+    """The CB's register for its monthly CertSearch upload, as CSV or XLSX bytes (CB staff only)."""
+    require_cb_role(
+        actor, certification_body.pk, "cb_admin", "programme_manager", "decision_maker", action="export the register"
+    )
+    rows = export_rows(certification_body, timezone.localdate())
+    if fmt == "xlsx":
+        from openpyxl import Workbook
+
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet("Certifications")
+        for row in rows:
+            sheet.append(row)
+        out = io.BytesIO()
+        workbook.save(out)
+        return out.getvalue()
+    if fmt != "csv":
+        raise ValidationFailed("Export as csv or xlsx.", fields={"format": ["csv or xlsx."]})
+    text = io.StringIO()
+    writer = csv.writer(text)
+    writer.writerows(rows)
+    return text.getvalue().encode("utf-8")
