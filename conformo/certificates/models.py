@@ -134,7 +134,7 @@ class Certificate(BaseModel):
             ),
         ]
         # Partial where the column is empty for imported certificates, so a bulk import skips them. The
-        # trigram index of the registry search is in migration 0002 (PostgreSQL only).
+        # word index of the registry search is in migration 0004 (PostgreSQL only).
         indexes = [
             models.Index(
                 fields=["certification", "is_current"],

@@ -58,7 +58,12 @@ class ErrorOut(Schema):
 
 
 class SearchIn(Schema):
-    q: str = Field("", max_length=200, description="Certificate number or holder name (any case, any accents).")
+    q: str = Field(
+        "",
+        max_length=200,
+        description="Words, each the start of a word of the certificate number or holder name "
+        "(any order, any case, any accents): `brinemark elec`, `NBC-2026`.",
+    )
     standard: str = Field("", max_length=100, description="Standard id, e.g. iso-9001-2015.")
     country: str = Field("", max_length=2, description="Holder country (ISO 3166-1 alpha-2).")
     status: str = Field("", description="active | suspended | withdrawn | expired")

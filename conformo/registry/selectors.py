@@ -8,15 +8,17 @@ stored status + expiry date).
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from functools import cache
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Window
+from django.db.models import BooleanField, Count, Exists, OuterRef, Q, QuerySet, Window
+from django.db.models.expressions import RawSQL
 
 from conformo.certificates.models import Certificate, CertificateStandard, CertificateStatus
-from conformo.certificates.search import normalize
+from conformo.certificates.search import PREFIX_LENGTH, WORD_SEPARATORS, prefix_tsquery, prefixes_tsquery, search_words
 from conformo.domain.certificate_states import CertificateState, effective_state
 
 RECORD_FIELDS = (
@@ -52,15 +54,47 @@ def status_q(status: str, today: date) -> Q:
     return Q(status=status)
 
 
+@cache
+def _column_sql() -> str:
+    return f"{connection.ops.quote_name(Certificate._meta.db_table)}.{connection.ops.quote_name('search_text')}"
+
+
+def words_q(words: list[str]) -> Q:
+    """Rows where each of `words` starts a word of the number or the holder name.
+
+    PostgreSQL: exact lexemes on the GIN index of the words' prefixes (migration certificates 0004); a word
+    longer than the indexed prefixes is checked in full on the candidate rows. Elsewhere (SQLite): one regular
+    expression per word, anchored at the start of the text or after a separator — the same matches."""
+    if connection.vendor == "postgresql":
+        # The SQL text holds only constants; the words travel as bound tsquery parameters.
+        sql, params = f"conformo_search_prefixes({_column_sql()}) @@ %s::tsquery", [prefixes_tsquery(words)]
+        long = [w for w in words if len(w) > PREFIX_LENGTH]
+        if long:
+            split = f"regexp_split_to_array({_column_sql()}, '{WORD_SEPARATORS}+')"
+            sql += f" AND array_to_tsvector(array_remove({split}, '')) @@ %s::tsquery"
+            params.append(prefix_tsquery(long))
+        return Q(RawSQL(sql, params, BooleanField()))  # noqa: S611
+    q = Q()
+    for word in words:
+        q &= Q(search_text__regex=f"(?:^|{WORD_SEPARATORS}){re.escape(word)}")
+    return q
+
+
 def registry_search(
     *, q: str = "", standard: str = "", country: str = "", status: str = "", today: date
 ) -> QuerySet[Certificate, dict[str, Any]]:
-    """Public certificates matching a number or holder name (case- and accent-insensitive substring),
-    a standard id, a holder country and a status; rows are dicts of `RECORD_FIELDS`."""
+    """Public certificates matching a number or holder name, a standard id, a holder country and a status;
+    rows are dicts of `RECORD_FIELDS`.
+
+    `q` matches by word prefix, in any case and with or without accents: each of its words (runs of letters
+    and digits) must start a word of the certificate number or of the holder name — `brinemark`,
+    `BRINEMARK electro`, `nbc-2026`. A `q` without any letter or digit matches nothing."""
     rows = public_certificates()
-    needle = normalize(q)
-    if needle:
-        rows = rows.filter(search_text__contains=needle)
+    words = search_words(q)
+    if words:
+        rows = rows.filter(words_q(words))
+    elif q.strip():
+        rows = rows.none()
     if standard:
         rows = rows.filter(Exists(CertificateStandard.objects.filter(certificate=OuterRef("pk"), code=standard)))
     if country:
@@ -68,7 +102,7 @@ def registry_search(
     if status:
         rows = rows.filter(status_q(status, today))
     # A name search sorts its (few) matches by name; a browse without one walks the number index.
-    ordering = ("holder_name", "number") if needle else ("number",)
+    ordering = ("holder_name", "number") if words else ("number",)
     return rows.order_by(*ordering).values(*RECORD_FIELDS)
 
 

@@ -1,4 +1,4 @@
-"""Writing checked CertSearch rows: `COPY` on PostgreSQL (with the trigram index rebuilt once for a large
+"""Writing checked CertSearch rows: `COPY` on PostgreSQL (with the search index rebuilt once for a large
 import), `bulk_create` elsewhere."""
 
 from __future__ import annotations
@@ -53,10 +53,10 @@ _COPY_COLUMNS = [
     "search_text",
 ]
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-TRIGRAM_INDEX = "cert_search_trgm"
-TRIGRAM_REBUILD_RATIO = 1.0
+SEARCH_INDEX = "cert_search_prefixes"  # the registry's word-prefix search index (migration 0004)
+SEARCH_INDEX_REBUILD_RATIO = 1.0
 """An import of 10,000 rows or more and at least this many times the table's (estimated) size rebuilds the
-trigram index once instead of updating it row by row (faster; readers of the table wait for the commit)."""
+search index once instead of updating it row by row (faster; readers of the table wait for the commit)."""
 
 
 def _copy_text(value: str) -> str:
@@ -84,11 +84,11 @@ def _write_postgresql(rows: list[_Row], cb: CertificationBody, accreditation: st
         # The planner's row estimate is enough to choose (an exact count of a large table costs a scan).
         raw.execute("SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = %s::regclass", [table])
         public = raw.fetchone()[0]  # type: ignore[index]
-        rebuild = len(rows) >= TRIGRAM_REBUILD_RATIO * max(public, 1) and len(rows) >= 10_000
-        raw.execute("SELECT indexdef FROM pg_indexes WHERE tablename = %s AND indexname = %s", [table, TRIGRAM_INDEX])
+        rebuild = len(rows) >= SEARCH_INDEX_REBUILD_RATIO * max(public, 1) and len(rows) >= 10_000
+        raw.execute("SELECT indexdef FROM pg_indexes WHERE tablename = %s AND indexname = %s", [table, SEARCH_INDEX])
         found = raw.fetchone()
         if rebuild and found:
-            raw.execute(f"DROP INDEX {TRIGRAM_INDEX}")
+            raw.execute(f"DROP INDEX {SEARCH_INDEX}")
         raw.execute(
             f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) FROM generate_series(1, %s)",  # noqa: S608
             [len(rows)],

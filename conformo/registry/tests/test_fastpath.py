@@ -38,6 +38,9 @@ def both(settings: Any, path: str, **params: Any) -> tuple[Any, Any]:
         ("/api/v1/registry/certificates", {"q": "ACMÉ"}),
         ("/api/v1/registry/certificates", {"status": "active", "page_size": "5"}),
         ("/api/v1/registry/certificates", {"q": "nothing like it"}),
+        ("/api/v1/registry/certificates", {"q": "acme PRÉC"}),
+        ("/api/v1/registry/certificates", {"q": "nbc-2026", "page": "2", "page_size": "1"}),
+        ("/api/v1/registry/certificates", {"q": "-"}),
         ("/api/v1/registry/certificates", {"status": "sleeping"}),  # 422: falls through to the full path
         ("/api/v1/registry/certificates", {"page": "0"}),
     ],
