@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -134,15 +136,10 @@ def complaints(request: HttpRequest) -> HttpResponse:
             if complaint is None:
                 raise Http404
             if action == "assign":
-                handler = User.objects.filter(email__iexact=request.POST.get("handler", "")).first()
-                if handler is None:
-                    messages.error(request, "No user has that address.")
-                else:
-                    act(
-                        request,
-                        lambda: services.complaint_assign(actor=request.user, complaint=complaint, handler=handler),
-                        "Handler assigned.",
-                    )
+                _assign_handler(
+                    request,
+                    lambda handler: services.complaint_assign(actor=request.user, complaint=complaint, handler=handler),
+                )
             elif action == "advance":
                 act(
                     request,
@@ -193,15 +190,9 @@ def appeals(request: HttpRequest) -> HttpResponse:
             if appeal is None:
                 raise Http404
             if action == "assign":
-                handler = User.objects.filter(email__iexact=request.POST.get("handler", "")).first()
-                if handler is None:
-                    messages.error(request, "No user has that address.")
-                else:
-                    act(
-                        request,
-                        lambda: services.appeal_assign(actor=request.user, appeal=appeal, handler=handler),
-                        "Handler assigned.",
-                    )
+                _assign_handler(
+                    request, lambda handler: services.appeal_assign(actor=request.user, appeal=appeal, handler=handler)
+                )
             elif action == "decide":
                 act(
                     request,
@@ -223,3 +214,12 @@ def appeals(request: HttpRequest) -> HttpResponse:
             "is_manager": is_manager(request.user),
         },
     )
+
+
+def _assign_handler(request: HttpRequest, assign: Callable[[Any], object]) -> None:
+    """Assign the handler named by email in the form (complaints and appeals alike)."""
+    handler = User.objects.filter(email__iexact=request.POST.get("handler", "")).first()
+    if handler is None:
+        messages.error(request, "No user has that address.")
+    else:
+        act(request, lambda: assign(handler), "Handler assigned.")
