@@ -31,7 +31,9 @@ def test_a_shared_clause_is_answered_once_for_both_standards_in_the_demo(demo):
     policy = Item.objects.filter(assessment=bluewater, clause__ref="5.2").select_related("answer")
     assert policy.count() == 2
     assert len({item.answer_id for item in policy}) == 1
-    assert policy.first().answer.status != ItemStatus.NOT_STARTED
+    first = policy.first()
+    assert first is not None
+    assert first.answer.status != ItemStatus.NOT_STARTED
 
 
 def test_loading_the_demo_again_changes_no_readiness_work(demo):
