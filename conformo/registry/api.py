@@ -88,10 +88,11 @@ def registry_search(request: HttpRequest, filters: Query[SearchIn]) -> HttpRespo
     rows = selectors.registry_search(
         q=filters.q, standard=filters.standard, country=filters.country, status=filters.status, today=today
     )
-    offset = (filters.page - 1) * filters.page_size
-    page = list(selectors.with_total(rows)[offset : offset + filters.page_size])
-    # The total rides along on every row (one scan, one round trip); a page past the end asks for it.
-    count = page[0]["total"] if page else (rows.count() if filters.page > 1 else 0)
+    try:
+        page, count = selectors.search_page(rows, (filters.page - 1) * filters.page_size, filters.page_size)
+    except selectors.SearchTooBroad:
+        # A word found in a large share of the rows (`gmbh`, one letter): REGISTRY_SEARCH_TIMEOUT_MS ran out.
+        return json_error(422, selectors.TOO_BROAD, "search_too_broad")
     items = [selectors.registry_record(row, today) for row in page]
     return cached_response(request, json_body({"items": items, "count": count}), "application/json")
 

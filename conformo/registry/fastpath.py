@@ -85,10 +85,12 @@ def search(request: HttpRequest) -> HttpResponse | None:
     if wait is not None:
         return too_many(wait)
     today = timezone.localdate()
-    rows = selectors.registry_search(q=q, standard=standard, country=country, status=status, today=today)
-    offset = (page - 1) * size
-    found = list(selectors.with_total(rows)[offset : offset + size])
-    count = found[0]["total"] if found else (rows.count() if page > 1 else 0)
+    try:
+        found, count = selectors.registry_search_page(
+            q=q, standard=standard, country=country, status=status, today=today, offset=(page - 1) * size, limit=size
+        )
+    except selectors.SearchTooBroad:
+        return json_error(422, selectors.TOO_BROAD, "search_too_broad")
     items = [selectors.registry_record(row, today) for row in found]
     return cached_response(request, json_body({"items": items, "count": count}), "application/json")
 

@@ -40,13 +40,18 @@ def registry(request: HttpRequest) -> HttpResponse:
     }
     searched = any(filters.values())
     page = None
+    too_broad = ""
     if searched:
         rows = selectors.registry_search(**filters, today=today)
-        page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-        page.object_list = [  # type: ignore[misc]
-            {**selectors.registry_record(row, today), "designations": selectors.standard_designations(row)}
-            for row in page.object_list
-        ]
+        try:
+            with selectors.search_time_limit():
+                page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+                page.object_list = [  # type: ignore[misc]
+                    {**selectors.registry_record(row, today), "designations": selectors.standard_designations(row)}
+                    for row in page.object_list
+                ]
+        except selectors.SearchTooBroad:
+            page, too_broad = None, selectors.TOO_BROAD
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -56,9 +61,11 @@ def registry(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "page": page,
             "searched": searched,
+            "too_broad": too_broad,
             "statuses": selectors.STATUSES,
             "querystring": query.urlencode(),
         },
+        status=422 if too_broad else 200,
     )
 
 

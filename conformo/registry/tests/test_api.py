@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 import time_machine
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client
 from joserfc import jws
 from joserfc.jwk import KeySet
@@ -186,9 +187,11 @@ def test_a_list_costs_a_constant_number_of_queries(
         )
         other.standards.set([qms])
         issue(other, "grant", date(2026, 3, 5), decision_maker)
-    with django_assert_max_num_queries(2):
+    # On PostgreSQL the search's time limit adds its transaction's statements (savepoint here, set_config).
+    most = 4 if connection.vendor == "postgresql" else 2
+    with django_assert_max_num_queries(most):
         assert client.get(API, {"page_size": 5}).json()["count"] == 13
-    with django_assert_max_num_queries(2):
+    with django_assert_max_num_queries(most):
         assert len(client.get(API, {"page_size": "50", "standard": "iso-9001-2015"}).json()["items"]) == 13
 
 
