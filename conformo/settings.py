@@ -220,3 +220,5 @@ API_PAGE_SIZE = env_int("API_PAGE_SIZE", 50)
 API_MAX_PAGE_SIZE = env_int("API_MAX_PAGE_SIZE", 500)
 # Anonymous registry clients: "<requests>/<seconds>" per client address and worker ("0" turns it off).
 REGISTRY_RATE_LIMIT = os.environ.get("REGISTRY_RATE_LIMIT", "120/60")
+# PostgreSQL: the longest a public registry search may run before it is refused as too broad (0 = no limit).
+REGISTRY_SEARCH_TIMEOUT_MS = env_int("REGISTRY_SEARCH_TIMEOUT_MS", 2000)
