@@ -13,7 +13,7 @@ PYTHON ?= $(shell scripts/find-python)
 PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help install run serve migrate catalogs demo test lint types contracts checks test-sqlite test-postgres lock clean
+.PHONY: help install run serve static migrate catalogs demo test lint types contracts checks test-sqlite test-postgres lock clean
 
 help:
 	@echo "make run    install, migrate, load catalogs and demo data, serve on HOST:PORT ($(HOST):$(PORT))"
@@ -39,8 +39,14 @@ catalogs: migrate
 demo: catalogs
 	$(BIN)/conformo demo
 
-run: demo
+# Static files are collected (hashed and compressed) only when they changed since the last run.
+STATIC_MANIFEST := $(or $(CONFORMO_VAR_DIR),var)/static/staticfiles.json
+$(STATIC_MANIFEST): $(VENV)/.installed $(shell find conformo/static -type f 2>/dev/null)
 	$(BIN)/conformo collectstatic --no-input -v 0
+
+static: $(STATIC_MANIFEST)
+
+run: demo static
 	@$(MAKE) --no-print-directory serve
 
 # granian (WSGI) won the side-by-side measurement against gunicorn: see docs/deployment.md and bench/server.py.

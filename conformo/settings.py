@@ -189,6 +189,12 @@ STORAGES = {
 # Uploaded files live outside the web root and are served only through permission-checked views.
 MEDIA_ROOT = VAR_DIR / "files"
 WHITENOISE_USE_FINDERS = TESTING or DEBUG
+# Source maps (several MB, fetched only by a developer's browser tools) are served as they are: compressing them
+# with Brotli took most of collectstatic's time.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (
+    *("jpg", "jpeg", "png", "gif", "webp", "zip", "gz", "tgz", "bz2", "tbz", "xz", "br", "swf", "flv"),
+    *("woff", "woff2", "3gp", "3gpp", "asf", "avi", "m4v", "mov", "mp4", "mpeg", "mpg", "webm", "wmv", "map"),
+)
 
 # Security. Production defaults are strict; set SECURE_SSL_REDIRECT=0 behind a proxy that handles TLS.
 SESSION_COOKIE_HTTPONLY = True
