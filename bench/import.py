@@ -86,10 +86,11 @@ def main() -> None:
     parts = urlsplit(admin_url)
     url = urlunsplit((parts.scheme, parts.netloc, "/" + DB_NAME, parts.query, parts.fragment))
     import psycopg
+    from psycopg import sql
 
     with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {DB_NAME}")  # type: ignore[arg-type]
-        conn.execute(f"CREATE DATABASE {DB_NAME}")  # type: ignore[arg-type]
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(DB_NAME)))
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(DB_NAME)))
     workdir = Path(tempfile.mkdtemp(prefix="conformo-bench-import-"))
     os.environ.update(
         DATABASE_URL=url,
