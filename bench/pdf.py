@@ -3,6 +3,9 @@
     .venv/bin/python bench/pdf.py [--runs 50]
 
 Renders from an unsaved certificate (no database needed): template → HTML → PDF bytes, QR code included.
+Each timed render is a full one; only what `conformo.certificates.pdf` keeps per thread (fonts, the parsed
+stylesheet, the URL fetcher) is reused, as in a server process. Prints the load average before and after,
+since the figures depend on what else runs on the machine.
 Target (DESIGN.md): ≤ 150 ms median.
 """
 
@@ -59,6 +62,7 @@ def main() -> None:
         cb_address="1 Audit Lane, Leeds",
         accreditation="UKAS 0042",
     )
+    load_before = os.getloadavg()[0]
     started = time.perf_counter()
     size = len(certificate_pdf(certificate))
     first = time.perf_counter() - started
@@ -72,6 +76,7 @@ def main() -> None:
         f"median of {args.runs}: {statistics.median(times):.1f} ms (min {min(times):.1f}, max {max(times):.1f}); "
         "target <= 150 ms"
     )
+    print(f"load average (1 min): {load_before:.2f} before, {os.getloadavg()[0]:.2f} after")
 
 
 if __name__ == "__main__":
