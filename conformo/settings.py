@@ -133,6 +133,14 @@ if _database_url:
     DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    if DATABASES["default"]["ENGINE"].endswith("postgresql") and env_bool("DB_PREPARED_STATEMENTS", True):
+        # Server-side prepared statements for the hot paths only (conformo.core.prepared.fetch_rows asks for
+        # them; Django's own cursors bind parameters client-side and never prepare, whatever the threshold),
+        # each planned once with its parameters unknown rather than at every execution. Off behind a pooler
+        # in transaction mode that does not track prepared statements (docs/deployment.md).
+        _options = DATABASES["default"]["OPTIONS"]
+        _options.setdefault("prepare_threshold", 2**31 - 1)
+        _options["options"] = f"{_options.get('options', '')} -c plan_cache_mode=force_generic_plan".strip()
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
@@ -228,3 +236,4 @@ API_MAX_PAGE_SIZE = env_int("API_MAX_PAGE_SIZE", 500)
 REGISTRY_RATE_LIMIT = os.environ.get("REGISTRY_RATE_LIMIT", "120/60")
 # PostgreSQL: the longest a public registry search may run before it is refused as too broad (0 = no limit).
 REGISTRY_SEARCH_TIMEOUT_MS = env_int("REGISTRY_SEARCH_TIMEOUT_MS", 2000)
+REGISTRY_SEARCH_MAX_MATCHES = env_int("REGISTRY_SEARCH_MAX_MATCHES", 5000)

@@ -85,13 +85,18 @@ def registry_search(request: HttpRequest, filters: Query[SearchIn]) -> HttpRespo
     if filters.status and filters.status not in selectors.STATUSES:
         return json_error(422, f"status must be one of {', '.join(selectors.STATUSES)}.", "validation_error")
     today = timezone.localdate()
-    rows = selectors.registry_search(
-        q=filters.q, standard=filters.standard, country=filters.country, status=filters.status, today=today
-    )
     try:
-        page, count = selectors.search_page(rows, (filters.page - 1) * filters.page_size, filters.page_size)
+        page, count = selectors.registry_search_page(
+            q=filters.q,
+            standard=filters.standard,
+            country=filters.country,
+            status=filters.status,
+            today=today,
+            offset=(filters.page - 1) * filters.page_size,
+            limit=filters.page_size,
+        )
     except selectors.SearchTooBroad:
-        # A word found in a large share of the rows (`gmbh`, one letter): REGISTRY_SEARCH_TIMEOUT_MS ran out.
+        # A word found in a large share of the rows (`gmbh`, one letter), or a browse past the time limit.
         return json_error(422, selectors.TOO_BROAD, "search_too_broad")
     items = [selectors.registry_record(row, today) for row in page]
     return cached_response(request, json_body({"items": items, "count": count}), "application/json")

@@ -22,6 +22,7 @@ from django.db.models.expressions import RawSQL
 
 from conformo.certificates.models import Certificate, CertificateStandard, CertificateStatus
 from conformo.certificates.search import PREFIX_LENGTH, WORD_SEPARATORS, prefix_tsquery, prefixes_tsquery, search_words
+from conformo.core.prepared import fetch_rows
 from conformo.domain.certificate_states import CertificateState, effective_state
 
 RECORD_FIELDS = (
@@ -143,13 +144,11 @@ def _lookup_sql() -> str:
 
 
 def _lookup(number: str) -> dict[str, Any] | None:
-    """The hot path of the registry: one statement on the unique index, no ORM query compilation."""
-    with connection.cursor() as cursor:
-        cursor.execute(_lookup_sql(), [number])
-        found = cursor.fetchone()
-    if found is None:
+    """The hot path of the registry: one prepared statement on the unique index, no ORM query compilation."""
+    found = fetch_rows(_lookup_sql(), [number])
+    if not found:
         return None
-    row = dict(zip(_LOOKUP_COLUMNS, found, strict=True))
+    row = dict(zip(_LOOKUP_COLUMNS, found[0], strict=True))
     for name in _JSON_FIELDS:
         if isinstance(row[name], str | bytes):
             row[name] = json.loads(row[name])
@@ -212,18 +211,25 @@ def standard_designations(row: dict[str, Any]) -> list[str]:
 
 TOO_BROAD = "This search matches too many certificates; add a word or a filter."
 QUERY_CANCELED = "57014"  # PostgreSQL's SQLSTATE for a statement cancelled by statement_timeout
+DEFAULT_MAX_MATCHES = 5000
 
 
 class SearchTooBroad(Exception):
-    """The search ran into REGISTRY_SEARCH_TIMEOUT_MS: too many matches to count and sort."""
+    """A name search matching more than REGISTRY_SEARCH_MAX_MATCHES certificates, or a browse past
+    REGISTRY_SEARCH_TIMEOUT_MS."""
+
+
+def max_matches() -> int:
+    """REGISTRY_SEARCH_MAX_MATCHES: the most certificates a name search may match (default 5000)."""
+    return max(1, int(getattr(settings, "REGISTRY_SEARCH_MAX_MATCHES", DEFAULT_MAX_MATCHES)))
 
 
 @contextmanager
 def search_time_limit() -> Iterator[None]:
     """On PostgreSQL, the statements inside run in a transaction whose `statement_timeout` is the setting
     REGISTRY_SEARCH_TIMEOUT_MS (default 2000; 0 turns it off); a statement past it raises SearchTooBroad.
-    Anyone can type a word found in most rows (`gmbh`, one letter), whose matches are all counted and sorted:
-    this bounds what such a search costs. Elsewhere (SQLite) nothing changes."""
+    It bounds a browse without words (`?standard=…` alone counts every match); a name search is bounded by
+    its number of matches instead. Elsewhere (SQLite) nothing changes."""
     timeout = int(getattr(settings, "REGISTRY_SEARCH_TIMEOUT_MS", 2000))
     if connection.vendor != "postgresql" or timeout <= 0:
         yield
@@ -241,26 +247,21 @@ def search_time_limit() -> Iterator[None]:
         raise
 
 
-def search_page(
-    rows: QuerySet[Certificate, dict[str, Any]], offset: int, limit: int
-) -> tuple[list[dict[str, Any]], int]:
-    """One page of `rows` and the total, within the search time limit (may raise SearchTooBroad)."""
-    with search_time_limit():
-        page = list(with_total(rows)[offset : offset + limit])
-        # The total rides along on every row (one scan, one round trip); a page past the end asks for it.
-        count = page[0]["total"] if page else (rows.count() if offset else 0)
-    return page, count
-
-
-# The compiled search: the same queryset as registry_search + with_total, turned into SQL once per shape
-# (database, number of word parameters, standard / country filter or not, status) with stand-in values,
-# then executed with the request's values in their places. Stand-ins cannot be typed by a visitor.
+# The compiled search: the queryset of registry_search turned into SQL once per shape (database, number of
+# word parameters, standard / country filter or not, status) with stand-in values, then executed with the
+# request's values in their places. Stand-ins cannot be typed by a visitor.
+#
+# A name search (words) is one statement that reads at most REGISTRY_SEARCH_MAX_MATCHES + 1 matches, counts
+# and sorts them and returns the page with the total on every row:
+#     SELECT *, COUNT(*) OVER () FROM (<matches> LIMIT max + 1) ORDER BY holder_name, number LIMIT … OFFSET …
+# so a word found in most rows (`gmbh`, one letter) costs at most max + 1 rows, and a total past max is the
+# 422. A browse (filters only) walks the number index and counts everything, within the time limit.
 _STAND_IN = "\x1fconformo-search-{}\x1f"
 _STAND_IN_DAY = date(1901, 2, 3)
 
 
 class _CompiledSearch:
-    __slots__ = ("converters", "names", "params", "slots", "sql")
+    __slots__ = ("bounded", "converters", "names", "params", "slots", "sql")
 
     def __init__(self, word_count: int, *, standard: bool, country: bool, status: str) -> None:
         words = [_STAND_IN.format(f"w{i}") for i in range(word_count)]
@@ -272,7 +273,8 @@ class _CompiledSearch:
             status=status,
             today=_STAND_IN_DAY,
         )
-        query = with_total(rows).query
+        self.bounded = bool(word_count)
+        query = (rows.order_by() if self.bounded else with_total(rows)).query
         compiler = query.get_compiler(using="default")
         sql, params = compiler.as_sql()
         day = connection.ops.adapt_datefield_value(_STAND_IN_DAY)
@@ -286,45 +288,73 @@ class _CompiledSearch:
                 self.slots.append((index, markers[param]))
         if len([s for s in self.slots if s[1] != "today"]) != word_count + standard + country:
             raise ValueError("A search parameter was not found among the compiled query's parameters.")
-        self.sql = f"{sql} LIMIT %s OFFSET %s"
-        self.params = list(params)
         self.names = [*query.extra_select, *query.values_select, *query.annotation_select]
+        if self.bounded:
+            quote = connection.ops.quote_name
+            self.sql = (
+                f"SELECT *, COUNT(*) OVER () AS {quote('total')} FROM ({sql} LIMIT %s) AS {quote('matches')} "  # noqa: S608 - compiled, values bound
+                f"ORDER BY {quote('holder_name')}, {quote('number')} LIMIT %s OFFSET %s"
+            )
+            self.names.append("total")
+        else:
+            self.sql = f"{sql} LIMIT %s OFFSET %s"
+        self.params = list(params)
         self.converters = [
             (index, funcs, expression)
             for index, (funcs, expression) in compiler.get_converters([c[0] for c in compiler.select]).items()
         ]
 
+    def run(self, values: dict[str, Any], offset: int, limit: int) -> list[tuple[Any, ...]]:
+        params = list(self.params)
+        for index, name in self.slots:
+            params[index] = values[name]
+        if self.bounded:
+            params.append(max_matches() + 1)
+        params += [limit, offset]
+        return fetch_rows(self.sql, params)
+
 
 _compiled_searches: dict[tuple[str, int, bool, bool, str], _CompiledSearch] = {}
+
+
+def _compiled(word_count: int, standard: str, country: str, status: str) -> _CompiledSearch:
+    key = (connection.vendor, word_count, bool(standard), bool(country), status)
+    compiled = _compiled_searches.get(key)
+    if compiled is None:
+        compiled = _CompiledSearch(word_count, standard=bool(standard), country=bool(country), status=status)
+        _compiled_searches[key] = compiled
+    return compiled
 
 
 def registry_search_page(
     *, q: str = "", standard: str = "", country: str = "", status: str = "", today: date, offset: int, limit: int
 ) -> tuple[list[dict[str, Any]], int]:
-    """`search_page(registry_search(…), offset, limit)` — the same rows and total — without compiling the
-    queryset again: the registry's hot search (the fast path). May raise SearchTooBroad."""
+    """One page (dicts of RECORD_FIELDS) of the public certificates `registry_search` finds, and their
+    total: one statement compiled once per shape (API, fast path and /registry page alike).
+
+    Raises SearchTooBroad for a name search matching more than REGISTRY_SEARCH_MAX_MATCHES certificates, or
+    a browse past REGISTRY_SEARCH_TIMEOUT_MS (PostgreSQL)."""
     words = search_words(q)
     if not words and q.strip():
         return [], 0
     word_params = _word_params(words) if words else []
-    key = (connection.vendor, len(word_params), bool(standard), bool(country), status)
-    compiled = _compiled_searches.get(key)
-    if compiled is None:
-        compiled = _CompiledSearch(len(word_params), standard=bool(standard), country=bool(country), status=status)
-        _compiled_searches[key] = compiled
+    compiled = _compiled(len(word_params), standard, country, status)
     values: dict[str, Any] = {f"w{i}": p for i, p in enumerate(word_params)}
     values |= {"standard": standard, "country": country.upper(), "today": connection.ops.adapt_datefield_value(today)}
-    params = list(compiled.params)
-    for index, name in compiled.slots:
-        params[index] = values[name]
-    params += [limit, offset]
-    with search_time_limit():
-        with connection.cursor() as cursor:
-            cursor.execute(compiled.sql, params)
-            found = cursor.fetchall()
-        if not found:  # a page past the end asks for the total
-            rows = _search_rows(word_params, standard=standard, country=country, status=status, today=today)
-            return [], (rows.count() if offset else 0)
+    if compiled.bounded:
+        found = compiled.run(values, offset, limit)
+        if not found:  # nothing, or a page past the end: the total from the first page
+            first = compiled.run(values, 0, 1) if offset else []
+            total = first[0][-1] if first else 0
+            if total > max_matches():
+                raise SearchTooBroad
+            return [], total
+    else:
+        with search_time_limit():
+            found = compiled.run(values, offset, limit)
+            if not found:  # a page past the end asks for the total
+                rows = _search_rows(word_params, standard=standard, country=country, status=status, today=today)
+                return [], (rows.count() if offset else 0)
     names, converters = compiled.names, compiled.converters
     page = []
     for row in found:
@@ -333,4 +363,7 @@ def registry_search_page(
             for func in funcs:
                 values_[index] = func(values_[index], expression, connection)
         page.append(dict(zip(names, values_, strict=True)))
-    return page, page[0]["total"]
+    total = page[0]["total"]
+    if compiled.bounded and total > max_matches():
+        raise SearchTooBroad
+    return page, total

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
+from datetime import date
+from typing import Any
+
+from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -24,6 +27,25 @@ def _limited(request: HttpRequest) -> HttpResponse | None:
     return response
 
 
+def _results_page(filters: dict[str, str], asked: str, today: date) -> Page[Any]:
+    """The page of results asked for (the last one when past the end, the first when not a number), with the
+    records and the standards' designations."""
+    number = int(asked) if asked.isascii() and asked.isdigit() and int(asked) > 0 else 1
+    found, count = selectors.registry_search_page(
+        **filters, today=today, offset=(number - 1) * PAGE_SIZE, limit=PAGE_SIZE
+    )
+    paginator: Paginator[Any] = Paginator(range(count), PAGE_SIZE)
+    page = paginator.get_page(number)
+    if not found and page.number != number:
+        found, count = selectors.registry_search_page(
+            **filters, today=today, offset=(page.number - 1) * PAGE_SIZE, limit=PAGE_SIZE
+        )
+    page.object_list = [
+        {**selectors.registry_record(row, today), "designations": selectors.standard_designations(row)} for row in found
+    ]
+    return page
+
+
 @require_GET
 def registry(request: HttpRequest) -> HttpResponse:
     """Search by number or company name, filter by standard, country and status."""
@@ -42,14 +64,8 @@ def registry(request: HttpRequest) -> HttpResponse:
     page = None
     too_broad = ""
     if searched:
-        rows = selectors.registry_search(**filters, today=today)
         try:
-            with selectors.search_time_limit():
-                page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-                page.object_list = [  # type: ignore[misc]
-                    {**selectors.registry_record(row, today), "designations": selectors.standard_designations(row)}
-                    for row in page.object_list
-                ]
+            page = _results_page(filters, request.GET.get("page", ""), today)
         except selectors.SearchTooBroad:
             page, too_broad = None, selectors.TOO_BROAD
     query = request.GET.copy()

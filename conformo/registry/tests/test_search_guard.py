@@ -1,19 +1,22 @@
-"""A search too broad to count and sort in time (REGISTRY_SEARCH_TIMEOUT_MS, PostgreSQL) is a 422 with a clear
-message — the same on the fast path, the normal path and the /registry page."""
+"""Searches too broad to answer cheaply are a 422 with a clear message — the same on the fast path, the normal
+path and the /registry page: a name search matching more than REGISTRY_SEARCH_MAX_MATCHES certificates, and
+(PostgreSQL) a browse without words past REGISTRY_SEARCH_TIMEOUT_MS."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.db.models import BooleanField
+from django.db.models.expressions import RawSQL
 from django.test import Client
 
 from conformo.certificates.models import Certificate
 from conformo.registry import selectors
+from conformo.registry.tests.test_search import holder
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/registry/certificates"
@@ -28,6 +31,12 @@ only_postgresql = pytest.mark.skipif(
 def _fresh_limits(settings: Any) -> None:
     cache.clear()
     settings.REGISTRY_RATE_LIMIT = "0"
+
+
+@pytest.fixture
+def three_acmes(granted: Certificate) -> list[Certificate]:
+    """Three public certificates whose holder names start with "Acme"."""
+    return [granted, holder(granted, "ACM-2", "Acme Foods Ltd"), holder(granted, "ACM-3", "Acme Tools AG")]
 
 
 def both(settings: Any, path: str, **params: Any) -> tuple[Any, Any]:
@@ -45,70 +54,93 @@ def assert_too_broad(slow: Any, fast: Any) -> None:
     assert fast["Content-Type"] == slow["Content-Type"] == "application/json"
 
 
-@pytest.fixture
-def slow_search(settings: Any) -> None:
-    """Every row the search condition is evaluated on costs 50 ms; the limit is 10 ms."""
-    settings.REGISTRY_SEARCH_TIMEOUT_MS = 10
-    with connection.cursor() as cursor:  # inside the test's transaction: rolled back with it
-        cursor.execute(
-            "CREATE OR REPLACE FUNCTION conformo_search_prefixes(text) RETURNS tsvector LANGUAGE plpgsql IMMUTABLE"
-            " AS $$ BEGIN PERFORM pg_sleep(0.05); RETURN to_tsvector('simple', $1); END $$"
-        )
-        cursor.execute("SET LOCAL enable_bitmapscan = off")
-        cursor.execute("SET LOCAL enable_indexscan = off")
-
-
-@only_postgresql
-def test_a_search_past_the_time_limit_is_a_422_on_both_paths(
-    granted: Certificate, settings: Any, slow_search: None
+def test_a_name_search_matching_more_than_the_maximum_is_a_422_on_every_path(
+    three_acmes: list[Certificate], settings: Any
 ) -> None:
+    settings.REGISTRY_SEARCH_MAX_MATCHES = 2
     assert_too_broad(*both(settings, API, q="acme"))
     assert_too_broad(*both(settings, API, q="acme", page="2", page_size="1"))
+    assert_too_broad(*both(settings, API, q="acme", page="9"))  # past the end: still too broad
+    page = Client().get("/registry", {"q": "acme"})
+    assert page.status_code == 422
+    assert TOO_BROAD["detail"] in page.content.decode()
+    assert "certificates found" not in page.content.decode()
 
 
-@only_postgresql
-def test_the_registry_page_says_the_search_is_too_broad(granted: Certificate, slow_search: None) -> None:
-    response = Client().get("/registry", {"q": "acme"})
-    assert response.status_code == 422
-    assert TOO_BROAD["detail"] in response.content.decode()
-    assert "certificate found" not in response.content.decode()
-
-
-@only_postgresql
-def test_the_time_limit_ends_with_the_search(granted: Certificate, settings: Any, slow_search: None) -> None:
-    Client().get(API, {"q": "acme"})
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_sleep(0.05), current_setting('statement_timeout')")
-        assert cursor.fetchone()[1] != "10ms"
-
-
-@only_postgresql
-def test_a_search_within_the_limit_answers(granted: Certificate, settings: Any) -> None:
-    settings.REGISTRY_SEARCH_TIMEOUT_MS = 2000
-    slow, fast = both(settings, API, q="acme")
+def test_a_name_search_matching_exactly_the_maximum_answers(three_acmes: list[Certificate], settings: Any) -> None:
+    settings.REGISTRY_SEARCH_MAX_MATCHES = 3
+    slow, fast = both(settings, API, q="acme", page_size="2")
     assert slow.status_code == fast.status_code == 200
     assert fast.content == slow.content
-    assert slow.json()["count"] == 1
+    assert slow.json()["count"] == 3
+    assert [r["holder"]["name"] for r in slow.json()["items"]] == ["Acme Foods Ltd", three_acmes[0].holder_name]
+    past_the_end = both(settings, API, q="acme", page="5")
+    assert [r.json() for r in past_the_end] == [{"items": [], "count": 3}] * 2
+    page = Client().get("/registry", {"q": "acme", "page": "7"})  # the last page
+    assert page.status_code == 200
+    assert "3 certificates found" in page.content.decode()
+    assert "Page 1 of 1" not in page.content.decode()  # one page: no pager
+    assert "Acme Tools AG" in page.content.decode()
 
 
-@contextmanager
-def _always_too_broad() -> Iterator[None]:
-    raise selectors.SearchTooBroad
-    yield  # pragma: no cover
+def test_the_maximum_counts_the_matches_not_the_browse(three_acmes: list[Certificate], settings: Any) -> None:
+    settings.REGISTRY_SEARCH_MAX_MATCHES = 1
+    slow, fast = both(settings, API, country="DE")
+    assert slow.status_code == fast.status_code == 200
+    assert slow.json()["count"] == 3
+    assert Client().get(API, {"q": "foods"}).json()["count"] == 1
 
 
-def test_a_too_broad_search_answers_the_same_on_every_path(
-    granted: Certificate, settings: Any, monkeypatch: pytest.MonkeyPatch
+@pytest.fixture
+def slow_browse(settings: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Every row a browse looks at costs 50 ms; the limit is 10 ms."""
+    settings.REGISTRY_SEARCH_TIMEOUT_MS = 10
+    original = selectors._search_rows
+
+    def sleeping(*args: Any, **kwargs: Any) -> Any:
+        sleep = RawSQL("(SELECT true FROM pg_sleep(0.05))", [], BooleanField())
+        return original(*args, **kwargs).filter(sleep)
+
+    monkeypatch.setattr(selectors, "_search_rows", sleeping)
+    selectors._compiled_searches.clear()
+    yield
+    selectors._compiled_searches.clear()
+
+
+@only_postgresql
+def test_a_browse_past_the_time_limit_is_a_422_on_every_path(
+    three_acmes: list[Certificate], settings: Any, slow_browse: None
 ) -> None:
-    monkeypatch.setattr(selectors, "search_time_limit", _always_too_broad)
-    assert_too_broad(*both(settings, API, q="acme"))
-    page = Client().get("/registry", {"q": "acme"})
+    assert_too_broad(*both(settings, API, country="DE"))
+    assert_too_broad(*both(settings, API, status="active", page="2", page_size="1"))
+    page = Client().get("/registry", {"country": "DE"})
     assert page.status_code == 422
     assert TOO_BROAD["detail"] in page.content.decode()
 
 
-def test_the_registry_page_without_a_search_runs_no_search(
-    granted: Certificate, monkeypatch: pytest.MonkeyPatch
+@only_postgresql
+def test_the_time_limit_ends_with_the_browse(three_acmes: list[Certificate], settings: Any, slow_browse: None) -> None:
+    Client().get(API, {"country": "DE"})
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('statement_timeout')")
+        assert cursor.fetchone()[0] != "10ms"
+
+
+@only_postgresql
+def test_a_name_search_runs_without_the_time_limit(
+    three_acmes: list[Certificate], settings: Any, slow_browse: None
 ) -> None:
-    monkeypatch.setattr(selectors, "search_time_limit", _always_too_broad)
+    settings.REGISTRY_SEARCH_TIMEOUT_MS = 10
+    slow, fast = both(settings, API, q="acme tools")  # one match: 50 ms, past the browse's 10 ms
+    assert slow.status_code == fast.status_code == 200
+    assert slow.json()["count"] == 1
+
+
+def test_the_registry_page_without_a_search_runs_no_search(
+    three_acmes: list[Certificate], settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(**kwargs: Any) -> Any:
+        raise AssertionError("searched")
+
+    monkeypatch.setattr(selectors, "registry_search_page", refuse)
     assert Client().get("/registry").status_code == 200
