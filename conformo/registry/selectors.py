@@ -7,7 +7,6 @@ stored status + expiry date).
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,9 +14,10 @@ from datetime import date
 from functools import cache
 from typing import Any
 
+import orjson
 from django.conf import settings
 from django.db import OperationalError, connection, transaction
-from django.db.models import BooleanField, Count, Exists, OuterRef, Q, QuerySet, Window
+from django.db.models import BooleanField, Count, Exists, JSONField, OuterRef, Q, QuerySet, Window
 from django.db.models.expressions import RawSQL
 
 from conformo.certificates.models import Certificate, CertificateStandard, CertificateStatus
@@ -151,7 +151,7 @@ def _lookup(number: str) -> dict[str, Any] | None:
     row = dict(zip(_LOOKUP_COLUMNS, found[0], strict=True))
     for name in _JSON_FIELDS:
         if isinstance(row[name], str | bytes):
-            row[name] = json.loads(row[name])
+            row[name] = orjson.loads(row[name])
     for name in _DATE_FIELDS:
         if isinstance(row[name], str):
             row[name] = date.fromisoformat(row[name])
@@ -300,7 +300,7 @@ class _CompiledSearch:
             self.sql = f"{sql} LIMIT %s OFFSET %s"
         self.params = list(params)
         self.converters = [
-            (index, funcs, expression)
+            (index, [_json_loads if _plain_json(func) else func for func in funcs], expression)
             for index, (funcs, expression) in compiler.get_converters([c[0] for c in compiler.select]).items()
         ]
 
@@ -312,6 +312,22 @@ class _CompiledSearch:
             params.append(max_matches() + 1)
         params += [limit, offset]
         return fetch_rows(self.sql, params)
+
+
+def _plain_json(converter: Any) -> bool:
+    """Whether `converter` is a JSONField's `from_db_value` without a custom decoder."""
+    field = getattr(converter, "__self__", None)
+    return isinstance(field, JSONField) and converter.__func__ is JSONField.from_db_value and field.decoder is None
+
+
+def _json_loads(value: Any, expression: Any, connection: Any) -> Any:
+    """What JSONField.from_db_value gives for a column (text, None, or a value that is not JSON), by orjson."""
+    if value is None or not isinstance(value, str | bytes):
+        return value
+    try:
+        return orjson.loads(value)
+    except orjson.JSONDecodeError:
+        return value
 
 
 _compiled_searches: dict[tuple[str, int, bool, bool, str], _CompiledSearch] = {}
