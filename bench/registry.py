@@ -443,6 +443,7 @@ def main() -> None:
     # after other work on the host reads part of the table from disk (docs/performance.md).
     psql(url, "SELECT count(*) FROM certificates_certificate WHERE sites IS NOT NULL")
     print(f"read the certificates table once (OS cache) in {time.perf_counter() - started:.1f} s")
+    shared_buffers = psql(url, "SHOW shared_buffers")
     cmd = [
         str(BIN / "granian"),
         "--interface",
@@ -477,7 +478,7 @@ def main() -> None:
     print(
         f"\n{args.count:,} certificates, granian {args.workers} workers × {args.blocking_threads} blocking "
         f"thread(s), wrk 2 threads / 32 connections, "
-        f"{args.duration} s each, {os.cpu_count()} CPUs"
+        f"{args.duration} s each, {os.cpu_count()} CPUs, PostgreSQL shared_buffers {shared_buffers}"
     )
     print(f"{'endpoint':<20}{'req/s':>10}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}")
     for label, r in results.items():
