@@ -30,7 +30,8 @@ def _limited(request: HttpRequest) -> HttpResponse | None:
 def _results_page(filters: dict[str, str], asked: str, today: date) -> Page[Any]:
     """The page of results asked for (the last one when past the end, the first when not a number), with the
     records and the standards' designations."""
-    number = int(asked) if asked.isascii() and asked.isdigit() and int(asked) > 0 else 1
+    # At most nine digits: past the end is the last page, and the offset stays far inside a 64-bit integer.
+    number = int(asked) if len(asked) <= 9 and asked.isascii() and asked.isdigit() and int(asked) > 0 else 1
     found, count = selectors.registry_search_page(
         **filters, today=today, offset=(number - 1) * PAGE_SIZE, limit=PAGE_SIZE
     )

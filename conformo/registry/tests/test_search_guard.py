@@ -76,6 +76,8 @@ def test_a_name_search_matching_exactly_the_maximum_answers(three_acmes: list[Ce
     assert [r["holder"]["name"] for r in slow.json()["items"]] == ["Acme Foods Ltd", three_acmes[0].holder_name]
     past_the_end = both(settings, API, q="acme", page="5")
     assert [r.json() for r in past_the_end] == [{"items": [], "count": 3}] * 2
+    for asked in ("99999999999999999999999", "-1", "x"):
+        assert Client().get("/registry", {"q": "acme", "page": asked}).status_code == 200
     page = Client().get("/registry", {"q": "acme", "page": "7"})  # the last page
     assert page.status_code == 200
     assert "3 certificates found" in page.content.decode()
