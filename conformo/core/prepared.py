@@ -20,10 +20,13 @@ from django.db.models import Field, QuerySet
 
 def _postgresql_rows(connection: Any, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
     import psycopg
+    from psycopg.types.numeric import Int8
 
-    raw = connection.connection
-    with psycopg.Cursor(raw) as cursor:
-        cursor.execute(sql, params, prepare=True)  # type: ignore[arg-type]
+    # Integers as bigint whatever their size: psycopg would otherwise bind 5 as smallint and 50,000 as integer,
+    # and prepare one statement per combination of widths.
+    bound = [Int8(p) if type(p) is int else p for p in params]
+    with psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(sql, bound, prepare=True)  # type: ignore[arg-type]
         return cursor.fetchall()
 
 
@@ -36,9 +39,11 @@ def fetch_rows(sql: str, params: Sequence[Any], *, using: str = DEFAULT_DB_ALIAS
     looks costlier). It runs on the persistent connection without
     the health-check query Django sends before a request's first statement (`CONN_HEALTH_CHECKS`): a
     connection found broken is reopened and the statement run once more, outside a transaction. Errors are
-    Django's database errors. Elsewhere (SQLite) it runs on Django's cursor."""
+    Django's database errors. Elsewhere (SQLite), and while queries are being logged or wrapped (DEBUG, a
+    test counting queries), it runs on Django's cursor."""
     connection = connections[using]
-    if connection.vendor != "postgresql":
+    if connection.vendor != "postgresql" or connection.execute_wrappers or connection.queries_logged:
+        # SQLite, or someone watching the queries (a test counting them, DEBUG's log): Django's cursor.
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return list(cursor.fetchall())
@@ -49,7 +54,8 @@ def fetch_rows(sql: str, params: Sequence[Any], *, using: str = DEFAULT_DB_ALIAS
         with connection.wrap_database_errors:
             return _postgresql_rows(connection, sql, params)
     except (OperationalError, InterfaceError):
-        if connection.in_atomic_block or not connection.connection or not connection.connection.closed:
+        broken = connection.connection is not None and connection.connection.closed
+        if connection.in_atomic_block or not connection.get_autocommit() or not broken:
             raise
     connection.close()  # the server closed it (restart, idle timeout): open a new one, once
     connection.ensure_connection()

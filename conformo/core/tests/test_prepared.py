@@ -6,6 +6,7 @@ import psycopg
 import pytest
 from django.db import DatabaseError, connection
 from django.db.models import F
+from django.test.utils import CaptureQueriesContext
 
 from conformo.core.prepared import PreparedValues, fetch_rows
 from conformo.organizations.models import Organization
@@ -78,3 +79,10 @@ def test_fetch_rows_reopens_a_connection_the_server_closed():
 def test_fetch_rows_raises_django_errors(db):
     with pytest.raises(DatabaseError):
         fetch_rows("SELECT no_such_column FROM organizations_organization", [])
+
+
+@only_postgresql
+def test_fetch_rows_shows_in_counted_queries(acme):
+    with CaptureQueriesContext(connection) as queries:
+        assert fetch_rows(ORGS_BY_NAME, [acme.legal_name]) == [(acme.legal_name,)]
+    assert [q["sql"] for q in queries.captured_queries] == [ORGS_BY_NAME.replace("%s", f"'{acme.legal_name}'")]

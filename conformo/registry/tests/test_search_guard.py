@@ -28,9 +28,17 @@ only_postgresql = pytest.mark.skipif(
 
 
 @pytest.fixture(autouse=True)
-def _fresh_limits(settings: Any) -> None:
+def _fresh_limits(settings: Any) -> Iterator[None]:
     cache.clear()
     settings.REGISTRY_RATE_LIMIT = "0"
+    selectors._statistics.clear()
+    yield
+    selectors._statistics.clear()
+
+
+def statistics_saying(monkeypatch: pytest.MonkeyPatch, shares: dict[str, float], rows: float) -> None:
+    """ANALYZE's statistics as `shares` of `rows` (the rarest listed share bounds every other word)."""
+    monkeypatch.setattr(selectors, "_lexeme_statistics", lambda: (shares, min(shares.values()), rows))
 
 
 @pytest.fixture
@@ -129,13 +137,67 @@ def test_the_time_limit_ends_with_the_browse(three_acmes: list[Certificate], set
 
 
 @only_postgresql
-def test_a_name_search_runs_without_the_time_limit(
-    three_acmes: list[Certificate], settings: Any, slow_browse: None
+def test_a_name_search_of_rare_words_runs_without_the_time_limit(
+    three_acmes: list[Certificate], settings: Any, slow_browse: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    settings.REGISTRY_SEARCH_TIMEOUT_MS = 10
-    slow, fast = both(settings, API, q="acme tools")  # one match: 50 ms, past the browse's 10 ms
+    statistics_saying(monkeypatch, {"gmbh": 0.2, "ag": 0.1}, rows=1_000_000)  # "acme", "tools": rarer than 10 %
+    settings.REGISTRY_SEARCH_MAX_MATCHES = 200_000
+    slow, fast = both(settings, API, q="acme tools")  # one match: 50 ms, past the 10 ms limit
     assert slow.status_code == fast.status_code == 200
     assert slow.json()["count"] == 1
+
+
+@only_postgresql
+def test_a_name_search_of_common_words_runs_within_the_time_limit(
+    three_acmes: list[Certificate], settings: Any, slow_browse: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    statistics_saying(monkeypatch, {"acme": 0.3, "tools": 0.2, "ag": 0.1}, rows=1_000_000)
+    settings.REGISTRY_SEARCH_MAX_MATCHES = 5000  # every word: more than 5000 rows by the statistics
+    assert_too_broad(*both(settings, API, q="acme tools"))
+    page = Client().get("/registry", {"q": "acme tools"})
+    assert page.status_code == 422
+
+
+@only_postgresql
+def test_without_statistics_every_name_search_runs_within_the_time_limit(
+    three_acmes: list[Certificate], settings: Any, slow_browse: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(selectors, "_lexeme_statistics", lambda: None)
+    assert_too_broad(*both(settings, API, q="acme tools"))
+
+
+@only_postgresql
+def test_a_broad_search_gets_the_time_limit_and_the_memory_for_an_exact_bitmap(db: Any, settings: Any) -> None:
+    settings.REGISTRY_SEARCH_TIMEOUT_MS = 1500
+    # (Inside the test's transaction the blocks are savepoints, whose SET LOCAL outlives them: browse first.)
+    with selectors.search_time_limit(), connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('statement_timeout'), current_setting('work_mem')")
+        assert cursor.fetchone()[1] != selectors.BROAD_SEARCH_WORK_MEM
+    with selectors.search_time_limit(broad=True), connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('statement_timeout'), current_setting('work_mem')")
+        assert cursor.fetchone() == ("1500ms", selectors.BROAD_SEARCH_WORK_MEM)
+
+
+@only_postgresql
+def test_the_statistics_come_from_analyze(three_acmes: list[Certificate], settings: Any) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {Certificate._meta.db_table}")
+    statistics = selectors._lexeme_statistics()
+    assert statistics is not None
+    shares, rarest, rows = statistics
+    assert rows == 3
+    assert shares["acme"] == 1.0  # every public certificate's holder starts with "Acme"
+    assert rarest <= min(shares.values())
+    settings.REGISTRY_SEARCH_MAX_MATCHES = 2
+    assert selectors._maybe_broad(["acme"])
+    settings.REGISTRY_SEARCH_MAX_MATCHES = 5
+    assert not selectors._maybe_broad(["acme"])
+
+
+def test_sqlite_has_no_statistics_and_no_time_limit(db: Any) -> None:
+    if connection.vendor == "postgresql":
+        pytest.skip("SQLite")
+    assert not selectors._maybe_broad(["acme"])
 
 
 def test_the_registry_page_without_a_search_runs_no_search(
