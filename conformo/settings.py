@@ -136,8 +136,8 @@ if _database_url:
     if DATABASES["default"]["ENGINE"].endswith("postgresql") and env_bool("DB_PREPARED_STATEMENTS", True):
         # Server-side prepared statements for the hot paths only (conformo.core.prepared.fetch_rows asks for
         # them; Django's own cursors bind parameters client-side and never prepare, whatever the threshold),
-        # each planned once with its parameters unknown rather than at every execution. Off behind a pooler
-        # in transaction mode that does not track prepared statements (docs/deployment.md).
+        # each planned once with its parameters unknown rather than at every execution. Off behind PgBouncer,
+        # which refuses the `options` startup parameter (docs/configuration.md).
         _options = DATABASES["default"]["OPTIONS"]
         _options.setdefault("prepare_threshold", 2**31 - 1)
         _options["options"] = f"{_options.get('options', '')} -c plan_cache_mode=force_generic_plan".strip()
@@ -234,6 +234,7 @@ API_PAGE_SIZE = env_int("API_PAGE_SIZE", 50)
 API_MAX_PAGE_SIZE = env_int("API_MAX_PAGE_SIZE", 500)
 # Anonymous registry clients: "<requests>/<seconds>" per client address and worker ("0" turns it off).
 REGISTRY_RATE_LIMIT = os.environ.get("REGISTRY_RATE_LIMIT", "120/60")
-# PostgreSQL: the longest a public registry search may run before it is refused as too broad (0 = no limit).
+# PostgreSQL: the longest a registry browse (or a search of only common words) may run before it is refused as
+# too broad (0 = no limit); the most certificates a name search may match (docs/registry.md).
 REGISTRY_SEARCH_TIMEOUT_MS = env_int("REGISTRY_SEARCH_TIMEOUT_MS", 2000)
 REGISTRY_SEARCH_MAX_MATCHES = env_int("REGISTRY_SEARCH_MAX_MATCHES", 5000)

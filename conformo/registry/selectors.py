@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import date
 from functools import cache
 from typing import Any, cast
@@ -151,8 +151,7 @@ def _lookup(number: str) -> dict[str, Any] | None:
         return None
     row = dict(zip(_LOOKUP_COLUMNS, found[0], strict=True))
     for name in _JSON_FIELDS:
-        if isinstance(row[name], str | bytes):
-            row[name] = orjson.loads(row[name])
+        row[name] = _json_loads(row[name], None, connection)
     for name in _DATE_FIELDS:
         if isinstance(row[name], str):
             row[name] = date.fromisoformat(row[name])
@@ -414,21 +413,17 @@ def registry_search_page(
     compiled = _compiled(len(word_params), standard, country, status)
     values: dict[str, Any] = {f"w{i}": p for i, p in enumerate(word_params)}
     values |= {"standard": standard, "country": country.upper(), "today": connection.ops.adapt_datefield_value(today)}
-    if compiled.bounded:
-        with search_time_limit(broad=True) if _maybe_broad(words) else nullcontext():
-            found = compiled.run(values, offset, limit)
-            if not found:  # nothing, or a page past the end: the total from the first page
-                first = compiled.run(values, 0, 1) if offset else []
-                total = first[0][-1] if first else 0
-                if total > max_matches():
-                    raise SearchTooBroad
-                return [], total
+    if not compiled.bounded:
+        limited: AbstractContextManager[None] = search_time_limit()
     else:
-        with search_time_limit():
-            found = compiled.run(values, offset, limit)
-            if not found:  # a page past the end asks for the total
-                rows = _search_rows(word_params, standard=standard, country=country, status=status, today=today)
-                return [], (rows.count() if offset else 0)
+        limited = search_time_limit(broad=True) if _maybe_broad(words) else nullcontext()
+    with limited:
+        found = compiled.run(values, offset, limit)
+        if not found:  # nothing, or a page past the end: the total (the last column) from the first page
+            first = compiled.run(values, 0, 1) if offset else []
+            found_total = first[0][-1] if first else 0
+    if not found:
+        return [], _checked_total(compiled, found_total)
     names, converters = compiled.names, compiled.converters
     page = []
     for row in found:
@@ -437,7 +432,11 @@ def registry_search_page(
             for func in funcs:
                 values_[index] = func(values_[index], expression, connection)
         page.append(dict(zip(names, values_, strict=True)))
-    total = page[0]["total"]
+    return page, _checked_total(compiled, page[0]["total"])
+
+
+def _checked_total(compiled: _CompiledSearch, total: int) -> int:
+    """The search's total; SearchTooBroad for a name search past REGISTRY_SEARCH_MAX_MATCHES."""
     if compiled.bounded and total > max_matches():
         raise SearchTooBroad
-    return page, total
+    return total
