@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from conformo.accounts.choices import Role
 from conformo.accounts.models import User
+from conformo.core.roles import Role
 from conformo.core.tests.browser import CHROMIUM, CHROMIUM_ARGS
 from conformo.core.tests.factories import (
     CertificationBodyFactory,

@@ -18,6 +18,7 @@ urlpatterns = [
     path("certification/", include("conformo.certification.urls")),
     path("certificates/", include("conformo.certificates.urls")),
     path("", include("conformo.registry.urls")),
+    path("", include("conformo.home.urls")),
     path("", include("conformo.core.urls")),
 ]
 

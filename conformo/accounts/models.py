@@ -9,8 +9,8 @@ from typing import Any, ClassVar
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 
-from conformo.accounts.choices import CB_ROLES, CLIENT_ROLES, Role
 from conformo.core.models import BaseModel
+from conformo.core.roles import CB_ROLES, CLIENT_ROLES, Role
 
 
 class UserManager(BaseUserManager["User"]):

@@ -8,10 +8,11 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
-from conformo.accounts.choices import CB_ROLES, CLIENT_ROLES, Role
 from conformo.accounts.models import TOKEN_PREFIX, ApiToken, Membership, User, hash_token, new_token_value
 from conformo.core.audit import audit_log_record
 from conformo.core.errors import Conflict, PermissionDenied, ValidationFailed
+from conformo.core.roles import CB_ROLES, CLIENT_ROLES, Role
+from conformo.core.tenancy import forget_reach
 from conformo.organizations.models import CertificationBody, Organization
 
 
@@ -57,6 +58,7 @@ def membership_add(
         user=user, role=role, certification_body=certification_body, organization=organization
     )
     if created:
+        forget_reach(user)
         audit_log_record(
             actor=actor,
             action="membership.add",

@@ -9,12 +9,11 @@ transaction and writes an audit-log entry.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
 from conformo.audits.models import Accreditation, CBSettings
-from conformo.audits.permissions import has_cb_role, require_cb_role
 from conformo.certificates.models import (
     Certificate,
     CertificateSource,
@@ -23,9 +22,9 @@ from conformo.certificates.models import (
     StatusChange,
 )
 from conformo.certificates.search import search_text
-from conformo.certification.models import Certification, Decision
 from conformo.core.audit import audit_log_record
 from conformo.core.errors import Conflict, PermissionDenied, ValidationFailed
+from conformo.core.tenancy import has_cb_role, require_cb_role
 from conformo.domain.cycle import expiry_date
 from conformo.organizations.models import CertificationBody, Site
 
@@ -37,6 +36,10 @@ STATUS_KINDS = {
     "expire": CertificateStatus.EXPIRED,
 }
 REVISION_SEPARATOR = "-R"
+
+if TYPE_CHECKING:
+    # Only for annotations: conformo.certification calls this app (certificate_apply_decision), never the reverse.
+    from conformo.certification.models import Certification, Decision
 
 
 def revision_number(base_number: str, revision: int) -> str:
@@ -118,9 +121,7 @@ def certificate_issue(*, decision: Decision, actor: Any) -> Certificate:
     certificate already issued."""
     if decision.kind not in ISSUING_KINDS:
         raise ValidationFailed(f"A {decision.get_kind_display().lower()} decision does not issue a certificate.")
-    certification = Certification.objects.select_related("organization", "certification_body").get(
-        pk=decision.certification_id
-    )
+    certification = decision.certification
     cb = certification.certification_body
     if not has_cb_role(actor, cb.pk, "decision_maker", "cb_admin"):
         raise PermissionDenied("Only the certification body's decision makers issue certificates.")

@@ -15,13 +15,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from conformo.accounts.choices import Role
-from conformo.audits.views.common import by_id, cbs_of, has_role_at
 from conformo.certificates.certsearch import HEADERS, REQUIRED, ImportRejected, certsearch_export, certsearch_import
 from conformo.certificates.pdf import certificate_pdf
 from conformo.certificates.selectors import certificate_for_download, certificates_visible_to
 from conformo.core.errors import PermissionDenied
+from conformo.core.roles import Role
+from conformo.core.tenancy import by_id, has_cb_role
 from conformo.organizations.models import CertificationBody
+from conformo.organizations.tenancy import cbs_of
 
 EXPORT_ROLES = (Role.CB_ADMIN.value, Role.PROGRAMME_MANAGER.value, Role.DECISION_MAKER.value)
 """Who may download the register (the service's rule); only the CB administrator imports."""
@@ -110,7 +111,7 @@ def certsearch(request: HttpRequest) -> HttpResponse:
     """Import a register in the IAF CertSearch layout (CB administrator: all rows or none, every bad row
     listed with its row number and field) and download the register for the monthly upload."""
     cb = _certsearch_cb(request)
-    can_import = has_role_at(request.user, cb, Role.CB_ADMIN.value)
+    can_import = has_cb_role(request.user, cb.pk, Role.CB_ADMIN.value)
     form = ImportForm(request.POST or None, request.FILES or None)
     rejected: ImportRejected | None = None
     status = 200

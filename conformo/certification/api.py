@@ -10,6 +10,10 @@ from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
+from conformo.audits.models import Appeal, AuditProgramme
+from conformo.audits.schemas import AppealIn, AppealOut, ProgrammeOut
+from conformo.audits.selectors import appeal_list, application_get
+from conformo.audits.services import appeal_lodge
 from conformo.certification.models import Certification, Decision
 from conformo.certification.selectors import (
     certification_get,
@@ -18,7 +22,7 @@ from conformo.certification.selectors import (
     decision_list,
     suspension_proposals,
 )
-from conformo.certification.services import decision_take
+from conformo.certification.services import application_accept, decision_take
 from conformo.core.pagination import PageNumberPagination
 from conformo.core.schemas import ErrorOut
 
@@ -91,6 +95,48 @@ class ProposalOut(Schema):
     certification_id: UUID
     organization: str
     reasons: list[str]
+
+
+@router.post(
+    "/applications/{application_id}/accept",
+    response={201: ProgrammeOut, **E},
+    tags=["audits"],
+    # The operation kept its id when it moved here from conformo.audits.api.applications (integrators use it).
+    operation_id="conformo_audits_api_applications_application_accept",
+    summary="Application Accept",
+)
+def application_accept_endpoint(request: HttpRequest, application_id: UUID) -> Status[AuditProgramme]:
+    """Accept a reviewed application; opens the certification record and returns its 3-year programme."""
+    application = application_get(user=request.user, public_id=application_id)
+    return Status(201, application_accept(actor=request.user, application=application))
+
+
+@router.get(
+    "/appeals",
+    response=list[AppealOut],
+    tags=["audits"],
+    # GET and POST of one path belong to one router; both kept the ids they had in conformo.audits.api.registers.
+    operation_id="conformo_audits_api_registers_appeals",
+)
+@paginate(PageNumberPagination)
+def appeals(request: HttpRequest, **kwargs: Any) -> QuerySet[Appeal]:
+    return appeal_list(user=request.user)
+
+
+@router.post(
+    "/appeals",
+    response={201: AppealOut, **E},
+    tags=["audits"],
+    # The operation kept its id when it moved here from conformo.audits.api.registers (integrators use it).
+    operation_id="conformo_audits_api_registers_appeal_lodge",
+    summary="Appeal Lodge",
+)
+def appeal_lodge_endpoint(request: HttpRequest, payload: AppealIn) -> Status[Appeal]:
+    """Lodge an appeal against a certification decision (ISO/IEC 17021-1 9.7)."""
+    decision = decision_get(user=request.user, public_id=payload.decision_id)
+    return Status(
+        201, appeal_lodge(actor=request.user, decision=decision, subject=payload.subject, grounds=payload.grounds)
+    )
 
 
 @router.get("/certifications", response=list[CertificationOut])

@@ -13,8 +13,8 @@ from typing import Any, ClassVar
 from django.conf import settings
 from django.db import models
 
-from conformo.audits.models import VisibleQuerySet
 from conformo.core.models import BaseModel
+from conformo.core.tenancy import VisibleQuerySet
 from conformo.domain.certificate_states import CertificateState, effective_state
 from conformo.domain.certificate_states import Decision as DecisionKind
 

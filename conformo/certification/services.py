@@ -10,14 +10,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from conformo.audits.choices import AuditKind, AuditStatus, FindingGrade, FindingStatus, SpecialPurpose
-from conformo.audits.models import AuditProgramme, Finding, TeamMember
-from conformo.audits.permissions import has_cb_role
-from conformo.audits.services.programmes import programme_next_cycle, programme_start_cycle
+from conformo.audits.models import Application, AuditProgramme, Finding, TeamMember
+from conformo.audits.services.applications import application_mark_accepted
+from conformo.audits.services.programmes import programme_create, programme_next_cycle, programme_start_cycle
 from conformo.audits.services.setup import cb_settings_get
 from conformo.certificates.services import certificate_apply_decision
 from conformo.certification.models import Certification, Decision
 from conformo.core.audit import audit_log_record
 from conformo.core.errors import Conflict, PermissionDenied, ValidationFailed
+from conformo.core.tenancy import has_cb_role
 from conformo.domain.certificate_states import CertificateState, TransitionContext, transition
 from conformo.domain.certificate_states import Decision as D
 from conformo.domain.cycle import major_nc_deadline
@@ -25,6 +26,24 @@ from conformo.domain.errors import DomainError
 
 NEEDS_REASON = {D.REFUSE, D.SUSPEND, D.WITHDRAW, D.REDUCE_SCOPE}
 INITIAL_KINDS = (AuditKind.STAGE_1, AuditKind.STAGE_2, AuditKind.TRANSFER_REVIEW)
+
+
+@transaction.atomic
+def application_accept(*, actor: Any, application: Application, on: date | None = None) -> AuditProgramme:
+    """Accept a reviewed application: opens the certification record and creates its 3-year programme."""
+    review = application_mark_accepted(actor=actor, application=application)
+    transfer = application.transfer_details if application.is_transfer else None
+    certification = Certification.objects.create(
+        certification_body_id=application.certification_body_id,
+        organization_id=application.organization_id,
+        scope=application.scope,
+        sector_codes=application.sector_codes,
+        transferred_from=str(transfer["issuing_cb"]) if transfer else "",
+    )
+    certification.standards.set(application.standards.all())
+    return programme_create(
+        actor=actor, application=application, review=review, certification=certification, on=on or timezone.localdate()
+    )
 
 
 def current_programme(certification: Certification) -> AuditProgramme | None:

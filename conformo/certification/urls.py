@@ -7,4 +7,6 @@ app_name = "certification"
 urlpatterns = [
     path("", views.certification_list_view, name="list"),
     path("<uuid:public_id>/", views.certification_detail_view, name="detail"),
+    path("appeals/lodge", views.appeal_lodge_view, name="appeal-lodge"),
+    path("applications/<uuid:public_id>/accept", views.application_accept_view, name="application-accept"),
 ]

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
-from conformo.audits.permissions import reach
+from conformo.audits.selectors import application_get
+from conformo.audits.services import appeal_lodge
+from conformo.certification.forms import AppealLodgeForm
 from conformo.certification.models import DecisionChoice
 from conformo.certification.selectors import (
     certification_get,
@@ -16,8 +21,10 @@ from conformo.certification.selectors import (
     decision_list,
     suspension_proposals,
 )
-from conformo.certification.services import current_programme, decision_maker_on_team, decision_take
+from conformo.certification.services import application_accept, current_programme, decision_maker_on_team, decision_take
 from conformo.core.errors import ApplicationError
+from conformo.core.forms import apply_errors
+from conformo.core.tenancy import reach
 from conformo.domain.certificate_states import CONDITIONS, CertificateState, Decision, allowed_decisions
 
 
@@ -70,3 +77,39 @@ def certification_detail_view(request: HttpRequest, public_id: str) -> HttpRespo
             "choices": [(d.value, DecisionChoice(d.value).label, CONDITIONS[d]) for d in allowed],
         },
     )
+
+
+@login_required
+@require_POST
+def application_accept_view(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """Accept a reviewed application (the button on the application's page): opens the certification record and
+    its 3-year programme, then shows the programme; a refusal goes back to the application with its reason."""
+    application = application_get(user=request.user, public_id=public_id)
+    try:
+        programme = application_accept(actor=request.user, application=application)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("audits:application-detail", application.public_id)
+    messages.success(request, "Accepted: the 3-year programme is created.")
+    return redirect("audits:programme-detail", programme.public_id)
+
+
+@login_required
+def appeal_lodge_view(request: HttpRequest) -> HttpResponse:
+    """Lodge an appeal against a decision the user can see (client administrator, or CB staff for the client)."""
+    form = AppealLodgeForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            appeal_lodge(
+                actor=request.user,
+                decision=form.cleaned_data["decision"],
+                subject=form.cleaned_data["subject"],
+                grounds=form.cleaned_data["grounds"],
+            )
+        except ApplicationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, "Appeal lodged.")
+            return redirect("audits:appeals")
+    status = 422 if form.errors else 200
+    return render(request, "certification/appeal_lodge.html", {"form": form}, status=status)

@@ -9,6 +9,9 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
+from conformo.core.roles import Role
+from conformo.core.tenancy import reach
+
 
 class BaseModel(models.Model):
     """Every Conformo entity: timestamps and a public id that is safe to show in URLs and the API."""
@@ -24,15 +27,13 @@ class BaseModel(models.Model):
 class AuditLogQuerySet(models.QuerySet["AuditLogEntry"]):
     def visible_to(self, user: Any) -> AuditLogQuerySet:
         """CB admins see their CB's entries, client admins their organization's; staff see all."""
-        from conformo.accounts.choices import Role
-
         if not getattr(user, "is_authenticated", False):
             return self.none()
         if user.is_superuser:
             return self.all()
-        memberships = list(user.memberships.all())
-        cb_ids = [m.certification_body_id for m in memberships if m.role == Role.CB_ADMIN]
-        org_ids = [m.organization_id for m in memberships if m.role == Role.CLIENT_ADMIN]
+        r = reach(user)
+        cb_ids = list(r.cbs_with(Role.CB_ADMIN))
+        org_ids = list(r.orgs_with(Role.CLIENT_ADMIN))
         return self.filter(models.Q(certification_body_id__in=cb_ids) | models.Q(organization_id__in=org_ids))
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from conformo.accounts.choices import Role
+from conformo.core.roles import Role
 
 
 @dataclass(frozen=True)
@@ -16,7 +16,7 @@ class NavItem:
 
 
 NAV_ITEMS: list[NavItem] = [
-    NavItem("Dashboard", "core:dashboard"),
+    NavItem("Dashboard", "home:dashboard"),
     NavItem("Organizations", "organizations:list", frozenset({r.value for r in Role})),
     NavItem("Standards", "standards:list", public=True),
     NavItem("Calculators", "tools:calculator", public=True),

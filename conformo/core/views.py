@@ -1,4 +1,4 @@
-"""Home, per-role dashboard, audit log page and the health check."""
+"""Home (the landing page), audit log page and the health check. The dashboard is conformo.home's."""
 
 from __future__ import annotations
 
@@ -12,18 +12,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from conformo.core.models import AuditLogEntry
-from conformo.core.selectors import dashboard_for
 
 
 def home(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        return redirect("core:dashboard")
+        return redirect("home:dashboard")
     return render(request, "core/home.html")
-
-
-@login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/dashboard.html", {"dashboard": dashboard_for(request.user)})
 
 
 @login_required

@@ -28,7 +28,7 @@ from conformo.improvement.services import (
     effectiveness_check_record,
     nonconformity_raise,
 )
-from conformo.readiness.permissions import organization_for
+from conformo.organizations.tenancy import organization_for
 
 router = Router(tags=["improvement"])
 ERRORS: dict[int, Any] = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}

@@ -10,7 +10,7 @@ from django.db import models
 
 from conformo.core.models import BaseModel
 from conformo.improvement.choices import Grade, NonconformityStatus, Source
-from conformo.readiness.models import OrgScopedQuerySet
+from conformo.organizations.tenancy import OrgScopedQuerySet
 
 USER = settings.AUTH_USER_MODEL
 

@@ -1,17 +1,16 @@
-"""Reads of the improvement log. CB findings come from the audits app when it provides
-`conformo.audits.selectors.findings_for_organization` (looked up at call time)."""
+"""Reads of the improvement log: the organization's own nonconformities and, beside them, its CB's findings
+(read through `conformo.audits.selectors.findings_for_organization`)."""
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from django.db.models import QuerySet
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
+from conformo.audits.selectors import findings_for_organization
 from conformo.core.errors import NotFound
 from conformo.improvement.choices import OPEN_STATUSES
 from conformo.improvement.models import Nonconformity
@@ -66,42 +65,19 @@ class CbFinding:
 
 
 def cb_findings(*, user: Any, organization: Any) -> list[CbFinding]:
-    """The CB's findings for this organization, if the audits app offers them; else an empty list."""
-    if importlib.util.find_spec("conformo.audits.selectors") is None:
-        return []
-    module = importlib.import_module("conformo.audits.selectors")
-    reader = getattr(module, "findings_for_organization", None)
-    if reader is None:
-        return []
-    result = []
-    for finding in reader(user=user, organization=organization):
-        result.append(
-            CbFinding(
-                public_id=getattr(finding, "public_id", None),
-                reference=str(getattr(finding, "reference", "") or finding.pk),
-                title=str(getattr(finding, "title", "") or getattr(finding, "statement", ""))[:300],
-                grade=_display(finding, "grade"),
-                grade_code=str(getattr(finding, "grade", "")),
-                status=_display(finding, "status"),
-                status_code=str(getattr(finding, "status", "")),
-                raised_on=getattr(finding, "raised_on", None),
-                response_due=getattr(finding, "response_due", None),
-                url=_finding_url(finding),
-            )
+    """The CB's findings about this organization that the user may see (conformo.audits owns the read)."""
+    return [
+        CbFinding(
+            public_id=finding.public_id,
+            reference=finding.reference or str(finding.pk),
+            title=finding.statement[:300],
+            grade=finding.get_grade_display(),
+            grade_code=finding.grade,
+            status=finding.get_status_display(),
+            status_code=finding.status,
+            raised_on=finding.raised_on,
+            response_due=finding.response_due,
+            url=reverse("audits:finding-respond", args=[finding.public_id]),
         )
-    return result
-
-
-def _display(obj: Any, field: str) -> str:
-    getter = getattr(obj, f"get_{field}_display", None)
-    return str(getter() if callable(getter) else getattr(obj, field, ""))
-
-
-def _finding_url(finding: Any) -> str:
-    """The finding's respond page in the audits app, where the client answers it."""
-    for name in ("audits:finding-respond", "audits:finding-detail"):
-        try:
-            return reverse(name, args=[finding.public_id])
-        except (NoReverseMatch, AttributeError):
-            continue
-    return ""
+        for finding in findings_for_organization(user=user, organization=organization)
+    ]

@@ -15,7 +15,7 @@ from conformo.core.errors import Conflict, ValidationFailed
 from conformo.improvement.choices import Grade, NonconformityStatus, Source
 from conformo.improvement.models import CorrectiveAction, EffectivenessCheck, Nonconformity
 from conformo.organizations.models import Organization
-from conformo.readiness.permissions import require_manage
+from conformo.organizations.tenancy import require_manage
 from conformo.standards.models import Clause
 
 

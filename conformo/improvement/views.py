@@ -20,9 +20,7 @@ from conformo.improvement.services import (
     effectiveness_check_record,
     nonconformity_raise,
 )
-from conformo.readiness.forms import member_choices
-from conformo.readiness.permissions import organization_for
-from conformo.readiness.views.common import org_context
+from conformo.organizations.tenancy import member_choices, org_context, organization_for
 
 
 @login_required

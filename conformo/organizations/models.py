@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from conformo.accounts.choices import CB_WIDE_ROLES, Role
 from conformo.core.models import BaseModel
+from conformo.core.tenancy import reach
 
 if TYPE_CHECKING:
     from conformo.accounts.models import User
@@ -36,21 +36,23 @@ class OrganizationQuerySet(models.QuerySet["Organization"]):
 
         Client roles see their own organization; CB admins, programme managers and decision makers see
         their CB's clients; auditors see only organizations they are assigned to (through audit teams,
-        added by the audits app); anonymous users see none.
+        recorded by the audits app); anonymous users see none.
         """
         if not getattr(user, "is_authenticated", False):
             return self.none()
-        if user.is_superuser:
+        r = reach(user)
+        if r.superuser:
             return self.all()
-        memberships = list(user.memberships.all())
-        own_org_ids = [m.organization_id for m in memberships if m.organization_id]
-        cb_ids = [m.certification_body_id for m in memberships if m.role in CB_WIDE_ROLES]
-        query = models.Q(pk__in=own_org_ids) | models.Q(client_relationships__certification_body_id__in=cb_ids)
-        auditor_cb_ids = [m.certification_body_id for m in memberships if m.role == Role.AUDITOR]
-        if auditor_cb_ids:
-            from conformo.organizations.assignments import assigned_organization_ids
-
-            query |= models.Q(pk__in=assigned_organization_ids(user, auditor_cb_ids))
+        query = models.Q(pk__in=list(r.organizations)) | models.Q(
+            client_relationships__certification_body_id__in=list(r.cb_wide)
+        )
+        if r.auditor_cbs:
+            # Through the audit teams (conformo.audits): organizations whose programme at one of these CBs has an
+            # audit with the user on its team.
+            assigned = Organization.objects.filter(
+                programmes__certification_body_id__in=list(r.auditor_cbs), programmes__audits__team__auditor__user=user
+            ).values("pk")
+            query |= models.Q(pk__in=assigned)
         return self.filter(query).distinct()
 
 

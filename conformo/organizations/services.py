@@ -7,9 +7,10 @@ from typing import Any
 
 from django.db import transaction
 
-from conformo.accounts.choices import Role
 from conformo.core.audit import audit_log_record, snapshot
 from conformo.core.errors import PermissionDenied, ValidationFailed
+from conformo.core.roles import Role
+from conformo.core.tenancy import has_cb_role, reach
 from conformo.organizations.models import CertificationBody, ClientRelationship, Organization, Site
 
 SITE_FIELDS = [
@@ -47,14 +48,6 @@ def _check_sector_codes(codes: list[int]) -> list[int]:
     return sorted(set(codes))
 
 
-def _is_member(user: Any, role: str, **tenant: Any) -> bool:
-    if user is None:
-        return True  # system job
-    if user.is_superuser:
-        return True
-    return bool(user.memberships.filter(role=role, **tenant).exists())
-
-
 @transaction.atomic
 def certification_body_create(*, actor: Any, name: str, country: str, short_name: str = "") -> CertificationBody:
     """Register a certification body (installation administrators only)."""
@@ -82,10 +75,7 @@ def organization_create(
     if not legal_name:
         raise ValidationFailed("The legal name is required.", fields={"legal_name": ["This field is required."]})
     if certification_body is not None:
-        allowed = _is_member(actor, Role.CB_ADMIN, certification_body=certification_body) or _is_member(
-            actor, Role.PROGRAMME_MANAGER, certification_body=certification_body
-        )
-        if not allowed:
+        if not has_cb_role(actor, certification_body.pk, Role.CB_ADMIN, Role.PROGRAMME_MANAGER):
             raise PermissionDenied("Only the CB's administrator or a programme manager can register its clients.")
     elif actor is not None and not actor.is_superuser:
         raise PermissionDenied("Only an installation administrator can register an organization without a CB.")
@@ -109,16 +99,13 @@ def organization_create(
 
 
 def _can_edit_organization(actor: Any, org: Organization) -> bool:
-    if actor is None or actor.is_superuser:
+    if actor is None:
+        return True  # a system job
+    r = reach(actor)
+    if r.superuser or org.pk in r.orgs_with(Role.CLIENT_ADMIN):
         return True
-    if actor.memberships.filter(role=Role.CLIENT_ADMIN, organization=org).exists():
-        return True
-    cb_ids = org.client_relationships.values_list("certification_body_id", flat=True)
-    return bool(
-        actor.memberships.filter(
-            role__in=[Role.CB_ADMIN, Role.PROGRAMME_MANAGER], certification_body_id__in=cb_ids
-        ).exists()
-    )
+    managed = r.cbs_with(Role.CB_ADMIN, Role.PROGRAMME_MANAGER)
+    return bool(managed) and org.client_relationships.filter(certification_body_id__in=list(managed)).exists()
 
 
 def _clean_site_data(data: dict[str, Any]) -> dict[str, Any]:

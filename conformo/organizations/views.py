@@ -9,8 +9,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from conformo.accounts.choices import Role
 from conformo.core.errors import PermissionDenied, ValidationFailed
+from conformo.core.roles import Role
 from conformo.organizations.forms import OrganizationForm, SiteForm
 from conformo.organizations.models import CertificationBody
 from conformo.organizations.selectors import organization_get, organization_list, site_get

@@ -12,9 +12,9 @@ from conformo.accounts.models import User
 from conformo.core.errors import NotFound, ValidationFailed
 from conformo.core.pagination import PageNumberPagination
 from conformo.core.schemas import ErrorOut
+from conformo.organizations.tenancy import organization_for
 from conformo.readiness import selectors
 from conformo.readiness.models import Assessment, Item
-from conformo.readiness.permissions import organization_for
 from conformo.readiness.schemas import (
     AssessmentIn,
     AssessmentOut,

@@ -4,14 +4,9 @@ from typing import Any
 
 from django import forms
 
+from conformo.organizations.tenancy import member_choices
 from conformo.readiness.choices import DocumentKind, ItemStatus, RiskKind, Treatment, TreatmentStatus
 from conformo.standards.models import Standard
-
-
-def member_choices(organization: Any) -> Any:
-    from conformo.accounts.models import User
-
-    return User.objects.filter(memberships__organization=organization).distinct().order_by("email")
 
 
 class AssessmentForm(forms.Form):

@@ -1,7 +1,7 @@
 """Readiness work of an organization: gap assessments over several standards, the Statement of
 Applicability, documented information, internal audits, management reviews and the risk register.
 
-Every read goes through `<Model>.objects.visible_to(user)` (see `conformo.readiness.permissions`).
+Every read goes through `<Model>.objects.visible_to(user)` (see `conformo.organizations.tenancy`).
 Every write goes through `conformo.readiness.services`.
 """
 
@@ -10,12 +10,13 @@ from __future__ import annotations
 import uuid
 from datetime import date
 from pathlib import PurePath
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
 
 from conformo.core.models import BaseModel
+from conformo.organizations.tenancy import OrgScopedQuerySet
 from conformo.readiness.choices import (
     DocumentKind,
     InternalAuditStatus,
@@ -26,21 +27,8 @@ from conformo.readiness.choices import (
     Treatment,
     TreatmentStatus,
 )
-from conformo.readiness.permissions import readable_organization_ids
 
 USER = settings.AUTH_USER_MODEL
-
-
-class OrgScopedQuerySet(models.QuerySet[Any]):
-    """Filters by the organizations whose readiness work the user may read. `org_path` names the FK path."""
-
-    org_path = "organization_id"
-
-    def visible_to(self, user: Any) -> Any:
-        ids = readable_organization_ids(user)
-        if ids is None:
-            return self.all()
-        return self.filter(**{f"{self.org_path}__in": ids})
 
 
 class AssessmentChildQuerySet(OrgScopedQuerySet):

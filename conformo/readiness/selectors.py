@@ -76,7 +76,7 @@ _ASSESSMENT_DETAIL = PreparedValues(
 def assessment_detail_row(*, user: Any, public_id: Any) -> dict[str, Any]:
     """The assessment as the API detail shows it: one query compiled once (the endpoint that carries load),
     then the permission check on the organization it belongs to."""
-    from conformo.readiness.permissions import readable_organization_ids
+    from conformo.organizations.tenancy import readable_organization_ids
 
     row = _ASSESSMENT_DETAIL.first(public_id)
     ids = readable_organization_ids(user)

@@ -65,7 +65,7 @@ class CatalogLoadResult:
 
 
 def _can_manage_catalog(actor: Any) -> bool:
-    from conformo.accounts.choices import Role
+    from conformo.core.roles import Role
 
     if not getattr(actor, "is_authenticated", False):
         return False

@@ -12,12 +12,10 @@ from conformo.audits import selectors, services
 from conformo.audits.api.lookups import E, sites_of, standards_by_code, visible_org
 from conformo.audits.models import (
     Application,
-    AuditProgramme,
 )
 from conformo.audits.schemas import (
     ApplicationIn,
     ApplicationOut,
-    ProgrammeOut,
     ReasonIn,
     ReviewOut,
 )
@@ -79,13 +77,6 @@ def application_review(request: HttpRequest, application_id: UUID) -> Status[Any
     """Review: accreditation, competence, audit time with its trace, sampling, quotation."""
     application = selectors.application_get(user=request.user, public_id=application_id)
     return Status(201, services.application_review(actor=request.user, application=application))
-
-
-@router.post("/applications/{application_id}/accept", response={201: ProgrammeOut, **E})
-def application_accept(request: HttpRequest, application_id: UUID) -> Status[AuditProgramme]:
-    """Accept a reviewed application; returns the 3-year programme."""
-    application = selectors.application_get(user=request.user, public_id=application_id)
-    return Status(201, services.application_accept(actor=request.user, application=application))
 
 
 @router.post("/applications/{application_id}/decline", response={200: ApplicationOut, **E})

@@ -17,7 +17,6 @@ from conformo.audits.models import (
 from conformo.audits.schemas import (
     AdvanceIn,
     AppealDecideIn,
-    AppealIn,
     AppealOut,
     ComplaintIn,
     ComplaintOut,
@@ -60,23 +59,6 @@ def complaint_assign(request: HttpRequest, complaint_id: UUID, payload: HandlerI
 def complaint_advance(request: HttpRequest, complaint_id: UUID, payload: AdvanceIn) -> Complaint:
     complaint = selectors.complaint_get(user=request.user, public_id=complaint_id)
     return services.complaint_advance(actor=request.user, complaint=complaint, **payload.model_dump())
-
-
-@router.get("/appeals", response=list[AppealOut])
-@paginate(PageNumberPagination)
-def appeals(request: HttpRequest, **kwargs: Any) -> QuerySet[Appeal]:
-    return selectors.appeal_list(user=request.user)
-
-
-@router.post("/appeals", response={201: AppealOut, **E})
-def appeal_lodge(request: HttpRequest, payload: AppealIn) -> Status[Appeal]:
-    from conformo.certification.selectors import decision_get
-
-    decision = decision_get(user=request.user, public_id=payload.decision_id)
-    return Status(
-        201,
-        services.appeal_lodge(actor=request.user, decision=decision, subject=payload.subject, grounds=payload.grounds),
-    )
 
 
 @router.post("/appeals/{appeal_id}/assign", response={200: AppealOut, **E})

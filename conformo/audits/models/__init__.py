@@ -2,11 +2,11 @@
 findings and their follow-up, complaints and appeals — one module per aggregate, all re-exported here.
 
 Every model with a `VISIBILITY` has a `visible_to(user)` queryset built on
-`conformo.audits.permissions.tenant_q`; writes go through `conformo.audits.services`.
+`conformo.core.tenancy.tenant_q`; writes go through `conformo.audits.services`.
 """
 
 from conformo.audits.models.applications import Application, ApplicationReview
-from conformo.audits.models.base import VisibleQuerySet, _new_calendar_token
+from conformo.audits.models.base import _new_calendar_token
 from conformo.audits.models.findings import Finding, FindingAttachment, FindingResponse, Verification
 from conformo.audits.models.programmes import Audit, AuditProgramme, TeamMember
 from conformo.audits.models.registers import Appeal, Complaint
@@ -37,6 +37,5 @@ __all__ = [
     "TeamMember",
     "Unavailability",
     "Verification",
-    "VisibleQuerySet",
     "_new_calendar_token",
 ]

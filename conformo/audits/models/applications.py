@@ -11,8 +11,8 @@ from django.db import models
 from conformo.audits.choices import (
     ApplicationStatus,
 )
-from conformo.audits.models.base import VisibleQuerySet
 from conformo.core.models import BaseModel
+from conformo.core.tenancy import VisibleQuerySet
 
 
 class Application(BaseModel):

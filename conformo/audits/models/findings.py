@@ -14,9 +14,9 @@ from conformo.audits.choices import (
     ResponseStatus,
     VerificationMethod,
 )
-from conformo.audits.models.base import VisibleQuerySet
 from conformo.audits.models.programmes import Audit
 from conformo.core.models import BaseModel
+from conformo.core.tenancy import VisibleQuerySet
 
 
 class Finding(BaseModel):

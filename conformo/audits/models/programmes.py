@@ -15,9 +15,9 @@ from conformo.audits.choices import (
     SpecialPurpose,
 )
 from conformo.audits.models.applications import Application
-from conformo.audits.models.base import VisibleQuerySet
 from conformo.audits.models.setup import Auditor
 from conformo.core.models import BaseModel
+from conformo.core.tenancy import VisibleQuerySet
 
 
 class AuditProgramme(BaseModel):

@@ -11,8 +11,8 @@ from conformo.audits.choices import (
     AppealStatus,
     ComplaintStatus,
 )
-from conformo.audits.models.base import VisibleQuerySet
 from conformo.core.models import BaseModel
+from conformo.core.tenancy import VisibleQuerySet
 
 
 class Complaint(BaseModel):

@@ -14,8 +14,9 @@ from conformo.audits.choices import (
     ConflictKind,
     QualificationRole,
 )
-from conformo.audits.models.base import VisibleQuerySet, _new_calendar_token
+from conformo.audits.models.base import _new_calendar_token
 from conformo.core.models import BaseModel
+from conformo.core.tenancy import VisibleQuerySet
 from conformo.domain.settings import RuleSettings
 
 

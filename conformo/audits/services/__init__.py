@@ -4,8 +4,8 @@ Each checks permission and invariants, writes, and appends an audit-log entry in
 """
 
 from conformo.audits.services.applications import (
-    application_accept,
     application_decline,
+    application_mark_accepted,
     application_review,
     application_submit,
     latest_review,
@@ -54,8 +54,8 @@ __all__ = [
     "appeal_assign",
     "appeal_decide",
     "appeal_lodge",
-    "application_accept",
     "application_decline",
+    "application_mark_accepted",
     "application_review",
     "application_submit",
     "audit_complete",

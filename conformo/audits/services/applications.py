@@ -13,10 +13,10 @@ from django.utils import timezone
 
 from conformo.audits.choices import ApplicationStatus, QualificationRole
 from conformo.audits.models import Accreditation, Application, ApplicationReview, Qualification
-from conformo.audits.permissions import CLIENTS, MANAGERS, has_cb_role, has_org_role
 from conformo.audits.services.setup import cb_settings_get, check_sector_codes
 from conformo.core.audit import audit_log_record
 from conformo.core.errors import Conflict, PermissionDenied, ValidationFailed
+from conformo.core.tenancy import CLIENTS, MANAGERS, has_cb_role, has_org_role
 from conformo.domain.audit_time import AuditTimeRequest, compute_audit_time
 from conformo.domain.errors import DomainError
 from conformo.domain.personnel import PartTimeGroup, PersonnelBreakdown, effective_personnel
@@ -278,10 +278,9 @@ def latest_review(application: Application) -> ApplicationReview | None:
 
 
 @transaction.atomic
-def application_accept(*, actor: Any, application: Application, on: date | None = None) -> Any:
-    """Accept a reviewed application: creates the certification record and the 3-year programme."""
-    from conformo.audits.services.programmes import programme_create
-
+def application_mark_accepted(*, actor: Any, application: Application) -> ApplicationReview:
+    """Mark a reviewed application accepted and return the review it rests on. Called by
+    conformo.certification's `application_accept`, which opens the certification record and its programme."""
     if not has_cb_role(actor, application.certification_body_id, *MANAGERS):
         raise PermissionDenied("Only a CB administrator or programme manager can accept applications.")
     if application.status != ApplicationStatus.REVIEWED:
@@ -301,7 +300,7 @@ def application_accept(*, actor: Any, application: Application, on: date | None 
         certification_body_id=application.certification_body_id,
         organization_id=application.organization_id,
     )
-    return programme_create(actor=actor, application=application, review=review, on=on or timezone.localdate())
+    return review
 
 
 @transaction.atomic

@@ -21,10 +21,10 @@ from conformo.audits.models import (
     TeamMember,
     Unavailability,
 )
-from conformo.audits.permissions import MANAGERS, has_cb_role
 from conformo.audits.services.common import SURVEILLANCE_KINDS, is_lead, log_programme, require_manager
 from conformo.audits.services.setup import cb_settings_get
 from conformo.core.errors import Conflict, PermissionDenied, ValidationFailed
+from conformo.core.tenancy import MANAGERS, has_cb_role
 from conformo.domain.cycle import add_months, expiry_date
 from conformo.domain.settings import DEFAULT_SETTINGS
 from conformo.organizations.models import Site

@@ -9,9 +9,9 @@ from conformo.audits.models import (
     Audit,
     AuditProgramme,
 )
-from conformo.audits.permissions import MANAGERS, has_cb_role
 from conformo.core.audit import audit_log_record
 from conformo.core.errors import PermissionDenied
+from conformo.core.tenancy import MANAGERS, has_cb_role
 
 SURVEILLANCE_KINDS = (AuditKind.SURVEILLANCE_1, AuditKind.SURVEILLANCE_2, AuditKind.RECERTIFICATION)
 ORDER = {

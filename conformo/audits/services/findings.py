@@ -20,11 +20,11 @@ from conformo.audits.choices import (
     VerificationMethod,
 )
 from conformo.audits.models import Audit, Finding, FindingAttachment, FindingResponse, Verification
-from conformo.audits.permissions import CLIENTS, MANAGERS, has_cb_role, has_org_role
 from conformo.audits.services.programmes import on_team
 from conformo.audits.services.setup import cb_settings_get
 from conformo.core.audit import audit_log_record
 from conformo.core.errors import Conflict, PermissionDenied, ValidationFailed
+from conformo.core.tenancy import CLIENTS, MANAGERS, has_cb_role, has_org_role
 from conformo.domain.nonconformity import Grade, finding_deadlines
 from conformo.organizations.models import Site
 from conformo.standards.models import Clause

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
@@ -25,6 +25,9 @@ from conformo.audits.services.setup import cb_settings_get
 from conformo.core.errors import ValidationFailed
 from conformo.domain.cycle import add_months, cycle_dates, expiry_date
 from conformo.organizations.models import Site
+
+if TYPE_CHECKING:
+    from conformo.certification.models import Certification
 
 
 def sample_sites(sites: list[Site], count: int, offset: int = 0) -> list[Site]:
@@ -47,24 +50,17 @@ def _days(review: ApplicationReview | None, audit: str) -> Decimal:
 
 
 @transaction.atomic
-def programme_create(*, actor: Any, application: Application, review: ApplicationReview, on: date) -> AuditProgramme:
-    """Create the certification record and the 3-year programme of an accepted application: stage 1,
-    stage 2, surveillance 1 and 2, recertification (or, for a transfer, the transfer review and the
-    audits left in the cycle), each with a due date, audit days and sites to visit."""
-    from conformo.certification.models import Certification
-
+def programme_create(
+    *, actor: Any, application: Application, review: ApplicationReview, certification: Certification, on: date
+) -> AuditProgramme:
+    """Create the 3-year programme of an accepted application for its `certification` record (opened by
+    conformo.certification's `application_accept`): stage 1, stage 2, surveillance 1 and 2, recertification (or,
+    for a transfer, the transfer review and the audits left in the cycle), each with a due date, audit days and
+    sites to visit."""
     cb = application.certification_body
     settings = cb_settings_get(cb)
     rules = settings.rule_settings()
     transfer = application.transfer_details if application.is_transfer else None
-    certification = Certification.objects.create(
-        certification_body=cb,
-        organization=application.organization,
-        scope=application.scope,
-        sector_codes=application.sector_codes,
-        transferred_from=str(transfer["issuing_cb"]) if transfer else "",
-    )
-    certification.standards.set(application.standards.all())
     programme = AuditProgramme.objects.create(
         certification_body=cb,
         organization=application.organization,

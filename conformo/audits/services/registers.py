@@ -10,10 +10,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from conformo.audits.choices import AppealStatus, ComplaintStatus
-from conformo.audits.models import Appeal, Complaint, TeamMember
-from conformo.audits.permissions import MANAGERS, has_cb_role, has_org_role
+from conformo.audits.models import Appeal, AuditProgramme, Complaint, TeamMember
 from conformo.core.audit import audit_log_record
 from conformo.core.errors import Conflict, PermissionDenied, ValidationFailed
+from conformo.core.tenancy import MANAGERS, has_cb_role, has_org_role
 from conformo.organizations.models import CertificationBody, Organization
 
 COMPLAINT_MOVES = {
@@ -30,13 +30,13 @@ def _log(actor: Any, action: str, obj: Any, cb_id: int, org_id: int | None, **kw
 
 def _involved_with(user: Any, organization_id: int | None) -> bool:
     """On an audit team of, or decider for, this organization."""
-    from conformo.certification.models import Decision
-
     if organization_id is None:
         return False
     return (
         TeamMember.objects.filter(auditor__user=user, audit__programme__organization_id=organization_id).exists()
-        or Decision.objects.filter(decided_by=user, certification__organization_id=organization_id).exists()
+        or AuditProgramme.objects.filter(
+            organization_id=organization_id, certification__decisions__decided_by=user
+        ).exists()
     )
 
 

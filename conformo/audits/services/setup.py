@@ -16,9 +16,9 @@ from conformo.audits.models import (
     Qualification,
     Unavailability,
 )
-from conformo.audits.permissions import MANAGERS, require_cb_role
 from conformo.core.audit import audit_log_record, snapshot
 from conformo.core.errors import ValidationFailed
+from conformo.core.tenancy import MANAGERS, require_cb_role
 from conformo.organizations.models import CertificationBody, Organization
 from conformo.standards.models import Standard
 

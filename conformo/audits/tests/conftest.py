@@ -10,6 +10,7 @@ from conformo.audits import services
 from conformo.audits.choices import AuditKind
 from conformo.audits.models import AuditProgramme
 from conformo.audits.tests.factories import Ready, ready_cb, sites_for
+from conformo.certification.services import application_accept
 
 
 @pytest.fixture
@@ -36,7 +37,7 @@ def programme(ready: Ready, acme: Any, acme_sites: list[Any], programme_manager:
             sector_codes=[17],
         )
         services.application_review(actor=programme_manager, application=application)
-        return services.application_accept(actor=programme_manager, application=application)
+        return application_accept(actor=programme_manager, application=application)
 
 
 def audit_of(programme: AuditProgramme, kind: str) -> Any:

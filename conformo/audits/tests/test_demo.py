@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from conformo.audits.models import Application, Finding
 from conformo.certification.models import Certification
-from conformo.core.demo import demo_load
+from conformo.home.demo import demo_load
 
 
 def test_the_demo_shows_three_clients_at_three_points_of_the_lifecycle(db):

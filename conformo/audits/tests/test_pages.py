@@ -92,7 +92,7 @@ def test_the_application_is_made_reviewed_and_accepted_on_the_pages(
     url = reverse("audits:application-detail", args=[application.public_id])
     page = staff.post(url, {"action": "review"}, follow=True)
     assert b"How the audit time was computed" in page.content
-    page = staff.post(url, {"action": "accept"}, follow=True)
+    page = staff.post(reverse("certification:application-accept", args=[application.public_id]), follow=True)
     assert b"Surveillance 2" in page.content
 
 

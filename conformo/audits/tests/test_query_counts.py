@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from conformo.audits import services
 from conformo.audits.choices import AuditKind
 from conformo.audits.tests.conftest import audit_of, team
+from conformo.certification.services import application_accept
 from conformo.conftest import token_client
 from conformo.core.tests.factories import OrganizationFactory, SiteFactory
 from conformo.organizations.models import ClientRelationship
@@ -33,7 +34,7 @@ def _client_with_findings(ready, programme_manager, name):
             sector_codes=[17],
         )
         services.application_review(actor=programme_manager, application=application)
-        programme = services.application_accept(actor=programme_manager, application=application)
+        programme = application_accept(actor=programme_manager, application=application)
     services.programme_record_combined_audit(
         actor=programme_manager, programme=programme, justification="Combined for the query test"
     )

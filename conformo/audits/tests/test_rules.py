@@ -13,7 +13,7 @@ from conformo.audits import services
 from conformo.audits.choices import AuditKind, FindingStatus
 from conformo.audits.models import Audit
 from conformo.audits.tests.conftest import audit_of, team
-from conformo.certification.services import decision_take
+from conformo.certification.services import application_accept, decision_take
 from conformo.conftest import token_client
 from conformo.core.errors import Conflict, PermissionDenied, ValidationFailed
 from conformo.core.models import AuditLogEntry
@@ -128,7 +128,7 @@ def test_a_team_without_coverage_of_a_sector_code_is_refused_and_the_check_is_st
             sector_codes=[17, 18],
         )
         services.application_review(actor=programme_manager, application=application)
-        programme = services.application_accept(actor=programme_manager, application=application)
+        programme = application_accept(actor=programme_manager, application=application)
         stage1 = audit_of(programme, AuditKind.STAGE_1)
         response = _post(
             programme_manager,
@@ -294,7 +294,7 @@ def test_a_review_explains_missing_accreditation_and_competence(ready, acme, acm
     assert "3" in failed["sector_not_accredited"]
     assert "no_competent_auditor" in failed
     with pytest.raises(Conflict) as refused:
-        services.application_accept(actor=programme_manager, application=application)
+        application_accept(actor=programme_manager, application=application)
     assert refused.value.code == "review_failed"
     assert "sector code(s) 3" in refused.value.message
 
@@ -324,7 +324,7 @@ def test_a_finding_may_cite_clauses_of_several_standards(ready, acme, acme_sites
         )
         review = services.application_review(actor=programme_manager, application=application)
         assert review.ok, review.checks
-        programme = services.application_accept(actor=programme_manager, application=application)
+        programme = application_accept(actor=programme_manager, application=application)
     services.programme_record_combined_audit(
         actor=programme_manager, programme=programme, justification="Combined visit justified in file"
     )

@@ -17,7 +17,9 @@ from conformo.audits import selectors, services
 from conformo.audits.choices import QualificationRole
 from conformo.audits.ical import auditor_calendar
 from conformo.audits.models import Auditor
-from conformo.audits.views.common import act, by_id, is_manager, parse_date
+from conformo.audits.views.common import act, is_manager, parse_date
+from conformo.core.roles import Role
+from conformo.core.tenancy import by_id, reach
 from conformo.organizations.models import CertificationBody, Organization
 from conformo.standards.models import Standard
 
@@ -165,52 +167,35 @@ def complaints(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def appeals(request: HttpRequest) -> HttpResponse:
-    from conformo.certification.selectors import decision_list
-
     items = selectors.appeal_list(user=request.user)
     if request.method == "POST":
         action = request.POST.get("action")
-        if action == "lodge":
-            decision = by_id(decision_list(user=request.user), request.POST.get("decision"))
-            if decision is None:
-                messages.error(request, "Choose the decision you appeal against.")
-            else:
-                act(
-                    request,
-                    lambda: services.appeal_lodge(
-                        actor=request.user,
-                        decision=decision,
-                        subject=request.POST.get("subject", ""),
-                        grounds=request.POST.get("grounds", ""),
-                    ),
-                    "Appeal lodged.",
-                )
-        else:
-            appeal = by_id(items, request.POST.get("appeal"))
-            if appeal is None:
-                raise Http404
-            if action == "assign":
-                _assign_handler(
-                    request, lambda handler: services.appeal_assign(actor=request.user, appeal=appeal, handler=handler)
-                )
-            elif action == "decide":
-                act(
-                    request,
-                    lambda: services.appeal_decide(
-                        actor=request.user,
-                        appeal=appeal,
-                        upheld=request.POST.get("upheld") == "yes",
-                        outcome=request.POST.get("outcome", ""),
-                    ),
-                    "Appeal decided.",
-                )
+        appeal = by_id(items, request.POST.get("appeal"))
+        if appeal is None:
+            raise Http404
+        if action == "assign":
+            _assign_handler(
+                request, lambda handler: services.appeal_assign(actor=request.user, appeal=appeal, handler=handler)
+            )
+        elif action == "decide":
+            act(
+                request,
+                lambda: services.appeal_decide(
+                    actor=request.user,
+                    appeal=appeal,
+                    upheld=request.POST.get("upheld") == "yes",
+                    outcome=request.POST.get("outcome", ""),
+                ),
+                "Appeal decided.",
+            )
         return redirect("audits:appeals")
     return render(
         request,
         "audits/appeals.html",
         {
             "appeals": items,
-            "decisions": decision_list(user=request.user)[:100],
+            # Lodging is the certification app's form (an appeal is against one of its decisions).
+            "can_lodge": is_manager(request.user) or bool(reach(request.user).orgs_with(Role.CLIENT_ADMIN)),
             "is_manager": is_manager(request.user),
         },
     )

@@ -14,10 +14,12 @@ from django.urls import reverse
 
 from conformo.audits import selectors, services
 from conformo.audits.forms import AccreditationForm, CBSettingsForm, ConflictForm, UnavailabilityForm
-from conformo.audits.permissions import MANAGERS
-from conformo.audits.views.common import CB_ADMIN, apply_errors, by_id, cbs_of, has_role_at
+from conformo.audits.views.common import CB_ADMIN
 from conformo.core.errors import Conflict, NotFound, ValidationFailed
+from conformo.core.forms import apply_errors
+from conformo.core.tenancy import MANAGERS, by_id, has_cb_role
 from conformo.organizations.models import CertificationBody, Organization
+from conformo.organizations.tenancy import cbs_of
 
 
 def _current_cb(request: HttpRequest) -> CertificationBody:
@@ -57,7 +59,7 @@ def cb_settings(request: HttpRequest) -> HttpResponse:
             "cbs": cbs_of(request.user),
             "form": form,
             "settings_obj": current,
-            "can_edit": has_role_at(request.user, cb, CB_ADMIN),
+            "can_edit": has_cb_role(request.user, cb.pk, CB_ADMIN),
         },
     )
 
@@ -83,7 +85,7 @@ def accreditations(request: HttpRequest) -> HttpResponse:
             "cbs": cbs_of(request.user),
             "accreditations": selectors.accreditation_list(user=request.user).filter(certification_body=cb),
             "form": form,
-            "can_edit": has_role_at(request.user, cb, CB_ADMIN),
+            "can_edit": has_cb_role(request.user, cb.pk, CB_ADMIN),
         },
     )
 
@@ -124,6 +126,6 @@ def auditor_detail(request: HttpRequest, public_id: str) -> HttpResponse:
             "periods": auditor.unavailability.all(),
             "conflict_form": conflict_form,
             "period_form": period_form,
-            "can_edit": auditor.user_id == request.user.pk or has_role_at(request.user, cb, *MANAGERS),
+            "can_edit": auditor.user_id == request.user.pk or has_cb_role(request.user, cb.pk, *MANAGERS),
         },
     )

@@ -17,9 +17,9 @@ from django.utils import timezone
 from conformo.audits import selectors, services
 from conformo.audits.choices import FindingGrade, QualificationRole, VerificationMethod
 from conformo.audits.models import Auditor
-from conformo.audits.permissions import reach
 from conformo.audits.services.findings import attachment_limits, size_label
-from conformo.audits.views.common import act, by_id, ids, is_manager, parse_date, parse_decimal
+from conformo.audits.views.common import act, ids, is_manager, parse_date, parse_decimal
+from conformo.core.tenancy import by_id, reach
 from conformo.organizations.models import CertificationBody, Organization
 from conformo.standards.models import Clause, Standard
 
@@ -27,8 +27,6 @@ from conformo.standards.models import Clause, Standard
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """The workspace: applications, audits with their timing, findings (and overdue responses)."""
-    from conformo.certification.selectors import suspension_proposals
-
     today = timezone.localdate()
     r = reach(request.user)
     audits = list(selectors.audit_list(user=request.user).exclude(status__in=["completed", "cancelled"])[:100])
@@ -41,7 +39,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "applications": selectors.application_list(user=request.user)[:50],
             "audits": [(a, a.timing(today)) for a in audits],
             "findings": [(f, f.response_overdue(today)) for f in findings],
-            "proposals": suspension_proposals(user=request.user, today=today) if is_dm else [],
+            "is_decision_maker": is_dm,
             "can_apply": bool(r.organizations) or is_manager(request.user),
             "is_manager": is_manager(request.user),
             "cb_staff": bool(r.roles_by_cb) or r.superuser,
@@ -102,14 +100,6 @@ def application_detail(request: HttpRequest, public_id: str) -> HttpResponse:
                 lambda: services.application_review(actor=request.user, application=application),
                 "Review recorded.",
             )
-        elif action == "accept":
-            programme = act(
-                request,
-                lambda: services.application_accept(actor=request.user, application=application),
-                "Accepted: the 3-year programme is created.",
-            )
-            if programme:
-                return redirect("audits:programme-detail", programme.public_id)
         elif action == "decline":
             act(
                 request,

@@ -21,7 +21,6 @@ from typing import IO, Any
 from django.db import connection, transaction
 from django.utils import timezone
 
-from conformo.audits.permissions import require_cb_role
 from conformo.certificates.certsearch.fields import (
     _COUNTRY,
     EXPORT_STATUS,
@@ -70,6 +69,7 @@ from conformo.certificates.certsearch.write import (
 from conformo.certificates.models import Certificate, CertificateStatus
 from conformo.core.audit import audit_log_record
 from conformo.core.errors import ValidationFailed
+from conformo.core.tenancy import require_cb_role
 from conformo.domain.certificate_states import CertificateState, effective_state
 from conformo.organizations.models import CertificationBody
 

@@ -8,8 +8,8 @@ from typing import Any
 from django.test import Client
 
 from conformo.certificates.models import Certificate, StatusChange
-from conformo.core.demo import demo_load
 from conformo.core.models import AuditLogEntry
+from conformo.home.demo import demo_load
 
 STATUSES = ("active", "suspended", "withdrawn", "expired")
 

@@ -189,7 +189,7 @@ def test_a_decision_taken_through_the_decision_service_issues_the_certificate(
 
 
 def test_the_demo_catch_up_issues_missing_certificates_once(certification: Certification, decision_maker: Any) -> None:
-    from conformo.certificates.demo import certificates_demo_load
+    from conformo.certification.demo import certificates_demo_load
 
     decide(certification, "grant", date(2026, 3, 2), decision_maker, expires_on=date(2029, 3, 1))
     decide(certification, "suspend", date(2026, 5, 2), decision_maker, state_after="suspended", reason="x")

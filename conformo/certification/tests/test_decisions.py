@@ -11,7 +11,7 @@ import time_machine
 from conformo.audits import services
 from conformo.audits.choices import AuditKind
 from conformo.certification.models import Decision
-from conformo.certification.services import decision_take
+from conformo.certification.services import application_accept, decision_take
 from conformo.certification.tests.conftest import team
 from conformo.core.errors import Conflict, ValidationFailed
 from conformo.core.models import AuditLogEntry
@@ -167,7 +167,7 @@ def test_a_transfer_takes_over_the_cycle_at_its_current_stage(
         )
         review = services.application_review(actor=programme_manager, application=application)
         assert review.ok, review.checks
-        programme = services.application_accept(actor=programme_manager, application=application)
+        programme = application_accept(actor=programme_manager, application=application)
     kinds = list(programme.audits.values_list("kind", flat=True))
     assert kinds == ["transfer_review", "surveillance2", "recertification"]
     assert programme.expires_on == date(2027, 9, 30)

@@ -5,9 +5,13 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.urls import reverse
 
+from conformo.api import api
 from conformo.audits import services
+from conformo.audits.models import Appeal
 from conformo.certification.models import Decision
+from conformo.conftest import login, token_client
 from conformo.core.errors import Conflict, PermissionDenied
 
 
@@ -86,3 +90,41 @@ def test_registers_are_visible_to_the_cb_and_the_client_concerned_only(
     assert complaint_list(user=client_admin).count() == 1
     assert complaint_list(user=other_client_admin).count() == 0
     assert complaint_list(user=auditor).count() == 0
+
+
+def test_a_client_admin_lodges_an_appeal_on_the_lodge_page(granted, client_admin):
+    decision = Decision.objects.get(certification=granted)
+    url = reverse("certification:appeal-lodge")
+    page = login(client_admin).post(
+        url, {"decision": str(decision.public_id), "subject": "Scope", "grounds": "The scope omits a site"}
+    )
+    assert page.status_code == 302
+    assert Appeal.objects.get().grounds == "The scope omits a site"
+
+
+def test_the_lodge_page_answers_bad_input_with_field_errors_and_keeps_it(granted, client_admin):
+    url = reverse("certification:appeal-lodge")
+    page = login(client_admin).post(url, {"decision": "not-a-uuid", "subject": "Kept subject", "grounds": ""})
+    assert page.status_code == 422
+    body = page.content.decode()
+    assert "Kept subject" in body
+    assert body.count('role="alert"') >= 2  # the decision and the grounds
+    assert not Appeal.objects.exists()
+
+
+def test_another_client_sees_no_decision_to_appeal_on_the_lodge_page(granted, other_client_admin):
+    page = login(other_client_admin).get(reverse("certification:appeal-lodge"))
+    assert b"no certification decision you can appeal" in page.content
+
+
+def test_appeals_are_lodged_through_the_api_with_the_operation_id_integrators_know(granted, client_admin):
+    decision = Decision.objects.get(certification=granted)
+    http, _ = token_client(client_admin)
+    response = http.post(
+        "/api/v1/appeals",
+        {"decision_id": str(decision.public_id), "grounds": "Wrong scope"},
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    operation = api.get_openapi_schema()["paths"]["/api/v1/appeals"]["post"]
+    assert operation["operationId"] == "conformo_audits_api_registers_appeal_lodge"

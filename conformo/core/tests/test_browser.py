@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from conformo.core.demo import DEMO_PASSWORD, demo_load
 from conformo.core.tests.browser import sign_in
+from conformo.home.demo import DEMO_PASSWORD, demo_load
 
 
 @pytest.mark.browser

@@ -11,8 +11,8 @@ from django.db import DatabaseError, transaction
 from django.test import Client
 
 from conformo.core.audit import audit_log_record
-from conformo.core.demo import demo_load
 from conformo.core.models import AuditLogEntry
+from conformo.home.demo import demo_load
 from conformo.organizations.models import Organization
 
 ROOT = Path(__file__).resolve().parents[3]

@@ -13,9 +13,9 @@ from django.db import transaction
 from conformo.core.audit import audit_log_record, snapshot
 from conformo.core.errors import PermissionDenied, ValidationFailed
 from conformo.organizations.models import Organization
+from conformo.organizations.tenancy import can_manage, is_member, require_manage, require_read
 from conformo.readiness.choices import ItemStatus
 from conformo.readiness.models import Answer, Assessment, Evidence, Item
-from conformo.readiness.permissions import can_manage, is_member, require_manage, require_read
 from conformo.standards.models import Clause, ClauseKind, Standard
 
 ANSWER_FIELDS = ["status", "justification", "owner", "due_date", "notes", "needs_review"]

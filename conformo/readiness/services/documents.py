@@ -16,10 +16,10 @@ from django.utils import timezone
 from conformo.core.audit import audit_log_record
 from conformo.core.errors import Conflict, PermissionDenied, ValidationFailed
 from conformo.organizations.models import Organization
+from conformo.organizations.tenancy import require_manage
 from conformo.readiness.choices import DocumentKind, RevisionStatus
 from conformo.readiness.files import atomic_with_files, track
 from conformo.readiness.models import Document, DocumentRevision
-from conformo.readiness.permissions import require_manage
 from conformo.standards.models import MandatoryDocument, Standard
 
 #: Upload limits (override with settings READINESS_UPLOAD_MAX_BYTES / READINESS_UPLOAD_EXTENSIONS).

@@ -12,6 +12,7 @@ from conformo.core.audit import audit_log_record
 from conformo.core.errors import Conflict, ValidationFailed
 from conformo.domain.readiness import ReadinessInputError, RiskMatrix, management_review_inputs
 from conformo.organizations.models import Organization
+from conformo.organizations.tenancy import require_manage
 from conformo.readiness.choices import InternalAuditStatus, ReviewStatus, RiskKind, Treatment, TreatmentStatus
 from conformo.readiness.models import (
     Assessment,
@@ -22,7 +23,6 @@ from conformo.readiness.models import (
     RiskMatrixConfig,
     SoAVersion,
 )
-from conformo.readiness.permissions import require_manage
 from conformo.standards.models import Clause, Standard
 
 

@@ -17,7 +17,7 @@ from datetime import date
 import pytest
 from playwright.sync_api import expect
 
-from conformo.accounts.choices import Role
+from conformo.core.roles import Role
 from conformo.core.tests.browser import sign_in
 from conformo.core.tests.factories import MembershipFactory, OrganizationFactory, UserFactory
 from conformo.readiness.models import Assessment, Document, Item

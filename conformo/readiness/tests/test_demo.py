@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from conformo.core.demo import demo_load
 from conformo.core.models import AuditLogEntry
+from conformo.home.demo import demo_load
 from conformo.readiness.choices import ItemStatus
 from conformo.readiness.models import Assessment, Document, Item
 from conformo.standards.services import catalog_load_shipped

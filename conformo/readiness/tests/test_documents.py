@@ -77,7 +77,7 @@ def test_the_approval_flow_is_enforced_and_audit_logged(client_admin, document):
 
 
 def test_only_the_named_approver_may_approve(client_admin, acme, document):
-    from conformo.accounts.choices import Role
+    from conformo.core.roles import Role
     from conformo.core.tests.factories import MembershipFactory, UserFactory
 
     approver = UserFactory(email="approver@acme.test")

@@ -36,7 +36,7 @@ def due(client_admin, acme, catalog):
 
 def test_client_roles_see_what_is_overdue_and_due_with_a_link_to_readiness(client_admin, client_member, acme, due):
     for user in (client_admin, client_member):
-        body = login(user).get(reverse("core:dashboard")).content.decode()
+        body = login(user).get(reverse("home:dashboard")).content.decode()
         assert "Overdue improvement items" in body
         assert "NC-1 Spill — corrective action" in body
         assert reverse("improvement:detail", args=[due.public_id]) in body
@@ -50,7 +50,7 @@ def test_client_roles_see_what_is_overdue_and_due_with_a_link_to_readiness(clien
 
 def test_other_organizations_and_cb_users_do_not_see_them(other_client_admin, cb_admin, due):
     for user in (other_client_admin, cb_admin):
-        body = login(user).get(reverse("core:dashboard")).content.decode()
+        body = login(user).get(reverse("home:dashboard")).content.decode()
         assert "Spill" not in body
         assert "Old manual" not in body
-    assert "None overdue." in login(other_client_admin).get(reverse("core:dashboard")).content.decode()
+    assert "None overdue." in login(other_client_admin).get(reverse("home:dashboard")).content.decode()

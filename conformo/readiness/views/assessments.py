@@ -14,11 +14,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from conformo.core.errors import NotFound, PermissionDenied, ValidationFailed
+from conformo.core.forms import apply_errors
+from conformo.organizations.tenancy import can_manage, org_context, organization_for
 from conformo.readiness import selectors
 from conformo.readiness.choices import ItemStatus
 from conformo.readiness.forms import AssessmentForm, EvidenceForm, ItemForm
 from conformo.readiness.models import Evidence, Item, SoAVersion
-from conformo.readiness.permissions import can_manage, organization_for
 from conformo.readiness.rows import RowRenderer, row_values
 from conformo.readiness.services import (
     assessment_create,
@@ -30,7 +31,6 @@ from conformo.readiness.services import (
     soa_publish,
 )
 from conformo.readiness.soa import assessment_xlsx, soa_pdf, soa_rows, soa_xlsx
-from conformo.readiness.views.common import apply_errors, org_context
 from conformo.standards.models import ClauseKind
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -10,12 +10,11 @@ from django.shortcuts import redirect, render
 
 from conformo.domain.readiness import age_buckets
 from conformo.improvement.selectors import nonconformity_list, overdue_actions
+from conformo.organizations.tenancy import default_organization, org_context, organization_for, readable_organizations
 from conformo.readiness import selectors
 from conformo.readiness.charts import bar_chart, heatmap_chart
 from conformo.readiness.models import Document
-from conformo.readiness.permissions import default_organization, organization_for, readable_organizations
 from conformo.readiness.stage1 import stage1_for
-from conformo.readiness.views.common import org_context
 
 
 @login_required

@@ -9,9 +9,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from conformo.core.errors import NotFound, ValidationFailed
+from conformo.core.forms import apply_errors
+from conformo.organizations.tenancy import org_context, organization_for, require_manage
 from conformo.readiness.forms import DocumentForm, DocumentOwnersForm, RevisionForm
 from conformo.readiness.models import Document, DocumentRevision
-from conformo.readiness.permissions import organization_for, require_manage
 from conformo.readiness.selectors import latest_assessment
 from conformo.readiness.services import (
     document_create,
@@ -23,7 +24,6 @@ from conformo.readiness.services import (
     revision_reject,
     revision_submit,
 )
-from conformo.readiness.views.common import apply_errors, org_context
 
 
 def document_get(*, user: object, public_id: str) -> Document:

@@ -13,12 +13,13 @@ from django.shortcuts import redirect, render
 from django.utils.dateparse import parse_date
 
 from conformo.core.errors import Conflict, NotFound, ValidationFailed
+from conformo.core.forms import apply_errors
 from conformo.domain.readiness import management_review_inputs
 from conformo.improvement.services import nonconformity_raise
+from conformo.organizations.tenancy import org_context, organization_for, require_manage
 from conformo.readiness import selectors
 from conformo.readiness.forms import InternalAuditForm, ReviewActionForm, ReviewForm, RiskForm, RiskUpdateForm
 from conformo.readiness.models import InternalAudit, ManagementReview, ReviewAction, Risk, RiskMatrixConfig
-from conformo.readiness.permissions import organization_for, require_manage
 from conformo.readiness.services import (
     internal_audit_complete,
     internal_audit_plan,
@@ -31,7 +32,6 @@ from conformo.readiness.services import (
     risk_update,
 )
 from conformo.readiness.services.programme import risk_matrix_for
-from conformo.readiness.views.common import apply_errors, org_context
 from conformo.standards.models import Clause, ClauseKind
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from conformo.core.demo import demo_load
+from conformo.home.demo import demo_load
 
 
 def _font_px(page: Any, selector: str) -> float:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from conformo.core.demo import DEMO_PASSWORD, demo_load
 from conformo.core.management.base import ConformoCommand
+from conformo.home.demo import DEMO_PASSWORD, demo_load
 
 
 class Command(ConformoCommand):

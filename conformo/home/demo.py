@@ -1,6 +1,7 @@
 """Demo data, made by calling the same services a user would. Loading twice changes nothing.
 
-Later parts of Conformo extend `demo_load` so the demo walks a newcomer through the whole lifecycle.
+The composition of each app's demo step: the tenants and their people (organizations, accounts), then the
+certification lifecycle (certification's step, which runs audits' services) and the readiness work (readiness').
 """
 
 from __future__ import annotations
@@ -11,11 +12,13 @@ from functools import cache
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
-from conformo.accounts.choices import Role
 from conformo.accounts.models import User
 from conformo.accounts.services import membership_add, user_create
+from conformo.certification.demo import certificates_demo_load, demo_lifecycle
+from conformo.core.roles import Role
 from conformo.organizations.models import CertificationBody
 from conformo.organizations.services import certification_body_create, organization_create, site_create
+from conformo.readiness.demo import demo_readiness
 
 DEMO_PASSWORD = "conformo-demo"  # noqa: S105 - the published demo password
 DEMO_CB_NAME = "Northbridge Certification Ltd"
@@ -139,11 +142,8 @@ def demo_load() -> DemoResult:
             if client["member"]:
                 member: tuple[str, str] = client["member"]  # type: ignore[assignment]
                 membership_add(actor=None, user=_user(*member), role=Role.CLIENT_MEMBER, organization=org)
-    from conformo.audits.demo import demo_lifecycle
-
     demo_lifecycle(cb)
-    from conformo.readiness.demo import demo_readiness
-
+    certificates_demo_load()
     demo_readiness()
     result.logins = [(email, Role(role).label) for email, _, role in CB_STAFF]
     for client in CLIENTS:

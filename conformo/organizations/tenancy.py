@@ -1,4 +1,4 @@
-"""Who may read and write an organization's readiness work.
+"""Tenancy of an organization's own work (readiness, improvement): who may read and write it.
 
 * client administrators of the organization read and write everything;
 * client members read everything and may answer the assessment items they own;
@@ -6,16 +6,23 @@
   readiness work with their CB (`ClientRelationship.shares_readiness`);
 * everyone else sees nothing (a 404, never a 403 that would reveal the object exists).
 
-The organization ids are computed once per request and kept on the user object.
+The organization ids are computed once per user object (from `conformo.core.tenancy.reach`, the one membership
+reader) and kept on it. The org-scoped querysets, the member choices and the page context of these apps live here
+too, so that readiness and improvement share them without importing each other.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from conformo.accounts.choices import Role
+from django.contrib.auth import get_user_model
+from django.db import models
+from django.http import HttpRequest
+
 from conformo.core.errors import NotFound, PermissionDenied
-from conformo.organizations.models import Organization
+from conformo.core.roles import Role
+from conformo.core.tenancy import reach
+from conformo.organizations.models import CertificationBody, Organization
 
 _CACHE = "_readiness_access"
 
@@ -36,11 +43,11 @@ def _access(user: Any) -> _Access:
     cached = getattr(user, _CACHE, None)
     if cached is not None:
         return cached  # type: ignore[no-any-return]
-    memberships = list(user.memberships.values_list("organization_id", "role", "certification_body_id"))
-    admin_of = {org_id for org_id, role, _ in memberships if role == Role.CLIENT_ADMIN and org_id}
-    member_of = {org_id for org_id, _, _ in memberships if org_id}
+    r = reach(user)
+    admin_of = set(r.orgs_with(Role.CLIENT_ADMIN))
+    member_of = set(r.organizations)
     readable = set(member_of)
-    cb_ids = [cb_id for _, _, cb_id in memberships if cb_id]
+    cb_ids = list(r.roles_by_cb)
     if cb_ids:
         shared = (
             Organization.objects.visible_to(user)
@@ -109,3 +116,37 @@ def default_organization(user: Any) -> Organization | None:
     access = _access(user)
     ids = sorted(access.member_of) or sorted(access.readable)
     return Organization.objects.filter(pk__in=ids[:1]).first() if ids else None
+
+
+class OrgScopedQuerySet(models.QuerySet[Any]):
+    """Filters by the organizations whose readiness work the user may read. `org_path` names the FK path."""
+
+    org_path = "organization_id"
+
+    def visible_to(self, user: Any) -> Any:
+        ids = readable_organization_ids(user)
+        if ids is None:
+            return self.all()
+        return self.filter(**{f"{self.org_path}__in": ids})
+
+
+def member_choices(organization: Any) -> Any:
+    """The organization's members, for the forms that pick an owner."""
+    return get_user_model().objects.filter(memberships__organization=organization).distinct().order_by("email")
+
+
+def org_context(request: HttpRequest, organization: Organization, section: str) -> dict[str, Any]:
+    """What every page of an organization's own work shows: the organization, the section, whether the user writes."""
+    return {
+        "organization": organization,
+        "section": section,
+        "can_manage": can_manage(request.user, organization.pk),
+    }
+
+
+def cbs_of(user: Any, *roles: str) -> Any:
+    """The certification bodies where `user` holds one of `roles` (any role if none given)."""
+    r = reach(user)
+    if r.superuser:
+        return CertificationBody.objects.all()
+    return CertificationBody.objects.filter(pk__in=list(r.cbs_with(*roles)))

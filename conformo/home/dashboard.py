@@ -1,12 +1,14 @@
-"""Reads for the dashboard: one section per role the user holds."""
+"""The dashboard's reads: one section per role the user holds, with the figures of the apps that own them
+(clients and staff from organizations, overdue items and documents due from readiness)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
-from conformo.accounts.choices import Role
+from conformo.core.roles import Role
 from conformo.organizations.models import Organization
+from conformo.readiness.selectors import attention_for
 
 
 @dataclass
@@ -41,8 +43,6 @@ def dashboard_for(user: Any) -> list[DashboardSection]:
             org = membership.organization
             section.facts.append(("Sites", org.sites.count()))
             section.facts.append(("Members", org.memberships.count()))
-            from conformo.readiness.selectors import attention_for
-
             section.attention = attention_for(user=user, organization=org)
         sections.append(section)
     return sections

@@ -20,12 +20,17 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from django.db import transaction
 from django.utils import timezone
 
 from conformo.accounts.models import User
 from conformo.audits import services
 from conformo.audits.choices import AuditKind, QualificationRole
 from conformo.audits.models import Application, Audit, Auditor, AuditProgramme
+from conformo.certificates.models import Certificate, StatusChange
+from conformo.certificates.services import ISSUING_KINDS, STATUS_KINDS, certificate_apply_decision
+from conformo.certification.models import Decision
+from conformo.certification.services import application_accept, decision_take
 from conformo.organizations.models import CertificationBody, Organization
 from conformo.organizations.services import organization_create, site_create
 from conformo.standards.models import Standard
@@ -138,7 +143,7 @@ def _demo_first_clients(cb: CertificationBody, today: date | None = None) -> Non
     # Acme: certified about ten months ago, surveillance 1 planned.
     application = _apply(pm, cb, acme, [qms], "Design and machining of precision metal parts")
     services.application_review(actor=pm, application=application, on=today - timedelta(days=420))
-    programme = services.application_accept(actor=pm, application=application, on=today - timedelta(days=420))
+    programme = application_accept(actor=pm, application=application, on=today - timedelta(days=420))
     stage1 = _run(
         _audit(programme, AuditKind.STAGE_1), pm, lena, team, today - timedelta(days=380), today - timedelta(days=380)
     )
@@ -165,8 +170,6 @@ def _demo_first_clients(cb: CertificationBody, today: date | None = None) -> Non
         planned_completion=today - timedelta(days=300),
     )
     services.finding_response_review(actor=lena, response=response, accept=True, comment="Plan accepted")
-    from conformo.certification.services import decision_take
-
     decision_take(
         actor=dana, certification=programme.certification, kind="grant", decided_on=today - timedelta(days=310)
     )
@@ -178,7 +181,7 @@ def _demo_first_clients(cb: CertificationBody, today: date | None = None) -> Non
     # Bluewater: stage 2 done, a major and a minor awaiting the client's answer.
     application = _apply(pm, cb, bluewater, [ems], "Warehousing and road transport of palletised goods")
     services.application_review(actor=pm, application=application, on=today - timedelta(days=120))
-    programme = services.application_accept(actor=pm, application=application, on=today - timedelta(days=120))
+    programme = application_accept(actor=pm, application=application, on=today - timedelta(days=120))
     only_lead = [services.Member(lead, QualificationRole.LEAD_AUDITOR)]
     stage1 = _run(
         _audit(programme, AuditKind.STAGE_1),
@@ -311,8 +314,6 @@ def demo_certificate_statuses(cb: CertificationBody, today: date | None = None) 
         return  # the first part of the demo did not run (no auditors): nothing to audit with
     admin, pm = _user("admin@northbridge.example"), _user("programme@northbridge.example")
     lena, dana = _user("lead.auditor@northbridge.example"), _user("decision@northbridge.example")
-    from conformo.certification.services import decision_take
-
     team = [services.Member(lead, QualificationRole.LEAD_AUDITOR)]
     for client in todo:
         org = organization_create(
@@ -329,7 +330,7 @@ def demo_certificate_statuses(cb: CertificationBody, today: date | None = None) 
         applied = granted - timedelta(days=120)
         application = _apply(pm, cb, org, [std[str(client["standard"])]], str(client["scope"]))
         services.application_review(actor=pm, application=application, on=applied)
-        programme = services.application_accept(actor=pm, application=application, on=applied)
+        programme = application_accept(actor=pm, application=application, on=applied)
         stage1_on = applied + timedelta(days=30)
         stage1 = _run(_audit(programme, AuditKind.STAGE_1), pm, lena, team, stage1_on, stage1_on)
         services.audit_complete(actor=lena, audit=stage1, on=stage1_on)
@@ -349,4 +350,25 @@ def demo_certificate_statuses(cb: CertificationBody, today: date | None = None) 
             )
 
 
-__all__ = ["demo_certificate_statuses", "demo_lifecycle"]
+@transaction.atomic
+def certificates_demo_load() -> int:
+    """Every recorded decision of the demo has its certificate (idempotent catch-up): apply each decision that
+    has not reached its certificate yet (e.g. decisions loaded before the certificates app existed), oldest
+    first. Returns how many; a second run changes nothing."""
+    applied = 0
+    issued = set(Certificate.objects.exclude(decision=None).values_list("decision_id", flat=True))
+    moved = set(StatusChange.objects.exclude(decision=None).values_list("decision_id", flat=True))
+    decisions = Decision.objects.select_related("certification", "decided_by").order_by("decided_on", "created_at")
+    for decision in decisions:
+        if decision.kind in ISSUING_KINDS and decision.pk in issued:
+            continue
+        if decision.kind in STATUS_KINDS and decision.pk in moved:
+            continue
+        if decision.kind not in ISSUING_KINDS and decision.kind not in STATUS_KINDS:
+            continue
+        if certificate_apply_decision(decision=decision, actor=None) is not None:
+            applied += 1
+    return applied
+
+
+__all__ = ["certificates_demo_load", "demo_certificate_statuses", "demo_lifecycle"]

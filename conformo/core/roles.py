@@ -1,4 +1,4 @@
-"""Roles of a membership (DESIGN.md, Users and roles)."""
+"""Roles of a membership (DESIGN.md, Users and roles): the vocabulary every app shares."""
 
 from django.db import models
 
