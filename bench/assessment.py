@@ -35,6 +35,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from conformo.core.actors import SYSTEM
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
@@ -74,10 +76,10 @@ def main() -> None:
     import django
 
     django.setup()
+    from conformo.accounts.choices import Role
     from django.core.management import call_command
     from django.test import Client
 
-    from conformo.accounts.choices import Role
     from conformo.accounts.models import Membership, User
     from conformo.accounts.services import api_token_create
     from conformo.organizations.models import Organization
@@ -86,7 +88,7 @@ def main() -> None:
     from conformo.standards.services import catalog_load_shipped
 
     call_command("migrate", verbosity=0)
-    catalog_load_shipped(actor=None)
+    catalog_load_shipped(actor=SYSTEM)
     org = Organization.objects.create(legal_name="Bench GmbH", country="DE")
     admin = User.objects.create_user("bench@example.test", "bench-password-123")
     Membership.objects.create(user=admin, role=Role.CLIENT_ADMIN, organization=org)

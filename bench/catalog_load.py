@@ -20,6 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from conformo.core.actors import SYSTEM
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
@@ -61,10 +63,10 @@ def main() -> None:
     sqlite = sqlite3.sqlite_version
     print(f"Python {sys.version.split()[0]}, SQLite {sqlite}, {os.cpu_count()} CPUs; runs={args.runs}")
 
-    catalog_load_file(path=iso27001)  # warm imports and the schema cache once
+    catalog_load_file(actor=SYSTEM, path=iso27001)  # warm imports and the schema cache once
     for title, load in (
-        ("ISO/IEC 27001:2022 (41 clauses + 93 controls)", lambda: [catalog_load_file(path=iso27001)]),
-        ("All shipped catalogs (8)", catalog_load_shipped),
+        ("ISO/IEC 27001:2022 (41 clauses + 93 controls)", lambda: [catalog_load_file(actor=SYSTEM, path=iso27001)]),
+        ("All shipped catalogs (8)", lambda: catalog_load_shipped(actor=SYSTEM)),
     ):
         times, queries, nodes = [], [], 0
         for _ in range(args.runs):
@@ -82,8 +84,8 @@ def main() -> None:
 
     fresh()
     start = time.perf_counter()
-    catalog_load_shipped()
-    catalog_load_shipped()
+    catalog_load_shipped(actor=SYSTEM)
+    catalog_load_shipped(actor=SYSTEM)
     print(f"Reloading unchanged catalogs (skip path): {(time.perf_counter() - start) * 1000 / 2:.1f} ms per pass")
     shutil.rmtree(work, ignore_errors=True)
 

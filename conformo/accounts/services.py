@@ -9,15 +9,16 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from conformo.accounts.models import TOKEN_PREFIX, ApiToken, Membership, User, hash_token, new_token_value
+from conformo.core.actors import Actor
 from conformo.core.audit import audit_log_record
 from conformo.core.errors import Conflict, PermissionDenied, ValidationFailed
 from conformo.core.roles import CB_ROLES, CLIENT_ROLES, Role
-from conformo.core.tenancy import forget_reach
+from conformo.core.tenancy import forget_reach, has_cb_role, has_org_role
 from conformo.organizations.models import CertificationBody, Organization
 
 
 @transaction.atomic
-def user_create(*, actor: User | None, email: str, password: str | None, full_name: str = "") -> User:
+def user_create(*, actor: Actor, email: str, password: str | None, full_name: str = "") -> User:
     """Create a user who signs in with `email`."""
     email = email.strip().lower()
     if not email or "@" not in email:
@@ -32,7 +33,7 @@ def user_create(*, actor: User | None, email: str, password: str | None, full_na
 @transaction.atomic
 def membership_add(
     *,
-    actor: User | None,
+    actor: Actor,
     user: User,
     role: str,
     certification_body: CertificationBody | None = None,
@@ -45,15 +46,12 @@ def membership_add(
         raise ValidationFailed(f"The role {role} belongs to a certification body.")
     if role in CLIENT_ROLES and (organization is None or certification_body is not None):
         raise ValidationFailed(f"The role {role} belongs to an organization.")
-    if actor is not None and not actor.is_superuser:
-        allowed = Membership.objects.filter(
-            user=actor,
-            role=Role.CB_ADMIN if certification_body else Role.CLIENT_ADMIN,
-            certification_body=certification_body,
-            organization=organization,
-        ).exists()
-        if not allowed:
-            raise PermissionDenied("Only an administrator of this tenant can add members.")
+    if certification_body is not None:
+        allowed = has_cb_role(actor, certification_body.pk, Role.CB_ADMIN)
+    else:
+        allowed = organization is not None and has_org_role(actor, organization.pk, Role.CLIENT_ADMIN)
+    if not allowed:
+        raise PermissionDenied("Only an administrator of this tenant can add members.")
     membership, created = Membership.objects.get_or_create(
         user=user, role=role, certification_body=certification_body, organization=organization
     )

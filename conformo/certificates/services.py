@@ -22,6 +22,7 @@ from conformo.certificates.models import (
     StatusChange,
 )
 from conformo.certificates.search import search_text
+from conformo.core.actors import Actor, acting_user
 from conformo.core.audit import audit_log_record
 from conformo.core.errors import Conflict, PermissionDenied, ValidationFailed
 from conformo.core.tenancy import has_cb_role, require_cb_role
@@ -115,7 +116,7 @@ def _current_of(certification: Certification) -> Certificate | None:
 
 
 @transaction.atomic
-def certificate_issue(*, decision: Decision, actor: Any) -> Certificate:
+def certificate_issue(*, decision: Decision, actor: Actor) -> Certificate:
     """Issue the certificate for a grant, or re-issue it (new revision, previous one superseded) for a
     renewal, a scope change or a restoration after expiry. Issuing twice for one decision returns the
     certificate already issued."""
@@ -189,7 +190,7 @@ def certificate_issue(*, decision: Decision, actor: Any) -> Certificate:
         status_after=certificate.status,
         event="issue" if previous is None else "reissue",
         decision=decision,
-        actor=actor if getattr(actor, "pk", None) else None,
+        actor=acting_user(actor),
         reason=decision.reason,
     )
     audit_log_record(
@@ -210,7 +211,7 @@ def certificate_status_set(
     certificate: Certificate,
     status: str,
     on: date,
-    actor: Any,
+    actor: Actor,
     event: str,
     decision: Decision | None = None,
     reason: str = "",
@@ -231,7 +232,7 @@ def certificate_status_set(
         status_after=status,
         event=event,
         decision=decision,
-        actor=actor if getattr(actor, "pk", None) else None,
+        actor=acting_user(actor),
         reason=reason,
     )
     audit_log_record(
@@ -247,7 +248,7 @@ def certificate_status_set(
 
 
 @transaction.atomic
-def certificate_apply_decision(*, decision: Decision, actor: Any) -> Certificate | None:
+def certificate_apply_decision(*, decision: Decision, actor: Actor) -> Certificate | None:
     """Bring the certificate in line with a recorded decision (the hook of the decision service).
 
     Returns the certificate concerned, or None when the decision has none (refusal; a status move
@@ -274,7 +275,7 @@ def certificate_apply_decision(*, decision: Decision, actor: Any) -> Certificate
 
 
 @transaction.atomic
-def certificate_set_confidential(*, actor: Any, certificate: Certificate, confidential: bool) -> Certificate:
+def certificate_set_confidential(*, actor: Actor, certificate: Certificate, confidential: bool) -> Certificate:
     """Hide a certificate from the public registry (or show it again) — every revision of it."""
     require_cb_role(actor, certificate.certification_body_id, "cb_admin", action="change a certificate's visibility")
     before = certificate.confidential

@@ -31,6 +31,7 @@ from conformo.certificates.models import Certificate, StatusChange
 from conformo.certificates.services import ISSUING_KINDS, STATUS_KINDS, certificate_apply_decision
 from conformo.certification.models import Decision
 from conformo.certification.services import application_accept, decision_take
+from conformo.core.actors import SYSTEM
 from conformo.organizations.models import CertificationBody, Organization
 from conformo.organizations.services import organization_create, site_create
 from conformo.standards.models import Standard
@@ -43,7 +44,7 @@ def _standards() -> dict[str, Standard]:
     if len(found) < len(CODES):
         from conformo.standards.services import catalog_load_shipped
 
-        catalog_load_shipped(actor=None)
+        catalog_load_shipped(actor=SYSTEM)
         found = {s.code: s for s in Standard.objects.filter(code__in=CODES)}
     return found
 
@@ -366,7 +367,7 @@ def certificates_demo_load() -> int:
             continue
         if decision.kind not in ISSUING_KINDS and decision.kind not in STATUS_KINDS:
             continue
-        if certificate_apply_decision(decision=decision, actor=None) is not None:
+        if certificate_apply_decision(decision=decision, actor=SYSTEM) is not None:
             applied += 1
     return applied
 

@@ -16,6 +16,7 @@ from conformo.audits.services.programmes import programme_create, programme_next
 from conformo.audits.services.setup import cb_settings_get
 from conformo.certificates.services import certificate_apply_decision
 from conformo.certification.models import Certification, Decision
+from conformo.core.actors import Actor, acting_user
 from conformo.core.audit import audit_log_record
 from conformo.core.errors import Conflict, PermissionDenied, ValidationFailed
 from conformo.core.tenancy import has_cb_role
@@ -29,7 +30,7 @@ INITIAL_KINDS = (AuditKind.STAGE_1, AuditKind.STAGE_2, AuditKind.TRANSFER_REVIEW
 
 
 @transaction.atomic
-def application_accept(*, actor: Any, application: Application, on: date | None = None) -> AuditProgramme:
+def application_accept(*, actor: Actor, application: Application, on: date | None = None) -> AuditProgramme:
     """Accept a reviewed application: opens the certification record and creates its 3-year programme."""
     review = application_mark_accepted(actor=actor, application=application)
     transfer = application.transfer_details if application.is_transfer else None
@@ -102,7 +103,7 @@ def _grant_context(programme: AuditProgramme, on: date, rules: Any) -> dict[str,
 @transaction.atomic
 def decision_take(
     *,
-    actor: Any,
+    actor: Actor,
     certification: Certification,
     kind: str,
     reason: str = "",
@@ -212,7 +213,7 @@ def decision_take(
         kind=decision.value,
         reason=reason.strip(),
         decided_on=on,
-        decided_by=actor,
+        decided_by=acting_user(actor),
         state_before=state.value,
         state_after=new_state.value,
         scope_before=scope_before,

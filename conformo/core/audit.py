@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import models, transaction
 
+from conformo.core.actors import Actor, acting_user
 from conformo.core.models import AuditLogEntry
 
 
@@ -23,7 +24,7 @@ def snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:
 
 def audit_log_record(
     *,
-    actor: Any,
+    actor: Actor,
     action: str,
     obj: models.Model,
     before: Mapping[str, Any] | None = None,
@@ -35,7 +36,7 @@ def audit_log_record(
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_log_record must run inside the service's transaction.")
     return AuditLogEntry.objects.create(
-        actor=actor if getattr(actor, "pk", None) else None,
+        actor=acting_user(actor),
         action=action,
         object_type=obj._meta.label_lower,
         object_id=str(obj.pk),

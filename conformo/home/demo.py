@@ -15,6 +15,7 @@ from django.db import transaction
 from conformo.accounts.models import User
 from conformo.accounts.services import membership_add, user_create
 from conformo.certification.demo import certificates_demo_load, demo_lifecycle
+from conformo.core.actors import SYSTEM
 from conformo.core.roles import Role
 from conformo.organizations.models import CertificationBody
 from conformo.organizations.services import certification_body_create, organization_create, site_create
@@ -104,7 +105,7 @@ def _user(email: str, full_name: str) -> User:
     existing = User.objects.filter(email=email).first()
     if existing:
         return existing
-    user = user_create(actor=None, email=email, password=None, full_name=full_name)
+    user = user_create(actor=SYSTEM, email=email, password=None, full_name=full_name)
     # Hash the shared demo password once rather than once per user (PBKDF2 is slow on purpose).
     user.password = _demo_password_hash()
     user.save(update_fields=["password"])
@@ -123,12 +124,12 @@ def demo_load() -> DemoResult:
     cb = CertificationBody.objects.filter(name=DEMO_CB_NAME).first()
     if cb is None:
         result.created = True
-        cb = certification_body_create(actor=None, name=DEMO_CB_NAME, country="GB", short_name="NBC")
+        cb = certification_body_create(actor=SYSTEM, name=DEMO_CB_NAME, country="GB", short_name="NBC")
         for email, name, role in CB_STAFF:
-            membership_add(actor=None, user=_user(email, name), role=role, certification_body=cb)
+            membership_add(actor=SYSTEM, user=_user(email, name), role=role, certification_body=cb)
         for client in CLIENTS:
             org = organization_create(
-                actor=None,
+                actor=SYSTEM,
                 legal_name=str(client["legal_name"]),
                 country=str(client["country"]),
                 registration_number=str(client["registration_number"]),
@@ -136,12 +137,12 @@ def demo_load() -> DemoResult:
                 certification_body=cb,
             )
             for site in client["sites"]:  # type: ignore[attr-defined]
-                site_create(actor=None, organization=org, **site)
+                site_create(actor=SYSTEM, organization=org, **site)
             admin: tuple[str, str] = client["admin"]  # type: ignore[assignment]
-            membership_add(actor=None, user=_user(*admin), role=Role.CLIENT_ADMIN, organization=org)
+            membership_add(actor=SYSTEM, user=_user(*admin), role=Role.CLIENT_ADMIN, organization=org)
             if client["member"]:
                 member: tuple[str, str] = client["member"]  # type: ignore[assignment]
-                membership_add(actor=None, user=_user(*member), role=Role.CLIENT_MEMBER, organization=org)
+                membership_add(actor=SYSTEM, user=_user(*member), role=Role.CLIENT_MEMBER, organization=org)
     demo_lifecycle(cb)
     certificates_demo_load()
     demo_readiness()

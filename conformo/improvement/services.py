@@ -10,6 +10,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Max
 
+from conformo.core.actors import Actor, acting_user
 from conformo.core.audit import audit_log_record
 from conformo.core.errors import Conflict, ValidationFailed
 from conformo.improvement.choices import Grade, NonconformityStatus, Source
@@ -22,7 +23,7 @@ from conformo.standards.models import Clause
 @transaction.atomic
 def nonconformity_raise(
     *,
-    actor: Any,
+    actor: Actor,
     organization: Organization,
     source: str,
     grade: str,
@@ -59,7 +60,7 @@ def nonconformity_raise(
         title=title.strip(),
         description=description,
         site=site,
-        raised_by=actor,
+        raised_by=acting_user(actor),
         raised_on=raised_on or date.today(),
         internal_audit=internal_audit,
     )
@@ -78,7 +79,7 @@ def nonconformity_raise(
 @transaction.atomic
 def corrective_action_set(
     *,
-    actor: Any,
+    actor: Actor,
     nonconformity: Nonconformity,
     root_cause: str,
     action: str,
@@ -131,7 +132,7 @@ def corrective_action_set(
 
 
 @transaction.atomic
-def corrective_action_complete(*, actor: Any, nonconformity: Nonconformity, completed_on: date) -> CorrectiveAction:
+def corrective_action_complete(*, actor: Actor, nonconformity: Nonconformity, completed_on: date) -> CorrectiveAction:
     """Mark the corrective action done; the nonconformity then awaits its effectiveness check."""
     require_manage(actor, nonconformity.organization_id, "nonconformity")
     ca = CorrectiveAction.objects.filter(nonconformity=nonconformity).first()
@@ -154,7 +155,7 @@ def corrective_action_complete(*, actor: Any, nonconformity: Nonconformity, comp
 
 @transaction.atomic
 def effectiveness_check_record(
-    *, actor: Any, nonconformity: Nonconformity, effective: bool, notes: str = "", checked_on: date | None = None
+    *, actor: Actor, nonconformity: Nonconformity, effective: bool, notes: str = "", checked_on: date | None = None
 ) -> EffectivenessCheck:
     """Record whether the corrective action worked (10.2.1 d). Effective closes the nonconformity; not
     effective sends it back to corrective-action planning. Audit-logged."""
@@ -167,7 +168,11 @@ def effectiveness_check_record(
         )
     checked_on = checked_on or date.today()
     check = EffectivenessCheck.objects.create(
-        nonconformity=nonconformity, checked_by=actor, checked_on=checked_on, effective=effective, notes=notes
+        nonconformity=nonconformity,
+        checked_by=acting_user(actor),
+        checked_on=checked_on,
+        effective=effective,
+        notes=notes,
     )
     before = {"status": nonconformity.status}
     if effective:

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import transaction
 
+from conformo.core.actors import Actor
 from conformo.core.audit import audit_log_record, snapshot
 from conformo.core.errors import PermissionDenied, ValidationFailed
 from conformo.core.roles import Role
@@ -49,9 +50,9 @@ def _check_sector_codes(codes: list[int]) -> list[int]:
 
 
 @transaction.atomic
-def certification_body_create(*, actor: Any, name: str, country: str, short_name: str = "") -> CertificationBody:
+def certification_body_create(*, actor: Actor, name: str, country: str, short_name: str = "") -> CertificationBody:
     """Register a certification body (installation administrators only)."""
-    if actor is not None and not actor.is_superuser:
+    if not reach(actor).superuser:
         raise PermissionDenied("Only an installation administrator can register a certification body.")
     cb = CertificationBody.objects.create(name=name.strip(), country=_check_country(country), short_name=short_name)
     audit_log_record(
@@ -63,7 +64,7 @@ def certification_body_create(*, actor: Any, name: str, country: str, short_name
 @transaction.atomic
 def organization_create(
     *,
-    actor: Any,
+    actor: Actor,
     legal_name: str,
     country: str,
     certification_body: CertificationBody | None = None,
@@ -77,7 +78,7 @@ def organization_create(
     if certification_body is not None:
         if not has_cb_role(actor, certification_body.pk, Role.CB_ADMIN, Role.PROGRAMME_MANAGER):
             raise PermissionDenied("Only the CB's administrator or a programme manager can register its clients.")
-    elif actor is not None and not actor.is_superuser:
+    elif not reach(actor).superuser:
         raise PermissionDenied("Only an installation administrator can register an organization without a CB.")
     org = Organization.objects.create(
         legal_name=legal_name,
@@ -98,9 +99,7 @@ def organization_create(
     return org
 
 
-def _can_edit_organization(actor: Any, org: Organization) -> bool:
-    if actor is None:
-        return True  # a system job
+def _can_edit_organization(actor: Actor, org: Organization) -> bool:
     r = reach(actor)
     if r.superuser or org.pk in r.orgs_with(Role.CLIENT_ADMIN):
         return True
@@ -134,7 +133,7 @@ def _clean_site_data(data: dict[str, Any]) -> dict[str, Any]:
 
 
 @transaction.atomic
-def site_create(*, actor: Any, organization: Organization, **data: Any) -> Site:
+def site_create(*, actor: Actor, organization: Organization, **data: Any) -> Site:
     """Add a site to an organization (its client admin, or its CB's admin / programme manager)."""
     if not _can_edit_organization(actor, organization):
         raise PermissionDenied("You cannot change this organization's sites.")
@@ -152,7 +151,7 @@ def site_create(*, actor: Any, organization: Organization, **data: Any) -> Site:
 
 
 @transaction.atomic
-def site_update(*, actor: Any, site: Site, **data: Any) -> Site:
+def site_update(*, actor: Actor, site: Site, **data: Any) -> Site:
     """Change a site's details; the audit log keeps the values before and after."""
     if not _can_edit_organization(actor, site.organization):
         raise PermissionDenied("You cannot change this organization's sites.")

@@ -16,8 +16,11 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from conformo.core.actors import Actor
 from conformo.core.audit import audit_log_record
 from conformo.core.errors import Conflict, PermissionDenied
+from conformo.core.roles import Role
+from conformo.core.tenancy import reach
 from conformo.standards.catalog import CatalogData, catalog_read, shipped_catalog_paths
 from conformo.standards.models import Clause, ClauseKind, MandatoryDocument, Standard, StandardSource
 
@@ -64,19 +67,14 @@ class CatalogLoadResult:
         return text + (f", {self.retired} retired)" if self.retired else ")")
 
 
-def _can_manage_catalog(actor: Any) -> bool:
-    from conformo.core.roles import Role
-
-    if not getattr(actor, "is_authenticated", False):
-        return False
-    if actor.is_superuser:
-        return True
-    return bool(actor.memberships.filter(role=Role.CB_ADMIN).exists())
+def _can_manage_catalog(actor: Actor) -> bool:
+    """The operator (`SYSTEM`: the command line, the demo), a superuser or a CB administrator."""
+    r = reach(actor)
+    return r.superuser or bool(r.cbs_with(Role.CB_ADMIN))
 
 
-def _require_catalog_admin(actor: Any) -> None:
-    """`None` is the operator at the command line; a user must be a CB administrator or a superuser."""
-    if actor is not None and not _can_manage_catalog(actor):
+def _require_catalog_admin(actor: Actor) -> None:
+    if not _can_manage_catalog(actor):
         raise PermissionDenied("Only a CB administrator can load or import catalogs.")
 
 
@@ -175,7 +173,7 @@ def _write_documents(standard: Standard, catalog: CatalogData, now: Any) -> None
 
 
 @transaction.atomic
-def catalog_load(*, catalog: CatalogData, actor: Any = None, force: bool = False) -> CatalogLoadResult:
+def catalog_load(*, catalog: CatalogData, actor: Actor, force: bool = False) -> CatalogLoadResult:
     """Load one validated catalog: create it, update it in place when its version is newer, or skip it.
 
     `force` reloads even when the same or an older version is loaded. One audit-log entry per change.
@@ -233,13 +231,13 @@ def _source_for(path: Path | str) -> str:
     return StandardSource.SHIPPED if Path(path).resolve().parent == shipped_dir else StandardSource.FILE
 
 
-def catalog_load_file(*, path: Path | str, actor: Any = None, force: bool = False) -> CatalogLoadResult:
+def catalog_load_file(*, path: Path | str, actor: Actor, force: bool = False) -> CatalogLoadResult:
     """Read, validate and load one catalog file (format: docs/catalog-format.md)."""
     _require_catalog_admin(actor)
     return catalog_load(catalog=catalog_read(path, source=_source_for(path)), actor=actor, force=force)
 
 
-def catalog_load_shipped(*, actor: Any = None, force: bool = False) -> list[CatalogLoadResult]:
+def catalog_load_shipped(*, actor: Actor, force: bool = False) -> list[CatalogLoadResult]:
     """Load every catalog shipped in `catalogs/` (idempotent: loaded versions are skipped).
 
     All files are validated before the first is written, and they load in one transaction.
@@ -250,7 +248,7 @@ def catalog_load_shipped(*, actor: Any = None, force: bool = False) -> list[Cata
         return [catalog_load(catalog=catalog, actor=actor, force=force) for catalog in catalogs]
 
 
-def catalog_load_paths(*, paths: list[Path | str], actor: Any = None, force: bool = False) -> list[CatalogLoadResult]:
+def catalog_load_paths(*, paths: list[Path | str], actor: Actor, force: bool = False) -> list[CatalogLoadResult]:
     """Load the given catalog files, all or nothing: every file is validated before any is written."""
     _require_catalog_admin(actor)
     catalogs = [catalog_read(path, source=_source_for(path)) for path in paths]
@@ -258,7 +256,7 @@ def catalog_load_paths(*, paths: list[Path | str], actor: Any = None, force: boo
         return [catalog_load(catalog=catalog, actor=actor, force=force) for catalog in catalogs]
 
 
-def catalog_import(*, content: bytes, filename: str, format: str, actor: Any = None) -> Standard:
+def catalog_import(*, content: bytes, filename: str, format: str, actor: Actor) -> Standard:
     """Import a CISO Assistant library (YAML) or an OSCAL catalog (JSON) beside the shipped catalogs.
 
     The id is derived from the source (`ciso-…`, `oscal-…`); importing the same source again updates it in

@@ -14,6 +14,7 @@ from django.utils import timezone
 from conformo.audits.choices import ApplicationStatus, QualificationRole
 from conformo.audits.models import Accreditation, Application, ApplicationReview, Qualification
 from conformo.audits.services.setup import cb_settings_get, check_sector_codes
+from conformo.core.actors import Actor, acting_user
 from conformo.core.audit import audit_log_record
 from conformo.core.errors import Conflict, PermissionDenied, ValidationFailed
 from conformo.core.tenancy import CLIENTS, MANAGERS, has_cb_role, has_org_role
@@ -38,7 +39,7 @@ TRANSFER_KEYS = (
 @transaction.atomic
 def application_submit(
     *,
-    actor: Any,
+    actor: Actor,
     certification_body: CertificationBody,
     organization: Organization,
     standards: list[Standard],
@@ -87,7 +88,7 @@ def application_submit(
         consultancy_used=consultancy_used,
         is_transfer=transfer is not None,
         transfer_details=transfer or {},
-        submitted_by=actor,
+        submitted_by=acting_user(actor),
     )
     application.standards.set(standards)
     application.sites.set(sites)
@@ -207,7 +208,7 @@ def _transfer_checks(application: Application, on: date) -> list[dict[str, Any]]
 
 
 @transaction.atomic
-def application_review(*, actor: Any, application: Application, on: date | None = None) -> ApplicationReview:
+def application_review(*, actor: Actor, application: Application, on: date | None = None) -> ApplicationReview:
     """Review an application: accreditation, competence, audit time (rules engine, with trace), sampling,
     quotation per audit of the cycle. Every check is stored with its reason."""
     cb = application.certification_body
@@ -252,7 +253,7 @@ def application_review(*, actor: Any, application: Application, on: date | None 
         sampling = sample_sizes(len(others)).as_dict()
     review = ApplicationReview.objects.create(
         application=application,
-        reviewer=actor,
+        reviewer=acting_user(actor),
         ok=all(c["ok"] for c in checks),
         checks=checks,
         audit_time=audit_time,
@@ -278,7 +279,7 @@ def latest_review(application: Application) -> ApplicationReview | None:
 
 
 @transaction.atomic
-def application_mark_accepted(*, actor: Any, application: Application) -> ApplicationReview:
+def application_mark_accepted(*, actor: Actor, application: Application) -> ApplicationReview:
     """Mark a reviewed application accepted and return the review it rests on. Called by
     conformo.certification's `application_accept`, which opens the certification record and its programme."""
     if not has_cb_role(actor, application.certification_body_id, *MANAGERS):
@@ -304,7 +305,7 @@ def application_mark_accepted(*, actor: Any, application: Application) -> Applic
 
 
 @transaction.atomic
-def application_decline(*, actor: Any, application: Application, reason: str) -> Application:
+def application_decline(*, actor: Actor, application: Application, reason: str) -> Application:
     """Decline an application; the reason is recorded and shown to the client (17021-1 9.1.2)."""
     if not has_cb_role(actor, application.certification_body_id, *MANAGERS):
         raise PermissionDenied("Only a CB administrator or programme manager can decline applications.")

@@ -23,6 +23,7 @@ from conformo.audits.models import (
 )
 from conformo.audits.services.common import SURVEILLANCE_KINDS, is_lead, log_programme, require_manager
 from conformo.audits.services.setup import cb_settings_get
+from conformo.core.actors import Actor
 from conformo.core.errors import Conflict, PermissionDenied, ValidationFailed
 from conformo.core.tenancy import MANAGERS, has_cb_role
 from conformo.domain.cycle import add_months, expiry_date
@@ -37,7 +38,7 @@ def _stage1(programme: AuditProgramme) -> Audit | None:
 @transaction.atomic
 def audit_plan(
     *,
-    actor: Any,
+    actor: Actor,
     audit: Audit,
     planned_start: date,
     planned_end: date,
@@ -212,7 +213,7 @@ def audit_team_check(audit: Audit, members: list[Member], on: date | None = None
     }
 
 
-def audit_team_assign(*, actor: Any, audit: Audit, members: list[Member]) -> Audit:
+def audit_team_assign(*, actor: Actor, audit: Audit, members: list[Member]) -> Audit:
     """Assign the audit team after the eligibility check. The check's result is stored either way; an
     ineligible team is refused with the reasons (the first reason's code is the error code)."""
     programme = audit.programme
@@ -245,7 +246,7 @@ def audit_team_assign(*, actor: Any, audit: Audit, members: list[Member]) -> Aud
 
 
 @transaction.atomic
-def audit_start(*, actor: Any, audit: Audit, on: date | None = None) -> Audit:
+def audit_start(*, actor: Actor, audit: Audit, on: date | None = None) -> Audit:
     """Start an audit. Needs an eligible team; stage 2 needs stage 1 completed (or a recorded combined audit)."""
     programme = audit.programme
     if not (has_cb_role(actor, programme.certification_body_id, *MANAGERS) or is_lead(actor, audit)):
@@ -270,7 +271,7 @@ def audit_start(*, actor: Any, audit: Audit, on: date | None = None) -> Audit:
 
 
 @transaction.atomic
-def audit_complete(*, actor: Any, audit: Audit, on: date | None = None, summary: str = "") -> Audit:
+def audit_complete(*, actor: Actor, audit: Audit, on: date | None = None, summary: str = "") -> Audit:
     """Complete an audit (the lead auditor or the programme manager)."""
     programme = audit.programme
     if not (has_cb_role(actor, programme.certification_body_id, *MANAGERS) or is_lead(actor, audit)):

@@ -9,6 +9,7 @@ from conformo.audits.models import (
     Audit,
     AuditProgramme,
 )
+from conformo.core.actors import Actor, acting_user
 from conformo.core.audit import audit_log_record
 from conformo.core.errors import PermissionDenied
 from conformo.core.tenancy import MANAGERS, has_cb_role
@@ -25,7 +26,7 @@ ORDER = {
 }
 
 
-def log_programme(actor: Any, action: str, obj: Any, programme: AuditProgramme, **kwargs: Any) -> None:
+def log_programme(actor: Actor, action: str, obj: Any, programme: AuditProgramme, **kwargs: Any) -> None:
     audit_log_record(
         actor=actor,
         action=action,
@@ -36,16 +37,14 @@ def log_programme(actor: Any, action: str, obj: Any, programme: AuditProgramme, 
     )
 
 
-def require_manager(actor: Any, programme: AuditProgramme, action: str) -> None:
+def require_manager(actor: Actor, programme: AuditProgramme, action: str) -> None:
     if not has_cb_role(actor, programme.certification_body_id, *MANAGERS):
         raise PermissionDenied(f"Only a CB administrator or programme manager can {action}.")
 
 
-def is_lead(actor: Any, audit: Audit) -> bool:
-    return bool(
-        actor is not None and audit.team.filter(auditor__user=actor, role=QualificationRole.LEAD_AUDITOR).exists()
-    )
+def is_lead(actor: Actor, audit: Audit) -> bool:
+    return bool(audit.team.filter(auditor__user=acting_user(actor), role=QualificationRole.LEAD_AUDITOR).exists())
 
 
-def on_team(actor: Any, audit: Audit) -> bool:
-    return bool(actor is not None and audit.team.filter(auditor__user=actor).exists())
+def on_team(actor: Actor, audit: Audit) -> bool:
+    return bool(audit.team.filter(auditor__user=acting_user(actor)).exists())

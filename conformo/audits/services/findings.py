@@ -22,6 +22,7 @@ from conformo.audits.choices import (
 from conformo.audits.models import Audit, Finding, FindingAttachment, FindingResponse, Verification
 from conformo.audits.services.programmes import on_team
 from conformo.audits.services.setup import cb_settings_get
+from conformo.core.actors import Actor, acting_user
 from conformo.core.audit import audit_log_record
 from conformo.core.errors import Conflict, PermissionDenied, ValidationFailed
 from conformo.core.tenancy import CLIENTS, MANAGERS, has_cb_role, has_org_role
@@ -33,7 +34,7 @@ DOMAIN_GRADE = {FindingGrade.MAJOR: Grade.MAJOR, FindingGrade.MINOR: Grade.MINOR
 STAGE1_GRADES = (FindingGrade.AREA_OF_CONCERN, FindingGrade.OFI, FindingGrade.POSITIVE)
 
 
-def _log(actor: Any, action: str, obj: Any, finding: Finding, **kwargs: Any) -> None:
+def _log(actor: Actor, action: str, obj: Any, finding: Finding, **kwargs: Any) -> None:
     programme = finding.audit.programme
     audit_log_record(
         actor=actor,
@@ -45,7 +46,7 @@ def _log(actor: Any, action: str, obj: Any, finding: Finding, **kwargs: Any) -> 
     )
 
 
-def _require_auditor(actor: Any, audit: Audit, action: str) -> None:
+def _require_auditor(actor: Actor, audit: Audit, action: str) -> None:
     if not (on_team(actor, audit) or has_cb_role(actor, audit.programme.certification_body_id, *MANAGERS)):
         raise PermissionDenied(f"Only a member of this audit's team can {action}.")
 
@@ -53,7 +54,7 @@ def _require_auditor(actor: Any, audit: Audit, action: str) -> None:
 @transaction.atomic
 def finding_raise(
     *,
-    actor: Any,
+    actor: Actor,
     audit: Audit,
     grade: str,
     statement: str,
@@ -97,7 +98,7 @@ def finding_raise(
         statement=statement.strip(),
         evidence=evidence,
         site=site,
-        raised_by=actor,
+        raised_by=acting_user(actor),
         raised_on=raised_on,
         reference=f"{audit.kind.upper()[:2]}{audit.sequence}-{audit.findings.count() + 1:02d}",
     )
@@ -137,7 +138,7 @@ def finding_raise(
 @transaction.atomic
 def finding_respond(
     *,
-    actor: Any,
+    actor: Actor,
     finding: Finding,
     correction: str,
     root_cause: str,
@@ -174,7 +175,7 @@ def finding_respond(
         root_cause=root_cause.strip(),
         corrective_action=corrective_action.strip(),
         planned_completion=planned_completion,
-        submitted_by=actor,
+        submitted_by=acting_user(actor),
     )
     finding.status = FindingStatus.RESPONDED
     finding.save(update_fields=["status", "updated_at"])
@@ -191,7 +192,7 @@ def finding_respond(
 
 @transaction.atomic
 def finding_response_review(
-    *, actor: Any, response: FindingResponse, accept: bool, comment: str = ""
+    *, actor: Actor, response: FindingResponse, accept: bool, comment: str = ""
 ) -> FindingResponse:
     """The auditor accepts the response (for a minor: the plan is accepted) or rejects it with a reason."""
     finding = response.finding
@@ -203,7 +204,7 @@ def finding_response_review(
             "Say why the response is rejected; the client will see it.", fields={"comment": ["Required."]}
         )
     response.status = ResponseStatus.ACCEPTED if accept else ResponseStatus.REJECTED
-    response.reviewed_by = actor
+    response.reviewed_by = acting_user(actor)
     response.reviewed_at = timezone.now()
     response.review_comment = comment.strip()
     response.save()
@@ -223,7 +224,7 @@ def finding_response_review(
 @transaction.atomic
 def finding_verify(
     *,
-    actor: Any,
+    actor: Actor,
     finding: Finding,
     method: str,
     effective: bool,
@@ -239,7 +240,12 @@ def finding_verify(
         raise Conflict("Accept the client's response before verifying its effectiveness.", code="response_not_accepted")
     verified_on = verified_on or timezone.localdate()
     verification = Verification.objects.create(
-        finding=finding, verified_by=actor, method=method, effective=effective, notes=notes, verified_on=verified_on
+        finding=finding,
+        verified_by=acting_user(actor),
+        method=method,
+        effective=effective,
+        notes=notes,
+        verified_on=verified_on,
     )
     finding.status = FindingStatus.VERIFIED if effective else FindingStatus.OPEN
     finding.verified_on = verified_on if effective else None
@@ -295,7 +301,7 @@ def size_label(n: int) -> str:
 
 
 @transaction.atomic
-def finding_attach(*, actor: Any, finding: Finding, file: Any, name: str = "") -> FindingAttachment:
+def finding_attach(*, actor: Actor, finding: Finding, file: Any, name: str = "") -> FindingAttachment:
     """Attach a file: objective evidence (the audit team) or evidence of the client's action (the client).
     Size and type are limited (`attachment_limits`)."""
     audit = finding.audit
@@ -317,7 +323,10 @@ def finding_attach(*, actor: Any, finding: Finding, file: Any, name: str = "") -
         limit = size_label(max_bytes)
         raise ValidationFailed(f"Attachments are limited to {limit}.", fields={"file": [f"The limit is {limit}."]})
     attachment = FindingAttachment.objects.create(
-        finding=finding, file=file, name=(name.strip() or PurePath(file.name).name)[:200], uploaded_by=actor
+        finding=finding,
+        file=file,
+        name=(name.strip() or PurePath(file.name).name)[:200],
+        uploaded_by=acting_user(actor),
     )
     _log(actor, "finding.attach", finding, finding, after={"attachment": attachment.name})
     return attachment

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 
@@ -22,6 +22,7 @@ from conformo.audits.models import (
 )
 from conformo.audits.services.common import ORDER, log_programme, require_manager
 from conformo.audits.services.setup import cb_settings_get
+from conformo.core.actors import Actor
 from conformo.core.errors import ValidationFailed
 from conformo.domain.cycle import add_months, cycle_dates, expiry_date
 from conformo.organizations.models import Site
@@ -51,7 +52,7 @@ def _days(review: ApplicationReview | None, audit: str) -> Decimal:
 
 @transaction.atomic
 def programme_create(
-    *, actor: Any, application: Application, review: ApplicationReview, certification: Certification, on: date
+    *, actor: Actor, application: Application, review: ApplicationReview, certification: Certification, on: date
 ) -> AuditProgramme:
     """Create the 3-year programme of an accepted application for its `certification` record (opened by
     conformo.certification's `application_accept`): stage 1, stage 2, surveillance 1 and 2, recertification (or,
@@ -141,7 +142,7 @@ def programme_create(
 
 @transaction.atomic
 def programme_start_cycle(
-    *, actor: Any, programme: AuditProgramme, decision_date: date, stage2_end: date | None
+    *, actor: Actor, programme: AuditProgramme, decision_date: date, stage2_end: date | None
 ) -> AuditProgramme:
     """Fix the cycle's dates from the certification decision (rules engine) and move the surveillance and
     recertification limits accordingly. Called by the grant / renew decision."""
@@ -165,7 +166,7 @@ def programme_start_cycle(
 
 
 @transaction.atomic
-def programme_next_cycle(*, actor: Any, programme: AuditProgramme, decision_date: date) -> AuditProgramme:
+def programme_next_cycle(*, actor: Actor, programme: AuditProgramme, decision_date: date) -> AuditProgramme:
     """After a renewal: the next 3-year programme (surveillance 1, 2, recertification), keeping the sites and
     days of the previous cycle. The new expiry follows on from the existing one (17021-1 9.6.3.2.3)."""
     rules = cb_settings_get(programme.certification_body).rule_settings()
@@ -207,7 +208,7 @@ def programme_next_cycle(*, actor: Any, programme: AuditProgramme, decision_date
 
 
 @transaction.atomic
-def programme_record_combined_audit(*, actor: Any, programme: AuditProgramme, justification: str) -> AuditProgramme:
+def programme_record_combined_audit(*, actor: Actor, programme: AuditProgramme, justification: str) -> AuditProgramme:
     """Record the justification for running stage 1 and stage 2 as one combined audit."""
     require_manager(actor, programme, "record a combined stage 1 and stage 2 audit")
     if len(justification.strip()) < 10:
@@ -220,7 +221,7 @@ def programme_record_combined_audit(*, actor: Any, programme: AuditProgramme, ju
 
 @transaction.atomic
 def special_audit_create(
-    *, actor: Any, programme: AuditProgramme, purpose: str, due_by: date | None, days: Decimal, notes: str = ""
+    *, actor: Actor, programme: AuditProgramme, purpose: str, due_by: date | None, days: Decimal, notes: str = ""
 ) -> Audit:
     """Add a special audit: extension of scope (9.6.4.1) or short notice (9.6.4.2)."""
     require_manager(actor, programme, "add special audits")

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from conformo.audits.choices import AppealStatus, ComplaintStatus
 from conformo.audits.models import Appeal, AuditProgramme, Complaint, TeamMember
+from conformo.core.actors import Actor
 from conformo.core.audit import audit_log_record
 from conformo.core.errors import Conflict, PermissionDenied, ValidationFailed
 from conformo.core.tenancy import MANAGERS, has_cb_role, has_org_role
@@ -24,7 +25,7 @@ COMPLAINT_MOVES = {
 STAFF = (*MANAGERS, "decision_maker")
 
 
-def _log(actor: Any, action: str, obj: Any, cb_id: int, org_id: int | None, **kwargs: Any) -> None:
+def _log(actor: Actor, action: str, obj: Any, cb_id: int, org_id: int | None, **kwargs: Any) -> None:
     audit_log_record(actor=actor, action=action, obj=obj, certification_body_id=cb_id, organization_id=org_id, **kwargs)
 
 
@@ -43,7 +44,7 @@ def _involved_with(user: Any, organization_id: int | None) -> bool:
 @transaction.atomic
 def complaint_receive(
     *,
-    actor: Any,
+    actor: Actor,
     certification_body: CertificationBody,
     complainant: str,
     subject: str,
@@ -77,7 +78,7 @@ def complaint_receive(
 
 
 @transaction.atomic
-def complaint_assign(*, actor: Any, complaint: Complaint, handler: Any) -> Complaint:
+def complaint_assign(*, actor: Actor, complaint: Complaint, handler: Any) -> Complaint:
     """Assign a handler who was not involved in the subject (not on its audit teams, not its decider)."""
     if not has_cb_role(actor, complaint.certification_body_id, *MANAGERS):
         raise PermissionDenied("Only a CB administrator or programme manager can assign complaints.")
@@ -103,9 +104,9 @@ def complaint_assign(*, actor: Any, complaint: Complaint, handler: Any) -> Compl
 
 
 @transaction.atomic
-def complaint_advance(*, actor: Any, complaint: Complaint, status: str, outcome: str = "") -> Complaint:
+def complaint_advance(*, actor: Actor, complaint: Complaint, status: str, outcome: str = "") -> Complaint:
     """Move a complaint through received → investigating → resolved → closed (the handler only)."""
-    if complaint.handler_id is None or actor is None or complaint.handler_id != actor.pk:
+    if complaint.handler_id is None or complaint.handler_id != actor.pk:
         raise PermissionDenied("Only the complaint's assigned handler can move it on.")
     if status not in COMPLAINT_MOVES.get(ComplaintStatus(complaint.status), set()):
         raise Conflict(f"A complaint that is {complaint.get_status_display().lower()} cannot become {status}.")
@@ -131,7 +132,7 @@ def complaint_advance(*, actor: Any, complaint: Complaint, status: str, outcome:
 
 
 @transaction.atomic
-def appeal_lodge(*, actor: Any, decision: Any, subject: str, grounds: str, received_on: date | None = None) -> Appeal:
+def appeal_lodge(*, actor: Actor, decision: Any, subject: str, grounds: str, received_on: date | None = None) -> Appeal:
     """A client appeals a certification decision (or CB staff record the appeal for it)."""
     certification = decision.certification
     if not (
@@ -161,7 +162,7 @@ def appeal_lodge(*, actor: Any, decision: Any, subject: str, grounds: str, recei
 
 
 @transaction.atomic
-def appeal_assign(*, actor: Any, appeal: Appeal, handler: Any) -> Appeal:
+def appeal_assign(*, actor: Actor, appeal: Appeal, handler: Any) -> Appeal:
     """Assign an appeal to someone not involved: not the decider, not on the client's audit teams (9.8)."""
     if not has_cb_role(actor, appeal.certification_body_id, *MANAGERS):
         raise PermissionDenied("Only a CB administrator or programme manager can assign appeals.")
@@ -187,9 +188,9 @@ def appeal_assign(*, actor: Any, appeal: Appeal, handler: Any) -> Appeal:
 
 
 @transaction.atomic
-def appeal_decide(*, actor: Any, appeal: Appeal, upheld: bool, outcome: str) -> Appeal:
+def appeal_decide(*, actor: Actor, appeal: Appeal, upheld: bool, outcome: str) -> Appeal:
     """The handler upholds or rejects the appeal, with the outcome."""
-    if appeal.handler_id is None or actor is None or appeal.handler_id != actor.pk:
+    if appeal.handler_id is None or appeal.handler_id != actor.pk:
         raise PermissionDenied("Only the appeal's assigned handler can decide it.")
     if appeal.status != AppealStatus.UNDER_REVIEW:
         raise Conflict("Only an appeal under review can be decided.")

@@ -16,6 +16,7 @@ from conformo.audits.models import (
     Qualification,
     Unavailability,
 )
+from conformo.core.actors import Actor
 from conformo.core.audit import audit_log_record, snapshot
 from conformo.core.errors import ValidationFailed
 from conformo.core.tenancy import MANAGERS, require_cb_role
@@ -52,7 +53,7 @@ def cb_settings_get(cb: CertificationBody) -> CBSettings:
 
 
 @transaction.atomic
-def cb_settings_update(*, actor: Any, certification_body: CertificationBody, **values: Any) -> CBSettings:
+def cb_settings_update(*, actor: Actor, certification_body: CertificationBody, **values: Any) -> CBSettings:
     """Change the CB's non-normative choices (CB administrators only)."""
     require_cb_role(actor, certification_body.pk, "cb_admin", action="change the CB settings")
     settings = cb_settings_get(certification_body)
@@ -88,7 +89,7 @@ def cb_settings_update(*, actor: Any, certification_body: CertificationBody, **v
 @transaction.atomic
 def accreditation_create(
     *,
-    actor: Any,
+    actor: Actor,
     certification_body: CertificationBody,
     accreditation_body: str,
     standards: list[Standard],
@@ -130,7 +131,7 @@ def accreditation_create(
 
 
 @transaction.atomic
-def auditor_register(*, actor: Any, certification_body: CertificationBody, user: Any, notes: str = "") -> Auditor:
+def auditor_register(*, actor: Actor, certification_body: CertificationBody, user: Any, notes: str = "") -> Auditor:
     """Put a CB member on the auditor register."""
     require_cb_role(actor, certification_body.pk, *MANAGERS, action="register auditors")
     if not user.memberships.filter(certification_body=certification_body).exists():
@@ -152,7 +153,7 @@ def auditor_register(*, actor: Any, certification_body: CertificationBody, user:
 @transaction.atomic
 def qualification_add(
     *,
-    actor: Any,
+    actor: Actor,
     auditor: Auditor,
     standard: Standard,
     sector_codes: list[int],
@@ -187,7 +188,7 @@ def qualification_add(
 @transaction.atomic
 def conflict_declare(
     *,
-    actor: Any,
+    actor: Actor,
     auditor: Auditor,
     organization: Organization,
     started_on: date,
@@ -196,7 +197,7 @@ def conflict_declare(
     description: str = "",
 ) -> ConflictOfInterest:
     """Declare an auditor's relationship with a client (the auditor or a manager may declare it)."""
-    if not (actor is not None and auditor.user_id == actor.pk):
+    if auditor.user_id != actor.pk:
         require_cb_role(actor, auditor.certification_body_id, *MANAGERS, action="declare conflicts of interest")
     if kind not in ConflictKind.values:
         raise ValidationFailed(f"Kind must be one of: {', '.join(ConflictKind.values)}.")
@@ -224,10 +225,10 @@ def conflict_declare(
 
 @transaction.atomic
 def unavailability_add(
-    *, actor: Any, auditor: Auditor, starts_on: date, ends_on: date, note: str = ""
+    *, actor: Actor, auditor: Auditor, starts_on: date, ends_on: date, note: str = ""
 ) -> Unavailability:
     """Record a period when the auditor cannot audit."""
-    if not (actor is not None and auditor.user_id == actor.pk):
+    if auditor.user_id != actor.pk:
         require_cb_role(actor, auditor.certification_body_id, *MANAGERS, action="record availability")
     if ends_on < starts_on:
         raise ValidationFailed("The period ends before it starts.", fields={"ends_on": ["On or after the first day."]})

@@ -16,7 +16,7 @@ import csv
 import io
 from collections.abc import Iterator
 from datetime import date
-from typing import IO, Any
+from typing import IO
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -67,6 +67,7 @@ from conformo.certificates.certsearch.write import (
     _write_postgresql,
 )
 from conformo.certificates.models import Certificate, CertificateStatus
+from conformo.core.actors import Actor
 from conformo.core.audit import audit_log_record
 from conformo.core.errors import ValidationFailed
 from conformo.core.tenancy import require_cb_role
@@ -122,7 +123,7 @@ __all__ = [
 
 @transaction.atomic
 def certsearch_import(
-    *, actor: Any, certification_body: CertificationBody, handle: IO[bytes], filename: str
+    *, actor: Actor, certification_body: CertificationBody, handle: IO[bytes], filename: str
 ) -> ImportResult:
     """Import a register in the CertSearch layout: every row or none (ImportRejected lists the errors)."""
     require_cb_role(actor, certification_body.pk, "cb_admin", action="import certificates")
@@ -219,7 +220,7 @@ def export_rows(certification_body: CertificationBody, today: date) -> Iterator[
         ]
 
 
-def certsearch_export(*, actor: Any, certification_body: CertificationBody, fmt: str = "csv") -> bytes:
+def certsearch_export(*, actor: Actor, certification_body: CertificationBody, fmt: str = "csv") -> bytes:
     """The CB's register for its monthly CertSearch upload, as CSV or XLSX bytes (CB staff only)."""
     require_cb_role(
         actor, certification_body.pk, "cb_admin", "programme_manager", "decision_maker", action="export the register"

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 
+from conformo.core.actors import Actor, acting_user
 from conformo.core.audit import audit_log_record, snapshot
 from conformo.core.errors import PermissionDenied, ValidationFailed
 from conformo.organizations.models import Organization
@@ -31,7 +32,7 @@ def assessment_rows(clauses: Sequence[tuple[Any, ...]]) -> list[tuple[Any, ...]]
 @transaction.atomic
 def assessment_create(
     *,
-    actor: Any,
+    actor: Actor,
     organization: Organization,
     standards: Sequence[Standard],
     title: str = "",
@@ -50,7 +51,7 @@ def assessment_create(
         raise ValidationFailed("The previous assessment belongs to another organization.")
     title = title.strip() or f"Gap assessment {date.today():%Y} — " + " + ".join(s.designation for s in standards)
     assessment = Assessment.objects.create(
-        organization=organization, title=title[:200], previous=previous, created_by=actor
+        organization=organization, title=title[:200], previous=previous, created_by=acting_user(actor)
     )
     through = Assessment.standards.through
     through.objects.bulk_create([through(assessment_id=assessment.pk, standard_id=s.pk) for s in standards])
@@ -121,7 +122,7 @@ def assessment_create(
     return assessment
 
 
-def assessment_rerun(*, actor: Any, assessment: Assessment, title: str = "") -> Assessment:
+def assessment_rerun(*, actor: Actor, assessment: Assessment, title: str = "") -> Assessment:
     """Start next year's assessment from this one's answers, each marked for review."""
     standards = list(assessment.standards.all())
     return assessment_create(
@@ -129,7 +130,7 @@ def assessment_rerun(*, actor: Any, assessment: Assessment, title: str = "") -> 
     )
 
 
-def _require_answer(actor: Any, item: Item, *, changes_owner: bool) -> None:
+def _require_answer(actor: Actor, item: Item, *, changes_owner: bool) -> None:
     org_id = item.assessment.organization_id
     require_read(actor, org_id, "assessment item")
     if can_manage(actor, org_id):
@@ -142,7 +143,7 @@ def _require_answer(actor: Any, item: Item, *, changes_owner: bool) -> None:
 @transaction.atomic
 def item_answer(
     *,
-    actor: Any,
+    actor: Actor,
     item: Item,
     status: str | None = None,
     justification: str | None = None,
@@ -195,7 +196,7 @@ def item_answer(
 
 
 @transaction.atomic
-def item_override(*, actor: Any, item: Item) -> Item:
+def item_override(*, actor: Actor, item: Item) -> Item:
     """Answer this standard's clause differently from the shared HS answer (starts as a copy of it)."""
     require_manage(actor, item.assessment.organization_id, "assessment item")
     if not item.answer.hs_ref:
@@ -224,7 +225,7 @@ def item_override(*, actor: Any, item: Item) -> Item:
 
 
 @transaction.atomic
-def item_share(*, actor: Any, item: Item) -> Item:
+def item_share(*, actor: Actor, item: Item) -> Item:
     """Drop this item's own answer and use the shared HS answer again."""
     require_manage(actor, item.assessment.organization_id, "assessment item")
     hs_ref = item.clause.hs_ref
@@ -249,7 +250,7 @@ def item_share(*, actor: Any, item: Item) -> Item:
 
 
 @transaction.atomic
-def evidence_add(*, actor: Any, item: Item, label: str, url: str = "", document: Any = None) -> Evidence:
+def evidence_add(*, actor: Actor, item: Item, label: str, url: str = "", document: Any = None) -> Evidence:
     """Link evidence (a URL or a document of the register) to an item's answer."""
     _require_answer(actor, item, changes_owner=False)
     url = (url or "").strip()
@@ -268,7 +269,7 @@ def evidence_add(*, actor: Any, item: Item, label: str, url: str = "", document:
     if errors:
         raise ValidationFailed("The evidence link is not valid.", fields=errors)
     evidence = Evidence.objects.create(
-        answer_id=item.answer_id, label=label.strip()[:200], url=url, document=document, added_by=actor
+        answer_id=item.answer_id, label=label.strip()[:200], url=url, document=document, added_by=acting_user(actor)
     )
     audit_log_record(
         actor=actor,

@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from conformo.core.actors import Actor, acting_user
 from conformo.core.audit import audit_log_record
 from conformo.core.errors import Conflict, PermissionDenied, ValidationFailed
 from conformo.organizations.models import Organization
@@ -38,7 +39,7 @@ def _limits() -> tuple[int, frozenset[str]]:
 
 @transaction.atomic
 def document_register_prefill(
-    *, actor: Any, organization: Organization, standards: Sequence[Standard]
+    *, actor: Actor, organization: Organization, standards: Sequence[Standard]
 ) -> list[Document]:
     """Add one register entry per mandatory documented information of `standards` not yet in the register."""
     require_manage(actor, organization.pk, "organization")
@@ -77,7 +78,7 @@ def _check_member(user: Any, organization: Organization, field: str) -> None:
 @transaction.atomic
 def document_create(
     *,
-    actor: Any,
+    actor: Actor,
     organization: Organization,
     title: str,
     kind: str = DocumentKind.DOCUMENT,
@@ -108,7 +109,7 @@ def document_create(
 
 @transaction.atomic
 def document_update(
-    *, actor: Any, document: Document, owner: Any = None, approver: Any = None, review_due: date | None = None
+    *, actor: Actor, document: Document, owner: Any = None, approver: Any = None, review_due: date | None = None
 ) -> Document:
     """Set a document's owner, approver and review-due date."""
     require_manage(actor, document.organization_id, "document")
@@ -130,7 +131,7 @@ def document_update(
 
 @atomic_with_files()
 def revision_create(
-    *, actor: Any, document: Document, file: UploadedFile | None = None, change_note: str = ""
+    *, actor: Actor, document: Document, file: UploadedFile | None = None, change_note: str = ""
 ) -> DocumentRevision:
     """Start a new draft revision, optionally with a file (size and type limited, SHA-256 recorded)."""
     require_manage(actor, document.organization_id, "document")
@@ -138,7 +139,9 @@ def revision_create(
     if document.revisions.filter(status__in=[RevisionStatus.DRAFT, RevisionStatus.IN_REVIEW]).exists():
         raise Conflict("This document already has a draft or a revision in review; finish it first.")
     number = (document.revisions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
-    revision = DocumentRevision(document=document, number=number, change_note=change_note[:500], created_by=actor)
+    revision = DocumentRevision(
+        document=document, number=number, change_note=change_note[:500], created_by=acting_user(actor)
+    )
     if file is not None:
         max_bytes, extensions = _limits()
         suffix = PurePath(file.name or "").suffix.lower()
@@ -174,7 +177,7 @@ def revision_create(
     return revision
 
 
-def _transition(actor: Any, revision: DocumentRevision, allowed: set[str], new: str, action: str) -> DocumentRevision:
+def _transition(actor: Actor, revision: DocumentRevision, allowed: set[str], new: str, action: str) -> DocumentRevision:
     revision = DocumentRevision.objects.select_related("document").select_for_update().get(pk=revision.pk)
     if revision.status not in allowed:
         current, target = revision.get_status_display().lower(), RevisionStatus(new).label.lower()
@@ -194,21 +197,21 @@ def _transition(actor: Any, revision: DocumentRevision, allowed: set[str], new: 
 
 
 @transaction.atomic
-def revision_submit(*, actor: Any, revision: DocumentRevision) -> DocumentRevision:
+def revision_submit(*, actor: Actor, revision: DocumentRevision) -> DocumentRevision:
     """Send a draft for review."""
     require_manage(actor, revision.document.organization_id, "document")
     return _transition(actor, revision, {RevisionStatus.DRAFT}, RevisionStatus.IN_REVIEW, "readiness.revision.submit")
 
 
 @transaction.atomic
-def revision_reject(*, actor: Any, revision: DocumentRevision) -> DocumentRevision:
+def revision_reject(*, actor: Actor, revision: DocumentRevision) -> DocumentRevision:
     """Send a revision in review back to draft."""
     require_manage(actor, revision.document.organization_id, "document")
     return _transition(actor, revision, {RevisionStatus.IN_REVIEW}, RevisionStatus.DRAFT, "readiness.revision.reject")
 
 
 @transaction.atomic
-def revision_approve(*, actor: Any, revision: DocumentRevision) -> DocumentRevision:
+def revision_approve(*, actor: Actor, revision: DocumentRevision) -> DocumentRevision:
     """Approve a revision in review. The named approver (if any) must approve; the previously approved
     revision becomes obsolete. Audit-logged."""
     document = revision.document
@@ -219,7 +222,7 @@ def revision_approve(*, actor: Any, revision: DocumentRevision) -> DocumentRevis
     revision = _transition(
         actor, revision, {RevisionStatus.IN_REVIEW}, RevisionStatus.APPROVED, "readiness.revision.approve"
     )
-    revision.approved_by = actor
+    revision.approved_by = acting_user(actor)
     revision.approved_at = timezone.now()
     revision.save(update_fields=["approved_by", "approved_at"])
     if previous is not None and previous.pk != revision.pk:
@@ -230,7 +233,7 @@ def revision_approve(*, actor: Any, revision: DocumentRevision) -> DocumentRevis
 
 
 @transaction.atomic
-def document_obsolete(*, actor: Any, document: Document) -> Document:
+def document_obsolete(*, actor: Actor, document: Document) -> Document:
     """Withdraw a document: its approved revision becomes obsolete."""
     require_manage(actor, document.organization_id, "document")
     if document.approved_revision is None:

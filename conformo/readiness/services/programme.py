@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 
+from conformo.core.actors import Actor, acting_user
 from conformo.core.audit import audit_log_record
 from conformo.core.errors import Conflict, ValidationFailed
 from conformo.domain.readiness import ReadinessInputError, RiskMatrix, management_review_inputs
@@ -29,7 +30,7 @@ from conformo.standards.models import Clause, Standard
 @transaction.atomic
 def internal_audit_plan(
     *,
-    actor: Any,
+    actor: Actor,
     organization: Organization,
     title: str,
     planned_on: date,
@@ -58,7 +59,7 @@ def internal_audit_plan(
 
 @transaction.atomic
 def internal_audit_complete(
-    *, actor: Any, audit: InternalAudit, completed_on: date, summary: str = ""
+    *, actor: Actor, audit: InternalAudit, completed_on: date, summary: str = ""
 ) -> InternalAudit:
     """Record that a planned audit took place; its clauses then count as covered."""
     require_manage(actor, audit.organization_id, "internal audit")
@@ -81,7 +82,7 @@ def internal_audit_complete(
 
 @transaction.atomic
 def management_review_create(
-    *, actor: Any, organization: Organization, title: str, standards: Sequence[Standard], held_on: date | None = None
+    *, actor: Actor, organization: Organization, title: str, standards: Sequence[Standard], held_on: date | None = None
 ) -> ManagementReview:
     """Plan (or record) a management review for the given standards."""
     require_manage(actor, organization.pk, "organization")
@@ -102,7 +103,7 @@ def management_review_create(
 @transaction.atomic
 def management_review_record(
     *,
-    actor: Any,
+    actor: Actor,
     review: ManagementReview,
     inputs: Mapping[str, str],
     held_on: date | None = None,
@@ -138,7 +139,7 @@ def management_review_record(
 
 @transaction.atomic
 def review_action_add(
-    *, actor: Any, review: ManagementReview, description: str, owner: Any = None, due_date: date | None = None
+    *, actor: Actor, review: ManagementReview, description: str, owner: Any = None, due_date: date | None = None
 ) -> ReviewAction:
     """Record an action decided at the review, with its owner and due date."""
     require_manage(actor, review.organization_id, "management review")
@@ -164,7 +165,13 @@ def risk_matrix_for(organization: Organization) -> RiskMatrix:
 
 @transaction.atomic
 def risk_matrix_configure(
-    *, actor: Any, organization: Organization, likelihood_levels: int, impact_levels: int, low_max: int, medium_max: int
+    *,
+    actor: Actor,
+    organization: Organization,
+    likelihood_levels: int,
+    impact_levels: int,
+    low_max: int,
+    medium_max: int,
 ) -> RiskMatrixConfig:
     """Set the organization's likelihood × impact matrix; every risk's level is recomputed."""
     require_manage(actor, organization.pk, "organization")
@@ -205,7 +212,7 @@ def risk_matrix_configure(
 @transaction.atomic
 def risk_create(
     *,
-    actor: Any,
+    actor: Actor,
     organization: Organization,
     title: str,
     likelihood: int,
@@ -269,7 +276,7 @@ def _check_choice(value: str, choices: Any, name: str, errors: dict[str, list[st
 @transaction.atomic
 def risk_update(
     *,
-    actor: Any,
+    actor: Actor,
     risk: Risk,
     treatment: str | None = None,
     treatment_status: str | None = None,
@@ -340,13 +347,15 @@ def _clause_label(clause: Clause) -> str:
     return f"{clause.standard.code} {prefix}{clause.ref}"
 
 
-def risk_update_treatment(*, actor: Any, risk: Risk, treatment_status: str, treatment_plan: str | None = None) -> Risk:
+def risk_update_treatment(
+    *, actor: Actor, risk: Risk, treatment_status: str, treatment_plan: str | None = None
+) -> Risk:
     """Move a risk's treatment along (not started → in progress → done)."""
     return risk_update(actor=actor, risk=risk, treatment_status=treatment_status, treatment_plan=treatment_plan)
 
 
 @transaction.atomic
-def review_action_complete(*, actor: Any, action: ReviewAction, done: bool = True) -> ReviewAction:
+def review_action_complete(*, actor: Actor, action: ReviewAction, done: bool = True) -> ReviewAction:
     """Mark an action of a management review done (or not done again). Audit-logged."""
     organization_id = action.review.organization_id
     require_manage(actor, organization_id, "review action")
@@ -366,7 +375,7 @@ def review_action_complete(*, actor: Any, action: ReviewAction, done: bool = Tru
 
 
 @transaction.atomic
-def soa_publish(*, actor: Any, assessment: Assessment, standard: Standard, note: str = "") -> SoAVersion:
+def soa_publish(*, actor: Actor, assessment: Assessment, standard: Standard, note: str = "") -> SoAVersion:
     """Freeze the Statement of Applicability as a new numbered version. Every control needs a
     justification for its inclusion or exclusion."""
     from conformo.readiness.soa import soa_rows
@@ -389,7 +398,7 @@ def soa_publish(*, actor: Any, assessment: Assessment, standard: Standard, note:
         number=(last.number + 1) if last else 1,
         rows=rows,
         note=note[:300],
-        published_by=actor,
+        published_by=acting_user(actor),
     )
     audit_log_record(
         actor=actor,

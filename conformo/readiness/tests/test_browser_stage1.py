@@ -17,6 +17,7 @@ from datetime import date
 import pytest
 from playwright.sync_api import expect
 
+from conformo.core.actors import SYSTEM
 from conformo.core.roles import Role
 from conformo.core.tests.browser import sign_in
 from conformo.core.tests.factories import MembershipFactory, OrganizationFactory, UserFactory
@@ -46,7 +47,7 @@ def _dashboard(page, org) -> None:
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_a_client_admin_reaches_a_green_stage1_check_through_the_pages(page):
-    catalog_load_shipped(actor=None)
+    catalog_load_shipped(actor=SYSTEM)
     qms = Standard.objects.get(code=QMS)
     org = OrganizationFactory(legal_name="Fresh Widgets Ltd")
     admin = UserFactory(email="admin@fresh.example", full_name="Ada Admin")

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from conformo.core.actors import SYSTEM
 from conformo.core.models import AuditLogEntry
 from conformo.home.demo import demo_load
 from conformo.readiness.choices import ItemStatus
@@ -11,7 +12,7 @@ from conformo.standards.services import catalog_load_shipped
 
 @pytest.fixture
 def demo(db):
-    catalog_load_shipped()
+    catalog_load_shipped(actor=SYSTEM)
     demo_load()
 
 

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
+from conformo.core.actors import SYSTEM
 from conformo.standards.models import Standard
 from conformo.standards.services import catalog_load_shipped
 
@@ -16,7 +17,7 @@ from conformo.standards.services import catalog_load_shipped
 @pytest.fixture
 def shipped(db: Any) -> dict[str, Standard]:
     """All shipped catalogs, loaded; by id."""
-    catalog_load_shipped()
+    catalog_load_shipped(actor=SYSTEM)
     return {s.code: s for s in Standard.objects.all()}
 
 

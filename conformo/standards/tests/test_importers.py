@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 import yaml
 
+from conformo.core.actors import SYSTEM
 from conformo.core.errors import Conflict
 from conformo.core.models import AuditLogEntry
 from conformo.standards.catalog import CatalogError
@@ -80,7 +81,9 @@ def _nodes(standard: Standard) -> list[tuple[str, str, str, str | None]]:
 
 
 def test_a_ciso_assistant_library_imports_with_every_ref_title_and_parent() -> None:
-    standard = catalog_import(content=_dump(ciso_library()), filename="widget.yaml", format="ciso-assistant")
+    standard = catalog_import(
+        actor=SYSTEM, content=_dump(ciso_library()), filename="widget.yaml", format="ciso-assistant"
+    )
     assert standard.code == "ciso-widget-2024"
     assert standard.source == StandardSource.CISO_ASSISTANT
     assert standard.version == 3
@@ -98,9 +101,9 @@ def test_a_ciso_assistant_library_imports_with_every_ref_title_and_parent() -> N
 
 
 def test_importing_the_same_library_again_updates_it_in_place() -> None:
-    first = catalog_import(content=_dump(ciso_library()), filename="widget.yaml", format="ciso-assistant")
+    first = catalog_import(actor=SYSTEM, content=_dump(ciso_library()), filename="widget.yaml", format="ciso-assistant")
     key = Clause.objects.get(standard=first, ref="4.1").pk
-    again = catalog_import(content=_dump(ciso_library()), filename="widget.yaml", format="ciso-assistant")
+    again = catalog_import(actor=SYSTEM, content=_dump(ciso_library()), filename="widget.yaml", format="ciso-assistant")
     assert again.pk == first.pk
     assert Clause.objects.get(standard=again, ref="4.1").pk == key
 
@@ -126,7 +129,7 @@ def test_an_unknown_parent_is_refused_and_nothing_is_left_behind() -> None:
     nodes = ciso_library()["objects"]["framework"]["requirement_nodes"]
     nodes[4]["parent_urn"] = f"{URN}:nowhere"
     with pytest.raises(CatalogError) as caught:
-        catalog_import(content=_dump(ciso_library(nodes)), filename="bad.yaml", format="ciso-assistant")
+        catalog_import(actor=SYSTEM, content=_dump(ciso_library(nodes)), filename="bad.yaml", format="ciso-assistant")
     assert caught.value.place == "$.objects.framework.requirement_nodes[4].parent_urn"
     assert f"unknown parent '{URN}:nowhere'" in caught.value.reason
     assert not Standard.objects.exists()
@@ -188,7 +191,9 @@ def oscal_catalog() -> dict[str, Any]:
 
 
 def test_an_oscal_catalog_imports_groups_controls_and_nested_controls() -> None:
-    standard = catalog_import(content=json.dumps(oscal_catalog()).encode(), filename="gadget.json", format="oscal")
+    standard = catalog_import(
+        actor=SYSTEM, content=json.dumps(oscal_catalog()).encode(), filename="gadget.json", format="oscal"
+    )
     assert standard.code == "oscal-gadget-security-catalog"
     assert standard.version == 2
     assert _nodes(standard) == [
@@ -227,7 +232,7 @@ def test_a_wrong_oscal_shape_is_refused_with_the_place_and_nothing_loaded(mutate
     document = oscal_catalog()
     mutate(document)
     with pytest.raises(CatalogError) as caught:
-        catalog_import(content=json.dumps(document).encode(), filename="bad.json", format="oscal")
+        catalog_import(actor=SYSTEM, content=json.dumps(document).encode(), filename="bad.json", format="oscal")
     assert caught.value.file == "bad.json"
     assert caught.value.place.startswith(place), caught.value.place
     assert reason in caught.value.reason
@@ -242,10 +247,10 @@ def test_invalid_json_is_refused_with_the_line() -> None:
 
 def test_an_import_may_not_take_over_a_catalog_of_another_source(shipped: dict[str, Standard]) -> None:
     exported = json.loads(oscal_export_json(shipped["iso-9001-2015"]))
-    catalog_import(content=json.dumps(exported).encode(), filename="a.json", format="oscal")
+    catalog_import(actor=SYSTEM, content=json.dumps(exported).encode(), filename="a.json", format="oscal")
     Standard.objects.filter(code="oscal-iso-9001-2015").update(source=StandardSource.SHIPPED)
     with pytest.raises(Conflict, match="already used"):
-        catalog_import(content=json.dumps(exported).encode(), filename="a.json", format="oscal")
+        catalog_import(actor=SYSTEM, content=json.dumps(exported).encode(), filename="a.json", format="oscal")
 
 
 # --- Export and round trips ---
@@ -268,7 +273,7 @@ def test_the_oscal_export_validates_and_names_every_node(shipped: dict[str, Stan
 def test_a_shipped_catalog_round_trips_through_oscal_export_and_import(shipped: dict[str, Standard], code: str) -> None:
     original = standard_get(code=code)
     content = oscal_export_json(original).encode()
-    imported = catalog_import(content=content, filename=f"{code}.json", format="oscal")
+    imported = catalog_import(actor=SYSTEM, content=content, filename=f"{code}.json", format="oscal")
     assert imported.code == f"oscal-{code}"
     fields = ("kind", "ref", "title", "untitled", "parent__ref", "depth", "theme", "hs_ref", "guidance")
     before = list(Clause.objects.filter(standard=original).order_by("kind", "position").values_list(*fields))
@@ -279,20 +284,26 @@ def test_a_shipped_catalog_round_trips_through_oscal_export_and_import(shipped: 
 
 
 def test_an_imported_ciso_library_round_trips_through_oscal() -> None:
-    ciso = catalog_import(content=_dump(ciso_library()), filename="widget.yaml", format="ciso-assistant")
-    again = catalog_import(content=oscal_export_json(ciso).encode(), filename="widget.json", format="oscal")
+    ciso = catalog_import(actor=SYSTEM, content=_dump(ciso_library()), filename="widget.yaml", format="ciso-assistant")
+    again = catalog_import(
+        actor=SYSTEM, content=oscal_export_json(ciso).encode(), filename="widget.json", format="oscal"
+    )
     assert [n[1:] for n in _nodes(again)] == [n[1:] for n in _nodes(ciso)]
 
 
 def test_imported_catalogs_appear_beside_the_shipped_ones(shipped: dict[str, Standard]) -> None:
-    catalog_import(content=json.dumps(oscal_catalog()).encode(), filename="gadget.json", format="oscal")
+    catalog_import(actor=SYSTEM, content=json.dumps(oscal_catalog()).encode(), filename="gadget.json", format="oscal")
     codes = set(Standard.objects.values_list("code", flat=True))
     assert {"oscal-gadget-security-catalog", "iso-9001-2015"} <= codes
     assert Clause.objects.filter(standard__code="oscal-gadget-security-catalog", kind=ClauseKind.CLAUSE).count() == 7
 
 
 def test_an_imported_oscal_catalog_round_trips_through_export_and_import() -> None:
-    first = catalog_import(content=json.dumps(oscal_catalog()).encode(), filename="gadget.json", format="oscal")
-    again = catalog_import(content=oscal_export_json(first).encode(), filename="gadget-export.json", format="oscal")
+    first = catalog_import(
+        actor=SYSTEM, content=json.dumps(oscal_catalog()).encode(), filename="gadget.json", format="oscal"
+    )
+    again = catalog_import(
+        actor=SYSTEM, content=oscal_export_json(first).encode(), filename="gadget-export.json", format="oscal"
+    )
     assert again.code == "oscal-oscal-gadget-security-catalog"
     assert _nodes(again) == _nodes(first)

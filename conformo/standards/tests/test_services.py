@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from conformo.core.actors import SYSTEM
 from conformo.core.errors import PermissionDenied
 from conformo.core.models import AuditLogEntry
 from conformo.standards.catalog import CatalogError, catalog_parse, catalog_read, shipped_catalog_paths
@@ -23,7 +24,7 @@ def _27001() -> Any:
 def test_it_loads_iso_27001_with_a_fixed_handful_of_queries(django_assert_max_num_queries: Any) -> None:
     catalog = _27001()
     with django_assert_max_num_queries(15):
-        result = catalog_load(catalog=catalog)
+        result = catalog_load(actor=SYSTEM, catalog=catalog)
     assert result.outcome == "created"
     standard = result.standard
     assert standard.clauses.filter(kind=ClauseKind.CLAUSE).count() == 41
@@ -46,12 +47,12 @@ def test_the_query_count_does_not_grow_with_the_number_of_nodes(django_assert_ma
         mandatory_documents=[],
     )
     with django_assert_max_num_queries(15):
-        catalog_load(catalog=catalog_parse(big, file="big.yaml"))
+        catalog_load(actor=SYSTEM, catalog=catalog_parse(big, file="big.yaml"))
     assert Clause.objects.filter(standard__code="big-catalog").count() == 39 + 39 * 39 + 500
 
 
 def test_it_links_parents_and_keeps_document_order() -> None:
-    standard = catalog_load(catalog=catalog_parse(mini_catalog(), file="mini.yaml")).standard
+    standard = catalog_load(actor=SYSTEM, catalog=catalog_parse(mini_catalog(), file="mini.yaml")).standard
     sub = Clause.objects.get(standard=standard, ref="4.1")
     assert sub.parent is not None
     assert sub.parent.ref == "4"
@@ -64,22 +65,22 @@ def test_it_links_parents_and_keeps_document_order() -> None:
 
 
 def test_loading_the_same_version_again_is_skipped_and_writes_nothing(django_assert_max_num_queries: Any) -> None:
-    catalog_load_shipped()
+    catalog_load_shipped(actor=SYSTEM)
     entries = AuditLogEntry.objects.count()
     with django_assert_max_num_queries(30):
-        results = catalog_load_shipped()
+        results = catalog_load_shipped(actor=SYSTEM)
     assert {r.outcome for r in results} == {"skipped"}
     assert AuditLogEntry.objects.count() == entries
 
 
 def test_a_newer_version_updates_in_place_keeping_clause_keys_and_retiring_missing_nodes() -> None:
-    first = catalog_load(catalog=catalog_parse(mini_catalog(), file="v1.yaml")).standard
+    first = catalog_load(actor=SYSTEM, catalog=catalog_parse(mini_catalog(), file="v1.yaml")).standard
     keys = dict(Clause.objects.filter(standard=first).values_list("ref", "pk"))
     clauses = mini_catalog()["clauses"]
     clauses[0]["children"][0]["title"] = "Understanding the organization"  # renamed
     clauses[0]["children"].append({"ref": "4.3", "title": "Scope", "children": [{"ref": "4.3.1", "title": "Deep"}]})
     del clauses[1]  # clause 10 and 10.3 go away
-    result = catalog_load(catalog=catalog_parse(mini_catalog(version=2, clauses=clauses), file="v2.yaml"))
+    result = catalog_load(actor=SYSTEM, catalog=catalog_parse(mini_catalog(version=2, clauses=clauses), file="v2.yaml"))
     assert result.outcome == "updated"
     assert result.retired == 2
     standard = Standard.objects.get(pk=first.pk)
@@ -96,28 +97,28 @@ def test_a_newer_version_updates_in_place_keeping_clause_keys_and_retiring_missi
 
 
 def test_a_node_that_comes_back_is_unretired_with_the_same_key() -> None:
-    catalog_load(catalog=catalog_parse(mini_catalog(), file="v1.yaml"))
+    catalog_load(actor=SYSTEM, catalog=catalog_parse(mini_catalog(), file="v1.yaml"))
     original = Clause.objects.get(ref="10.3").pk
     clauses = mini_catalog()["clauses"][:1]
-    catalog_load(catalog=catalog_parse(mini_catalog(version=2, clauses=clauses), file="v2.yaml"))
-    catalog_load(catalog=catalog_parse(mini_catalog(version=3), file="v3.yaml"))
+    catalog_load(actor=SYSTEM, catalog=catalog_parse(mini_catalog(version=2, clauses=clauses), file="v2.yaml"))
+    catalog_load(actor=SYSTEM, catalog=catalog_parse(mini_catalog(version=3), file="v3.yaml"))
     clause = Clause.objects.get(ref="10.3")
     assert clause.pk == original
     assert not clause.retired
 
 
 def test_an_older_version_is_skipped_unless_forced() -> None:
-    catalog_load(catalog=catalog_parse(mini_catalog(version=3), file="v3.yaml"))
+    catalog_load(actor=SYSTEM, catalog=catalog_parse(mini_catalog(version=3), file="v3.yaml"))
     older = catalog_parse(mini_catalog(version=2, title="Older title"), file="v2.yaml")
-    assert catalog_load(catalog=older).outcome == "skipped"
+    assert catalog_load(actor=SYSTEM, catalog=older).outcome == "skipped"
     assert Standard.objects.get(code="iso-99999-2024").title != "Older title"
-    assert catalog_load(catalog=older, force=True).outcome == "updated"
+    assert catalog_load(actor=SYSTEM, catalog=older, force=True).outcome == "updated"
     assert Standard.objects.get(code="iso-99999-2024").version == 2
 
 
 def test_every_load_writes_one_audit_log_entry_by_the_system() -> None:
-    catalog_load(catalog=catalog_parse(mini_catalog(), file="v1.yaml"))
-    catalog_load(catalog=catalog_parse(mini_catalog(version=2), file="v2.yaml"))
+    catalog_load(actor=SYSTEM, catalog=catalog_parse(mini_catalog(), file="v1.yaml"))
+    catalog_load(actor=SYSTEM, catalog=catalog_parse(mini_catalog(version=2), file="v2.yaml"))
     entries = list(AuditLogEntry.objects.filter(action="standards.catalog_load").order_by("id"))
     assert len(entries) == 2
     assert entries[0].actor is None
@@ -128,23 +129,23 @@ def test_every_load_writes_one_audit_log_entry_by_the_system() -> None:
 
 
 def test_mandatory_documents_update_in_place_and_retire() -> None:
-    catalog_load(catalog=catalog_parse(mini_catalog(), file="v1.yaml"))
+    catalog_load(actor=SYSTEM, catalog=catalog_parse(mini_catalog(), file="v1.yaml"))
     doc = MandatoryDocument.objects.get()
     docs = [{"ref": "4.1", "what": "Context register", "kind": "both"}, {"ref": "4", "what": "New list"}]
-    catalog_load(catalog=catalog_parse(mini_catalog(version=2, mandatory_documents=docs), file="v2.yaml"))
+    catalog_load(actor=SYSTEM, catalog=catalog_parse(mini_catalog(version=2, mandatory_documents=docs), file="v2.yaml"))
     doc.refresh_from_db()
     assert doc.kind == "both"
     assert not doc.retired
-    catalog_load(catalog=catalog_parse(mini_catalog(version=3, mandatory_documents=[]), file="v3.yaml"))
+    catalog_load(actor=SYSTEM, catalog=catalog_parse(mini_catalog(version=3, mandatory_documents=[]), file="v3.yaml"))
     assert set(MandatoryDocument.objects.values_list("retired", flat=True)) == {True}
 
 
 def test_succession_links_the_replaced_edition_whichever_loads_first() -> None:
     new = mini_catalog(replaces="iso-99999-2015", succession_map={"10.1": "10.3"})
     old = mini_catalog(id="iso-99999-2015", designation="ISO 99999:2015", edition_year=2015, status="withdrawn")
-    catalog_load(catalog=catalog_parse(new, file="new.yaml"))
+    catalog_load(actor=SYSTEM, catalog=catalog_parse(new, file="new.yaml"))
     assert Standard.objects.get(code="iso-99999-2024").replaces is None
-    catalog_load(catalog=catalog_parse(old, file="old.yaml"))
+    catalog_load(actor=SYSTEM, catalog=catalog_parse(old, file="old.yaml"))
     successor = Standard.objects.get(code="iso-99999-2024")
     assert successor.replaces is not None
     assert successor.replaces.code == "iso-99999-2015"
@@ -155,13 +156,13 @@ def test_loading_several_files_is_all_or_nothing(write_catalog: Any) -> None:
     good = write_catalog(mini_catalog(), name="good.yaml")
     bad = write_catalog(mini_catalog(id="other-2024", status="bogus"), name="bad.yaml")
     with pytest.raises(CatalogError, match=r"^bad.yaml: \$.status: "):
-        catalog_load_paths(paths=[good, bad])
+        catalog_load_paths(actor=SYSTEM, paths=[good, bad])
     assert not Standard.objects.exists()
     assert not AuditLogEntry.objects.exists()
 
 
 def test_a_file_outside_the_catalogs_directory_is_recorded_as_loaded_from_a_file(write_catalog: Any) -> None:
-    result = catalog_load_file(path=write_catalog(mini_catalog()))
+    result = catalog_load_file(actor=SYSTEM, path=write_catalog(mini_catalog()))
     assert result.standard.source == StandardSource.FILE
     assert result.standard.source_info["file"] == "catalog.yaml"
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
 
+from conformo.core.actors import SYSTEM
 from conformo.core.management.base import ConformoCommand
 
 
@@ -136,7 +137,7 @@ class Command(ConformoCommand):
         cb = self._cb(cb_name)
         try:
             with open(file, "rb") as handle:
-                result = certsearch_import(actor=None, certification_body=cb, handle=handle, filename=file)
+                result = certsearch_import(actor=SYSTEM, certification_body=cb, handle=handle, filename=file)
         except OSError as exc:
             raise CommandError(f"Cannot read {file}: {exc.strerror}.") from exc
         except ImportRejected as exc:
@@ -151,6 +152,6 @@ class Command(ConformoCommand):
         from conformo.certificates.certsearch import certsearch_export
 
         fmt = fmt or ("xlsx" if output.lower().endswith(".xlsx") else "csv")
-        data = certsearch_export(actor=None, certification_body=self._cb(cb_name), fmt=fmt)
+        data = certsearch_export(actor=SYSTEM, certification_body=self._cb(cb_name), fmt=fmt)
         Path(output).write_bytes(data)
         self.stdout.write(f"Wrote {output} ({fmt}, {len(data)} bytes).")

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.core.management.base import CommandError
 
+from conformo.core.actors import SYSTEM
 from conformo.core.management.base import ConformoCommand
 from conformo.standards.importers import oscal_export_json
 from conformo.standards.selectors import (
@@ -60,9 +61,9 @@ class Command(ConformoCommand):
         if action == "load":
             paths = options["paths"]
             results = (
-                catalog_load_paths(paths=paths, force=options["force"])
+                catalog_load_paths(actor=SYSTEM, paths=paths, force=options["force"])
                 if paths
-                else catalog_load_shipped(force=options["force"])
+                else catalog_load_shipped(actor=SYSTEM, force=options["force"])
             )
             for result in results:
                 self.stdout.write(result.describe())
@@ -82,7 +83,7 @@ class Command(ConformoCommand):
                 content = path.read_bytes()
             except OSError as exc:
                 raise CommandError(f"{path}: {exc.strerror or 'cannot be read'}") from exc
-            standard = catalog_import(content=content, filename=path.name, format=options["format"])
+            standard = catalog_import(actor=SYSTEM, content=content, filename=path.name, format=options["format"])
             self.stdout.write(standard.code)
         elif action == "export":
             self.stdout.write(oscal_export_json(standard_get(code=options["id"])))
