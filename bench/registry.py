@@ -292,7 +292,7 @@ def psql(url: str, sql: str) -> str:
     import psycopg
 
     with psycopg.connect(url, autocommit=True) as conn:
-        cur = conn.execute(sql)  # type: ignore[arg-type]
+        cur = conn.execute(sql)
         return str(cur.fetchone()[0]) if cur.description else ""  # type: ignore[index]
 
 
@@ -317,7 +317,7 @@ def build(admin_url: str, url: str, count: int, env: dict[str, str]) -> None:
             "'GB', '', '') RETURNING id"
         ).fetchone()[0]  # type: ignore[index]
         for statement in generate_sql(count, cb_id):
-            conn.execute(statement)  # type: ignore[arg-type]
+            conn.execute(statement)
         conn.execute("VACUUM ANALYZE certificates_certificate")
         conn.execute("VACUUM ANALYZE certificates_certificatestandard")
         size = conn.execute("SELECT pg_size_pretty(pg_database_size(current_database()))").fetchone()[0]  # type: ignore[index]

@@ -5,7 +5,7 @@ from django.contrib import admin
 from conformo.audits import models
 
 
-class ReadOnlyTimestamps(admin.ModelAdmin):  # type: ignore[type-arg]
+class ReadOnlyTimestamps(admin.ModelAdmin):
     readonly_fields = ("public_id", "created_at", "updated_at")
 
 
@@ -19,12 +19,12 @@ class AccreditationAdmin(ReadOnlyTimestamps):
     list_display = ("certification_body", "accreditation_body", "reference", "valid_from", "valid_until")
 
 
-class QualificationInline(admin.TabularInline):  # type: ignore[type-arg]
+class QualificationInline(admin.TabularInline):
     model = models.Qualification
     extra = 0
 
 
-class ConflictInline(admin.TabularInline):  # type: ignore[type-arg]
+class ConflictInline(admin.TabularInline):
     model = models.ConflictOfInterest
     extra = 0
 
@@ -41,7 +41,7 @@ class ApplicationAdmin(ReadOnlyTimestamps):
     list_filter = ("status",)
 
 
-class AuditInline(admin.TabularInline):  # type: ignore[type-arg]
+class AuditInline(admin.TabularInline):
     model = models.Audit
     extra = 0
     fields = ("kind", "status", "due_by", "planned_start", "planned_end", "days")

@@ -118,7 +118,7 @@ class Certificate(BaseModel):
         blank=True, help_text="Number and holder name, lowercased and accent-stripped, for registry search."
     )
 
-    objects: ClassVar[Any] = VisibleQuerySet.as_manager()
+    objects = VisibleQuerySet.as_manager()
 
     class Meta:
         ordering = ["-issued_on", "-id"]

@@ -11,7 +11,7 @@ from conformo.certificates.models import Certificate
 
 def certificates_visible_to(user: Any) -> QuerySet[Certificate]:
     """Certificates of the user's CB or of their own organization (every revision)."""
-    return Certificate.objects.visible_to(user)  # type: ignore[no-any-return]
+    return Certificate.objects.visible_to(user)
 
 
 def certificate_for_download(*, user: Any, number: str) -> Certificate | None:

@@ -102,7 +102,7 @@ def _certsearch_cb(request: HttpRequest) -> CertificationBody:
             "The CertSearch import and export are for a certification body's administrator, programme managers "
             "and decision makers."
         )
-    return cb  # type: ignore[no-any-return]
+    return cb
 
 
 @login_required

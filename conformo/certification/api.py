@@ -80,7 +80,7 @@ class DecisionOut(Schema):
 
     @staticmethod
     def resolve_certification_id(obj: Any) -> UUID:
-        return obj.certification.public_id  # type: ignore[no-any-return]
+        return obj.certification.public_id
 
     @staticmethod
     def resolve_organization(obj: Any) -> str:

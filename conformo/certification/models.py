@@ -64,7 +64,7 @@ class Certification(BaseModel):
     suspended_on = models.DateField(null=True, blank=True)
     transferred_from = models.CharField(max_length=200, blank=True, help_text="Issuing CB of a transfer (IAF MD 2).")
 
-    objects: ClassVar[Any] = VisibleQuerySet.as_manager()
+    objects = VisibleQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -98,7 +98,7 @@ class Decision(BaseModel):
     scope_before = models.TextField(blank=True)
     scope_after = models.TextField(blank=True)
 
-    objects: ClassVar[Any] = VisibleQuerySet.as_manager()
+    objects = VisibleQuerySet.as_manager()
 
     class Meta:
         ordering = ["-decided_on", "-created_at"]

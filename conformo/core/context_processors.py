@@ -14,7 +14,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     signed_in = bool(user and user.is_authenticated)
     roles: set[str] = set()
     if signed_in and user is not None:
-        roles = {m.role for m in user.memberships.all()}  # type: ignore[union-attr]
+        roles = {m.role for m in user.memberships.all()}
     items = []
     for item in NAV_ITEMS:
         visible = item.public or (signed_in and (not item.roles or roles & item.roles or user.is_superuser))

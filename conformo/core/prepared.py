@@ -26,7 +26,7 @@ def _postgresql_rows(connection: Any, sql: str, params: Sequence[Any]) -> list[t
     # and prepare one statement per combination of widths.
     bound = [Int8(p) if type(p) is int else p for p in params]
     with psycopg.Cursor(connection.connection) as cursor:
-        cursor.execute(sql, bound, prepare=True)  # type: ignore[arg-type]
+        cursor.execute(sql, bound, prepare=True)
         return cursor.fetchall()
 
 

@@ -3,8 +3,6 @@ read through the audits app), with their corrective action and effectiveness che
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from django.conf import settings
 from django.db import models
 
@@ -15,11 +13,11 @@ from conformo.organizations.tenancy import OrgScopedQuerySet
 USER = settings.AUTH_USER_MODEL
 
 
-class NonconformityQuerySet(OrgScopedQuerySet):
+class NonconformityQuerySet[M: models.Model](OrgScopedQuerySet[M]):
     pass
 
 
-class NonconformityChildQuerySet(OrgScopedQuerySet):
+class NonconformityChildQuerySet[M: models.Model](OrgScopedQuerySet[M]):
     org_path = "nonconformity__organization_id"
 
 
@@ -44,7 +42,7 @@ class Nonconformity(BaseModel):
     status = models.CharField(max_length=24, choices=NonconformityStatus.choices, default=NonconformityStatus.OPEN)
     closed_on = models.DateField(null=True, blank=True)
 
-    objects: ClassVar[NonconformityQuerySet] = NonconformityQuerySet.as_manager()  # type: ignore[assignment]
+    objects = NonconformityQuerySet.as_manager()
 
     class Meta:
         ordering = ["-raised_on", "-number"]
@@ -70,7 +68,7 @@ class CorrectiveAction(BaseModel):
     due_date = models.DateField()
     completed_on = models.DateField(null=True, blank=True)
 
-    objects: ClassVar[NonconformityChildQuerySet] = NonconformityChildQuerySet.as_manager()  # type: ignore[assignment]
+    objects = NonconformityChildQuerySet.as_manager()
 
     def __str__(self) -> str:
         return f"Corrective action for {self.nonconformity}"
@@ -85,7 +83,7 @@ class EffectivenessCheck(BaseModel):
     effective = models.BooleanField()
     notes = models.TextField(blank=True)
 
-    objects: ClassVar[NonconformityChildQuerySet] = NonconformityChildQuerySet.as_manager()  # type: ignore[assignment]
+    objects = NonconformityChildQuerySet.as_manager()
 
     class Meta:
         ordering = ["-checked_on", "-id"]

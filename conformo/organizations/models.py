@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -65,7 +65,7 @@ class Organization(BaseModel):
     website = models.URLField(blank=True)
     sector_codes = models.JSONField(default=list, blank=True, help_text="IAF sector codes (1-39).")
 
-    objects: ClassVar[OrganizationQuerySet] = OrganizationQuerySet.as_manager()  # type: ignore[assignment]
+    objects = OrganizationQuerySet.as_manager()
 
     class Meta:
         ordering = ["legal_name"]

@@ -13,7 +13,7 @@ too, so that readiness and improvement share them without importing each other.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Self
 
 from django.contrib.auth import get_user_model
 from django.db import models
@@ -42,7 +42,7 @@ def _access(user: Any) -> _Access:
         return _Access(readable=set(), admin_of=set(), member_of=set())
     cached = getattr(user, _CACHE, None)
     if cached is not None:
-        return cached  # type: ignore[no-any-return]
+        return cached
     r = reach(user)
     admin_of = set(r.orgs_with(Role.CLIENT_ADMIN))
     member_of = set(r.organizations)
@@ -118,12 +118,12 @@ def default_organization(user: Any) -> Organization | None:
     return Organization.objects.filter(pk__in=ids[:1]).first() if ids else None
 
 
-class OrgScopedQuerySet(models.QuerySet[Any]):
+class OrgScopedQuerySet[M: models.Model](models.QuerySet[M]):
     """Filters by the organizations whose readiness work the user may read. `org_path` names the FK path."""
 
     org_path = "organization_id"
 
-    def visible_to(self, user: Any) -> Any:
+    def visible_to(self, user: Any) -> Self:
         ids = readable_organization_ids(user)
         if ids is None:
             return self.all()

@@ -20,7 +20,7 @@ class AssessmentForm(forms.Form):
 class ItemForm(forms.Form):
     status = forms.ChoiceField(choices=ItemStatus.choices)
     justification = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    owner: forms.ModelChoiceField[Any] = forms.ModelChoiceField(queryset=None, required=False)  # type: ignore[arg-type]
+    owner: forms.ModelChoiceField[Any] = forms.ModelChoiceField(queryset=None, required=False)
     due_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
@@ -45,7 +45,7 @@ class InternalAuditForm(forms.Form):
     planned_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     auditor = forms.CharField(max_length=200, required=False)
     clauses: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
-        queryset=None,  # type: ignore[arg-type]
+        queryset=None,
         widget=forms.CheckboxSelectMultiple,
     )
 
@@ -58,7 +58,7 @@ class InternalAuditForm(forms.Form):
 class ReviewForm(forms.Form):
     title = forms.CharField(max_length=200)
     standards: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
-        queryset=None,  # type: ignore[arg-type]
+        queryset=None,
         widget=forms.CheckboxSelectMultiple,
     )
 
@@ -81,7 +81,7 @@ class EvidenceForm(forms.Form):
     label = forms.CharField(max_length=200, help_text="What it shows, e.g. “Access-control policy v3”.")
     url = forms.URLField(required=False, max_length=200, assume_scheme="https", label="Link")
     document: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
-        queryset=None,  # type: ignore[arg-type]
+        queryset=None,
         required=False,
         label="Or a document of the register",
     )
@@ -100,9 +100,9 @@ class EvidenceForm(forms.Form):
 
 
 class DocumentOwnersForm(forms.Form):
-    owner: forms.ModelChoiceField[Any] = forms.ModelChoiceField(queryset=None, required=False)  # type: ignore[arg-type]
+    owner: forms.ModelChoiceField[Any] = forms.ModelChoiceField(queryset=None, required=False)
     approver: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
-        queryset=None,  # type: ignore[arg-type]
+        queryset=None,
         required=False,
         help_text="If set, only this person may approve a revision.",
     )
@@ -116,7 +116,7 @@ class DocumentOwnersForm(forms.Form):
 
 class ReviewActionForm(forms.Form):
     description = forms.CharField(max_length=500, label="Action")
-    owner: forms.ModelChoiceField[Any] = forms.ModelChoiceField(queryset=None, required=False)  # type: ignore[arg-type]
+    owner: forms.ModelChoiceField[Any] = forms.ModelChoiceField(queryset=None, required=False)
     due_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args: Any, organization: Any, **kwargs: Any) -> None:
@@ -128,9 +128,9 @@ class RiskUpdateForm(forms.Form):
     treatment = forms.ChoiceField(choices=Treatment.choices)
     treatment_status = forms.ChoiceField(choices=TreatmentStatus.choices, label="Treatment status")
     treatment_plan = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    owner: forms.ModelChoiceField[Any] = forms.ModelChoiceField(queryset=None, required=False)  # type: ignore[arg-type]
+    owner: forms.ModelChoiceField[Any] = forms.ModelChoiceField(queryset=None, required=False)
     clauses: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
-        queryset=None,  # type: ignore[arg-type]
+        queryset=None,
         required=False,
         label="Linked clauses and controls",
         widget=forms.SelectMultiple(attrs={"size": 12}),

@@ -10,7 +10,6 @@ from __future__ import annotations
 import uuid
 from datetime import date
 from pathlib import PurePath
-from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -31,15 +30,15 @@ from conformo.readiness.choices import (
 USER = settings.AUTH_USER_MODEL
 
 
-class AssessmentChildQuerySet(OrgScopedQuerySet):
+class AssessmentChildQuerySet[M: models.Model](OrgScopedQuerySet[M]):
     org_path = "assessment__organization_id"
 
 
-class DocumentChildQuerySet(OrgScopedQuerySet):
+class DocumentChildQuerySet[M: models.Model](OrgScopedQuerySet[M]):
     org_path = "document__organization_id"
 
 
-class ReviewChildQuerySet(OrgScopedQuerySet):
+class ReviewChildQuerySet[M: models.Model](OrgScopedQuerySet[M]):
     org_path = "review__organization_id"
 
 
@@ -59,7 +58,7 @@ class Assessment(BaseModel):
     previous = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reruns")
     created_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
 
-    objects: ClassVar[OrgScopedQuerySet] = OrgScopedQuerySet.as_manager()  # type: ignore[assignment]
+    objects = OrgScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -84,7 +83,7 @@ class Answer(models.Model):
     needs_review = models.BooleanField(default=False, help_text="Carried over from the previous assessment.")
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects: ClassVar[AssessmentChildQuerySet] = AssessmentChildQuerySet.as_manager()  # type: ignore[assignment]
+    objects = AssessmentChildQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -108,7 +107,7 @@ class Item(models.Model):
     clause = models.ForeignKey("standards.Clause", on_delete=models.PROTECT, related_name="+")
     answer = models.ForeignKey(Answer, on_delete=models.PROTECT, related_name="items")
 
-    objects: ClassVar[AssessmentChildQuerySet] = AssessmentChildQuerySet.as_manager()  # type: ignore[assignment]
+    objects = AssessmentChildQuerySet.as_manager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["assessment", "clause"], name="one_item_per_clause")]
@@ -148,7 +147,7 @@ class SoAVersion(BaseModel):
     note = models.CharField(max_length=300, blank=True)
     published_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
 
-    objects: ClassVar[AssessmentChildQuerySet] = AssessmentChildQuerySet.as_manager()  # type: ignore[assignment]
+    objects = AssessmentChildQuerySet.as_manager()
 
     class Meta:
         ordering = ["-number"]
@@ -185,7 +184,7 @@ class Document(BaseModel):
         "readiness.DocumentRevision", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
-    objects: ClassVar[OrgScopedQuerySet] = OrgScopedQuerySet.as_manager()  # type: ignore[assignment]
+    objects = OrgScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["title", "id"]
@@ -219,7 +218,7 @@ class DocumentRevision(BaseModel):
     approved_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     approved_at = models.DateTimeField(null=True, blank=True)
 
-    objects: ClassVar[DocumentChildQuerySet] = DocumentChildQuerySet.as_manager()  # type: ignore[assignment]
+    objects = DocumentChildQuerySet.as_manager()
 
     class Meta:
         ordering = ["document", "-number"]
@@ -246,7 +245,7 @@ class InternalAudit(BaseModel):
     clauses = models.ManyToManyField("standards.Clause", related_name="+", blank=True)
     summary = models.TextField(blank=True)
 
-    objects: ClassVar[OrgScopedQuerySet] = OrgScopedQuerySet.as_manager()  # type: ignore[assignment]
+    objects = OrgScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["planned_on", "id"]
@@ -272,7 +271,7 @@ class ManagementReview(BaseModel):
     inputs = models.JSONField(default=dict, blank=True, help_text="Input key → what was reviewed.")
     decisions = models.TextField(blank=True)
 
-    objects: ClassVar[OrgScopedQuerySet] = OrgScopedQuerySet.as_manager()  # type: ignore[assignment]
+    objects = OrgScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-held_on", "-id"]
@@ -290,7 +289,7 @@ class ReviewAction(BaseModel):
     due_date = models.DateField(null=True, blank=True)
     done = models.BooleanField(default=False)
 
-    objects: ClassVar[ReviewChildQuerySet] = ReviewChildQuerySet.as_manager()  # type: ignore[assignment]
+    objects = ReviewChildQuerySet.as_manager()
 
     class Meta:
         ordering = ["due_date", "id"]
@@ -311,7 +310,7 @@ class RiskMatrixConfig(BaseModel):
     low_max = models.PositiveSmallIntegerField(default=6)
     medium_max = models.PositiveSmallIntegerField(default=14)
 
-    objects: ClassVar[OrgScopedQuerySet] = OrgScopedQuerySet.as_manager()  # type: ignore[assignment]
+    objects = OrgScopedQuerySet.as_manager()
 
     def __str__(self) -> str:
         return f"{self.likelihood_levels}×{self.impact_levels} matrix"
@@ -336,7 +335,7 @@ class Risk(BaseModel):
     )
     clauses = models.ManyToManyField("standards.Clause", related_name="+", blank=True)
 
-    objects: ClassVar[OrgScopedQuerySet] = OrgScopedQuerySet.as_manager()  # type: ignore[assignment]
+    objects = OrgScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-likelihood", "-impact", "title"]

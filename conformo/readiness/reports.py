@@ -27,4 +27,4 @@ def readiness_report_pdf(*, user: Any, assessment: Assessment) -> bytes:
             "stage1": stage1_for(user=user, organization=assessment.organization),
         },
     )
-    return HTML(string=html).write_pdf()  # type: ignore[no-any-return]
+    return HTML(string=html).write_pdf()

@@ -23,7 +23,7 @@ class AssessmentOut(Schema):
 
     @staticmethod
     def resolve_organization_id(obj: Any) -> UUID:
-        return obj.organization.public_id  # type: ignore[no-any-return]
+        return obj.organization.public_id
 
     @staticmethod
     def resolve_standards(obj: Any) -> list[str]:
@@ -62,15 +62,15 @@ class ItemOut(Schema):
 
     @staticmethod
     def resolve_standard(obj: Any) -> str:
-        return obj.clause.standard.code  # type: ignore[no-any-return]
+        return obj.clause.standard.code
 
     @staticmethod
     def resolve_kind(obj: Any) -> str:
-        return obj.clause.kind  # type: ignore[no-any-return]
+        return obj.clause.kind
 
     @staticmethod
     def resolve_ref(obj: Any) -> str:
-        return obj.clause.ref  # type: ignore[no-any-return]
+        return obj.clause.ref
 
     @staticmethod
     def resolve_title(obj: Any) -> str:
@@ -78,7 +78,7 @@ class ItemOut(Schema):
 
     @staticmethod
     def resolve_hs_ref(obj: Any) -> str:
-        return obj.clause.hs_ref  # type: ignore[no-any-return]
+        return obj.clause.hs_ref
 
     @staticmethod
     def resolve_shared(obj: Any) -> bool:
@@ -86,11 +86,11 @@ class ItemOut(Schema):
 
     @staticmethod
     def resolve_status(obj: Any) -> str:
-        return obj.answer.status  # type: ignore[no-any-return]
+        return obj.answer.status
 
     @staticmethod
     def resolve_justification(obj: Any) -> str:
-        return obj.answer.justification  # type: ignore[no-any-return]
+        return obj.answer.justification
 
     @staticmethod
     def resolve_owner(obj: Any) -> str | None:
@@ -98,15 +98,15 @@ class ItemOut(Schema):
 
     @staticmethod
     def resolve_due_date(obj: Any) -> date | None:
-        return obj.answer.due_date  # type: ignore[no-any-return]
+        return obj.answer.due_date
 
     @staticmethod
     def resolve_notes(obj: Any) -> str:
-        return obj.answer.notes  # type: ignore[no-any-return]
+        return obj.answer.notes
 
     @staticmethod
     def resolve_needs_review(obj: Any) -> bool:
-        return obj.answer.needs_review  # type: ignore[no-any-return]
+        return obj.answer.needs_review
 
 
 class ItemRowOut(Schema):

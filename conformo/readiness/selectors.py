@@ -13,7 +13,14 @@ from django.db.models.functions import Coalesce
 
 from conformo.core.errors import NotFound
 from conformo.core.prepared import PreparedValues
-from conformo.domain.readiness import ReadinessSummary, ScoredItem, clause_group, readiness_summary, ref_sort_key
+from conformo.domain.readiness import (
+    ReadinessSummary,
+    ScoredItem,
+    Status,
+    clause_group,
+    readiness_summary,
+    ref_sort_key,
+)
 from conformo.readiness.models import Assessment, Item
 from conformo.standards.models import ClauseKind, Standard
 
@@ -68,7 +75,7 @@ def _assessment_detail_query(public_id: Any) -> QuerySet[Any]:
 
 _ASSESSMENT_DETAIL = PreparedValues(
     _assessment_detail_query,
-    field=Assessment._meta.get_field("public_id"),  # type: ignore[arg-type]
+    field=Assessment._meta.get_field("public_id"),
     placeholder=uuid.UUID(int=0),
 )
 
@@ -192,7 +199,7 @@ def assessment_summary(*, assessment: Assessment) -> ReadinessSummary:
         .values_list("clause__standard__designation", "clause__kind", "clause__ref", "clause__theme", "answer__status")
     )
     return readiness_summary(
-        [ScoredItem(std, _group(kind, ref, theme), status) for std, kind, ref, theme, status in rows]
+        [ScoredItem(std, _group(kind, ref, theme), Status(status)) for std, kind, ref, theme, status in rows]
     )
 
 

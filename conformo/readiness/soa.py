@@ -76,7 +76,7 @@ def soa_pdf(*, rows: list[dict[str, Any]], title: str, organization: Any) -> byt
     from weasyprint import HTML
 
     html = render_to_string("readiness/soa_pdf.html", {"rows": rows, "title": title, "organization": organization})
-    return HTML(string=html).write_pdf()  # type: ignore[no-any-return]
+    return HTML(string=html).write_pdf()
 
 
 def assessment_xlsx(*, assessment: Assessment) -> bytes:

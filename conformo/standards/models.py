@@ -6,7 +6,7 @@ Loaded from YAML in `catalogs/` (see docs/catalog-format.md). Titles and numbers
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
 from django.db import models
 
@@ -56,7 +56,7 @@ class Standard(BaseModel):
     )
     source_info = models.JSONField(default=dict, blank=True, help_text="Where the catalog data came from.")
 
-    objects: ClassVar[StandardQuerySet] = StandardQuerySet.as_manager()  # type: ignore[assignment]
+    objects = StandardQuerySet.as_manager()
 
     class Meta:
         ordering = ["code"]

@@ -42,7 +42,7 @@ class Application(BaseModel):
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     decision_reason = models.TextField(blank=True)
 
-    objects: ClassVar[Any] = VisibleQuerySet.as_manager()
+    objects = VisibleQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

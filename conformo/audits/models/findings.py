@@ -47,7 +47,7 @@ class Finding(BaseModel):
     deadlines = models.JSONField(default=dict, blank=True, help_text="The rules engine's deadlines with trace.")
     verified_on = models.DateField(null=True, blank=True)
 
-    objects: ClassVar[Any] = VisibleQuerySet.as_manager()
+    objects = VisibleQuerySet.as_manager()
 
     class Meta:
         ordering = ["audit", "created_at"]

@@ -50,7 +50,7 @@ class AuditProgramme(BaseModel):
     )
     cycle_dates = models.JSONField(default=dict, blank=True, help_text="The rules engine's cycle dates.")
 
-    objects: ClassVar[Any] = VisibleQuerySet.as_manager()
+    objects = VisibleQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -87,7 +87,7 @@ class Audit(BaseModel):
     completed_on = models.DateField(null=True, blank=True)
     summary = models.TextField(blank=True)
 
-    objects: ClassVar[Any] = VisibleQuerySet.as_manager()
+    objects = VisibleQuerySet.as_manager()
 
     class Meta:
         ordering = ["programme", "sequence", "created_at"]

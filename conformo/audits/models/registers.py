@@ -36,7 +36,7 @@ class Complaint(BaseModel):
     outcome = models.TextField(blank=True)
     closed_on = models.DateField(null=True, blank=True)
 
-    objects: ClassVar[Any] = VisibleQuerySet.as_manager()
+    objects = VisibleQuerySet.as_manager()
 
     class Meta:
         ordering = ["-received_on", "-created_at"]
@@ -66,7 +66,7 @@ class Appeal(BaseModel):
     outcome = models.TextField(blank=True)
     closed_on = models.DateField(null=True, blank=True)
 
-    objects: ClassVar[Any] = VisibleQuerySet.as_manager()
+    objects = VisibleQuerySet.as_manager()
 
     class Meta:
         ordering = ["-received_on", "-created_at"]

@@ -80,7 +80,7 @@ class Accreditation(BaseModel):
     valid_from = models.DateField()
     valid_until = models.DateField()
 
-    objects: ClassVar[Any] = VisibleQuerySet.as_manager()
+    objects = VisibleQuerySet.as_manager()
 
     class Meta:
         ordering = ["certification_body", "valid_from"]
@@ -101,7 +101,7 @@ class Auditor(BaseModel):
     notes = models.TextField(blank=True)
     calendar_token = models.CharField(max_length=64, unique=True, default=_new_calendar_token, editable=False)
 
-    objects: ClassVar[Any] = VisibleQuerySet.as_manager()
+    objects = VisibleQuerySet.as_manager()
 
     class Meta:
         ordering = ["certification_body", "user__email"]

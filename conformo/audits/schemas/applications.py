@@ -44,7 +44,7 @@ class ApplicationOut(Schema):
 
     @staticmethod
     def resolve_organization_id(obj: Any) -> UUID:
-        return obj.organization.public_id  # type: ignore[no-any-return]
+        return obj.organization.public_id
 
     @staticmethod
     def resolve_standards(obj: Any) -> list[str]:

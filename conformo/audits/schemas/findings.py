@@ -78,7 +78,7 @@ class FindingOut(Schema):
 
     @staticmethod
     def resolve_audit_id(obj: Any) -> UUID:
-        return obj.audit.public_id  # type: ignore[no-any-return]
+        return obj.audit.public_id
 
     @staticmethod
     def resolve_organization(obj: Any) -> str:

@@ -30,7 +30,7 @@ class MemberOut(Schema):
 
     @staticmethod
     def resolve_auditor_id(obj: Any) -> UUID:
-        return obj.auditor.public_id  # type: ignore[no-any-return]
+        return obj.auditor.public_id
 
     @staticmethod
     def resolve_name(obj: Any) -> str:
@@ -61,7 +61,7 @@ class AuditOut(Schema):
 
     @staticmethod
     def resolve_programme_id(obj: Any) -> UUID:
-        return obj.programme.public_id  # type: ignore[no-any-return]
+        return obj.programme.public_id
 
     @staticmethod
     def resolve_organization(obj: Any) -> str:
@@ -101,7 +101,7 @@ class ProgrammeOut(Schema):
 
     @staticmethod
     def resolve_certification_id(obj: Any) -> UUID:
-        return obj.certification.public_id  # type: ignore[no-any-return]
+        return obj.certification.public_id
 
     @staticmethod
     def resolve_standards(obj: Any) -> list[str]:

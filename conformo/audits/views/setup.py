@@ -28,7 +28,7 @@ def _current_cb(request: HttpRequest) -> CertificationBody:
     cb = by_id(cbs, request.GET.get("cb")) or cbs.first()
     if cb is None:
         raise NotFound("These pages are for the staff of a certification body.")
-    return cb  # type: ignore[no-any-return]
+    return cb
 
 
 def _with_cb(name: str, cb: CertificationBody) -> str:

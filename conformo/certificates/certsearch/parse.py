@@ -91,7 +91,7 @@ class _Standards:
     codes: tuple[str, ...]
 
 
-_quote = json.encoder.encode_basestring  # type: ignore[attr-defined]  # JSON string literal, non-ASCII kept
+_quote = json.encoder.encode_basestring  # JSON string literal, non-ASCII kept
 _COLUMN = {name: i for i, name in enumerate(HEADERS)}
 _CONFIDENTIAL = {"": False, "yes": True, "no": False, "true": True, "false": False, "1": True, "0": False}
 _CONFIDENTIAL |= {"y": True, "n": False}

@@ -83,7 +83,7 @@ def _write_postgresql(rows: list[_Row], cb: CertificationBody, accreditation: st
         raw = cursor.cursor
         # The planner's row estimate is enough to choose (an exact count of a large table costs a scan).
         raw.execute("SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = %s::regclass", [table])
-        public = raw.fetchone()[0]  # type: ignore[index]
+        public = raw.fetchone()[0]
         rebuild = len(rows) >= SEARCH_INDEX_REBUILD_RATIO * max(public, 1) and len(rows) >= 10_000
         raw.execute("SELECT indexdef FROM pg_indexes WHERE tablename = %s AND indexname = %s", [table, SEARCH_INDEX])
         found = raw.fetchone()

@@ -178,11 +178,14 @@ def review_detail_view(request: HttpRequest, public_id: str) -> HttpResponse:
     elif request.method == "POST":
         try:
             if request.POST.get("action") in ("done", "reopen"):
+                action_id = _uuid(request.POST.get("action_id", ""))
                 found = (
                     ReviewAction.objects.visible_to(request.user)
-                    .filter(review=review, public_id=_uuid(request.POST.get("action_id", "")))
+                    .filter(review=review, public_id=action_id)
                     .select_related("review")
                     .first()
+                    if action_id is not None
+                    else None
                 )
                 if found is None:
                     raise NotFound("No such review action.")
