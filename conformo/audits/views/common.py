@@ -1,36 +1,71 @@
-"""Helpers shared by the CB workflow pages: run a service and report, parse posted values, roles."""
+"""Helpers shared by the CB pages: submit an action's form to its service and report, roles."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
 from typing import Any
 from uuid import UUID
 
+from django import forms
 from django.contrib import messages
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 
 from conformo.accounts.choices import Role
 from conformo.audits.permissions import MANAGERS, reach
-from conformo.core.errors import ApplicationError, ValidationFailed
+from conformo.core.errors import ApplicationError, Conflict, ValidationFailed
 from conformo.organizations.models import CertificationBody
 
 
-def act(request: HttpRequest, action: Callable[[], Any], success: str) -> Any:
-    """Run a service; on refusal show its reason and return None."""
+@dataclass(frozen=True)
+class Outcome:
+    """What became of a submitted form: done (with the service's result), or refused with the status to show
+    the page again with (422 bad input, 409 the object's state forbids it)."""
+
+    done: bool
+    result: Any = None
+    status: int = 200
+
+
+def submit(request: HttpRequest, form: forms.Form, call: Callable[[dict[str, Any]], Any], success: str) -> Outcome:
+    """Validate `form` and call the service with its cleaned data. Done: a success message. Bad input or a
+    refusal for the object's state: the form carries the errors, the user's input stays. A refusal for lack of
+    role (PermissionDenied, NotFound) is left to the error middleware: a 403/404 page with the reason."""
+    if not form.is_valid():
+        return Outcome(False, status=422)
     try:
-        result = action()
-    except ApplicationError as exc:
-        detail = (
-            " ".join(m for ms in exc.fields.values() for m in ms)
-            if exc.fields and exc.code == "validation_error"
-            else ""
-        )
-        messages.error(request, f"{exc.message} {detail}".strip())
-        return None
+        result = call(form.cleaned_data)
+    except (ValidationFailed, Conflict) as exc:
+        apply_errors(form, exc)
+        return Outcome(False, status=exc.status_code)
     messages.success(request, success)
-    return result
+    return Outcome(True, result)
+
+
+def handle(
+    request: HttpRequest,
+    form: forms.Form,
+    call: Callable[[dict[str, Any]], Any],
+    *,
+    success: str,
+    done: str | Callable[[Any], str],
+    page: Callable[[int], HttpResponse],
+) -> HttpResponse:
+    """One page action: GET shows `page` (which holds the form); POST submits the form, then goes to `done`
+    (a URL, or a function of the service's result) or shows `page` again with the bound form and its errors."""
+    if request.method != "POST":
+        return page(200)
+    outcome = submit(request, form, call, success)
+    if outcome.done:
+        return redirect(done(outcome.result) if callable(done) else done)
+    return page(outcome.status)
+
+
+def posted(request: HttpRequest) -> Any:
+    """The form data of a POST (even when empty, so that the form is bound), else None."""
+    return request.POST if request.method == "POST" else None
 
 
 def by_id(queryset: Any, value: Any) -> Any:
@@ -41,30 +76,11 @@ def by_id(queryset: Any, value: Any) -> Any:
         return None
 
 
-def ids(values: list[str]) -> list[UUID]:
-    result = []
-    for value in values:
-        try:
-            result.append(UUID(value))
-        except ValueError:
-            continue
-    return result
-
-
 def parse_date(value: str | None) -> date | None:
     try:
         return date.fromisoformat(value) if value else None
     except ValueError:
         raise ValidationFailed(f"{value!r} is not a date (YYYY-MM-DD).") from None
-
-
-def parse_decimal(value: str | None, default: Decimal | None = None) -> Decimal | None:
-    if not value:
-        return default
-    try:
-        return Decimal(value)
-    except InvalidOperation:
-        raise ValidationFailed(f"{value!r} is not a number.") from None
 
 
 def is_manager(user: Any) -> bool:
@@ -73,15 +89,16 @@ def is_manager(user: Any) -> bool:
 
 
 def apply_errors(form: Any, exc: ApplicationError) -> None:
-    """Show a refused service call on the form: field messages next to their fields, the rest on top."""
-    shown = False
+    """Show a refused service call on the form: the reason on top, field messages next to their fields (those
+    of fields the form does not have go on top too)."""
+    elsewhere: list[str] = []
     for name, errors in exc.fields.items():
         if name in form.fields:
             for error in errors:
                 form.add_error(name, error)
-            shown = True
-    if not shown or any(name not in form.fields for name in exc.fields):
-        form.add_error(None, exc.message)
+        else:
+            elsewhere.extend(e for e in errors if e not in exc.message)
+    form.add_error(None, " ".join([exc.message, *elsewhere]))
 
 
 def cbs_of(user: Any, *roles: str) -> Any:
