@@ -7,4 +7,5 @@ app_name = "certification"
 urlpatterns = [
     path("", views.certification_list_view, name="list"),
     path("<uuid:public_id>/", views.certification_detail_view, name="detail"),
+    path("<uuid:public_id>/decisions/", views.decision_take_view, name="decision-take"),
 ]
