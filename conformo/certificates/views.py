@@ -3,9 +3,8 @@ CB's CertSearch import / export page."""
 
 from __future__ import annotations
 
-from typing import IO, Any, cast
+from typing import IO, cast
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from conformo.accounts.choices import Role
 from conformo.audits.views.common import by_id, cbs_of, has_role_at
 from conformo.certificates.certsearch import HEADERS, REQUIRED, ImportRejected, certsearch_export, certsearch_import
+from conformo.certificates.forms import ImportForm
 from conformo.certificates.pdf import certificate_pdf
 from conformo.certificates.selectors import certificate_for_download, certificates_visible_to
 from conformo.core.errors import PermissionDenied
@@ -75,20 +75,6 @@ def certificate_detail(request: HttpRequest, number: str) -> HttpResponse:
             "history": history,
         },
     )
-
-
-class ImportForm(forms.Form):
-    file = forms.FileField(
-        label="CertSearch file (CSV or XLSX)",
-        help_text="Header row first; one certificate per row. Every row is checked; nothing is written if any is bad.",
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
-    )
-
-    def clean_file(self) -> Any:
-        file = self.cleaned_data["file"]
-        if not (file.name or "").lower().endswith((".csv", ".xlsx")):
-            raise forms.ValidationError("Upload a .csv or .xlsx file.")
-        return file
 
 
 def _certsearch_cb(request: HttpRequest) -> CertificationBody:
