@@ -20,7 +20,7 @@ from conformo.certificates.certsearch import HEADERS, REQUIRED, ImportRejected, 
 from conformo.certificates.forms import ImportForm
 from conformo.certificates.pdf import certificate_pdf
 from conformo.certificates.selectors import certificate_for_download, certificates_visible_to
-from conformo.core.errors import PermissionDenied
+from conformo.core.errors import PermissionDenied, ValidationFailed
 from conformo.organizations.models import CertificationBody
 
 EXPORT_ROLES = (Role.CB_ADMIN.value, Role.PROGRAMME_MANAGER.value, Role.DECISION_MAKER.value)
@@ -134,11 +134,12 @@ def certsearch(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def certsearch_download(request: HttpRequest) -> HttpResponse:
-    """The CB's register in the CertSearch upload layout (`?format=csv|xlsx`)."""
+    """The CB's register in the CertSearch upload layout (`?format=csv|xlsx`, csv if none; another format is
+    a 422 page, not a silent csv)."""
     cb = _certsearch_cb(request)
     fmt = request.GET.get("format", "csv")
     if fmt not in CONTENT_TYPES:
-        fmt = "csv"
+        raise ValidationFailed("The register downloads as csv or xlsx.", fields={"format": ["csv or xlsx."]})
     body = certsearch_export(actor=request.user, certification_body=cb, fmt=fmt)
     response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
     stamp = timezone.localdate().strftime("%Y%m%d")
