@@ -329,3 +329,15 @@ def test_the_schedule_answers_a_bad_period_with_a_form_error(programme_manager, 
         page = login(programme_manager).get(reverse("audits:schedule") + "?" + query)
     assert page.status_code == 422
     assert page.context["form"].errors
+
+
+def test_an_action_the_state_no_longer_allows_shows_its_reason_even_where_the_form_is_hidden(open_minor, ready):
+    """A stale page: the lead auditor verifies a finding the client has not answered yet. The verification
+    form is not offered in this state, so the page shows it again with the service's reason."""
+    url = reverse("audits:finding-verify", args=[open_minor.public_id])
+    page = login(ready.lead.user).post(url, {"method": "documents", "effective": "yes", "notes": "Seen"})
+    assert page.status_code == 409
+    assert "Accept the client&#x27;s response before verifying" in page.content.decode()
+    assert 'value="Seen"' in page.content.decode()
+    open_minor.refresh_from_db()
+    assert open_minor.status == "open"
