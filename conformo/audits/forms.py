@@ -1,16 +1,27 @@
-"""Forms of the CB set-up pages. They parse and label input; the rules stay in the services."""
+"""Forms of the CB pages, one per action. They parse and label input (a bad date, number or choice is a
+field error); the rules stay in the services."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
-from conformo.audits.choices import ConflictKind
-from conformo.audits.models import CBSettings
+from conformo.accounts.models import User
+from conformo.audits.choices import (
+    ComplaintStatus,
+    ConflictKind,
+    FindingGrade,
+    QualificationRole,
+    SpecialPurpose,
+    VerificationMethod,
+)
+from conformo.audits.models import Auditor, CBSettings
 from conformo.audits.services.setup import SETTINGS_FIELDS
-from conformo.organizations.models import Organization
-from conformo.standards.models import Standard
+from conformo.organizations.models import CertificationBody, Organization, Site
+from conformo.standards.models import Clause, Standard
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -87,3 +98,316 @@ class UnavailabilityForm(forms.Form):
     starts_on = forms.DateField(widget=DATE, label="First day unavailable")
     ends_on = forms.DateField(widget=DATE, label="Last day unavailable")
     note = forms.CharField(max_length=200, required=False, label="Note", help_text="e.g. leave, training.")
+
+
+# --- the certification path's actions -------------------------------------------------------------------
+
+
+class ActionForm(forms.Form):
+    """A page action's form. Its ids start with `id_prefix`, so that several forms share a page without
+    clashing ids; the field names stay plain (those of the API's schemas)."""
+
+    id_prefix = "id"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", f"{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
+
+
+def _by_public_id(queryset: Any, **kwargs: Any) -> forms.ModelChoiceField[Any]:
+    return forms.ModelChoiceField(queryset=queryset, to_field_name="public_id", **kwargs)
+
+
+COMPLEXITY = [("high", "high"), ("medium", "medium"), ("low", "low"), ("limited", "limited")]
+
+
+class ApplicationForm(ActionForm):
+    """A client's application for certification (17021-1 9.1.1)."""
+
+    organization = _by_public_id(Organization.objects.none(), empty_label=None, label="Organization")
+    certification_body = _by_public_id(CertificationBody.objects.none(), empty_label=None, label="Certification body")
+    standards = forms.ModelMultipleChoiceField(
+        queryset=Standard.objects.none(), to_field_name="code", widget=forms.CheckboxSelectMultiple, label="Standards"
+    )
+    scope = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Scope of certification")
+    sites = forms.ModelMultipleChoiceField(
+        queryset=Site.objects.none(),
+        to_field_name="public_id",
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label="Sites",
+    )
+    sector_codes = forms.CharField(
+        required=False, label="IAF sector codes", widget=forms.TextInput(attrs={"placeholder": "17, 18"})
+    )
+    complexity = forms.ChoiceField(choices=COMPLEXITY, initial="medium", label="Complexity (EMS / OH&S)")
+    outsourced_processes = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), required=False, label="Outsourced processes"
+    )
+    consultancy_used = forms.CharField(required=False, label="Consultancy used")
+
+    def __init__(self, *args: Any, organizations: Any, cbs: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        sites = Site.objects.filter(organization__in=organizations).select_related("organization")
+        self.fields["organization"].queryset = organizations  # type: ignore[attr-defined]
+        self.fields["certification_body"].queryset = cbs  # type: ignore[attr-defined]
+        self.fields["standards"].queryset = Standard.objects.filter(  # type: ignore[attr-defined]
+            is_harmonized_structure=False
+        )
+        self.fields["sites"].queryset = sites  # type: ignore[attr-defined]
+        self.fields["sites"].initial = [s.public_id for s in sites]
+
+    def clean_sector_codes(self) -> list[int]:
+        return parse_sector_codes(self.cleaned_data["sector_codes"] or "")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        org, sites = data.get("organization"), data.get("sites")
+        if org is not None and sites and any(s.organization_id != org.pk for s in sites):
+            self.add_error("sites", "Choose sites of the organization that applies.")
+        if sites is not None:
+            data["sites"] = list(sites)
+        if data.get("standards") is not None:
+            data["standards"] = list(data["standards"])
+        return data
+
+
+class EmptyForm(ActionForm):
+    """An action without input (run the review, accept, start the audit): a form all the same, so that every
+    action goes through one path."""
+
+
+class DeclineForm(ActionForm):
+    id_prefix = "decline"
+    reason = forms.CharField(max_length=2000, label="Reason for declining (shown to the client)")
+
+
+class CombinedAuditForm(ActionForm):
+    id_prefix = "combine"
+    justification = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="Justification")
+
+
+SPECIAL_PURPOSES = [
+    (SpecialPurpose.SCOPE_EXTENSION.value, "Extension of scope"),
+    (SpecialPurpose.SHORT_NOTICE.value, "Short notice"),
+]
+
+
+class SpecialAuditForm(ActionForm):
+    id_prefix = "special"
+    purpose = forms.ChoiceField(choices=SPECIAL_PURPOSES, label="Purpose")
+    due_by = forms.DateField(widget=DATE, required=False, label="Due by")
+    days = forms.DecimalField(max_digits=6, decimal_places=1, min_value=Decimal("0.5"), initial=1, label="Days")
+
+
+class AuditPlanForm(ActionForm):
+    id_prefix = "plan"
+    planned_start = forms.DateField(widget=DATE, label="Start")
+    planned_end = forms.DateField(widget=DATE, label="End")
+    onsite_days = forms.DecimalField(max_digits=6, decimal_places=1, min_value=0, required=False, label="On-site days")
+    remote_days = forms.DecimalField(
+        max_digits=6,
+        decimal_places=1,
+        min_value=0,
+        required=False,
+        label="Remote days",
+        help_text="At least 80 % on site (IAF MD 5 cl. 4.1). Empty: none.",
+    )
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, label="Plan notes")
+
+    def clean_remote_days(self) -> Decimal:
+        value = self.cleaned_data["remote_days"]
+        return Decimal(0) if value is None else Decimal(value)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("planned_start"), data.get("planned_end")
+        if start and end and end < start:
+            self.add_error("planned_end", "The end comes before the start.")
+        return data
+
+    @classmethod
+    def initial_for(cls, audit: Any) -> dict[str, Any]:
+        return {
+            "planned_start": audit.planned_start,
+            "planned_end": audit.planned_end,
+            "onsite_days": audit.onsite_days,
+            "remote_days": audit.remote_days,
+            "notes": audit.plan_notes,
+        }
+
+
+NOT_ON_TEAM = ("", "— not on the team —")
+
+
+class TeamForm(ActionForm):
+    """One role choice per active auditor of the CB, preselected with today's team."""
+
+    id_prefix = "team"
+
+    def __init__(self, *args: Any, auditors: Any, current: dict[int, str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.auditors = {f"role-{a.public_id}": a for a in auditors}
+        for name, auditor in self.auditors.items():
+            self.fields[name] = forms.ChoiceField(
+                choices=[NOT_ON_TEAM, *QualificationRole.choices],
+                required=False,
+                label=str(auditor),
+                initial=current.get(auditor.pk, ""),
+            )
+
+    def members(self) -> list[Any]:
+        from conformo.audits.services import Member
+
+        return [Member(a, self.cleaned_data[name]) for name, a in self.auditors.items() if self.cleaned_data[name]]
+
+
+class CompleteForm(ActionForm):
+    id_prefix = "complete"
+    summary = forms.CharField(required=False, label="Summary")
+
+
+class FindingForm(ActionForm):
+    id_prefix = "finding"
+    grade = forms.ChoiceField(choices=FindingGrade.choices, label="Grade")
+    statement = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="Statement")
+    evidence = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, label="Objective evidence")
+    clauses = forms.ModelMultipleChoiceField(
+        queryset=Clause.objects.none(),
+        to_field_name="public_id",
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        label="Clauses",
+    )
+    site = _by_public_id(Site.objects.none(), required=False, empty_label="—", label="Site")
+
+    def __init__(self, *args: Any, clauses: Any, sites: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["clauses"].queryset = clauses  # type: ignore[attr-defined]
+        self.fields["clauses"].label_from_instance = lambda c: f"{c.standard.designation} {c.ref} {c.title}"  # type: ignore[attr-defined]
+        self.fields["site"].queryset = sites  # type: ignore[attr-defined]
+        self.fields["site"].label_from_instance = lambda s: s.name  # type: ignore[attr-defined]
+
+    def clean_clauses(self) -> list[Clause]:
+        return list(self.cleaned_data["clauses"])
+
+
+class ResponseForm(ActionForm):
+    """The client's answer to a nonconformity (17021-1 9.4.9)."""
+
+    id_prefix = "respond"
+    correction = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="Correction")
+    root_cause = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="Root cause")
+    corrective_action = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="Corrective action")
+    planned_completion = forms.DateField(widget=DATE, required=False, label="Planned completion")
+
+
+class ResponseReviewForm(ActionForm):
+    id_prefix = "review"
+    comment = forms.CharField(required=False, label="Comment", help_text="Required to reject.")
+
+
+class AttachmentForm(ActionForm):
+    id_prefix = "attach"
+    file = forms.FileField(label="Attach a file")
+
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+
+class VerificationForm(ActionForm):
+    id_prefix = "verify"
+    method = forms.ChoiceField(choices=VerificationMethod.choices, label="Method")
+    effective = forms.TypedChoiceField(choices=YES_NO, coerce=lambda v: v == "yes", label="Effective?")
+    notes = forms.CharField(required=False, label="Notes")
+
+
+# --- the registers' actions -----------------------------------------------------------------------------
+
+
+class AuditorRegisterForm(ActionForm):
+    id_prefix = "register"
+    email = forms.EmailField(label="Email of a CB member")
+
+    def __init__(self, *args: Any, members: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.members = members
+
+    def clean_email(self) -> Any:
+        user = self.members.filter(email__iexact=self.cleaned_data["email"]).first()
+        if user is None:
+            raise forms.ValidationError("No member of your CB has that address.")
+        return user
+
+
+class QualificationForm(ActionForm):
+    id_prefix = "qualify"
+    auditor = _by_public_id(Auditor.objects.none(), label="Auditor")
+    standard = forms.ModelChoiceField(queryset=Standard.objects.none(), to_field_name="code", label="Standard")
+    sector_codes = forms.CharField(
+        required=False, label="IAF sector codes", widget=forms.TextInput(attrs={"placeholder": "17, 18"})
+    )
+    role = forms.ChoiceField(choices=QualificationRole.choices, initial=QualificationRole.AUDITOR, label="Role")
+    valid_from = forms.DateField(widget=DATE, label="Valid from")
+    valid_until = forms.DateField(widget=DATE, required=False, label="Valid until")
+
+    def __init__(self, *args: Any, auditors: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"valid_from": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+        self.fields["auditor"].queryset = auditors  # type: ignore[attr-defined]
+        self.fields["standard"].queryset = Standard.objects.filter(  # type: ignore[attr-defined]
+            is_harmonized_structure=False
+        )
+
+    def clean_sector_codes(self) -> list[int]:
+        return parse_sector_codes(self.cleaned_data["sector_codes"] or "")
+
+
+class ComplaintForm(ActionForm):
+    id_prefix = "complaint"
+    complainant = forms.CharField(max_length=200, required=False, label="Complainant", help_text="Empty: you.")
+    organization = _by_public_id(
+        Organization.objects.none(), required=False, empty_label="The CB itself", label="About"
+    )
+    subject = forms.CharField(max_length=200, label="Subject")
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Description")
+
+    def __init__(self, *args: Any, organizations: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = organizations  # type: ignore[attr-defined]
+
+
+class HandlerForm(ActionForm):
+    """Assign a complaint's or an appeal's handler by their email address."""
+
+    handler = forms.EmailField(label="Handler email")
+
+    def clean_handler(self) -> Any:
+        handler = User.objects.filter(email__iexact=self.cleaned_data["handler"]).first()
+        if handler is None:
+            raise forms.ValidationError("No user has that address.")
+        return handler
+
+
+COMPLAINT_STEPS = [
+    (s.value, s.label) for s in (ComplaintStatus.INVESTIGATING, ComplaintStatus.RESOLVED, ComplaintStatus.CLOSED)
+]
+
+
+class ComplaintAdvanceForm(ActionForm):
+    status = forms.ChoiceField(choices=COMPLAINT_STEPS, label="New status")
+    outcome = forms.CharField(required=False, label="Outcome")
+
+
+class AppealDecideForm(ActionForm):
+    upheld = forms.TypedChoiceField(
+        choices=[("yes", "Uphold"), ("no", "Reject")], coerce=lambda v: v == "yes", label="Result"
+    )
+    outcome = forms.CharField(required=False, label="Outcome")
+
+
+class ScheduleForm(forms.Form):
+    """The schedule's period (a GET filter)."""
+
+    start = forms.DateField(widget=DATE, required=False, label="From")
+    days = forms.IntegerField(min_value=1, max_value=3660, required=False, initial=90, label="Days")

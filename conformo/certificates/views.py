@@ -3,9 +3,8 @@ CB's CertSearch import / export page."""
 
 from __future__ import annotations
 
-from typing import IO, Any, cast
+from typing import IO, cast
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -16,9 +15,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from conformo.certificates.certsearch import HEADERS, REQUIRED, ImportRejected, certsearch_export, certsearch_import
+from conformo.certificates.forms import ImportForm
 from conformo.certificates.pdf import certificate_pdf
 from conformo.certificates.selectors import certificate_for_download, certificates_visible_to
-from conformo.core.errors import PermissionDenied
+from conformo.core.errors import PermissionDenied, ValidationFailed
 from conformo.core.roles import Role
 from conformo.core.tenancy import by_id, has_cb_role
 from conformo.organizations.models import CertificationBody
@@ -78,20 +78,6 @@ def certificate_detail(request: HttpRequest, number: str) -> HttpResponse:
     )
 
 
-class ImportForm(forms.Form):
-    file = forms.FileField(
-        label="CertSearch file (CSV or XLSX)",
-        help_text="Header row first; one certificate per row. Every row is checked; nothing is written if any is bad.",
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
-    )
-
-    def clean_file(self) -> Any:
-        file = self.cleaned_data["file"]
-        if not (file.name or "").lower().endswith((".csv", ".xlsx")):
-            raise forms.ValidationError("Upload a .csv or .xlsx file.")
-        return file
-
-
 def _certsearch_cb(request: HttpRequest) -> CertificationBody:
     """The CB of the page (`?cb=<id>` among the user's CBs where they may export, else the first); 403 for
     anyone who holds none of the roles."""
@@ -149,11 +135,12 @@ def certsearch(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def certsearch_download(request: HttpRequest) -> HttpResponse:
-    """The CB's register in the CertSearch upload layout (`?format=csv|xlsx`)."""
+    """The CB's register in the CertSearch upload layout (`?format=csv|xlsx`, csv if none; another format is
+    a 422 page, not a silent csv)."""
     cb = _certsearch_cb(request)
     fmt = request.GET.get("format", "csv")
     if fmt not in CONTENT_TYPES:
-        fmt = "csv"
+        raise ValidationFailed("The register downloads as csv or xlsx.", fields={"format": ["csv or xlsx."]})
     body = certsearch_export(actor=request.user, certification_body=cb, fmt=fmt)
     response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
     stamp = timezone.localdate().strftime("%Y%m%d")

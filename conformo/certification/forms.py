@@ -1,23 +1,50 @@
-"""Forms of the certification pages."""
+"""The forms of the certification pages: take a decision; lodge an appeal against one. They parse and label
+input; the rules (who decides, what each decision needs) stay in the services and conformo.domain."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
 
-from conformo.certification.models import Decision
+from conformo.audits.forms import ActionForm
+from conformo.certification.models import Decision as DecisionRecord
+from conformo.certification.models import DecisionChoice
 from conformo.certification.selectors import decision_list
+from conformo.domain.certificate_states import CONDITIONS, Decision
 
 
-class AppealLodgeForm(forms.Form):
-    """An appeal against a certification decision (ISO/IEC 17021-1 9.7)."""
+class DecisionForm(forms.Form):
+    """One of the decisions the certification's state allows, with its reason."""
 
-    decision = forms.ModelChoiceField(
-        queryset=Decision.objects.none(), label="Against the decision", to_field_name="public_id"
+    kind = forms.ChoiceField(choices=(), widget=forms.RadioSelect, label="Decision")
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, label="Reason", max_length=4000)
+    scope = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), required=False, label="New scope (scope changes only)"
     )
-    subject = forms.CharField(max_length=300, required=False)
-    grounds = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}))
+    issue_resolved = forms.BooleanField(required=False, label="The issue behind the suspension is resolved")
+
+    def __init__(self, *args: Any, allowed: Sequence[Decision], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [(d.value, f"{DecisionChoice(d.value).label} — needs: {CONDITIONS[d]}") for d in allowed]
+        self.fields["kind"].choices = choices  # type: ignore[attr-defined]
+        if choices:
+            self.fields["kind"].initial = choices[0][0]
+
+    def clean_scope(self) -> str | None:
+        return self.cleaned_data["scope"] or None
+
+
+class AppealLodgeForm(ActionForm):
+    """An appeal against a certification decision the user can see (ISO/IEC 17021-1 9.7)."""
+
+    id_prefix = "appeal"
+    decision = forms.ModelChoiceField(
+        queryset=DecisionRecord.objects.none(), to_field_name="public_id", label="Against the decision"
+    )
+    subject = forms.CharField(max_length=300, required=False, label="Subject")
+    grounds = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Grounds")
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -1,20 +1,22 @@
-"""Pages for certifications and decisions."""
+"""Pages for certifications and decisions. Taking a decision is a form with its own URL
+(certification:decision-take); bad input or a refused decision comes back on the page, input kept."""
 
 from __future__ import annotations
 
-from uuid import UUID
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from conformo.audits.selectors import application_get
 from conformo.audits.services import appeal_lodge
-from conformo.certification.forms import AppealLodgeForm
-from conformo.certification.models import DecisionChoice
+from conformo.certification.forms import AppealLodgeForm, DecisionForm
+from conformo.certification.models import Certification
 from conformo.certification.selectors import (
     certification_get,
     certification_list,
@@ -22,13 +24,14 @@ from conformo.certification.selectors import (
     suspension_proposals,
 )
 from conformo.certification.services import application_accept, current_programme, decision_maker_on_team, decision_take
-from conformo.core.errors import ApplicationError
-from conformo.core.forms import apply_errors
+from conformo.core.errors import Conflict, ValidationFailed
+from conformo.core.forms import handle, posted
 from conformo.core.tenancy import reach
-from conformo.domain.certificate_states import CONDITIONS, CertificateState, Decision, allowed_decisions
+from conformo.domain.certificate_states import CertificateState, Decision, allowed_decisions
 
 
 @login_required
+@require_GET
 def certification_list_view(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     return render(
@@ -42,28 +45,18 @@ def certification_list_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-def certification_detail_view(request: HttpRequest, public_id: str) -> HttpResponse:
-    certification = certification_get(user=request.user, public_id=public_id)
-    if request.method == "POST":
-        try:
-            decision_take(
-                actor=request.user,
-                certification=certification,
-                kind=request.POST.get("kind", ""),
-                reason=request.POST.get("reason", ""),
-                scope=request.POST.get("scope") or None,
-                issue_resolved=request.POST.get("issue_resolved") == "yes",
-            )
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, "Decision recorded.")
-        return redirect("certification:detail", certification.public_id)
+def _decision_form(certification: Certification, data: Any = None) -> DecisionForm:
+    allowed = [d for d in allowed_decisions(CertificateState(certification.state)) if d is not Decision.EXPIRE]
+    return DecisionForm(data, allowed=allowed)
+
+
+def _certification_page(
+    request: HttpRequest, certification: Certification, status: int = 200, form: DecisionForm | None = None
+) -> HttpResponse:
     programme = current_programme(certification)
     r = reach(request.user)
     is_dm = "decision_maker" in r.roles_by_cb.get(certification.certification_body_id, frozenset())
-    allowed = [d for d in allowed_decisions(CertificateState(certification.state)) if d is not Decision.EXPIRE]
+    form = form or _decision_form(certification)
     return render(
         request,
         "certification/detail.html",
@@ -74,20 +67,43 @@ def certification_detail_view(request: HttpRequest, public_id: str) -> HttpRespo
             "decisions": certification.decisions.select_related("decided_by"),
             "can_decide": is_dm,
             "on_team": decision_maker_on_team(request.user, programme),
-            "choices": [(d.value, DecisionChoice(d.value).label, CONDITIONS[d]) for d in allowed],
+            "form": form,
+            "choices": form.fields["kind"].choices,  # type: ignore[attr-defined]
         },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def certification_detail_view(request: HttpRequest, public_id: str) -> HttpResponse:
+    return _certification_page(request, certification_get(user=request.user, public_id=public_id))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def decision_take_view(request: HttpRequest, public_id: str) -> HttpResponse:
+    certification = certification_get(user=request.user, public_id=public_id)
+    form = _decision_form(certification, posted(request))
+    return handle(
+        request,
+        form,
+        lambda data: decision_take(actor=request.user, certification=certification, **data),
+        success="Decision recorded.",
+        done=reverse("certification:detail", args=[certification.public_id]),
+        page=lambda status: _certification_page(request, certification, status, form),
     )
 
 
 @login_required
 @require_POST
-def application_accept_view(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def application_accept_view(request: HttpRequest, public_id: str) -> HttpResponse:
     """Accept a reviewed application (the button on the application's page): opens the certification record and
     its 3-year programme, then shows the programme; a refusal goes back to the application with its reason."""
     application = application_get(user=request.user, public_id=public_id)
     try:
         programme = application_accept(actor=request.user, application=application)
-    except ApplicationError as exc:
+    except (ValidationFailed, Conflict) as exc:
         messages.error(request, exc.message)
         return redirect("audits:application-detail", application.public_id)
     messages.success(request, "Accepted: the 3-year programme is created.")
@@ -95,21 +111,15 @@ def application_accept_view(request: HttpRequest, public_id: UUID) -> HttpRespon
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def appeal_lodge_view(request: HttpRequest) -> HttpResponse:
     """Lodge an appeal against a decision the user can see (client administrator, or CB staff for the client)."""
-    form = AppealLodgeForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            appeal_lodge(
-                actor=request.user,
-                decision=form.cleaned_data["decision"],
-                subject=form.cleaned_data["subject"],
-                grounds=form.cleaned_data["grounds"],
-            )
-        except ApplicationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, "Appeal lodged.")
-            return redirect("audits:appeals")
-    status = 422 if form.errors else 200
-    return render(request, "certification/appeal_lodge.html", {"form": form}, status=status)
+    form = AppealLodgeForm(posted(request), user=request.user)
+    return handle(
+        request,
+        form,
+        lambda data: appeal_lodge(actor=request.user, **data),
+        success="Appeal lodged.",
+        done=reverse("audits:appeals"),
+        page=lambda status: render(request, "certification/appeal_lodge.html", {"form": form}, status=status),
+    )

@@ -52,10 +52,9 @@ def test_the_file_type_and_size_are_limited_as_on_the_page(open_minor, ready, se
     assert response.json()["fields"] == {"file": ["The limit is 4 bytes."]}
     # The page refuses the same file with the same reason.
     page = login(ready.lead.user).post(
-        reverse("audits:finding-detail", args=[open_minor.public_id]),
-        {"action": "attach", "file": SimpleUploadedFile("tool.exe", b"MZ")},
-        follow=True,
+        reverse("audits:finding-attach", args=[open_minor.public_id]), {"file": SimpleUploadedFile("tool.exe", b"MZ")}
     )
+    assert page.status_code == 422
     assert b"This type of file is not accepted." in page.content
     assert not open_minor.attachments.exists()
 

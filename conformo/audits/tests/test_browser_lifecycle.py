@@ -49,8 +49,8 @@ def open_audit(tab: Any, programme_url: str, name: str) -> str:
 def plan_and_assign(pm: Any, programme_url: str, audit: str, start: str, end: str, team: dict[str, str]) -> str:
     """The programme manager plans `audit` and assigns the team (auditor's name → role)."""
     url = open_audit(pm, programme_url, audit)
-    pm.get_by_label("Start", exact=True).fill(start)
-    pm.get_by_label("End", exact=True).fill(end)
+    pm.get_by_label(re.compile(r"^Start\b")).fill(start)  # a required field's label ends with a marker
+    pm.get_by_label(re.compile(r"^End\b")).fill(end)
     press(pm, "Save plan", "Plan saved.")
     for name, role in team.items():
         pm.get_by_label(name, exact=True).select_option(role)

@@ -46,7 +46,7 @@ def test_the_client_answers_a_finding_on_its_respond_page(open_minor, client_adm
     assert b"Submit response" in client.get(url).content
     page = client.post(
         url,
-        {"action": "respond", "correction": "Signed", "root_cause": "No check", "corrective_action": "Checklist added"},
+        {"correction": "Signed", "root_cause": "No check", "corrective_action": "Checklist added"},
         follow=True,
     )
     assert b"Response submitted" in page.content
@@ -63,10 +63,10 @@ def test_another_client_gets_404_on_the_finding_page(open_minor, other_client_ad
 def test_a_refused_team_shows_its_reasons_on_the_page(programme, ready, programme_manager):
     stage1 = audit_of(programme, AuditKind.STAGE_1)
     page = login(programme_manager).post(
-        reverse("audits:audit-detail", args=[stage1.public_id]),
-        {"action": "team", f"role-{ready.auditor.public_id}": "lead_auditor"},
-        follow=True,
+        reverse("audits:team-assign", args=[stage1.public_id]),
+        {f"role-{ready.auditor.public_id}": "lead_auditor"},
     )
+    assert page.status_code == 409
     assert b"The team is not eligible" in page.content
     assert b"not qualified as lead auditor" in page.content
 
@@ -83,16 +83,17 @@ def test_the_application_is_made_reviewed_and_accepted_on_the_pages(
             "scope": "Parts",
             "sites": [str(s.public_id) for s in acme_sites],
             "sector_codes": "17",
+            "complexity": "medium",
         },
         follow=True,
     )
     assert b"Application submitted" in page.content
     application = acme.applications.get()
     staff = login(programme_manager)
-    url = reverse("audits:application-detail", args=[application.public_id])
-    page = staff.post(url, {"action": "review"}, follow=True)
+    args = [application.public_id]
+    page = staff.post(reverse("audits:application-review", args=args), follow=True)
     assert b"How the audit time was computed" in page.content
-    page = staff.post(reverse("certification:application-accept", args=[application.public_id]), follow=True)
+    page = staff.post(reverse("certification:application-accept", args=args), follow=True)
     assert b"Surveillance 2" in page.content
 
 
@@ -113,7 +114,10 @@ def test_the_decision_page_tells_a_team_member_they_cannot_decide(
     client = login(decision_maker)
     url = reverse("certification:detail", args=[stage1_done.certification.public_id])
     assert b"you cannot take its certification decision" in client.get(url).content
-    page = client.post(url, {"kind": "grant"}, follow=True)
+    page = client.post(
+        reverse("certification:decision-take", args=[stage1_done.certification.public_id]), {"kind": "grant"}
+    )
+    assert page.status_code == 403
     assert b"9.5.1.2" in page.content
 
 
@@ -132,10 +136,8 @@ def test_evidence_files_are_attached_and_served_only_to_those_who_see_the_findin
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     settings.MEDIA_ROOT = tmp_path
-    url = reverse("audits:finding-detail", args=[open_minor.public_id])
-    page = login(ready.lead.user).post(
-        url, {"action": "attach", "file": SimpleUploadedFile("photo.txt", b"evidence")}, follow=True
-    )
+    url = reverse("audits:finding-attach", args=[open_minor.public_id])
+    page = login(ready.lead.user).post(url, {"file": SimpleUploadedFile("photo.txt", b"evidence")}, follow=True)
     assert b"File attached" in page.content
     attachment = open_minor.attachments.get()
     download = reverse("audits:finding-attachment", args=[open_minor.public_id, attachment.public_id])

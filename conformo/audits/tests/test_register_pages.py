@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.urls import reverse
+
 from conformo.audits.models import Complaint
 from conformo.conftest import login
 
@@ -9,9 +11,8 @@ from conformo.conftest import login
 def test_a_programme_manager_registers_a_complaint_and_assigns_a_handler(programme_manager, decision_maker, acme):
     browser = login(programme_manager)
     response = browser.post(
-        "/cb/complaints/",
+        reverse("audits:complaint-receive"),
         {
-            "action": "receive",
             "organization": str(acme.public_id),
             "complainant": "A customer of Acme",
             "subject": "Certificate shown for an uncertified site",
@@ -21,19 +22,14 @@ def test_a_programme_manager_registers_a_complaint_and_assigns_a_handler(program
     )
     assert "Complaint registered." in response.content.decode()
     complaint = Complaint.objects.get()
-    unknown = browser.post(
-        "/cb/complaints/",
-        {"action": "assign", "complaint": str(complaint.public_id), "handler": "nobody@x.test"},
-        follow=True,
-    )
+    assign = reverse("audits:complaint-assign", args=[complaint.public_id])
+    unknown = browser.post(assign, {"handler": "nobody@x.test"})
+    assert unknown.status_code == 422
     assert "No user has that address." in unknown.content.decode()
+    assert 'value="nobody@x.test"' in unknown.content.decode()
     complaint.refresh_from_db()
     assert complaint.handler_id is None
-    assigned = browser.post(
-        "/cb/complaints/",
-        {"action": "assign", "complaint": str(complaint.public_id), "handler": "DECISION@northbridge.test"},
-        follow=True,
-    )
+    assigned = browser.post(assign, {"handler": "DECISION@northbridge.test"}, follow=True)
     assert "Handler assigned." in assigned.content.decode()
     complaint.refresh_from_db()
     assert complaint.handler == decision_maker

@@ -127,7 +127,6 @@ def test_bad_accreditation_input_shows_on_its_fields(ready, cb_admin):
 
 def _conflict(org_id: int, **extra: str) -> dict[str, object]:
     return {
-        "action": "conflict",
         "conflict-organization": str(org_id),
         "conflict-kind": "consultancy",
         "conflict-description": "Built their QMS",
@@ -137,9 +136,14 @@ def _conflict(org_id: int, **extra: str) -> dict[str, object]:
     }
 
 
+def _urls(auditor: object) -> tuple[str, str]:
+    """The auditor's page actions: declare a conflict, add a period of unavailability."""
+    args = [auditor.public_id]  # type: ignore[attr-defined]
+    return reverse("audits:conflict-declare", args=args), reverse("audits:unavailability-add", args=args)
+
+
 def _period(**extra: str) -> dict[str, object]:
     return {
-        "action": "unavailable",
         "unavailable-starts_on": "2026-07-01",
         "unavailable-ends_on": "2026-07-14",
         "unavailable-note": "Leave",
@@ -149,22 +153,23 @@ def _period(**extra: str) -> dict[str, object]:
 
 def test_an_auditor_declares_a_conflict_and_unavailability_on_their_page(ready, acme, lead_auditor):
     url = reverse("audits:auditor-detail", args=[ready.lead.public_id])
+    conflict_url, period_url = _urls(ready.lead)
     client = login(lead_auditor)
     assert b"Declare a conflict of interest" in client.get(url).content
-    page = client.post(url, _conflict(acme.pk), follow=True)
+    page = client.post(conflict_url, _conflict(acme.pk), follow=True)
     assert b"Conflict of interest declared." in page.content
     conflict = ConflictOfInterest.objects.get(auditor=ready.lead)
     assert (conflict.organization, conflict.ended_on) == (acme, date(2025, 6, 30))
-    page = client.post(url, _period(), follow=True)
+    page = client.post(period_url, _period(), follow=True)
     assert b"Unavailability recorded." in page.content
     assert Unavailability.objects.get(auditor=ready.lead).ends_on == date(2026, 7, 14)
 
 
 def test_a_programme_manager_records_for_an_auditor(ready, acme, programme_manager):
-    url = reverse("audits:auditor-detail", args=[ready.auditor.public_id])
-    page = login(programme_manager).post(url, _period(), follow=True)
+    conflict_url, period_url = _urls(ready.auditor)
+    page = login(programme_manager).post(period_url, _period(), follow=True)
     assert b"Unavailability recorded." in page.content
-    assert login(programme_manager).post(url, _conflict(acme.pk)).status_code == 302
+    assert login(programme_manager).post(conflict_url, _conflict(acme.pk)).status_code == 302
 
 
 def test_others_cannot_declare_for_an_auditor(ready, acme, auditor, decision_maker, client_admin):
@@ -176,21 +181,25 @@ def test_others_cannot_declare_for_an_auditor(ready, acme, auditor, decision_mak
     page = login(decision_maker).get(url)
     assert page.status_code == 200
     assert b"Declare a conflict of interest" not in page.content
-    refused = login(decision_maker).post(url, _conflict(acme.pk))
+    conflict_url, period_url = _urls(ready.lead)
+    refused = login(decision_maker).post(conflict_url, _conflict(acme.pk))
     assert refused.status_code == 403
-    assert login(decision_maker).post(url, _period()).status_code == 403
+    assert login(decision_maker).post(period_url, _period()).status_code == 403
     assert not ConflictOfInterest.objects.exists()
     assert not Unavailability.objects.exists()
 
 
 def test_bad_conflict_and_period_input_shows_on_its_fields(ready, acme, lead_auditor):
-    url = reverse("audits:auditor-detail", args=[ready.lead.public_id])
+    conflict_url, period_url = _urls(ready.lead)
     client = login(lead_auditor)
-    page = client.post(url, _conflict(acme.pk, **{"conflict-ended_on": "2024-01-01"}))
+    page = client.post(conflict_url, _conflict(acme.pk, **{"conflict-ended_on": "2024-01-01"}))
+    assert page.status_code == 422
     assert page.context["conflict_form"].errors["ended_on"] == ["On or after the start."]
-    page = client.post(url, _conflict(acme.pk, **{"conflict-started_on": "soon"}))
+    page = client.post(conflict_url, _conflict(acme.pk, **{"conflict-started_on": "soon"}))
+    assert page.status_code == 422
     assert page.context["conflict_form"].errors["started_on"]
-    page = client.post(url, _period(**{"unavailable-ends_on": "2026-06-01"}))
+    assert b'value="soon"' in page.content
+    page = client.post(period_url, _period(**{"unavailable-ends_on": "2026-06-01"}))
     assert page.context["period_form"].errors["ends_on"] == ["On or after the first day."]
     assert not page.context["conflict_form"].is_bound
     assert not ConflictOfInterest.objects.exists()

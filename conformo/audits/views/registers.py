@@ -1,97 +1,125 @@
-"""Pages of the registers: auditors, the schedule and the calendar feed, complaints and appeals."""
+"""Pages of the registers: auditors, the schedule and the calendar feed, complaints and appeals.
+
+Every action has its own URL and form; a per-row action (assign a handler, move a complaint on, decide an
+appeal) is addressed by the row's id. Bad input comes back on the same page, on the row's form."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
 
 from conformo.accounts.models import User
-from conformo.audits import selectors, services
-from conformo.audits.choices import QualificationRole
+from conformo.audits import forms, selectors, services
 from conformo.audits.ical import auditor_calendar
 from conformo.audits.models import Auditor
-from conformo.audits.views.common import act, is_manager, parse_date
-from conformo.core.roles import Role
-from conformo.core.tenancy import by_id, reach
+from conformo.audits.views.common import is_manager
+from conformo.core.errors import NotFound
+from conformo.core.forms import handle, posted
 from conformo.organizations.models import CertificationBody, Organization
-from conformo.standards.models import Standard
+
+# --- auditors -------------------------------------------------------------------------------------------
 
 
-@login_required
-def auditor_list(request: HttpRequest) -> HttpResponse:
-    auditors = selectors.auditor_list(user=request.user).prefetch_related("conflicts__organization")
-    if request.method == "POST":
-        auditor = by_id(auditors, request.POST.get("auditor"))
-        if request.POST.get("action") == "register":
-            cb = CertificationBody.objects.filter(memberships__user_id=getattr(request.user, "pk", 0)).first()
-            user = User.objects.filter(
-                email__iexact=request.POST.get("email", ""), memberships__certification_body=cb
-            ).first()
-            if cb is None or user is None:
-                messages.error(request, "No member of your CB has that address.")
-            else:
-                act(
-                    request,
-                    lambda: services.auditor_register(actor=request.user, certification_body=cb, user=user),
-                    "Auditor registered.",
-                )
-        elif auditor is not None and request.POST.get("action") == "qualify":
-            standard = Standard.objects.filter(code=request.POST.get("standard")).first()
-            if standard is None:
-                messages.error(request, "Choose a standard.")
-            else:
-                act(
-                    request,
-                    lambda: services.qualification_add(
-                        actor=request.user,
-                        auditor=auditor,
-                        standard=standard,
-                        sector_codes=[
-                            int(c)
-                            for c in request.POST.get("sector_codes", "").replace(",", " ").split()
-                            if c.isdigit()
-                        ],
-                        role=request.POST.get("role", "auditor"),
-                        valid_from=parse_date(request.POST.get("valid_from")) or timezone.localdate(),
-                        valid_until=parse_date(request.POST.get("valid_until")),
-                    ),
-                    "Qualification recorded.",
-                )
-        return redirect("audits:auditors")
+def _my_cb(request: HttpRequest) -> CertificationBody | None:
+    return CertificationBody.objects.filter(memberships__user_id=getattr(request.user, "pk", 0) or 0).first()
+
+
+def _auditors(request: HttpRequest) -> Any:
+    return selectors.auditor_list(user=request.user).prefetch_related("conflicts__organization")
+
+
+def _register_form(request: HttpRequest, data: Any = None) -> forms.AuditorRegisterForm:
+    cb = _my_cb(request)
+    members = User.objects.filter(memberships__certification_body=cb).distinct() if cb else User.objects.none()
+    return forms.AuditorRegisterForm(data, members=members)
+
+
+def _auditors_page(request: HttpRequest, status: int = 200, **bound: Any) -> HttpResponse:
+    auditors = _auditors(request)
     return render(
         request,
         "audits/auditors.html",
         {
             "auditors": auditors,
-            "standards": Standard.objects.filter(is_harmonized_structure=False),
-            "roles": QualificationRole.choices,
             "is_manager": is_manager(request.user),
             "base_url": request.build_absolute_uri("/")[:-1],
+            "register_form": bound.get("register_form") or _register_form(request),
+            "qualify_form": bound.get("qualify_form") or forms.QualificationForm(auditors=auditors),
         },
+        status=status,
     )
 
 
 @login_required
+@require_GET
+def auditor_list(request: HttpRequest) -> HttpResponse:
+    return _auditors_page(request)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def auditor_register(request: HttpRequest) -> HttpResponse:
+    cb = _my_cb(request)
+    form = _register_form(request, posted(request))
+
+    def register(data: dict[str, Any]) -> Any:
+        if cb is None:
+            raise NotFound("Auditors are registered by the staff of a certification body.")
+        return services.auditor_register(actor=request.user, certification_body=cb, user=data["email"])
+
+    return handle(
+        request,
+        form,
+        register,
+        success="Auditor registered.",
+        done=reverse("audits:auditors"),
+        page=lambda status: _auditors_page(request, status, register_form=form),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def qualification_add(request: HttpRequest) -> HttpResponse:
+    form = forms.QualificationForm(posted(request), auditors=_auditors(request))
+    return handle(
+        request,
+        form,
+        lambda data: services.qualification_add(actor=request.user, **data),
+        success="Qualification recorded.",
+        done=reverse("audits:auditors"),
+        page=lambda status: _auditors_page(request, status, qualify_form=form),
+    )
+
+
+# --- schedule and calendar ------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
 def schedule(request: HttpRequest) -> HttpResponse:
-    start = parse_date(request.GET.get("start")) or timezone.localdate()
-    end = start + timedelta(days=int(request.GET.get("days", "90")) if request.GET.get("days", "").isdigit() else 90)
+    """The audits of a period: from `start` (today if none) for `days` (90 if none). A bad date or number
+    is shown on the filter, with no audits listed."""
     today = timezone.localdate()
+    form = forms.ScheduleForm(request.GET or None, initial={"start": today})
+    if form.is_bound and not form.is_valid():
+        return render(
+            request, "audits/schedule.html", {"form": form, "audits": [], "start": None, "end": None}, status=422
+        )
+    data = form.cleaned_data if form.is_bound else {}
+    start = data.get("start") or today
+    end = start + timedelta(days=data.get("days") or 90)
     audits = selectors.schedule(user=request.user, start=start, end=end)
     return render(
         request,
         "audits/schedule.html",
-        {
-            "audits": [(a, a.timing(today)) for a in audits],
-            "start": start,
-            "end": end,
-        },
+        {"form": form, "audits": [(a, a.timing(today)) for a in audits], "start": start, "end": end},
     )
 
 
@@ -105,106 +133,187 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     return response
 
 
-@login_required
-def complaints(request: HttpRequest) -> HttpResponse:
-    items = selectors.complaint_list(user=request.user)
-    if request.method == "POST":
-        action = request.POST.get("action")
-        if action == "receive":
-            cb = (
-                CertificationBody.objects.filter(memberships__user_id=getattr(request.user, "pk", 0)).first()
-                or CertificationBody.objects.filter(
-                    clients__organization__in=Organization.objects.visible_to(request.user)
-                ).first()
-            )
-            org = by_id(Organization.objects.visible_to(request.user), request.POST.get("organization"))
-            if cb is None:
-                messages.error(request, "No certification body to complain to.")
-            else:
-                act(
-                    request,
-                    lambda: services.complaint_receive(
-                        actor=request.user,
-                        certification_body=cb,
-                        organization=org,
-                        complainant=request.POST.get("complainant", "") or str(request.user),
-                        subject=request.POST.get("subject", ""),
-                        description=request.POST.get("description", ""),
-                    ),
-                    "Complaint registered.",
-                )
-        else:
-            complaint = by_id(items, request.POST.get("complaint"))
-            if complaint is None:
-                raise Http404
-            if action == "assign":
-                _assign_handler(
-                    request,
-                    lambda handler: services.complaint_assign(actor=request.user, complaint=complaint, handler=handler),
-                )
-            elif action == "advance":
-                act(
-                    request,
-                    lambda: services.complaint_advance(
-                        actor=request.user,
-                        complaint=complaint,
-                        status=request.POST.get("status", ""),
-                        outcome=request.POST.get("outcome", ""),
-                    ),
-                    "Complaint updated.",
-                )
-        return redirect("audits:complaints")
+# --- complaints -----------------------------------------------------------------------------------------
+
+
+def _complaint_cb(request: HttpRequest) -> CertificationBody | None:
+    """The CB a complaint goes to: the user's own CB, else the CB of one of their organizations."""
+    return (
+        _my_cb(request)
+        or CertificationBody.objects.filter(
+            clients__organization__in=Organization.objects.visible_to(request.user)
+        ).first()
+    )
+
+
+def _row_form(form_class: type[forms.ActionForm], name: str, obj: Any, failed: Any) -> forms.ActionForm:
+    """The `name` form of a row: the failed, bound one if it is this row's, else a fresh one."""
+    if failed and failed[:2] == (name, obj.pk):
+        return failed[2]
+    return form_class(auto_id=f"{name}-{obj.public_id}_%s")
+
+
+def _complaints_page(request: HttpRequest, status: int = 200, **bound: Any) -> HttpResponse:
+    failed = bound.get("row")
+    rows = [
+        (
+            c,
+            _row_form(forms.HandlerForm, "assign", c, failed),
+            _row_form(forms.ComplaintAdvanceForm, "advance", c, failed),
+        )
+        for c in selectors.complaint_list(user=request.user)
+    ]
     return render(
         request,
         "audits/complaints.html",
         {
-            "complaints": items,
-            "organizations": Organization.objects.visible_to(request.user),
+            "rows": rows,
             "is_manager": is_manager(request.user),
+            "form": bound.get("form")
+            or forms.ComplaintForm(organizations=Organization.objects.visible_to(request.user)),
         },
+        status=status,
     )
 
 
 @login_required
-def appeals(request: HttpRequest) -> HttpResponse:
-    items = selectors.appeal_list(user=request.user)
-    if request.method == "POST":
-        action = request.POST.get("action")
-        appeal = by_id(items, request.POST.get("appeal"))
-        if appeal is None:
-            raise Http404
-        if action == "assign":
-            _assign_handler(
-                request, lambda handler: services.appeal_assign(actor=request.user, appeal=appeal, handler=handler)
-            )
-        elif action == "decide":
-            act(
-                request,
-                lambda: services.appeal_decide(
-                    actor=request.user,
-                    appeal=appeal,
-                    upheld=request.POST.get("upheld") == "yes",
-                    outcome=request.POST.get("outcome", ""),
-                ),
-                "Appeal decided.",
-            )
-        return redirect("audits:appeals")
+@require_GET
+def complaints(request: HttpRequest) -> HttpResponse:
+    return _complaints_page(request)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def complaint_receive(request: HttpRequest) -> HttpResponse:
+    form = forms.ComplaintForm(posted(request), organizations=Organization.objects.visible_to(request.user))
+
+    def receive(data: dict[str, Any]) -> Any:
+        cb = _complaint_cb(request)
+        if cb is None:
+            raise NotFound("No certification body to complain to.")
+        return services.complaint_receive(
+            actor=request.user,
+            certification_body=cb,
+            **{**data, "complainant": data["complainant"] or str(request.user)},
+        )
+
+    return handle(
+        request,
+        form,
+        receive,
+        success="Complaint registered.",
+        done=reverse("audits:complaints"),
+        page=lambda status: _complaints_page(request, status, form=form),
+    )
+
+
+def _complaint_action(
+    request: HttpRequest, public_id: str, name: str, form_class: type[forms.ActionForm], call: Any, success: str
+) -> HttpResponse:
+    complaint = selectors.complaint_get(user=request.user, public_id=public_id)
+    form = form_class(posted(request), auto_id=f"{name}-{complaint.public_id}_%s")
+    return handle(
+        request,
+        form,
+        lambda data: call(complaint, data),
+        success=success,
+        done=reverse("audits:complaints"),
+        page=lambda status: _complaints_page(request, status, row=(name, complaint.pk, form)),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def complaint_assign(request: HttpRequest, public_id: str) -> HttpResponse:
+    return _complaint_action(
+        request,
+        public_id,
+        "assign",
+        forms.HandlerForm,
+        lambda complaint, data: services.complaint_assign(actor=request.user, complaint=complaint, **data),
+        "Handler assigned.",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def complaint_advance(request: HttpRequest, public_id: str) -> HttpResponse:
+    return _complaint_action(
+        request,
+        public_id,
+        "advance",
+        forms.ComplaintAdvanceForm,
+        lambda complaint, data: services.complaint_advance(actor=request.user, complaint=complaint, **data),
+        "Complaint updated.",
+    )
+
+
+# --- appeals --------------------------------------------------------------------------------------------
+
+
+def _appeals_page(request: HttpRequest, status: int = 200, **bound: Any) -> HttpResponse:
+    failed = bound.get("row")
+    rows = [
+        (
+            a,
+            _row_form(forms.HandlerForm, "assign", a, failed),
+            _row_form(forms.AppealDecideForm, "decide", a, failed),
+        )
+        for a in selectors.appeal_list(user=request.user)
+    ]
     return render(
         request,
         "audits/appeals.html",
         {
-            "appeals": items,
-            # Lodging is the certification app's form (an appeal is against one of its decisions).
-            "can_lodge": is_manager(request.user) or bool(reach(request.user).orgs_with(Role.CLIENT_ADMIN)),
+            "rows": rows,
             "is_manager": is_manager(request.user),
         },
+        status=status,
     )
 
 
-def _assign_handler(request: HttpRequest, assign: Callable[[Any], object]) -> None:
-    """Assign the handler named by email in the form (complaints and appeals alike)."""
-    handler = User.objects.filter(email__iexact=request.POST.get("handler", "")).first()
-    if handler is None:
-        messages.error(request, "No user has that address.")
-    else:
-        act(request, lambda: assign(handler), "Handler assigned.")
+@login_required
+@require_GET
+def appeals(request: HttpRequest) -> HttpResponse:
+    return _appeals_page(request)
+
+
+def _appeal_action(
+    request: HttpRequest, public_id: str, name: str, form_class: type[forms.ActionForm], call: Any, success: str
+) -> HttpResponse:
+    appeal = selectors.appeal_get(user=request.user, public_id=public_id)
+    form = form_class(posted(request), auto_id=f"{name}-{appeal.public_id}_%s")
+    return handle(
+        request,
+        form,
+        lambda data: call(appeal, data),
+        success=success,
+        done=reverse("audits:appeals"),
+        page=lambda status: _appeals_page(request, status, row=(name, appeal.pk, form)),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def appeal_assign(request: HttpRequest, public_id: str) -> HttpResponse:
+    return _appeal_action(
+        request,
+        public_id,
+        "assign",
+        forms.HandlerForm,
+        lambda appeal, data: services.appeal_assign(actor=request.user, appeal=appeal, **data),
+        "Handler assigned.",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def appeal_decide(request: HttpRequest, public_id: str) -> HttpResponse:
+    return _appeal_action(
+        request,
+        public_id,
+        "decide",
+        forms.AppealDecideForm,
+        lambda appeal, data: services.appeal_decide(actor=request.user, appeal=appeal, **data),
+        "Appeal decided.",
+    )

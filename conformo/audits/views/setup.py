@@ -11,12 +11,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
 
 from conformo.audits import selectors, services
 from conformo.audits.forms import AccreditationForm, CBSettingsForm, ConflictForm, UnavailabilityForm
 from conformo.audits.views.common import CB_ADMIN
-from conformo.core.errors import Conflict, NotFound, ValidationFailed
-from conformo.core.forms import apply_errors
+from conformo.core.errors import NotFound, ValidationFailed
+from conformo.core.forms import apply_errors, handle, posted
 from conformo.core.tenancy import MANAGERS, by_id, has_cb_role
 from conformo.organizations.models import CertificationBody, Organization
 from conformo.organizations.tenancy import cbs_of
@@ -90,31 +91,7 @@ def accreditations(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-def auditor_detail(request: HttpRequest, public_id: str) -> HttpResponse:
-    """An auditor's qualifications, declared conflicts of interest and unavailability. The auditor or a
-    CB manager declares conflicts and adds periods of unavailability."""
-    auditor = selectors.auditor_get(user=request.user, public_id=public_id)
-    clients = Organization.objects.filter(
-        client_relationships__certification_body_id=auditor.certification_body_id
-    ).order_by("legal_name")
-    action = request.POST.get("action") if request.method == "POST" else None
-    conflict_form = ConflictForm(request.POST if action == "conflict" else None, clients=clients, prefix="conflict")
-    period_form = UnavailabilityForm(request.POST if action == "unavailable" else None, prefix="unavailable")
-    form: Any = {"conflict": conflict_form, "unavailable": period_form}.get(action or "")
-    if form is not None and form.is_valid():
-        try:
-            if action == "conflict":
-                services.conflict_declare(actor=request.user, auditor=auditor, **form.cleaned_data)
-                success = "Conflict of interest declared."
-            else:
-                services.unavailability_add(actor=request.user, auditor=auditor, **form.cleaned_data)
-                success = "Unavailability recorded."
-        except (ValidationFailed, Conflict) as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, success)
-            return redirect("audits:auditor-detail", auditor.public_id)
+def _auditor_page(request: HttpRequest, auditor: Any, status: int = 200, **bound: Any) -> HttpResponse:
     cb = auditor.certification_body
     return render(
         request,
@@ -124,8 +101,54 @@ def auditor_detail(request: HttpRequest, public_id: str) -> HttpResponse:
             "qualifications": auditor.qualifications.select_related("standard"),
             "conflicts": auditor.conflicts.select_related("organization"),
             "periods": auditor.unavailability.all(),
-            "conflict_form": conflict_form,
-            "period_form": period_form,
+            "conflict_form": bound.get("conflict_form") or _conflict_form(auditor),
+            "period_form": bound.get("period_form") or UnavailabilityForm(prefix="unavailable"),
             "can_edit": auditor.user_id == request.user.pk or has_cb_role(request.user, cb.pk, *MANAGERS),
         },
+        status=status,
+    )
+
+
+def _conflict_form(auditor: Any, data: Any = None) -> ConflictForm:
+    clients = Organization.objects.filter(
+        client_relationships__certification_body_id=auditor.certification_body_id
+    ).order_by("legal_name")
+    return ConflictForm(data, clients=clients, prefix="conflict")
+
+
+@login_required
+@require_GET
+def auditor_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+    """An auditor's qualifications, declared conflicts of interest and unavailability. The auditor or a
+    CB manager declares conflicts and adds periods of unavailability."""
+    return _auditor_page(request, selectors.auditor_get(user=request.user, public_id=public_id))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def conflict_declare(request: HttpRequest, public_id: str) -> HttpResponse:
+    auditor = selectors.auditor_get(user=request.user, public_id=public_id)
+    form = _conflict_form(auditor, posted(request))
+    return handle(
+        request,
+        form,
+        lambda data: services.conflict_declare(actor=request.user, auditor=auditor, **data),
+        success="Conflict of interest declared.",
+        done=reverse("audits:auditor-detail", args=[auditor.public_id]),
+        page=lambda status: _auditor_page(request, auditor, status, conflict_form=form),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unavailability_add(request: HttpRequest, public_id: str) -> HttpResponse:
+    auditor = selectors.auditor_get(user=request.user, public_id=public_id)
+    form = UnavailabilityForm(posted(request), prefix="unavailable")
+    return handle(
+        request,
+        form,
+        lambda data: services.unavailability_add(actor=request.user, auditor=auditor, **data),
+        success="Unavailability recorded.",
+        done=reverse("audits:auditor-detail", args=[auditor.public_id]),
+        page=lambda status: _auditor_page(request, auditor, status, period_form=form),
     )

@@ -1,27 +1,32 @@
 """Pages of the certification path: workspace, applications and their review, programmes, audits with
 their teams, findings with the client's response and the auditor's review and verification.
 
-A refused action comes back to the same page with the service's reason as an error message.
+Every action has its own URL and form (conformo.audits.forms); GET of an action's URL shows its page. Bad
+input, or a refusal for the object's state, comes back on the same page: the errors on the form, the user's
+input kept.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
+from collections.abc import Callable
+from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
 
-from conformo.audits import selectors, services
-from conformo.audits.choices import FindingGrade, QualificationRole, VerificationMethod
+from conformo.audits import forms, selectors, services
 from conformo.audits.models import Auditor
 from conformo.audits.services.findings import attachment_limits, size_label
-from conformo.audits.views.common import act, ids, is_manager, parse_date, parse_decimal
+from conformo.audits.views.common import is_manager
+from conformo.core.forms import handle, posted
 from conformo.core.tenancy import by_id, reach
 from conformo.organizations.models import CertificationBody, Organization
-from conformo.standards.models import Clause, Standard
+from conformo.standards.models import Clause
 
 
 @login_required
@@ -48,67 +53,26 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-def application_create(request: HttpRequest) -> HttpResponse:
+def _applicable(request: HttpRequest) -> dict[str, Any]:
     orgs = Organization.objects.visible_to(request.user)
-    cbs = CertificationBody.objects.filter(clients__organization__in=orgs).distinct()
-    if request.method == "POST":
-        org = by_id(orgs, request.POST.get("organization"))
-        cb = by_id(cbs, request.POST.get("certification_body"))
-        if org is None or cb is None:
-            messages.error(request, "Choose the organization and the certification body.")
-        else:
-            application = act(
-                request,
-                lambda: services.application_submit(
-                    actor=request.user,
-                    certification_body=cb,
-                    organization=org,
-                    standards=list(Standard.objects.filter(code__in=request.POST.getlist("standards"))),
-                    scope=request.POST.get("scope", ""),
-                    sites=list(org.sites.filter(public_id__in=ids(request.POST.getlist("sites")))),
-                    sector_codes=[
-                        int(c) for c in request.POST.get("sector_codes", "").replace(",", " ").split() if c.isdigit()
-                    ],
-                    complexity=request.POST.get("complexity", "medium"),
-                    outsourced_processes=request.POST.get("outsourced_processes", ""),
-                    consultancy_used=request.POST.get("consultancy_used", ""),
-                ),
-                "Application submitted.",
-            )
-            if application:
-                return redirect("audits:application-detail", application.public_id)
-    return render(
+    return {"organizations": orgs, "cbs": CertificationBody.objects.filter(clients__organization__in=orgs).distinct()}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def application_create(request: HttpRequest) -> HttpResponse:
+    form = forms.ApplicationForm(posted(request), **_applicable(request))
+    return handle(
         request,
-        "audits/application_form.html",
-        {
-            "organizations": orgs.prefetch_related("sites"),
-            "cbs": cbs,
-            "standards": Standard.objects.filter(is_harmonized_structure=False),
-        },
+        form,
+        lambda data: services.application_submit(actor=request.user, **data),
+        success="Application submitted.",
+        done=lambda application: reverse("audits:application-detail", args=[application.public_id]),
+        page=lambda status: render(request, "audits/application_form.html", {"form": form}, status=status),
     )
 
 
-@login_required
-def application_detail(request: HttpRequest, public_id: str) -> HttpResponse:
-    application = selectors.application_get(user=request.user, public_id=public_id)
-    if request.method == "POST":
-        action = request.POST.get("action")
-        if action == "review":
-            act(
-                request,
-                lambda: services.application_review(actor=request.user, application=application),
-                "Review recorded.",
-            )
-        elif action == "decline":
-            act(
-                request,
-                lambda: services.application_decline(
-                    actor=request.user, application=application, reason=request.POST.get("reason", "")
-                ),
-                "Application declined.",
-            )
-        return redirect("audits:application-detail", application.public_id)
+def _application_page(request: HttpRequest, application: Any, status: int = 200, **bound: Any) -> HttpResponse:
     return render(
         request,
         "audits/application_detail.html",
@@ -117,35 +81,51 @@ def application_detail(request: HttpRequest, public_id: str) -> HttpResponse:
             "review": services.latest_review(application),
             "programme": application.programme.first(),
             "is_manager": is_manager(request.user),
+            "decide_form": bound.get("decide_form") or forms.EmptyForm(),
+            "decline_form": bound.get("decline_form") or forms.DeclineForm(),
         },
+        status=status,
     )
 
 
 @login_required
-def programme_detail(request: HttpRequest, public_id: str) -> HttpResponse:
-    programme = selectors.programme_get(user=request.user, public_id=public_id)
-    if request.method == "POST":
-        if request.POST.get("action") == "combine":
-            act(
-                request,
-                lambda: services.programme_record_combined_audit(
-                    actor=request.user, programme=programme, justification=request.POST.get("justification", "")
-                ),
-                "Combined audit recorded.",
-            )
-        elif request.POST.get("action") == "special":
-            act(
-                request,
-                lambda: services.special_audit_create(
-                    actor=request.user,
-                    programme=programme,
-                    purpose=request.POST.get("purpose", ""),
-                    due_by=parse_date(request.POST.get("due_by")),
-                    days=parse_decimal(request.POST.get("days"), Decimal(1)) or Decimal(1),
-                ),
-                "Special audit added.",
-            )
-        return redirect("audits:programme-detail", programme.public_id)
+@require_GET
+def application_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+    application = selectors.application_get(user=request.user, public_id=public_id)
+    return _application_page(request, application)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def application_review(request: HttpRequest, public_id: str) -> HttpResponse:
+    application = selectors.application_get(user=request.user, public_id=public_id)
+    form = forms.EmptyForm(posted(request))
+    return handle(
+        request,
+        form,
+        lambda _: services.application_review(actor=request.user, application=application),
+        success="Review recorded.",
+        done=reverse("audits:application-detail", args=[application.public_id]),
+        page=lambda status: _application_page(request, application, status, decide_form=form),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def application_decline(request: HttpRequest, public_id: str) -> HttpResponse:
+    application = selectors.application_get(user=request.user, public_id=public_id)
+    form = forms.DeclineForm(posted(request))
+    return handle(
+        request,
+        form,
+        lambda data: services.application_decline(actor=request.user, application=application, **data),
+        success="Application declined.",
+        done=reverse("audits:application-detail", args=[application.public_id]),
+        page=lambda status: _application_page(request, application, status, decline_form=form),
+    )
+
+
+def _programme_page(request: HttpRequest, programme: Any, status: int = 200, **bound: Any) -> HttpResponse:
     today = timezone.localdate()
     return render(
         request,
@@ -155,68 +135,67 @@ def programme_detail(request: HttpRequest, public_id: str) -> HttpResponse:
             "audits": [(a, a.timing(today)) for a in programme.audits.prefetch_related("sites", "team__auditor__user")],
             "concerns": selectors.stage1_concerns(programme),
             "is_manager": is_manager(request.user),
+            "combine_form": bound.get("combine_form") or forms.CombinedAuditForm(),
+            "special_form": bound.get("special_form") or forms.SpecialAuditForm(),
         },
+        status=status,
     )
 
 
 @login_required
-def audit_detail(request: HttpRequest, public_id: str) -> HttpResponse:
-    audit = selectors.audit_get(user=request.user, public_id=public_id)
+@require_GET
+def programme_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+    return _programme_page(request, selectors.programme_get(user=request.user, public_id=public_id))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def programme_combine(request: HttpRequest, public_id: str) -> HttpResponse:
+    programme = selectors.programme_get(user=request.user, public_id=public_id)
+    form = forms.CombinedAuditForm(posted(request))
+    return handle(
+        request,
+        form,
+        lambda data: services.programme_record_combined_audit(actor=request.user, programme=programme, **data),
+        success="Combined audit recorded.",
+        done=reverse("audits:programme-detail", args=[programme.public_id]),
+        page=lambda status: _programme_page(request, programme, status, combine_form=form),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def special_audit_create(request: HttpRequest, public_id: str) -> HttpResponse:
+    programme = selectors.programme_get(user=request.user, public_id=public_id)
+    form = forms.SpecialAuditForm(posted(request))
+    return handle(
+        request,
+        form,
+        lambda data: services.special_audit_create(actor=request.user, programme=programme, **data),
+        success="Special audit added.",
+        done=reverse("audits:programme-detail", args=[programme.public_id]),
+        page=lambda status: _programme_page(request, programme, status, special_form=form),
+    )
+
+
+def _team_form(audit: Any, data: Any = None) -> forms.TeamForm:
+    auditors = Auditor.objects.filter(
+        certification_body_id=audit.programme.certification_body_id, active=True
+    ).select_related("user")
+    current = {m.auditor_id: m.role for m in audit.team.all()}
+    return forms.TeamForm(data, auditors=auditors, current=current)
+
+
+def _finding_form(audit: Any, data: Any = None) -> forms.FindingForm:
     programme = audit.programme
-    if request.method == "POST":
-        action = request.POST.get("action")
-        if action == "plan":
-            act(
-                request,
-                lambda: services.audit_plan(
-                    actor=request.user,
-                    audit=audit,
-                    planned_start=parse_date(request.POST.get("planned_start")) or timezone.localdate(),
-                    planned_end=parse_date(request.POST.get("planned_end")) or timezone.localdate(),
-                    onsite_days=parse_decimal(request.POST.get("onsite_days")),
-                    remote_days=parse_decimal(request.POST.get("remote_days"), Decimal(0)) or Decimal(0),
-                    notes=request.POST.get("notes"),
-                ),
-                "Plan saved.",
-            )
-        elif action == "team":
-            members = []
-            for auditor in Auditor.objects.filter(certification_body_id=programme.certification_body_id):
-                role = request.POST.get(f"role-{auditor.public_id}")
-                if role:
-                    members.append(services.Member(auditor, role))
-            act(
-                request,
-                lambda: services.audit_team_assign(actor=request.user, audit=audit, members=members),
-                "Team assigned.",
-            )
-        elif action == "start":
-            act(request, lambda: services.audit_start(actor=request.user, audit=audit), "Audit started.")
-        elif action == "complete":
-            act(
-                request,
-                lambda: services.audit_complete(
-                    actor=request.user, audit=audit, summary=request.POST.get("summary", "")
-                ),
-                "Audit completed.",
-            )
-        elif action == "finding":
-            clauses = list(Clause.objects.filter(public_id__in=ids(request.POST.getlist("clauses"))))
-            site = by_id(programme.organization.sites, request.POST.get("site"))
-            act(
-                request,
-                lambda: services.finding_raise(
-                    actor=request.user,
-                    audit=audit,
-                    grade=request.POST.get("grade", ""),
-                    statement=request.POST.get("statement", ""),
-                    evidence=request.POST.get("evidence", ""),
-                    clauses=clauses,
-                    site=site,
-                ),
-                "Finding raised.",
-            )
-        return redirect("audits:audit-detail", audit.public_id)
+    return forms.FindingForm(
+        data,
+        clauses=Clause.objects.filter(standard__in=programme.standards.all()).select_related("standard"),
+        sites=programme.organization.sites.all(),
+    )
+
+
+def _audit_page(request: HttpRequest, audit: Any, status: int = 200, **bound: Any) -> HttpResponse:
     return render(
         request,
         "audits/audit_detail.html",
@@ -225,73 +204,130 @@ def audit_detail(request: HttpRequest, public_id: str) -> HttpResponse:
             "timing": audit.timing(timezone.localdate()),
             "team": audit.team.select_related("auditor__user"),
             "findings": audit.findings.prefetch_related("clauses__standard"),
-            "auditors": Auditor.objects.filter(
-                certification_body_id=programme.certification_body_id, active=True
-            ).select_related("user"),
-            "clauses": Clause.objects.filter(standard__in=programme.standards.all()).select_related("standard"),
-            "sites": programme.organization.sites.all(),
-            "grades": FindingGrade.choices,
-            "roles": QualificationRole.choices,
             "is_manager": is_manager(request.user),
-            "concerns": selectors.stage1_concerns(programme) if audit.kind == "stage2" else [],
+            "concerns": selectors.stage1_concerns(audit.programme) if audit.kind == "stage2" else [],
+            "plan_form": bound.get("plan_form") or forms.AuditPlanForm(initial=forms.AuditPlanForm.initial_for(audit)),
+            "team_form": bound.get("team_form") or _team_form(audit),
+            "start_form": bound.get("start_form") or forms.EmptyForm(),
+            "complete_form": bound.get("complete_form") or forms.CompleteForm(),
+            "finding_form": bound.get("finding_form") or _finding_form(audit),
         },
+        status=status,
     )
 
 
 @login_required
-def finding_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+@require_GET
+def audit_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+    return _audit_page(request, selectors.audit_get(user=request.user, public_id=public_id))
+
+
+def _audit_action(
+    request: HttpRequest,
+    public_id: str,
+    key: str,
+    make_form: Callable[[Any, Any], Form],
+    call: Callable[[Any, Any], Any],
+    success: str,
+) -> HttpResponse:
+    """An action on the audit page: `make_form(audit, data)`, then `call(audit, cleaned_data)`."""
+    audit = selectors.audit_get(user=request.user, public_id=public_id)
+    form = make_form(audit, posted(request))
+    return handle(
+        request,
+        form,
+        lambda data: call(audit, data),
+        success=success,
+        done=reverse("audits:audit-detail", args=[audit.public_id]),
+        page=lambda status: _audit_page(request, audit, status, **{key: form}),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def audit_plan(request: HttpRequest, public_id: str) -> HttpResponse:
+    return _audit_action(
+        request,
+        public_id,
+        "plan_form",
+        lambda audit, data: forms.AuditPlanForm(data, initial=forms.AuditPlanForm.initial_for(audit)),
+        lambda audit, data: services.audit_plan(actor=request.user, audit=audit, **data),
+        "Plan saved.",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def team_assign(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Assign the team: one role per auditor of the CB, the form showing today's team."""
+    audit = selectors.audit_get(user=request.user, public_id=public_id)
+    form = _team_form(audit, posted(request))
+    return handle(
+        request,
+        form,
+        lambda _: services.audit_team_assign(actor=request.user, audit=audit, members=form.members()),
+        success="Team assigned.",
+        done=reverse("audits:audit-detail", args=[audit.public_id]),
+        page=lambda status: _audit_page(request, audit, status, team_form=form),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def audit_start(request: HttpRequest, public_id: str) -> HttpResponse:
+    return _audit_action(
+        request,
+        public_id,
+        "start_form",
+        lambda audit, data: forms.EmptyForm(data),
+        lambda audit, _: services.audit_start(actor=request.user, audit=audit),
+        "Audit started.",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def audit_complete(request: HttpRequest, public_id: str) -> HttpResponse:
+    return _audit_action(
+        request,
+        public_id,
+        "complete_form",
+        lambda audit, data: forms.CompleteForm(data),
+        lambda audit, data: services.audit_complete(actor=request.user, audit=audit, **data),
+        "Audit completed.",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def finding_raise(request: HttpRequest, public_id: str) -> HttpResponse:
+    return _audit_action(
+        request,
+        public_id,
+        "finding_form",
+        _finding_form,
+        lambda audit, data: services.finding_raise(actor=request.user, audit=audit, **data),
+        "Finding raised.",
+    )
+
+
+def _finding_page(request: HttpRequest, finding: Any, status: int = 200, **bound: Any) -> HttpResponse:
     """The finding, with the client's respond form and the auditor's review and verification."""
-    finding = selectors.finding_get(user=request.user, public_id=public_id)
-    if request.method == "POST":
-        action = request.POST.get("action")
-        if action == "respond":
-            act(
-                request,
-                lambda: services.finding_respond(
-                    actor=request.user,
-                    finding=finding,
-                    correction=request.POST.get("correction", ""),
-                    root_cause=request.POST.get("root_cause", ""),
-                    corrective_action=request.POST.get("corrective_action", ""),
-                    planned_completion=parse_date(request.POST.get("planned_completion")),
-                ),
-                "Response submitted.",
-            )
-        elif action in ("accept", "reject"):
-            response = by_id(finding.responses, request.POST.get("response"))
-            if response is None:
-                raise Http404
-            act(
-                request,
-                lambda: services.finding_response_review(
-                    actor=request.user,
-                    response=response,
-                    accept=action == "accept",
-                    comment=request.POST.get("comment", ""),
-                ),
-                f"Response {action}ed.",
-            )
-        elif action == "attach":
-            act(
-                request,
-                lambda: services.finding_attach(actor=request.user, finding=finding, file=request.FILES.get("file")),
-                "File attached.",
-            )
-        elif action == "verify":
-            act(
-                request,
-                lambda: services.finding_verify(
-                    actor=request.user,
-                    finding=finding,
-                    method=request.POST.get("method", ""),
-                    effective=request.POST.get("effective") == "yes",
-                    notes=request.POST.get("notes", ""),
-                ),
-                "Verification recorded.",
-            )
-        return redirect("audits:finding-detail", finding.public_id)
     r = reach(request.user)
     max_bytes, extensions = attachment_limits()
+    attach_form = bound.get("attach_form") or forms.AttachmentForm()
+    attach_form.fields["file"].widget.attrs["accept"] = ",".join(sorted(extensions))
+    attach_form.fields["file"].help_text = f"Up to {size_label(max_bytes)}: {', '.join(sorted(extensions))}."
+    failed_review = bound.get("review")
+    responses = [
+        (
+            response,
+            failed_review[1]
+            if failed_review and failed_review[0] == response.pk
+            else forms.ResponseReviewForm(auto_id=f"review-{response.public_id}_%s"),
+        )
+        for response in finding.responses.all()
+    ]
     return render(
         request,
         "audits/finding_detail.html",
@@ -300,10 +336,101 @@ def finding_detail(request: HttpRequest, public_id: str) -> HttpResponse:
             "overdue": finding.response_overdue(timezone.localdate()),
             "is_client": finding.audit.programme.organization_id in r.organizations,
             "is_cb": finding.audit.programme.organization_id not in r.organizations,
-            "methods": VerificationMethod.choices,
-            "attachment_limit": size_label(max_bytes),
-            "attachment_types": sorted(extensions),
+            "responses": responses,
+            "respond_form": bound.get("respond_form") or forms.ResponseForm(),
+            "attach_form": attach_form,
+            "verify_form": bound.get("verify_form") or forms.VerificationForm(),
         },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def finding_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+    return _finding_page(request, selectors.finding_get(user=request.user, public_id=public_id))
+
+
+def _finding_action(
+    request: HttpRequest, public_id: str, key: str, form: Form, call: Callable[[Any, Any], Any], success: str
+) -> HttpResponse:
+    finding = selectors.finding_get(user=request.user, public_id=public_id)
+    return handle(
+        request,
+        form,
+        lambda data: call(finding, data),
+        success=success,
+        done=reverse("audits:finding-detail", args=[finding.public_id]),
+        page=lambda status: _finding_page(request, finding, status, **{key: form}),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def finding_respond(request: HttpRequest, public_id: str) -> HttpResponse:
+    """The client's answer. GET is the finding's page: the improvement log links here."""
+    return _finding_action(
+        request,
+        public_id,
+        "respond_form",
+        forms.ResponseForm(posted(request)),
+        lambda finding, data: services.finding_respond(actor=request.user, finding=finding, **data),
+        "Response submitted.",
+    )
+
+
+def _response_review(request: HttpRequest, public_id: str, response_id: str, *, accept: bool) -> HttpResponse:
+    finding = selectors.finding_get(user=request.user, public_id=public_id)
+    response = by_id(finding.responses.all(), response_id)
+    if response is None:
+        raise Http404
+    form = forms.ResponseReviewForm(posted(request), auto_id=f"review-{response.public_id}_%s")
+    return handle(
+        request,
+        form,
+        lambda data: services.finding_response_review(actor=request.user, response=response, accept=accept, **data),
+        success="Response accepted." if accept else "Response rejected.",
+        done=reverse("audits:finding-detail", args=[finding.public_id]),
+        page=lambda status: _finding_page(request, finding, status, review=(response.pk, form)),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def response_accept(request: HttpRequest, public_id: str, response_id: str) -> HttpResponse:
+    return _response_review(request, public_id, response_id, accept=True)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def response_reject(request: HttpRequest, public_id: str, response_id: str) -> HttpResponse:
+    return _response_review(request, public_id, response_id, accept=False)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def finding_attach(request: HttpRequest, public_id: str) -> HttpResponse:
+    form = forms.AttachmentForm(posted(request), request.FILES if request.method == "POST" else None)
+    return _finding_action(
+        request,
+        public_id,
+        "attach_form",
+        form,
+        lambda finding, data: services.finding_attach(actor=request.user, finding=finding, **data),
+        "File attached.",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def finding_verify(request: HttpRequest, public_id: str) -> HttpResponse:
+    return _finding_action(
+        request,
+        public_id,
+        "verify_form",
+        forms.VerificationForm(posted(request)),
+        lambda finding, data: services.finding_verify(actor=request.user, finding=finding, **data),
+        "Verification recorded.",
     )
 
 

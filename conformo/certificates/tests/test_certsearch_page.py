@@ -163,3 +163,11 @@ def test_the_certificate_list_links_the_page_for_cb_staff_only(
 ) -> None:
     assert URL.encode() in login(cb_admin).get("/certificates/").content
     assert URL.encode() not in login(client_admin).get("/certificates/").content
+
+
+def test_an_unknown_export_format_is_refused_rather_than_served_as_csv(accredited_cb: Any, cb_admin: Any) -> None:
+    client = login(cb_admin)
+    response = client.get(URL + "export?format=pdf")
+    assert response.status_code == 422
+    assert b"csv or xlsx" in response.content
+    assert client.get(URL + "export?format=xlsx").status_code == 200

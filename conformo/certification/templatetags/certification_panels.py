@@ -1,12 +1,14 @@
-"""Panels the certification app lends to other apps' pages (the CB workspace shows its suspension proposals)."""
+"""Panels the certification app lends to other apps' pages: the CB workspace shows its suspension proposals,
+the appeals register its form to lodge an appeal against a decision."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django import template
+from django import forms, template
 from django.utils import timezone
 
+from conformo.certification.forms import AppealLodgeForm
 from conformo.certification.selectors import suspension_proposals
 
 register = template.Library()
@@ -17,3 +19,13 @@ def suspension_proposals_panel(context: dict[str, Any]) -> dict[str, Any]:
     """The certifications the user can see for which suspension is proposed, with the reasons."""
     user = context["request"].user
     return {"proposals": suspension_proposals(user=user, today=timezone.localdate())}
+
+
+@register.inclusion_tag("certification/_appeal_lodge.html", takes_context=True)
+def appeal_lodge_panel(context: dict[str, Any]) -> dict[str, Any]:
+    """The form to lodge an appeal, for a user who sees at least one decision; it posts to
+    certification:appeal-lodge (where a refused form is shown again with its errors)."""
+    form = AppealLodgeForm(user=context["request"].user)
+    field = form.fields["decision"]
+    assert isinstance(field, forms.ModelChoiceField)
+    return {"form": form, "show": field.queryset is not None and field.queryset.exists()}

@@ -1,0 +1,21 @@
+"""Forms of the certificate pages: the CertSearch import."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="CertSearch file (CSV or XLSX)",
+        help_text="Header row first; one certificate per row. Every row is checked; nothing is written if any is bad.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
+    )
+
+    def clean_file(self) -> Any:
+        file = self.cleaned_data["file"]
+        if not (file.name or "").lower().endswith((".csv", ".xlsx")):
+            raise forms.ValidationError("Upload a .csv or .xlsx file.")
+        return file

@@ -1,0 +1,49 @@
+"""The decision form of the certification page: its own URL; a decision the state does not allow, or one
+missing its reason, comes back on the page as a form error with the input kept; a valid one is recorded."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import time_machine
+from django.urls import reverse
+
+from conformo.certification.models import Decision
+from conformo.conftest import login
+
+
+def _url(certification: object) -> str:
+    return reverse("certification:decision-take", args=[certification.public_id])  # type: ignore[attr-defined]
+
+
+def test_the_page_offers_only_the_decisions_the_state_allows(granted, decision_maker):
+    page = login(decision_maker).get(reverse("certification:detail", args=[granted.public_id]))
+    kinds = [value for value, _ in page.context["form"].fields["kind"].choices]
+    assert "suspend" in kinds
+    assert "grant" not in kinds
+
+
+def test_a_decision_the_state_does_not_allow_is_a_form_error(granted, decision_maker):
+    page = login(decision_maker).post(_url(granted), {"kind": "grant", "reason": "Kept reason"})
+    assert page.status_code == 422
+    assert page.context["form"].errors["kind"]
+    assert "Kept reason</textarea>" in page.content.decode()
+    assert Decision.objects.filter(certification=granted).count() == 1
+
+
+def test_a_suspension_without_a_reason_is_shown_on_the_reason_field(granted, decision_maker):
+    page = login(decision_maker).post(_url(granted), {"kind": "suspend"})
+    assert page.status_code == 422
+    assert page.context["form"].errors["reason"] == ["Required."]
+    granted.refresh_from_db()
+    assert granted.state == "active"
+
+
+def test_a_valid_suspension_is_recorded(granted, decision_maker):
+    with time_machine.travel(date(2026, 9, 1), tick=False):
+        page = login(decision_maker).post(
+            _url(granted), {"kind": "suspend", "reason": "Surveillance not held"}, follow=True
+        )
+    assert b"Decision recorded." in page.content
+    granted.refresh_from_db()
+    assert granted.state == "suspended"
