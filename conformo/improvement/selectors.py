@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
 from conformo.core.errors import NotFound
 from conformo.improvement.choices import OPEN_STATUSES
@@ -43,7 +44,7 @@ def nonconformity_get(*, user: Any, public_id: Any) -> Nonconformity:
 
 def overdue_actions(*, user: Any, organization: Any, today: date | None = None) -> QuerySet[Nonconformity]:
     """Open nonconformities whose corrective action is past its due date."""
-    today = today or date.today()
+    today = today or timezone.localdate()
     return nonconformity_list(user=user, organization=organization, open_only=True).filter(
         corrective_action__due_date__lt=today, corrective_action__completed_on__isnull=True
     )

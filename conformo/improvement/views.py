@@ -3,12 +3,11 @@ corrective action and effectiveness checks."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.dateparse import parse_date
 
 from conformo.core.errors import ValidationFailed
@@ -37,7 +36,7 @@ def log_view(request: HttpRequest, org_id: str) -> HttpResponse:
                 grade=request.POST.get("grade", ""),
                 title=request.POST.get("title", ""),
                 description=request.POST.get("description", ""),
-                raised_on=parse_date(request.POST.get("raised_on", "") or "") or date.today(),
+                raised_on=parse_date(request.POST.get("raised_on", "") or "") or timezone.localdate(),
             )
         except ValidationFailed as exc:
             messages.error(request, f"{exc.message} " + " ".join(f"{k}: {' '.join(v)}" for k, v in exc.fields.items()))
@@ -52,7 +51,7 @@ def log_view(request: HttpRequest, org_id: str) -> HttpResponse:
             "cb_findings": cb_findings(user=request.user, organization=org),
             "sources": [c for c in Source.choices if c[0] != Source.CB_FINDING],
             "grades": Grade.choices,
-            "today": date.today(),
+            "today": timezone.localdate(),
         },
     )
 
@@ -82,7 +81,7 @@ def detail_view(request: HttpRequest, public_id: str) -> HttpResponse:
                 corrective_action_complete(
                     actor=request.user,
                     nonconformity=nc,
-                    completed_on=parse_date(request.POST.get("completed_on", "") or "") or date.today(),
+                    completed_on=parse_date(request.POST.get("completed_on", "") or "") or timezone.localdate(),
                 )
             elif action == "check":
                 effectiveness_check_record(
@@ -104,6 +103,6 @@ def detail_view(request: HttpRequest, public_id: str) -> HttpResponse:
             "nc": nc,
             "ca": ca,
             "members": member_choices(nc.organization),
-            "today": date.today(),
+            "today": timezone.localdate(),
         },
     )

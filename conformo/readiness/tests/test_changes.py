@@ -9,6 +9,7 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from conformo.conftest import login, token_client
 from conformo.core.models import AuditLogEntry
@@ -34,7 +35,9 @@ def work(client_admin, acme, catalog):
     item = Item.objects.get(assessment=assessment, clause__standard=catalog["9001"], clause__ref="5.2")
     document = document_create(actor=client_admin, organization=acme, title="Quality policy")
     review = management_review_create(actor=client_admin, organization=acme, title="MR", standards=[catalog["9001"]])
-    action = review_action_add(actor=client_admin, review=review, description="Train auditors", due_date=date.today())
+    action = review_action_add(
+        actor=client_admin, review=review, description="Train auditors", due_date=timezone.localdate()
+    )
     risk = risk_create(actor=client_admin, organization=acme, title="Supplier failure", likelihood=3, impact=4)
     return {
         "assessment": assessment,

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.dateparse import parse_date
 
 from conformo.core.errors import Conflict, NotFound, ValidationFailed
@@ -97,7 +97,7 @@ def internal_audit_view(request: HttpRequest, public_id: str) -> HttpResponse:
                 internal_audit_complete(
                     actor=request.user,
                     audit=audit,
-                    completed_on=parse_date(request.POST.get("completed_on", "")) or date.today(),
+                    completed_on=parse_date(request.POST.get("completed_on", "")) or timezone.localdate(),
                     summary=request.POST.get("summary", ""),
                 )
                 messages.success(request, "Audit completed; its clauses now count as covered.")
@@ -211,7 +211,7 @@ def review_detail_view(request: HttpRequest, public_id: str) -> HttpResponse:
             "inputs": inputs,
             "actions": review.actions.select_related("owner"),
             "action_form": action_form,
-            "today": date.today(),
+            "today": timezone.localdate(),
         },
     )
 
