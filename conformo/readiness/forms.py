@@ -3,9 +3,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
+from conformo.improvement.choices import Grade
 from conformo.readiness.choices import DocumentKind, ItemStatus, RiskKind, Treatment, TreatmentStatus
-from conformo.standards.models import Standard
+from conformo.standards.models import Clause, Standard
 
 
 def member_choices(organization: Any) -> Any:
@@ -149,3 +151,93 @@ class RiskUpdateForm(forms.Form):
         self.fields["clauses"].label_from_instance = lambda c: (  # type: ignore[attr-defined]
             f"{c.standard.designation} {'A.' if c.kind == 'control' else ''}{c.ref} {c.title}"
         )
+
+
+# --- One form per page action (issue 11): they parse and validate; the services decide. -----------------
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ItemStatusForm(forms.Form):
+    """The inline status select of the assessment table: the status alone."""
+
+    status = forms.ChoiceField(choices=ItemStatus.choices)
+
+
+class SoAPublishForm(forms.Form):
+    note = forms.CharField(max_length=300, required=False)
+
+
+class InternalAuditCompleteForm(forms.Form):
+    completed_on = forms.DateField(label="Completed on", widget=DATE, initial=timezone.localdate)
+    summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class InternalAuditFindingForm(forms.Form):
+    """Raise a nonconformity from an internal audit, on clauses of its checklist."""
+
+    title = forms.CharField(max_length=300)
+    grade = forms.ChoiceField(choices=Grade.choices)
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    clauses = forms.ModelMultipleChoiceField(
+        queryset=Clause.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: Any, audit: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        clauses = self.fields["clauses"]
+        clauses.queryset = audit.clauses.select_related("standard").order_by("standard__code", "position")  # type: ignore[attr-defined]
+        clauses.label_from_instance = lambda c: f"{c.standard.designation} {c.ref}"  # type: ignore[attr-defined]
+
+
+class ManagementReviewForm(forms.Form):
+    """Record a management review: when, who, one field per required input (clause 9.3.2) and the decisions.
+    Unbound, it shows the review as recorded; for a reader it is shown disabled."""
+
+    held_on = forms.DateField(label="Held on", widget=DATE, required=False)
+    attendees = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    decisions = forms.CharField(
+        label="Decisions and conclusions", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+    def __init__(self, *args: Any, review: Any, required: Any, read_only: bool = False, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "initial",
+            {
+                "held_on": review.held_on,
+                "attendees": review.attendees,
+                "decisions": review.decisions,
+                **{f"input-{i.key}": review.inputs.get(i.key, "") for i in required},
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.input_keys = [i.key for i in required]
+        for i in required:
+            self.fields[f"input-{i.key}"] = forms.CharField(
+                label=i.label,
+                help_text=f"({i.standards[0]})" if len(i.standards) == 1 else "",
+                widget=forms.Textarea(attrs={"rows": 2}),
+                required=False,
+            )
+        self.order_fields(["held_on", "attendees", *(f"input-{k}" for k in self.input_keys), "decisions"])
+        for field in self.fields.values():
+            field.disabled = read_only
+
+    def input_fields(self) -> list[Any]:
+        return [self[f"input-{k}"] for k in self.input_keys]
+
+    def service_data(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "inputs": {k: data[f"input-{k}"] for k in self.input_keys},
+            "held_on": data["held_on"],
+            "attendees": data["attendees"],
+            "decisions": data["decisions"],
+        }
+
+
+class RiskMatrixForm(forms.Form):
+    likelihood_levels = forms.IntegerField(label="Likelihood levels", min_value=2, max_value=10)
+    impact_levels = forms.IntegerField(label="Impact levels", min_value=2, max_value=10)
+    low_max = forms.IntegerField(label="Low up to rating", min_value=1)
+    medium_max = forms.IntegerField(label="Medium up to rating", min_value=2)

@@ -45,6 +45,15 @@ def submit[T](form: forms.Form, service: Callable[[dict[str, Any]], T]) -> T | N
         return None
 
 
+def carry_errors(source: forms.Form, target: Any) -> None:
+    """Show the errors of one form on another form with the same field names, with the same status."""
+    target.is_valid()
+    for name, errors in source.errors.items():
+        for error in errors:
+            target.add_error(name if name in target.fields else None, error)
+    target.refusal_status = getattr(source, "refusal_status", 422)
+
+
 def form_status(*forms_: forms.Form) -> int:
     """The status of a page showing these forms: 200, or 422/409 when one of them was refused."""
     for form in forms_:
