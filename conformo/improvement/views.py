@@ -29,7 +29,7 @@ from conformo.improvement.services import (
 )
 from conformo.organizations.models import Organization
 from conformo.readiness.permissions import organization_for
-from conformo.readiness.views.common import form_status, org_context, submit
+from conformo.readiness.views.common import form_status, org_context, posted, submit
 
 
 def _log_page(request: HttpRequest, org: Organization, form: NonconformityForm) -> HttpResponse:
@@ -58,7 +58,7 @@ def log_view(request: HttpRequest, org_id: str) -> HttpResponse:
 def raise_view(request: HttpRequest, org_id: str) -> HttpResponse:
     """Log a nonconformity. GET shows the log with the form."""
     org = organization_for(request.user, org_id)
-    form = NonconformityForm(request.POST or None)
+    form = NonconformityForm(posted(request))
     if request.method == "POST":
         nc = submit(form, lambda data: nonconformity_raise(actor=request.user, organization=org, **data))
         if nc is not None:
@@ -95,7 +95,7 @@ def detail_view(request: HttpRequest, public_id: str) -> HttpResponse:
 def action_plan_view(request: HttpRequest, public_id: str) -> HttpResponse:
     """Plan or revise the corrective action."""
     nc = nonconformity_get(user=request.user, public_id=public_id)
-    form = CorrectiveActionForm(request.POST or None, nonconformity=nc)
+    form = CorrectiveActionForm(posted(request), nonconformity=nc)
     if request.method == "POST":
 
         def plan(data: dict[str, Any]) -> Any:
@@ -119,7 +119,7 @@ def action_plan_view(request: HttpRequest, public_id: str) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def action_complete_view(request: HttpRequest, public_id: str) -> HttpResponse:
     nc = nonconformity_get(user=request.user, public_id=public_id)
-    form = CompletionForm(request.POST or None)
+    form = CompletionForm(posted(request))
     if request.method == "POST":
         done = submit(form, lambda data: corrective_action_complete(actor=request.user, nonconformity=nc, **data))
         if done is not None:
@@ -132,7 +132,7 @@ def action_complete_view(request: HttpRequest, public_id: str) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def effectiveness_check_view(request: HttpRequest, public_id: str) -> HttpResponse:
     nc = nonconformity_get(user=request.user, public_id=public_id)
-    form = EffectivenessCheckForm(request.POST or None)
+    form = EffectivenessCheckForm(posted(request))
     if request.method == "POST":
         check = submit(form, lambda data: effectiveness_check_record(actor=request.user, nonconformity=nc, **data))
         if check is not None:

@@ -199,3 +199,10 @@ def test_not_effective_without_notes_shows_the_services_reason_on_the_notes(clie
     assert response.status_code == 422
     assert "Required when not effective." in response.content.decode()
     assert not EffectivenessCheck.objects.exists()
+
+
+def test_an_empty_post_is_a_form_error_on_every_field_it_needs(client_admin, acme):
+    response = login(client_admin).post(reverse("improvement:nonconformity-raise", args=[acme.public_id]))
+    assert response.status_code == 422
+    assert response.content.decode().count("This field is required.") == 4
+    assert not Nonconformity.objects.exists()

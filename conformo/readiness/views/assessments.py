@@ -30,7 +30,7 @@ from conformo.readiness.services import (
     soa_publish,
 )
 from conformo.readiness.soa import assessment_xlsx, soa_pdf, soa_rows, soa_xlsx
-from conformo.readiness.views.common import carry_errors, form_status, org_context, submit
+from conformo.readiness.views.common import carry_errors, form_status, org_context, posted, submit
 from conformo.standards.models import ClauseKind
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -39,7 +39,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @login_required
 def assessment_list_view(request: HttpRequest, org_id: str) -> HttpResponse:
     org = organization_for(request.user, org_id)
-    form = AssessmentForm(request.POST or None)
+    form = AssessmentForm(posted(request))
     if request.method == "POST":
         assessment = submit(
             form,
@@ -161,7 +161,7 @@ def item_view(request: HttpRequest, public_id: str, item_id: int) -> HttpRespons
     """GET: the row as an edit form (htmx). POST: save the answer, return the row(s)."""
     assessment = selectors.assessment_get(user=request.user, public_id=public_id)
     item = selectors.item_get(user=request.user, assessment=assessment, item_id=item_id)
-    form = ItemForm(request.POST or None, initial=_item_initial(item), organization=assessment.organization)
+    form = ItemForm(posted(request), initial=_item_initial(item), organization=assessment.organization)
     if (
         request.method == "POST"
         and submit(form, lambda data: item_answer(actor=request.user, item=item, **data)) is not None
@@ -205,7 +205,7 @@ def item_evidence_view(request: HttpRequest, public_id: str, item_id: int) -> Ht
     can_add = manage or item.answer.owner_id == request.user.pk
     if request.method == "POST" and not can_add:
         raise PermissionDenied("Only a client administrator, or the member who owns this item, can add evidence.")
-    form = EvidenceForm(request.POST or None, organization=assessment.organization)
+    form = EvidenceForm(posted(request), organization=assessment.organization)
     if (
         request.method == "POST"
         and submit(form, lambda data: evidence_add(actor=request.user, item=item, **data)) is not None
@@ -350,7 +350,7 @@ def soa_publish_view(request: HttpRequest, public_id: str) -> HttpResponse:
     """Publish a new version of the Statement of Applicability, with an optional note."""
     assessment = selectors.assessment_get(user=request.user, public_id=public_id)
     standard = _soa_standard(assessment)
-    form = SoAPublishForm(request.POST or None)
+    form = SoAPublishForm(posted(request))
     if request.method == "POST":
         version = submit(
             form, lambda data: soa_publish(actor=request.user, assessment=assessment, standard=standard, **data)

@@ -21,6 +21,11 @@ def org_context(request: HttpRequest, organization: Organization, section: str) 
     }
 
 
+def posted(request: HttpRequest) -> Any:
+    """The data a form binds to: the POST, even an empty one (so missing fields are errors), else None."""
+    return request.POST if request.method == "POST" else None
+
+
 def apply_errors(form: Any, exc: ApplicationError) -> None:
     """Show a service's refusal on the form: its field messages on the fields, the rest above them.
     The form remembers the refusal's status (422 or 409) for `form_status`."""

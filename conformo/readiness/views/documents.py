@@ -26,7 +26,7 @@ from conformo.readiness.services import (
     revision_reject,
     revision_submit,
 )
-from conformo.readiness.views.common import form_status, org_context, submit
+from conformo.readiness.views.common import form_status, org_context, posted, submit
 
 
 def document_get(*, user: object, public_id: str) -> Document:
@@ -60,7 +60,7 @@ def _document_list_page(request: HttpRequest, org: Any, form: DocumentForm) -> H
 def document_list_view(request: HttpRequest, org_id: str) -> HttpResponse:
     """The register; POST adds a document or record."""
     org = organization_for(request.user, org_id)
-    form = DocumentForm(request.POST or None)
+    form = DocumentForm(posted(request))
     if request.method == "POST":
         document = submit(form, lambda data: document_create(actor=request.user, organization=org, **data))
         if document is not None:
@@ -126,7 +126,7 @@ def document_owners_view(request: HttpRequest, public_id: str) -> HttpResponse:
     document = document_get(user=request.user, public_id=public_id)
     if request.method == "POST":
         require_manage(request.user, document.organization_id, "document")
-    form = _owners_form(document, request.POST or None)
+    form = _owners_form(document, posted(request))
     if (
         request.method == "POST"
         and submit(form, lambda data: document_update(actor=request.user, document=document, **data)) is not None
@@ -143,7 +143,7 @@ def revision_create_view(request: HttpRequest, public_id: str) -> HttpResponse:
     document = document_get(user=request.user, public_id=public_id)
     if request.method == "POST":
         require_manage(request.user, document.organization_id, "document")
-    form = RevisionForm(request.POST or None, request.FILES or None)
+    form = RevisionForm(posted(request), request.FILES or None)
     if (
         request.method == "POST"
         and submit(form, lambda data: revision_create(actor=request.user, document=document, **data)) is not None

@@ -40,7 +40,7 @@ from conformo.readiness.services import (
     risk_update,
 )
 from conformo.readiness.services.programme import risk_matrix_for
-from conformo.readiness.views.common import form_status, org_context, submit
+from conformo.readiness.views.common import form_status, org_context, posted, submit
 from conformo.standards.models import Clause, ClauseKind
 
 
@@ -58,7 +58,7 @@ def _assessed_clauses(assessment: Any) -> Any:
 def audit_programme_view(request: HttpRequest, org_id: str) -> HttpResponse:
     org = organization_for(request.user, org_id)
     assessment = selectors.latest_assessment(user=request.user, organization=org)
-    form = InternalAuditForm(request.POST or None, clauses=_assessed_clauses(assessment))
+    form = InternalAuditForm(posted(request), clauses=_assessed_clauses(assessment))
     if request.method == "POST":
         audit = submit(form, lambda data: internal_audit_plan(actor=request.user, organization=org, **data))
         if audit is not None:
@@ -120,7 +120,7 @@ def internal_audit_view(request: HttpRequest, public_id: str) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def internal_audit_complete_view(request: HttpRequest, public_id: str) -> HttpResponse:
     audit = _internal_audit_get(request, public_id)
-    form = InternalAuditCompleteForm(request.POST or None)
+    form = InternalAuditCompleteForm(posted(request))
     if (
         request.method == "POST"
         and submit(form, lambda data: internal_audit_complete(actor=request.user, audit=audit, **data)) is not None
@@ -135,7 +135,7 @@ def internal_audit_complete_view(request: HttpRequest, public_id: str) -> HttpRe
 def internal_audit_finding_view(request: HttpRequest, public_id: str) -> HttpResponse:
     """Raise a nonconformity from the audit, on clauses of its checklist."""
     audit = _internal_audit_get(request, public_id)
-    form = InternalAuditFindingForm(request.POST or None, audit=audit)
+    form = InternalAuditFindingForm(posted(request), audit=audit)
     if request.method == "POST":
 
         def raise_(data: dict[str, Any]) -> Any:
@@ -162,7 +162,7 @@ def review_list_view(request: HttpRequest, org_id: str) -> HttpResponse:
     org = organization_for(request.user, org_id)
     assessment = selectors.latest_assessment(user=request.user, organization=org)
     standards = assessment.standards.all() if assessment else Clause.objects.none()
-    form = ReviewForm(request.POST or None, standards=standards)
+    form = ReviewForm(posted(request), standards=standards)
     if request.method == "POST":
         review = submit(form, lambda data: management_review_create(actor=request.user, organization=org, **data))
         if review is not None:
@@ -191,7 +191,7 @@ def _review_get(request: HttpRequest, public_id: str) -> ManagementReview:
 
 def _review_form(request: HttpRequest, review: ManagementReview) -> ManagementReviewForm:
     return ManagementReviewForm(
-        request.POST if request.method == "POST" else None,
+        posted(request),
         review=review,
         required=management_review_inputs(s.code for s in review.standards.all()),
         read_only=not can_manage(request.user, review.organization_id),
@@ -250,7 +250,7 @@ def review_action_add_view(request: HttpRequest, public_id: str) -> HttpResponse
     review = _review_get(request, public_id)
     if request.method == "POST":
         require_manage(request.user, review.organization_id, "management review")
-    form = ReviewActionForm(request.POST or None, organization=review.organization)
+    form = ReviewActionForm(posted(request), organization=review.organization)
     if (
         request.method == "POST"
         and submit(form, lambda data: review_action_add(actor=request.user, review=review, **data)) is not None
@@ -333,7 +333,7 @@ def _risk_list_page(request: HttpRequest, org: Any, **forms: Any) -> HttpRespons
 def risk_list_view(request: HttpRequest, org_id: str) -> HttpResponse:
     """The register; POST adds an entry."""
     org = organization_for(request.user, org_id)
-    form = RiskForm(request.POST or None)
+    form = RiskForm(posted(request))
     if (
         request.method == "POST"
         and submit(form, lambda data: risk_create(actor=request.user, organization=org, **data)) is not None
@@ -348,7 +348,7 @@ def risk_list_view(request: HttpRequest, org_id: str) -> HttpResponse:
 def risk_matrix_view(request: HttpRequest, org_id: str) -> HttpResponse:
     """Configure the organization's risk matrix."""
     org = organization_for(request.user, org_id)
-    form = RiskMatrixForm(request.POST or None)
+    form = RiskMatrixForm(posted(request))
     if (
         request.method == "POST"
         and submit(form, lambda data: risk_matrix_configure(actor=request.user, organization=org, **data)) is not None
@@ -389,7 +389,7 @@ def risk_detail_view(request: HttpRequest, public_id: str) -> HttpResponse:
     linked = list(risk.clauses.all())
     clauses = _linkable_clauses(request.user, risk.organization) | Clause.objects.filter(pk__in=[c.pk for c in linked])
     form = RiskUpdateForm(
-        request.POST or None,
+        posted(request),
         organization=risk.organization,
         clauses=clauses.distinct(),
         initial={
