@@ -99,7 +99,7 @@ def test_bad_finding_input_is_a_form_error_and_raises_nothing(client_admin, audi
 
 
 def test_a_clause_outside_the_audits_checklist_is_not_accepted(client_admin, audit, catalog):
-    other = Clause.objects.filter(standard=catalog["9001"]).exclude(pk__in=audit.clauses.all()).first()
+    other = Clause.objects.filter(standard=catalog["9001"]).exclude(pk__in=audit.clauses.all())[0]
     url = reverse("readiness:internal-audit-finding", args=[audit.public_id])
     response = login(client_admin).post(url, {"title": "x", "grade": "minor", "clauses": [other.pk]})
     assert response.status_code == 422
