@@ -292,3 +292,27 @@ def test_publishing_an_soa_with_unjustified_controls_shows_the_reason_and_keeps_
     assert 'class="form-errors"' in body
     assert 'value="First cut"' in body
     assert not assessment.soa_versions.exists()
+
+
+def test_the_answer_mode_buttons_post_to_their_own_urls(client_admin, assessment, catalog):
+    item = _item(assessment, catalog["27001"], "9.2")
+    own = reverse("readiness:item-override", args=[assessment.public_id, item.pk])
+    shared = reverse("readiness:item-share", args=[assessment.public_id, item.pk])
+    client = login(client_admin)
+    page = reverse("readiness:assessment-detail", args=[assessment.public_id])
+    assert f'action="{own}"' in client.get(page).content.decode()
+    assert client.post(own).status_code == 302
+    assert not _item(assessment, catalog["27001"], "9.2").answer.hs_ref
+    assert f'action="{shared}"' in client.get(page).content.decode()
+    response = client.post(own, follow=True)  # already its own: a message on the page, not an error page
+    assert response.status_code == 200
+    assert "This item already has its own answer." in response.content.decode()
+    assert client.post(shared).status_code == 302
+    assert _item(assessment, catalog["27001"], "9.2").answer.hs_ref
+
+
+def test_the_inline_status_select_posts_to_the_status_url(client_admin, assessment, catalog):
+    item = _item(assessment, catalog["9001"], "8.3")
+    status = reverse("readiness:item-status", args=[assessment.public_id, item.pk])
+    body = login(client_admin).get(reverse("readiness:assessment-detail", args=[assessment.public_id])).content
+    assert f'hx-post="{status}"' in body.decode()

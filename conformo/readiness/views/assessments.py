@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from conformo.core.errors import NotFound, PermissionDenied
+from conformo.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from conformo.readiness import selectors
 from conformo.readiness.choices import ItemStatus
 from conformo.readiness.forms import AssessmentForm, EvidenceForm, ItemForm, ItemStatusForm, SoAPublishForm
@@ -234,8 +234,12 @@ def item_override_view(request: HttpRequest, public_id: str, item_id: int) -> Ht
     """Give this standard's item its own answer instead of the shared one (a button: no input)."""
     assessment = selectors.assessment_get(user=request.user, public_id=public_id)
     item = selectors.item_get(user=request.user, assessment=assessment, item_id=item_id)
-    item_override(actor=request.user, item=item)
-    messages.success(request, f"{item.clause.standard.designation} {item.clause.ref} now has its own answer.")
+    try:
+        item_override(actor=request.user, item=item)
+    except (ValidationFailed, Conflict) as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"{item.clause.standard.designation} {item.clause.ref} now has its own answer.")
     return _back_to_row(request, assessment, item)
 
 
@@ -245,8 +249,12 @@ def item_share_view(request: HttpRequest, public_id: str, item_id: int) -> HttpR
     """Let the item use the shared answer again (a button: no input)."""
     assessment = selectors.assessment_get(user=request.user, public_id=public_id)
     item = selectors.item_get(user=request.user, assessment=assessment, item_id=item_id)
-    item_share(actor=request.user, item=item)
-    messages.success(request, f"{item.clause.ref} uses the shared answer again.")
+    try:
+        item_share(actor=request.user, item=item)
+    except (ValidationFailed, Conflict) as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"{item.clause.ref} uses the shared answer again.")
     return _back_to_row(request, assessment, item)
 
 

@@ -189,9 +189,10 @@ def _review_get(request: HttpRequest, public_id: str) -> ManagementReview:
     return review
 
 
-def _review_form(request: HttpRequest, review: ManagementReview) -> ManagementReviewForm:
+def _review_form(request: HttpRequest, review: ManagementReview, data: Any = None) -> ManagementReviewForm:
+    """The record form; unbound it shows the review as recorded, and readers see it disabled."""
     return ManagementReviewForm(
-        posted(request),
+        data,
         review=review,
         required=management_review_inputs(s.code for s in review.standards.all()),
         read_only=not can_manage(request.user, review.organization_id),
@@ -200,11 +201,7 @@ def _review_form(request: HttpRequest, review: ManagementReview) -> ManagementRe
 
 def _review_page(request: HttpRequest, review: ManagementReview, **forms: Any) -> HttpResponse:
     if "record_form" not in forms:
-        forms["record_form"] = ManagementReviewForm(
-            review=review,
-            required=management_review_inputs(s.code for s in review.standards.all()),
-            read_only=not can_manage(request.user, review.organization_id),
-        )
+        forms["record_form"] = _review_form(request, review)
     forms.setdefault("action_form", ReviewActionForm(organization=review.organization))
     return render(
         request,
@@ -233,7 +230,7 @@ def review_record_view(request: HttpRequest, public_id: str) -> HttpResponse:
     review = _review_get(request, public_id)
     if request.method == "POST":
         require_manage(request.user, review.organization_id, "management review")
-    form = _review_form(request, review)
+    form = _review_form(request, review, posted(request))
     if request.method == "POST":
         saved = submit(
             form, lambda _: management_review_record(actor=request.user, review=review, **form.service_data())
