@@ -177,7 +177,7 @@ class InternalAuditFindingForm(forms.Form):
     """Raise a nonconformity from an internal audit, on clauses of its checklist."""
 
     title = forms.CharField(max_length=300)
-    grade = forms.ChoiceField(choices=Grade.choices)
+    grade = forms.ChoiceField(choices=Grade.choices, initial=Grade.MINOR)
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
     clauses = forms.ModelMultipleChoiceField(
         queryset=Clause.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
