@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from conformo.accounts.models import User
 from conformo.improvement.choices import Grade, Source
-from conformo.readiness.forms import member_choices
+from conformo.readiness.forms import member_choices, set_queryset
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -47,7 +47,7 @@ class CorrectiveActionForm(forms.Form):
                 },
             )
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = member_choices(nonconformity.organization)  # type: ignore[attr-defined]
+        set_queryset(self, "owner", member_choices(nonconformity.organization))
 
 
 class CompletionForm(forms.Form):

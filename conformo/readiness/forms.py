@@ -5,15 +5,37 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from conformo.accounts.models import User
 from conformo.improvement.choices import Grade
 from conformo.readiness.choices import DocumentKind, ItemStatus, RiskKind, Treatment, TreatmentStatus
+from conformo.readiness.models import Document
 from conformo.standards.models import Clause, Standard
 
 
 def member_choices(organization: Any) -> Any:
-    from conformo.accounts.models import User
-
     return User.objects.filter(memberships__organization=organization).distinct().order_by("email")
+
+
+def set_queryset(form: forms.Form, name: str, queryset: Any) -> None:
+    """Offer `queryset` (what this user may pick) in the form's model choice field `name`."""
+    field = form.fields[name]
+    if not isinstance(field, forms.ModelChoiceField):
+        raise TypeError(f"{name} is not a model choice field")
+    field.queryset = queryset
+
+
+class ClauseChoiceField(forms.ModelMultipleChoiceField[Clause]):
+    """Clauses labelled by standard, reference (``A.`` before an annex control) and title."""
+
+    def __init__(self, *, with_title: bool = True, **kwargs: Any) -> None:
+        super().__init__(queryset=Clause.objects.none(), **kwargs)
+        self.with_title = with_title
+
+    def label_from_instance(self, obj: Clause) -> str:
+        ref = f"A.{obj.ref}" if obj.kind == "control" else obj.ref
+        return (
+            f"{obj.standard.designation} {ref} {obj.title}" if self.with_title else f"{obj.standard.designation} {ref}"
+        )
 
 
 class AssessmentForm(forms.Form):
@@ -27,13 +49,13 @@ class AssessmentForm(forms.Form):
 class ItemForm(forms.Form):
     status = forms.ChoiceField(choices=ItemStatus.choices)
     justification = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    owner: forms.ModelChoiceField[Any] = forms.ModelChoiceField(queryset=None, required=False)  # type: ignore[arg-type]
+    owner: forms.ModelChoiceField[Any] = forms.ModelChoiceField(queryset=User.objects.none(), required=False)
     due_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
     def __init__(self, *args: Any, organization: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = member_choices(organization)  # type: ignore[attr-defined]
+        set_queryset(self, "owner", member_choices(organization))
 
 
 class DocumentForm(forms.Form):
@@ -51,27 +73,20 @@ class InternalAuditForm(forms.Form):
     title = forms.CharField(max_length=200)
     planned_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     auditor = forms.CharField(max_length=200, required=False)
-    clauses: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
-        queryset=None,  # type: ignore[arg-type]
-        widget=forms.CheckboxSelectMultiple,
-    )
+    clauses = ClauseChoiceField(widget=forms.CheckboxSelectMultiple)
 
     def __init__(self, *args: Any, clauses: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["clauses"].queryset = clauses  # type: ignore[attr-defined]
-        self.fields["clauses"].label_from_instance = lambda c: f"{c.standard.designation} {c.ref} {c.title}"  # type: ignore[attr-defined]
+        set_queryset(self, "clauses", clauses)
 
 
 class ReviewForm(forms.Form):
     title = forms.CharField(max_length=200)
-    standards: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
-        queryset=None,  # type: ignore[arg-type]
-        widget=forms.CheckboxSelectMultiple,
-    )
+    standards = forms.ModelMultipleChoiceField(queryset=Standard.objects.none(), widget=forms.CheckboxSelectMultiple)
 
     def __init__(self, *args: Any, standards: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["standards"].queryset = standards  # type: ignore[attr-defined]
+        set_queryset(self, "standards", standards)
 
 
 class RiskForm(forms.Form):
@@ -88,16 +103,14 @@ class EvidenceForm(forms.Form):
     label = forms.CharField(max_length=200, help_text="What it shows, e.g. “Access-control policy v3”.")
     url = forms.URLField(required=False, max_length=200, assume_scheme="https", label="Link")
     document: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
-        queryset=None,  # type: ignore[arg-type]
+        queryset=Document.objects.none(),
         required=False,
         label="Or a document of the register",
     )
 
     def __init__(self, *args: Any, organization: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from conformo.readiness.models import Document
-
-        self.fields["document"].queryset = Document.objects.filter(organization=organization)  # type: ignore[attr-defined]
+        set_queryset(self, "document", Document.objects.filter(organization=organization))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -107,9 +120,9 @@ class EvidenceForm(forms.Form):
 
 
 class DocumentOwnersForm(forms.Form):
-    owner: forms.ModelChoiceField[Any] = forms.ModelChoiceField(queryset=None, required=False)  # type: ignore[arg-type]
+    owner: forms.ModelChoiceField[Any] = forms.ModelChoiceField(queryset=User.objects.none(), required=False)
     approver: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
-        queryset=None,  # type: ignore[arg-type]
+        queryset=User.objects.none(),
         required=False,
         help_text="If set, only this person may approve a revision.",
     )
@@ -118,26 +131,25 @@ class DocumentOwnersForm(forms.Form):
     def __init__(self, *args: Any, organization: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in ("owner", "approver"):
-            self.fields[name].queryset = member_choices(organization)  # type: ignore[attr-defined]
+            set_queryset(self, name, member_choices(organization))
 
 
 class ReviewActionForm(forms.Form):
     description = forms.CharField(max_length=500, label="Action")
-    owner: forms.ModelChoiceField[Any] = forms.ModelChoiceField(queryset=None, required=False)  # type: ignore[arg-type]
+    owner: forms.ModelChoiceField[Any] = forms.ModelChoiceField(queryset=User.objects.none(), required=False)
     due_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args: Any, organization: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = member_choices(organization)  # type: ignore[attr-defined]
+        set_queryset(self, "owner", member_choices(organization))
 
 
 class RiskUpdateForm(forms.Form):
     treatment = forms.ChoiceField(choices=Treatment.choices)
     treatment_status = forms.ChoiceField(choices=TreatmentStatus.choices, label="Treatment status")
     treatment_plan = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    owner: forms.ModelChoiceField[Any] = forms.ModelChoiceField(queryset=None, required=False)  # type: ignore[arg-type]
-    clauses: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
-        queryset=None,  # type: ignore[arg-type]
+    owner: forms.ModelChoiceField[Any] = forms.ModelChoiceField(queryset=User.objects.none(), required=False)
+    clauses = ClauseChoiceField(
         required=False,
         label="Linked clauses and controls",
         widget=forms.SelectMultiple(attrs={"size": 12}),
@@ -146,11 +158,8 @@ class RiskUpdateForm(forms.Form):
 
     def __init__(self, *args: Any, organization: Any, clauses: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = member_choices(organization)  # type: ignore[attr-defined]
-        self.fields["clauses"].queryset = clauses  # type: ignore[attr-defined]
-        self.fields["clauses"].label_from_instance = lambda c: (  # type: ignore[attr-defined]
-            f"{c.standard.designation} {'A.' if c.kind == 'control' else ''}{c.ref} {c.title}"
-        )
+        set_queryset(self, "owner", member_choices(organization))
+        set_queryset(self, "clauses", clauses)
 
 
 # --- One form per page action (issue 11): they parse and validate; the services decide. -----------------
@@ -179,15 +188,11 @@ class InternalAuditFindingForm(forms.Form):
     title = forms.CharField(max_length=300)
     grade = forms.ChoiceField(choices=Grade.choices, initial=Grade.MINOR)
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    clauses = forms.ModelMultipleChoiceField(
-        queryset=Clause.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
-    )
+    clauses = ClauseChoiceField(with_title=False, required=False, widget=forms.CheckboxSelectMultiple)
 
     def __init__(self, *args: Any, audit: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        clauses = self.fields["clauses"]
-        clauses.queryset = audit.clauses.select_related("standard").order_by("standard__code", "position")  # type: ignore[attr-defined]
-        clauses.label_from_instance = lambda c: f"{c.standard.designation} {c.ref}"  # type: ignore[attr-defined]
+        set_queryset(self, "clauses", audit.clauses.select_related("standard").order_by("standard__code", "position"))
 
 
 class ManagementReviewForm(forms.Form):
