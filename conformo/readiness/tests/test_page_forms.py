@@ -316,3 +316,69 @@ def test_the_inline_status_select_posts_to_the_status_url(client_admin, assessme
     status = reverse("readiness:item-status", args=[assessment.public_id, item.pk])
     body = login(client_admin).get(reverse("readiness:assessment-detail", args=[assessment.public_id])).content
     assert f'hx-post="{status}"' in body.decode()
+
+
+# --- Every action URL: a page for its GET, nothing for another organization ------------------------------
+
+
+@pytest.fixture
+def action_urls(client_admin, acme, assessment, audit, review, catalog):
+    from conformo.improvement.services import corrective_action_set, nonconformity_raise
+    from conformo.readiness.services import review_action_add
+
+    document = document_create(actor=client_admin, organization=acme, title="Policy")
+    login(client_admin).post(reverse("readiness:revision-create", args=[document.public_id]), {"change_note": "x"})
+    revision = document.revisions.get()
+    action = review_action_add(actor=client_admin, review=review, description="Train")
+    item = _item(assessment, catalog["27001"], "9.2")
+    nc = nonconformity_raise(actor=client_admin, organization=acme, source="incident", grade="minor", title="x")
+    corrective_action_set(actor=client_admin, nonconformity=nc, root_cause="r", action="a", due_date=date(2026, 5, 1))
+    forms = [
+        reverse("readiness:internal-audit-complete", args=[audit.public_id]),
+        reverse("readiness:internal-audit-finding", args=[audit.public_id]),
+        reverse("readiness:review-record", args=[review.public_id]),
+        reverse("readiness:review-action-add", args=[review.public_id]),
+        reverse("readiness:risk-matrix", args=[acme.public_id]),
+        reverse("readiness:document-owners", args=[document.public_id]),
+        reverse("readiness:revision-create", args=[document.public_id]),
+        reverse("readiness:soa-publish", args=[assessment.public_id]),
+        reverse("improvement:nonconformity-raise", args=[acme.public_id]),
+        reverse("improvement:action-plan", args=[nc.public_id]),
+        reverse("improvement:action-complete", args=[nc.public_id]),
+        reverse("improvement:effectiveness-check", args=[nc.public_id]),
+    ]
+    buttons = [
+        reverse("readiness:review-action-done", args=[action.public_id]),
+        reverse("readiness:review-action-reopen", args=[action.public_id]),
+        reverse("readiness:documents-prefill", args=[acme.public_id]),
+        reverse("readiness:revision-submit", args=[revision.public_id]),
+        reverse("readiness:revision-approve", args=[revision.public_id]),
+        reverse("readiness:revision-reject", args=[revision.public_id]),
+        reverse("readiness:revision-withdraw", args=[revision.public_id]),
+        reverse("readiness:item-status", args=[assessment.public_id, item.pk]),
+        reverse("readiness:item-override", args=[assessment.public_id, item.pk]),
+        reverse("readiness:item-share", args=[assessment.public_id, item.pk]),
+    ]
+    return forms, buttons
+
+
+def test_the_get_of_a_form_action_shows_the_page_with_its_form_and_buttons_answer_only_post(client_admin, action_urls):
+    forms, buttons = action_urls
+    client = login(client_admin)
+    for url in forms:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert 'method="post"' in response.content.decode(), url
+    for url in buttons:
+        assert client.get(url).status_code == 405, url
+
+
+def test_another_organization_reaches_no_action(client_admin, other_client_admin, action_urls):
+    from conformo.core.models import AuditLogEntry
+
+    forms, buttons = action_urls
+    before = AuditLogEntry.objects.count()
+    client = login(other_client_admin)
+    for url in forms + buttons:
+        assert client.post(url, {"status": "implemented", "completed_on": "2026-03-02"}).status_code == 404, url
+    assert AuditLogEntry.objects.count() == before
