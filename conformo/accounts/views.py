@@ -49,7 +49,10 @@ def tokens(request: HttpRequest) -> HttpResponse:
             form = ApiTokenForm()
     token_list = ApiToken.objects.visible_to(request.user)
     response = render(
-        request, "accounts/tokens.html", {"form": form, "tokens": token_list, "new_token_value": new_token_value}
+        request,
+        "accounts/tokens.html",
+        {"form": form, "tokens": token_list, "new_token_value": new_token_value},
+        status=422 if form.is_bound and form.errors else 200,
     )
     response["Cache-Control"] = "no-store"
     return response

@@ -35,13 +35,9 @@ def submit(request: HttpRequest, form: forms.Form, call: Callable[[dict[str, Any
     """Validate `form` and call the service with its cleaned data. Done: a success message. Bad input or a
     refusal for the object's state: the form carries the errors, the user's input stays. A refusal for lack of
     role (PermissionDenied, NotFound) is left to the error middleware: a 403/404 page with the reason."""
-    if not form.is_valid():
-        return Outcome(False, status=422)
-    try:
-        result = call(form.cleaned_data)
-    except (ValidationFailed, Conflict) as exc:
-        apply_errors(form, exc)
-        return Outcome(False, status=exc.status_code)
+    result = attempt(form, call)
+    if form.errors:
+        return Outcome(False, status=form_status(form))
     messages.success(request, success)
     return Outcome(True, result)
 
@@ -73,6 +69,7 @@ def posted(request: HttpRequest) -> Any:
 def apply_errors(form: Any, exc: ApplicationError) -> None:
     """Show a refused service call on the form: the reason on top, field messages next to their fields (those
     of fields the form does not have go on top too)."""
+    form.refusal_status = exc.status_code
     elsewhere: list[str] = []
     for name, errors in exc.fields.items():
         if name in form.fields:
@@ -81,3 +78,41 @@ def apply_errors(form: Any, exc: ApplicationError) -> None:
         else:
             elsewhere.extend(e for e in errors if e not in exc.message)
     form.add_error(None, " ".join([exc.message, *elsewhere]))
+
+
+def attempt[T](form: forms.Form, service: Callable[[dict[str, Any]], T]) -> T | None:
+    """Validate the form and run the service with its cleaned data. On bad input or a refusal
+    (ValidationFailed, Conflict) the errors are on the form and the result is None; the form keeps
+    the user's input for the page to show again. Permission and not-found refusals propagate."""
+    if not form.is_valid():
+        return None
+    try:
+        return service(form.cleaned_data)
+    except (ValidationFailed, Conflict) as exc:
+        apply_errors(form, exc)
+        return None
+
+
+def carry_errors(source: forms.Form, target: Any) -> None:
+    """Show the errors of one form on another form with the same field names, with the same status."""
+    target.is_valid()
+    for name, errors in source.errors.items():
+        for error in errors:
+            target.add_error(name if name in target.fields else None, error)
+    target.refusal_status = getattr(source, "refusal_status", 422)
+
+
+def form_status(*forms_: forms.Form) -> int:
+    """The status of a page showing these forms: 200, or 422/409 when one of them was refused."""
+    for form in forms_:
+        if form.is_bound and form.errors:
+            return int(getattr(form, "refusal_status", 422))
+    return 200
+
+
+def set_queryset(form: forms.Form, name: str, queryset: Any) -> None:
+    """Offer `queryset` (what this user may pick) in the form's model choice field `name`."""
+    field = form.fields[name]
+    if not isinstance(field, forms.ModelChoiceField):
+        raise TypeError(f"{name} is not a model choice field")
+    field.queryset = queryset

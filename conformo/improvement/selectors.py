@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils import timezone
 
 from conformo.audits.selectors import findings_for_organization
 from conformo.core.errors import NotFound
@@ -42,7 +43,7 @@ def nonconformity_get(*, user: Any, public_id: Any) -> Nonconformity:
 
 def overdue_actions(*, user: Any, organization: Any, today: date | None = None) -> QuerySet[Nonconformity]:
     """Open nonconformities whose corrective action is past its due date."""
-    today = today or date.today()
+    today = today or timezone.localdate()
     return nonconformity_list(user=user, organization=organization, open_only=True).filter(
         corrective_action__due_date__lt=today, corrective_action__completed_on__isnull=True
     )

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from conformo.core.actors import Actor, acting_user
 from conformo.core.audit import audit_log_record
@@ -61,7 +62,7 @@ def nonconformity_raise(
         description=description,
         site=site,
         raised_by=acting_user(actor),
-        raised_on=raised_on or date.today(),
+        raised_on=raised_on or timezone.localdate(),
         internal_audit=internal_audit,
     )
     if clauses:
@@ -166,7 +167,7 @@ def effectiveness_check_record(
         raise ValidationFailed(
             "Say why the action was not effective.", fields={"notes": ["Required when not effective."]}
         )
-    checked_on = checked_on or date.today()
+    checked_on = checked_on or timezone.localdate()
     check = EffectivenessCheck.objects.create(
         nonconformity=nonconformity,
         checked_by=acting_user(actor),

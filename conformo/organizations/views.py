@@ -25,6 +25,11 @@ def _apply_errors(form: Any, exc: ValidationFailed) -> None:
             form.add_error(name if name in form.fields else None, error)
 
 
+def _status(form: Any) -> int:
+    """422 for a form posted with errors (shown on the same page, with the input kept), else 200."""
+    return 422 if form.is_bound and form.errors else 200
+
+
 def _managed_cbs(user: Any) -> Any:
     return CertificationBody.objects.filter(
         memberships__user=user, memberships__role__in=[Role.CB_ADMIN, Role.PROGRAMME_MANAGER]
@@ -54,7 +59,12 @@ def organization_create_view(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"{org.legal_name} registered.")
             return redirect("organizations:detail", public_id=org.public_id)
-    return render(request, "organizations/form.html", {"form": form, "title": "Register a client organization"})
+    return render(
+        request,
+        "organizations/form.html",
+        {"form": form, "title": "Register a client organization"},
+        status=_status(form),
+    )
 
 
 @login_required
@@ -75,7 +85,12 @@ def site_create_view(request: HttpRequest, public_id: str) -> HttpResponse:
         else:
             messages.success(request, "Site added.")
             return redirect("organizations:detail", public_id=org.public_id)
-    return render(request, "organizations/form.html", {"form": form, "title": f"Add a site to {org.legal_name}"})
+    return render(
+        request,
+        "organizations/form.html",
+        {"form": form, "title": f"Add a site to {org.legal_name}"},
+        status=_status(form),
+    )
 
 
 @login_required
@@ -90,4 +105,6 @@ def site_edit_view(request: HttpRequest, public_id: str) -> HttpResponse:
         else:
             messages.success(request, "Site updated.")
             return redirect("organizations:detail", public_id=site.organization.public_id)
-    return render(request, "organizations/form.html", {"form": form, "title": f"Edit {site.name}"})
+    return render(
+        request, "organizations/form.html", {"form": form, "title": f"Edit {site.name}"}, status=_status(form)
+    )

@@ -3,10 +3,29 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
+from conformo.accounts.models import User
+from conformo.core.forms import set_queryset
+from conformo.improvement.choices import Grade
 from conformo.organizations.tenancy import member_choices
 from conformo.readiness.choices import DocumentKind, ItemStatus, RiskKind, Treatment, TreatmentStatus
-from conformo.standards.models import Standard
+from conformo.readiness.models import Document
+from conformo.standards.models import Clause, Standard
+
+
+class ClauseChoiceField(forms.ModelMultipleChoiceField[Clause]):
+    """Clauses labelled by standard, reference (``A.`` before an annex control) and title."""
+
+    def __init__(self, *, with_title: bool = True, **kwargs: Any) -> None:
+        super().__init__(queryset=Clause.objects.none(), **kwargs)
+        self.with_title = with_title
+
+    def label_from_instance(self, obj: Clause) -> str:
+        ref = f"A.{obj.ref}" if obj.kind == "control" else obj.ref
+        return (
+            f"{obj.standard.designation} {ref} {obj.title}" if self.with_title else f"{obj.standard.designation} {ref}"
+        )
 
 
 class AssessmentForm(forms.Form):
@@ -20,13 +39,13 @@ class AssessmentForm(forms.Form):
 class ItemForm(forms.Form):
     status = forms.ChoiceField(choices=ItemStatus.choices)
     justification = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    owner: forms.ModelChoiceField[Any] = forms.ModelChoiceField(queryset=None, required=False)
+    owner: forms.ModelChoiceField[Any] = forms.ModelChoiceField(queryset=User.objects.none(), required=False)
     due_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
     def __init__(self, *args: Any, organization: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = member_choices(organization)  # type: ignore[attr-defined]
+        set_queryset(self, "owner", member_choices(organization))
 
 
 class DocumentForm(forms.Form):
@@ -44,27 +63,20 @@ class InternalAuditForm(forms.Form):
     title = forms.CharField(max_length=200)
     planned_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     auditor = forms.CharField(max_length=200, required=False)
-    clauses: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
-        queryset=None,
-        widget=forms.CheckboxSelectMultiple,
-    )
+    clauses = ClauseChoiceField(widget=forms.CheckboxSelectMultiple)
 
     def __init__(self, *args: Any, clauses: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["clauses"].queryset = clauses  # type: ignore[attr-defined]
-        self.fields["clauses"].label_from_instance = lambda c: f"{c.standard.designation} {c.ref} {c.title}"  # type: ignore[attr-defined]
+        set_queryset(self, "clauses", clauses)
 
 
 class ReviewForm(forms.Form):
     title = forms.CharField(max_length=200)
-    standards: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
-        queryset=None,
-        widget=forms.CheckboxSelectMultiple,
-    )
+    standards = forms.ModelMultipleChoiceField(queryset=Standard.objects.none(), widget=forms.CheckboxSelectMultiple)
 
     def __init__(self, *args: Any, standards: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["standards"].queryset = standards  # type: ignore[attr-defined]
+        set_queryset(self, "standards", standards)
 
 
 class RiskForm(forms.Form):
@@ -81,16 +93,14 @@ class EvidenceForm(forms.Form):
     label = forms.CharField(max_length=200, help_text="What it shows, e.g. “Access-control policy v3”.")
     url = forms.URLField(required=False, max_length=200, assume_scheme="https", label="Link")
     document: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
-        queryset=None,
+        queryset=Document.objects.none(),
         required=False,
         label="Or a document of the register",
     )
 
     def __init__(self, *args: Any, organization: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from conformo.readiness.models import Document
-
-        self.fields["document"].queryset = Document.objects.filter(organization=organization)  # type: ignore[attr-defined]
+        set_queryset(self, "document", Document.objects.filter(organization=organization))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -100,9 +110,9 @@ class EvidenceForm(forms.Form):
 
 
 class DocumentOwnersForm(forms.Form):
-    owner: forms.ModelChoiceField[Any] = forms.ModelChoiceField(queryset=None, required=False)
+    owner: forms.ModelChoiceField[Any] = forms.ModelChoiceField(queryset=User.objects.none(), required=False)
     approver: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
-        queryset=None,
+        queryset=User.objects.none(),
         required=False,
         help_text="If set, only this person may approve a revision.",
     )
@@ -111,26 +121,25 @@ class DocumentOwnersForm(forms.Form):
     def __init__(self, *args: Any, organization: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in ("owner", "approver"):
-            self.fields[name].queryset = member_choices(organization)  # type: ignore[attr-defined]
+            set_queryset(self, name, member_choices(organization))
 
 
 class ReviewActionForm(forms.Form):
     description = forms.CharField(max_length=500, label="Action")
-    owner: forms.ModelChoiceField[Any] = forms.ModelChoiceField(queryset=None, required=False)
+    owner: forms.ModelChoiceField[Any] = forms.ModelChoiceField(queryset=User.objects.none(), required=False)
     due_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args: Any, organization: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = member_choices(organization)  # type: ignore[attr-defined]
+        set_queryset(self, "owner", member_choices(organization))
 
 
 class RiskUpdateForm(forms.Form):
     treatment = forms.ChoiceField(choices=Treatment.choices)
     treatment_status = forms.ChoiceField(choices=TreatmentStatus.choices, label="Treatment status")
     treatment_plan = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    owner: forms.ModelChoiceField[Any] = forms.ModelChoiceField(queryset=None, required=False)
-    clauses: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
-        queryset=None,
+    owner: forms.ModelChoiceField[Any] = forms.ModelChoiceField(queryset=User.objects.none(), required=False)
+    clauses = ClauseChoiceField(
         required=False,
         label="Linked clauses and controls",
         widget=forms.SelectMultiple(attrs={"size": 12}),
@@ -139,8 +148,91 @@ class RiskUpdateForm(forms.Form):
 
     def __init__(self, *args: Any, organization: Any, clauses: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = member_choices(organization)  # type: ignore[attr-defined]
-        self.fields["clauses"].queryset = clauses  # type: ignore[attr-defined]
-        self.fields["clauses"].label_from_instance = lambda c: (  # type: ignore[attr-defined]
-            f"{c.standard.designation} {'A.' if c.kind == 'control' else ''}{c.ref} {c.title}"
+        set_queryset(self, "owner", member_choices(organization))
+        set_queryset(self, "clauses", clauses)
+
+
+# --- One form per page action (issue 11): they parse and validate; the services decide. -----------------
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ItemStatusForm(forms.Form):
+    """The inline status select of the assessment table: the status alone."""
+
+    status = forms.ChoiceField(choices=ItemStatus.choices)
+
+
+class SoAPublishForm(forms.Form):
+    note = forms.CharField(max_length=300, required=False)
+
+
+class InternalAuditCompleteForm(forms.Form):
+    completed_on = forms.DateField(label="Completed on", widget=DATE, initial=timezone.localdate)
+    summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class InternalAuditFindingForm(forms.Form):
+    """Raise a nonconformity from an internal audit, on clauses of its checklist."""
+
+    title = forms.CharField(max_length=300)
+    grade = forms.ChoiceField(choices=Grade.choices, initial=Grade.MINOR)
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    clauses = ClauseChoiceField(with_title=False, required=False, widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args: Any, audit: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        set_queryset(self, "clauses", audit.clauses.select_related("standard").order_by("standard__code", "position"))
+
+
+class ManagementReviewForm(forms.Form):
+    """Record a management review: when, who, one field per required input (clause 9.3.2) and the decisions.
+    Unbound, it shows the review as recorded; for a reader it is shown disabled."""
+
+    held_on = forms.DateField(label="Held on", widget=DATE, required=False)
+    attendees = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    decisions = forms.CharField(
+        label="Decisions and conclusions", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+    def __init__(self, *args: Any, review: Any, required: Any, read_only: bool = False, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "initial",
+            {
+                "held_on": review.held_on,
+                "attendees": review.attendees,
+                "decisions": review.decisions,
+                **{f"input-{i.key}": review.inputs.get(i.key, "") for i in required},
+            },
         )
+        super().__init__(*args, **kwargs)
+        self.input_keys = [i.key for i in required]
+        for i in required:
+            self.fields[f"input-{i.key}"] = forms.CharField(
+                label=i.label,
+                help_text=f"({i.standards[0]})" if len(i.standards) == 1 else "",
+                widget=forms.Textarea(attrs={"rows": 2}),
+                required=False,
+            )
+        self.order_fields(["held_on", "attendees", *(f"input-{k}" for k in self.input_keys), "decisions"])
+        for field in self.fields.values():
+            field.disabled = read_only
+
+    def input_fields(self) -> list[Any]:
+        return [self[f"input-{k}"] for k in self.input_keys]
+
+    def service_data(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "inputs": {k: data[f"input-{k}"] for k in self.input_keys},
+            "held_on": data["held_on"],
+            "attendees": data["attendees"],
+            "decisions": data["decisions"],
+        }
+
+
+class RiskMatrixForm(forms.Form):
+    likelihood_levels = forms.IntegerField(label="Likelihood levels", min_value=2, max_value=10)
+    impact_levels = forms.IntegerField(label="Impact levels", min_value=2, max_value=10)
+    low_max = forms.IntegerField(label="Low up to rating", min_value=1)
+    medium_max = forms.IntegerField(label="Medium up to rating", min_value=2)

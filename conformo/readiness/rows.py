@@ -47,9 +47,9 @@ _OPTIONS = {
 }
 
 
-_BUTTON = '<button type="submit" class="small secondary" name="action" value="{}">{}</button>'
-_OVERRIDE = _BUTTON.format("override", "Answer differently")
-_SHARE = _BUTTON.format("share", "Use shared answer")
+_BUTTON = '<button type="submit" class="small secondary">{}</button>'
+_OVERRIDE = ("answer-mode/own/", _BUTTON.format("Answer differently"))
+_SHARE = ("answer-mode/shared/", _BUTTON.format("Use shared answer"))
 
 
 def row_values(items: QuerySet[Any]) -> list[dict[str, Any]]:
@@ -102,9 +102,10 @@ class RowRenderer:
             clause += ' <span class="badge">review</span>'
         if can_answer:
             status_cell = (
-                f'<form hx-post="{url}" hx-target="#item-{key}" hx-swap="outerHTML" hx-trigger="change" '
-                f'method="post" action="{url}"><input type="hidden" name="csrfmiddlewaretoken" value="{self.csrf}">'
-                f'<input type="hidden" name="quick" value="1"><label class="visually-hidden" for="status-{key}">'
+                f'<form hx-post="{url}status/" hx-target="#item-{key}" hx-swap="outerHTML" hx-trigger="change" '
+                f'method="post" action="{url}status/">'
+                f'<input type="hidden" name="csrfmiddlewaretoken" value="{self.csrf}">'
+                f'<label class="visually-hidden" for="status-{key}">'
                 f'Status of {ref}</label><select id="status-{key}" name="status">{_OPTIONS.get(status, "")}</select>'
                 '<noscript><button type="submit" class="small">Save</button></noscript></form>'
             )
@@ -119,9 +120,9 @@ class RowRenderer:
         if can_answer:
             actions = f'<a href="{url}" hx-get="{url}" hx-target="#item-{key}" hx-swap="outerHTML">Edit</a> ' + actions
         if self.manage and r["clause__hs_ref"]:
-            button = _OVERRIDE if r["answer__hs_ref"] else _SHARE
+            path, button = _OVERRIDE if r["answer__hs_ref"] else _SHARE
             actions += (
-                f'<form method="post" action="{url}answer-mode/" class="inline">'
+                f'<form method="post" action="{url}{path}" class="inline">'
                 f'<input type="hidden" name="csrfmiddlewaretoken" value="{self.csrf}">{button}</form>'
             )
         return (

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import BooleanField, ExpressionWrapper, F, OuterRef, Q, QuerySet, StringAgg, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from conformo.core.errors import NotFound
 from conformo.core.prepared import PreparedValues
@@ -308,7 +309,7 @@ def attention_for(*, user: Any, organization: Any, today: date | None = None, li
     from conformo.improvement.selectors import overdue_actions
     from conformo.readiness.models import Document, ReviewAction
 
-    today = today or date.today()
+    today = today or timezone.localdate()
     attention = Attention(readiness_url=reverse("readiness:dashboard", args=[organization.public_id]))
     for nc in overdue_actions(user=user, organization=organization, today=today)[:limit]:
         attention.overdue.append(

@@ -15,7 +15,17 @@ def adjust_field_name(standard: str) -> str:
     return f"adjust_{standard}"
 
 
+class TextList(forms.Field):
+    """Every value posted under the name, as typed (the rules engine checks them, with its own messages)."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value: Any) -> list[str]:
+        return [str(v) for v in value or []]
+
+
 class AuditTimeForm(forms.Form):
+    standards = TextList(required=False)  # rendered by hand: a checkbox and an adjustment field per standard
     personnel = forms.CharField(
         label="Effective personnel",
         required=False,
@@ -50,10 +60,8 @@ class AuditTimeForm(forms.Form):
 
     def standard_rows(self) -> list[dict[str, Any]]:
         """One row per supported standard: its checkbox state and its adjustment field."""
-        if self.is_bound and hasattr(self.data, "getlist"):
-            chosen = set(self.data.getlist("standards"))
-        else:
-            chosen = {SUPPORTED_STANDARDS[0]}  # a fresh form suggests ISO 9001
+        # a fresh form suggests ISO 9001
+        chosen = set(self["standards"].value() or []) if self.is_bound else {SUPPORTED_STANDARDS[0]}
         return [
             {
                 "id": standard,
@@ -65,12 +73,9 @@ class AuditTimeForm(forms.Form):
         ]
 
     def adjustments(self) -> dict[str, str]:
-        """The adjustments typed, by standard id (blank ones left out)."""
-        return {
-            standard: str(self.data.get(adjust_field_name(standard), "")).strip()
-            for standard in SUPPORTED_STANDARDS
-            if str(self.data.get(adjust_field_name(standard), "")).strip()
-        }
+        """The adjustments typed, by standard id (blank ones left out); call after ``is_valid()``."""
+        typed = {standard: self.cleaned_data.get(adjust_field_name(standard), "") for standard in SUPPORTED_STANDARDS}
+        return {standard: text for standard, text in typed.items() if text}
 
 
 class SamplingForm(forms.Form):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -44,17 +44,22 @@ def _answer(
     request: HttpRequest,
     key: str,
     form_class: type[AuditTimeForm | SamplingForm | CycleForm],
-    compute: Callable[[Any, QueryDict], dict[str, Any]],
+    compute: Callable[[Any, dict[str, Any]], dict[str, Any]],
 ) -> HttpResponse:
-    data = request.POST if request.method == "POST" else request.GET
-    if request.method == "GET" and not data:
+    if request.method == "GET" and not request.GET:
         return redirect("tools:calculator")
-    form = form_class(data)
+    form = form_class(request.POST if request.method == "POST" else request.GET)
     calc: dict[str, Any] = {"form": form}
-    try:
-        calc.update(compute(form, data))
-    except DomainError as exc:
-        calc["error"] = str(exc)
+    if not form.is_valid():
+        # only over-long text fails here; the rules engine checks the rest, with the CLI's and the API's words
+        calc["error"] = " ".join(
+            f"{form[name].label}: {' '.join(str(e) for e in errors)}" for name, errors in form.errors.items()
+        )
+    else:
+        try:
+            calc.update(compute(form, form.cleaned_data))
+        except DomainError as exc:
+            calc["error"] = str(exc)
     if request.headers.get("HX-Request"):
         # htmx swaps 2xx answers only: a refusal is shown in the fragment with status 200.
         return render(request, FRAGMENTS[key], {"calc": calc})
@@ -62,9 +67,9 @@ def _answer(
     return render(request, "tools/calculator.html", _page_context(**{key: calc}), status=status)
 
 
-def _audit_time(form: AuditTimeForm, data: QueryDict) -> dict[str, Any]:
+def _audit_time(form: AuditTimeForm, data: dict[str, Any]) -> dict[str, Any]:
     result = calculators.audit_time(
-        standards=data.getlist("standards"),
+        standards=data["standards"],
         personnel=data.get("personnel"),
         complexity=data.get("complexity"),
         adjustments=form.adjustments(),
@@ -73,12 +78,12 @@ def _audit_time(form: AuditTimeForm, data: QueryDict) -> dict[str, Any]:
     return {"result": result, "data": result.as_dict()}
 
 
-def _sampling(form: SamplingForm, data: QueryDict) -> dict[str, Any]:
+def _sampling(form: SamplingForm, data: dict[str, Any]) -> dict[str, Any]:
     result = calculators.sampling(sites=data.get("sites"))
     return {"result": result, "data": result.as_dict()}
 
 
-def _cycle(form: CycleForm, data: QueryDict) -> dict[str, Any]:
+def _cycle(form: CycleForm, data: dict[str, Any]) -> dict[str, Any]:
     result = calculators.cycle(decision_date=data.get("decision_date"), stage2_end=data.get("stage2_end"))
     return {"result": result, "data": result.as_dict()}
 

@@ -134,3 +134,14 @@ def test_a_deactivated_users_token_is_refused(client_admin):
     client_admin.is_active = False
     client_admin.save()
     assert api_token_authenticate(raw) is None
+
+
+def test_the_token_page_shows_a_missing_or_too_long_name_as_a_form_error(client_admin):
+    page = login(client_admin)
+    response = page.post("/accounts/tokens/", {"name": ""})
+    assert response.status_code == 422
+    assert "This field is required." in response.content.decode()
+    response = page.post("/accounts/tokens/", {"name": "x" * 101})
+    assert response.status_code == 422
+    assert "x" * 101 in response.content.decode()
+    assert not ApiToken.objects.filter(user=client_admin).exists()

@@ -77,7 +77,7 @@ def test_the_site_form_shows_field_errors(client_admin, acme):
     response = login(client_admin).post(
         f"/organizations/{acme.public_id}/sites/new/", {"name": "Plant", "country": "Germany", "shifts": 1}
     )
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "Two-letter ISO 3166-1 code" in response.content.decode() or "at most 2" in response.content.decode()
     assert Site.objects.count() == 0
 
@@ -90,3 +90,25 @@ def test_a_cb_admin_registers_a_client_through_the_page(cb_admin, cb):
     assert response.status_code == 302
     org = Organization.objects.get(legal_name="Echo Energy")
     assert org.sector_codes == [25, 26]
+
+
+def test_a_staff_count_that_is_not_a_number_is_a_form_error_with_the_input_kept(client_admin, acme):
+    response = login(client_admin).post(
+        f"/organizations/{acme.public_id}/sites/new/",
+        {"name": "Plant", "country": "DE", "shifts": 1, "permanent_staff": "abc"},
+    )
+    body = response.content.decode()
+    assert response.status_code == 422
+    assert "Enter a whole number." in body
+    assert 'value="abc"' in body
+    assert Site.objects.count() == 0
+
+
+def test_sector_codes_that_are_not_numbers_are_a_form_error(cb_admin, cb):
+    response = login(cb_admin).post(
+        "/organizations/new/",
+        {"legal_name": "Echo Energy", "country": "ES", "sector_codes": "25, abc", "certification_body": cb.pk},
+    )
+    assert response.status_code == 422
+    assert "Enter numbers separated by commas" in response.content.decode()
+    assert not Organization.objects.filter(legal_name="Echo Energy").exists()

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
+from django.utils import timezone
 
 from conformo.core.actors import Actor, acting_user
 from conformo.core.audit import audit_log_record, snapshot
@@ -49,7 +50,9 @@ def assessment_create(
         raise ValidationFailed("The Harmonized Structure is not a certifiable standard; choose real standards.")
     if previous is not None and previous.organization_id != organization.pk:
         raise ValidationFailed("The previous assessment belongs to another organization.")
-    title = title.strip() or f"Gap assessment {date.today():%Y} — " + " + ".join(s.designation for s in standards)
+    title = title.strip() or f"Gap assessment {timezone.localdate():%Y} — " + " + ".join(
+        s.designation for s in standards
+    )
     assessment = Assessment.objects.create(
         organization=organization, title=title[:200], previous=previous, created_by=acting_user(actor)
     )

@@ -140,8 +140,8 @@ def test_the_assessment_page_renders_with_a_query_count_independent_of_the_claus
 def test_an_htmx_status_change_returns_the_row_and_updates_sibling_rows(client_admin, assessment, catalog):
     item = _item(assessment, catalog["9001"], "6.1")
     response = login(client_admin).post(
-        reverse("readiness:item", args=[assessment.public_id, item.pk]),
-        {"quick": "1", "status": "partial"},
+        reverse("readiness:item-status", args=[assessment.public_id, item.pk]),
+        {"status": "partial"},
         HTTP_HX_REQUEST="true",
     )
     body = response.content.decode()

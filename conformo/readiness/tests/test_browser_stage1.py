@@ -12,9 +12,9 @@ through the same services the pages call.
 from __future__ import annotations
 
 import re
-from datetime import date
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from conformo.core.actors import SYSTEM
@@ -135,7 +135,7 @@ def test_a_client_admin_reaches_a_green_stage1_check_through_the_pages(page):
     page.get_by_role("link", name="NC-1").click()
     page.get_by_label("Root cause").fill("No calibration schedule")
     page.get_by_label("Corrective action").fill("Schedule and record calibrations")
-    page.get_by_label("Due date").fill(date.today().isoformat())
+    page.get_by_label("Due date").fill(timezone.localdate().isoformat())
     page.get_by_role("button", name="Save", exact=True).click()
     page.get_by_role("button", name="Mark action completed", exact=True).click()
     page.get_by_label("Effective (closes the nonconformity)").check()

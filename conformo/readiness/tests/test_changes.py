@@ -9,6 +9,7 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from conformo.conftest import login, token_client
 from conformo.core.models import AuditLogEntry
@@ -34,7 +35,9 @@ def work(client_admin, acme, catalog):
     item = Item.objects.get(assessment=assessment, clause__standard=catalog["9001"], clause__ref="5.2")
     document = document_create(actor=client_admin, organization=acme, title="Quality policy")
     review = management_review_create(actor=client_admin, organization=acme, title="MR", standards=[catalog["9001"]])
-    action = review_action_add(actor=client_admin, review=review, description="Train auditors", due_date=date.today())
+    action = review_action_add(
+        actor=client_admin, review=review, description="Train auditors", due_date=timezone.localdate()
+    )
     risk = risk_create(actor=client_admin, organization=acme, title="Supplier failure", likelihood=3, impact=4)
     return {
         "assessment": assessment,
@@ -78,7 +81,7 @@ def test_a_client_admin_links_evidence_on_the_page_and_it_is_shared(client_admin
 def test_the_evidence_page_shows_field_errors(client_admin, work):
     url = reverse("readiness:item-evidence", args=[work["assessment"].public_id, work["item"].pk])
     response = login(client_admin).post(url, {"label": "", "url": "not a link"})
-    assert response.status_code == 200
+    assert response.status_code == 422
     body = response.content.decode()
     assert "This field is required." in body
     assert "Enter a valid URL." in body
@@ -123,21 +126,24 @@ def _writes(work):
 
 
 def _pages(work):
+    """(page, the URL of one of its actions, that action's input)"""
     a, item = work["assessment"], work["item"]
+    evidence = reverse("readiness:item-evidence", args=[a.public_id, item.pk])
+    document = work["document"].public_id
+    risk = reverse("readiness:risk-detail", args=[work["risk"].public_id])
     return [
+        (evidence, evidence, {"label": "x", "url": "https://evidence.example/x"}),
         (
-            reverse("readiness:item-evidence", args=[a.public_id, item.pk]),
-            {"label": "x", "url": "https://evidence.example/x"},
+            reverse("readiness:document-detail", args=[document]),
+            reverse("readiness:document-owners", args=[document]),
+            {"review_due": "2027-01-01"},
         ),
-        (reverse("readiness:document-detail", args=[work["document"].public_id]), {"action": "owners"}),
         (
             reverse("readiness:review-detail", args=[work["review"].public_id]),
-            {"action": "done", "action_id": str(work["action"].public_id)},
+            reverse("readiness:review-action-done", args=[work["action"].public_id]),
+            {},
         ),
-        (
-            reverse("readiness:risk-detail", args=[work["risk"].public_id]),
-            {"treatment": "avoid", "treatment_status": "done"},
-        ),
+        (risk, risk, {"treatment": "avoid", "treatment_status": "done"}),
     ]
 
 
@@ -155,9 +161,9 @@ def test_a_client_member_may_read_but_not_change(client_member, work):
     for method, url, data in _writes(work):
         assert _json(client, method, url, data).status_code == 403, url
     page = login(client_member)
-    for url, data in _pages(work):
+    for url, action, data in _pages(work):
         assert page.get(url).status_code == 200, url
-        assert page.post(url, data).status_code == 403, url
+        assert page.post(action, data).status_code == 403, action
     assert "Save treatment" not in page.get(_pages(work)[3][0]).content.decode()
     _unchanged(work)
 
@@ -168,17 +174,17 @@ def test_another_organization_and_a_cb_see_nothing(other_client_admin, cb_admin,
         for method, url, data in _writes(work):
             assert _json(client, method, url, data).status_code == 404, url
         page = login(user)
-        for url, data in _pages(work):
+        for url, action, data in _pages(work):
             assert page.get(url).status_code == 404, url
-            assert page.post(url, data).status_code == 404, url
+            assert page.post(action, data).status_code == 404, action
     ClientRelationship.objects.filter(organization=acme).update(shares_readiness=True)
     client, _ = token_client(cb_admin)
     for method, url, data in _writes(work):
         assert _json(client, method, url, data).status_code == 403, url
     page = login(cb_admin)
-    for url, data in _pages(work):
+    for url, action, data in _pages(work):
         assert page.get(url).status_code == 200, url
-        assert page.post(url, data).status_code == 403, url
+        assert page.post(action, data).status_code == 403, action
     _unchanged(work)
 
 
@@ -187,21 +193,22 @@ def test_another_organization_and_a_cb_see_nothing(other_client_admin, cb_admin,
 
 def test_a_client_admin_sets_owner_and_approver_on_the_page(client_admin, client_member, work):
     document = work["document"]
-    url = reverse("readiness:document-detail", args=[document.public_id])
+    url = reverse("readiness:document-owners", args=[document.public_id])
     client = login(client_admin)
-    response = client.post(
-        url, {"action": "owners", "owner": client_member.pk, "approver": client_admin.pk, "review_due": "2027-03-01"}
-    )
+    response = client.post(url, {"owner": client_member.pk, "approver": client_admin.pk, "review_due": "2027-03-01"})
     assert response.status_code == 302
     document.refresh_from_db()
     assert (document.owner, document.approver, document.review_due) == (client_member, client_admin, date(2027, 3, 1))
     entry = AuditLogEntry.objects.get(action="readiness.document.update")
     assert (entry.after or {})["approver"] == client_admin.pk
-    response = client.post(url, {"action": "owners", "owner": "999999", "review_due": "someday"})
+    response = client.post(url, {"owner": "999999", "review_due": "someday"})
     body = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "Select a valid choice" in body
     assert "Enter a valid date." in body
+    assert 'value="someday"' in body
+    document.refresh_from_db()
+    assert (document.owner, document.review_due) == (client_member, date(2027, 3, 1))
 
 
 def test_owner_and_approver_through_the_api(client_admin, client_member, outsider, work):
@@ -232,18 +239,29 @@ def test_a_client_admin_marks_a_review_action_done_on_the_page(client_admin, wor
     action, review = work["action"], work["review"]
     url = reverse("readiness:review-detail", args=[review.public_id])
     client = login(client_admin)
-    assert "Mark done" in client.get(url).content.decode()
-    assert client.post(url, {"action": "done", "action_id": str(action.public_id)}).status_code == 302
+    done = reverse("readiness:review-action-done", args=[action.public_id])
+    assert done in client.get(url).content.decode()
+    assert client.post(done).status_code == 302
     action.refresh_from_db()
     assert action.done
     assert AuditLogEntry.objects.get(action="readiness.review_action.done").after == {"done": True}
-    response = client.post(url, {"action": "add-action", "description": "", "due_date": "tomorrow"})
+    assert client.post(done).status_code == 302  # already done: a message, not an error page
+    assert AuditLogEntry.objects.filter(action="readiness.review_action.done").count() == 1
+    assert client.post(reverse("readiness:review-action-reopen", args=[action.public_id])).status_code == 302
+    action.refresh_from_db()
+    assert not action.done
+    add = reverse("readiness:review-action-add", args=[review.public_id])
+    response = client.post(add, {"description": "Hire", "due_date": "tomorrow"})
     body = response.content.decode()
-    assert response.status_code == 200
-    assert "This field is required." in body
+    assert response.status_code == 422
     assert "Enter a valid date." in body
-    response = client.post(url, {"action": "done", "action_id": "not-a-uuid"})
-    assert response.status_code == 404
+    assert 'value="tomorrow"' in body
+    assert 'value="Hire"' in body
+    response = client.post(add, {"description": "", "due_date": "2026-02-30"})
+    assert response.status_code == 422
+    assert "This field is required." in response.content.decode()
+    assert review.actions.count() == 1
+    assert client.post("/readiness/review-actions/not-a-uuid/done/").status_code == 404
 
 
 def test_review_actions_through_the_api(client_admin, client_member, work):
@@ -307,7 +325,7 @@ def test_a_client_admin_updates_a_risk_and_links_clauses_and_controls_on_the_pag
         in client.get(reverse("readiness:risks", args=[risk.organization.public_id])).content.decode()
     )
     response = client.post(url, {"treatment": "bribe", "treatment_status": "done"})
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "Select a valid choice" in response.content.decode()
 
 

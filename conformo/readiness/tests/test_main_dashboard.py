@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from conformo.conftest import login
 from conformo.improvement.services import corrective_action_set, nonconformity_raise
@@ -20,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def due(client_admin, acme, catalog):
-    today = date.today()
+    today = timezone.localdate()
     nc = nonconformity_raise(actor=client_admin, organization=acme, source="incident", grade="minor", title="Spill")
     corrective_action_set(
         actor=client_admin, nonconformity=nc, root_cause="Valve", action="Replace valves", due_date=today - timedelta(3)

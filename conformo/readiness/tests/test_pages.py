@@ -25,14 +25,15 @@ def test_a_client_admin_reaches_a_green_stage1_check_through_the_pages(client_ad
     assessment = Assessment.objects.get(organization=acme)
     assert client.get(response["Location"]).status_code == 200
 
-    client.post(reverse("readiness:documents", args=[org]), {"prefill": "1"})
+    assert client.post(reverse("readiness:documents-prefill", args=[org])).status_code == 302
     for document in Document.objects.filter(organization=acme):
         url = reverse("readiness:document-detail", args=[document.public_id])
         upload = SimpleUploadedFile("doc.pdf", b"%PDF-1.4", content_type="application/pdf")
-        assert client.post(url, {"file": upload, "change_note": "first"}).status_code == 302
+        create = reverse("readiness:revision-create", args=[document.public_id])
+        assert client.post(create, {"file": upload, "change_note": "first"}).status_code == 302
         revision = document.revisions.get()
         for action in ("submit", "approve"):
-            client.post(reverse("readiness:revision-action", args=[revision.public_id]), {"action": action})
+            assert client.post(reverse(f"readiness:revision-{action}", args=[revision.public_id])).status_code == 302
         assert client.get(url).status_code == 200
 
     chapters = Clause.objects.filter(standard=catalog["9001"], ref__in=["4", "5", "6", "7", "8", "9", "10"])
@@ -42,17 +43,20 @@ def test_a_client_admin_reaches_a_green_stage1_check_through_the_pages(client_ad
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     audit = InternalAudit.objects.get(organization=acme)
-    client.post(
-        reverse("readiness:internal-audit", args=[audit.public_id]),
-        {"action": "complete", "completed_on": "2026-03-02"},
+    response = client.post(
+        reverse("readiness:internal-audit-complete", args=[audit.public_id]), {"completed_on": "2026-03-02"}
     )
+    assert response.status_code == 302
 
     client.post(reverse("readiness:reviews", args=[org]), {"title": "MR", "standards": [catalog["9001"].pk]})
     review = ManagementReview.objects.get(organization=acme)
     from conformo.domain.readiness import management_review_inputs
 
     data = {f"input-{i.key}": "Reviewed" for i in management_review_inputs(["iso-9001-2015"])}
-    client.post(reverse("readiness:review-detail", args=[review.public_id]), {**data, "held_on": "2026-03-10"})
+    response = client.post(
+        reverse("readiness:review-record", args=[review.public_id]), {**data, "held_on": "2026-03-10"}
+    )
+    assert response.status_code == 302
 
     body = client.get(reverse("readiness:dashboard", args=[org])).content.decode()
     assert "Missing</span>" not in body

@@ -11,14 +11,14 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
-from conformo.core.errors import NotFound, PermissionDenied, ValidationFailed
-from conformo.core.forms import apply_errors
+from conformo.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from conformo.core.forms import attempt, carry_errors, form_status, posted
 from conformo.organizations.tenancy import can_manage, org_context, organization_for
 from conformo.readiness import selectors
 from conformo.readiness.choices import ItemStatus
-from conformo.readiness.forms import AssessmentForm, EvidenceForm, ItemForm
+from conformo.readiness.forms import AssessmentForm, EvidenceForm, ItemForm, ItemStatusForm, SoAPublishForm
 from conformo.readiness.models import Evidence, Item, SoAVersion
 from conformo.readiness.rows import RowRenderer, row_values
 from conformo.readiness.services import (
@@ -39,18 +39,15 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @login_required
 def assessment_list_view(request: HttpRequest, org_id: str) -> HttpResponse:
     org = organization_for(request.user, org_id)
-    form = AssessmentForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            assessment = assessment_create(
-                actor=request.user,
-                organization=org,
-                standards=list(form.cleaned_data["standards"]),
-                title=form.cleaned_data["title"],
-            )
-        except ValidationFailed as exc:
-            apply_errors(form, exc)
-        else:
+    form = AssessmentForm(posted(request))
+    if request.method == "POST":
+        assessment = attempt(
+            form,
+            lambda data: assessment_create(
+                actor=request.user, organization=org, standards=list(data["standards"]), title=data["title"]
+            ),
+        )
+        if assessment is not None:
             messages.success(request, "Assessment created.")
             return redirect("readiness:assessment-detail", public_id=assessment.public_id)
     assessments = selectors.assessment_list(user=request.user, organization=org).prefetch_related("standards")
@@ -58,6 +55,7 @@ def assessment_list_view(request: HttpRequest, org_id: str) -> HttpResponse:
         request,
         "readiness/assessment_list.html",
         {**org_context(request, org, "assessments"), "assessments": assessments, "form": form},
+        status=form_status(form),
     )
 
 
@@ -118,53 +116,83 @@ def assessment_detail_view(request: HttpRequest, public_id: str) -> HttpResponse
     )
 
 
-@login_required
-def item_view(request: HttpRequest, public_id: str, item_id: int) -> HttpResponse:
-    """GET: the row as an edit form (htmx). POST: save the answer, return the row(s)."""
-    assessment = selectors.assessment_get(user=request.user, public_id=public_id)
-    item = selectors.item_get(user=request.user, assessment=assessment, item_id=item_id)
+def _item_saved(request: HttpRequest, assessment: Any, item: Item) -> HttpResponse:
+    if not request.headers.get("HX-Request"):
+        return redirect("readiness:assessment-detail", public_id=assessment.public_id)
+    # the row, and (for a shared answer) the rows of the other standards, swapped out of band
+    same = selectors.item_rows(user=request.user, assessment=assessment).filter(answer_id=item.answer_id)
+    rows = row_values(same)
+    renderer = row_renderer(request, assessment, can_manage(request.user, assessment.organization_id))
+    html = renderer.rows([r for r in rows if r["id"] == item.pk])
+    html += renderer.rows([r for r in rows if r["id"] != item.pk], oob=True)
+    return HttpResponse(html)
+
+
+def _item_form_page(request: HttpRequest, assessment: Any, item: Item, form: ItemForm) -> HttpResponse:
+    """The row as an edit form (htmx) or the edit page. htmx swaps only 2xx answers, so a refused
+    answer comes back with 200 to an htmx request (the form shows the errors) and 422/409 otherwise."""
+    context = {**_row_context(request, item), "form": form}
+    if not context["can_answer"]:
+        raise NotFound("No such assessment item.")
+    htmx = bool(request.headers.get("HX-Request"))
+    template = "readiness/_item_edit.html" if htmx else "readiness/item_edit.html"
+    return render(
+        request,
+        template,
+        {**context, **org_context(request, assessment.organization, "assessments")},
+        status=200 if htmx else form_status(form),
+    )
+
+
+def _item_initial(item: Item) -> dict[str, Any]:
     answer = item.answer
-    initial = {
+    return {
         "status": answer.status,
         "justification": answer.justification,
         "owner": answer.owner,
         "due_date": answer.due_date,
         "notes": answer.notes,
     }
-    form = ItemForm(request.POST or None, initial=initial, organization=assessment.organization)
-    if request.method == "POST":
-        quick = "quick" in request.POST  # the inline status select posts only the status
-        if quick:
-            data: dict[str, Any] = {"status": request.POST.get("status", "")}
-            ok = True
-        else:
-            ok = form.is_valid()
-            data = dict(form.cleaned_data) if ok else {}
-        if ok:
-            try:
-                item_answer(actor=request.user, item=item, **data)
-            except ValidationFailed as exc:
-                form = ItemForm(
-                    {**initial, "owner": answer.owner_id or "", **request.POST.dict()},
-                    organization=assessment.organization,
-                )
-                form.is_valid()
-                apply_errors(form, exc)
-            else:
-                if not request.headers.get("HX-Request"):
-                    return redirect("readiness:assessment-detail", public_id=assessment.public_id)
-                # the row, and (for a shared answer) the rows of the other standards, swapped out of band
-                same = selectors.item_rows(user=request.user, assessment=assessment).filter(answer_id=item.answer_id)
-                rows = row_values(same)
-                renderer = row_renderer(request, assessment, can_manage(request.user, assessment.organization_id))
-                html = renderer.rows([r for r in rows if r["id"] == item.pk])
-                html += renderer.rows([r for r in rows if r["id"] != item.pk], oob=True)
-                return HttpResponse(html)
-    context = {**_row_context(request, item), "form": form}
-    if not context["can_answer"]:
-        raise NotFound("No such assessment item.")
-    template = "readiness/_item_edit.html" if request.headers.get("HX-Request") else "readiness/item_edit.html"
-    return render(request, template, {**context, **org_context(request, assessment.organization, "assessments")})
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def item_view(request: HttpRequest, public_id: str, item_id: int) -> HttpResponse:
+    """GET: the row as an edit form (htmx). POST: save the answer, return the row(s)."""
+    assessment = selectors.assessment_get(user=request.user, public_id=public_id)
+    item = selectors.item_get(user=request.user, assessment=assessment, item_id=item_id)
+    form = ItemForm(posted(request), initial=_item_initial(item), organization=assessment.organization)
+    if (
+        request.method == "POST"
+        and attempt(form, lambda data: item_answer(actor=request.user, item=item, **data)) is not None
+    ):
+        return _item_saved(request, assessment, item)
+    return _item_form_page(request, assessment, item, form)
+
+
+@login_required
+@require_POST
+def item_status_view(request: HttpRequest, public_id: str, item_id: int) -> HttpResponse:
+    """The inline status select of the table: save the status alone. Refused, the row opens as the edit form
+    with the posted status and the reason (e.g. "not applicable" needs a justification)."""
+    assessment = selectors.assessment_get(user=request.user, public_id=public_id)
+    item = selectors.item_get(user=request.user, assessment=assessment, item_id=item_id)
+    status_form = ItemStatusForm(request.POST)
+    if attempt(status_form, lambda data: item_answer(actor=request.user, item=item, status=data["status"])) is not None:
+        return _item_saved(request, assessment, item)
+    answer = item.answer
+    form = ItemForm(
+        {
+            "status": status_form["status"].value() or "",
+            "justification": answer.justification,
+            "owner": answer.owner_id or "",
+            "due_date": answer.due_date.isoformat() if answer.due_date else "",
+            "notes": answer.notes,
+        },
+        organization=assessment.organization,
+    )
+    carry_errors(status_form, form)
+    return _item_form_page(request, assessment, item, form)
 
 
 @login_required
@@ -177,21 +205,13 @@ def item_evidence_view(request: HttpRequest, public_id: str, item_id: int) -> Ht
     can_add = manage or item.answer.owner_id == request.user.pk
     if request.method == "POST" and not can_add:
         raise PermissionDenied("Only a client administrator, or the member who owns this item, can add evidence.")
-    form = EvidenceForm(request.POST or None, organization=assessment.organization)
-    if request.method == "POST" and form.is_valid():
-        try:
-            evidence_add(
-                actor=request.user,
-                item=item,
-                label=form.cleaned_data["label"],
-                url=form.cleaned_data["url"],
-                document=form.cleaned_data["document"],
-            )
-        except ValidationFailed as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, "Evidence linked.")
-            return redirect("readiness:item-evidence", public_id=assessment.public_id, item_id=item.pk)
+    form = EvidenceForm(posted(request), organization=assessment.organization)
+    if (
+        request.method == "POST"
+        and attempt(form, lambda data: evidence_add(actor=request.user, item=item, **data)) is not None
+    ):
+        messages.success(request, "Evidence linked.")
+        return redirect("readiness:item-evidence", public_id=assessment.public_id, item_id=item.pk)
     evidence = Evidence.objects.filter(answer_id=item.answer_id).select_related("document", "added_by")
     return render(
         request,
@@ -204,20 +224,41 @@ def item_evidence_view(request: HttpRequest, public_id: str, item_id: int) -> Ht
             "form": form,
             "can_add": can_add,
         },
+        status=form_status(form),
     )
 
 
 @login_required
 @require_POST
 def item_override_view(request: HttpRequest, public_id: str, item_id: int) -> HttpResponse:
+    """Give this standard's item its own answer instead of the shared one (a button: no input)."""
     assessment = selectors.assessment_get(user=request.user, public_id=public_id)
     item = selectors.item_get(user=request.user, assessment=assessment, item_id=item_id)
-    if request.POST.get("action") == "share":
-        item_share(actor=request.user, item=item)
-        messages.success(request, f"{item.clause.ref} uses the shared answer again.")
-    else:
+    try:
         item_override(actor=request.user, item=item)
+    except (ValidationFailed, Conflict) as exc:
+        messages.error(request, exc.message)
+    else:
         messages.success(request, f"{item.clause.standard.designation} {item.clause.ref} now has its own answer.")
+    return _back_to_row(request, assessment, item)
+
+
+@login_required
+@require_POST
+def item_share_view(request: HttpRequest, public_id: str, item_id: int) -> HttpResponse:
+    """Let the item use the shared answer again (a button: no input)."""
+    assessment = selectors.assessment_get(user=request.user, public_id=public_id)
+    item = selectors.item_get(user=request.user, assessment=assessment, item_id=item_id)
+    try:
+        item_share(actor=request.user, item=item)
+    except (ValidationFailed, Conflict) as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"{item.clause.ref} uses the shared answer again.")
+    return _back_to_row(request, assessment, item)
+
+
+def _back_to_row(request: HttpRequest, assessment: Any, item: Item) -> HttpResponse:
     return redirect(
         f"{request.build_absolute_uri(assessment_url(assessment))}?standard={item.clause.standard.code}#item-{item.pk}"
     )
@@ -278,21 +319,7 @@ def _soa_standard(assessment: Any) -> Any:
     return standard
 
 
-@login_required
-def soa_view(request: HttpRequest, public_id: str) -> HttpResponse:
-    assessment = selectors.assessment_get(user=request.user, public_id=public_id)
-    standard = _soa_standard(assessment)
-    error = None
-    if request.method == "POST":
-        try:
-            version = soa_publish(
-                actor=request.user, assessment=assessment, standard=standard, note=request.POST.get("note", "")
-            )
-        except ValidationFailed as exc:
-            error = exc.message
-        else:
-            messages.success(request, f"SoA version {version.number} published.")
-            return redirect("readiness:soa", public_id=assessment.public_id)
+def _soa_page(request: HttpRequest, assessment: Any, standard: Any, form: SoAPublishForm) -> HttpResponse:
     rows = soa_rows(assessment=assessment, standard=standard)
     items = {
         i.clause.ref: i.pk
@@ -312,9 +339,34 @@ def soa_view(request: HttpRequest, public_id: str) -> HttpResponse:
             "standard": standard,
             "rows": rows,
             "versions": versions,
-            "error": error,
+            "form": form,
         },
+        status=form_status(form),
     )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def soa_view(request: HttpRequest, public_id: str) -> HttpResponse:
+    assessment = selectors.assessment_get(user=request.user, public_id=public_id)
+    return _soa_page(request, assessment, _soa_standard(assessment), SoAPublishForm())
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def soa_publish_view(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Publish a new version of the Statement of Applicability, with an optional note."""
+    assessment = selectors.assessment_get(user=request.user, public_id=public_id)
+    standard = _soa_standard(assessment)
+    form = SoAPublishForm(posted(request))
+    if request.method == "POST":
+        version = attempt(
+            form, lambda data: soa_publish(actor=request.user, assessment=assessment, standard=standard, **data)
+        )
+        if version is not None:
+            messages.success(request, f"SoA version {version.number} published.")
+            return redirect("readiness:soa", public_id=assessment.public_id)
+    return _soa_page(request, assessment, standard, form)
 
 
 @login_required

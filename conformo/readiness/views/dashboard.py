@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from conformo.domain.readiness import age_buckets
 from conformo.improvement.selectors import nonconformity_list, overdue_actions
@@ -30,7 +31,7 @@ def home_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def dashboard_view(request: HttpRequest, org_id: str) -> HttpResponse:
     org = organization_for(request.user, org_id)
-    today = date.today()
+    today = timezone.localdate()
     assessment = selectors.latest_assessment(user=request.user, organization=org)
     summary = selectors.assessment_summary(assessment=assessment) if assessment else None
     groups, rows = selectors.heatmap(summary) if summary else ([], [])

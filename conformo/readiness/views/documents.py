@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
-from conformo.core.errors import NotFound, ValidationFailed
-from conformo.core.forms import apply_errors
+from conformo.core.errors import Conflict, NotFound, ValidationFailed
+from conformo.core.forms import attempt, form_status, posted
 from conformo.organizations.tenancy import org_context, organization_for, require_manage
 from conformo.readiness.forms import DocumentForm, DocumentOwnersForm, RevisionForm
 from conformo.readiness.models import Document, DocumentRevision
@@ -38,28 +41,7 @@ def document_get(*, user: object, public_id: str) -> Document:
     return document
 
 
-@login_required
-def document_list_view(request: HttpRequest, org_id: str) -> HttpResponse:
-    org = organization_for(request.user, org_id)
-    form = DocumentForm(request.POST or None)
-    if request.method == "POST":
-        if "prefill" in request.POST:
-            assessment = latest_assessment(user=request.user, organization=org)
-            if assessment is None:
-                messages.error(request, "Create a gap assessment first: the register is filled from its standards.")
-            else:
-                added = document_register_prefill(
-                    actor=request.user, organization=org, standards=list(assessment.standards.all())
-                )
-                messages.success(request, f"{len(added)} mandatory entries added to the register.")
-            return redirect("readiness:documents", org_id=org.public_id)
-        if form.is_valid():
-            try:
-                document = document_create(actor=request.user, organization=org, **form.cleaned_data)
-            except ValidationFailed as exc:
-                apply_errors(form, exc)
-            else:
-                return redirect("readiness:document-detail", public_id=document.public_id)
+def _document_list_page(request: HttpRequest, org: Any, form: DocumentForm) -> HttpResponse:
     documents = (
         Document.objects.visible_to(request.user)
         .filter(organization=org)
@@ -69,42 +51,50 @@ def document_list_view(request: HttpRequest, org_id: str) -> HttpResponse:
         request,
         "readiness/document_list.html",
         {**org_context(request, org, "documents"), "documents": documents, "form": form},
+        status=form_status(form),
     )
 
 
 @login_required
-def document_detail_view(request: HttpRequest, public_id: str) -> HttpResponse:
-    document = document_get(user=request.user, public_id=public_id)
+@require_http_methods(["GET", "HEAD", "POST"])
+def document_list_view(request: HttpRequest, org_id: str) -> HttpResponse:
+    """The register; POST adds a document or record."""
+    org = organization_for(request.user, org_id)
+    form = DocumentForm(posted(request))
     if request.method == "POST":
-        require_manage(request.user, document.organization_id, "document")
-    updating = request.method == "POST" and request.POST.get("action") == "owners"
-    owners_form = DocumentOwnersForm(
-        request.POST if updating else None,
+        document = attempt(form, lambda data: document_create(actor=request.user, organization=org, **data))
+        if document is not None:
+            return redirect("readiness:document-detail", public_id=document.public_id)
+    return _document_list_page(request, org, form)
+
+
+@login_required
+@require_POST
+def document_prefill_view(request: HttpRequest, org_id: str) -> HttpResponse:
+    """Add the mandatory documents of the latest assessment's standards (a button: no input)."""
+    org = organization_for(request.user, org_id)
+    assessment = latest_assessment(user=request.user, organization=org)
+    if assessment is None:
+        messages.error(request, "Create a gap assessment first: the register is filled from its standards.")
+    else:
+        added = document_register_prefill(
+            actor=request.user, organization=org, standards=list(assessment.standards.all())
+        )
+        messages.success(request, f"{len(added)} mandatory entries added to the register.")
+    return redirect("readiness:documents", org_id=org.public_id)
+
+
+def _owners_form(document: Document, data: Any = None) -> DocumentOwnersForm:
+    return DocumentOwnersForm(
+        data,
         organization=document.organization,
         initial={"owner": document.owner, "approver": document.approver, "review_due": document.review_due},
     )
-    form = RevisionForm(request.POST if request.method == "POST" and not updating else None, request.FILES or None)
-    if updating and owners_form.is_valid():
-        try:
-            document_update(actor=request.user, document=document, **owners_form.cleaned_data)
-        except ValidationFailed as exc:
-            apply_errors(owners_form, exc)
-        else:
-            messages.success(request, "Owner, approver and review date saved.")
-            return redirect("readiness:document-detail", public_id=document.public_id)
-    elif request.method == "POST" and not updating and form.is_valid():
-        try:
-            revision_create(
-                actor=request.user,
-                document=document,
-                file=form.cleaned_data["file"],
-                change_note=form.cleaned_data["change_note"],
-            )
-        except ValidationFailed as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, "Draft revision created.")
-            return redirect("readiness:document-detail", public_id=document.public_id)
+
+
+def _document_page(request: HttpRequest, document: Document, **forms: Any) -> HttpResponse:
+    forms.setdefault("form", RevisionForm())
+    forms.setdefault("owners_form", _owners_form(document))
     revisions = (
         DocumentRevision.objects.visible_to(request.user)
         .filter(document=document)
@@ -117,15 +107,53 @@ def document_detail_view(request: HttpRequest, public_id: str) -> HttpResponse:
             **org_context(request, document.organization, "documents"),
             "document": document,
             "revisions": revisions,
-            "form": form,
-            "owners_form": owners_form,
+            **forms,
         },
+        status=form_status(*forms.values()),
     )
 
 
 @login_required
-@require_POST
-def revision_action_view(request: HttpRequest, public_id: str) -> HttpResponse:
+@require_http_methods(["GET", "HEAD"])
+def document_detail_view(request: HttpRequest, public_id: str) -> HttpResponse:
+    return _document_page(request, document_get(user=request.user, public_id=public_id))
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def document_owners_view(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Set the document's owner, approver and review date; the form shows them as they stand."""
+    document = document_get(user=request.user, public_id=public_id)
+    if request.method == "POST":
+        require_manage(request.user, document.organization_id, "document")
+    form = _owners_form(document, posted(request))
+    if (
+        request.method == "POST"
+        and attempt(form, lambda data: document_update(actor=request.user, document=document, **data)) is not None
+    ):
+        messages.success(request, "Owner, approver and review date saved.")
+        return redirect("readiness:document-detail", public_id=document.public_id)
+    return _document_page(request, document, owners_form=form)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def revision_create_view(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Start a new draft revision, with a file."""
+    document = document_get(user=request.user, public_id=public_id)
+    if request.method == "POST":
+        require_manage(request.user, document.organization_id, "document")
+    form = RevisionForm(posted(request), request.FILES or None)
+    if (
+        request.method == "POST"
+        and attempt(form, lambda data: revision_create(actor=request.user, document=document, **data)) is not None
+    ):
+        messages.success(request, "Draft revision created.")
+        return redirect("readiness:document-detail", public_id=document.public_id)
+    return _document_page(request, document, form=form)
+
+
+def _revision_act(request: HttpRequest, public_id: str, act: Callable[[DocumentRevision], Any]) -> HttpResponse:
     revision = (
         DocumentRevision.objects.visible_to(request.user)
         .select_related("document", "document__approved_revision")
@@ -134,19 +162,39 @@ def revision_action_view(request: HttpRequest, public_id: str) -> HttpResponse:
     )
     if revision is None:
         raise NotFound("No such revision.")
-    action = request.POST.get("action")
-    if action == "submit":
-        revision_submit(actor=request.user, revision=revision)
-    elif action == "approve":
-        revision_approve(actor=request.user, revision=revision)
-    elif action == "reject":
-        revision_reject(actor=request.user, revision=revision)
-    elif action == "obsolete":
-        document_obsolete(actor=request.user, document=revision.document)
+    try:
+        act(revision)
+    except (ValidationFailed, Conflict) as exc:
+        messages.error(request, exc.message)
     else:
-        raise ValidationFailed("Unknown action.")
-    messages.success(request, "Revision updated.")
+        messages.success(request, "Revision updated.")
     return redirect("readiness:document-detail", public_id=revision.document.public_id)
+
+
+@login_required
+@require_POST
+def revision_submit_view(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Send a draft for review (a button: no input)."""
+    return _revision_act(request, public_id, lambda r: revision_submit(actor=request.user, revision=r))
+
+
+@login_required
+@require_POST
+def revision_approve_view(request: HttpRequest, public_id: str) -> HttpResponse:
+    return _revision_act(request, public_id, lambda r: revision_approve(actor=request.user, revision=r))
+
+
+@login_required
+@require_POST
+def revision_reject_view(request: HttpRequest, public_id: str) -> HttpResponse:
+    return _revision_act(request, public_id, lambda r: revision_reject(actor=request.user, revision=r))
+
+
+@login_required
+@require_POST
+def revision_withdraw_view(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Withdraw the approved document (its revisions become obsolete)."""
+    return _revision_act(request, public_id, lambda r: document_obsolete(actor=request.user, document=r.document))
 
 
 @login_required

@@ -2,23 +2,32 @@
 
 from __future__ import annotations
 
-import uuid
-from datetime import date
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.dateparse import parse_date
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
 
-from conformo.core.errors import Conflict, NotFound, ValidationFailed
-from conformo.core.forms import apply_errors
+from conformo.core.errors import Conflict, NotFound
+from conformo.core.forms import attempt, form_status, posted
 from conformo.domain.readiness import management_review_inputs
 from conformo.improvement.services import nonconformity_raise
-from conformo.organizations.tenancy import org_context, organization_for, require_manage
+from conformo.organizations.tenancy import can_manage, org_context, organization_for, require_manage
 from conformo.readiness import selectors
-from conformo.readiness.forms import InternalAuditForm, ReviewActionForm, ReviewForm, RiskForm, RiskUpdateForm
+from conformo.readiness.forms import (
+    InternalAuditCompleteForm,
+    InternalAuditFindingForm,
+    InternalAuditForm,
+    ManagementReviewForm,
+    ReviewActionForm,
+    ReviewForm,
+    RiskForm,
+    RiskMatrixForm,
+    RiskUpdateForm,
+)
 from conformo.readiness.models import InternalAudit, ManagementReview, ReviewAction, Risk, RiskMatrixConfig
 from conformo.readiness.services import (
     internal_audit_complete,
@@ -35,13 +44,6 @@ from conformo.readiness.services.programme import risk_matrix_for
 from conformo.standards.models import Clause, ClauseKind
 
 
-def _uuid(value: str) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        return None
-
-
 def _assessed_clauses(assessment: Any) -> Any:
     if assessment is None:
         return Clause.objects.none()
@@ -56,13 +58,10 @@ def _assessed_clauses(assessment: Any) -> Any:
 def audit_programme_view(request: HttpRequest, org_id: str) -> HttpResponse:
     org = organization_for(request.user, org_id)
     assessment = selectors.latest_assessment(user=request.user, organization=org)
-    form = InternalAuditForm(request.POST or None, clauses=_assessed_clauses(assessment))
-    if request.method == "POST" and form.is_valid():
-        try:
-            audit = internal_audit_plan(actor=request.user, organization=org, **form.cleaned_data)
-        except ValidationFailed as exc:
-            apply_errors(form, exc)
-        else:
+    form = InternalAuditForm(posted(request), clauses=_assessed_clauses(assessment))
+    if request.method == "POST":
+        audit = attempt(form, lambda data: internal_audit_plan(actor=request.user, organization=org, **data))
+        if audit is not None:
             messages.success(request, "Internal audit planned.")
             return redirect("readiness:internal-audit", public_id=audit.public_id)
     year = request.GET.get("year")
@@ -78,11 +77,11 @@ def audit_programme_view(request: HttpRequest, org_id: str) -> HttpResponse:
             "form": form,
             "coverage": selectors.audit_coverage(user=request.user, organization=org, assessment=assessment),
         },
+        status=form_status(form),
     )
 
 
-@login_required
-def internal_audit_view(request: HttpRequest, public_id: str) -> HttpResponse:
+def _internal_audit_get(request: HttpRequest, public_id: str) -> InternalAudit:
     audit = (
         InternalAudit.objects.visible_to(request.user)
         .select_related("organization")
@@ -91,32 +90,12 @@ def internal_audit_view(request: HttpRequest, public_id: str) -> HttpResponse:
     )
     if audit is None:
         raise NotFound("No such internal audit.")
-    if request.method == "POST":
-        try:
-            if request.POST.get("action") == "complete":
-                internal_audit_complete(
-                    actor=request.user,
-                    audit=audit,
-                    completed_on=parse_date(request.POST.get("completed_on", "")) or date.today(),
-                    summary=request.POST.get("summary", ""),
-                )
-                messages.success(request, "Audit completed; its clauses now count as covered.")
-            else:
-                clause_ids = [int(c) for c in request.POST.getlist("clauses") if c.isdigit()]
-                nc = nonconformity_raise(
-                    actor=request.user,
-                    organization=audit.organization,
-                    source="internal_audit",
-                    grade=request.POST.get("grade", ""),
-                    title=request.POST.get("title", ""),
-                    description=request.POST.get("description", ""),
-                    clauses=list(audit.clauses.filter(pk__in=clause_ids)),
-                    internal_audit=audit,
-                )
-                messages.success(request, f"{nc.reference} raised.")
-        except ValidationFailed as exc:
-            messages.error(request, f"{exc.message} " + " ".join(f"{k}: {' '.join(v)}" for k, v in exc.fields.items()))
-        return redirect("readiness:internal-audit", public_id=audit.public_id)
+    return audit
+
+
+def _internal_audit_page(request: HttpRequest, audit: InternalAudit, **forms: Any) -> HttpResponse:
+    forms.setdefault("complete_form", InternalAuditCompleteForm())
+    forms.setdefault("finding_form", InternalAuditFindingForm(audit=audit))
     return render(
         request,
         "readiness/internal_audit.html",
@@ -125,8 +104,57 @@ def internal_audit_view(request: HttpRequest, public_id: str) -> HttpResponse:
             "audit": audit,
             "checklist": audit.clauses.select_related("standard").order_by("standard__code", "position"),
             "findings": audit.nonconformities.all(),
+            **forms,
         },
+        status=form_status(*forms.values()),
     )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def internal_audit_view(request: HttpRequest, public_id: str) -> HttpResponse:
+    return _internal_audit_page(request, _internal_audit_get(request, public_id))
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def internal_audit_complete_view(request: HttpRequest, public_id: str) -> HttpResponse:
+    audit = _internal_audit_get(request, public_id)
+    form = InternalAuditCompleteForm(posted(request))
+    if (
+        request.method == "POST"
+        and attempt(form, lambda data: internal_audit_complete(actor=request.user, audit=audit, **data)) is not None
+    ):
+        messages.success(request, "Audit completed; its clauses now count as covered.")
+        return redirect("readiness:internal-audit", public_id=audit.public_id)
+    return _internal_audit_page(request, audit, complete_form=form)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def internal_audit_finding_view(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Raise a nonconformity from the audit, on clauses of its checklist."""
+    audit = _internal_audit_get(request, public_id)
+    form = InternalAuditFindingForm(posted(request), audit=audit)
+    if request.method == "POST":
+
+        def raise_(data: dict[str, Any]) -> Any:
+            return nonconformity_raise(
+                actor=request.user,
+                organization=audit.organization,
+                source="internal_audit",
+                grade=data["grade"],
+                title=data["title"],
+                description=data["description"],
+                clauses=list(data["clauses"]),
+                internal_audit=audit,
+            )
+
+        nc = attempt(form, raise_)
+        if nc is not None:
+            messages.success(request, f"{nc.reference} raised.")
+            return redirect("readiness:internal-audit", public_id=audit.public_id)
+    return _internal_audit_page(request, audit, finding_form=form)
 
 
 @login_required
@@ -134,24 +162,21 @@ def review_list_view(request: HttpRequest, org_id: str) -> HttpResponse:
     org = organization_for(request.user, org_id)
     assessment = selectors.latest_assessment(user=request.user, organization=org)
     standards = assessment.standards.all() if assessment else Clause.objects.none()
-    form = ReviewForm(request.POST or None, standards=standards)
-    if request.method == "POST" and form.is_valid():
-        try:
-            review = management_review_create(actor=request.user, organization=org, **form.cleaned_data)
-        except ValidationFailed as exc:
-            apply_errors(form, exc)
-        else:
+    form = ReviewForm(posted(request), standards=standards)
+    if request.method == "POST":
+        review = attempt(form, lambda data: management_review_create(actor=request.user, organization=org, **data))
+        if review is not None:
             return redirect("readiness:review-detail", public_id=review.public_id)
     reviews = ManagementReview.objects.visible_to(request.user).filter(organization=org).prefetch_related("standards")
     return render(
         request,
         "readiness/review_list.html",
         {**org_context(request, org, "reviews"), "reviews": reviews, "form": form},
+        status=form_status(form),
     )
 
 
-@login_required
-def review_detail_view(request: HttpRequest, public_id: str) -> HttpResponse:
+def _review_get(request: HttpRequest, public_id: str) -> ManagementReview:
     review = (
         ManagementReview.objects.visible_to(request.user)
         .select_related("organization")
@@ -161,87 +186,122 @@ def review_detail_view(request: HttpRequest, public_id: str) -> HttpResponse:
     )
     if review is None:
         raise NotFound("No such management review.")
-    required = management_review_inputs(s.code for s in review.standards.all())
-    if request.method == "POST":
-        require_manage(request.user, review.organization_id, "management review")
-    adding = request.method == "POST" and request.POST.get("action") == "add-action"
-    action_form = ReviewActionForm(request.POST if adding else None, organization=review.organization)
-    if adding:
-        if action_form.is_valid():
-            try:
-                review_action_add(actor=request.user, review=review, **action_form.cleaned_data)
-            except ValidationFailed as exc:
-                apply_errors(action_form, exc)
-            else:
-                messages.success(request, "Action added.")
-                return redirect("readiness:review-detail", public_id=review.public_id)
-    elif request.method == "POST":
-        try:
-            if request.POST.get("action") in ("done", "reopen"):
-                action_id = _uuid(request.POST.get("action_id", ""))
-                found = (
-                    ReviewAction.objects.visible_to(request.user)
-                    .filter(review=review, public_id=action_id)
-                    .select_related("review")
-                    .first()
-                    if action_id is not None
-                    else None
-                )
-                if found is None:
-                    raise NotFound("No such review action.")
-                review_action_complete(actor=request.user, action=found, done=request.POST["action"] == "done")
-                messages.success(request, "Action marked done." if found.done else "Action reopened.")
-            else:
-                management_review_record(
-                    actor=request.user,
-                    review=review,
-                    inputs={i.key: request.POST.get(f"input-{i.key}", "") for i in required},
-                    held_on=parse_date(request.POST.get("held_on", "") or ""),
-                    attendees=request.POST.get("attendees", ""),
-                    decisions=request.POST.get("decisions", ""),
-                )
-                messages.success(request, "Management review saved.")
-        except (ValidationFailed, Conflict) as exc:
-            messages.error(request, exc.message)
-        return redirect("readiness:review-detail", public_id=review.public_id)
-    inputs = [(i, review.inputs.get(i.key, "")) for i in required]
+    return review
+
+
+def _review_form(request: HttpRequest, review: ManagementReview, data: Any = None) -> ManagementReviewForm:
+    """The record form; unbound it shows the review as recorded, and readers see it disabled."""
+    return ManagementReviewForm(
+        data,
+        review=review,
+        required=management_review_inputs(s.code for s in review.standards.all()),
+        read_only=not can_manage(request.user, review.organization_id),
+    )
+
+
+def _review_page(request: HttpRequest, review: ManagementReview, **forms: Any) -> HttpResponse:
+    if "record_form" not in forms:
+        forms["record_form"] = _review_form(request, review)
+    forms.setdefault("action_form", ReviewActionForm(organization=review.organization))
     return render(
         request,
         "readiness/review_detail.html",
         {
             **org_context(request, review.organization, "reviews"),
             "review": review,
-            "inputs": inputs,
             "actions": review.actions.select_related("owner"),
-            "action_form": action_form,
-            "today": date.today(),
+            "today": timezone.localdate(),
+            **forms,
         },
+        status=form_status(*forms.values()),
     )
 
 
 @login_required
-def risk_list_view(request: HttpRequest, org_id: str) -> HttpResponse:
-    org = organization_for(request.user, org_id)
-    form = RiskForm(request.POST or None)
+@require_http_methods(["GET", "HEAD"])
+def review_detail_view(request: HttpRequest, public_id: str) -> HttpResponse:
+    return _review_page(request, _review_get(request, public_id))
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def review_record_view(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Record the review: when it was held, who attended, each required input and the decisions."""
+    review = _review_get(request, public_id)
     if request.method == "POST":
-        try:
-            if "configure" in request.POST:
-                risk_matrix_configure(
-                    actor=request.user,
-                    organization=org,
-                    **{
-                        k: int(request.POST.get(k, "0") or 0)
-                        for k in ("likelihood_levels", "impact_levels", "low_max", "medium_max")
-                    },
-                )
-                messages.success(request, "Risk matrix saved.")
-                return redirect("readiness:risks", org_id=org.public_id)
-            if form.is_valid():
-                risk_create(actor=request.user, organization=org, **form.cleaned_data)
-                messages.success(request, "Entry added.")
-                return redirect("readiness:risks", org_id=org.public_id)
-        except ValidationFailed as exc:
-            apply_errors(form, exc)
+        require_manage(request.user, review.organization_id, "management review")
+    form = _review_form(request, review, posted(request))
+    if request.method == "POST":
+        saved = attempt(
+            form, lambda _: management_review_record(actor=request.user, review=review, **form.service_data())
+        )
+        if saved is not None:
+            messages.success(request, "Management review saved.")
+            return redirect("readiness:review-detail", public_id=review.public_id)
+    return _review_page(request, review, record_form=form)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def review_action_add_view(request: HttpRequest, public_id: str) -> HttpResponse:
+    review = _review_get(request, public_id)
+    if request.method == "POST":
+        require_manage(request.user, review.organization_id, "management review")
+    form = ReviewActionForm(posted(request), organization=review.organization)
+    if (
+        request.method == "POST"
+        and attempt(form, lambda data: review_action_add(actor=request.user, review=review, **data)) is not None
+    ):
+        messages.success(request, "Action added.")
+        return redirect("readiness:review-detail", public_id=review.public_id)
+    return _review_page(request, review, action_form=form)
+
+
+def _review_action_mark(request: HttpRequest, public_id: str, *, done: bool) -> HttpResponse:
+    found = (
+        ReviewAction.objects.visible_to(request.user)
+        .filter(public_id=public_id)
+        .select_related("review", "review__organization")
+        .first()
+    )
+    if found is None:
+        raise NotFound("No such review action.")
+    try:
+        review_action_complete(actor=request.user, action=found, done=done)
+    except Conflict as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Action marked done." if done else "Action reopened.")
+    return redirect("readiness:review-detail", public_id=found.review.public_id)
+
+
+@login_required
+@require_POST
+def review_action_done_view(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Mark a management-review action done (a button: no input to validate)."""
+    return _review_action_mark(request, public_id, done=True)
+
+
+@login_required
+@require_POST
+def review_action_reopen_view(request: HttpRequest, public_id: str) -> HttpResponse:
+    return _review_action_mark(request, public_id, done=False)
+
+
+def _risk_list_page(request: HttpRequest, org: Any, **forms: Any) -> HttpResponse:
+    matrix = risk_matrix_for(org)
+    forms.setdefault("form", RiskForm())
+    forms.setdefault(
+        "matrix_form",
+        RiskMatrixForm(
+            initial={
+                "likelihood_levels": matrix.likelihood_levels,
+                "impact_levels": matrix.impact_levels,
+                "low_max": matrix.low_max,
+                "medium_max": matrix.medium_max,
+            }
+        ),
+    )
     risks = (
         Risk.objects.visible_to(request.user)
         .filter(organization=org)
@@ -257,11 +317,42 @@ def risk_list_view(request: HttpRequest, org_id: str) -> HttpResponse:
         {
             **org_context(request, org, "risks"),
             "risks": risks,
-            "form": form,
-            "matrix": risk_matrix_for(org),
+            "matrix": matrix,
             "configured": RiskMatrixConfig.objects.filter(organization=org).exists(),
+            **forms,
         },
+        status=form_status(*forms.values()),
     )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def risk_list_view(request: HttpRequest, org_id: str) -> HttpResponse:
+    """The register; POST adds an entry."""
+    org = organization_for(request.user, org_id)
+    form = RiskForm(posted(request))
+    if (
+        request.method == "POST"
+        and attempt(form, lambda data: risk_create(actor=request.user, organization=org, **data)) is not None
+    ):
+        messages.success(request, "Entry added.")
+        return redirect("readiness:risks", org_id=org.public_id)
+    return _risk_list_page(request, org, form=form)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def risk_matrix_view(request: HttpRequest, org_id: str) -> HttpResponse:
+    """Configure the organization's risk matrix."""
+    org = organization_for(request.user, org_id)
+    form = RiskMatrixForm(posted(request))
+    if (
+        request.method == "POST"
+        and attempt(form, lambda data: risk_matrix_configure(actor=request.user, organization=org, **data)) is not None
+    ):
+        messages.success(request, "Risk matrix saved.")
+        return redirect("readiness:risks", org_id=org.public_id)
+    return _risk_list_page(request, org, matrix_form=form)
 
 
 def _linkable_clauses(user: Any, organization: Any) -> Any:
@@ -295,7 +386,7 @@ def risk_detail_view(request: HttpRequest, public_id: str) -> HttpResponse:
     linked = list(risk.clauses.all())
     clauses = _linkable_clauses(request.user, risk.organization) | Clause.objects.filter(pk__in=[c.pk for c in linked])
     form = RiskUpdateForm(
-        request.POST or None,
+        posted(request),
         organization=risk.organization,
         clauses=clauses.distinct(),
         initial={
@@ -306,18 +397,16 @@ def risk_detail_view(request: HttpRequest, public_id: str) -> HttpResponse:
             "clauses": linked,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        data["clauses"] = list(data["clauses"])
-        try:
-            risk_update(actor=request.user, risk=risk, **data)
-        except ValidationFailed as exc:
-            apply_errors(form, exc)
-        else:
+    if request.method == "POST":
+        saved = attempt(
+            form, lambda data: risk_update(actor=request.user, risk=risk, **{**data, "clauses": list(data["clauses"])})
+        )
+        if saved is not None:
             messages.success(request, "Treatment saved.")
             return redirect("readiness:risk-detail", public_id=risk.public_id)
     return render(
         request,
         "readiness/risk_detail.html",
         {**org_context(request, risk.organization, "risks"), "risk": risk, "linked": linked, "form": form},
+        status=form_status(form),
     )

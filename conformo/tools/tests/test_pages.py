@@ -126,3 +126,21 @@ def test_csrf_is_enforced_on_the_public_forms() -> None:
     token = page.cookies["csrftoken"].value
     response = client.post("/tools/sampling/", {"sites": "10"}, headers={"X-CSRFToken": token, "HX-Request": "true"})
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("personnel", ["abc", "9" * 25])
+def test_personnel_that_is_not_a_number_or_too_long_is_refused_with_the_input_kept(
+    client: Client, personnel: str
+) -> None:
+    response = client.post("/tools/audit-time/", {"standards": [QMS], "personnel": personnel})
+    body = response.content.decode()
+    assert response.status_code == 422
+    assert 'role="alert"' in body
+    assert f'value="{personnel}"' in body
+    assert f'value="{QMS}" id="standard-{QMS}" checked' in body
+
+
+def test_a_cycle_date_that_does_not_exist_is_refused_on_the_page(client: Client) -> None:
+    response = client.post("/tools/cycle/", {"decision_date": "2026-02-31"})
+    assert response.status_code == 422
+    assert 'value="2026-02-31"' in response.content.decode()
