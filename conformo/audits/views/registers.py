@@ -17,6 +17,7 @@ from conformo.audits import selectors, services
 from conformo.audits.choices import QualificationRole
 from conformo.audits.ical import auditor_calendar
 from conformo.audits.models import Auditor
+from conformo.audits.services.setup import check_sector_codes
 from conformo.audits.views.common import act, by_id, is_manager, parse_date
 from conformo.organizations.models import CertificationBody, Organization
 from conformo.standards.models import Standard
@@ -51,11 +52,7 @@ def auditor_list(request: HttpRequest) -> HttpResponse:
                         actor=request.user,
                         auditor=auditor,
                         standard=standard,
-                        sector_codes=[
-                            int(c)
-                            for c in request.POST.get("sector_codes", "").replace(",", " ").split()
-                            if c.isdigit()
-                        ],
+                        sector_codes=check_sector_codes(request.POST.get("sector_codes", "")),
                         role=request.POST.get("role", "auditor"),
                         valid_from=parse_date(request.POST.get("valid_from")) or timezone.localdate(),
                         valid_until=parse_date(request.POST.get("valid_until")),

@@ -19,6 +19,7 @@ from conformo.audits.choices import FindingGrade, QualificationRole, Verificatio
 from conformo.audits.models import Auditor
 from conformo.audits.permissions import reach
 from conformo.audits.services.findings import attachment_limits, size_label
+from conformo.audits.services.setup import check_sector_codes
 from conformo.audits.views.common import act, by_id, ids, is_manager, parse_date, parse_decimal
 from conformo.organizations.models import CertificationBody, Organization
 from conformo.standards.models import Clause, Standard
@@ -69,9 +70,7 @@ def application_create(request: HttpRequest) -> HttpResponse:
                     standards=list(Standard.objects.filter(code__in=request.POST.getlist("standards"))),
                     scope=request.POST.get("scope", ""),
                     sites=list(org.sites.filter(public_id__in=ids(request.POST.getlist("sites")))),
-                    sector_codes=[
-                        int(c) for c in request.POST.get("sector_codes", "").replace(",", " ").split() if c.isdigit()
-                    ],
+                    sector_codes=check_sector_codes(request.POST.get("sector_codes", "")),
                     complexity=request.POST.get("complexity", "medium"),
                     outsourced_processes=request.POST.get("outsourced_processes", ""),
                     consultancy_used=request.POST.get("consultancy_used", ""),

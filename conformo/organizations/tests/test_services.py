@@ -90,3 +90,20 @@ def test_a_cb_admin_registers_a_client_through_the_page(cb_admin, cb):
     assert response.status_code == 302
     org = Organization.objects.get(legal_name="Echo Energy")
     assert org.sector_codes == [25, 26]
+
+
+def test_the_client_page_reads_sector_codes_as_the_domain_does(cb_admin, cb):
+    response = login(cb_admin).post(
+        "/organizations/new/",
+        {"legal_name": "Foxtrot Foods", "country": "ES", "sector_codes": "3 30;3", "certification_body": cb.pk},
+    )
+    assert response.status_code == 302
+    assert Organization.objects.get(legal_name="Foxtrot Foods").sector_codes == [3, 30]
+    refused = login(cb_admin).post(
+        "/organizations/new/",
+        {"legal_name": "Golf Foods", "country": "ES", "sector_codes": "3a", "certification_body": cb.pk},
+    )
+    assert refused.context["form"].errors["sector_codes"] == [
+        "IAF sector codes are whole numbers from 1 to 39; not valid: 3a (3a: sub-divisions are not IAF codes)."
+    ]
+    assert not Organization.objects.filter(legal_name="Golf Foods").exists()
