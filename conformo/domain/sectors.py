@@ -40,9 +40,11 @@ def _read(value: object) -> int | str:
                     "without sub-divisions"
                 )
             return f"{text!r} is not an IAF sector code; IAF sector codes run from {FIRST} to {LAST}"
-        if len(text.lstrip("0")) > 2:
-            return f"{text} is not an IAF sector code; IAF sector codes run from {FIRST} to {LAST}"
-        number = int(text)
+        significant = text.lstrip("0") or "0"
+        if len(significant) > 2:
+            shown = significant if len(significant) <= 12 else f"{significant[:12]}…"
+            return f"{shown} is not an IAF sector code; IAF sector codes run from {FIRST} to {LAST}"
+        number = int(significant)
     else:
         return f"{value!r} is not an IAF sector code; IAF sector codes run from {FIRST} to {LAST}"
     if not FIRST <= number <= LAST:

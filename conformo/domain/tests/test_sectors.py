@@ -17,13 +17,37 @@ def test_a_code_is_a_whole_number_from_1_to_39_given_as_a_number_or_its_digits(v
 
 
 @pytest.mark.parametrize(
-    "value", [0, 40, -1, "0", "40", "", " ", "+17", "-3", "17.0", "١٧", "x", True, False, 17.0, None, "9" * 5000]
+    "value",
+    [
+        0,
+        40,
+        -1,
+        "0",
+        "40",
+        "",
+        " ",
+        "+17",
+        "-3",
+        "17.0",
+        "١٧",
+        "x",
+        True,
+        False,
+        17.0,
+        None,
+        "9" * 5000,
+    ],
+    ids=lambda value: f"{len(value)} characters" if isinstance(value, str) and len(value) > 20 else repr(value),
 )
 def test_anything_else_is_refused_with_the_range(value: object) -> None:
     with pytest.raises(InvalidInput, match="1 to 39") as refused:
         parse_iaf_code(value)
     assert refused.value.code == "iaf_code_invalid"
     assert refused.value.clause == "IAF ID 1"
+
+
+def test_leading_zeros_are_read_however_many_there_are() -> None:
+    assert parse_iaf_code("0" * 5000 + "7") == 7  # past int()'s 4300-digit limit
 
 
 @pytest.mark.parametrize("value", ["17a", "28.1", "3 b", "17A"])
