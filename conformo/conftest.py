@@ -7,15 +7,19 @@ outsider with no role). Build other data with the factories in `conformo/core/te
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import subprocess
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import pytest
 from django.test import Client
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from conformo.accounts.models import User
 from conformo.core.roles import Role
 from conformo.core.tests.browser import CHROMIUM, CHROMIUM_ARGS
+from conformo.core.tests.cli import run_in_process
 from conformo.core.tests.factories import (
     CertificationBodyFactory,
     MembershipFactory,
@@ -23,6 +27,21 @@ from conformo.core.tests.factories import (
     UserFactory,
 )
 from conformo.organizations.models import CertificationBody, ClientRelationship, Organization
+
+# A loaded CI machine made Hypothesis fail on its deadline and its too_slow health check, which say nothing
+# about the rules: the "ci" profile drops both. It is selected by the CI environment variable (set by CI
+# services and by .ci/run); HYPOTHESIS_PROFILE names another profile explicitly.
+hypothesis_settings.register_profile("ci", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def hypothesis_profile(environ: Mapping[str, str]) -> str:
+    """The Hypothesis profile for this environment: HYPOTHESIS_PROFILE, else "ci" when CI is set, else default."""
+    if environ.get("HYPOTHESIS_PROFILE"):
+        return environ["HYPOTHESIS_PROFILE"]
+    return "ci" if environ.get("CI", "").lower() not in {"", "0", "false", "no"} else "default"
+
+
+hypothesis_settings.load_profile(hypothesis_profile(os.environ))
 
 
 @pytest.fixture(scope="session")
@@ -152,3 +171,9 @@ def token_client(user: User) -> tuple[Client, str]:
 
     _, raw = api_token_create(user=user, name="test")
     return Client(HTTP_AUTHORIZATION=f"Bearer {raw}"), raw
+
+
+@pytest.fixture
+def cli() -> Callable[..., subprocess.CompletedProcess[str]]:
+    """Run `conformo ARGS` in this process (`core/tests/cli.py`): returncode, stdout and stderr."""
+    return run_in_process

@@ -20,6 +20,8 @@ from conformo.audits.choices import (
 )
 from conformo.audits.models import Auditor, CBSettings
 from conformo.audits.services.setup import SETTINGS_FIELDS
+from conformo.domain.errors import InvalidInput
+from conformo.domain.sectors import parse_iaf_codes
 from conformo.organizations.models import CertificationBody, Organization, Site
 from conformo.standards.models import Clause, Standard
 
@@ -47,11 +49,11 @@ class CBSettingsForm(forms.ModelForm[CBSettings]):
 
 
 def parse_sector_codes(raw: str) -> list[int]:
-    """'17, 18' → [17, 18]; a non-number is a form error (the range is the service's rule)."""
+    """'17, 18' → [17, 18] by ``domain.sectors.parse_iaf_codes``; anything else is a form error."""
     try:
-        return [int(part) for part in raw.replace(";", ",").replace(" ", ",").split(",") if part.strip()]
-    except ValueError as exc:
-        raise forms.ValidationError("Enter numbers separated by commas, e.g. 17, 18.") from exc
+        return parse_iaf_codes(raw)
+    except InvalidInput as exc:
+        raise forms.ValidationError(f"{exc.message}.") from exc
 
 
 class AccreditationForm(forms.Form):

@@ -18,14 +18,12 @@ from conformo.certificates.services import certificate_apply_decision
 from conformo.certification.models import Certification, Decision
 from conformo.core.actors import Actor, acting_user
 from conformo.core.audit import audit_log_record
-from conformo.core.errors import Conflict, PermissionDenied, ValidationFailed
+from conformo.core.errors import ApplicationError, Conflict, PermissionDenied, ValidationFailed
 from conformo.core.tenancy import has_cb_role
 from conformo.domain.certificate_states import CertificateState, TransitionContext, transition
 from conformo.domain.certificate_states import Decision as D
-from conformo.domain.cycle import major_nc_deadline
-from conformo.domain.errors import DomainError
+from conformo.domain.errors import DomainError, IllegalTransition
 
-NEEDS_REASON = {D.REFUSE, D.SUSPEND, D.WITHDRAW, D.REDUCE_SCOPE}
 INITIAL_KINDS = (AuditKind.STAGE_1, AuditKind.STAGE_2, AuditKind.TRANSFER_REVIEW)
 
 
@@ -66,38 +64,65 @@ def _unverified_majors(programme: AuditProgramme, kinds: tuple[str, ...]) -> int
     )
 
 
-def _grant_context(programme: AuditProgramme, on: date, rules: Any) -> dict[str, Any]:
+def _grant_facts(programme: AuditProgramme | None) -> dict[str, Any]:
+    """What a grant rests on: the stage 2 (or transfer review) and the findings of the initial audits."""
+    if programme is None:
+        return {}
     basis = programme.audits.filter(kind__in=[AuditKind.STAGE_2, AuditKind.TRANSFER_REVIEW]).first()
-    if basis is None or basis.status != AuditStatus.COMPLETED:
-        raise Conflict("The certification decision needs a completed stage 2 audit.", code="stage2_not_completed")
-    stage2_end = basis.completed_on
     findings = Finding.objects.filter(audit__programme=programme, audit__kind__in=INITIAL_KINDS)
-    majors = findings.filter(grade=FindingGrade.MAJOR)
-    if majors.exists() and stage2_end and on > major_nc_deadline(stage2_end, rules):
-        raise Conflict(
-            f"Major nonconformities were not verified within 6 months after stage 2 (by "
-            f"{major_nc_deadline(stage2_end, rules).isoformat()}); a new stage 2 is required "
-            "(ISO/IEC 17021-1 9.5.3.2).",
-            code="stage2_limit_passed",
-        )
-    unverified = majors.exclude(status=FindingStatus.VERIFIED).count()
-    if unverified:
-        raise Conflict(
-            f"{unverified} major nonconformity(ies) not yet verified; the decision must wait until correction and "
-            "corrective action are verified (ISO/IEC 17021-1 9.5.2).",
-            code="major_nc_unverified",
-        )
-    minors_open = (
-        findings.filter(grade=FindingGrade.MINOR)
+    return {
+        "stage2_completed": basis is not None and basis.status == AuditStatus.COMPLETED,
+        "stage2_end": basis.completed_on if basis is not None else None,
+        "major_ncs_raised": findings.filter(grade=FindingGrade.MAJOR).exists(),
+        "majors_unverified": _unverified_majors(programme, INITIAL_KINDS),
+        "minors_without_accepted_plan": findings.filter(grade=FindingGrade.MINOR)
         .exclude(status__in=[FindingStatus.RESPONSE_ACCEPTED, FindingStatus.VERIFIED])
-        .count()
+        .count(),
+    }
+
+
+def _recertification_facts(programme: AuditProgramme | None) -> dict[str, Any]:
+    """What a renewal or a restoration after expiry rests on: the recertification audit and its findings."""
+    if programme is None:
+        return {}
+    recert = programme.audits.filter(kind=AuditKind.RECERTIFICATION).first()
+    done = recert is not None and recert.status == AuditStatus.COMPLETED
+    return {
+        "recertification_audit_completed": done,
+        "outstanding_activities_completed": done,
+        "majors_unverified": _unverified_majors(programme, (AuditKind.RECERTIFICATION,)),
+    }
+
+
+def _extension_facts(certification: Certification, programme: AuditProgramme | None) -> dict[str, Any]:
+    """Whether a scope-extension special audit was completed since the last decision, and its open majors."""
+    if programme is None:
+        return {}
+    last = certification.decisions.order_by("-created_at").first()
+    extension_audits = programme.audits.filter(
+        kind=AuditKind.SPECIAL,
+        purpose=SpecialPurpose.SCOPE_EXTENSION,
+        status=AuditStatus.COMPLETED,
+        **({"completed_on__gte": last.decided_on} if last else {}),
     )
-    if minors_open:
-        raise Conflict(
-            f"{minors_open} minor nonconformity(ies) have no accepted action plan yet (ISO/IEC 17021-1 9.5.2).",
-            code="minor_plan_not_accepted",
-        )
-    return {"stage2_end": stage2_end, "major_ncs_raised": majors.exists(), "minor_plans_accepted": True}
+    return {
+        "extension_audited": extension_audits.exists(),
+        "majors_unverified": Finding.objects.filter(audit__in=extension_audits, grade=FindingGrade.MAJOR)
+        .exclude(status=FindingStatus.VERIFIED)
+        .count(),
+    }
+
+
+def _refusal(exc: DomainError) -> ApplicationError:
+    """The domain's refusal as the error the API and the pages report: its code and message unchanged."""
+    message = exc.message[:1].upper() + exc.message[1:] + "."
+    if exc.code == "decision_maker_on_team":
+        return PermissionDenied(message, code=exc.code)
+    if exc.code == "reason_required":
+        return ValidationFailed(message, code=exc.code, fields={"reason": ["Required."]})
+    if isinstance(exc, IllegalTransition):
+        return Conflict(message, code=exc.code)
+    return Conflict(message, code="illegal_transition")
 
 
 @transaction.atomic
@@ -112,7 +137,10 @@ def decision_take(
     issue_resolved: bool = False,
 ) -> Decision:
     """Take a certification decision: grant, refuse, renew, suspend, restore, withdraw, reduce or extend
-    scope. Only a decision maker who was on no audit team of the cycle; refused with the rule's reason."""
+    scope. Only a decision maker who was on no audit team of the cycle; refused with the rule's reason.
+
+    This function gathers the facts; ``domain.certificate_states.transition`` decides (every precondition
+    of 17021-1 9.5 and 9.6 is checked there, once) and its refusal is reported with the domain's code."""
     cb_id = certification.certification_body_id
     if not has_cb_role(actor, cb_id, "decision_maker"):
         raise PermissionDenied(
@@ -125,58 +153,21 @@ def decision_take(
         raise ValidationFailed(f"Unknown decision {kind!r}.", fields={"kind": ["Invalid."]}) from None
     if decision is D.EXPIRE:
         raise ValidationFailed("Expiry follows from the calendar; it is not a decision.", fields={"kind": ["Invalid."]})
+    if decision is D.EXTEND_SCOPE and not (scope or "").strip():
+        raise ValidationFailed("Give the extended scope.", fields={"scope": ["Required."]})
     programme = current_programme(certification)
-    if decision_maker_on_team(actor, programme):
-        raise PermissionDenied(
-            f"{actor} was on an audit team of this certification cycle; the decision must be taken by someone "
-            "else (ISO/IEC 17021-1 9.5.1.2).",
-            code="decision_maker_on_team",
-        )
-    if decision in NEEDS_REASON and not reason.strip():
-        raise ValidationFailed(
-            "Record the reason for the decision.", code="reason_required", fields={"reason": ["Required."]}
-        )
     on = decided_on or timezone.localdate()
     rules = cb_settings_get(certification.certification_body).rule_settings()
     facts: dict[str, Any] = {}
-    if decision is D.GRANT and programme is not None:
-        facts = _grant_context(programme, on, rules)
-    if decision in (D.RENEW, D.RESTORE_AFTER_EXPIRY) and programme is not None:
-        recert = programme.audits.filter(kind=AuditKind.RECERTIFICATION).first()
-        done = recert is not None and recert.status == AuditStatus.COMPLETED
-        if not done:
-            raise Conflict(
-                "The recertification audit is not completed (ISO/IEC 17021-1 9.6.3.2.4).",
-                code="recertification_not_completed",
-            )
-        majors = _unverified_majors(programme, (AuditKind.RECERTIFICATION,))
-        if majors:
-            raise Conflict(
-                f"{majors} major nonconformity(ies) of the recertification audit not yet verified.",
-                code="major_nc_unverified",
-            )
-        facts = {"recertification_audit_completed": True, "outstanding_activities_completed": True}
-    if decision is D.EXTEND_SCOPE:
-        if not (scope or "").strip():
-            raise ValidationFailed("Give the extended scope.", fields={"scope": ["Required."]})
-        last = certification.decisions.order_by("-created_at").first()
-        audited = (
-            programme is not None
-            and programme.audits.filter(
-                kind=AuditKind.SPECIAL,
-                purpose=SpecialPurpose.SCOPE_EXTENSION,
-                status=AuditStatus.COMPLETED,
-                **({"completed_on__gte": last.decided_on} if last else {}),
-            ).exists()
-        )
-        facts = {"extension_audited": audited}
-        if not audited:
-            raise Conflict(
-                "The extension of scope has not been audited (ISO/IEC 17021-1 9.6.4.1).", code="extension_not_audited"
-            )
-    if decision is D.REDUCE_SCOPE:
+    if decision is D.GRANT:
+        facts = _grant_facts(programme)
+    elif decision in (D.RENEW, D.RESTORE_AFTER_EXPIRY):
+        facts = _recertification_facts(programme)
+    elif decision is D.EXTEND_SCOPE:
+        facts = _extension_facts(certification, programme)
+    elif decision is D.REDUCE_SCOPE:
         facts = {"remaining_scope_items": 1 if (scope or "").strip() else 0}
-    if decision is D.RESTORE:
+    elif decision is D.RESTORE:
         facts = {"issue_resolved": issue_resolved}
     state = CertificateState(certification.state)
     try:
@@ -184,12 +175,16 @@ def decision_take(
             state,
             decision,
             context=TransitionContext(
-                on=on, expires_on=certification.expires_on, reason=reason, decided_by_audit_team_member=False, **facts
+                on=on,
+                expires_on=certification.expires_on,
+                reason=reason,
+                decided_by_audit_team_member=decision_maker_on_team(actor, programme),
+                **facts,
             ),
             settings=rules,
         )
     except DomainError as exc:
-        raise Conflict(str(exc)[:1].upper() + str(exc)[1:] + ".", code="illegal_transition") from exc
+        raise _refusal(exc) from exc
     scope_before = certification.scope
     if decision is D.GRANT and programme is not None:
         if programme.decision_date is None:

@@ -1,7 +1,11 @@
 """The certificate state machine (ISO/IEC 17021-1:2015 9.5, 9.6.3, 9.6.4, 9.6.5).
 
 ``ALLOWED_MOVES`` is the complete table of (state, decision) -> new state; ``transition`` also checks the
-conditions each decision needs (``CONDITIONS`` describes them) and raises ``IllegalTransition`` saying why.
+conditions each decision needs (``CONDITIONS`` describes them) and raises ``IllegalTransition`` saying why,
+with a ``code`` (``illegal_transition`` for the table and the state machine's own conditions; a code of its
+own, e.g. ``major_nc_unverified``, for each precondition of a decision) and the clause. This is the only place
+these rules are checked: the caller (``certification.services.decision_take``) gathers the facts into a
+``TransitionContext`` and maps the code to its own error type.
 Every decision except ``expire`` (which follows from the calendar) is taken by a person independent of
 the audit team (9.5.1.2).
 """
@@ -73,8 +77,9 @@ certification, i.e. a new certificate)."""
 
 CONDITIONS: Mapping[Decision, str] = MappingProxyType(
     {
-        D.GRANT: "no major nonconformity left unverified and every minor's plan accepted (9.5.2); if majors "
-        "were raised, decided within 6 months after the last day of stage 2 (9.5.3.2)",
+        D.GRANT: "stage 2 (or the transfer review) completed, no major nonconformity left unverified and every "
+        "minor's plan accepted (9.5.2); if majors were raised, decided within 6 months after the last day of "
+        "stage 2 (9.5.3.2)",
         D.REFUSE: "a reason is recorded (9.5.1.2)",
         D.SUSPEND: "a reason is recorded: serious or persistent failure, surveillance or recertification "
         "not allowed at the required frequency, or the client's request (9.6.5.2); not after expiry",
@@ -95,16 +100,22 @@ CONDITIONS: Mapping[Decision, str] = MappingProxyType(
 
 @dataclass(frozen=True, slots=True)
 class TransitionContext:
-    """The facts a decision is checked against. Defaults are the cautious answer (e.g. "not completed")."""
+    """The facts a decision is checked against, gathered by the caller (plain values, no judgement).
+    Defaults are the cautious answer (e.g. "not completed")."""
 
     on: date
     """The decision date (for ``expire``: the day the certificate is found expired)."""
     expires_on: date | None = None
+    stage2_completed: bool = False
+    """Whether the audit a grant rests on (stage 2, or the transfer review) is completed."""
     stage2_end: date | None = None
+    """The last day of that audit."""
     major_ncs_raised: bool = False
     """Whether major nonconformities were raised at the audit this decision rests on."""
     majors_unverified: int = 0
-    minor_plans_accepted: bool = True
+    """Major nonconformities of that audit whose correction and corrective action are not yet verified."""
+    minors_without_accepted_plan: int = 0
+    """Minor nonconformities of that audit whose action plan is not yet accepted."""
     reason: str = ""
     decided_by_audit_team_member: bool = False
     issue_resolved: bool = False
@@ -114,71 +125,104 @@ class TransitionContext:
     outstanding_activities_completed: bool = False
 
 
-def _why(decision: Decision, text: str) -> IllegalTransition:
-    return IllegalTransition(f"cannot {decision.value.replace('_', ' ')}: {text}")
+def _why(decision: Decision, text: str, clause: str = "") -> IllegalTransition:
+    """A refusal of a condition the state machine itself states (code ``illegal_transition``)."""
+    return IllegalTransition(f"cannot {decision.value.replace('_', ' ')}: {text}", clause=clause)
+
+
+def _refusal(code: str, text: str, clause: str = "") -> IllegalTransition:
+    """A refusal with its own code, e.g. ``major_nc_unverified``; the text is the whole message."""
+    return IllegalTransition(text, code=code, clause=clause)
+
+
+def _majors_unverified(decision: Decision, count: int) -> IllegalTransition:
+    if decision is D.GRANT:
+        text = (
+            f"{count} major nonconformity(ies) not yet verified; the decision must wait until correction and "
+            f"corrective action are verified ({C17021} 9.5.2)"
+        )
+    elif decision is D.EXTEND_SCOPE:
+        text = f"{count} major nonconformity(ies) of the scope extension audit not yet verified ({C17021} 9.6.4.1)"
+    else:
+        text = f"{count} major nonconformity(ies) of the recertification audit not yet verified ({C17021} 9.6.3.2.4)"
+    return _refusal("major_nc_unverified", text, f"{C17021} 9.5.2")
 
 
 def _check(decision: Decision, context: TransitionContext, settings: RuleSettings) -> None:
     c = context
-    if c.majors_unverified < 0:
-        raise InvalidInput("majors_unverified must be 0 or more")
+    if c.majors_unverified < 0 or c.minors_without_accepted_plan < 0:
+        raise InvalidInput("the numbers of nonconformities must be 0 or more")
     if decision is not D.EXPIRE and c.decided_by_audit_team_member:
-        raise _why(
-            decision,
-            f"the decision maker was on the audit team; {C17021} 9.5.1.2 requires someone else",
+        raise _refusal(
+            "decision_maker_on_team",
+            "the decision maker was on an audit team of this certification cycle; the decision must be taken by "
+            f"someone else ({C17021} 9.5.1.2)",
+            f"{C17021} 9.5.1.2",
         )
     needs_reason = (D.REFUSE, D.SUSPEND, D.WITHDRAW, D.REDUCE_SCOPE)
     if decision in needs_reason and not c.reason.strip():
-        raise _why(decision, "record the reason for the decision")
-    if decision in (D.GRANT, D.EXTEND_SCOPE, D.RENEW, D.RESTORE_AFTER_EXPIRY) and c.majors_unverified:
-        raise _why(
-            decision,
-            f"{c.majors_unverified} major nonconformity(ies) not yet verified ({C17021} 9.5.2)",
-        )
+        raise _refusal("reason_required", "record the reason for the decision", f"{C17021} 9.5.1.2")
     expires_on = c.expires_on
     if decision is D.GRANT:
-        if not c.minor_plans_accepted:
-            raise _why(
-                decision,
-                f"the action plans of minor nonconformities are not all accepted ({C17021} 9.5.2)",
+        if not c.stage2_completed:
+            raise _refusal(
+                "stage2_not_completed", "the certification decision needs a completed stage 2 audit", f"{C17021} 9.5.2"
             )
         if c.major_ncs_raised and c.stage2_end is not None:
-            limit = add_months(
-                c.stage2_end,
-                settings.major_nc_verification_months,
-                settings.month_arithmetic,
-            )
+            limit = add_months(c.stage2_end, settings.major_nc_verification_months, settings.month_arithmetic)
             if c.on > limit:
-                raise _why(
-                    decision,
-                    f"majors were not verified by {limit.isoformat()}, 6 months after stage 2; another stage 2 "
-                    f"is required ({C17021} 9.5.3.2)",
+                raise _refusal(
+                    "stage2_limit_passed",
+                    f"major nonconformities were not verified within {settings.major_nc_verification_months} months "
+                    f"after stage 2 (by {limit.isoformat()}); a new stage 2 is required ({C17021} 9.5.3.2)",
+                    f"{C17021} 9.5.3.2",
                 )
-    elif decision in (D.SUSPEND, D.RESTORE, D.RENEW, D.EXPIRE, D.RESTORE_AFTER_EXPIRY):
+    if decision in (D.GRANT, D.EXTEND_SCOPE, D.RENEW, D.RESTORE_AFTER_EXPIRY):
+        if decision is D.EXTEND_SCOPE and not c.extension_audited:
+            raise _refusal(
+                "extension_not_audited",
+                f"the extension of scope has not been audited ({C17021} 9.6.4.1)",
+                f"{C17021} 9.6.4.1",
+            )
+        if decision is D.RENEW and not c.recertification_audit_completed:
+            raise _refusal(
+                "recertification_not_completed",
+                f"the recertification audit is not completed ({C17021} 9.6.3.2.4)",
+                f"{C17021} 9.6.3.2.4",
+            )
+        if decision is D.RESTORE_AFTER_EXPIRY and not c.outstanding_activities_completed:
+            raise _refusal(
+                "recertification_not_completed",
+                f"outstanding recertification activities are not completed ({C17021} 9.6.3.2.5)",
+                f"{C17021} 9.6.3.2.5",
+            )
+        if c.majors_unverified:
+            raise _majors_unverified(decision, c.majors_unverified)
+    if decision is D.GRANT and c.minors_without_accepted_plan:
+        raise _refusal(
+            "minor_plan_not_accepted",
+            f"{c.minors_without_accepted_plan} minor nonconformity(ies) have no accepted action plan yet "
+            f"({C17021} 9.5.2)",
+            f"{C17021} 9.5.2",
+        )
+    if decision in (D.SUSPEND, D.RESTORE, D.RENEW, D.EXPIRE, D.RESTORE_AFTER_EXPIRY):
         if expires_on is None:
             raise _why(decision, "the certificate's expiry date is needed")
         if decision in (D.SUSPEND, D.RESTORE) and c.on > expires_on:
-            raise _why(
-                decision,
-                f"the certificate expired on {expires_on.isoformat()}; it can only expire now",
-            )
+            raise _why(decision, f"the certificate expired on {expires_on.isoformat()}; it can only expire now")
         if decision is D.RESTORE and not c.issue_resolved:
             raise _why(
                 decision,
                 f"the issue that caused the suspension is not resolved ({C17021} 9.6.5.4)",
+                f"{C17021} 9.6.5.4",
             )
-        if decision is D.RENEW:
-            if not c.recertification_audit_completed:
-                raise _why(
-                    decision,
-                    f"the recertification audit is not completed ({C17021} 9.6.3.2.4)",
-                )
-            if c.on > expires_on:
-                raise _why(
-                    decision,
-                    f"the certificate expired on {expires_on.isoformat()}; restore it after expiry instead "
-                    f"({C17021} 9.6.3.2.5)",
-                )
+        if decision is D.RENEW and c.on > expires_on:
+            raise _why(
+                decision,
+                f"the certificate expired on {expires_on.isoformat()}; restore it after expiry instead "
+                f"({C17021} 9.6.3.2.5)",
+                f"{C17021} 9.6.3.2.5",
+            )
         if decision is D.EXPIRE and c.on <= expires_on:
             raise _why(decision, f"the certificate is valid until {expires_on.isoformat()}")
         if decision is D.RESTORE_AFTER_EXPIRY:
@@ -188,17 +232,10 @@ def _check(decision: Decision, context: TransitionContext, settings: RuleSetting
                     decision,
                     f"the restoration deadline {limit.isoformat()} has passed; a new initial certification "
                     f"(at least stage 2) is required ({C17021} 9.6.3.2.5)",
+                    f"{C17021} 9.6.3.2.5",
                 )
-            if not c.outstanding_activities_completed:
-                raise _why(
-                    decision,
-                    f"outstanding recertification activities are not completed ({C17021} 9.6.3.2.5)",
-                )
-    elif decision is D.REDUCE_SCOPE:
-        if c.remaining_scope_items is None or c.remaining_scope_items < 1:
-            raise _why(decision, "no scope would remain; withdraw the certification instead")
-    elif decision is D.EXTEND_SCOPE and not c.extension_audited:
-        raise _why(decision, f"the extension of scope has not been audited ({C17021} 9.6.4.1)")
+    elif decision is D.REDUCE_SCOPE and (c.remaining_scope_items is None or c.remaining_scope_items < 1):
+        raise _why(decision, "no scope would remain; withdraw the certification instead", f"{C17021} 9.6.5.5")
 
 
 def allowed_decisions(state: CertificateState) -> tuple[Decision, ...]:

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from django import forms
 
+from conformo.domain.errors import InvalidInput
+from conformo.domain.sectors import parse_iaf_codes
 from conformo.organizations.models import CertificationBody, Site
 
 
@@ -17,11 +19,10 @@ class OrganizationForm(forms.Form):
         self.fields["certification_body"].queryset = certification_bodies  # type: ignore[attr-defined]
 
     def clean_sector_codes(self) -> list[int]:
-        raw = self.cleaned_data["sector_codes"] or ""
         try:
-            return [int(part) for part in raw.replace(";", ",").split(",") if part.strip()]
-        except ValueError as exc:
-            raise forms.ValidationError("Enter numbers separated by commas, e.g. 17, 19.") from exc
+            return parse_iaf_codes(self.cleaned_data["sector_codes"] or "")
+        except InvalidInput as exc:
+            raise forms.ValidationError(f"{exc.message}.") from exc
 
 
 class SiteForm(forms.ModelForm[Site]):

@@ -12,6 +12,8 @@ from conformo.core.audit import audit_log_record, snapshot
 from conformo.core.errors import PermissionDenied, ValidationFailed
 from conformo.core.roles import Role
 from conformo.core.tenancy import has_cb_role, reach
+from conformo.domain.errors import InvalidInput
+from conformo.domain.sectors import parse_iaf_codes
 from conformo.organizations.models import CertificationBody, ClientRelationship, Organization, Site
 
 SITE_FIELDS = [
@@ -40,13 +42,13 @@ def _check_country(country: str) -> str:
 
 
 def _check_sector_codes(codes: list[int]) -> list[int]:
-    bad = [c for c in codes if not isinstance(c, int) or not 1 <= c <= 39]
-    if bad:
+    """The distinct IAF sector codes, sorted (``domain.sectors.parse_iaf_codes``); refused as a field error."""
+    try:
+        return parse_iaf_codes(codes)
+    except InvalidInput as exc:
         raise ValidationFailed(
-            f"IAF sector codes run from 1 to 39; not valid: {bad}.",
-            fields={"sector_codes": ["IAF sector codes run from 1 to 39."]},
-        )
-    return sorted(set(codes))
+            f"{exc.message}.", fields={"sector_codes": ["IAF sector codes run from 1 to 39."]}
+        ) from exc
 
 
 @transaction.atomic

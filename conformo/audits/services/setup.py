@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -20,6 +21,8 @@ from conformo.core.actors import Actor
 from conformo.core.audit import audit_log_record, snapshot
 from conformo.core.errors import ValidationFailed
 from conformo.core.tenancy import MANAGERS, require_cb_role
+from conformo.domain.errors import InvalidInput
+from conformo.domain.sectors import parse_iaf_codes
 from conformo.organizations.models import CertificationBody, Organization
 from conformo.standards.models import Standard
 
@@ -39,11 +42,12 @@ SETTINGS_FIELDS = [
 ]
 
 
-def check_sector_codes(codes: list[int], field: str = "sector_codes") -> list[int]:
-    bad = [c for c in codes if isinstance(c, bool) or not isinstance(c, int) or not 1 <= c <= 39]
-    if bad:
-        raise ValidationFailed(f"IAF sector codes run from 1 to 39; not valid: {bad}.", fields={field: ["1 to 39."]})
-    return sorted(set(codes))
+def check_sector_codes(codes: str | Iterable[object], field: str = "sector_codes") -> list[int]:
+    """The distinct IAF sector codes, sorted (``domain.sectors.parse_iaf_codes``); refused as a field error."""
+    try:
+        return parse_iaf_codes(codes)
+    except InvalidInput as exc:
+        raise ValidationFailed(f"{exc.message}.", fields={field: ["1 to 39."]}) from exc
 
 
 def cb_settings_get(cb: CertificationBody) -> CBSettings:

@@ -97,6 +97,25 @@ def test_the_application_is_made_reviewed_and_accepted_on_the_pages(
     assert b"Surveillance 2" in page.content
 
 
+def test_a_sector_code_the_domain_refuses_is_shown_not_dropped_on_the_application_page(
+    ready, acme, acme_sites, client_admin
+):
+    page = login(client_admin).post(
+        reverse("audits:application-create"),
+        {
+            "organization": str(acme.public_id),
+            "certification_body": str(ready.cb.public_id),
+            "standards": ["iso-9001-2015"],
+            "scope": "Parts",
+            "sites": [str(s.public_id) for s in acme_sites],
+            "sector_codes": "17, 17a",
+        },
+        follow=True,
+    )
+    assert b"not valid: 17a" in page.content
+    assert not acme.applications.exists()
+
+
 def test_the_decision_page_tells_a_team_member_they_cannot_decide(
     stage1_done, ready, decision_maker, cb_admin, programme_manager
 ):

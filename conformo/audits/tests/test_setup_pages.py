@@ -115,7 +115,9 @@ def test_bad_accreditation_input_shows_on_its_fields(ready, cb_admin):
     page = login(cb_admin).post(url, _accreditation(ready.qms.pk, sector_codes="17, forty"))
     assert page.context["form"].errors["sector_codes"]
     page = login(cb_admin).post(url, _accreditation(ready.qms.pk, sector_codes="17, 40"))
-    assert page.context["form"].errors["sector_codes"] == ["1 to 39."]
+    assert page.context["form"].errors["sector_codes"] == [
+        "IAF sector codes are whole numbers from 1 to 39; not valid: 40."
+    ]
     page = login(cb_admin).post(url, _accreditation(ready.qms.pk, valid_until="2025-01-01"))
     assert page.context["form"].errors["valid_until"] == ["After valid_from."]
     assert b'role="alert"' in page.content

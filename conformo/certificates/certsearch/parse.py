@@ -23,6 +23,8 @@ from conformo.certificates.certsearch.fields import (
     RowError,
 )
 from conformo.certificates.models import Certificate
+from conformo.domain.errors import InvalidInput
+from conformo.domain.sectors import parse_iaf_code
 from conformo.organizations.models import CertificationBody
 from conformo.standards.models import Standard
 
@@ -141,12 +143,11 @@ class _Memo:
             codes: list[int] = []
             bad: list[str] = []
             for part in text.split(LIST_SEPARATOR):
-                part = part.strip()
-                if part:
-                    if part.isdigit() and part.isascii() and 1 <= int(part) <= 39:
-                        codes.append(int(part))
-                    else:
-                        bad.append(f"{part!r} is not an IAF sector code (1-39).")
+                if part.strip():
+                    try:
+                        codes.append(parse_iaf_code(part))
+                    except InvalidInput as exc:
+                        bad.append(f"{exc.message[:1].upper()}{exc.message[1:]}.")
             self.sectors[text] = (codes, bad)
             return codes, bad
 

@@ -229,3 +229,18 @@ def test_the_api_imports_and_exports(accredited_cb: Any, cb_admin: Any) -> None:
     assert export.status_code == 200
     assert export["Content-Type"] == "text/csv"
     assert b"OLD-1-A01" in export.content
+
+
+def test_a_sector_that_is_not_an_iaf_code_is_reported_with_the_domain_s_reason(
+    accredited_cb: Any, cb_admin: Any
+) -> None:
+    rows = [row(**{"Technical Sectors": "14; 17a; 40; 07"})]
+    with pytest.raises(ImportRejected) as caught:
+        certsearch_import(actor=cb_admin, certification_body=accredited_cb, handle=csv_file(rows), filename="r.csv")
+    assert [(e.field, e.message) for e in caught.value.errors] == [
+        (
+            "Technical Sectors",
+            "'17a' is not an IAF sector code; IAF sector codes are whole numbers from 1 to 39, without sub-divisions.",
+        ),
+        ("Technical Sectors", "40 is not an IAF sector code; IAF sector codes run from 1 to 39."),
+    ]

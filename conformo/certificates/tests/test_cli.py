@@ -11,6 +11,10 @@ import pytest
 
 from conformo.certificates import signing
 from conformo.certificates.signing import b64url_decode, b64url_encode
+from conformo.core.tests.cli import run_in_process
+
+# In process, the command's system checks read the test database.
+pytestmark = pytest.mark.django_db
 
 RECORD = {
     "number": "NBC-2026-00001",
@@ -34,6 +38,11 @@ def run_verify(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+def verify_in_process(*args: str) -> subprocess.CompletedProcess[str]:
+    """The same command through the same entry point, in this process (conformo/core/tests/cli.py)."""
+    return run_in_process("certificate", "verify", *args)
+
+
 @pytest.fixture
 def files(tmp_path: Path) -> tuple[Path, Path, str]:
     token = signing.credential_sign(number="NBC-2026-00001", record=RECORD, now=1767225600)
@@ -42,6 +51,9 @@ def files(tmp_path: Path) -> tuple[Path, Path, str]:
     key_file = tmp_path / "jwks.json"
     key_file.write_text(json.dumps(signing.jwks()))
     return credential, key_file, token
+
+
+# One real process (production settings, no SECRET_KEY) as the smoke test; the other cases in process.
 
 
 def test_a_valid_credential_exits_0_with_a_one_line_summary(files: tuple[Path, Path, str], tmp_path: Path) -> None:
@@ -60,7 +72,7 @@ def test_a_tampered_credential_exits_1(files: tuple[Path, Path, str], tmp_path: 
     payload = json.loads(b64url_decode(body))
     payload["certificate"]["status"] = "activ3"
     credential.write_text(f"{head}.{b64url_encode(json.dumps(payload).encode())}.{sig}")
-    result = run_verify(tmp_path, str(credential), "--jwks", str(key_file))
+    result = verify_in_process(str(credential), "--jwks", str(key_file))
     assert result.returncode == 1
     assert result.stderr.strip().startswith("INVALID")
     assert "bad signature" in result.stderr
@@ -69,7 +81,7 @@ def test_a_tampered_credential_exits_1(files: tuple[Path, Path, str], tmp_path: 
 def test_an_unknown_key_exits_1(files: tuple[Path, Path, str], tmp_path: Path) -> None:
     credential, key_file, _ = files
     key_file.write_text(json.dumps({"keys": []}))
-    result = run_verify(tmp_path, str(credential), "--jwks", str(key_file))
+    result = verify_in_process(str(credential), "--jwks", str(key_file))
     assert result.returncode == 1
     assert "unknown key" in result.stderr
 
@@ -85,17 +97,16 @@ def test_unreadable_input_exits_2(files: tuple[Path, Path, str], tmp_path: Path,
         key_file.write_text("{not json")
     else:
         credential.write_bytes(b"\xff\xfe\x00binary")
-    result = run_verify(tmp_path, str(credential), "--jwks", str(key_file))
+    result = verify_in_process(str(credential), "--jwks", str(key_file))
     assert result.returncode == 2
     assert len(result.stderr.strip().splitlines()) == 1
 
 
 def test_missing_arguments_exit_2(tmp_path: Path) -> None:
-    result = run_verify(tmp_path, "only-a-file")
+    result = verify_in_process("only-a-file")
     assert result.returncode == 2
 
 
-@pytest.mark.django_db
 def test_rotate_key_keeps_the_old_key_published(settings: Any) -> None:
     from io import StringIO
 

@@ -5,7 +5,8 @@ from typing import Any
 
 import pytest
 
-from conformo.audits.models import CBSettings
+from conformo.audits.choices import AuditKind, AuditStatus
+from conformo.audits.models import Audit, AuditProgramme, CBSettings
 from conformo.certificates.models import Certificate, CertificateStandard, StatusChange
 from conformo.certificates.services import certificate_apply_decision, certificate_issue
 from conformo.certificates.tests.conftest import decide, issue
@@ -167,15 +168,22 @@ def test_issuing_writes_the_audit_log(granted: Certificate, decision_maker: Any)
 def test_a_decision_taken_through_the_decision_service_issues_the_certificate(
     certification: Certification, decision_maker: Any
 ) -> None:
+    # A grant rests on a completed stage 2 of the certification's programme (checked by the domain).
+    programme = AuditProgramme.objects.create(
+        certification_body=certification.certification_body,
+        organization=certification.organization,
+        certification=certification,
+        scope=certification.scope,
+    )
+    Audit.objects.create(
+        programme=programme, kind=AuditKind.STAGE_2, status=AuditStatus.COMPLETED, completed_on=date(2026, 2, 27)
+    )
     decision = decision_take(
         actor=decision_maker, certification=certification, kind="grant", decided_on=date(2026, 3, 2)
     )
     certificate = Certificate.objects.get(decision=decision)  # issued by the decision service's hook
     assert certificate.issued_on >= decision.decided_on
-    # Without an audit programme the decision service sets no expiry; the programme would.
     certification.refresh_from_db()
-    certification.expires_on = certificate.expires_on
-    certification.save()
     suspension = decision_take(
         actor=decision_maker,
         certification=certification,

@@ -15,6 +15,7 @@ from conformo.certification.services import application_accept, decision_take
 from conformo.certification.tests.conftest import team
 from conformo.core.errors import Conflict, ValidationFailed
 from conformo.core.models import AuditLogEntry
+from conformo.domain.errors import IllegalTransition
 
 
 def test_grant_sets_the_expiry_from_the_rules_engine(granted):
@@ -204,3 +205,30 @@ def test_a_suspended_certification_cannot_be_transferred(ready, acme, acme_sites
     review = services.application_review(actor=programme_manager, application=application)
     assert not review.ok
     assert "transfer_suspended" in [c["code"] for c in review.checks if not c["ok"]]
+
+
+@pytest.mark.parametrize(
+    ("kind", "extra", "code"),
+    [
+        ("suspend", {}, "reason_required"),
+        ("renew", {"decided_on": date(2029, 3, 1)}, "recertification_not_completed"),
+        ("extend_scope", {"scope": "Parts and assembly", "decided_on": date(2026, 6, 1)}, "extension_not_audited"),
+        ("restore", {"decided_on": date(2026, 7, 1)}, "illegal_transition"),
+    ],
+)
+def test_each_refusal_of_a_decision_is_the_domain_s_refusal_with_its_code(granted, decision_maker, kind, extra, code):
+    with pytest.raises((Conflict, ValidationFailed)) as refused:
+        decision_take(actor=decision_maker, certification=granted, kind=kind, **extra)
+    assert refused.value.code == code
+    cause = refused.value.__cause__
+    assert isinstance(cause, IllegalTransition), "the service refused on its own instead of asking the domain"
+    assert cause.code == code
+    assert refused.value.message.rstrip(".").lower() == cause.message.lower()
+
+
+def test_a_refused_grant_names_the_domain_as_its_source(stage1_done, decision_maker):
+    with pytest.raises(Conflict) as refused:
+        decision_take(actor=decision_maker, certification=stage1_done.certification, kind="grant")
+    assert refused.value.code == "stage2_not_completed"
+    assert isinstance(refused.value.__cause__, IllegalTransition)
+    assert refused.value.__cause__.clause == "ISO/IEC 17021-1:2015 9.5.2"

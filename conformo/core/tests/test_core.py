@@ -12,6 +12,7 @@ from django.test import Client
 
 from conformo.core.audit import audit_log_record
 from conformo.core.models import AuditLogEntry
+from conformo.core.tests.cli import run_in_process
 from conformo.home.demo import demo_load
 from conformo.organizations.models import Organization
 
@@ -138,7 +139,7 @@ def test_the_deploy_check_is_clean_with_production_settings():
 
 
 def test_the_cli_lists_conformo_commands_and_refuses_unknown_ones(tmp_path):
-    help_run = _run([sys.executable, "-m", "conformo.cli", "--help"], CONFORMO_VAR_DIR=str(tmp_path))
+    help_run = run_in_process("--help")
     assert help_run.returncode == 0
     assert "demo" in help_run.stdout
     unknown = _run([sys.executable, "-m", "conformo.cli", "no-such-command"], CONFORMO_VAR_DIR=str(tmp_path))

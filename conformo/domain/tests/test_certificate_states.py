@@ -31,6 +31,7 @@ def satisfying(decision: Decision) -> TransitionContext:
         on=on,
         expires_on=EXPIRES,
         reason="client request",
+        stage2_completed=True,
         issue_resolved=True,
         remaining_scope_items=1,
         extension_audited=True,
@@ -73,12 +74,13 @@ def fails(state: CertificateState, decision: Decision, match: str, **changes: ob
 
 def test_grant_needs_every_major_verified_and_minor_plans_accepted() -> None:
     fails(S.PENDING, D.GRANT, "2 major nonconformity", majors_unverified=2)
-    fails(S.PENDING, D.GRANT, "minor nonconformities", minor_plans_accepted=False)
+    fails(S.PENDING, D.GRANT, "2 minor nonconformity", minors_without_accepted_plan=2)
+    fails(S.PENDING, D.GRANT, "completed stage 2", stage2_completed=False)
 
 
 def test_grant_after_six_months_from_stage_2_with_majors_needs_a_new_stage_2() -> None:
     late: dict[str, object] = {"stage2_end": date(2025, 10, 31), "major_ncs_raised": True}
-    fails(S.PENDING, D.GRANT, "another stage 2 is required", **late)
+    fails(S.PENDING, D.GRANT, "a new stage 2 is required", **late)
     on_time = dataclasses.replace(satisfying(D.GRANT), on=date(2026, 4, 30), **late)  # type: ignore[arg-type]
     assert transition(S.PENDING, D.GRANT, context=on_time) is S.ACTIVE
     no_majors = dataclasses.replace(satisfying(D.GRANT), stage2_end=date(2025, 10, 31))
@@ -152,7 +154,8 @@ contexts = st.builds(
     stage2_end=st.one_of(st.none(), st.dates(min_value=date(2024, 1, 1), max_value=date(2026, 1, 1))),
     major_ncs_raised=st.booleans(),
     majors_unverified=st.integers(0, 3),
-    minor_plans_accepted=st.booleans(),
+    stage2_completed=st.booleans(),
+    minors_without_accepted_plan=st.integers(0, 2),
     reason=st.sampled_from(["", "client request"]),
     decided_by_audit_team_member=st.booleans(),
     issue_resolved=st.booleans(),
@@ -189,3 +192,56 @@ def test_a_history_of_decisions_only_ever_follows_the_table(decisions: list[Deci
         else:
             state = transition(state, decision, context=satisfying(decision))
             assert state is move
+
+
+REFUSALS = [
+    # (state, decision, facts that break one precondition, code, clause)
+    (S.PENDING, D.GRANT, {"decided_by_audit_team_member": True}, "decision_maker_on_team", "9.5.1.2"),
+    (S.ACTIVE, D.SUSPEND, {"reason": " "}, "reason_required", "9.5.1.2"),
+    (S.PENDING, D.GRANT, {"stage2_completed": False}, "stage2_not_completed", "9.5.2"),
+    (
+        S.PENDING,
+        D.GRANT,
+        {"stage2_end": date(2025, 10, 31), "major_ncs_raised": True},
+        "stage2_limit_passed",
+        "9.5.3.2",
+    ),
+    (S.PENDING, D.GRANT, {"majors_unverified": 1}, "major_nc_unverified", "9.5.2"),
+    (S.PENDING, D.GRANT, {"minors_without_accepted_plan": 1}, "minor_plan_not_accepted", "9.5.2"),
+    (S.ACTIVE, D.RENEW, {"recertification_audit_completed": False}, "recertification_not_completed", "9.6.3.2.4"),
+    (S.ACTIVE, D.RENEW, {"majors_unverified": 2}, "major_nc_unverified", "9.5.2"),
+    (
+        S.EXPIRED,
+        D.RESTORE_AFTER_EXPIRY,
+        {"outstanding_activities_completed": False},
+        "recertification_not_completed",
+        "9.6.3.2.5",
+    ),
+    (S.ACTIVE, D.EXTEND_SCOPE, {"extension_audited": False}, "extension_not_audited", "9.6.4.1"),
+    (S.SUSPENDED, D.RESTORE, {"issue_resolved": False}, "illegal_transition", "9.6.5.4"),
+]
+
+
+@pytest.mark.parametrize(("state", "decision", "changes", "code", "clause"), REFUSALS)
+def test_each_decision_precondition_is_refused_by_the_domain_with_its_code_and_clause(
+    state: CertificateState, decision: Decision, changes: dict[str, object], code: str, clause: str
+) -> None:
+    context = dataclasses.replace(satisfying(decision), **changes)  # type: ignore[arg-type]
+    with pytest.raises(IllegalTransition) as raised:
+        transition(state, decision, context=context)
+    assert raised.value.code == code
+    assert raised.value.clause == f"ISO/IEC 17021-1:2015 {clause}"
+
+
+def test_a_move_the_table_forbids_has_the_code_illegal_transition() -> None:
+    with pytest.raises(IllegalTransition) as raised:
+        transition(S.WITHDRAWN, D.GRANT, context=satisfying(D.GRANT))
+    assert raised.value.code == "illegal_transition"
+
+
+def test_a_late_grant_is_refused_for_the_stage_2_limit_even_when_the_majors_are_now_verified() -> None:
+    late = dataclasses.replace(satisfying(D.GRANT), stage2_end=date(2025, 10, 31), major_ncs_raised=True)
+    with pytest.raises(IllegalTransition) as raised:
+        transition(S.PENDING, D.GRANT, context=dataclasses.replace(late, majors_unverified=1))
+    assert raised.value.code == "stage2_limit_passed"
+    assert "by 2026-04-30" in raised.value.message

@@ -110,5 +110,22 @@ def test_sector_codes_that_are_not_numbers_are_a_form_error(cb_admin, cb):
         {"legal_name": "Echo Energy", "country": "ES", "sector_codes": "25, abc", "certification_body": cb.pk},
     )
     assert response.status_code == 422
-    assert "Enter numbers separated by commas" in response.content.decode()
+    assert "IAF sector codes are whole numbers from 1 to 39" in response.content.decode()
     assert not Organization.objects.filter(legal_name="Echo Energy").exists()
+
+
+def test_the_client_page_reads_sector_codes_as_the_domain_does(cb_admin, cb):
+    response = login(cb_admin).post(
+        "/organizations/new/",
+        {"legal_name": "Foxtrot Foods", "country": "ES", "sector_codes": "3 30;3", "certification_body": cb.pk},
+    )
+    assert response.status_code == 302
+    assert Organization.objects.get(legal_name="Foxtrot Foods").sector_codes == [3, 30]
+    refused = login(cb_admin).post(
+        "/organizations/new/",
+        {"legal_name": "Golf Foods", "country": "ES", "sector_codes": "3a", "certification_body": cb.pk},
+    )
+    assert refused.context["form"].errors["sector_codes"] == [
+        "IAF sector codes are whole numbers from 1 to 39; not valid: 3a (3a: sub-divisions are not IAF codes)."
+    ]
+    assert not Organization.objects.filter(legal_name="Golf Foods").exists()

@@ -48,7 +48,8 @@ def command_text(name: str, *args: str) -> str:
     return out.getvalue()
 
 
-# --- as a real process: the contract shapes, exit codes and one-line refusals ------------------------------
+# --- the contract shapes, exit codes and one-line refusals: each command once as a real process (`run_cli`,
+# production settings), the rest through the same entry point in process (`cli`, conformo/core/tests/cli.py) --
 
 
 def test_audit_time_json_contract_for_qms_5_persons(run_cli: RunCli) -> None:
@@ -66,8 +67,8 @@ def test_audit_time_json_contract_for_qms_5_persons(run_cli: RunCli) -> None:
     assert result["trace"][1]["source"] == "IAF MD 5:2019 Annex A, Table QMS 1"
 
 
-def test_audit_time_json_for_an_integrated_9001_14001_audit(run_cli: RunCli) -> None:
-    done = run_cli(
+def test_audit_time_json_for_an_integrated_9001_14001_audit(cli: RunCli) -> None:
+    done = cli(
         "audit-time",
         "--standard",
         QMS,
@@ -116,8 +117,8 @@ def test_cycle_json_contract_for_a_decision_on_29_february(run_cli: RunCli) -> N
     }
 
 
-def test_cycle_json_adds_the_major_nc_deadline_with_stage2_end(run_cli: RunCli) -> None:
-    done = run_cli("cycle", "--decision-date", "2024-02-29", "--stage2-end", "2024-01-31", "--json")
+def test_cycle_json_adds_the_major_nc_deadline_with_stage2_end(cli: RunCli) -> None:
+    done = cli("cycle", "--decision-date", "2024-02-29", "--stage2-end", "2024-01-31", "--json")
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
     assert list(result) == [*CYCLE_KEYS, "major_nc_verification_deadline"]
@@ -184,8 +185,8 @@ def test_cycle_json_adds_the_major_nc_deadline_with_stage2_end(run_cli: RunCli) 
         ),
     ],
 )
-def test_bad_input_is_one_line_with_a_non_zero_exit(run_cli: RunCli, args: list[str], expected: str) -> None:
-    done = run_cli(*args, "--json")
+def test_bad_input_is_one_line_with_a_non_zero_exit(cli: RunCli, args: list[str], expected: str) -> None:
+    done = cli(*args, "--json")
     assert done.returncode != 0
     assert done.stdout == ""
     assert "Traceback" not in done.stderr
@@ -194,8 +195,8 @@ def test_bad_input_is_one_line_with_a_non_zero_exit(run_cli: RunCli, args: list[
     assert expected in lines[0]
 
 
-def test_a_missing_required_option_is_an_argparse_line_with_exit_2(run_cli: RunCli) -> None:
-    done = run_cli("audit-time", "--standard", QMS)
+def test_a_missing_required_option_is_an_argparse_line_with_exit_2(cli: RunCli) -> None:
+    done = cli("audit-time", "--standard", QMS)
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
     assert done.stderr.strip().splitlines() == [
@@ -203,8 +204,8 @@ def test_a_missing_required_option_is_an_argparse_line_with_exit_2(run_cli: RunC
     ]
 
 
-def test_text_output_shows_a_table_and_the_trace(run_cli: RunCli) -> None:
-    done = run_cli("audit-time", "--standard", QMS, "--personnel", "5")
+def test_text_output_shows_a_table_and_the_trace(cli: RunCli) -> None:
+    done = cli("audit-time", "--standard", QMS, "--personnel", "5")
     assert done.returncode == 0, done.stderr
     assert "Standard       Table days  Adjustment %  Days" in done.stdout
     assert "Initial audit (stage 1 + stage 2): 1.5 days" in done.stdout
@@ -212,8 +213,8 @@ def test_text_output_shows_a_table_and_the_trace(run_cli: RunCli) -> None:
     assert "source: IAF MD 5:2019 Annex A, Table QMS 1" in done.stdout
 
 
-def test_the_commands_are_listed_by_conformo_help(run_cli: RunCli) -> None:
-    done = run_cli("--help")
+def test_the_commands_are_listed_by_conformo_help(cli: RunCli) -> None:
+    done = cli("--help")
     assert done.returncode == 0
     for name in ("audit-time", "sampling", "cycle"):
         assert f"  {name} " in done.stdout
