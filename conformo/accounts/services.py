@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from functools import cache
-from typing import Any
-
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from conformo.accounts.choices import CB_ROLES, CLIENT_ROLES, Role
@@ -98,51 +95,17 @@ def api_token_revoke(*, user: User, token: ApiToken) -> ApiToken:
 def api_token_authenticate(raw: str) -> User | None:
     """The active user owning token `raw`, or None. Records when the token was last used (at most once a minute).
 
-    Every API request runs this, so it is one raw query prepared once from the models' metadata, with the
-    backend's own value converters applied (compiling an ORM query would cost more than running it).
-    Revocation still takes effect at once.
-    """
+    One query (the token and its user). Revocation takes effect at once."""
     if not raw.startswith(TOKEN_PREFIX):
         return None
-    sql, columns = _token_lookup()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [hash_token(raw)])
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    values = []
-    for value, (expression, converters) in zip(row, columns, strict=True):
-        for converter in converters:
-            value = converter(value, expression, connection)
-        values.append(value)
-    token_id, last_used_at, *user_values = values
-    user = User.from_db(connection.alias, [f.attname for f in User._meta.concrete_fields], user_values)
-    now = timezone.now()
-    if last_used_at is None or (now - last_used_at).total_seconds() > 60:
-        ApiToken.objects.filter(pk=token_id).update(last_used_at=now)
-    return user
-
-
-@cache
-def _token_lookup() -> tuple[str, list[tuple[Any, list[Any]]]]:
-    """The look-up SQL and, per selected column, its expression and the converters the ORM would apply."""
-    q = connection.ops.quote_name
-    fields: list[Any] = [
-        ApiToken._meta.get_field("id"),
-        ApiToken._meta.get_field("last_used_at"),
-        *User._meta.concrete_fields,
-    ]
-    columns = []
-    for field in fields:
-        expression = field.get_col(field.model._meta.db_table)
-        converters = connection.ops.get_db_converters(expression) + expression.get_db_converters(connection)
-        columns.append((expression, converters))
-    selected = ", ".join(f"{q(f.model._meta.db_table)}.{q(f.column)}" for f in fields)
-    token_table, user_table = q(ApiToken._meta.db_table), q(User._meta.db_table)
-    sql = (
-        f"SELECT {selected} FROM {token_table} JOIN {user_table} "  # noqa: S608 - names come from model metadata
-        f"ON {user_table}.{q('id')} = {token_table}.{q('user_id')} "
-        f"WHERE {token_table}.{q('token_hash')} = %s AND {token_table}.{q('revoked_at')} IS NULL "
-        f"AND {user_table}.{q('is_active')}"
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(token_hash=hash_token(raw), revoked_at__isnull=True, user__is_active=True)
+        .first()
     )
-    return sql, columns
+    if token is None:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user

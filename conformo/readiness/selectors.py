@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -12,7 +11,6 @@ from django.db.models import BooleanField, ExpressionWrapper, F, OuterRef, Q, Qu
 from django.db.models.functions import Coalesce
 
 from conformo.core.errors import NotFound
-from conformo.core.prepared import PreparedValues
 from conformo.domain.readiness import ReadinessSummary, ScoredItem, clause_group, readiness_summary, ref_sort_key
 from conformo.readiness.models import Assessment, Item
 from conformo.standards.models import ClauseKind, Standard
@@ -66,19 +64,12 @@ def _assessment_detail_query(public_id: Any) -> QuerySet[Any]:
     )
 
 
-_ASSESSMENT_DETAIL = PreparedValues(
-    _assessment_detail_query,
-    field=Assessment._meta.get_field("public_id"),  # type: ignore[arg-type]
-    placeholder=uuid.UUID(int=0),
-)
-
-
 def assessment_detail_row(*, user: Any, public_id: Any) -> dict[str, Any]:
-    """The assessment as the API detail shows it: one query compiled once (the endpoint that carries load),
-    then the permission check on the organization it belongs to."""
+    """The assessment as the API detail shows it: one query, then the permission check on the organization
+    it belongs to."""
     from conformo.readiness.permissions import readable_organization_ids
 
-    row = _ASSESSMENT_DETAIL.first(public_id)
+    row = next(iter(_assessment_detail_query(public_id)), None)
     ids = readable_organization_ids(user)
     if row is None or (ids is not None and row["organization_id"] not in ids):
         raise NotFound("No such assessment.")
