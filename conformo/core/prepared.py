@@ -1,20 +1,23 @@
 """The one mechanism for the few queries that carry load: an ORM queryset compiled once, run prepared.
 
-Building and compiling a Django queryset costs more than running a simple indexed query (0.3–0.4 ms for the
-registry's name search, which PostgreSQL answers in well under a millisecond; docs/performance.md). So:
+Building and compiling a Django queryset costs more than running a simple indexed query: 0.3–0.4 ms for the
+registry's name search and 0.5–1 ms for the API token look-up and the assessment detail, against 40 µs to run
+each compiled (docs/performance.md, measured). So, for those hot reads only:
 
-- A hot queryset is written as usual, with a `Placeholder` (an ordinary query expression that compiles to one
-  bound parameter) wherever a value changes between requests. `statement(queryset)` compiles it to SQL once;
-  the caller keeps the `Statement` per shape (and per database vendor) and binds each request's values.
+- The queryset is written as usual (`.values(...)`), with a `Placeholder` — an ordinary query expression that
+  compiles to one bound parameter — wherever a value changes between calls.
+- `Compiled(build)` compiles `build()` to SQL once per database vendor and keeps the value converters the ORM
+  would apply; `rows(values)` / `first(values)` then only bind the values (through each placeholder's field,
+  as the ORM would prepare them), execute, and give the dicts `.values()` would give.
 - `fetch_rows` runs the SQL. On PostgreSQL it is a server-side prepared statement (parsed and planned once per
   connection, with a generic plan: `plan_cache_mode = force_generic_plan` in the connection's options).
 
-Everything else uses ordinary querysets on Django's cursors.
+Everything else uses ordinary querysets (which psycopg also prepares after `prepare_threshold` runs).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,26 +38,73 @@ class Placeholder(Expression):
 
 @dataclass(frozen=True)
 class Statement:
-    """The SQL of a compiled queryset, its parameters, and where each `Placeholder` stands among them."""
+    """A `.values()` queryset compiled for one database: its SQL, its parameters, where each placeholder
+    stands among them, the names of its columns and the ORM's converters of each column."""
 
     sql: str
     params: tuple[Any, ...]
-    slots: tuple[tuple[int, str], ...]
+    slots: tuple[tuple[int, Placeholder], ...]
+    names: tuple[str, ...]
+    converters: tuple[tuple[int, tuple[Any, ...], Any], ...]
 
-    def bind(self, values: Mapping[str, Any]) -> list[Any]:
-        """The parameters with each placeholder's value from `values` (as the database takes it: a date
-        through `connection.ops.adapt_datefield_value`, for instance)."""
+    def bind(self, values: Mapping[str, Any], *, using: str = DEFAULT_DB_ALIAS) -> list[Any]:
+        """The parameters, each placeholder's value from `values` prepared by its field for the database."""
+        connection = connections[using]
         params = list(self.params)
-        for index, name in self.slots:
-            params[index] = values[name]
+        for index, placeholder in self.slots:
+            params[index] = placeholder.output_field.get_db_prep_value(
+                values[placeholder.name], connection, prepared=False
+            )
         return params
 
+    def convert(self, row: Sequence[Any], *, using: str = DEFAULT_DB_ALIAS) -> dict[str, Any]:
+        """A fetched row as `.values()` gives it."""
+        connection = connections[using]
+        values = list(row)
+        for index, funcs, expression in self.converters:
+            for func in funcs:
+                values[index] = func(values[index], expression, connection)
+        return dict(zip(self.names, values, strict=True))
 
-def statement(queryset: QuerySet[Any, Any]) -> Statement:
-    """Compile `queryset` (Django's own SQL and parameters, for the default database) once."""
-    sql, params = queryset.query.sql_with_params()
-    slots = tuple((index, param.name) for index, param in enumerate(params) if isinstance(param, Placeholder))
-    return Statement(sql, tuple(params), slots)
+
+def statement(queryset: QuerySet[Any, Any], *, using: str = DEFAULT_DB_ALIAS) -> Statement:
+    """Compile a `.values()` queryset once (Django's own SQL, parameters and converters)."""
+    query = queryset.query
+    compiler = query.get_compiler(using=using)
+    sql, params = compiler.as_sql()
+    slots = tuple((index, param) for index, param in enumerate(params) if isinstance(param, Placeholder))
+    names = (*query.extra_select, *query.values_select, *query.annotation_select)
+    converters = tuple(
+        (index, tuple(funcs), expression)
+        for index, (funcs, expression) in compiler.get_converters([column[0] for column in compiler.select]).items()
+    )
+    return Statement(sql, tuple(params), slots, names, converters)
+
+
+class Compiled:
+    """`build()` — a `.values()` queryset with Placeholders — compiled once per database vendor."""
+
+    def __init__(self, build: Callable[[], QuerySet[Any, Any]]) -> None:
+        self.build = build
+        self._statements: dict[str, Statement] = {}
+
+    def statement(self, *, using: str = DEFAULT_DB_ALIAS) -> Statement:
+        vendor = connections[using].vendor
+        found = self._statements.get(vendor)
+        if found is None:
+            found = self._statements[vendor] = statement(self.build(), using=using)
+        return found
+
+    def rows(self, values: Mapping[str, Any], *, using: str = DEFAULT_DB_ALIAS) -> list[dict[str, Any]]:
+        """The rows for `values`, as `.values()` gives them."""
+        compiled = self.statement(using=using)
+        found = fetch_rows(compiled.sql, compiled.bind(values, using=using), using=using)
+        return [compiled.convert(row, using=using) for row in found]
+
+    def first(self, values: Mapping[str, Any], *, using: str = DEFAULT_DB_ALIAS) -> dict[str, Any] | None:
+        """The first row for `values` (the queryset should order or be unique), or None."""
+        found = self.rows(values, using=using)
+        return found[0] if found else None
 
 
 def _postgresql_rows(connection: Any, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:

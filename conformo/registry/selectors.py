@@ -11,6 +11,7 @@ import re
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
+from dataclasses import replace
 from datetime import date
 from functools import cache
 from typing import Any, cast
@@ -274,9 +275,6 @@ def search_time_limit(*, broad: bool = False) -> Iterator[None]:
 # so a word found in most rows (`gmbh`, one letter) costs at most max + 1 rows, and a total past max is the
 # 422. A browse (filters only) walks the number index and counts everything, within the time limit. The
 # last parameters are (max + 1,) LIMIT and OFFSET.
-_PAGE_COLUMNS = (*RECORD_FIELDS, "total")
-
-
 @cache
 def _page_statement(vendor: str, word_count: int, standard: bool, country: bool, status: str) -> Statement:
     words = [Placeholder(f"w{i}", TextField()) for i in range(word_count)]
@@ -289,14 +287,14 @@ def _page_statement(vendor: str, word_count: int, standard: bool, country: bool,
     )
     if not word_count:
         compiled = statement(with_total(rows))
-        return Statement(f"{compiled.sql} LIMIT %s OFFSET %s", compiled.params, compiled.slots)
+        return replace(compiled, sql=f"{compiled.sql} LIMIT %s OFFSET %s")
     compiled = statement(rows.order_by())
     quote = connection.ops.quote_name
     sql = (
         f"SELECT *, COUNT(*) OVER () AS {quote('total')} FROM ({compiled.sql} LIMIT %s) AS {quote('matches')} "  # noqa: S608 - compiled, values bound
         f"ORDER BY {quote('holder_name')}, {quote('number')} LIMIT %s OFFSET %s"
     )
-    return Statement(sql, compiled.params, compiled.slots)
+    return replace(compiled, sql=sql, names=(*compiled.names, "total"))
 
 
 def _json_loads(value: Any) -> Any:
@@ -367,7 +365,7 @@ def registry_search_page(
     word_params = _word_params(words) if words else []
     page_statement = _page_statement(connection.vendor, len(word_params), bool(standard), bool(country), status)
     values: dict[str, Any] = {f"w{i}": p for i, p in enumerate(word_params)}
-    values |= {"standard": standard, "country": country.upper(), "today": connection.ops.adapt_datefield_value(today)}
+    values |= {"standard": standard, "country": country.upper(), "today": today}
     sql, params = page_statement.sql, page_statement.bind(values)
     if word_params:
         params.append(max_matches() + 1)
@@ -383,7 +381,7 @@ def registry_search_page(
             found_total = first[0][-1] if first else 0
     if not found:
         return [], _checked_total(bounded, found_total)
-    page = [_row(_PAGE_COLUMNS, row) for row in found]
+    page = [_row(page_statement.names, row) for row in found]
     return page, _checked_total(bounded, page[0]["total"])
 
 

@@ -1,12 +1,14 @@
 from __future__ import annotations
 
+import uuid
+
 import psycopg
 import pytest
 from django.db import DatabaseError, connection
-from django.db.models import CharField, Q
+from django.db.models import CharField, F, Q, UUIDField
 from django.test.utils import CaptureQueriesContext
 
-from conformo.core.prepared import Placeholder, fetch_rows, statement
+from conformo.core.prepared import Compiled, Placeholder, fetch_rows, statement
 from conformo.organizations.models import Organization
 
 only_postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements: PostgreSQL")
@@ -27,10 +29,33 @@ def test_a_compiled_queryset_finds_what_the_same_queryset_with_values_finds(acme
 
 
 def test_each_placeholder_is_one_parameter_filled_by_name(db):
-    assert [name for _, name in BY_NAME_OR_COUNTRY.slots] == ["name", "country"]
+    assert [placeholder.name for _, placeholder in BY_NAME_OR_COUNTRY.slots] == ["name", "country"]
     assert BY_NAME_OR_COUNTRY.bind({"country": "DE", "name": "Acme"}) == ["Acme", "DE"]
     with pytest.raises(KeyError):
         BY_NAME_OR_COUNTRY.bind({"name": "Acme"})
+
+
+BY_PUBLIC_ID = Compiled(
+    lambda: Organization.objects.filter(public_id=Placeholder("public_id", UUIDField())).values(
+        "legal_name", "created_at", uid=F("public_id")
+    )
+)
+
+
+def test_a_compiled_queryset_gives_the_rows_values_gives(acme, bluewater):
+    for org in (acme, bluewater):
+        expected = Organization.objects.filter(public_id=org.public_id).values(
+            "legal_name", "created_at", uid=F("public_id")
+        )
+        assert BY_PUBLIC_ID.rows({"public_id": org.public_id}) == list(expected)
+    row = BY_PUBLIC_ID.first({"public_id": acme.public_id})
+    assert row is not None
+    assert isinstance(row["uid"], uuid.UUID)
+    assert row["created_at"].tzinfo is not None
+
+
+def test_a_compiled_queryset_finds_nothing_for_an_unknown_value(acme):
+    assert BY_PUBLIC_ID.first({"public_id": uuid.uuid4()}) is None
 
 
 ORGS_BY_NAME = "SELECT legal_name FROM organizations_organization WHERE legal_name = %s"
