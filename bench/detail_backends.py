@@ -96,7 +96,8 @@ def descendants(pid: int) -> list[int]:
 def postgres_backends(dbname: str) -> list[int]:
     """The PostgreSQL backends connected to `dbname` (their process titles name the database)."""
     out = subprocess.run(["ps", "-eo", "pid,args"], capture_output=True, text=True, check=True).stdout
-    return [int(line.split()[0]) for line in out.splitlines()[1:] if f" {dbname} " in f" {line} " and "postgres:" in line]
+    lines = out.splitlines()[1:]
+    return [int(line.split()[0]) for line in lines if f" {dbname} " in f" {line} " and "postgres:" in line]
 
 
 def wrk(url: str, duration: int, token: str) -> dict[str, float]:
@@ -167,7 +168,8 @@ def main() -> None:
     servers: dict[str, tuple[subprocess.Popen[bytes], str, str, str]] = {}
     try:
         for port, (name, env) in enumerate(envs.items(), start=18810):
-            done = subprocess.run([sys.executable, __file__, "--setup"], cwd=ROOT, env=env, capture_output=True, text=True)
+            setup_command = [sys.executable, __file__, "--setup"]
+            done = subprocess.run(setup_command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
             if done.returncode:
                 raise SystemExit(f"setting up {name} failed:\n{done.stderr}")
             data = json.loads(done.stdout.strip().splitlines()[-1])
