@@ -46,7 +46,7 @@ def search(request: HttpRequest) -> HttpResponse | None:
     """The search, or None when the parameters need the full path's answer: a parameter the API's schema
     (`SearchIn`) does not know or refuses (its 422), a repeated one, or an unknown status."""
     params = request.GET
-    if not params.keys() <= SEARCH_PARAMS or any(len(values) > 1 for values in params.lists()):
+    if not params.keys() <= SEARCH_PARAMS or any(len(values) > 1 for _, values in params.lists()):
         return None
     try:
         filters = SearchIn.model_validate(params.dict())
