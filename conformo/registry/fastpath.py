@@ -25,7 +25,7 @@ from pydantic import ValidationError
 from conformo.registry import selectors
 from conformo.registry.http import cached_response, json_body, json_error, too_many
 from conformo.registry.ratelimit import retry_after
-from conformo.registry.schemas import SearchIn
+from conformo.registry.schemas import SearchIn, SearchQuery
 
 PREFIX = "/api/v1/registry/certificates"
 NOT_FOUND = "No public certificate has this number."
@@ -49,7 +49,7 @@ def search(request: HttpRequest) -> HttpResponse | None:
     if not params.keys() <= SEARCH_PARAMS or any(len(values) > 1 for _, values in params.lists()):
         return None
     try:
-        filters = SearchIn.model_validate(params.dict())
+        filters = SearchQuery.model_validate(params.dict())
     except ValidationError:
         return None
     if filters.status and filters.status not in selectors.STATUSES:

@@ -4,6 +4,7 @@ No `from __future__ import annotations` here: django-ninja and pydantic resolve 
 """
 
 from ninja import Field, Schema
+from pydantic import create_model
 
 
 class SearchIn(Schema):
@@ -27,3 +28,10 @@ def max_length(name: str) -> int:
         if limit is not None:
             return int(limit)
     raise LookupError(f"SearchIn.{name} has no max_length")
+
+
+SearchQuery = create_model(
+    "SearchQuery", **{name: (field.annotation, field) for name, field in SearchIn.model_fields.items()}
+)
+"""SearchIn's fields (types, defaults, limits) on a plain pydantic model, for the registry's fast path:
+django-ninja's Schema runs every validation through its own root validator (~30 µs; ~3 µs without)."""

@@ -136,3 +136,12 @@ def test_a_weak_or_listed_etag_answers_304_and_if_match_a_412(granted: Certifica
         assert middleware(RequestFactory().get(path, HTTP_IF_NONE_MATCH=header)).status_code == 304
     assert middleware(RequestFactory().get(path, HTTP_IF_NONE_MATCH='"other"')).status_code == 200
     assert middleware(RequestFactory().get(path, HTTP_IF_MATCH='"other"')).status_code == 412
+
+
+def test_the_fast_paths_model_has_the_api_schemas_fields_and_limits() -> None:
+    from conformo.registry.schemas import SearchIn, SearchQuery
+
+    assert SearchQuery.model_fields.keys() == SearchIn.model_fields.keys()
+    for name, field in SearchIn.model_fields.items():
+        copy = SearchQuery.model_fields[name]
+        assert (copy.annotation, copy.default, copy.metadata) == (field.annotation, field.default, field.metadata)
