@@ -6,7 +6,7 @@
 Sets up the same data on both databases (a fresh SQLite file in a temporary folder; a fresh PostgreSQL
 database `conformo_bench_detail` next to DATABASE_URL's): the shipped catalogs, a client organization, its
 administrator with an API token, and a gap assessment for ISO/IEC 27001. Serves each the production way
-(granian WSGI, 2 workers × 1 blocking thread, DEBUG off, the settings as deployed) and drives
+(granian WSGI, 2 workers × `--blocking-threads` (1), DEBUG off, the settings as deployed) and drives
 `GET /api/v1/assessments/<id>` with the token through wrk (2 threads, 32 connections), alternating SQLite and
 PostgreSQL `--rounds` times. Prints req/s, p50/p99, and the CPU per request of the granian workers and of
 the PostgreSQL backends, read from /proc, and the PostgreSQL / SQLite throughput ratio (target: SQLite's
@@ -141,6 +141,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--blocking-threads", type=int, default=1, help="granian blocking threads per worker")
     parser.add_argument("--setup", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.setup:
@@ -179,7 +180,7 @@ def main() -> None:
                 "--host", "127.0.0.1",
                 "--port", str(port),
                 "--workers", "2",
-                "--blocking-threads", "1",
+                "--blocking-threads", str(args.blocking_threads),
                 "--no-access-log",
                 "conformo.wsgi:application",
             ]  # fmt: skip
@@ -204,8 +205,8 @@ def main() -> None:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=20)
     print(
-        f"\nAuthenticated API detail (token), granian 2 workers × 1 blocking thread, wrk 2 threads / 32 "
-        f"connections, {args.duration} s each, alternating, {os.cpu_count()} CPUs"
+        f"\nAuthenticated API detail (token), granian 2 workers × {args.blocking_threads} blocking thread(s), "
+        f"wrk 2 threads / 32 connections, {args.duration} s each, alternating, {os.cpu_count()} CPUs"
     )
     print(f"{'round':<7}{'database':<12}{'req/s':>8}{'p50 ms':>9}{'p99 ms':>9}{'worker CPU ms':>15}{'PG CPU ms':>11}")
     for index in range(args.rounds):
