@@ -66,7 +66,7 @@ _B64URL = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456
 def public_jwk(public_key: Ed25519PublicKey) -> dict[str, str]:
     """The published form of a key: crv, kty, x, then kid (its RFC 7638 thumbprint), alg and use."""
     key = OKPKey.import_key(public_key)
-    jwk = key.as_dict(private=False)
+    jwk = {name: str(value) for name, value in key.as_dict(private=False).items()}
     return {"crv": jwk["crv"], "kty": jwk["kty"], "x": jwk["x"], "kid": key.thumbprint(), "alg": ALG, "use": "sig"}
 
 

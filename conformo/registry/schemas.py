@@ -3,6 +3,8 @@
 No `from __future__ import annotations` here: django-ninja and pydantic resolve the annotations at import.
 """
 
+from typing import Any
+
 from ninja import Field, Schema
 from pydantic import create_model
 
@@ -30,8 +32,7 @@ def max_length(name: str) -> int:
     raise LookupError(f"SearchIn.{name} has no max_length")
 
 
-SearchQuery = create_model(
-    "SearchQuery", **{name: (field.annotation, field) for name, field in SearchIn.model_fields.items()}
-)
+_SEARCH_FIELDS: dict[str, Any] = {name: (field.annotation, field) for name, field in SearchIn.model_fields.items()}
+SearchQuery = create_model("SearchQuery", **_SEARCH_FIELDS)
 """SearchIn's fields (types, defaults, limits) on a plain pydantic model, for the registry's fast path:
 django-ninja's Schema runs every validation through its own root validator (~30 µs; ~3 µs without)."""
