@@ -96,13 +96,16 @@ def api_token_revoke(*, user: User, token: ApiToken) -> ApiToken:
     return token
 
 
+_USER_FIELDS = tuple(field.attname for field in User._meta.concrete_fields)
+
+
 def _token_lookup() -> Any:
+    """The active token with `token_hash` and its user's fields (`user__<attname>`)."""
     return ApiToken.objects.filter(
         token_hash=Placeholder("token_hash", CharField()), revoked_at__isnull=True, user__is_active=True
     ).values("id", "last_used_at", *(f"user__{name}" for name in _USER_FIELDS))
 
 
-_USER_FIELDS = tuple(field.attname for field in User._meta.concrete_fields)
 _TOKEN_LOOKUP = Compiled(_token_lookup)
 
 

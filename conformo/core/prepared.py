@@ -12,7 +12,7 @@ each compiled (docs/performance.md, measured). So, for those hot reads only:
 - `fetch_rows` runs the SQL. On PostgreSQL it is a server-side prepared statement (parsed and planned once per
   connection, with a generic plan: `plan_cache_mode = force_generic_plan` in the connection's options).
 
-Everything else uses ordinary querysets (which psycopg also prepares after `prepare_threshold` runs).
+Everything else uses ordinary querysets (Django binds their parameters client-side and never prepares them).
 """
 
 from __future__ import annotations
