@@ -76,12 +76,12 @@ def main() -> None:
     import django
 
     django.setup()
-    from conformo.accounts.choices import Role
     from django.core.management import call_command
     from django.test import Client
 
     from conformo.accounts.models import Membership, User
     from conformo.accounts.services import api_token_create
+    from conformo.core.roles import Role
     from conformo.organizations.models import Organization
     from conformo.readiness.services import assessment_create
     from conformo.standards.models import Standard

@@ -133,9 +133,12 @@ _database_url = os.environ.get("DATABASE_URL", "")
 if _database_url:
     DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
     DATABASES["default"].setdefault("OPTIONS", {})
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Django's `SELECT 1` before each request's first query: a round trip per request, off by default
+    # (docs/performance.md). Without it a connection the server closed fails one request and is then replaced;
+    # the hot reads (conformo.core.prepared.fetch_rows: the API token look-up, the registry) reopen it at once.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = env_bool("DB_CONN_HEALTH_CHECKS", False)
     if DATABASES["default"]["ENGINE"].endswith("postgresql") and env_bool("DB_PREPARED_STATEMENTS", True):
-        # Server-side prepared statements for the hot paths only (conformo.core.prepared.fetch_rows asks for
+        # Server-side prepared statements for the hot reads only (conformo.core.prepared.fetch_rows asks for
         # them; Django's own cursors bind parameters client-side and never prepare, whatever the threshold),
         # each planned once with its parameters unknown rather than at every execution. Off behind PgBouncer,
         # which refuses the `options` startup parameter (docs/configuration.md).

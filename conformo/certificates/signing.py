@@ -6,29 +6,37 @@ still published in the JWKS so credentials it signed keep verifying. The first s
 first key; `conformo certificate rotate-key` makes a new current key. `kid` is the key's RFC 7638 JWK
 thumbprint.
 
-Verification (`jws_verify`) is strict: exactly three base64url segments in canonical form (no padding,
-no stray bits), `alg` EdDSA, a `kid` found in the JWKS, a valid signature, a JSON object payload.
+Signing and verification go through joserfc (a maintained JOSE library); this module keeps the key files
+and the rules of a Conformo credential. Verification (`jws_verify`) is strict: exactly three base64url
+segments in canonical form (no padding, no stray bits — joserfc alone would accept a last character with
+stray bits), `alg` EdDSA, a `kid` found in the JWKS, a valid signature, a JSON object payload.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import json
 import os
 import time
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from django.conf import settings
+from joserfc import jws
+from joserfc.errors import BadSignatureError, JoseError, SecurityWarning
+from joserfc.jwk import OKPKey
 
 ALG = "EdDSA"
 CURRENT_FILE = "current"
+
+# RFC 9864 deprecates the name EdDSA (for Ed25519); Conformo's published credentials and JWKS keep it
+# (docs/certificates.md), so joserfc's warning about it is expected, not news.
+warnings.filterwarnings("ignore", message="EdDSA is deprecated", category=SecurityWarning)
 
 
 class CredentialInvalid(Exception):
@@ -56,15 +64,15 @@ _B64URL = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456
 
 
 def public_jwk(public_key: Ed25519PublicKey) -> dict[str, str]:
-    raw = public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    jwk = {"crv": "Ed25519", "kty": "OKP", "x": b64url_encode(raw)}
-    return {**jwk, "kid": thumbprint(jwk), "alg": ALG, "use": "sig"}
+    """The published form of a key: crv, kty, x, then kid (its RFC 7638 thumbprint), alg and use."""
+    key = OKPKey.import_key(public_key)
+    jwk = {name: str(value) for name, value in key.as_dict(private=False).items()}
+    return {"crv": jwk["crv"], "kty": jwk["kty"], "x": jwk["x"], "kid": key.thumbprint(), "alg": ALG, "use": "sig"}
 
 
 def thumbprint(jwk: dict[str, str]) -> str:
-    """RFC 7638 thumbprint (SHA-256) of an OKP key: the members crv, kty, x in lexical order."""
-    canonical = json.dumps({k: jwk[k] for k in ("crv", "kty", "x")}, separators=(",", ":"), sort_keys=True)
-    return b64url_encode(hashlib.sha256(canonical.encode()).digest())
+    """RFC 7638 thumbprint (SHA-256) of an OKP key."""
+    return OKPKey.import_key({k: jwk[k] for k in ("crv", "kty", "x")}).thumbprint()
 
 
 @dataclass(frozen=True)
@@ -153,16 +161,12 @@ def jwks() -> dict[str, list[dict[str, str]]]:
 
 
 def jws_sign(payload: dict[str, Any], key: SigningKey | None = None) -> str:
-    """A compact JWS of `payload` with the current key (header: alg EdDSA, kid, typ JWT)."""
+    """A compact JWS of `payload` with the current key (header: alg EdDSA, kid, typ JWT; the payload as
+    compact UTF-8 JSON)."""
     key = key or signing_key()
+    body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False, default=str).encode()
     header = {"alg": ALG, "kid": key.kid, "typ": "JWT"}
-    signing_input = (
-        b64url_encode(json.dumps(header, separators=(",", ":")).encode())
-        + "."
-        + b64url_encode(json.dumps(payload, separators=(",", ":"), ensure_ascii=False, default=str).encode())
-    )
-    signature = key.private_key.sign(signing_input.encode("ascii"))
-    return signing_input + "." + b64url_encode(signature)
+    return jws.serialize_compact(header, body, OKPKey.import_key(key.private_key), algorithms=[ALG])
 
 
 def credential_sign(*, number: str, record: dict[str, Any], now: float | None = None) -> str:
@@ -182,8 +186,9 @@ def jws_verify(token: str, key_set: dict[str, Any]) -> tuple[dict[str, Any], dic
     parts = token.strip().split(".")
     if len(parts) != 3:
         raise CredentialInvalid("not a compact JWS (three dot-separated parts expected)")
+    raw_header, raw_payload, _ = (b64url_decode(part) for part in parts)  # canonical base64url only
     try:
-        header = json.loads(b64url_decode(parts[0]))
+        header = json.loads(raw_header)
     except (ValueError, UnicodeDecodeError) as exc:
         raise CredentialInvalid("the header is not JSON") from exc
     if not isinstance(header, dict) or header.get("alg") != ALG:
@@ -195,16 +200,17 @@ def jws_verify(token: str, key_set: dict[str, Any]) -> tuple[dict[str, Any], dic
     if jwk.get("kty") != "OKP" or jwk.get("crv") != "Ed25519":
         raise CredentialInvalid(f"key {kid!r} is not an Ed25519 key")
     try:
-        public_key = Ed25519PublicKey.from_public_bytes(b64url_decode(str(jwk.get("x", ""))))
-    except ValueError as exc:
+        public_key = OKPKey.import_key({"kty": "OKP", "crv": "Ed25519", "x": str(jwk.get("x", ""))})
+    except (JoseError, ValueError) as exc:
         raise CredentialInvalid(f"key {kid!r} is malformed") from exc
-    signature = b64url_decode(parts[2])
     try:
-        public_key.verify(signature, f"{parts[0]}.{parts[1]}".encode("ascii"))
-    except InvalidSignature as exc:
+        jws.deserialize_compact(".".join(parts), public_key, algorithms=[ALG])
+    except BadSignatureError as exc:
         raise CredentialInvalid("bad signature") from exc
+    except (JoseError, ValueError) as exc:
+        raise CredentialInvalid(f"not a valid JWS: {exc}") from exc
     try:
-        payload = json.loads(b64url_decode(parts[1]))
+        payload = json.loads(raw_payload)
     except (ValueError, UnicodeDecodeError) as exc:
         raise CredentialInvalid("the payload is not JSON") from exc
     if not isinstance(payload, dict):

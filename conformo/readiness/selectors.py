@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
-import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import BooleanField, ExpressionWrapper, F, OuterRef, Q, QuerySet, StringAgg, Subquery, Value
+from django.db.models import (
+    BooleanField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    StringAgg,
+    Subquery,
+    UUIDField,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from conformo.core.errors import NotFound
-from conformo.core.prepared import PreparedValues
+from conformo.core.prepared import Compiled, Placeholder
 from conformo.domain.readiness import (
     ReadinessSummary,
     ScoredItem,
@@ -74,19 +84,15 @@ def _assessment_detail_query(public_id: Any) -> QuerySet[Any]:
     )
 
 
-_ASSESSMENT_DETAIL = PreparedValues(
-    _assessment_detail_query,
-    field=Assessment._meta.get_field("public_id"),
-    placeholder=uuid.UUID(int=0),
-)
+_ASSESSMENT_DETAIL = Compiled(lambda: _assessment_detail_query(Placeholder("public_id", UUIDField())))
 
 
 def assessment_detail_row(*, user: Any, public_id: Any) -> dict[str, Any]:
-    """The assessment as the API detail shows it: one query compiled once (the endpoint that carries load),
-    then the permission check on the organization it belongs to."""
+    """The assessment as the API detail shows it: one query compiled once (the endpoint that carries load;
+    conformo.core.prepared), then the permission check on the organization it belongs to."""
     from conformo.organizations.tenancy import readable_organization_ids
 
-    row = _ASSESSMENT_DETAIL.first(public_id)
+    row = _ASSESSMENT_DETAIL.first({"public_id": public_id})
     ids = readable_organization_ids(user)
     if row is None or (ids is not None and row["organization_id"] not in ids):
         raise NotFound("No such assessment.")

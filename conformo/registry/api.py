@@ -10,6 +10,7 @@ from conformo.certificates.signing import credential_sign
 from conformo.registry import selectors
 from conformo.registry.http import cached_response, json_body, json_error, too_many
 from conformo.registry.ratelimit import retry_after
+from conformo.registry.schemas import SearchIn
 
 router = Router(tags=["registry"])
 
@@ -55,20 +56,6 @@ class RecordPage(Schema):
 class ErrorOut(Schema):
     detail: str
     code: str
-
-
-class SearchIn(Schema):
-    q: str = Field(
-        "",
-        max_length=200,
-        description="Words, each the start of a word of the certificate number or holder name "
-        "(any order, any case, any accents): `brinemark elec`, `NBC-2026`.",
-    )
-    standard: str = Field("", max_length=100, description="Standard id, e.g. iso-9001-2015.")
-    country: str = Field("", max_length=2, description="Holder country (ISO 3166-1 alpha-2).")
-    status: str = Field("", description="active | suspended | withdrawn | expired")
-    page: int = Field(1, ge=1, le=100_000)
-    page_size: int = Field(20, ge=1, le=100)
 
 
 @router.get(

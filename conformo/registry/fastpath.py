@@ -1,11 +1,12 @@
 """A short-circuit for the registry's two hot API reads, ahead of every other middleware.
 
 `GET /api/v1/registry/certificates/<number>` and `GET /api/v1/registry/certificates?…` from anonymous
-clients are answered here — rate limit, one indexed statement, JSON with ETag / Cache-Control, the security
-headers the skipped middleware would have set — without sessions, authentication, CSRF, messages, URL
-resolving or django-ninja. Everything else (a request with a session cookie, so that signed-in users keep
-their exemption from the rate limit; the credential; other methods; malformed parameters) falls through to
-the normal path, which gives the same answers.
+clients are answered here — rate limit, one indexed statement, JSON with ETag / Cache-Control, the headers
+of SecurityMiddleware and XFrameOptionsMiddleware (their own `process_response`) — without sessions,
+authentication, CSRF, messages, URL resolving or django-ninja. Everything else (a request with a session
+cookie, so that signed-in users keep their exemption from the rate limit; the credential; other methods;
+parameters that the API's schema, `SearchIn`, refuses) falls through to the normal path, which gives the same
+answers.
 
 Install as the first entry of MIDDLEWARE: "conformo.registry.fastpath.RegistryFastPathMiddleware".
 """
@@ -16,46 +17,19 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.middleware.clickjacking import XFrameOptionsMiddleware
+from django.middleware.security import SecurityMiddleware
 from django.utils import timezone
+from pydantic import ValidationError
 
 from conformo.registry import selectors
 from conformo.registry.http import cached_response, json_body, json_error, too_many
 from conformo.registry.ratelimit import retry_after
+from conformo.registry.schemas import SearchIn, SearchQuery
 
 PREFIX = "/api/v1/registry/certificates"
 NOT_FOUND = "No public certificate has this number."
-SEARCH_PARAMS = frozenset({"q", "standard", "country", "status", "page", "page_size"})
-
-
-def _secure_headers(response: HttpResponse, request: HttpRequest) -> HttpResponse:
-    """What SecurityMiddleware and XFrameOptionsMiddleware add to every answer."""
-    if getattr(settings, "SECURE_CONTENT_TYPE_NOSNIFF", True):
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    policy = getattr(settings, "SECURE_REFERRER_POLICY", "same-origin")
-    if policy:
-        response.headers.setdefault("Referrer-Policy", policy if isinstance(policy, str) else ",".join(policy))
-    coop = getattr(settings, "SECURE_CROSS_ORIGIN_OPENER_POLICY", "same-origin")
-    if coop:
-        response.headers.setdefault("Cross-Origin-Opener-Policy", coop)
-    hsts = getattr(settings, "SECURE_HSTS_SECONDS", 0)
-    if hsts and request.is_secure():
-        value = f"max-age={hsts}"
-        if getattr(settings, "SECURE_HSTS_INCLUDE_SUBDOMAINS", False):
-            value += "; includeSubDomains"
-        if getattr(settings, "SECURE_HSTS_PRELOAD", False):
-            value += "; preload"
-        response.headers.setdefault("Strict-Transport-Security", value)
-    response.headers.setdefault("X-Frame-Options", getattr(settings, "X_FRAME_OPTIONS", "DENY"))
-    return response
-
-
-def _int(text: str, default: int, low: int, high: int) -> int | None:
-    if not text:
-        return default
-    if not text.isascii() or not text.isdigit():
-        return None
-    value = int(text)
-    return value if low <= value <= high else None
+SEARCH_PARAMS = frozenset(SearchIn.model_fields)
 
 
 def lookup(request: HttpRequest, number: str) -> HttpResponse:
@@ -69,25 +43,31 @@ def lookup(request: HttpRequest, number: str) -> HttpResponse:
 
 
 def search(request: HttpRequest) -> HttpResponse | None:
-    """The search, or None when a parameter needs the full path's validation answer (422)."""
+    """The search, or None when the parameters need the full path's answer: a parameter the API's schema
+    (`SearchIn`) does not know or refuses (its 422), a repeated one, or an unknown status."""
     params = request.GET
-    if not set(params) <= SEARCH_PARAMS or any(len(params.getlist(k)) > 1 for k in params):
+    if not params.keys() <= SEARCH_PARAMS or any(len(values) > 1 for _, values in params.lists()):
         return None
-    q, standard = params.get("q", ""), params.get("standard", "")
-    country, status = params.get("country", ""), params.get("status", "")
-    page = _int(params.get("page", ""), 1, 1, 100_000)
-    size = _int(params.get("page_size", ""), 20, 1, 100)
-    if page is None or size is None or len(q) > 200 or len(standard) > 100 or len(country) > 2:
+    try:
+        filters = SearchQuery.model_validate(params.dict())
+    except ValidationError:
         return None
-    if status and status not in selectors.STATUSES:
+    if filters.status and filters.status not in selectors.STATUSES:
         return None
     wait = retry_after(request)
     if wait is not None:
         return too_many(wait)
     today = timezone.localdate()
+    size = filters.page_size
     try:
         found, count = selectors.registry_search_page(
-            q=q, standard=standard, country=country, status=status, today=today, offset=(page - 1) * size, limit=size
+            q=filters.q,
+            standard=filters.standard,
+            country=filters.country,
+            status=filters.status,
+            today=today,
+            offset=(filters.page - 1) * size,
+            limit=size,
         )
     except selectors.SearchTooBroad:
         return json_error(422, selectors.TOO_BROAD, "search_too_broad")
@@ -99,6 +79,8 @@ class RegistryFastPathMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
         self.session_cookie = settings.SESSION_COOKIE_NAME
+        # The security headers of the middleware a fast answer skips, set by that middleware itself.
+        self.headers = (SecurityMiddleware(get_response), XFrameOptionsMiddleware(get_response))
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         path = request.path_info
@@ -116,5 +98,7 @@ class RegistryFastPathMiddleware:
             elif rest == "":
                 response = search(request)
             if response is not None:
-                return _secure_headers(response, request)
+                for middleware in self.headers:
+                    response = middleware.process_response(request, response)
+                return response
         return self.get_response(request)

@@ -2,31 +2,24 @@
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 import orjson
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import get_conditional_response, patch_vary_headers, set_response_etag
 
 CACHE_CONTROL = "public, max-age=60"
 
 
-def etag_of(body: bytes) -> str:
-    return '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"'
-
-
 def cached_response(request: HttpRequest, body: bytes, content_type: str) -> HttpResponse:
-    """200 with ETag and Cache-Control, or 304 when If-None-Match names the same ETag."""
-    etag = etag_of(body)
-    inm = request.headers.get("If-None-Match", "")
-    if inm and (inm.strip() == "*" or etag in [t.strip().removeprefix("W/") for t in inm.split(",")]):
-        response = HttpResponse(status=304)
-    else:
-        response = HttpResponse(body, content_type=content_type)
-    response["ETag"] = etag
+    """200 with ETag and Cache-Control, or 304 when If-None-Match names the same ETag (Django's conditional
+    request handling: weak comparison, `*`, If-Match)."""
+    response = HttpResponse(body, content_type=content_type)
+    set_response_etag(response)
     response["Cache-Control"] = CACHE_CONTROL
-    response["Vary"] = "Accept-Encoding"
-    return response
+    patch_vary_headers(response, ("Accept-Encoding",))
+    conditional = get_conditional_response(request, etag=response.get("ETag"), response=response)
+    return conditional if conditional is not None else response
 
 
 def json_body(data: Any) -> bytes:

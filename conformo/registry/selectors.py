@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
+from dataclasses import replace
 from datetime import date
 from functools import cache
 from typing import Any, cast
@@ -18,12 +19,12 @@ from typing import Any, cast
 import orjson
 from django.conf import settings
 from django.db import OperationalError, connection, transaction
-from django.db.models import BooleanField, Count, Exists, JSONField, OuterRef, Q, QuerySet, Window
+from django.db.models import BooleanField, CharField, Count, DateField, Exists, OuterRef, Q, QuerySet, TextField, Window
 from django.db.models.expressions import RawSQL
 
 from conformo.certificates.models import Certificate, CertificateStandard, CertificateStatus
 from conformo.certificates.search import PREFIX_LENGTH, WORD_SEPARATORS, prefix_tsquery, prefixes_tsquery, search_words
-from conformo.core.prepared import fetch_rows
+from conformo.core.prepared import Placeholder, Statement, fetch_rows, statement
 from conformo.domain.certificate_states import CertificateState, effective_state
 
 RECORD_FIELDS = (
@@ -49,7 +50,7 @@ def public_certificates() -> QuerySet[Certificate]:
     return Certificate.objects.filter(is_current=True, confidential=False)
 
 
-def status_q(status: str, today: date) -> Q:
+def status_q(status: str, today: Any) -> Q:
     """The SQL condition for a status as read on `today` (same answer as `effective_state`)."""
     live = [CertificateStatus.ACTIVE, CertificateStatus.SUSPENDED]
     if status in live:
@@ -76,7 +77,7 @@ def _word_params(words: list[str]) -> list[str]:
     return [f"(?:^|{WORD_SEPARATORS}){re.escape(word)}" for word in words]
 
 
-def _words_condition(params: list[str]) -> Q:
+def _words_condition(params: Sequence[Any]) -> Q:
     if connection.vendor == "postgresql":
         # The SQL text holds only constants; the words travel as bound tsquery parameters.
         sql = f"conformo_search_prefixes({_column_sql()}) @@ %s::tsquery"
@@ -100,15 +101,16 @@ def words_q(words: list[str]) -> Q:
 
 
 def _search_rows(
-    word_params: list[str], *, standard: str, country: str, status: str, today: date
+    word_params: Sequence[Any], *, standard: Any, country: Any, status: str, today: Any
 ) -> QuerySet[Certificate, dict[str, Any]]:
+    """The search's queryset; `standard` and `country` (upper case) filter when given, values or Placeholders."""
     rows = public_certificates()
     if word_params:
         rows = rows.filter(_words_condition(word_params))
     if standard:
         rows = rows.filter(Exists(CertificateStandard.objects.filter(certificate=OuterRef("pk"), code=standard)))
     if country:
-        rows = rows.filter(holder_country=country.upper())
+        rows = rows.filter(holder_country=country)
     if status:
         rows = rows.filter(status_q(status, today))
     # A name search sorts its (few) matches by name; a browse without one walks the number index.
@@ -129,7 +131,7 @@ def registry_search(
     if not words and q.strip():
         return public_certificates().none().values(*RECORD_FIELDS)
     word_params = _word_params(words) if words else []
-    return _search_rows(word_params, standard=standard, country=country, status=status, today=today)
+    return _search_rows(word_params, standard=standard, country=country.upper(), status=status, today=today)
 
 
 _JSON_FIELDS = ("standards", "sites")
@@ -147,11 +149,14 @@ def _lookup_sql() -> str:
 def _lookup(number: str) -> dict[str, Any] | None:
     """The hot path of the registry: one prepared statement on the unique index, no ORM query compilation."""
     found = fetch_rows(_lookup_sql(), [number])
-    if not found:
-        return None
-    row = dict(zip(_LOOKUP_COLUMNS, found[0], strict=True))
+    return _row(_LOOKUP_COLUMNS, found[0]) if found else None
+
+
+def _row(names: tuple[str, ...], values: tuple[Any, ...]) -> dict[str, Any]:
+    """A row of raw columns as `.values()` would give it: JSON decoded, dates as dates (SQLite gives text)."""
+    row = dict(zip(names, values, strict=True))
     for name in _JSON_FIELDS:
-        row[name] = _json_loads(row[name], None, connection)
+        row[name] = _json_loads(row[name])
     for name in _DATE_FIELDS:
         if isinstance(row[name], str):
             row[name] = date.fromisoformat(row[name])
@@ -260,80 +265,39 @@ def search_time_limit(*, broad: bool = False) -> Iterator[None]:
         raise
 
 
-# The compiled search: the queryset of registry_search turned into SQL once per shape (database, number of
-# word parameters, standard / country filter or not, status) with stand-in values, then executed with the
-# request's values in their places. Stand-ins cannot be typed by a visitor.
+# The page statement of a search: the queryset of `_search_rows` with Placeholders for the request's values,
+# compiled once per shape — database, number of word parameters, standard / country filter or not, status —
+# and run through `fetch_rows` (conformo.core.prepared: the one compile-once mechanism, docs/performance.md).
 #
 # A name search (words) is one statement that reads at most REGISTRY_SEARCH_MAX_MATCHES + 1 matches, counts
 # and sorts them and returns the page with the total on every row:
 #     SELECT *, COUNT(*) OVER () FROM (<matches> LIMIT max + 1) ORDER BY holder_name, number LIMIT … OFFSET …
 # so a word found in most rows (`gmbh`, one letter) costs at most max + 1 rows, and a total past max is the
-# 422. A browse (filters only) walks the number index and counts everything, within the time limit.
-_STAND_IN = "\x1fconformo-search-{}\x1f"
-_STAND_IN_DAY = date(1901, 2, 3)
+# 422. A browse (filters only) walks the number index and counts everything, within the time limit. The
+# last parameters are (max + 1,) LIMIT and OFFSET.
+@cache
+def _page_statement(vendor: str, word_count: int, standard: bool, country: bool, status: str) -> Statement:
+    words = [Placeholder(f"w{i}", TextField()) for i in range(word_count)]
+    rows = _search_rows(
+        words,
+        standard=Placeholder("standard", CharField()) if standard else "",
+        country=Placeholder("country", CharField()) if country else "",
+        status=status,
+        today=Placeholder("today", DateField()),
+    )
+    if not word_count:
+        compiled = statement(with_total(rows))
+        return replace(compiled, sql=f"{compiled.sql} LIMIT %s OFFSET %s")
+    compiled = statement(rows.order_by())
+    quote = connection.ops.quote_name
+    sql = (
+        f"SELECT *, COUNT(*) OVER () AS {quote('total')} FROM ({compiled.sql} LIMIT %s) AS {quote('matches')} "  # noqa: S608 - compiled, values bound
+        f"ORDER BY {quote('holder_name')}, {quote('number')} LIMIT %s OFFSET %s"
+    )
+    return replace(compiled, sql=sql, names=(*compiled.names, "total"))
 
 
-class _CompiledSearch:
-    __slots__ = ("bounded", "converters", "names", "params", "slots", "sql")
-
-    def __init__(self, word_count: int, *, standard: bool, country: bool, status: str) -> None:
-        words = [_STAND_IN.format(f"w{i}") for i in range(word_count)]
-        stand_in = {"standard": _STAND_IN.format("standard"), "country": _STAND_IN.format("country").upper()}
-        rows = _search_rows(
-            words,
-            standard=stand_in["standard"] if standard else "",
-            country=stand_in["country"] if country else "",
-            status=status,
-            today=_STAND_IN_DAY,
-        )
-        self.bounded = bool(word_count)
-        query = (rows.order_by() if self.bounded else with_total(rows)).query
-        compiler = query.get_compiler(using="default")
-        sql, params = compiler.as_sql()
-        day = connection.ops.adapt_datefield_value(_STAND_IN_DAY)
-        markers: dict[Any, str] = {w: f"w{i}" for i, w in enumerate(words)}
-        markers |= {stand_in["standard"]: "standard", stand_in["country"]: "country"}
-        self.slots: list[tuple[int, str]] = []
-        for index, param in enumerate(params):
-            if param == day and type(param) is type(day):
-                self.slots.append((index, "today"))
-            elif isinstance(param, str) and param in markers:
-                self.slots.append((index, markers[param]))
-        if len([s for s in self.slots if s[1] != "today"]) != word_count + standard + country:
-            raise ValueError("A search parameter was not found among the compiled query's parameters.")
-        self.names = [*query.extra_select, *query.values_select, *query.annotation_select]
-        if self.bounded:
-            quote = connection.ops.quote_name
-            self.sql = (
-                f"SELECT *, COUNT(*) OVER () AS {quote('total')} FROM ({sql} LIMIT %s) AS {quote('matches')} "  # noqa: S608 - compiled, values bound
-                f"ORDER BY {quote('holder_name')}, {quote('number')} LIMIT %s OFFSET %s"
-            )
-            self.names.append("total")
-        else:
-            self.sql = f"{sql} LIMIT %s OFFSET %s"
-        self.params = list(params)
-        self.converters = [
-            (index, [_json_loads if _plain_json(func) else func for func in funcs], expression)
-            for index, (funcs, expression) in compiler.get_converters([c[0] for c in compiler.select]).items()
-        ]
-
-    def run(self, values: dict[str, Any], offset: int, limit: int) -> list[tuple[Any, ...]]:
-        params = list(self.params)
-        for index, name in self.slots:
-            params[index] = values[name]
-        if self.bounded:
-            params.append(max_matches() + 1)
-        params += [limit, offset]
-        return fetch_rows(self.sql, params)
-
-
-def _plain_json(converter: Any) -> bool:
-    """Whether `converter` is a JSONField's `from_db_value` without a custom decoder."""
-    field = getattr(converter, "__self__", None)
-    return isinstance(field, JSONField) and converter.__func__ is JSONField.from_db_value and field.decoder is None
-
-
-def _json_loads(value: Any, expression: Any, connection: Any) -> Any:
+def _json_loads(value: Any) -> Any:
     """What JSONField.from_db_value gives for a column (text, None, or a value that is not JSON), by orjson."""
     if value is None or not isinstance(value, str | bytes):
         return value
@@ -342,8 +306,6 @@ def _json_loads(value: Any, expression: Any, connection: Any) -> Any:
     except orjson.JSONDecodeError:
         return value
 
-
-_compiled_searches: dict[tuple[str, int, bool, bool, str], _CompiledSearch] = {}
 
 STATISTICS = "cert_search_prefixes_stats"  # migration certificates 0004: ANALYZE's statistics on the prefixes
 STATISTICS_TTL = 300.0
@@ -389,20 +351,11 @@ def _maybe_broad(words: list[str]) -> bool:
     return fewest > max_matches()
 
 
-def _compiled(word_count: int, standard: str, country: str, status: str) -> _CompiledSearch:
-    key = (connection.vendor, word_count, bool(standard), bool(country), status)
-    compiled = _compiled_searches.get(key)
-    if compiled is None:
-        compiled = _CompiledSearch(word_count, standard=bool(standard), country=bool(country), status=status)
-        _compiled_searches[key] = compiled
-    return compiled
-
-
 def registry_search_page(
     *, q: str = "", standard: str = "", country: str = "", status: str = "", today: date, offset: int, limit: int
 ) -> tuple[list[dict[str, Any]], int]:
     """One page (dicts of RECORD_FIELDS) of the public certificates `registry_search` finds, and their
-    total: one statement compiled once per shape (API, fast path and /registry page alike).
+    total: one statement (API, fast path and /registry page alike), prepared on the server per shape.
 
     Raises SearchTooBroad for a name search matching more than REGISTRY_SEARCH_MAX_MATCHES certificates, or
     a browse past REGISTRY_SEARCH_TIMEOUT_MS (PostgreSQL)."""
@@ -410,33 +363,30 @@ def registry_search_page(
     if not words and q.strip():
         return [], 0
     word_params = _word_params(words) if words else []
-    compiled = _compiled(len(word_params), standard, country, status)
+    page_statement = _page_statement(connection.vendor, len(word_params), bool(standard), bool(country), status)
     values: dict[str, Any] = {f"w{i}": p for i, p in enumerate(word_params)}
-    values |= {"standard": standard, "country": country.upper(), "today": connection.ops.adapt_datefield_value(today)}
-    if not compiled.bounded:
+    values |= {"standard": standard, "country": country.upper(), "today": today}
+    sql, params = page_statement.sql, page_statement.bind(values)
+    if word_params:
+        params.append(max_matches() + 1)
+    bounded = bool(word_params)
+    if not bounded:
         limited: AbstractContextManager[None] = search_time_limit()
     else:
         limited = search_time_limit(broad=True) if _maybe_broad(words) else nullcontext()
     with limited:
-        found = compiled.run(values, offset, limit)
+        found = fetch_rows(sql, [*params, limit, offset])
         if not found:  # nothing, or a page past the end: the total (the last column) from the first page
-            first = compiled.run(values, 0, 1) if offset else []
+            first = fetch_rows(sql, [*params, 1, 0]) if offset else []
             found_total = first[0][-1] if first else 0
     if not found:
-        return [], _checked_total(compiled, found_total)
-    names, converters = compiled.names, compiled.converters
-    page = []
-    for row in found:
-        values_ = list(row)
-        for index, funcs, expression in converters:
-            for func in funcs:
-                values_[index] = func(values_[index], expression, connection)
-        page.append(dict(zip(names, values_, strict=True)))
-    return page, _checked_total(compiled, page[0]["total"])
+        return [], _checked_total(bounded, found_total)
+    page = [_row(page_statement.names, row) for row in found]
+    return page, _checked_total(bounded, page[0]["total"])
 
 
-def _checked_total(compiled: _CompiledSearch, total: int) -> int:
+def _checked_total(bounded: bool, total: int) -> int:
     """The search's total; SearchTooBroad for a name search past REGISTRY_SEARCH_MAX_MATCHES."""
-    if compiled.bounded and total > max_matches():
+    if bounded and total > max_matches():
         raise SearchTooBroad
     return total

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 from conformo.certificates.signing import jwks
 from conformo.registry import selectors
 from conformo.registry.ratelimit import retry_after
+from conformo.registry.schemas import max_length
 
 PAGE_SIZE = 20
 
@@ -56,9 +57,9 @@ def registry(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     status = request.GET.get("status", "")
     filters = {
-        "q": request.GET.get("q", "")[:200],
-        "standard": request.GET.get("standard", "")[:100],
-        "country": request.GET.get("country", "")[:2],
+        "q": request.GET.get("q", "")[: max_length("q")],
+        "standard": request.GET.get("standard", "")[: max_length("standard")],
+        "country": request.GET.get("country", "")[: max_length("country")],
         "status": status if status in selectors.STATUSES else "",
     }
     searched = any(filters.values())

@@ -4,23 +4,35 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from icalendar import Calendar, Event
+
 from conformo.audits import services
 from conformo.audits.choices import AuditKind
-from conformo.audits.ical import auditor_calendar, escape_text, fold
+from conformo.audits.ical import auditor_calendar, feed
 from conformo.audits.tests.conftest import audit_of, team
 
 
+def _event(summary: str) -> Event:
+    event = Event()
+    event.add("uid", "one@conformo.test")
+    event.add("dtstamp", datetime(2026, 1, 10, 9, 30, tzinfo=UTC))
+    event.add("dtstart", date(2026, 2, 2))
+    event.add("summary", summary)
+    return event
+
+
 def test_lines_are_folded_at_75_octets_without_splitting_characters():
-    line = "SUMMARY:" + "Prüfung ÄÖÜ, " * 20
-    folded = fold(line)
-    pieces = folded.split("\r\n")
+    summary = "Prüfung ÄÖÜ, " * 20
+    pieces = feed("Audits", [_event(summary)]).split("\r\n")
     assert all(len(p.encode("utf-8")) <= 75 for p in pieces)
-    assert all(p.startswith(" ") for p in pieces[1:])
-    assert "".join(p[1:] if i else p for i, p in enumerate(pieces)) == line
+    folded = [p for p in pieces if p.startswith(" ")]
+    assert folded
+    assert Calendar.from_ical(feed("Audits", [_event(summary)])).walk("VEVENT")[0]["SUMMARY"] == summary
 
 
 def test_text_is_escaped():
-    assert escape_text("a,b;c\\d\ne") == "a\\,b\\;c\\\\d\\ne"
+    unfolded = feed("Audits", [_event("a,b;c\\d\ne")]).replace("\r\n ", "")
+    assert "SUMMARY:a\\,b\\;c\\\\d\\ne\r\n" in unfolded
 
 
 def test_the_feed_lists_planned_assignments_with_uid_and_dtstamp(programme, ready, programme_manager):

@@ -113,3 +113,25 @@ def test_an_other_algorithm_in_the_header_fails() -> None:
     header = b64url_encode(json.dumps({"alg": "none", "kid": signing.signing_key().kid}).encode())
     with pytest.raises(CredentialInvalid, match="alg"):
         jws_verify(f"{header}.{body}.{sig}", signing.jwks())
+
+
+def _signed_by_hand(payload: dict[str, Any], key: signing.SigningKey) -> str:
+    """A credential as the hand-written signer made it before joserfc (kept here to check compatibility)."""
+    header = json.dumps({"alg": "EdDSA", "kid": key.kid, "typ": "JWT"}, separators=(",", ":")).encode()
+    body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
+    signing_input = b64url_encode(header) + "." + b64url_encode(body)
+    return signing_input + "." + b64url_encode(key.private_key.sign(signing_input.encode("ascii")))
+
+
+def test_credentials_signed_before_joserfc_still_verify_and_are_the_same_bytes() -> None:
+    payload = {"iss": "https://registry.example.test", "sub": "NBC-1", "iat": 1767225600, "certificate": {"a": "é"}}
+    key = signing.signing_key()
+    earlier = _signed_by_hand(payload, key)
+    assert jws_verify(earlier, signing.jwks()) == ({"alg": "EdDSA", "kid": key.kid, "typ": "JWT"}, payload)
+    assert jws_sign(payload) == earlier
+
+
+def test_the_thumbprint_is_rfc_7638s_example() -> None:
+    # RFC 8037, appendix A.3: the thumbprint of its Ed25519 example key.
+    jwk = {"kty": "OKP", "crv": "Ed25519", "x": "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}
+    assert signing.thumbprint(jwk) == "kPrK_qmxVWaYVA9wwBF6Iuo3vVzz7TxHCTwXBygrS4k"

@@ -5,42 +5,57 @@ import uuid
 import psycopg
 import pytest
 from django.db import DatabaseError, connection
-from django.db.models import F
+from django.db.models import CharField, F, Q, UUIDField
 from django.test.utils import CaptureQueriesContext
 
-from conformo.core.prepared import PreparedValues, fetch_rows
+from conformo.core.prepared import Compiled, Placeholder, fetch_rows, statement
 from conformo.organizations.models import Organization
 
-
-def _by_public_id(public_id):
-    return Organization.objects.filter(public_id=public_id).values("legal_name", "created_at", uid=F("public_id"))
-
-
 only_postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements: PostgreSQL")
-PREPARED = PreparedValues(_by_public_id, field=Organization._meta.get_field("public_id"), placeholder=uuid.UUID(int=0))
+BY_NAME_OR_COUNTRY = statement(
+    Organization.objects.filter(
+        Q(legal_name=Placeholder("name", CharField())) | Q(country=Placeholder("country", CharField()))
+    )
+    .order_by("legal_name")
+    .values("legal_name", "country")
+)
 
 
-def test_a_prepared_query_gives_what_the_orm_gives(acme, bluewater):
+def test_a_compiled_queryset_finds_what_the_same_queryset_with_values_finds(acme, bluewater):
+    for name, country in [(acme.legal_name, "ZZ"), ("nobody", bluewater.country), ("nobody", "ZZ")]:
+        rows = fetch_rows(BY_NAME_OR_COUNTRY.sql, BY_NAME_OR_COUNTRY.bind({"name": name, "country": country}))
+        expected = Organization.objects.filter(Q(legal_name=name) | Q(country=country)).order_by("legal_name")
+        assert rows == list(expected.values_list("legal_name", "country"))
+
+
+def test_each_placeholder_is_one_parameter_filled_by_name(db):
+    assert [placeholder.name for _, placeholder in BY_NAME_OR_COUNTRY.slots] == ["name", "country"]
+    assert BY_NAME_OR_COUNTRY.bind({"country": "DE", "name": "Acme"}) == ["Acme", "DE"]
+    with pytest.raises(KeyError):
+        BY_NAME_OR_COUNTRY.bind({"name": "Acme"})
+
+
+BY_PUBLIC_ID = Compiled(
+    lambda: Organization.objects.filter(public_id=Placeholder("public_id", UUIDField())).values(
+        "legal_name", "created_at", uid=F("public_id")
+    )
+)
+
+
+def test_a_compiled_queryset_gives_the_rows_values_gives(acme, bluewater):
     for org in (acme, bluewater):
-        assert PREPARED.first(org.public_id) == _by_public_id(org.public_id).first()
-    row = PREPARED.first(acme.public_id)
+        expected = Organization.objects.filter(public_id=org.public_id).values(
+            "legal_name", "created_at", uid=F("public_id")
+        )
+        assert BY_PUBLIC_ID.rows({"public_id": org.public_id}) == list(expected)
+    row = BY_PUBLIC_ID.first({"public_id": acme.public_id})
     assert row is not None
     assert isinstance(row["uid"], uuid.UUID)
     assert row["created_at"].tzinfo is not None
 
 
-def test_a_prepared_query_finds_nothing_for_an_unknown_value(acme):
-    assert PREPARED.first(uuid.uuid4()) is None
-
-
-def test_the_placeholder_must_be_a_parameter_of_the_query(db):
-    broken = PreparedValues(
-        lambda _: Organization.objects.values("legal_name"),
-        field=Organization._meta.get_field("public_id"),
-        placeholder=uuid.UUID(int=0),
-    )
-    with pytest.raises(ValueError, match="exactly once"):
-        broken.first(uuid.uuid4())
+def test_a_compiled_queryset_finds_nothing_for_an_unknown_value(acme):
+    assert BY_PUBLIC_ID.first({"public_id": uuid.uuid4()}) is None
 
 
 ORGS_BY_NAME = "SELECT legal_name FROM organizations_organization WHERE legal_name = %s"

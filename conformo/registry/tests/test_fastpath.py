@@ -6,10 +6,11 @@ from typing import Any
 
 import pytest
 from django.core.cache import cache
-from django.test import Client
+from django.test import Client, RequestFactory
 
 from conformo.certificates.models import Certificate
 from conformo.conftest import login
+from conformo.registry.fastpath import RegistryFastPathMiddleware
 
 pytestmark = pytest.mark.django_db
 FAST_PATH = "conformo.registry.fastpath.RegistryFastPathMiddleware"
@@ -52,6 +53,11 @@ def both(settings: Any, path: str, **params: Any) -> tuple[Any, Any]:
         ("/api/v1/registry/certificates", {"standard": "iso-14001-2015", "page_size": "100"}),
         ("/api/v1/registry/certificates", {"status": "sleeping"}),  # 422: falls through to the full path
         ("/api/v1/registry/certificates", {"page": "0"}),
+        ("/api/v1/registry/certificates", {"page_size": "101"}),  # past the schema's limit: the full path's 422
+        ("/api/v1/registry/certificates", {"page": "two"}),
+        ("/api/v1/registry/certificates", {"country": "DEU"}),
+        ("/api/v1/registry/certificates", {"q": "a" * 201}),
+        ("/api/v1/registry/certificates", {"q": "a" * 200}),
     ],
 )
 def test_the_fast_path_gives_the_same_answer(granted: Certificate, settings: Any, path: str, params: Any) -> None:
@@ -93,3 +99,49 @@ def test_the_credential_and_other_methods_are_left_to_the_full_path(granted: Cer
     assert response.status_code == 200
     assert response["Content-Type"] == "application/jose"
     assert Client().post("/api/v1/registry/certificates/NBC-2026-00001").status_code == 405
+
+
+def _fell_through(request: Any) -> Any:
+    return "fell through"
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"q": "acme"}, {"q": "acme", "page": "1", "page_size": "100"}, {"status": "active", "country": "de"}, {}],
+)
+def test_the_fast_path_answers_searches_the_schema_accepts_itself(granted: Certificate, params: Any) -> None:
+    middleware = RegistryFastPathMiddleware(_fell_through)
+    response = middleware(RequestFactory().get("/api/v1/registry/certificates", params))
+    assert response != "fell through"
+    assert response.status_code == 200
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["page_size=101", "page=0", "page=x", "country=DEU", "q=" + "a" * 201, "q=a&q=b", "unknown=1", "status=asleep"],
+)
+def test_the_fast_path_leaves_what_the_schema_refuses_to_the_full_path(granted: Certificate, query: str) -> None:
+    middleware = RegistryFastPathMiddleware(_fell_through)
+    assert middleware(RequestFactory().get(f"/api/v1/registry/certificates?{query}")) == "fell through"
+
+
+def test_a_weak_or_listed_etag_answers_304_and_if_match_a_412(granted: Certificate, settings: Any) -> None:
+    settings.REGISTRY_RATE_LIMIT = "0"
+    middleware = RegistryFastPathMiddleware(_fell_through)
+    path = "/api/v1/registry/certificates/NBC-2026-00001"
+    etag = middleware(RequestFactory().get(path))["ETag"]
+    for header in (etag, f"W/{etag}", f'"other", {etag}', "*"):
+        assert middleware(RequestFactory().get(path, HTTP_IF_NONE_MATCH=header)).status_code == 304
+    assert middleware(RequestFactory().get(path, HTTP_IF_NONE_MATCH='"other"')).status_code == 200
+    assert middleware(RequestFactory().get(path, HTTP_IF_MATCH='"other"')).status_code == 412
+
+
+def test_the_fast_paths_model_has_the_api_schemas_fields_and_limits() -> None:
+    from conformo.registry.schemas import SearchIn, SearchQuery
+
+    assert SearchQuery.model_fields.keys() == SearchIn.model_fields.keys()
+    for name, field in SearchIn.model_fields.items():
+        copy = SearchQuery.model_fields[name]
+        assert (copy.annotation, copy.default, copy.metadata) == (field.annotation, field.default, field.metadata)

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conformo.registry.http import json_body
-from conformo.registry.selectors import _json_loads, _plain_json
+from conformo.registry.selectors import _json_loads
 
 # Lone surrogates cannot be encoded as UTF-8 by either writer.
 text = st.text(st.characters(exclude_categories=["Cs"]))
@@ -39,19 +39,10 @@ def test_json_body_on_the_characters_json_escapes() -> None:
 def test_json_columns_decode_as_jsonfield_does(data: Any) -> None:
     field: Any = JSONField()
     raw = json.dumps(data)
-    assert _json_loads(raw, None, None) == field.from_db_value(raw, None, None)
+    assert _json_loads(raw) == field.from_db_value(raw, None, None)
 
 
 def test_null_and_text_that_is_not_json_pass_through_as_jsonfield_lets_them() -> None:
     field: Any = JSONField()
     for raw in (None, "not json", "{"):
-        assert _json_loads(raw, None, None) == field.from_db_value(raw, None, None) == raw
-
-
-def test_only_a_plain_jsonfields_converter_is_replaced() -> None:
-    class Decoder(json.JSONDecoder):
-        pass
-
-    assert _plain_json(JSONField().from_db_value)
-    assert not _plain_json(JSONField(decoder=Decoder).from_db_value)
-    assert not _plain_json(len)
+        assert _json_loads(raw) == field.from_db_value(raw, None, None) == raw

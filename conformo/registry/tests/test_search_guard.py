@@ -112,9 +112,9 @@ def slow_browse(settings: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[None
         return original(*args, **kwargs).filter(sleep)
 
     monkeypatch.setattr(selectors, "_search_rows", sleeping)
-    selectors._compiled_searches.clear()
+    selectors._page_statement.cache_clear()
     yield
-    selectors._compiled_searches.clear()
+    selectors._page_statement.cache_clear()
 
 
 @only_postgresql
