@@ -11,14 +11,21 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from conformo.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from conformo.core.forms import attempt, carry_errors, form_status, posted
+from conformo.core.forms import attempt, carry_errors, form_status, handle, posted
 from conformo.organizations.tenancy import can_manage, org_context, organization_for
 from conformo.readiness import selectors
 from conformo.readiness.choices import ItemStatus
-from conformo.readiness.forms import AssessmentForm, EvidenceForm, ItemForm, ItemStatusForm, SoAPublishForm
+from conformo.readiness.forms import (
+    AssessmentForm,
+    EvidenceForm,
+    ItemForm,
+    ItemStatusForm,
+    SoAPublishForm,
+    choice_filter,
+)
 from conformo.readiness.models import Evidence, Item, SoAVersion
 from conformo.readiness.rows import RowRenderer, row_values
 from conformo.readiness.services import (
@@ -36,26 +43,38 @@ from conformo.standards.models import ClauseKind
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-@login_required
-def assessment_list_view(request: HttpRequest, org_id: str) -> HttpResponse:
-    org = organization_for(request.user, org_id)
-    form = AssessmentForm(posted(request))
-    if request.method == "POST":
-        assessment = attempt(
-            form,
-            lambda data: assessment_create(
-                actor=request.user, organization=org, standards=list(data["standards"]), title=data["title"]
-            ),
-        )
-        if assessment is not None:
-            messages.success(request, "Assessment created.")
-            return redirect("readiness:assessment-detail", public_id=assessment.public_id)
+def _assessment_list_page(request: HttpRequest, org: Any, form: AssessmentForm) -> HttpResponse:
     assessments = selectors.assessment_list(user=request.user, organization=org).prefetch_related("standards")
     return render(
         request,
         "readiness/assessment_list.html",
         {**org_context(request, org, "assessments"), "assessments": assessments, "form": form},
         status=form_status(form),
+    )
+
+
+@login_required
+@require_GET
+def assessment_list_view(request: HttpRequest, org_id: str) -> HttpResponse:
+    org = organization_for(request.user, org_id)
+    return _assessment_list_page(request, org, AssessmentForm())
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def assessment_create_view(request: HttpRequest, org_id: str) -> HttpResponse:
+    """Start a gap assessment. GET shows the list with the form."""
+    org = organization_for(request.user, org_id)
+    form = AssessmentForm(posted(request))
+    return handle(
+        request,
+        form,
+        lambda data: assessment_create(
+            actor=request.user, organization=org, standards=list(data["standards"]), title=data["title"]
+        ),
+        success="Assessment created.",
+        done=lambda assessment: reverse("readiness:assessment-detail", args=[assessment.public_id]),
+        page=lambda status: _assessment_list_page(request, org, form),
     )
 
 
@@ -94,7 +113,7 @@ def assessment_detail_view(request: HttpRequest, public_id: str) -> HttpResponse
     standards = list(assessment.standards.all())
     code = request.GET.get("standard") or ""
     standard = next((s for s in standards if s.code == code), None)
-    status = request.GET.get("status") or None
+    status = choice_filter(request.GET, "status", ItemStatus.choices)
     rows = row_values(selectors.item_rows(user=request.user, assessment=assessment, standard=standard, status=status))
     manage = can_manage(request.user, assessment.organization_id)
     return render(
