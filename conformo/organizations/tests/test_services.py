@@ -112,3 +112,18 @@ def test_sector_codes_that_are_not_numbers_are_a_form_error(cb_admin, cb):
     assert response.status_code == 422
     assert "Enter numbers separated by commas" in response.content.decode()
     assert not Organization.objects.filter(legal_name="Echo Energy").exists()
+
+
+def test_the_registration_form_offers_only_the_certification_bodies_the_user_manages(cb_admin, cb, other_cb):
+    page = login(cb_admin)
+    body = page.get("/organizations/new/").content.decode()
+    assert f'<option value="{cb.pk}"' in body
+    assert f'<option value="{other_cb.pk}"' not in body
+    response = page.post(
+        "/organizations/new/",
+        {"legal_name": "Echo Energy", "country": "ES", "sector_codes": "25", "certification_body": other_cb.pk},
+    )
+    assert response.status_code == 422
+    assert "Select a valid choice." in response.content.decode()
+    assert 'value="Echo Energy"' in response.content.decode()
+    assert not Organization.objects.filter(legal_name="Echo Energy").exists()
