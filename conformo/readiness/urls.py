@@ -26,6 +26,11 @@ urlpatterns = [
         assessments.item_evidence_view,
         name="item-evidence",
     ),
+    path(
+        "assessments/<uuid:public_id>/items/<int:item_id>/evidence/add/",
+        assessments.item_evidence_add_view,
+        name="item-evidence-add",
+    ),
     path("assessments/<uuid:public_id>/items/<int:item_id>/status/", assessments.item_status_view, name="item-status"),
     path(
         "assessments/<uuid:public_id>/items/<int:item_id>/answer-mode/own/",
@@ -68,4 +73,5 @@ urlpatterns = [
     path("review-actions/<uuid:public_id>/done/", programme.review_action_done_view, name="review-action-done"),
     path("review-actions/<uuid:public_id>/reopen/", programme.review_action_reopen_view, name="review-action-reopen"),
     path("risks/<uuid:public_id>/", programme.risk_detail_view, name="risk-detail"),
+    path("risks/<uuid:public_id>/treatment/", programme.risk_update_view, name="risk-update"),
 ]

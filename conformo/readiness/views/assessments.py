@@ -214,23 +214,9 @@ def item_status_view(request: HttpRequest, public_id: str, item_id: int) -> Http
     return _item_form_page(request, assessment, item, form)
 
 
-@login_required
-def item_evidence_view(request: HttpRequest, public_id: str, item_id: int) -> HttpResponse:
-    """The evidence linked to an item's answer; client administrators (and the member who owns the item)
-    add a link or a document of the register."""
-    assessment = selectors.assessment_get(user=request.user, public_id=public_id)
-    item = selectors.item_get(user=request.user, assessment=assessment, item_id=item_id)
-    manage = can_manage(request.user, assessment.organization_id)
-    can_add = manage or item.answer.owner_id == request.user.pk
-    if request.method == "POST" and not can_add:
-        raise PermissionDenied("Only a client administrator, or the member who owns this item, can add evidence.")
-    form = EvidenceForm(posted(request), organization=assessment.organization)
-    if (
-        request.method == "POST"
-        and attempt(form, lambda data: evidence_add(actor=request.user, item=item, **data)) is not None
-    ):
-        messages.success(request, "Evidence linked.")
-        return redirect("readiness:item-evidence", public_id=assessment.public_id, item_id=item.pk)
+def _evidence_page(
+    request: HttpRequest, assessment: Any, item: Item, can_add: bool, form: EvidenceForm
+) -> HttpResponse:
     evidence = Evidence.objects.filter(answer_id=item.answer_id).select_related("document", "added_by")
     return render(
         request,
@@ -244,6 +230,41 @@ def item_evidence_view(request: HttpRequest, public_id: str, item_id: int) -> Ht
             "can_add": can_add,
         },
         status=form_status(form),
+    )
+
+
+def _evidence_item(request: HttpRequest, public_id: str, item_id: int) -> tuple[Any, Item, bool]:
+    """The assessment, the item, and whether the user may add evidence to it: client administrators and
+    the member who owns the item."""
+    assessment = selectors.assessment_get(user=request.user, public_id=public_id)
+    item = selectors.item_get(user=request.user, assessment=assessment, item_id=item_id)
+    can_add = can_manage(request.user, assessment.organization_id) or item.answer.owner_id == request.user.pk
+    return assessment, item, can_add
+
+
+@login_required
+@require_GET
+def item_evidence_view(request: HttpRequest, public_id: str, item_id: int) -> HttpResponse:
+    """The evidence linked to an item's answer, with the form to link more for those who may."""
+    assessment, item, can_add = _evidence_item(request, public_id, item_id)
+    return _evidence_page(request, assessment, item, can_add, EvidenceForm(organization=assessment.organization))
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def item_evidence_add_view(request: HttpRequest, public_id: str, item_id: int) -> HttpResponse:
+    """Link a link or a document of the register as evidence. GET shows the evidence with the form."""
+    assessment, item, can_add = _evidence_item(request, public_id, item_id)
+    if request.method == "POST" and not can_add:
+        raise PermissionDenied("Only a client administrator, or the member who owns this item, can add evidence.")
+    form = EvidenceForm(posted(request), organization=assessment.organization)
+    return handle(
+        request,
+        form,
+        lambda data: evidence_add(actor=request.user, item=item, **data),
+        success="Evidence linked.",
+        done=reverse("readiness:item-evidence", args=[assessment.public_id, item.pk]),
+        page=lambda status: _evidence_page(request, assessment, item, can_add, form),
     )
 
 

@@ -416,10 +416,7 @@ def _linkable_clauses(user: Any, organization: Any) -> Any:
     )
 
 
-@login_required
-def risk_detail_view(request: HttpRequest, public_id: str) -> HttpResponse:
-    """One entry of the register: its rating, and (client administrators) its treatment, treatment status,
-    owner and the clauses or controls it is linked to."""
+def _risk_get(request: HttpRequest, public_id: str) -> Risk:
     risk = (
         Risk.objects.visible_to(request.user)
         .select_related("organization", "owner")
@@ -429,11 +426,13 @@ def risk_detail_view(request: HttpRequest, public_id: str) -> HttpResponse:
     )
     if risk is None:
         raise NotFound("No such risk.")
-    if request.method == "POST":
-        require_manage(request.user, risk.organization_id, "risk")
-    linked = list(risk.clauses.all())
+    return risk
+
+
+def _risk_form(request: HttpRequest, risk: Risk, linked: list[Clause]) -> RiskUpdateForm:
+    """The treatment form; unbound it shows the entry as it stands."""
     clauses = _linkable_clauses(request.user, risk.organization) | Clause.objects.filter(pk__in=[c.pk for c in linked])
-    form = RiskUpdateForm(
+    return RiskUpdateForm(
         posted(request),
         organization=risk.organization,
         clauses=clauses.distinct(),
@@ -445,16 +444,41 @@ def risk_detail_view(request: HttpRequest, public_id: str) -> HttpResponse:
             "clauses": linked,
         },
     )
-    if request.method == "POST":
-        saved = attempt(
-            form, lambda data: risk_update(actor=request.user, risk=risk, **{**data, "clauses": list(data["clauses"])})
-        )
-        if saved is not None:
-            messages.success(request, "Treatment saved.")
-            return redirect("readiness:risk-detail", public_id=risk.public_id)
+
+
+def _risk_page(request: HttpRequest, risk: Risk, linked: list[Clause], form: RiskUpdateForm) -> HttpResponse:
     return render(
         request,
         "readiness/risk_detail.html",
         {**org_context(request, risk.organization, "risks"), "risk": risk, "linked": linked, "form": form},
         status=form_status(form),
+    )
+
+
+@login_required
+@require_GET
+def risk_detail_view(request: HttpRequest, public_id: str) -> HttpResponse:
+    """One entry of the register: its rating, and (client administrators) the form for its treatment,
+    treatment status, owner and the clauses or controls it is linked to."""
+    risk = _risk_get(request, public_id)
+    linked = list(risk.clauses.all())
+    return _risk_page(request, risk, linked, _risk_form(request, risk, linked))
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def risk_update_view(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Save the entry's treatment and links. GET shows the entry with the form."""
+    risk = _risk_get(request, public_id)
+    if request.method == "POST":
+        require_manage(request.user, risk.organization_id, "risk")
+    linked = list(risk.clauses.all())
+    form = _risk_form(request, risk, linked)
+    return handle(
+        request,
+        form,
+        lambda data: risk_update(actor=request.user, risk=risk, **{**data, "clauses": list(data["clauses"])}),
+        success="Treatment saved.",
+        done=reverse("readiness:risk-detail", args=[risk.public_id]),
+        page=lambda status: _risk_page(request, risk, linked, form),
     )
