@@ -127,3 +127,14 @@ def test_the_registration_form_offers_only_the_certification_bodies_the_user_man
     assert "Select a valid choice." in response.content.decode()
     assert 'value="Echo Energy"' in response.content.decode()
     assert not Organization.objects.filter(legal_name="Echo Energy").exists()
+
+
+def test_an_empty_post_is_a_form_error_not_a_blank_form(cb_admin, client_admin, acme):
+    """A POST without fields binds the form: the required fields say so (422), the page is not shown as new."""
+    response = login(cb_admin).post("/organizations/new/")
+    assert response.status_code == 422
+    assert "This field is required." in response.content.decode()
+    response = login(client_admin).post(f"/organizations/{acme.public_id}/sites/new/")
+    assert response.status_code == 422
+    assert "This field is required." in response.content.decode()
+    assert Site.objects.count() == 0
