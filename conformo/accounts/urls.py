@@ -10,5 +10,6 @@ urlpatterns = [
     path("password/", views.PasswordChangeView.as_view(), name="password-change"),
     path("password/done/", views.PasswordChangeDoneView.as_view(), name="password-change-done"),
     path("tokens/", views.tokens, name="tokens"),
+    path("tokens/new/", views.token_create, name="token-create"),
     path("tokens/<uuid:public_id>/revoke/", views.token_revoke, name="token-revoke"),
 ]

@@ -8,12 +8,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from conformo.accounts.forms import ApiTokenForm, LoginForm
 from conformo.accounts.models import ApiToken
 from conformo.accounts.services import api_token_create, api_token_revoke
-from conformo.core.errors import ApplicationError
+from conformo.core.forms import attempt, form_status, posted
 
 
 class LoginView(auth_views.LoginView):
@@ -35,27 +35,37 @@ class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
     template_name = "accounts/password_change_done.html"
 
 
-@login_required
-def tokens(request: HttpRequest) -> HttpResponse:
-    """List the user's tokens; create one (its value is shown once, on this response only)."""
-    new_token_value: str | None = None
-    form = ApiTokenForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            _, new_token_value = api_token_create(user=request.user, name=form.cleaned_data["name"])  # type: ignore[arg-type]
-        except ApplicationError as exc:
-            form.add_error("name", exc.message)
-        else:
-            form = ApiTokenForm()
-    token_list = ApiToken.objects.visible_to(request.user)
+def _tokens_page(request: HttpRequest, form: ApiTokenForm, new_token_value: str | None = None) -> HttpResponse:
+    """The user's tokens and the create form; a new token's value is shown on this response only."""
     response = render(
         request,
         "accounts/tokens.html",
-        {"form": form, "tokens": token_list, "new_token_value": new_token_value},
-        status=422 if form.is_bound and form.errors else 200,
+        {"form": form, "tokens": ApiToken.objects.visible_to(request.user), "new_token_value": new_token_value},
+        status=form_status(form),
     )
     response["Cache-Control"] = "no-store"
     return response
+
+
+@login_required
+@require_safe
+def tokens(request: HttpRequest) -> HttpResponse:
+    """List the user's tokens."""
+    return _tokens_page(request, ApiTokenForm())
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def token_create(request: HttpRequest) -> HttpResponse:
+    """Create a token. Its value is shown once, on the response to the POST (no redirect: it is not stored);
+    GET shows the tokens with the form."""
+    form = ApiTokenForm(posted(request))
+    if request.method != "POST":
+        return _tokens_page(request, form)
+    created = attempt(form, lambda data: api_token_create(user=request.user, name=data["name"]))  # type: ignore[arg-type]
+    if created is None:
+        return _tokens_page(request, form)
+    return _tokens_page(request, ApiTokenForm(), new_token_value=created[1])
 
 
 @login_required

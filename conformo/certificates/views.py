@@ -12,7 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from conformo.certificates.certsearch import HEADERS, REQUIRED, ImportRejected, certsearch_export, certsearch_import
 from conformo.certificates.forms import ImportForm
@@ -32,7 +32,7 @@ CONTENT_TYPES = {
 }
 
 
-@require_GET
+@require_safe
 def pdf(request: HttpRequest, number: str) -> HttpResponse:
     """The certificate PDF: for the holder, the CB, and the public when the certificate is public."""
     certificate = certificate_for_download(user=request.user, number=number)
@@ -133,7 +133,7 @@ def certsearch(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def certsearch_download(request: HttpRequest) -> HttpResponse:
     """The CB's register in the CertSearch upload layout (`?format=csv|xlsx`, csv if none; another format is
     a 422 page, not a silent csv)."""

@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from conformo.audits.selectors import application_get
 from conformo.audits.services import appeal_lodge
@@ -31,7 +31,7 @@ from conformo.domain.certificate_states import CertificateState, Decision, allow
 
 
 @login_required
-@require_GET
+@require_safe
 def certification_list_view(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     return render(
@@ -75,7 +75,7 @@ def _certification_page(
 
 
 @login_required
-@require_GET
+@require_safe
 def certification_detail_view(request: HttpRequest, public_id: str) -> HttpResponse:
     return _certification_page(request, certification_get(user=request.user, public_id=public_id))
 

@@ -9,7 +9,7 @@ from django.db.utils import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from conformo.core.models import AuditLogEntry
 
@@ -27,7 +27,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     return render(request, "core/audit_log.html", {"page": page})
 
 
-@require_GET
+@require_safe
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
     """`{"status": "ok", "database": "ok"}`, or 503 with the reason when the database does not answer."""

@@ -1,7 +1,11 @@
 from __future__ import annotations
 
-from django import forms
+from typing import Any
 
+from django import forms
+from django.db.models import QuerySet
+
+from conformo.core.forms import set_queryset
 from conformo.domain.errors import InvalidInput
 from conformo.domain.sectors import parse_iaf_codes
 from conformo.organizations.models import CertificationBody, Site
@@ -14,9 +18,10 @@ class OrganizationForm(forms.Form):
     sector_codes = forms.CharField(required=False, help_text="IAF sector codes, comma-separated (1–39).")
     certification_body = forms.ModelChoiceField(queryset=CertificationBody.objects.none())
 
-    def __init__(self, *args: object, certification_bodies: object = None, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["certification_body"].queryset = certification_bodies  # type: ignore[attr-defined]
+    def __init__(self, *args: Any, certification_bodies: QuerySet[CertificationBody], **kwargs: Any) -> None:
+        """`certification_bodies`: those the user may register a client for."""
+        super().__init__(*args, **kwargs)
+        set_queryset(self, "certification_body", certification_bodies)
 
     def clean_sector_codes(self) -> list[int]:
         try:

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from conformo.core.errors import PermissionDenied, ValidationFailed
+from conformo.core.forms import posted
 from conformo.core.roles import Role
 from conformo.organizations.forms import OrganizationForm, SiteForm
 from conformo.organizations.models import CertificationBody
@@ -50,7 +51,7 @@ def organization_create_view(request: HttpRequest) -> HttpResponse:
     cbs = _managed_cbs(request.user)
     if not cbs.exists():
         raise PermissionDenied("Only a CB administrator or programme manager can register client organizations.")
-    form = OrganizationForm(request.POST or None, certification_bodies=cbs, initial={"certification_body": cbs.first()})
+    form = OrganizationForm(posted(request), certification_bodies=cbs, initial={"certification_body": cbs.first()})
     if request.method == "POST" and form.is_valid():
         try:
             org = organization_create(actor=request.user, **form.cleaned_data)
@@ -76,7 +77,7 @@ def organization_detail_view(request: HttpRequest, public_id: str) -> HttpRespon
 @login_required
 def site_create_view(request: HttpRequest, public_id: str) -> HttpResponse:
     org = organization_get(user=request.user, public_id=public_id)
-    form = SiteForm(request.POST or None)
+    form = SiteForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             site_create(actor=request.user, organization=org, **form.cleaned_data)
@@ -96,7 +97,7 @@ def site_create_view(request: HttpRequest, public_id: str) -> HttpResponse:
 @login_required
 def site_edit_view(request: HttpRequest, public_id: str) -> HttpResponse:
     site = site_get(user=request.user, public_id=public_id)
-    form = SiteForm(request.POST or None, instance=site)
+    form = SiteForm(posted(request), instance=site)
     if request.method == "POST" and form.is_valid():
         try:
             site_update(actor=request.user, site=site, **form.cleaned_data)

@@ -14,6 +14,7 @@ from conformo.core.pagination import PageNumberPagination
 from conformo.core.schemas import ErrorOut
 from conformo.organizations.tenancy import organization_for
 from conformo.readiness import selectors
+from conformo.readiness.choices import ItemStatus
 from conformo.readiness.models import Assessment, Item
 from conformo.readiness.schemas import (
     AssessmentIn,
@@ -75,9 +76,14 @@ def assessment_rerun_endpoint(request: HttpRequest, assessment_id: UUID) -> Stat
 @router.get("/assessments/{assessment_id}/items", response=list[ItemRowOut])
 @paginate(PageNumberPagination)
 def items(
-    request: HttpRequest, assessment_id: UUID, standard: str | None = None, status: str | None = None, **kwargs: Any
+    request: HttpRequest,
+    assessment_id: UUID,
+    standard: str | None = None,
+    status: ItemStatus | None = None,
+    **kwargs: Any,
 ) -> QuerySet[Any]:
-    """The assessment's clauses and controls, optionally for one standard (`?standard=iso-iec-27001-2022`)."""
+    """The assessment's clauses and controls, optionally for one standard (`?standard=iso-iec-27001-2022`)
+    and one status (`?status=implemented`; another value is a 422)."""
     assessment = selectors.assessment_get(user=request.user, public_id=assessment_id)
     std = None
     if standard:

@@ -236,3 +236,22 @@ class RiskMatrixForm(forms.Form):
     impact_levels = forms.IntegerField(label="Impact levels", min_value=2, max_value=10)
     low_max = forms.IntegerField(label="Low up to rating", min_value=1)
     medium_max = forms.IntegerField(label="Medium up to rating", min_value=2)
+
+
+class YearFilterForm(forms.Form):
+    """The `?year=` filter of a list: a year a date can have, or no filter."""
+
+    year = forms.IntegerField(min_value=1, max_value=9999, required=False)
+
+
+def year_filter(params: Any) -> int | None:
+    """The valid `?year=` of the query string, else None: an odd value (text, a year no date has, NUL)
+    is ignored, never an error page."""
+    form = YearFilterForm(params)
+    return form.cleaned_data["year"] if form.is_valid() else None
+
+
+def choice_filter(params: Any, name: str, choices: Any) -> str | None:
+    """The `?name=` of the query string when it is one of `choices`, else None (no filter)."""
+    value = params.get(name)
+    return value if value in {key for key, _ in choices} else None

@@ -52,10 +52,12 @@ def stage1_for(*, user: Any, organization: Any) -> list[Stage1Result]:
         )
         return [Stage1Result(i, urls[i.key]) for i in items]
     standards = list(assessment.standards.all())
+    # in the assessment table's order (selectors.item_rows): the "not yet audited" list, cut when shown, is
+    # the same on every database
     rows = list(
-        Item.objects.filter(assessment=assessment).values_list(
-            "clause__standard_id", "clause__kind", "clause__ref", "answer__status"
-        )
+        Item.objects.filter(assessment=assessment)
+        .order_by("clause__standard__code", "clause__kind", "clause__position", "id")
+        .values_list("clause__standard_id", "clause__kind", "clause__ref", "answer__status")
     )
     not_applicable: dict[int, set[str]] = {}
     for standard_id, kind, ref, status in rows:
@@ -69,7 +71,9 @@ def stage1_for(*, user: Any, organization: Any) -> list[Stage1Result]:
     )
     documents_missing = [
         f"{md.standard.designation} {md.clause_ref}: {md.what}"
-        for md in MandatoryDocument.objects.filter(standard__in=standards, retired=False).select_related("standard")
+        for md in MandatoryDocument.objects.filter(standard__in=standards, retired=False)
+        .select_related("standard")
+        .order_by("standard__code", "position", "id")
         if md.pk not in approved and not _not_applicable(not_applicable.get(md.standard_id, set()), md.clause_ref)
     ]
 

@@ -9,7 +9,7 @@ from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from conformo.certificates.signing import jwks
 from conformo.registry import selectors
@@ -48,7 +48,7 @@ def _results_page(filters: dict[str, str], asked: str, today: date) -> Page[Any]
     return page
 
 
-@require_GET
+@require_safe
 def registry(request: HttpRequest) -> HttpResponse:
     """Search by number or company name, filter by standard, country and status."""
     limited = _limited(request)
@@ -87,7 +87,7 @@ def registry(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def verify(request: HttpRequest, number: str) -> HttpResponse:
     """One certificate's status, large and unmistakable, with holder, scope, sites, dates and CB."""
     limited = _limited(request)
@@ -106,7 +106,7 @@ def verify(request: HttpRequest, number: str) -> HttpResponse:
     return render(request, "registry/verify.html", context)
 
 
-@require_GET
+@require_safe
 def jwks_view(request: HttpRequest) -> JsonResponse:
     """The public keys that verify Conformo's signed credentials (current and retired)."""
     response = JsonResponse(jwks())

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from conformo.domain.errors import DomainError
 from conformo.tools import calculators
@@ -35,7 +35,7 @@ def _page_context(**bound: dict[str, Any]) -> dict[str, Any]:
     return context
 
 
-@require_GET
+@require_safe
 def calculator(request: HttpRequest) -> HttpResponse:
     return render(request, "tools/calculator.html", _page_context())
 

@@ -62,7 +62,7 @@ def test_nobody_can_revoke_someone_elses_token(client_admin, other_client_admin)
 
 def test_the_token_value_is_shown_once_on_the_page(client_admin):
     browser = login(client_admin)
-    response = browser.post("/accounts/tokens/", {"name": "nightly export"})
+    response = browser.post("/accounts/tokens/new/", {"name": "nightly export"})
     assert response.status_code == 200
     token = ApiToken.objects.get(user=client_admin)
     body = response.content.decode()
@@ -138,10 +138,29 @@ def test_a_deactivated_users_token_is_refused(client_admin):
 
 def test_the_token_page_shows_a_missing_or_too_long_name_as_a_form_error(client_admin):
     page = login(client_admin)
-    response = page.post("/accounts/tokens/", {"name": ""})
+    response = page.post("/accounts/tokens/new/", {"name": ""})
     assert response.status_code == 422
     assert "This field is required." in response.content.decode()
-    response = page.post("/accounts/tokens/", {"name": "x" * 101})
+    response = page.post("/accounts/tokens/new/", {"name": "x" * 101})
     assert response.status_code == 422
     assert "x" * 101 in response.content.decode()
     assert not ApiToken.objects.filter(user=client_admin).exists()
+
+
+def test_the_create_form_has_its_own_url_and_the_list_answers_only_get(client_admin):
+    page = login(client_admin)
+    assert 'action="/accounts/tokens/new/"' in page.get("/accounts/tokens/").content.decode()
+    assert page.post("/accounts/tokens/", {"name": "nightly export"}).status_code == 405
+    assert not ApiToken.objects.filter(user=client_admin).exists()
+    response = page.get("/accounts/tokens/new/")
+    assert response.status_code == 200
+    assert 'action="/accounts/tokens/new/"' in response.content.decode()
+    assert "Copy your new token now" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_create_url_needs_a_signed_in_user(client):
+    response = client.post("/accounts/tokens/new/", {"name": "nightly export"})
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+    assert not ApiToken.objects.exists()

@@ -13,7 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from conformo.accounts.models import User
 from conformo.audits import forms, selectors, services
@@ -58,7 +58,7 @@ def _auditors_page(request: HttpRequest, status: int = 200, **bound: Any) -> Htt
 
 
 @login_required
-@require_GET
+@require_safe
 def auditor_list(request: HttpRequest) -> HttpResponse:
     return _auditors_page(request)
 
@@ -102,7 +102,7 @@ def qualification_add(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def schedule(request: HttpRequest) -> HttpResponse:
     """The audits of a period: from `start` (today if none) for `days` (90 if none). A bad date or number
     is shown on the filter, with no audits listed."""
@@ -177,7 +177,7 @@ def _complaints_page(request: HttpRequest, status: int = 200, **bound: Any) -> H
 
 
 @login_required
-@require_GET
+@require_safe
 def complaints(request: HttpRequest) -> HttpResponse:
     return _complaints_page(request)
 
@@ -273,7 +273,7 @@ def _appeals_page(request: HttpRequest, status: int = 200, **bound: Any) -> Http
 
 
 @login_required
-@require_GET
+@require_safe
 def appeals(request: HttpRequest) -> HttpResponse:
     return _appeals_page(request)
 

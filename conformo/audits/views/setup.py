@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from conformo.audits import selectors, services
 from conformo.audits.forms import AccreditationForm, CBSettingsForm, ConflictForm, UnavailabilityForm
@@ -117,7 +117,7 @@ def _conflict_form(auditor: Any, data: Any = None) -> ConflictForm:
 
 
 @login_required
-@require_GET
+@require_safe
 def auditor_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     """An auditor's qualifications, declared conflicts of interest and unavailability. The auditor or a
     CB manager declares conflicts and adds periods of unavailability."""

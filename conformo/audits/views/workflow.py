@@ -17,7 +17,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from conformo.audits import forms, selectors, services
 from conformo.audits.models import Auditor
@@ -89,7 +89,7 @@ def _application_page(request: HttpRequest, application: Any, status: int = 200,
 
 
 @login_required
-@require_GET
+@require_safe
 def application_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     application = selectors.application_get(user=request.user, public_id=public_id)
     return _application_page(request, application)
@@ -143,7 +143,7 @@ def _programme_page(request: HttpRequest, programme: Any, status: int = 200, **b
 
 
 @login_required
-@require_GET
+@require_safe
 def programme_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     return _programme_page(request, selectors.programme_get(user=request.user, public_id=public_id))
 
@@ -217,7 +217,7 @@ def _audit_page(request: HttpRequest, audit: Any, status: int = 200, **bound: An
 
 
 @login_required
-@require_GET
+@require_safe
 def audit_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     return _audit_page(request, selectors.audit_get(user=request.user, public_id=public_id))
 
@@ -346,7 +346,7 @@ def _finding_page(request: HttpRequest, finding: Any, status: int = 200, **bound
 
 
 @login_required
-@require_GET
+@require_safe
 def finding_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     return _finding_page(request, selectors.finding_get(user=request.user, public_id=public_id))
 

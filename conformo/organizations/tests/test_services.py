@@ -129,3 +129,29 @@ def test_the_client_page_reads_sector_codes_as_the_domain_does(cb_admin, cb):
         "IAF sector codes are whole numbers from 1 to 39; not valid: 3a (3a: sub-divisions are not IAF codes)."
     ]
     assert not Organization.objects.filter(legal_name="Golf Foods").exists()
+
+
+def test_the_registration_form_offers_only_the_certification_bodies_the_user_manages(cb_admin, cb, other_cb):
+    page = login(cb_admin)
+    body = page.get("/organizations/new/").content.decode()
+    assert f'<option value="{cb.pk}"' in body
+    assert f'<option value="{other_cb.pk}"' not in body
+    response = page.post(
+        "/organizations/new/",
+        {"legal_name": "Echo Energy", "country": "ES", "sector_codes": "25", "certification_body": other_cb.pk},
+    )
+    assert response.status_code == 422
+    assert "Select a valid choice." in response.content.decode()
+    assert 'value="Echo Energy"' in response.content.decode()
+    assert not Organization.objects.filter(legal_name="Echo Energy").exists()
+
+
+def test_an_empty_post_is_a_form_error_not_a_blank_form(cb_admin, client_admin, acme):
+    """A POST without fields binds the form: the required fields say so (422), the page is not shown as new."""
+    response = login(cb_admin).post("/organizations/new/")
+    assert response.status_code == 422
+    assert "This field is required." in response.content.decode()
+    response = login(client_admin).post(f"/organizations/{acme.public_id}/sites/new/")
+    assert response.status_code == 422
+    assert "This field is required." in response.content.decode()
+    assert Site.objects.count() == 0

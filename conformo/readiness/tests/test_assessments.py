@@ -214,3 +214,13 @@ def test_the_assessment_exports_as_xlsx(client_admin, assessment):
     response = login(client_admin).get(reverse("readiness:assessment-export", args=[assessment.public_id, "xlsx"]))
     assert response.status_code == 200
     assert response.content[:2] == b"PK"
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [("status=implemented", 200), ("status=nonsense", 422), ("status=%00", 422), ("standard=%00", 404)],
+)
+def test_the_api_item_filters_refuse_odd_values_without_an_error_page(client_admin, assessment, query, expected):
+    client, _ = token_client(client_admin)
+    response = client.get(f"/api/v1/assessments/{assessment.public_id}/items?{query}")
+    assert response.status_code == expected, response.content

@@ -63,11 +63,13 @@ def _logged(action):
 def test_a_client_admin_links_evidence_on_the_page_and_it_is_shared(client_admin, work, catalog):
     item, document = work["item"], work["document"]
     url = reverse("readiness:item-evidence", args=[work["assessment"].public_id, item.pk])
+    add = reverse("readiness:item-evidence-add", args=[work["assessment"].public_id, item.pk])
     client = login(client_admin)
-    assert client.get(url).status_code == 200
-    response = client.post(url, {"label": "Policy", "url": "https://intranet.example/policy"})
+    assert f'action="{add}"' in client.get(url).content.decode()
+    assert client.post(url, {"label": "Policy", "url": "https://intranet.example/policy"}).status_code == 405
+    response = client.post(add, {"label": "Policy", "url": "https://intranet.example/policy"})
     assert response.status_code == 302
-    client.post(url, {"label": "Signed policy", "document": document.pk})
+    client.post(add, {"label": "Signed policy", "document": document.pk})
     body = client.get(url).content.decode()
     assert "https://intranet.example/policy" in body
     assert "Quality policy" in body
@@ -79,12 +81,13 @@ def test_a_client_admin_links_evidence_on_the_page_and_it_is_shared(client_admin
 
 
 def test_the_evidence_page_shows_field_errors(client_admin, work):
-    url = reverse("readiness:item-evidence", args=[work["assessment"].public_id, work["item"].pk])
+    url = reverse("readiness:item-evidence-add", args=[work["assessment"].public_id, work["item"].pk])
     response = login(client_admin).post(url, {"label": "", "url": "not a link"})
     assert response.status_code == 422
     body = response.content.decode()
     assert "This field is required." in body
     assert "Enter a valid URL." in body
+    assert 'value="not a link"' in body
     response = login(client_admin).post(url, {"label": "Nothing"})
     assert "Give a link or choose a document." in response.content.decode()
     assert not Evidence.objects.exists()
@@ -129,10 +132,12 @@ def _pages(work):
     """(page, the URL of one of its actions, that action's input)"""
     a, item = work["assessment"], work["item"]
     evidence = reverse("readiness:item-evidence", args=[a.public_id, item.pk])
+    evidence_add = reverse("readiness:item-evidence-add", args=[a.public_id, item.pk])
     document = work["document"].public_id
     risk = reverse("readiness:risk-detail", args=[work["risk"].public_id])
+    risk_update = reverse("readiness:risk-update", args=[work["risk"].public_id])
     return [
-        (evidence, evidence, {"label": "x", "url": "https://evidence.example/x"}),
+        (evidence, evidence_add, {"label": "x", "url": "https://evidence.example/x"}),
         (
             reverse("readiness:document-detail", args=[document]),
             reverse("readiness:document-owners", args=[document]),
@@ -143,7 +148,7 @@ def _pages(work):
             reverse("readiness:review-action-done", args=[work["action"].public_id]),
             {},
         ),
-        (risk, risk, {"treatment": "avoid", "treatment_status": "done"}),
+        (risk, risk_update, {"treatment": "avoid", "treatment_status": "done"}),
     ]
 
 
@@ -294,12 +299,15 @@ def test_review_actions_through_the_api(client_admin, client_member, work):
 
 def test_a_client_admin_updates_a_risk_and_links_clauses_and_controls_on_the_page(client_admin, work, catalog):
     risk = work["risk"]
-    url = reverse("readiness:risk-detail", args=[risk.public_id])
+    page = reverse("readiness:risk-detail", args=[risk.public_id])
+    url = reverse("readiness:risk-update", args=[risk.public_id])
     clause = Clause.objects.get(standard=catalog["9001"], ref="8.1")
     control = Clause.objects.filter(standard=catalog["27001"], kind="control").order_by("position")[0]
     client = login(client_admin)
-    body = client.get(url).content.decode()
+    body = client.get(page).content.decode()
     assert f"A.{control.ref}" in body
+    assert f'action="{url}"' in body
+    assert client.post(page, {"treatment": "transfer", "treatment_status": "in_progress"}).status_code == 405
     response = client.post(
         url,
         {
@@ -324,9 +332,12 @@ def test_a_client_admin_updates_a_risk_and_links_clauses_and_controls_on_the_pag
         f"A.{control.ref}"
         in client.get(reverse("readiness:risks", args=[risk.organization.public_id])).content.decode()
     )
-    response = client.post(url, {"treatment": "bribe", "treatment_status": "done"})
+    response = client.post(url, {"treatment": "bribe", "treatment_status": "done", "treatment_plan": "Kept plan"})
     assert response.status_code == 422
     assert "Select a valid choice" in response.content.decode()
+    assert "Kept plan" in response.content.decode()
+    risk.refresh_from_db()
+    assert risk.treatment == "transfer"
 
 
 def test_risk_treatment_and_links_through_the_api(client_admin, work, catalog):

@@ -194,7 +194,7 @@ def test_the_matrix_form_shows_the_matrix_in_use_and_saves(client_admin, acme):
 
 
 def test_a_risk_with_a_likelihood_that_is_not_a_number_is_a_form_error(client_admin, acme):
-    url = reverse("readiness:risks", args=[acme.public_id])
+    url = reverse("readiness:risk-create", args=[acme.public_id])
     data = {"kind": "risk", "title": "Fire", "likelihood": "abc", "impact": "2", "treatment": "reduce"}
     response = login(client_admin).post(url, data)
     assert response.status_code == 422
@@ -207,7 +207,7 @@ def test_a_risk_with_a_likelihood_that_is_not_a_number_is_a_form_error(client_ad
 
 
 def test_a_document_with_a_review_date_that_does_not_exist_is_a_form_error(client_admin, acme):
-    url = reverse("readiness:documents", args=[acme.public_id])
+    url = reverse("readiness:document-create", args=[acme.public_id])
     response = login(client_admin).post(url, {"title": "Policy", "kind": "document", "review_due": "2026-02-31"})
     assert response.status_code == 422
     assert "Enter a valid date." in response.content.decode()
@@ -324,7 +324,7 @@ def test_the_inline_status_select_posts_to_the_status_url(client_admin, assessme
 @pytest.fixture
 def action_urls(client_admin, acme, assessment, audit, review, catalog):
     from conformo.improvement.services import corrective_action_set, nonconformity_raise
-    from conformo.readiness.services import review_action_add
+    from conformo.readiness.services import review_action_add, risk_create
 
     document = document_create(actor=client_admin, organization=acme, title="Policy")
     login(client_admin).post(reverse("readiness:revision-create", args=[document.public_id]), {"change_note": "x"})
@@ -332,8 +332,18 @@ def action_urls(client_admin, acme, assessment, audit, review, catalog):
     action = review_action_add(actor=client_admin, review=review, description="Train")
     item = _item(assessment, catalog["27001"], "9.2")
     nc = nonconformity_raise(actor=client_admin, organization=acme, source="incident", grade="minor", title="x")
+    risk = risk_create(
+        actor=client_admin, organization=acme, kind="risk", title="Fire", likelihood=2, impact=2, treatment="reduce"
+    )
     corrective_action_set(actor=client_admin, nonconformity=nc, root_cause="r", action="a", due_date=date(2026, 5, 1))
     forms = [
+        reverse("readiness:assessment-create", args=[acme.public_id]),
+        reverse("readiness:document-create", args=[acme.public_id]),
+        reverse("readiness:internal-audit-create", args=[acme.public_id]),
+        reverse("readiness:review-create", args=[acme.public_id]),
+        reverse("readiness:risk-create", args=[acme.public_id]),
+        reverse("readiness:item-evidence-add", args=[assessment.public_id, item.pk]),
+        reverse("readiness:risk-update", args=[risk.public_id]),
         reverse("readiness:internal-audit-complete", args=[audit.public_id]),
         reverse("readiness:internal-audit-finding", args=[audit.public_id]),
         reverse("readiness:review-record", args=[review.public_id]),

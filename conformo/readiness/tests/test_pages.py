@@ -20,7 +20,7 @@ def test_a_client_admin_reaches_a_green_stage1_check_through_the_pages(client_ad
     client = login(client_admin)
     org = acme.public_id
     assert client.get(reverse("readiness:home")).status_code == 302
-    response = client.post(reverse("readiness:assessments", args=[org]), {"standards": [catalog["9001"].pk]})
+    response = client.post(reverse("readiness:assessment-create", args=[org]), {"standards": [catalog["9001"].pk]})
     assert response.status_code == 302
     assessment = Assessment.objects.get(organization=acme)
     assert client.get(response["Location"]).status_code == 200
@@ -38,7 +38,7 @@ def test_a_client_admin_reaches_a_green_stage1_check_through_the_pages(client_ad
 
     chapters = Clause.objects.filter(standard=catalog["9001"], ref__in=["4", "5", "6", "7", "8", "9", "10"])
     response = client.post(
-        reverse("readiness:audit-programme", args=[org]),
+        reverse("readiness:internal-audit-create", args=[org]),
         {"title": "Full audit", "planned_on": "2026-03-01", "auditor": "J. Doe", "clauses": [c.pk for c in chapters]},
     )
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -48,7 +48,7 @@ def test_a_client_admin_reaches_a_green_stage1_check_through_the_pages(client_ad
     )
     assert response.status_code == 302
 
-    client.post(reverse("readiness:reviews", args=[org]), {"title": "MR", "standards": [catalog["9001"].pk]})
+    client.post(reverse("readiness:review-create", args=[org]), {"title": "MR", "standards": [catalog["9001"].pk]})
     review = ManagementReview.objects.get(organization=acme)
     from conformo.domain.readiness import management_review_inputs
 

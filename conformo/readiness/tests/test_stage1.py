@@ -135,3 +135,27 @@ def test_the_pdf_readiness_report_renders(client_admin, acme, catalog):
     response = login(client_admin).get(reverse("readiness:assessment-export", args=[assessment.public_id, "pdf"]))
     assert response.status_code == 200
     assert response.content.startswith(b"%PDF")
+
+
+def test_the_not_yet_audited_list_is_in_the_order_of_the_standards_and_their_clauses(client_admin, acme, catalog):
+    """Not in the database's row order: the items are read in the table's order (standard, position), so the
+    list (cut when shown) is the same on SQLite and PostgreSQL whatever the order the rows were written."""
+    from conformo.readiness.services import assessment_create
+    from conformo.standards.models import Clause, ClauseKind
+
+    # positions opposite to the order the items are inserted in: the row order would read them backwards
+    for clause in Clause.objects.all():
+        clause.position = 100_000 - clause.position
+        clause.save(update_fields=["position"])
+    standards = list(catalog.values())
+    assessment = assessment_create(actor=client_admin, organization=acme, standards=standards)
+    items_in_row_order = list(assessment.items.filter(clause__kind=ClauseKind.CLAUSE).order_by("id"))
+    expected = [
+        f"{i.clause.standard.designation} {i.clause.ref}"
+        for i in sorted(items_in_row_order, key=lambda i: (i.clause.standard.code, i.clause.position))
+    ]
+    assert expected != [f"{i.clause.standard.designation} {i.clause.ref}" for i in items_in_row_order]
+    items = {r.item.key: r for r in stage1_for(user=client_admin, organization=acme)}
+    missing = list(items[Stage1Key.INTERNAL_AUDIT].item.missing)
+    assert len(missing) > 1
+    assert missing == expected

@@ -11,14 +11,21 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from conformo.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from conformo.core.forms import attempt, carry_errors, form_status, posted
+from conformo.core.forms import attempt, carry_errors, form_status, handle, posted
 from conformo.organizations.tenancy import can_manage, org_context, organization_for
 from conformo.readiness import selectors
 from conformo.readiness.choices import ItemStatus
-from conformo.readiness.forms import AssessmentForm, EvidenceForm, ItemForm, ItemStatusForm, SoAPublishForm
+from conformo.readiness.forms import (
+    AssessmentForm,
+    EvidenceForm,
+    ItemForm,
+    ItemStatusForm,
+    SoAPublishForm,
+    choice_filter,
+)
 from conformo.readiness.models import Evidence, Item, SoAVersion
 from conformo.readiness.rows import RowRenderer, row_values
 from conformo.readiness.services import (
@@ -36,26 +43,38 @@ from conformo.standards.models import ClauseKind
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-@login_required
-def assessment_list_view(request: HttpRequest, org_id: str) -> HttpResponse:
-    org = organization_for(request.user, org_id)
-    form = AssessmentForm(posted(request))
-    if request.method == "POST":
-        assessment = attempt(
-            form,
-            lambda data: assessment_create(
-                actor=request.user, organization=org, standards=list(data["standards"]), title=data["title"]
-            ),
-        )
-        if assessment is not None:
-            messages.success(request, "Assessment created.")
-            return redirect("readiness:assessment-detail", public_id=assessment.public_id)
+def _assessment_list_page(request: HttpRequest, org: Any, form: AssessmentForm) -> HttpResponse:
     assessments = selectors.assessment_list(user=request.user, organization=org).prefetch_related("standards")
     return render(
         request,
         "readiness/assessment_list.html",
         {**org_context(request, org, "assessments"), "assessments": assessments, "form": form},
         status=form_status(form),
+    )
+
+
+@login_required
+@require_safe
+def assessment_list_view(request: HttpRequest, org_id: str) -> HttpResponse:
+    org = organization_for(request.user, org_id)
+    return _assessment_list_page(request, org, AssessmentForm())
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def assessment_create_view(request: HttpRequest, org_id: str) -> HttpResponse:
+    """Start a gap assessment. GET shows the list with the form."""
+    org = organization_for(request.user, org_id)
+    form = AssessmentForm(posted(request))
+    return handle(
+        request,
+        form,
+        lambda data: assessment_create(
+            actor=request.user, organization=org, standards=list(data["standards"]), title=data["title"]
+        ),
+        success="Assessment created.",
+        done=lambda assessment: reverse("readiness:assessment-detail", args=[assessment.public_id]),
+        page=lambda status: _assessment_list_page(request, org, form),
     )
 
 
@@ -94,7 +113,7 @@ def assessment_detail_view(request: HttpRequest, public_id: str) -> HttpResponse
     standards = list(assessment.standards.all())
     code = request.GET.get("standard") or ""
     standard = next((s for s in standards if s.code == code), None)
-    status = request.GET.get("status") or None
+    status = choice_filter(request.GET, "status", ItemStatus.choices)
     rows = row_values(selectors.item_rows(user=request.user, assessment=assessment, standard=standard, status=status))
     manage = can_manage(request.user, assessment.organization_id)
     return render(
@@ -195,23 +214,9 @@ def item_status_view(request: HttpRequest, public_id: str, item_id: int) -> Http
     return _item_form_page(request, assessment, item, form)
 
 
-@login_required
-def item_evidence_view(request: HttpRequest, public_id: str, item_id: int) -> HttpResponse:
-    """The evidence linked to an item's answer; client administrators (and the member who owns the item)
-    add a link or a document of the register."""
-    assessment = selectors.assessment_get(user=request.user, public_id=public_id)
-    item = selectors.item_get(user=request.user, assessment=assessment, item_id=item_id)
-    manage = can_manage(request.user, assessment.organization_id)
-    can_add = manage or item.answer.owner_id == request.user.pk
-    if request.method == "POST" and not can_add:
-        raise PermissionDenied("Only a client administrator, or the member who owns this item, can add evidence.")
-    form = EvidenceForm(posted(request), organization=assessment.organization)
-    if (
-        request.method == "POST"
-        and attempt(form, lambda data: evidence_add(actor=request.user, item=item, **data)) is not None
-    ):
-        messages.success(request, "Evidence linked.")
-        return redirect("readiness:item-evidence", public_id=assessment.public_id, item_id=item.pk)
+def _evidence_page(
+    request: HttpRequest, assessment: Any, item: Item, can_add: bool, form: EvidenceForm
+) -> HttpResponse:
     evidence = Evidence.objects.filter(answer_id=item.answer_id).select_related("document", "added_by")
     return render(
         request,
@@ -225,6 +230,41 @@ def item_evidence_view(request: HttpRequest, public_id: str, item_id: int) -> Ht
             "can_add": can_add,
         },
         status=form_status(form),
+    )
+
+
+def _evidence_item(request: HttpRequest, public_id: str, item_id: int) -> tuple[Any, Item, bool]:
+    """The assessment, the item, and whether the user may add evidence to it: client administrators and
+    the member who owns the item."""
+    assessment = selectors.assessment_get(user=request.user, public_id=public_id)
+    item = selectors.item_get(user=request.user, assessment=assessment, item_id=item_id)
+    can_add = can_manage(request.user, assessment.organization_id) or item.answer.owner_id == request.user.pk
+    return assessment, item, can_add
+
+
+@login_required
+@require_safe
+def item_evidence_view(request: HttpRequest, public_id: str, item_id: int) -> HttpResponse:
+    """The evidence linked to an item's answer, with the form to link more for those who may."""
+    assessment, item, can_add = _evidence_item(request, public_id, item_id)
+    return _evidence_page(request, assessment, item, can_add, EvidenceForm(organization=assessment.organization))
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def item_evidence_add_view(request: HttpRequest, public_id: str, item_id: int) -> HttpResponse:
+    """Link a link or a document of the register as evidence. GET shows the evidence with the form."""
+    assessment, item, can_add = _evidence_item(request, public_id, item_id)
+    if request.method == "POST" and not can_add:
+        raise PermissionDenied("Only a client administrator, or the member who owns this item, can add evidence.")
+    form = EvidenceForm(posted(request), organization=assessment.organization)
+    return handle(
+        request,
+        form,
+        lambda data: evidence_add(actor=request.user, item=item, **data),
+        success="Evidence linked.",
+        done=reverse("readiness:item-evidence", args=[assessment.public_id, item.pk]),
+        page=lambda status: _evidence_page(request, assessment, item, can_add, form),
     )
 
 

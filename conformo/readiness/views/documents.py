@@ -9,10 +9,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from conformo.core.errors import Conflict, NotFound, ValidationFailed
-from conformo.core.forms import attempt, form_status, posted
+from conformo.core.forms import attempt, form_status, handle, posted
 from conformo.organizations.tenancy import org_context, organization_for, require_manage
 from conformo.readiness.forms import DocumentForm, DocumentOwnersForm, RevisionForm
 from conformo.readiness.models import Document, DocumentRevision
@@ -56,16 +57,26 @@ def _document_list_page(request: HttpRequest, org: Any, form: DocumentForm) -> H
 
 
 @login_required
-@require_http_methods(["GET", "HEAD", "POST"])
+@require_safe
 def document_list_view(request: HttpRequest, org_id: str) -> HttpResponse:
-    """The register; POST adds a document or record."""
+    """The register."""
+    return _document_list_page(request, organization_for(request.user, org_id), DocumentForm())
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def document_create_view(request: HttpRequest, org_id: str) -> HttpResponse:
+    """Add a document or record to the register. GET shows the register with the form."""
     org = organization_for(request.user, org_id)
     form = DocumentForm(posted(request))
-    if request.method == "POST":
-        document = attempt(form, lambda data: document_create(actor=request.user, organization=org, **data))
-        if document is not None:
-            return redirect("readiness:document-detail", public_id=document.public_id)
-    return _document_list_page(request, org, form)
+    return handle(
+        request,
+        form,
+        lambda data: document_create(actor=request.user, organization=org, **data),
+        success="Document added.",
+        done=lambda document: reverse("readiness:document-detail", args=[document.public_id]),
+        page=lambda status: _document_list_page(request, org, form),
+    )
 
 
 @login_required

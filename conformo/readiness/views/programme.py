@@ -8,15 +8,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from conformo.core.errors import Conflict, NotFound
-from conformo.core.forms import attempt, form_status, posted
+from conformo.core.forms import attempt, form_status, handle, posted
 from conformo.domain.readiness import management_review_inputs
 from conformo.improvement.services import nonconformity_raise
 from conformo.organizations.tenancy import can_manage, org_context, organization_for, require_manage
 from conformo.readiness import selectors
+from conformo.readiness.choices import RiskKind
 from conformo.readiness.forms import (
     InternalAuditCompleteForm,
     InternalAuditFindingForm,
@@ -27,6 +29,8 @@ from conformo.readiness.forms import (
     RiskForm,
     RiskMatrixForm,
     RiskUpdateForm,
+    choice_filter,
+    year_filter,
 )
 from conformo.readiness.models import InternalAudit, ManagementReview, ReviewAction, Risk, RiskMatrixConfig
 from conformo.readiness.services import (
@@ -41,7 +45,7 @@ from conformo.readiness.services import (
     risk_update,
 )
 from conformo.readiness.services.programme import risk_matrix_for
-from conformo.standards.models import Clause, ClauseKind
+from conformo.standards.models import Clause, ClauseKind, Standard
 
 
 def _assessed_clauses(assessment: Any) -> Any:
@@ -54,20 +58,11 @@ def _assessed_clauses(assessment: Any) -> Any:
     )
 
 
-@login_required
-def audit_programme_view(request: HttpRequest, org_id: str) -> HttpResponse:
-    org = organization_for(request.user, org_id)
-    assessment = selectors.latest_assessment(user=request.user, organization=org)
-    form = InternalAuditForm(posted(request), clauses=_assessed_clauses(assessment))
-    if request.method == "POST":
-        audit = attempt(form, lambda data: internal_audit_plan(actor=request.user, organization=org, **data))
-        if audit is not None:
-            messages.success(request, "Internal audit planned.")
-            return redirect("readiness:internal-audit", public_id=audit.public_id)
-    year = request.GET.get("year")
+def _audit_programme_page(request: HttpRequest, org: Any, assessment: Any, form: InternalAuditForm) -> HttpResponse:
     audits = InternalAudit.objects.visible_to(request.user).filter(organization=org)
-    if year and year.isdigit():
-        audits = audits.filter(planned_on__year=int(year))
+    year = year_filter(request.GET)
+    if year is not None:
+        audits = audits.filter(planned_on__year=year)
     return render(
         request,
         "readiness/audit_programme.html",
@@ -78,6 +73,31 @@ def audit_programme_view(request: HttpRequest, org_id: str) -> HttpResponse:
             "coverage": selectors.audit_coverage(user=request.user, organization=org, assessment=assessment),
         },
         status=form_status(form),
+    )
+
+
+@login_required
+@require_safe
+def audit_programme_view(request: HttpRequest, org_id: str) -> HttpResponse:
+    org = organization_for(request.user, org_id)
+    assessment = selectors.latest_assessment(user=request.user, organization=org)
+    return _audit_programme_page(request, org, assessment, InternalAuditForm(clauses=_assessed_clauses(assessment)))
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def internal_audit_create_view(request: HttpRequest, org_id: str) -> HttpResponse:
+    """Plan an internal audit on clauses of the latest assessment. GET shows the programme with the form."""
+    org = organization_for(request.user, org_id)
+    assessment = selectors.latest_assessment(user=request.user, organization=org)
+    form = InternalAuditForm(posted(request), clauses=_assessed_clauses(assessment))
+    return handle(
+        request,
+        form,
+        lambda data: internal_audit_plan(actor=request.user, organization=org, **data),
+        success="Internal audit planned.",
+        done=lambda audit: reverse("readiness:internal-audit", args=[audit.public_id]),
+        page=lambda status: _audit_programme_page(request, org, assessment, form),
     )
 
 
@@ -157,22 +177,42 @@ def internal_audit_finding_view(request: HttpRequest, public_id: str) -> HttpRes
     return _internal_audit_page(request, audit, finding_form=form)
 
 
-@login_required
-def review_list_view(request: HttpRequest, org_id: str) -> HttpResponse:
-    org = organization_for(request.user, org_id)
-    assessment = selectors.latest_assessment(user=request.user, organization=org)
-    standards = assessment.standards.all() if assessment else Clause.objects.none()
-    form = ReviewForm(posted(request), standards=standards)
-    if request.method == "POST":
-        review = attempt(form, lambda data: management_review_create(actor=request.user, organization=org, **data))
-        if review is not None:
-            return redirect("readiness:review-detail", public_id=review.public_id)
+def _review_list_page(request: HttpRequest, org: Any, form: ReviewForm) -> HttpResponse:
     reviews = ManagementReview.objects.visible_to(request.user).filter(organization=org).prefetch_related("standards")
     return render(
         request,
         "readiness/review_list.html",
         {**org_context(request, org, "reviews"), "reviews": reviews, "form": form},
         status=form_status(form),
+    )
+
+
+def _review_standards(request: HttpRequest, org: Any) -> Any:
+    """The standards a review can be planned on: those of the latest assessment."""
+    assessment = selectors.latest_assessment(user=request.user, organization=org)
+    return assessment.standards.all() if assessment else Standard.objects.none()
+
+
+@login_required
+@require_safe
+def review_list_view(request: HttpRequest, org_id: str) -> HttpResponse:
+    org = organization_for(request.user, org_id)
+    return _review_list_page(request, org, ReviewForm(standards=_review_standards(request, org)))
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def review_create_view(request: HttpRequest, org_id: str) -> HttpResponse:
+    """Plan a management review. GET shows the reviews with the form."""
+    org = organization_for(request.user, org_id)
+    form = ReviewForm(posted(request), standards=_review_standards(request, org))
+    return handle(
+        request,
+        form,
+        lambda data: management_review_create(actor=request.user, organization=org, **data),
+        success="Management review planned.",
+        done=lambda review: reverse("readiness:review-detail", args=[review.public_id]),
+        page=lambda status: _review_list_page(request, org, form),
     )
 
 
@@ -308,8 +348,8 @@ def _risk_list_page(request: HttpRequest, org: Any, **forms: Any) -> HttpRespons
         .select_related("owner")
         .prefetch_related("clauses")
     )
-    kind = request.GET.get("kind")
-    if kind:
+    kind = choice_filter(request.GET, "kind", RiskKind.choices)
+    if kind is not None:
         risks = risks.filter(kind=kind)
     return render(
         request,
@@ -326,18 +366,26 @@ def _risk_list_page(request: HttpRequest, org: Any, **forms: Any) -> HttpRespons
 
 
 @login_required
-@require_http_methods(["GET", "HEAD", "POST"])
+@require_safe
 def risk_list_view(request: HttpRequest, org_id: str) -> HttpResponse:
-    """The register; POST adds an entry."""
+    """The register."""
+    return _risk_list_page(request, organization_for(request.user, org_id))
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def risk_create_view(request: HttpRequest, org_id: str) -> HttpResponse:
+    """Add an entry to the register. GET shows the register with the form."""
     org = organization_for(request.user, org_id)
     form = RiskForm(posted(request))
-    if (
-        request.method == "POST"
-        and attempt(form, lambda data: risk_create(actor=request.user, organization=org, **data)) is not None
-    ):
-        messages.success(request, "Entry added.")
-        return redirect("readiness:risks", org_id=org.public_id)
-    return _risk_list_page(request, org, form=form)
+    return handle(
+        request,
+        form,
+        lambda data: risk_create(actor=request.user, organization=org, **data),
+        success="Entry added.",
+        done=reverse("readiness:risks", args=[org.public_id]),
+        page=lambda status: _risk_list_page(request, org, form=form),
+    )
 
 
 @login_required
@@ -368,10 +416,7 @@ def _linkable_clauses(user: Any, organization: Any) -> Any:
     )
 
 
-@login_required
-def risk_detail_view(request: HttpRequest, public_id: str) -> HttpResponse:
-    """One entry of the register: its rating, and (client administrators) its treatment, treatment status,
-    owner and the clauses or controls it is linked to."""
+def _risk_get(request: HttpRequest, public_id: str) -> Risk:
     risk = (
         Risk.objects.visible_to(request.user)
         .select_related("organization", "owner")
@@ -381,11 +426,13 @@ def risk_detail_view(request: HttpRequest, public_id: str) -> HttpResponse:
     )
     if risk is None:
         raise NotFound("No such risk.")
-    if request.method == "POST":
-        require_manage(request.user, risk.organization_id, "risk")
-    linked = list(risk.clauses.all())
+    return risk
+
+
+def _risk_form(request: HttpRequest, risk: Risk, linked: list[Clause]) -> RiskUpdateForm:
+    """The treatment form; unbound it shows the entry as it stands."""
     clauses = _linkable_clauses(request.user, risk.organization) | Clause.objects.filter(pk__in=[c.pk for c in linked])
-    form = RiskUpdateForm(
+    return RiskUpdateForm(
         posted(request),
         organization=risk.organization,
         clauses=clauses.distinct(),
@@ -397,16 +444,41 @@ def risk_detail_view(request: HttpRequest, public_id: str) -> HttpResponse:
             "clauses": linked,
         },
     )
-    if request.method == "POST":
-        saved = attempt(
-            form, lambda data: risk_update(actor=request.user, risk=risk, **{**data, "clauses": list(data["clauses"])})
-        )
-        if saved is not None:
-            messages.success(request, "Treatment saved.")
-            return redirect("readiness:risk-detail", public_id=risk.public_id)
+
+
+def _risk_page(request: HttpRequest, risk: Risk, linked: list[Clause], form: RiskUpdateForm) -> HttpResponse:
     return render(
         request,
         "readiness/risk_detail.html",
         {**org_context(request, risk.organization, "risks"), "risk": risk, "linked": linked, "form": form},
         status=form_status(form),
+    )
+
+
+@login_required
+@require_safe
+def risk_detail_view(request: HttpRequest, public_id: str) -> HttpResponse:
+    """One entry of the register: its rating, and (client administrators) the form for its treatment,
+    treatment status, owner and the clauses or controls it is linked to."""
+    risk = _risk_get(request, public_id)
+    linked = list(risk.clauses.all())
+    return _risk_page(request, risk, linked, _risk_form(request, risk, linked))
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def risk_update_view(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Save the entry's treatment and links. GET shows the entry with the form."""
+    risk = _risk_get(request, public_id)
+    if request.method == "POST":
+        require_manage(request.user, risk.organization_id, "risk")
+    linked = list(risk.clauses.all())
+    form = _risk_form(request, risk, linked)
+    return handle(
+        request,
+        form,
+        lambda data: risk_update(actor=request.user, risk=risk, **{**data, "clauses": list(data["clauses"])}),
+        success="Treatment saved.",
+        done=reverse("readiness:risk-detail", args=[risk.public_id]),
+        page=lambda status: _risk_page(request, risk, linked, form),
     )
