@@ -12,7 +12,12 @@ from django.utils import timezone
 from conformo.audits.choices import AuditKind, AuditStatus, FindingGrade, FindingStatus, SpecialPurpose
 from conformo.audits.models import Application, AuditProgramme, Finding, TeamMember
 from conformo.audits.services.applications import application_mark_accepted
-from conformo.audits.services.programmes import programme_create, programme_next_cycle, programme_start_cycle
+from conformo.audits.services.programmes import (
+    programme_create,
+    programme_next_cycle,
+    programme_retire_open_audits,
+    programme_start_cycle,
+)
 from conformo.audits.services.setup import cb_settings_get
 from conformo.certificates.services import certificate_apply_decision
 from conformo.certification.models import Certification, Decision
@@ -220,6 +225,11 @@ def decision_take(
         scope_after=certification.scope,
     )
     certificate_apply_decision(decision=record, actor=actor)
+    if new_state in (CertificateState.WITHDRAWN, CertificateState.REFUSED):
+        # The certification has ended: its audits that have not taken place will not (9.5.1.2, 9.6.5.4).
+        programme_retire_open_audits(
+            actor=actor, certification=certification, reason=f"Certification {decision.value}: {record.reason}"
+        )
     audit_log_record(
         actor=actor,
         action=f"certification.{decision.value}",

@@ -27,6 +27,7 @@ from conformo.audits.services.programmes import (
     programme_create,
     programme_next_cycle,
     programme_record_combined_audit,
+    programme_retire_open_audits,
     programme_start_cycle,
     special_audit_create,
 )
@@ -79,6 +80,7 @@ __all__ = [
     "programme_create",
     "programme_next_cycle",
     "programme_record_combined_audit",
+    "programme_retire_open_audits",
     "programme_start_cycle",
     "qualification_add",
     "special_audit_create",

@@ -34,7 +34,7 @@ def home(request: HttpRequest) -> HttpResponse:
     """The workspace: applications, audits with their timing, findings (and overdue responses)."""
     today = timezone.localdate()
     r = reach(request.user)
-    audits = list(selectors.audit_list(user=request.user).exclude(status__in=["completed", "cancelled"])[:100])
+    audits = list(selectors.open_audits(user=request.user, today=today)[:100])
     findings = list(selectors.finding_list(user=request.user).exclude(status__in=["verified", "closed"])[:100])
     is_dm = any("decision_maker" in roles for roles in r.roles_by_cb.values())
     return render(
