@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from conformo.audits.choices import AuditKind, AuditStatus, FindingGrade
+from conformo.audits.choices import AuditKind, AuditStatus, FindingGrade, FindingStatus
 from conformo.audits.models import (
     Accreditation,
     Appeal,
@@ -106,7 +106,7 @@ def stage1_concerns(programme: AuditProgramme) -> QuerySet[Finding]:
     """Stage 1 areas of concern, which feed stage 2 planning (17021-1 9.3.1.2.3)."""
     return Finding.objects.filter(
         audit__programme=programme, audit__kind=AuditKind.STAGE_1, grade=FindingGrade.AREA_OF_CONCERN
-    )
+    ).exclude(status=FindingStatus.WITHDRAWN)
 
 
 def auditor_list(*, user: Any) -> QuerySet[Auditor]:

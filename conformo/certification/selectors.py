@@ -74,7 +74,7 @@ def suspension_proposals(*, user: Any, today: date) -> list[dict[str, Any]]:
             grade=FindingGrade.MAJOR,
             verification_due__lt=today,
         )
-        .exclude(status=FindingStatus.VERIFIED)
+        .exclude(status__in=[FindingStatus.VERIFIED, FindingStatus.WITHDRAWN])
         .select_related("audit__programme")
     ):
         reasons[finding.audit.programme.certification_id].append(

@@ -66,7 +66,7 @@ def decision_maker_on_team(user: Any, programme: AuditProgramme | None) -> bool:
 def _unverified_majors(programme: AuditProgramme, kinds: tuple[str, ...]) -> int:
     return (
         Finding.objects.filter(audit__programme=programme, audit__kind__in=kinds, grade=FindingGrade.MAJOR)
-        .exclude(status=FindingStatus.VERIFIED)
+        .exclude(status__in=[FindingStatus.VERIFIED, FindingStatus.WITHDRAWN])
         .count()
     )
 
@@ -76,7 +76,9 @@ def _grant_context(programme: AuditProgramme, on: date, rules: Any) -> dict[str,
     if basis is None or basis.status != AuditStatus.COMPLETED:
         raise Conflict("The certification decision needs a completed stage 2 audit.", code="stage2_not_completed")
     stage2_end = basis.completed_on
-    findings = Finding.objects.filter(audit__programme=programme, audit__kind__in=INITIAL_KINDS)
+    findings = Finding.objects.filter(audit__programme=programme, audit__kind__in=INITIAL_KINDS).exclude(
+        status=FindingStatus.WITHDRAWN
+    )
     majors = findings.filter(grade=FindingGrade.MAJOR)
     if majors.exists() and stage2_end and on > major_nc_deadline(stage2_end, rules):
         raise Conflict(
