@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 import time_machine
 from django.urls import reverse
 
@@ -102,3 +103,25 @@ def test_an_open_audit_of_an_ended_certification_reads_as_ended_not_overdue(gran
     assert surveillance.timing(date(2027, 5, 1)) == "overdue"
     surveillance.refresh_from_db()
     assert surveillance.timing(AFTER_EXPIRY) == "ended"
+
+
+def test_only_a_decision_maker_or_a_manager_retires_a_programmes_audits(granted, lead_auditor, client_admin):
+    from conformo.audits.services import programme_retire_open_audits
+    from conformo.core.errors import PermissionDenied
+
+    for someone in (lead_auditor, client_admin):
+        with pytest.raises(PermissionDenied):
+            programme_retire_open_audits(actor=someone, certification=granted, reason="Not mine to retire")
+    assert Audit.objects.filter(programme__certification=granted, status="planned").count() == 3
+
+
+def test_a_refusal_retires_the_audits_still_planned(stage1_done, decision_maker):
+    decision_take(
+        actor=decision_maker, certification=stage1_done.certification, kind="refuse", reason="Scope not auditable"
+    )
+    statuses = dict(stage1_done.audits.values_list("kind", "status"))
+    assert statuses[AuditKind.STAGE_1] == "completed"
+    assert {statuses[k] for k in (AuditKind.STAGE_2, AuditKind.SURVEILLANCE_1, AuditKind.RECERTIFICATION)} == {
+        "cancelled"
+    }
+    assert AuditLogEntry.objects.filter(action="audit.retire").count() == 4
