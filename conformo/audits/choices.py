@@ -63,6 +63,7 @@ class FindingStatus(models.TextChoices):
     RESPONSE_ACCEPTED = "response_accepted", "Response accepted, effectiveness to verify"
     VERIFIED = "verified", "Verified effective"
     CLOSED = "closed", "Closed (no response needed)"
+    WITHDRAWN = "withdrawn", "Withdrawn by the audit team"
 
 
 class ResponseStatus(models.TextChoices):

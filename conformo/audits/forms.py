@@ -23,7 +23,7 @@ from conformo.audits.services.setup import SETTINGS_FIELDS
 from conformo.domain.errors import InvalidInput
 from conformo.domain.sectors import parse_iaf_codes
 from conformo.organizations.models import CertificationBody, Organization, Site
-from conformo.standards.models import Clause, Standard
+from conformo.standards.models import Clause, ClauseKind, Standard
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -269,6 +269,13 @@ class CompleteForm(ActionForm):
     summary = forms.CharField(required=False, label="Summary")
 
 
+def clause_choice_label(clause: Clause) -> str:
+    """The picker's line: the kind is spelled out, so clause 5.1 and Annex A control A.5.1 never look alike."""
+    if clause.kind == ClauseKind.CONTROL:
+        return f"{clause.standard.designation} — control A.{clause.ref} {clause.title}"
+    return f"{clause.standard.designation} — clause {clause.ref} {clause.title}"
+
+
 class FindingForm(ActionForm):
     id_prefix = "finding"
     grade = forms.ChoiceField(choices=FindingGrade.choices, label="Grade")
@@ -279,19 +286,41 @@ class FindingForm(ActionForm):
         to_field_name="public_id",
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 6}),
-        label="Clauses",
+        label="Clauses and controls",
+        help_text="A nonconformity (major or minor) cites at least one.",
     )
     site = _by_public_id(Site.objects.none(), required=False, empty_label="—", label="Site")
 
     def __init__(self, *args: Any, clauses: Any, sites: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["clauses"].queryset = clauses  # type: ignore[attr-defined]
-        self.fields["clauses"].label_from_instance = lambda c: f"{c.standard.designation} {c.ref} {c.title}"  # type: ignore[attr-defined]
+        self.fields["clauses"].label_from_instance = clause_choice_label  # type: ignore[attr-defined]
         self.fields["site"].queryset = sites  # type: ignore[attr-defined]
         self.fields["site"].label_from_instance = lambda s: s.name  # type: ignore[attr-defined]
 
     def clean_clauses(self) -> list[Clause]:
         return list(self.cleaned_data["clauses"])
+
+
+class FindingEditForm(FindingForm):
+    """The finding as corrected by the audit team (before the audit is completed)."""
+
+    id_prefix = "edit"
+
+    @staticmethod
+    def initial_for(finding: Any) -> dict[str, Any]:
+        return {
+            "grade": finding.grade,
+            "statement": finding.statement,
+            "evidence": finding.evidence,
+            "clauses": [c.public_id for c in finding.clauses.all()],
+            "site": finding.site.public_id if finding.site else None,
+        }
+
+
+class FindingWithdrawForm(ActionForm):
+    id_prefix = "withdraw"
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="Why is the finding withdrawn?")
 
 
 class ResponseForm(ActionForm):

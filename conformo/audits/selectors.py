@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 
-from conformo.audits.choices import AuditKind, FindingGrade
+from conformo.audits.choices import AuditKind, AuditStatus, FindingGrade, FindingStatus
 from conformo.audits.models import (
     Accreditation,
     Appeal,
@@ -20,6 +21,7 @@ from conformo.audits.models import (
     TeamMember,
 )
 from conformo.core.errors import NotFound
+from conformo.domain.certificate_states import ENDED_STATES, CertificateState
 from conformo.organizations.models import Organization
 
 
@@ -51,8 +53,31 @@ def programme_get(*, user: Any, public_id: Any) -> AuditProgramme:
 def audit_list(*, user: Any) -> QuerySet[Audit]:
     return (
         Audit.objects.visible_to(user)
-        .select_related("programme__organization", "programme__certification_body__audit_settings")
+        .select_related(
+            "programme__organization", "programme__certification", "programme__certification_body__audit_settings"
+        )
         .order_by("due_by", "sequence")
+    )
+
+
+def certification_ended_q(today: date, prefix: str = "programme__certification__") -> Q:
+    """The rows whose certification is over on `today` (`conformo.domain.certificate_states.certification_ended`
+    as a query): withdrawn or refused, or active/suspended past its expiry date, which reads as expired."""
+    return Q(**{f"{prefix}state__in": [s.value for s in ENDED_STATES]}) | Q(
+        **{
+            f"{prefix}state__in": [CertificateState.ACTIVE.value, CertificateState.SUSPENDED.value],
+            f"{prefix}expires_on__lt": today,
+        }
+    )
+
+
+def open_audits(*, user: Any, today: date) -> QuerySet[Audit]:
+    """Audits still to run, for the workspace: not completed or cancelled, and of a certification that has not
+    ended (a withdrawn, refused or expired certification's audits are not overdue: nothing is due any more)."""
+    return (
+        audit_list(user=user)
+        .exclude(status__in=[AuditStatus.COMPLETED, AuditStatus.CANCELLED])
+        .exclude(certification_ended_q(today))
     )
 
 
@@ -81,7 +106,7 @@ def stage1_concerns(programme: AuditProgramme) -> QuerySet[Finding]:
     """Stage 1 areas of concern, which feed stage 2 planning (17021-1 9.3.1.2.3)."""
     return Finding.objects.filter(
         audit__programme=programme, audit__kind=AuditKind.STAGE_1, grade=FindingGrade.AREA_OF_CONCERN
-    )
+    ).exclude(status=FindingStatus.WITHDRAWN)
 
 
 def auditor_list(*, user: Any) -> QuerySet[Auditor]:
@@ -121,15 +146,18 @@ def assignments_for(auditor: Auditor) -> QuerySet[TeamMember]:
     )
 
 
-def schedule(*, user: Any, start: date, end: date) -> QuerySet[Audit]:
-    """Audits planned, or due, between `start` and `end`."""
-    from django.db.models import Q
-
+def schedule(*, user: Any, start: date, end: date, today: date | None = None) -> QuerySet[Audit]:
+    """Audits planned, or due, between `start` and `end`; the open audits of a certification that has ended
+    (`certification_ended_q` on `today`) are left out — they will not take place."""
     return (
         audit_list(user=user)
         .filter(
             Q(planned_start__lte=end, planned_end__gte=start)
             | Q(planned_start__isnull=True, due_by__range=(start, end))
+        )
+        .exclude(
+            certification_ended_q(today or timezone.localdate()),
+            status__in=[AuditStatus.PLANNED, AuditStatus.IN_PROGRESS],
         )
         .prefetch_related("sites", "team__auditor__user")
     )

@@ -24,6 +24,8 @@ urlpatterns = [
     path("audits/<uuid:public_id>/findings/", views.finding_raise, name="finding-raise"),
     path("findings/<uuid:public_id>/", views.finding_detail, name="finding-detail"),
     path("findings/<uuid:public_id>/respond/", views.finding_respond, name="finding-respond"),
+    path("findings/<uuid:public_id>/edit/", views.finding_edit, name="finding-edit"),
+    path("findings/<uuid:public_id>/withdraw/", views.finding_withdraw, name="finding-withdraw"),
     path(
         "findings/<uuid:public_id>/responses/<uuid:response_id>/accept/",
         views.response_accept,

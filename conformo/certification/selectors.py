@@ -42,9 +42,14 @@ def decision_get(*, user: Any, public_id: Any) -> Decision:
 def suspension_proposals(*, user: Any, today: date) -> list[dict[str, Any]]:
     """Active certifications the decision maker should consider suspending: a surveillance or
     recertification past its limit (17021-1 9.6.5.2 b), or a major nonconformity past its verification
-    date (9.6.5.2 a). Proposals only: the decision stays with the decision maker."""
+    date (9.6.5.2 a). Proposals only: the decision stays with the decision maker. A certification past its
+    expiry date reads as expired (`effective_state`) and is not proposed: it has ended, the state machine
+    refuses a suspension after expiry."""
     certifications = list(
-        Certification.objects.visible_to(user).filter(state=CertificationState.ACTIVE).select_related("organization")
+        Certification.objects.visible_to(user)
+        .filter(state=CertificationState.ACTIVE)
+        .exclude(expires_on__lt=today)
+        .select_related("organization")
     )
     if not certifications:
         return []
@@ -69,7 +74,7 @@ def suspension_proposals(*, user: Any, today: date) -> list[dict[str, Any]]:
             grade=FindingGrade.MAJOR,
             verification_due__lt=today,
         )
-        .exclude(status=FindingStatus.VERIFIED)
+        .exclude(status__in=[FindingStatus.VERIFIED, FindingStatus.WITHDRAWN])
         .select_related("audit__programme")
     ):
         reasons[finding.audit.programme.certification_id].append(

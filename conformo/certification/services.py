@@ -12,7 +12,12 @@ from django.utils import timezone
 from conformo.audits.choices import AuditKind, AuditStatus, FindingGrade, FindingStatus, SpecialPurpose
 from conformo.audits.models import Application, AuditProgramme, Finding, TeamMember
 from conformo.audits.services.applications import application_mark_accepted
-from conformo.audits.services.programmes import programme_create, programme_next_cycle, programme_start_cycle
+from conformo.audits.services.programmes import (
+    programme_create,
+    programme_next_cycle,
+    programme_retire_open_audits,
+    programme_start_cycle,
+)
 from conformo.audits.services.setup import cb_settings_get
 from conformo.certificates.services import certificate_apply_decision
 from conformo.certification.models import Certification, Decision
@@ -59,7 +64,7 @@ def decision_maker_on_team(user: Any, programme: AuditProgramme | None) -> bool:
 def _unverified_majors(programme: AuditProgramme, kinds: tuple[str, ...]) -> int:
     return (
         Finding.objects.filter(audit__programme=programme, audit__kind__in=kinds, grade=FindingGrade.MAJOR)
-        .exclude(status=FindingStatus.VERIFIED)
+        .exclude(status__in=[FindingStatus.VERIFIED, FindingStatus.WITHDRAWN])
         .count()
     )
 
@@ -69,7 +74,10 @@ def _grant_facts(programme: AuditProgramme | None) -> dict[str, Any]:
     if programme is None:
         return {}
     basis = programme.audits.filter(kind__in=[AuditKind.STAGE_2, AuditKind.TRANSFER_REVIEW]).first()
-    findings = Finding.objects.filter(audit__programme=programme, audit__kind__in=INITIAL_KINDS)
+    # A withdrawn finding (corrected before the report) counts for nothing.
+    findings = Finding.objects.filter(audit__programme=programme, audit__kind__in=INITIAL_KINDS).exclude(
+        status=FindingStatus.WITHDRAWN
+    )
     return {
         "stage2_completed": basis is not None and basis.status == AuditStatus.COMPLETED,
         "stage2_end": basis.completed_on if basis is not None else None,
@@ -108,7 +116,7 @@ def _extension_facts(certification: Certification, programme: AuditProgramme | N
     return {
         "extension_audited": extension_audits.exists(),
         "majors_unverified": Finding.objects.filter(audit__in=extension_audits, grade=FindingGrade.MAJOR)
-        .exclude(status=FindingStatus.VERIFIED)
+        .exclude(status__in=[FindingStatus.VERIFIED, FindingStatus.WITHDRAWN])
         .count(),
     }
 
@@ -215,6 +223,11 @@ def decision_take(
         scope_after=certification.scope,
     )
     certificate_apply_decision(decision=record, actor=actor)
+    if new_state in (CertificateState.WITHDRAWN, CertificateState.REFUSED):
+        # The certification has ended: its audits that have not taken place will not (9.5.1.2, 9.6.5.4).
+        programme_retire_open_audits(
+            actor=actor, certification=certification, reason=f"Certification {decision.value}: {record.reason}"
+        )
     audit_log_record(
         actor=actor,
         action=f"certification.{decision.value}",

@@ -275,6 +275,18 @@ def effective_state(state: CertificateState, expires_on: date | None, today: dat
     return state
 
 
+ENDED_STATES = frozenset({S.WITHDRAWN, S.EXPIRED, S.REFUSED})
+"""States in which the certification is over: no audit of its programme is due any more."""
+
+
+def certification_ended(state: CertificateState, expires_on: date | None, today: date) -> bool:
+    """True when the certification is over on ``today``: withdrawn (9.6.5.4), refused (9.5.1.2) or expired
+    (9.6.3.2.4, read from the calendar by ``effective_state``). Its programme's open audits are then no longer
+    overdue and it is no longer a candidate for suspension; an expired certification may still be restored
+    within 6 months after a recertification audit (9.6.3.2.5), so expiry retires nothing by itself."""
+    return effective_state(state, expires_on, today) in ENDED_STATES
+
+
 def suspension_overdue(suspended_on: date, today: date, settings: RuleSettings = DEFAULT_SETTINGS) -> bool:
     """True when a suspension has lasted longer than ``suspension_max_months`` (9.6.5.4 NOTE: "in most
     cases the suspension would not exceed 6 months") - a prompt to restore, reduce or withdraw."""

@@ -9,10 +9,23 @@ from ninja.pagination import paginate
 from conformo.core.errors import NotFound
 from conformo.core.pagination import PageNumberPagination
 from conformo.core.schemas import ErrorOut
-from conformo.organizations.models import CertificationBody, Organization, Site
-from conformo.organizations.schemas import OrganizationIn, OrganizationOut, SiteIn, SiteOut
-from conformo.organizations.selectors import organization_get, organization_list, site_get, site_list
-from conformo.organizations.services import organization_create, site_create, site_update
+from conformo.organizations.models import CertificationBody, ClientRelationship, Organization, Site
+from conformo.organizations.schemas import ClientRelationshipOut, OrganizationIn, OrganizationOut, SiteIn, SiteOut
+from conformo.organizations.selectors import (
+    client_relationship_get,
+    client_relationship_list,
+    organization_get,
+    organization_list,
+    site_get,
+    site_list,
+)
+from conformo.organizations.services import (
+    client_relationship_share_readiness,
+    client_relationship_stop_sharing_readiness,
+    organization_create,
+    site_create,
+    site_update,
+)
 
 router = Router(tags=["organizations"])
 
@@ -60,3 +73,37 @@ def site_create_endpoint(request: HttpRequest, organization_id: UUID, payload: S
 def site_update_endpoint(request: HttpRequest, site_id: UUID, payload: SiteIn) -> Site:
     site = site_get(user=request.user, public_id=site_id)
     return site_update(actor=request.user, site=site, **payload.model_dump())
+
+
+@router.get("/organizations/{organization_id}/certification-bodies", response=list[ClientRelationshipOut])
+@paginate(PageNumberPagination)
+def client_relationships(request: HttpRequest, organization_id: UUID, **kwargs: Any) -> QuerySet[ClientRelationship]:
+    """The CBs the organization is a client of, and whether it shares its readiness work with each (its own
+    people see all; CB staff see their CB's)."""
+    org = organization_get(user=request.user, public_id=organization_id)
+    return client_relationship_list(user=request.user, organization=org)
+
+
+def _relationship(request: HttpRequest, organization_id: UUID, cb_id: UUID) -> ClientRelationship:
+    org = organization_get(user=request.user, public_id=organization_id)
+    return client_relationship_get(user=request.user, organization=org, certification_body_id=cb_id)
+
+
+@router.post(
+    "/organizations/{organization_id}/certification-bodies/{cb_id}/share-readiness",
+    response={200: ClientRelationshipOut, 403: ErrorOut, 404: ErrorOut},
+)
+def share_readiness(request: HttpRequest, organization_id: UUID, cb_id: UUID) -> ClientRelationship:
+    """Share the organization's readiness work with this CB, read-only (client administrator; idempotent)."""
+    relationship = _relationship(request, organization_id, cb_id)
+    return client_relationship_share_readiness(actor=request.user, relationship=relationship)
+
+
+@router.post(
+    "/organizations/{organization_id}/certification-bodies/{cb_id}/stop-sharing-readiness",
+    response={200: ClientRelationshipOut, 403: ErrorOut, 404: ErrorOut},
+)
+def stop_sharing_readiness(request: HttpRequest, organization_id: UUID, cb_id: UUID) -> ClientRelationship:
+    """Stop sharing the organization's readiness work with this CB (client administrator; idempotent)."""
+    relationship = _relationship(request, organization_id, cb_id)
+    return client_relationship_stop_sharing_readiness(actor=request.user, relationship=relationship)

@@ -47,3 +47,7 @@ class SiteForm(forms.ModelForm[Site]):
             "repetitive_function_staff",
         ]
         widgets = {"address": forms.Textarea(attrs={"rows": 2})}
+
+
+class ReadinessSharingForm(forms.Form):
+    """Share, or stop sharing, the readiness work with one CB: the button is the whole form."""

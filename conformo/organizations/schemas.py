@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 from uuid import UUID
 
 from ninja import Field, Schema
@@ -42,3 +43,19 @@ class SiteIn(SiteBase):
 
 class SiteOut(SiteBase):
     id: UUID = Field(alias="public_id")
+
+
+class ClientRelationshipOut(Schema):
+    """One CB the organization is a client of, and whether its readiness work is shared with that CB."""
+
+    certification_body_id: UUID
+    certification_body: str
+    shares_readiness: bool
+
+    @staticmethod
+    def resolve_certification_body_id(obj: Any) -> UUID:
+        return obj.certification_body.public_id
+
+    @staticmethod
+    def resolve_certification_body(obj: Any) -> str:
+        return obj.certification_body.name

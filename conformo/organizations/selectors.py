@@ -7,7 +7,8 @@ from typing import Any
 from django.db.models import Count, QuerySet
 
 from conformo.core.errors import NotFound
-from conformo.organizations.models import Organization, Site
+from conformo.core.tenancy import reach
+from conformo.organizations.models import ClientRelationship, Organization, Site
 
 
 def organization_list(*, user: Any) -> QuerySet[Organization]:
@@ -34,3 +35,25 @@ def site_get(*, user: Any, public_id: Any) -> Site:
     if site is None:
         raise NotFound("No such site.")
     return site
+
+
+def client_relationship_list(*, user: Any, organization: Organization) -> QuerySet[ClientRelationship]:
+    """The CBs `organization` is a client of, with its readiness-sharing choice: all of them for its own people,
+    only their own CB's for CB staff."""
+    org = organization_get(user=user, public_id=organization.public_id)
+    relationships = org.client_relationships.select_related("certification_body").order_by("certification_body__name")
+    r = reach(user)
+    if r.superuser or org.pk in r.organizations:
+        return relationships
+    return relationships.filter(certification_body_id__in=list(r.roles_by_cb))
+
+
+def client_relationship_get(*, user: Any, organization: Organization, certification_body_id: Any) -> ClientRelationship:
+    found = (
+        client_relationship_list(user=user, organization=organization)
+        .filter(certification_body__public_id=certification_body_id)
+        .first()
+    )
+    if found is None:
+        raise NotFound("This organization is not a client of that certification body.")
+    return found

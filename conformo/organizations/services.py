@@ -11,7 +11,7 @@ from conformo.core.actors import Actor
 from conformo.core.audit import audit_log_record, snapshot
 from conformo.core.errors import PermissionDenied, ValidationFailed
 from conformo.core.roles import Role
-from conformo.core.tenancy import has_cb_role, reach
+from conformo.core.tenancy import has_cb_role, has_org_role, reach
 from conformo.domain.errors import InvalidInput
 from conformo.domain.sectors import parse_iaf_codes
 from conformo.organizations.models import CertificationBody, ClientRelationship, Organization, Site
@@ -179,3 +179,39 @@ def site_update(*, actor: Actor, site: Site, **data: Any) -> Site:
         organization_id=site.organization_id,
     )
     return site
+
+
+def _set_readiness_sharing(*, actor: Actor, relationship: ClientRelationship, shares: bool) -> ClientRelationship:
+    if not has_org_role(actor, relationship.organization_id, Role.CLIENT_ADMIN):
+        raise PermissionDenied(
+            "Only a client administrator of the organization decides whether its readiness work is shared.",
+            code="not_client_admin",
+        )
+    if relationship.shares_readiness == shares:
+        return relationship  # already so: nothing changes, nothing to log
+    relationship.shares_readiness = shares
+    relationship.save(update_fields=["shares_readiness", "updated_at"])
+    audit_log_record(
+        actor=actor,
+        action="client_relationship.share_readiness" if shares else "client_relationship.stop_sharing_readiness",
+        obj=relationship,
+        before={"shares_readiness": not shares},
+        after={"shares_readiness": shares, "certification_body": relationship.certification_body.name},
+        certification_body_id=relationship.certification_body_id,
+        organization_id=relationship.organization_id,
+    )
+    return relationship
+
+
+@transaction.atomic
+def client_relationship_share_readiness(*, actor: Actor, relationship: ClientRelationship) -> ClientRelationship:
+    """The client shares its readiness work (assessments, documents, internal audits, its stage-1 check) with
+    this CB, read-only (`conformo.organizations.tenancy`). Its client administrator's choice, off by default;
+    sharing what is already shared changes nothing."""
+    return _set_readiness_sharing(actor=actor, relationship=relationship, shares=True)
+
+
+@transaction.atomic
+def client_relationship_stop_sharing_readiness(*, actor: Actor, relationship: ClientRelationship) -> ClientRelationship:
+    """The client stops sharing its readiness work with this CB: from the next request its users read none."""
+    return _set_readiness_sharing(actor=actor, relationship=relationship, shares=False)

@@ -8,14 +8,29 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
 
 from conformo.core.errors import PermissionDenied, ValidationFailed
-from conformo.core.forms import posted
+from conformo.core.forms import handle, posted
 from conformo.core.roles import Role
-from conformo.organizations.forms import OrganizationForm, SiteForm
-from conformo.organizations.models import CertificationBody
-from conformo.organizations.selectors import organization_get, organization_list, site_get
-from conformo.organizations.services import organization_create, site_create, site_update
+from conformo.core.tenancy import has_org_role
+from conformo.organizations.forms import OrganizationForm, ReadinessSharingForm, SiteForm
+from conformo.organizations.models import CertificationBody, Organization
+from conformo.organizations.selectors import (
+    client_relationship_get,
+    client_relationship_list,
+    organization_get,
+    organization_list,
+    site_get,
+)
+from conformo.organizations.services import (
+    client_relationship_share_readiness,
+    client_relationship_stop_sharing_readiness,
+    organization_create,
+    site_create,
+    site_update,
+)
 
 
 def _apply_errors(form: Any, exc: ValidationFailed) -> None:
@@ -68,10 +83,54 @@ def organization_create_view(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _detail_page(request: HttpRequest, org: Organization, status: int = 200, **bound: Any) -> HttpResponse:
+    return render(
+        request,
+        "organizations/detail.html",
+        {
+            "organization": org,
+            "sites": org.sites.all(),
+            "relationships": client_relationship_list(user=request.user, organization=org),
+            "decides_sharing": has_org_role(request.user, org.pk, Role.CLIENT_ADMIN),
+            "sharing_form": bound.get("sharing_form") or ReadinessSharingForm(),
+        },
+        status=status,
+    )
+
+
 @login_required
 def organization_detail_view(request: HttpRequest, public_id: str) -> HttpResponse:
+    return _detail_page(request, organization_get(user=request.user, public_id=public_id))
+
+
+def _sharing_action(request: HttpRequest, public_id: str, cb_id: str, *, share: bool) -> HttpResponse:
     org = organization_get(user=request.user, public_id=public_id)
-    return render(request, "organizations/detail.html", {"organization": org, "sites": org.sites.all()})
+    relationship = client_relationship_get(user=request.user, organization=org, certification_body_id=cb_id)
+    service = client_relationship_share_readiness if share else client_relationship_stop_sharing_readiness
+    form = ReadinessSharingForm(posted(request))
+    cb = relationship.certification_body
+    return handle(
+        request,
+        form,
+        lambda _: service(actor=request.user, relationship=relationship),
+        success=f"Your readiness work is shared with {cb}." if share else f"{cb} no longer sees your readiness work.",
+        done=reverse("organizations:detail", args=[org.public_id]),
+        page=lambda status: _detail_page(request, org, status, sharing_form=form),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def readiness_share_view(request: HttpRequest, public_id: str, cb_id: str) -> HttpResponse:
+    """The client administrator shares the readiness work with one of its CBs. GET is the organization's page."""
+    return _sharing_action(request, public_id, cb_id, share=True)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def readiness_stop_sharing_view(request: HttpRequest, public_id: str, cb_id: str) -> HttpResponse:
+    """The client administrator stops sharing the readiness work with one of its CBs."""
+    return _sharing_action(request, public_id, cb_id, share=False)
 
 
 @login_required

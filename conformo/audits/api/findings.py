@@ -14,8 +14,10 @@ from conformo.audits.api.lookups import E, clauses_by_ref, sites_of
 from conformo.audits.models import Finding
 from conformo.audits.schemas import (
     AttachmentOut,
+    FindingEditIn,
     FindingIn,
     FindingOut,
+    FindingWithdrawIn,
     ResponseIn,
     ResponseOut,
     ReviewIn,
@@ -60,6 +62,30 @@ def finding_raise(request: HttpRequest, audit_id: UUID, payload: FindingIn) -> S
 @router.get("/findings/{finding_id}", response={200: FindingOut, 404: ErrorOut})
 def finding_detail(request: HttpRequest, finding_id: UUID) -> Finding:
     return selectors.finding_get(user=request.user, public_id=finding_id)
+
+
+@router.post("/findings/{finding_id}/edit", response={200: FindingOut, **E})
+def finding_edit(request: HttpRequest, finding_id: UUID, payload: FindingEditIn) -> Finding:
+    """Correct a finding while the audit is not completed (the lead auditor or the member who raised it):
+    every field is replaced; the audit log keeps the finding before and after."""
+    finding = selectors.finding_get(user=request.user, public_id=finding_id)
+    organization = finding.audit.programme.organization
+    return services.finding_edit(
+        actor=request.user,
+        finding=finding,
+        grade=payload.grade,
+        statement=payload.statement,
+        evidence=payload.evidence,
+        clauses=clauses_by_ref(payload.clauses),
+        site=sites_of(organization, [payload.site_id])[0] if payload.site_id else None,
+    )
+
+
+@router.post("/findings/{finding_id}/withdraw", response={200: FindingOut, **E})
+def finding_withdraw(request: HttpRequest, finding_id: UUID, payload: FindingWithdrawIn) -> Finding:
+    """Withdraw a finding raised in error while the audit is not completed, with the reason."""
+    finding = selectors.finding_get(user=request.user, public_id=finding_id)
+    return services.finding_withdraw(actor=request.user, finding=finding, reason=payload.reason)
 
 
 @router.post("/findings/{finding_id}/responses", response={201: ResponseOut, **E})

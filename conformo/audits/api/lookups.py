@@ -8,7 +8,7 @@ from conformo.accounts.models import User
 from conformo.core.errors import NotFound, ValidationFailed
 from conformo.core.schemas import ErrorOut
 from conformo.organizations.models import CertificationBody, Organization, Site
-from conformo.standards.models import Clause, Standard
+from conformo.standards.models import Clause, ClauseKind, Standard
 
 E = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
@@ -38,14 +38,29 @@ def standards_by_code(codes: list[str]) -> list[Standard]:
     return [found[c] for c in codes]
 
 
-def clauses_by_ref(refs: list[str]) -> list[Clause]:
+def clauses_by_ref(refs: list[Any]) -> list[Clause]:
+    """Clauses and controls by unambiguous reference: an object with `standard`, `kind` ('clause' or 'control')
+    and `ref`; or the older plain string 'standard-code:ref', which names a clause ('standard-code:A.ref' names
+    an Annex A control). A control's number may be written with or without its 'A.'."""
     clauses = []
-    for ref in refs:
-        code, _, number = ref.partition(":")
-        clause = Clause.objects.filter(standard__code=code, ref=number).order_by("kind").first()
+    for item in refs:
+        if isinstance(item, str):
+            code, _, number = item.partition(":")
+            kind = ClauseKind.CONTROL if number.startswith("A.") else ClauseKind.CLAUSE
+            label = item
+        else:
+            code, kind, number = item.standard, ClauseKind(item.kind), item.ref
+            label = f"{code}:{'A.' if kind == ClauseKind.CONTROL and not number.startswith('A.') else ''}{number}"
+        if kind == ClauseKind.CONTROL:
+            number = number.removeprefix("A.")
+        clause = (
+            Clause.objects.filter(standard__code=code, kind=kind, ref=number.strip()).select_related("standard").first()
+        )
         if clause is None:
             raise ValidationFailed(
-                f"Unknown clause {ref!r}; write it as 'iso-9001-2015:8.5.1'.", fields={"clauses": ["Unknown clause."]}
+                f"Unknown {kind.label.lower()} {label!r}; write {{'standard': 'iso-9001-2015', 'kind': 'clause', "
+                "'ref': '8.5.1'}} (or the string 'iso-9001-2015:8.5.1'; a control as 'iso-iec-27001-2022:A.5.1').",
+                fields={"clauses": ["Unknown clause or control."]},
             )
         clauses.append(clause)
     return clauses

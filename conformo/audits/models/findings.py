@@ -46,6 +46,8 @@ class Finding(BaseModel):
     hard_stop = models.DateField(null=True, blank=True)
     deadlines = models.JSONField(default=dict, blank=True, help_text="The rules engine's deadlines with trace.")
     verified_on = models.DateField(null=True, blank=True)
+    withdrawn_on = models.DateField(null=True, blank=True)
+    withdrawal_reason = models.TextField(blank=True, help_text="Why the audit team withdrew the finding.")
 
     objects = VisibleQuerySet.as_manager()
 

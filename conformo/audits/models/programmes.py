@@ -18,6 +18,7 @@ from conformo.audits.models.applications import Application
 from conformo.audits.models.setup import Auditor
 from conformo.core.models import BaseModel
 from conformo.core.tenancy import VisibleQuerySet
+from conformo.domain.certificate_states import CertificateState, certification_ended
 
 
 class AuditProgramme(BaseModel):
@@ -97,10 +98,14 @@ class Audit(BaseModel):
         return f"{label} — {self.programme.organization}"
 
     def timing(self, today: date) -> str:
-        """`done`, `overdue` (past its limit), `at_risk` (unplanned close to its limit, or planned past it),
+        """`done`, `ended` (open, but its certification is withdrawn, refused or expired: nothing is due any
+        more), `overdue` (past its limit), `at_risk` (unplanned close to its limit, or planned past it),
         `on_track`, or `open` (no limit)."""
         if self.status in (AuditStatus.COMPLETED, AuditStatus.CANCELLED):
             return "done"
+        certification = self.programme.certification
+        if certification_ended(CertificateState(certification.state), certification.expires_on, today):
+            return "ended"
         if self.due_by is None:
             return "open"
         if today > self.due_by:

@@ -3,20 +3,56 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 from uuid import UUID
 
 from django.utils import timezone
 from ninja import Field, Schema
+
+CLAUSES_HELP = (
+    "Clauses or controls cited: each {'standard': 'iso-iec-27001-2022', 'kind': 'control', 'ref': '5.1'} "
+    "(kind 'clause' or 'control'). The older plain string 'standard-code:ref' (e.g. 'iso-9001-2015:8.5.1') is "
+    "still accepted and names a clause; 'standard-code:A.5.1' names an Annex A control. A nonconformity (major, "
+    "minor) cites at least one."
+)
+
+
+class ClauseRefIn(Schema):
+    """An unambiguous reference to a clause or an annex control of a standard."""
+
+    standard: str = Field(min_length=1, description="The standard's code, e.g. 'iso-iec-27001-2022'.")
+    kind: Literal["clause", "control"] = "clause"
+    ref: str = Field(min_length=1, description="The number, e.g. '5.1' (a control may be written 'A.5.1').")
+
+
+class ClauseRefOut(Schema):
+    standard: str
+    kind: str
+    ref: str
+    title: str
 
 
 class FindingIn(Schema):
     grade: str
     statement: str = Field(min_length=1)
     evidence: str = ""
-    clauses: list[str] = Field([], description="'standard-code:ref', e.g. 'iso-9001-2015:8.5.1'.")
+    clauses: list[ClauseRefIn | str] = Field([], description=CLAUSES_HELP)
     site_id: UUID | None = None
     raised_on: date | None = None
+
+
+class FindingEditIn(Schema):
+    """The finding as corrected: every field is replaced (clauses as in FindingIn)."""
+
+    grade: str
+    statement: str = Field(min_length=1)
+    evidence: str = ""
+    clauses: list[ClauseRefIn | str] = Field([], description=CLAUSES_HELP)
+    site_id: UUID | None = None
+
+
+class FindingWithdrawIn(Schema):
+    reason: str = Field(min_length=1, description="Why the finding is withdrawn (kept on the record).")
 
 
 class ResponseIn(Schema):
@@ -65,7 +101,8 @@ class FindingOut(Schema):
     status: str
     statement: str
     evidence: str
-    clauses: list[str]
+    clauses: list[str] = Field(description="'standard-code:ref' for a clause, 'standard-code:A.ref' for a control.")
+    references: list[ClauseRefOut]
     site: str | None
     raised_on: date
     response_due: date | None
@@ -73,6 +110,8 @@ class FindingOut(Schema):
     hard_stop: date | None
     response_overdue: bool
     deadlines: dict[str, Any]
+    withdrawn_on: date | None
+    withdrawal_reason: str
     responses: list[ResponseOut]
     verifications: list[VerificationOut]
 
@@ -86,7 +125,13 @@ class FindingOut(Schema):
 
     @staticmethod
     def resolve_clauses(obj: Any) -> list[str]:
-        return [f"{c.standard.code}:{c.ref}" for c in obj.clauses.all()]
+        return [f"{c.standard.code}:{'A.' if c.kind == 'control' else ''}{c.ref}" for c in obj.clauses.all()]
+
+    @staticmethod
+    def resolve_references(obj: Any) -> list[dict[str, str]]:
+        return [
+            {"standard": c.standard.code, "kind": c.kind, "ref": c.ref, "title": c.title} for c in obj.clauses.all()
+        ]
 
     @staticmethod
     def resolve_site(obj: Any) -> str | None:

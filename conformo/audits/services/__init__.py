@@ -12,10 +12,14 @@ from conformo.audits.services.applications import (
 )
 from conformo.audits.services.findings import (
     finding_attach,
+    finding_can_change,
+    finding_change_refusal,
+    finding_edit,
     finding_raise,
     finding_respond,
     finding_response_review,
     finding_verify,
+    finding_withdraw,
 )
 from conformo.audits.services.programmes import (
     Member,
@@ -27,6 +31,7 @@ from conformo.audits.services.programmes import (
     programme_create,
     programme_next_cycle,
     programme_record_combined_audit,
+    programme_retire_open_audits,
     programme_start_cycle,
     special_audit_create,
 )
@@ -71,14 +76,19 @@ __all__ = [
     "complaint_receive",
     "conflict_declare",
     "finding_attach",
+    "finding_can_change",
+    "finding_change_refusal",
+    "finding_edit",
     "finding_raise",
     "finding_respond",
     "finding_response_review",
     "finding_verify",
+    "finding_withdraw",
     "latest_review",
     "programme_create",
     "programme_next_cycle",
     "programme_record_combined_audit",
+    "programme_retire_open_audits",
     "programme_start_cycle",
     "qualification_add",
     "special_audit_create",

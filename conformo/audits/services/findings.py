@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from conformo.audits.choices import (
+    NONCONFORMITY_GRADES,
     AuditKind,
     AuditStatus,
     FindingGrade,
@@ -20,7 +21,7 @@ from conformo.audits.choices import (
     VerificationMethod,
 )
 from conformo.audits.models import Audit, Finding, FindingAttachment, FindingResponse, Verification
-from conformo.audits.services.programmes import on_team
+from conformo.audits.services.programmes import is_lead, on_team
 from conformo.audits.services.setup import cb_settings_get
 from conformo.core.actors import Actor, acting_user
 from conformo.core.audit import audit_log_record
@@ -28,7 +29,7 @@ from conformo.core.errors import Conflict, PermissionDenied, ValidationFailed
 from conformo.core.tenancy import CLIENTS, MANAGERS, has_cb_role, has_org_role
 from conformo.domain.nonconformity import Grade, finding_deadlines
 from conformo.organizations.models import Site
-from conformo.standards.models import Clause
+from conformo.standards.models import Clause, ClauseKind
 
 DOMAIN_GRADE = {FindingGrade.MAJOR: Grade.MAJOR, FindingGrade.MINOR: Grade.MINOR}
 STAGE1_GRADES = (FindingGrade.AREA_OF_CONCERN, FindingGrade.OFI, FindingGrade.POSITIVE)
@@ -51,23 +52,10 @@ def _require_auditor(actor: Actor, audit: Audit, action: str) -> None:
         raise PermissionDenied(f"Only a member of this audit's team can {action}.")
 
 
-@transaction.atomic
-def finding_raise(
-    *,
-    actor: Actor,
-    audit: Audit,
-    grade: str,
-    statement: str,
-    evidence: str = "",
-    clauses: list[Clause] | None = None,
-    site: Site | None = None,
-    raised_on: date | None = None,
-) -> Finding:
-    """Raise a finding at an audit in progress. Nonconformities get their response and verification
-    deadlines from the rules engine (CB settings, clipped by the 6-month stage-2 and expiry hard stops)."""
-    _require_auditor(actor, audit, "raise findings")
-    if audit.status != AuditStatus.IN_PROGRESS:
-        raise Conflict("Findings are raised while the audit is in progress.", code="audit_not_in_progress")
+def _validate(*, audit: Audit, grade: str, statement: str, clauses: list[Clause], site: Site | None) -> None:
+    """The checks a finding passes whether raised or edited: its grade fits the audit, it is stated, it cites
+    clauses or controls of the programme's standards (at least one for a nonconformity), its site is the
+    client's."""
     if grade not in FindingGrade.values:
         raise ValidationFailed(
             f"Grade must be one of: {', '.join(FindingGrade.values)}.", fields={"grade": ["Invalid."]}
@@ -83,15 +71,68 @@ def finding_raise(
     if not statement.strip():
         raise ValidationFailed("State the finding.", fields={"statement": ["Required."]})
     programme = audit.programme
-    clauses = clauses or []
     allowed = set(programme.standards.values_list("pk", flat=True))
     if any(c.standard_id not in allowed for c in clauses):
         raise ValidationFailed(
             "Cite clauses of the standards in the programme's scope.", fields={"clauses": ["Out of scope."]}
         )
+    if grade in NONCONFORMITY_GRADES and not clauses:
+        raise ValidationFailed(
+            "A nonconformity is recorded against a specific requirement: cite at least one clause or control "
+            "(ISO/IEC 17021-1 9.4.8, findings with reference to the audit criteria; 3.12, 3.13).",
+            code="nonconformity_without_clause",
+            fields={"clauses": ["Cite at least one clause or control."]},
+        )
     if site is not None and site.organization_id != programme.organization_id:
         raise ValidationFailed("The site must belong to the client.", fields={"site": ["Not the client's."]})
-    raised_on = raised_on or timezone.localdate()
+
+
+def _set_deadlines(finding: Finding) -> None:
+    """Deadlines of a nonconformity from the rules engine (CB settings, clipped by the 6-month stage-2 and
+    expiry hard stops), counted from the day it was raised; any other grade needs no response."""
+    audit, grade = finding.audit, FindingGrade(finding.grade)
+    if grade in DOMAIN_GRADE:
+        programme = audit.programme
+        expires = programme.expires_on if audit.kind == AuditKind.RECERTIFICATION else None
+        stage2_end = finding.raised_on if audit.kind == AuditKind.STAGE_2 else None
+        deadlines = finding_deadlines(
+            DOMAIN_GRADE[grade],
+            finding.raised_on,
+            stage2_end=stage2_end,
+            expires_on=expires,
+            settings=cb_settings_get(programme.certification_body).rule_settings(),
+        )
+        finding.status = FindingStatus.OPEN
+        finding.response_due = deadlines.response_due
+        finding.verification_due = deadlines.verification_due
+        finding.hard_stop = deadlines.hard_stop
+        finding.deadlines = deadlines.as_dict()
+    else:
+        finding.status = FindingStatus.CLOSED
+        finding.response_due = finding.verification_due = finding.hard_stop = None
+        finding.deadlines = {}
+
+
+@transaction.atomic
+def finding_raise(
+    *,
+    actor: Actor,
+    audit: Audit,
+    grade: str,
+    statement: str,
+    evidence: str = "",
+    clauses: list[Clause] | None = None,
+    site: Site | None = None,
+    raised_on: date | None = None,
+) -> Finding:
+    """Raise a finding at an audit in progress. Nonconformities cite at least one clause or control and get
+    their response and verification deadlines from the rules engine (CB settings, clipped by the 6-month
+    stage-2 and expiry hard stops)."""
+    _require_auditor(actor, audit, "raise findings")
+    if audit.status != AuditStatus.IN_PROGRESS:
+        raise Conflict("Findings are raised while the audit is in progress.", code="audit_not_in_progress")
+    clauses = clauses or []
+    _validate(audit=audit, grade=grade, statement=statement, clauses=clauses, site=site)
     finding = Finding(
         audit=audit,
         grade=grade,
@@ -99,25 +140,10 @@ def finding_raise(
         evidence=evidence,
         site=site,
         raised_by=acting_user(actor),
-        raised_on=raised_on,
+        raised_on=raised_on or timezone.localdate(),
         reference=f"{audit.kind.upper()[:2]}{audit.sequence}-{audit.findings.count() + 1:02d}",
     )
-    if grade in DOMAIN_GRADE:
-        expires = programme.expires_on if audit.kind == AuditKind.RECERTIFICATION else None
-        stage2_end = raised_on if audit.kind == AuditKind.STAGE_2 else None
-        deadlines = finding_deadlines(
-            DOMAIN_GRADE[FindingGrade(grade)],
-            raised_on,
-            stage2_end=stage2_end,
-            expires_on=expires,
-            settings=cb_settings_get(programme.certification_body).rule_settings(),
-        )
-        finding.response_due = deadlines.response_due
-        finding.verification_due = deadlines.verification_due
-        finding.hard_stop = deadlines.hard_stop
-        finding.deadlines = deadlines.as_dict()
-    else:
-        finding.status = FindingStatus.CLOSED
+    _set_deadlines(finding)
     finding.save()
     finding.clauses.set(clauses)
     _log(
@@ -128,10 +154,113 @@ def finding_raise(
         after={
             "grade": grade,
             "statement": finding.statement,
-            "clauses": [str(c) for c in clauses],
+            "clauses": [clause_label(c) for c in clauses],
             "response_due": finding.response_due,
         },
     )
+    return finding
+
+
+def clause_label(clause: Clause) -> str:
+    """An unambiguous reference: `iso-iec-27001-2022:A.5.1` for an Annex A control, `...:5.1` for a clause."""
+    prefix = "A." if clause.kind == ClauseKind.CONTROL else ""
+    return f"{clause.standard.code}:{prefix}{clause.ref}"
+
+
+def finding_change_refusal(finding: Finding) -> str | None:
+    """Why the audit team can no longer edit or withdraw `finding`, or None while it can.
+
+    The findings are the audit team's until the audit report is issued (ISO/IEC 17021-1 9.4.8: the report,
+    owned by the CB, states the findings); Conformo has no audit report yet, so "issued" is read as "the
+    audit is completed". This is the one rule to extend when an issued report exists."""
+    if finding.status == FindingStatus.WITHDRAWN:
+        return "This finding is withdrawn."
+    if finding.audit.status in (AuditStatus.COMPLETED, AuditStatus.CANCELLED):
+        return (
+            f"The audit is {finding.audit.get_status_display().lower()}: its findings are on the record and can no "
+            "longer be edited or withdrawn (ISO/IEC 17021-1 9.4.8)."
+        )
+    return None
+
+
+def finding_can_change(actor: Actor, finding: Finding) -> bool:
+    """The lead auditor of the audit, or the team member who raised the finding."""
+    user = acting_user(actor)
+    if user is None:
+        return False
+    return is_lead(actor, finding.audit) or (finding.raised_by_id == user.pk and on_team(actor, finding.audit))
+
+
+def _require_changeable(actor: Actor, finding: Finding, action: str) -> None:
+    if not finding_can_change(actor, finding):
+        raise PermissionDenied(
+            f"Only the lead auditor or the team member who raised this finding can {action} it.",
+            code="not_finding_author",
+        )
+    refusal = finding_change_refusal(finding)
+    if refusal:
+        raise Conflict(refusal, code="finding_locked")
+
+
+def _snapshot(finding: Finding, clauses: list[Clause]) -> dict[str, Any]:
+    return {
+        "grade": finding.grade,
+        "statement": finding.statement,
+        "evidence": finding.evidence,
+        "clauses": [clause_label(c) for c in clauses],
+        "site": finding.site.name if finding.site else None,
+        "status": finding.status,
+        "response_due": finding.response_due,
+    }
+
+
+@transaction.atomic
+def finding_edit(
+    *,
+    actor: Actor,
+    finding: Finding,
+    grade: str,
+    statement: str,
+    evidence: str = "",
+    clauses: list[Clause] | None = None,
+    site: Site | None = None,
+) -> Finding:
+    """Correct a finding before the audit report is issued (`finding_change_refusal`): grade, statement,
+    evidence, clauses or controls, site. A new grade recomputes the deadlines from the day it was raised; the
+    grade of a finding the client has answered stays. The audit log keeps the finding before and after."""
+    _require_changeable(actor, finding, "edit")
+    clauses = clauses or []
+    _validate(audit=finding.audit, grade=grade, statement=statement, clauses=clauses, site=site)
+    if grade != finding.grade and finding.responses.exists():
+        raise Conflict("The client has answered this finding; its grade can no longer change.", code="finding_answered")
+    before = _snapshot(finding, list(finding.clauses.select_related("standard")))
+    regrade = grade != finding.grade
+    finding.grade = grade
+    finding.statement = statement.strip()
+    finding.evidence = evidence
+    finding.site = site
+    if regrade:
+        _set_deadlines(finding)
+    finding.save()
+    finding.clauses.set(clauses)
+    _log(actor, "finding.edit", finding, finding, before=before, after=_snapshot(finding, clauses))
+    return finding
+
+
+@transaction.atomic
+def finding_withdraw(*, actor: Actor, finding: Finding, reason: str) -> Finding:
+    """Withdraw a finding raised in error, before the audit report is issued (`finding_change_refusal`). It
+    stays on the record (its reference is not reused) with the reason, and no longer counts anywhere: no
+    response is expected, it blocks no decision and proposes no suspension."""
+    _require_changeable(actor, finding, "withdraw")
+    if not reason.strip():
+        raise ValidationFailed("Say why the finding is withdrawn.", fields={"reason": ["Required."]})
+    before = {"status": finding.status, "grade": finding.grade, "statement": finding.statement}
+    finding.status = FindingStatus.WITHDRAWN
+    finding.withdrawn_on = timezone.localdate()
+    finding.withdrawal_reason = reason.strip()
+    finding.save(update_fields=["status", "withdrawn_on", "withdrawal_reason", "updated_at"])
+    _log(actor, "finding.withdraw", finding, finding, before=before, after={"status": finding.status, "reason": reason})
     return finding
 
 

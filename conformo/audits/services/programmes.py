@@ -24,6 +24,7 @@ from conformo.audits.services.common import ORDER, log_programme, require_manage
 from conformo.audits.services.setup import cb_settings_get
 from conformo.core.actors import Actor
 from conformo.core.errors import ValidationFailed
+from conformo.core.tenancy import MANAGERS, require_cb_role
 from conformo.domain.cycle import add_months, cycle_dates, expiry_date
 from conformo.organizations.models import Site
 
@@ -208,6 +209,34 @@ def programme_next_cycle(*, actor: Actor, programme: AuditProgramme, decision_da
 
 
 @transaction.atomic
+def programme_retire_open_audits(*, actor: Actor, certification: Certification, reason: str) -> list[Audit]:
+    """When a certification ends by decision (withdrawn 9.6.5.4, refused 9.5.1.2): cancel the audits of its
+    programmes that had not taken place or were under way, each with an audit-log entry, so that no list shows
+    them as due. Called by the decision service in the decision's transaction."""
+    require_cb_role(
+        actor, certification.certification_body_id, "decision_maker", *MANAGERS, action="retire a programme's audits"
+    )
+    retired = list(
+        Audit.objects.filter(
+            programme__certification=certification, status__in=[AuditStatus.PLANNED, AuditStatus.IN_PROGRESS]
+        ).select_related("programme")
+    )
+    for audit in retired:
+        before = audit.status
+        audit.status = AuditStatus.CANCELLED
+        audit.save(update_fields=["status", "updated_at"])
+        log_programme(
+            actor,
+            "audit.retire",
+            audit,
+            audit.programme,
+            before={"status": before},
+            after={"status": AuditStatus.CANCELLED.value, "reason": reason},
+        )
+    return retired
+
+
+@transaction.atomic
 def programme_record_combined_audit(*, actor: Actor, programme: AuditProgramme, justification: str) -> AuditProgramme:
     """Record the justification for running stage 1 and stage 2 as one combined audit."""
     require_manager(actor, programme, "record a combined stage 1 and stage 2 audit")
@@ -270,6 +299,7 @@ __all__ = [
     "programme_create",
     "programme_next_cycle",
     "programme_record_combined_audit",
+    "programme_retire_open_audits",
     "programme_start_cycle",
     "require_manager",
     "sample_sites",

@@ -87,7 +87,7 @@ def complaint_assign(*, actor: Actor, complaint: Complaint, handler: Any) -> Com
     if _involved_with(handler, complaint.organization_id):
         raise Conflict(
             f"{handler} was involved with {complaint.organization} (audit team or decision) and cannot handle "
-            "this complaint (ISO/IEC 17021-1 9.7).",
+            "this complaint (ISO/IEC 17021-1 9.8).",
             code="handler_involved",
         )
     complaint.handler = handler
@@ -163,14 +163,14 @@ def appeal_lodge(*, actor: Actor, decision: Any, subject: str, grounds: str, rec
 
 @transaction.atomic
 def appeal_assign(*, actor: Actor, appeal: Appeal, handler: Any) -> Appeal:
-    """Assign an appeal to someone not involved: not the decider, not on the client's audit teams (9.8)."""
+    """Assign an appeal to someone not involved: not the decider, not on the client's audit teams (9.7)."""
     if not has_cb_role(actor, appeal.certification_body_id, *MANAGERS):
         raise PermissionDenied("Only a CB administrator or programme manager can assign appeals.")
     if not has_cb_role(handler, appeal.certification_body_id, *STAFF):
         raise ValidationFailed("The handler must be a CB administrator, programme manager or decision maker.")
     if _involved_with(handler, appeal.organization_id):
         raise Conflict(
-            f"{handler} took part in the audits or decisions under appeal and cannot handle it (ISO/IEC 17021-1 9.8).",
+            f"{handler} took part in the audits or decisions under appeal and cannot handle it (ISO/IEC 17021-1 9.7).",
             code="handler_involved",
         )
     appeal.handler = handler

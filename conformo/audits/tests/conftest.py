@@ -70,4 +70,10 @@ def open_minor(stage1_done: AuditProgramme, ready: Ready, programme_manager: Any
     stage2 = audit_of(stage1_done, AuditKind.STAGE_2)
     services.audit_team_assign(actor=programme_manager, audit=stage2, members=team(ready))
     services.audit_start(actor=programme_manager, audit=stage2)
-    return services.finding_raise(actor=ready.lead.user, audit=stage2, grade="minor", statement="Missing sign-off")
+    return services.finding_raise(
+        actor=ready.lead.user,
+        audit=stage2,
+        grade="minor",
+        statement="Missing sign-off",
+        clauses=[ready.qms.clauses.get(ref="8.5.1")],
+    )

@@ -67,6 +67,7 @@ def run_audit(lead: Any, url: str, findings: Sequence[tuple[str, str]] = (), sum
         lead.get_by_label("Grade").select_option(label=grade)
         lead.get_by_label("Statement").fill(statement)
         lead.get_by_label("Objective evidence").fill(f"Seen on site: {statement.lower()}")
+        lead.get_by_label("Clauses and controls").select_option(index=0)  # a nonconformity cites one
         press(lead, "Raise", "Finding raised.")
         expect(lead.get_by_role("cell", name=statement)).to_be_visible()
     lead.get_by_label("Summary").fill(summary)

@@ -109,7 +109,12 @@ def test_a_finding_with_an_unknown_grade_clause_or_site_is_a_form_error(stage1_d
     page = lead.post(url, {"grade": "minor", "statement": "x", "site": "00000000-0000-0000-0000-000000000000"})
     refused(page, "finding_form", "site")
     assert not stage2.findings.exists()
-    page = lead.post(url, {"grade": "minor", "statement": "No sign-off on work orders"}, follow=True)
+    page = lead.post(url, {"grade": "minor", "statement": "No sign-off on work orders"})
+    refused(page, "finding_form", "clauses", kept="No sign-off on work orders")  # a nonconformity cites a clause
+    clause = ready.qms.clauses.get(ref="8.5.1")
+    page = lead.post(
+        url, {"grade": "minor", "statement": "No sign-off on work orders", "clauses": [clause.public_id]}, follow=True
+    )
     assert b"Finding raised." in page.content
     assert stage2.findings.get().statement == "No sign-off on work orders"
 

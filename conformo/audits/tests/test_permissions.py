@@ -48,7 +48,9 @@ def with_finding(stage1_done, ready, programme_manager):
     )
     services.audit_team_assign(actor=programme_manager, audit=stage2, members=[team(ready)[0]])
     services.audit_start(actor=programme_manager, audit=stage2)
-    return services.finding_raise(actor=ready.lead.user, audit=stage2, grade="minor", statement="Gap")
+    return services.finding_raise(
+        actor=ready.lead.user, audit=stage2, grade="minor", statement="Gap", clauses=[ready.qms.clauses.get(ref="9.2")]
+    )
 
 
 @pytest.mark.parametrize("path", LISTS)

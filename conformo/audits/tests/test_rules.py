@@ -35,7 +35,13 @@ def _stage2_with(programme, ready, programme_manager, *grades, extra_member=None
         services.audit_team_assign(actor=programme_manager, audit=stage2, members=members)
         services.audit_start(actor=programme_manager, audit=stage2)
         findings = [
-            services.finding_raise(actor=ready.lead.user, audit=stage2, grade=g, statement=f"{g} finding")
+            services.finding_raise(
+                actor=ready.lead.user,
+                audit=stage2,
+                grade=g,
+                statement=f"{g} finding",
+                clauses=[ready.qms.clauses.get(ref="9.2")],
+            )
             for g in grades
         ]
     with time_machine.travel(date(2026, 3, 4), tick=False):

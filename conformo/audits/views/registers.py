@@ -115,7 +115,7 @@ def schedule(request: HttpRequest) -> HttpResponse:
     data = form.cleaned_data if form.is_bound else {}
     start = data.get("start") or today
     end = start + timedelta(days=data.get("days") or 90)
-    audits = selectors.schedule(user=request.user, start=start, end=end)
+    audits = selectors.schedule(user=request.user, start=start, end=end, today=today)
     return render(
         request,
         "audits/schedule.html",

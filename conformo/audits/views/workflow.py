@@ -34,8 +34,10 @@ def home(request: HttpRequest) -> HttpResponse:
     """The workspace: applications, audits with their timing, findings (and overdue responses)."""
     today = timezone.localdate()
     r = reach(request.user)
-    audits = list(selectors.audit_list(user=request.user).exclude(status__in=["completed", "cancelled"])[:100])
-    findings = list(selectors.finding_list(user=request.user).exclude(status__in=["verified", "closed"])[:100])
+    audits = list(selectors.open_audits(user=request.user, today=today)[:100])
+    findings = list(
+        selectors.finding_list(user=request.user).exclude(status__in=["verified", "closed", "withdrawn"])[:100]
+    )
     is_dm = any("decision_maker" in roles for roles in r.roles_by_cb.values())
     return render(
         request,
@@ -195,6 +197,16 @@ def _finding_form(audit: Any, data: Any = None) -> forms.FindingForm:
     )
 
 
+def _finding_edit_form(finding: Any, data: Any = None) -> forms.FindingEditForm:
+    programme = finding.audit.programme
+    return forms.FindingEditForm(
+        data,
+        clauses=Clause.objects.filter(standard__in=programme.standards.all()).select_related("standard"),
+        sites=programme.organization.sites.all(),
+        initial=forms.FindingEditForm.initial_for(finding),
+    )
+
+
 def _audit_page(request: HttpRequest, audit: Any, status: int = 200, **bound: Any) -> HttpResponse:
     return render(
         request,
@@ -328,11 +340,16 @@ def _finding_page(request: HttpRequest, finding: Any, status: int = 200, **bound
         )
         for response in finding.responses.all()
     ]
+    can_change = services.finding_can_change(request.user, finding)
     return render(
         request,
         "audits/finding_detail.html",
         {
             "finding": finding,
+            "can_change": can_change,
+            "locked": services.finding_change_refusal(finding) if can_change else None,
+            "edit_form": bound.get("edit_form") or (_finding_edit_form(finding) if can_change else None),
+            "withdraw_form": bound.get("withdraw_form") or forms.FindingWithdrawForm(),
             "overdue": finding.response_overdue(timezone.localdate()),
             "is_client": finding.audit.programme.organization_id in r.organizations,
             "is_cb": finding.audit.programme.organization_id not in r.organizations,
@@ -376,6 +393,35 @@ def finding_respond(request: HttpRequest, public_id: str) -> HttpResponse:
         forms.ResponseForm(posted(request)),
         lambda finding, data: services.finding_respond(actor=request.user, finding=finding, **data),
         "Response submitted.",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def finding_edit(request: HttpRequest, public_id: str) -> HttpResponse:
+    """The audit team corrects a finding before the audit is completed. GET is the finding's page."""
+    finding = selectors.finding_get(user=request.user, public_id=public_id)
+    return _finding_action(
+        request,
+        public_id,
+        "edit_form",
+        _finding_edit_form(finding, posted(request)),
+        lambda finding, data: services.finding_edit(actor=request.user, finding=finding, **data),
+        "Finding corrected.",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def finding_withdraw(request: HttpRequest, public_id: str) -> HttpResponse:
+    """The audit team withdraws a finding raised in error, with the reason. GET is the finding's page."""
+    return _finding_action(
+        request,
+        public_id,
+        "withdraw_form",
+        forms.FindingWithdrawForm(posted(request)),
+        lambda finding, data: services.finding_withdraw(actor=request.user, finding=finding, **data),
+        "Finding withdrawn.",
     )
 
 

@@ -49,6 +49,7 @@ def test_someone_involved_with_the_client_cannot_handle_its_complaint(granted, c
     with pytest.raises(Conflict) as refused:
         services.complaint_assign(actor=cb_admin, complaint=complaint, handler=decision_maker)
     assert refused.value.code == "handler_involved"
+    assert "17021-1 9.8" in str(refused.value)  # 9.8 is complaints (9.7 is appeals)
 
 
 def test_an_appeal_is_handled_by_someone_other_than_the_decider(
@@ -61,6 +62,7 @@ def test_an_appeal_is_handled_by_someone_other_than_the_decider(
     with pytest.raises(Conflict) as refused:
         services.appeal_assign(actor=cb_admin, appeal=appeal, handler=decision_maker)
     assert refused.value.code == "handler_involved"
+    assert "17021-1 9.7" in str(refused.value)  # 9.7 is appeals (9.8 is complaints)
     services.appeal_assign(actor=cb_admin, appeal=appeal, handler=programme_manager)
     services.appeal_decide(actor=programme_manager, appeal=appeal, upheld=False, outcome="Scope matches the audit")
     assert appeal.status == "rejected"

@@ -14,6 +14,7 @@ from conformo.domain.certificate_states import (
     Decision,
     TransitionContext,
     allowed_decisions,
+    certification_ended,
     effective_state,
     suspension_overdue,
     transition,
@@ -140,6 +141,16 @@ def test_a_certificate_read_after_expiry_says_expired_even_if_no_job_ran() -> No
     assert effective_state(S.SUSPENDED, EXPIRES, date(2028, 3, 14)) is S.EXPIRED
     assert effective_state(S.ACTIVE, EXPIRES, EXPIRES) is S.ACTIVE
     assert effective_state(S.WITHDRAWN, EXPIRES, date(2030, 1, 1)) is S.WITHDRAWN
+
+
+def test_a_certification_has_ended_once_withdrawn_refused_or_past_its_expiry_date() -> None:
+    assert certification_ended(S.WITHDRAWN, EXPIRES, EXPIRES)
+    assert certification_ended(S.REFUSED, None, EXPIRES)
+    assert certification_ended(S.EXPIRED, EXPIRES, EXPIRES)
+    assert certification_ended(S.ACTIVE, EXPIRES, date(2028, 3, 14))
+    assert certification_ended(S.SUSPENDED, EXPIRES, date(2028, 3, 14))
+    assert not certification_ended(S.ACTIVE, EXPIRES, EXPIRES)
+    assert not certification_ended(S.PENDING, None, date(2030, 1, 1))
 
 
 def test_a_suspension_is_overdue_after_six_months() -> None:
