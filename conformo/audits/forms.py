@@ -42,6 +42,8 @@ class CBSettingsForm(forms.ModelForm[CBSettings]):
             "surveillance_1_months": "First surveillance after the decision (months)",
             "surveillance_2_months": "Second surveillance after the decision (months)",
             "at_risk_days": "At-risk margin before an audit's limit (days)",
+            "max_remote_percent": "Most of an audit's days that may be remote (%)",
+            "max_remote_percent_isms": "Most of an ISMS audit's days that may be remote (%)",
             "certificate_number_pattern": "Certificate numbering pattern",
         }
 
@@ -211,7 +213,7 @@ class AuditPlanForm(ActionForm):
         min_value=0,
         required=False,
         label="Remote days",
-        help_text="At least 80 % on site (IAF MD 5 cl. 4.1). Empty: none.",
+        help_text="Remote (ICT) days count as audit time (IAF MD 4), up to the CB's remote share. Empty: none.",
     )
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, label="Plan notes")
 

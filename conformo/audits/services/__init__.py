@@ -17,6 +17,15 @@ from conformo.audits.services.findings import (
     finding_response_review,
     finding_verify,
 )
+from conformo.audits.services.plans import (
+    objection_resolve,
+    plan_accept,
+    plan_current,
+    plan_draft,
+    plan_issue,
+    plan_object,
+    plan_update,
+)
 from conformo.audits.services.programmes import (
     Member,
     audit_complete,
@@ -76,6 +85,13 @@ __all__ = [
     "finding_response_review",
     "finding_verify",
     "latest_review",
+    "objection_resolve",
+    "plan_accept",
+    "plan_current",
+    "plan_draft",
+    "plan_issue",
+    "plan_object",
+    "plan_update",
     "programme_create",
     "programme_next_cycle",
     "programme_record_combined_audit",
