@@ -71,3 +71,25 @@ def open_minor(stage1_done: AuditProgramme, ready: Ready, programme_manager: Any
     services.audit_team_assign(actor=programme_manager, audit=stage2, members=team(ready))
     services.audit_start(actor=programme_manager, audit=stage2)
     return services.finding_raise(actor=ready.lead.user, audit=stage2, grade="minor", statement="Missing sign-off")
+
+
+ROW = {"day": "2026-02-02", "start": "09:00", "end": "10:30", "auditor": "Lead", "site": "HQ", "activity": "4.1-4.4"}
+
+
+@pytest.fixture
+def stage1(programme: AuditProgramme, ready: Ready, programme_manager: Any) -> Any:
+    """Acme's stage 1, planned for 2026-02-02 with the lead auditor and the auditor on its team."""
+    audit = audit_of(programme, AuditKind.STAGE_1)
+    services.audit_plan(
+        actor=programme_manager, audit=audit, planned_start=date(2026, 2, 2), planned_end=date(2026, 2, 2)
+    )
+    services.audit_team_assign(actor=programme_manager, audit=audit, members=team(ready))
+    return audit
+
+
+@pytest.fixture
+def issued(stage1: Any, programme_manager: Any) -> Any:
+    """Version 1 of stage 1's audit plan, issued (one timetable row)."""
+    services.plan_draft(actor=programme_manager, audit=stage1)
+    services.plan_update(actor=programme_manager, audit=stage1, language="English", timetable=[ROW])
+    return services.plan_issue(actor=programme_manager, audit=stage1)
