@@ -1,7 +1,6 @@
 """The audit plan (17021-1 9.2.3): versions, the client's acceptance or objection, and the objection blocking
 the audit's start until the CB resolves it."""
 
-
 import pytest
 
 from conformo.audits import services
