@@ -30,6 +30,7 @@ def test_the_cb_drafts_edits_and_issues_the_plan_on_the_audit_page(stage1, progr
     assert edited.status_code == 302
     assert client.post(url("plan-issue", stage1), {"change_note": ""}).status_code == 302
     plan = services.plan_current(stage1)
+    assert plan is not None
     assert plan.timetable[0]["activity"] == "Opening meeting, 4.1-4.4"
     page = client.get(url("audit-detail", stage1))
     assert "Opening meeting, 4.1-4.4" in page.content.decode()

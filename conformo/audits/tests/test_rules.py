@@ -352,3 +352,11 @@ def test_a_finding_may_cite_clauses_of_several_standards(ready, acme, acme_sites
         actor=ready.lead.user, audit=stage2, grade="minor", statement="Aspects register", clauses=clauses
     )
     assert {c.standard.code for c in finding.clauses.all()} == {"iso-9001-2015", "iso-14001-2015"}
+
+
+def test_a_remote_share_above_100_percent_is_not_a_setting(programme, cb_admin):
+    with pytest.raises(ValidationFailed) as refused:
+        services.cb_settings_update(
+            actor=cb_admin, certification_body=programme.certification_body, max_remote_percent_isms=120
+        )
+    assert "max_remote_percent_isms" in refused.value.fields
