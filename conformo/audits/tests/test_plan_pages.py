@@ -104,3 +104,12 @@ def test_another_organization_and_another_cb_reach_none_of_the_plan(
         resolve = reverse("audits:objection-resolve", args=[objection.public_id])
         assert client.post(resolve, {"resolution": "kept", "note": "n"}).status_code == 404
     assert issued.status == PlanStatus.ISSUED
+
+
+def test_the_lead_auditor_edits_the_plan_but_does_not_resolve_objections(
+    issued, stage1, ready, client_admin, lead_auditor
+):
+    services.plan_object(actor=client_admin, audit=stage1, auditor=ready.auditor, reason="Competitor")
+    page = login(lead_auditor).get(url("audit-detail", stage1)).content.decode()
+    assert "Change the plan (opens version 2)" in page
+    assert ">Resolve<" not in page

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from conformo.audits import forms, selectors, services
 from conformo.audits.pdf import plan_pdf as render_plan_pdf
 from conformo.audits.views.workflow import _audit_action, _audit_page
+from conformo.core.errors import ValidationFailed
 from conformo.core.forms import handle, posted
 
 
@@ -75,7 +76,9 @@ def plan_object(request: HttpRequest, public_id: str) -> HttpResponse:
     form = forms.PlanObjectForm(posted(request), team=current.facts.get("team", []) if current else [])
 
     def call(data: dict[str, str]) -> object:
-        auditor = audit.programme.certification_body.auditors.get(public_id=data["auditor"])
+        auditor = audit.programme.certification_body.auditors.filter(public_id=data["auditor"]).first()
+        if auditor is None:
+            raise ValidationFailed("That person is no longer on the CB's register.", fields={"auditor": ["Unknown."]})
         return services.plan_object(actor=request.user, audit=audit, auditor=auditor, reason=data["reason"])
 
     return handle(
