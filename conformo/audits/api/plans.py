@@ -28,7 +28,7 @@ from conformo.core.schemas import ErrorOut
 router = Router()
 
 
-@router.get("/audits/{audit_id}/plans", response=list[PlanSummaryOut])
+@router.get("/audits/{audit_id}/plans", response={200: list[PlanSummaryOut], 404: ErrorOut})
 @paginate(PageNumberPagination)
 def plan_versions(request: HttpRequest, audit_id: UUID, **kwargs: Any) -> QuerySet[AuditPlan]:
     """The plan's versions, newest first (the client sees the issued ones)."""

@@ -112,3 +112,8 @@ def test_a_bad_resolution_is_refused_without_a_server_error(
     client, _ = token_client(programme_manager)
     response = post(client, f"/api/v1/plan-objections/{objection.public_id}/resolve", body)
     assert response.status_code == 422
+
+
+def test_the_versions_of_an_audit_another_client_cannot_see_answer_404(issued, stage1, other_client_admin):
+    client, _ = token_client(other_client_admin)
+    assert client.get(f"/api/v1/audits/{stage1.public_id}/plans").status_code == 404
