@@ -169,19 +169,35 @@ def plan_update(
     return plan
 
 
-def _facts(audit: Audit) -> dict[str, Any]:
+def plan_facts(audit: Audit) -> dict[str, Any]:
+    """What the plan states of the audit itself, frozen at issue: dates, days, sites, team."""
     return {
         "dates": [
             audit.planned_start.isoformat() if audit.planned_start else None,
             audit.planned_end.isoformat() if audit.planned_end else None,
         ],
-        "days": {"total": str(audit.days), "onsite": str(audit.onsite_days), "remote": str(audit.remote_days)},
+        "days": {
+            "total": f"{audit.days:.1f}",
+            "onsite": f"{audit.onsite_days:.1f}",
+            "remote": f"{audit.remote_days:.1f}",
+        },
         "sites": sorted(s.name for s in audit.sites.all()),
         "team": [
             {"auditor_id": str(m.auditor.public_id), "name": str(m.auditor), "role": m.get_role_display()}
             for m in audit.team.select_related("auditor__user")
         ],
     }
+
+
+def _timetable_strangers(plan: AuditPlan, audit: Audit) -> list[int]:
+    """The timetable rows (numbered from 1) naming an auditor who is not on the audit's team (by name or
+    e-mail address)."""
+    known: set[str] = set()
+    for member in audit.team.select_related("auditor__user"):
+        known |= {str(member.auditor).casefold(), member.auditor.user.email.casefold()}
+    return [
+        n for n, row in enumerate(plan.timetable, start=1) if row["auditor"] and row["auditor"].casefold() not in known
+    ]
 
 
 def _changes(previous: AuditPlan, plan: AuditPlan) -> list[str]:
@@ -206,7 +222,15 @@ def plan_issue(*, actor: Actor, audit: Audit, change_note: str = "") -> AuditPla
             "Plan the audit's dates and assign its team before issuing the plan (ISO/IEC 17021-1 9.2.3).",
             code="plan_incomplete",
         )
-    plan.facts = _facts(audit)
+    strangers = _timetable_strangers(plan, audit)
+    if strangers:
+        raise Conflict(
+            f"Timetable row(s) {', '.join(map(str, strangers))} name an auditor who is not on the audit's team; "
+            "name a team member (or leave the auditor empty).",
+            code="timetable_auditor_not_on_team",
+            fields={"timetable": ["Name a member of the team."]},
+        )
+    plan.facts = plan_facts(audit)
     previous = plan_current(audit)
     if previous is not None:
         plan.changes = _changes(previous, plan)

@@ -73,7 +73,14 @@ def open_minor(stage1_done: AuditProgramme, ready: Ready, programme_manager: Any
     return services.finding_raise(actor=ready.lead.user, audit=stage2, grade="minor", statement="Missing sign-off")
 
 
-ROW = {"day": "2026-02-02", "start": "09:00", "end": "10:30", "auditor": "Lead", "site": "HQ", "activity": "4.1-4.4"}
+ROW = {
+    "day": "2026-02-02",
+    "start": "09:00",
+    "end": "10:30",
+    "auditor": "lead@northbridge.test",
+    "site": "HQ",
+    "activity": "4.1-4.4",
+}
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ def test_the_cb_drafts_edits_and_issues_the_plan_on_the_audit_page(stage1, progr
             "criteria": "ISO 9001:2015 4-10",
             "language": "English",
             "remote_use": "",
-            "timetable": "2026-02-02 09:00-10:00 | Lead | HQ | Opening meeting, 4.1-4.4",
+            "timetable": "2026-02-02 09:00-10:00 | lead@northbridge.test | HQ | Opening meeting, 4.1-4.4",
         },
     )
     assert edited.status_code == 302
@@ -113,3 +113,12 @@ def test_the_lead_auditor_edits_the_plan_but_does_not_resolve_objections(
     page = login(lead_auditor).get(url("audit-detail", stage1)).content.decode()
     assert "Change the plan (opens version 2)" in page
     assert ">Resolve<" not in page
+
+
+def test_the_cb_is_told_when_the_audit_changed_since_the_issued_version(issued, stage1, ready, programme_manager):
+    client = login(programme_manager)
+    assert "changed since version 1" not in client.get(url("audit-detail", stage1)).content.decode()
+    services.audit_team_assign(
+        actor=programme_manager, audit=stage1, members=[services.Member(ready.lead, "lead_auditor")]
+    )
+    assert "changed since version 1" in client.get(url("audit-detail", stage1)).content.decode()

@@ -125,3 +125,16 @@ def test_only_the_cb_resolves_an_objection(issued, stage1, ready, client_admin):
     objection = services.plan_object(actor=client_admin, audit=stage1, auditor=ready.auditor, reason="Competitor")
     with pytest.raises(PermissionDenied):
         services.objection_resolve(actor=client_admin, objection=objection, resolution="kept", note="Ours")
+
+
+def test_a_timetable_naming_someone_off_the_team_cannot_be_issued(stage1, programme_manager):
+    services.plan_draft(actor=programme_manager, audit=stage1)
+    services.plan_update(
+        actor=programme_manager,
+        audit=stage1,
+        timetable=[ROW, {**ROW, "start": "11:00", "end": "12:00", "auditor": "Eve"}],
+    )
+    with pytest.raises(Conflict) as refused:
+        services.plan_issue(actor=programme_manager, audit=stage1)
+    assert refused.value.code == "timetable_auditor_not_on_team"
+    assert "row(s) 2 " in refused.value.message

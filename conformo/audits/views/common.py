@@ -31,6 +31,7 @@ def plan_section(user: Any, audit: Any, bound: dict[str, Any]) -> dict[str, Any]
     from conformo.audits import forms, selectors
     from conformo.audits.choices import PlanStatus
     from conformo.audits.services.common import is_lead
+    from conformo.audits.services.plans import plan_facts
     from conformo.core.tenancy import has_cb_role, has_org_role
 
     versions = list(selectors.plan_versions(user=user, audit=audit))
@@ -44,6 +45,7 @@ def plan_section(user: Any, audit: Any, bound: dict[str, Any]) -> dict[str, Any]
         "plan_draft": draft,
         "plan_objections": list(selectors.plan_objections(plan=current)) if current else [],
         "plan_manager": manager,
+        "plan_stale": current is not None and current.facts != plan_facts(audit),
         "plan_staff": manager or is_lead(user, audit),
         "plan_client": has_org_role(user, programme.organization_id, Role.CLIENT_ADMIN.value),
         "plan_draft_form": bound.get("plan_draft_form") or forms.EmptyForm(),
