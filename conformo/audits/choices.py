@@ -89,3 +89,24 @@ class AppealStatus(models.TextChoices):
     UNDER_REVIEW = "under_review", "Under review"
     UPHELD = "upheld", "Upheld"
     REJECTED = "rejected", "Rejected"
+
+
+class PlanStatus(models.TextChoices):
+    """A version of an audit plan (17021-1 9.2.3): edited as a draft, issued to the client, then superseded
+    by the next issued version."""
+
+    DRAFT = "draft", "Draft"
+    ISSUED = "issued", "Issued"
+    SUPERSEDED = "superseded", "Superseded"
+
+
+class ObjectionStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    RESOLVED = "resolved", "Resolved"
+
+
+class ObjectionResolution(models.TextChoices):
+    """How the CB answered a client's objection to a team member (17021-1 9.2.2/9.2.3)."""
+
+    REPLACED = "replaced", "Member replaced"
+    KEPT = "kept", "Member kept, with the reason"

@@ -8,19 +8,23 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from conformo.audits.choices import AuditKind, AuditStatus, FindingGrade, FindingStatus
+from conformo.audits.choices import AuditKind, AuditStatus, FindingGrade, FindingStatus, PlanStatus
 from conformo.audits.models import (
     Accreditation,
     Appeal,
     Application,
     Audit,
     Auditor,
+    AuditPlan,
     AuditProgramme,
     Complaint,
     Finding,
+    PlanObjection,
     TeamMember,
 )
 from conformo.core.errors import NotFound
+from conformo.core.roles import CB_ROLES
+from conformo.core.tenancy import has_cb_role
 from conformo.domain.certificate_states import ENDED_STATES, CertificateState
 from conformo.organizations.models import Organization
 
@@ -160,4 +164,40 @@ def schedule(*, user: Any, start: date, end: date, today: date | None = None) ->
             status__in=[AuditStatus.PLANNED, AuditStatus.IN_PROGRESS],
         )
         .prefetch_related("sites", "team__auditor__user")
+    )
+
+
+# --- audit plans (17021-1 9.2.3) ----------------------------------------------------------------------
+
+
+def plan_versions(*, user: Any, audit: Audit) -> QuerySet[AuditPlan]:
+    """The versions of an audit's plan this user may read: all of them for the CB's people, the issued ones
+    (current and superseded) for the client — a draft is the CB's own work."""
+    plans = AuditPlan.objects.visible_to(user).filter(audit=audit).select_related("issued_by", "accepted_by")
+    if not has_cb_role(user, audit.programme.certification_body_id, *(r.value for r in CB_ROLES)):
+        plans = plans.exclude(status=PlanStatus.DRAFT)
+    return plans.order_by("-version")
+
+
+def plan_get(*, user: Any, audit: Audit, version: int | None = None) -> AuditPlan:
+    """One version of the plan, or (no version) the issued one; 404 when there is none this user may read."""
+    plans = plan_versions(user=user, audit=audit)
+    plan = (
+        plans.filter(version=version).first() if version is not None else plans.filter(status=PlanStatus.ISSUED).first()
+    )
+    if plan is None:
+        raise NotFound("No such version of the audit plan." if version is not None else "No audit plan issued yet.")
+    return plan
+
+
+def plan_objections(*, plan: AuditPlan) -> QuerySet[PlanObjection]:
+    return plan.objections.select_related("auditor__user", "resolved_by")
+
+
+def objection_get(*, user: Any, public_id: Any) -> PlanObjection:
+    plans = AuditPlan.objects.visible_to(user)
+    return _get(
+        PlanObjection.objects.filter(plan__in=plans).select_related("plan__audit__programme", "auditor__user"),
+        public_id,
+        "objection",
     )

@@ -2,7 +2,8 @@
 
 * Cobalt Cloud Services — mid-application (ISO/IEC 27001 applied for and reviewed, not yet accepted);
 * Bluewater Logistics — stage 2 just done, a major and a minor nonconformity awaiting the client's answer;
-* Acme Precision Parts — certified ISO 9001 about ten months ago, surveillance 1 due and planned.
+* Acme Precision Parts — certified ISO 9001 about ten months ago, surveillance 1 due and planned, its audit
+  plan issued and awaiting the client's acceptance.
 
 Three more clients, added after them, show a certificate in every other public status, each the result of
 recorded decisions (`decision_take` with past `decided_on` dates — no clock tricks):
@@ -178,6 +179,12 @@ def _demo_first_clients(cb: CertificationBody, today: date | None = None) -> Non
     start = min(today + timedelta(days=30), (surveillance.due_by or today) - timedelta(days=2))
     services.audit_plan(actor=pm, audit=surveillance, planned_start=start, planned_end=start + timedelta(days=1))
     services.audit_team_assign(actor=pm, audit=surveillance, members=team)
+    # Its audit plan (17021-1 9.2.3) is issued and awaits the client's acceptance.
+    services.plan_draft(actor=pm, audit=surveillance)
+    services.plan_update(
+        actor=pm, audit=surveillance, remote_use="Records of the night shift reviewed by video call on day 2."
+    )
+    services.plan_issue(actor=pm, audit=surveillance)
 
     # Bluewater: stage 2 done, a major and a minor awaiting the client's answer.
     application = _apply(pm, cb, bluewater, [ems], "Warehousing and road transport of palletised goods")

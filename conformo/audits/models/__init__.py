@@ -8,6 +8,7 @@ Every model with a `VISIBILITY` has a `visible_to(user)` queryset built on
 from conformo.audits.models.applications import Application, ApplicationReview
 from conformo.audits.models.base import _new_calendar_token
 from conformo.audits.models.findings import Finding, FindingAttachment, FindingResponse, Verification
+from conformo.audits.models.plans import AuditPlan, PlanObjection
 from conformo.audits.models.programmes import Audit, AuditProgramme, TeamMember
 from conformo.audits.models.registers import Appeal, Complaint
 from conformo.audits.models.setup import (
@@ -25,6 +26,7 @@ __all__ = [
     "Application",
     "ApplicationReview",
     "Audit",
+    "AuditPlan",
     "AuditProgramme",
     "Auditor",
     "CBSettings",
@@ -33,6 +35,7 @@ __all__ = [
     "Finding",
     "FindingAttachment",
     "FindingResponse",
+    "PlanObjection",
     "Qualification",
     "TeamMember",
     "Unavailability",

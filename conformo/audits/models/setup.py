@@ -43,6 +43,14 @@ class CBSettings(BaseModel):
     surveillance_1_months = models.PositiveSmallIntegerField(default=12, help_text="[N] ≤ 12 (17021-1 9.1.3.3).")
     surveillance_2_months = models.PositiveSmallIntegerField(default=24, help_text="[P] second surveillance.")
     at_risk_days = models.PositiveIntegerField(default=30, help_text="[P] An unplanned audit is at risk this close.")
+    max_remote_percent = models.PositiveSmallIntegerField(
+        default=100,
+        help_text="[P] Most of an audit's days that may be remote (ICT); remote time counts as audit time (IAF MD 4).",
+    )
+    max_remote_percent_isms = models.PositiveSmallIntegerField(
+        default=100,
+        help_text="[?] The same for an audit that includes ISO/IEC 27001 (ISO/IEC 27006-1 limits not read).",
+    )
     certificate_number_pattern = models.CharField(
         max_length=100, default="{cb}-{year}-{seq:05d}", help_text="Certificate numbering scheme."
     )

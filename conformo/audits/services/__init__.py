@@ -21,6 +21,15 @@ from conformo.audits.services.findings import (
     finding_verify,
     finding_withdraw,
 )
+from conformo.audits.services.plans import (
+    objection_resolve,
+    plan_accept,
+    plan_current,
+    plan_draft,
+    plan_issue,
+    plan_object,
+    plan_update,
+)
 from conformo.audits.services.programmes import (
     Member,
     audit_complete,
@@ -85,6 +94,13 @@ __all__ = [
     "finding_verify",
     "finding_withdraw",
     "latest_review",
+    "objection_resolve",
+    "plan_accept",
+    "plan_current",
+    "plan_draft",
+    "plan_issue",
+    "plan_object",
+    "plan_update",
     "programme_create",
     "programme_next_cycle",
     "programme_record_combined_audit",

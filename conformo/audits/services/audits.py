@@ -11,12 +11,13 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from conformo.audits.choices import AuditKind, AuditStatus, QualificationRole
+from conformo.audits.choices import AuditKind, AuditStatus, ObjectionStatus, QualificationRole
 from conformo.audits.models import (
     Audit,
     Auditor,
     AuditProgramme,
     ConflictOfInterest,
+    PlanObjection,
     Qualification,
     TeamMember,
     Unavailability,
@@ -27,7 +28,7 @@ from conformo.core.actors import Actor
 from conformo.core.errors import Conflict, PermissionDenied, ValidationFailed
 from conformo.core.tenancy import MANAGERS, has_cb_role
 from conformo.domain.cycle import add_months, expiry_date
-from conformo.domain.settings import DEFAULT_SETTINGS
+from conformo.domain.remote import remote_share_check
 from conformo.organizations.models import Site
 
 
@@ -48,7 +49,8 @@ def audit_plan(
     clause_coverage: dict[str, list[str]] | None = None,
     notes: str | None = None,
 ) -> Audit:
-    """Plan an audit: dates, on-site and remote days (≥ 80 % on site, IAF MD 5 cl. 4.1), sites, clause
+    """Plan an audit: dates, on-site and remote days (remote ICT time counts as audit time, IAF MD 4, up to the
+    CB's remote share `CBSettings.max_remote_percent`; ISMS: `max_remote_percent_isms`), sites, clause
     coverage per auditor. A surveillance or recertification can't be planned past its limit, and stage 2
     can't be planned before stage 1 ends (unless a combined audit is recorded)."""
     programme = audit.programme
@@ -76,13 +78,21 @@ def audit_plan(
             )
     onsite = onsite_days if onsite_days is not None else audit.days - remote_days
     total = onsite + remote_days
-    share = DEFAULT_SETTINGS.min_onsite_share
-    if total > 0 and onsite < total * share:
+    if onsite < 0:
         raise ValidationFailed(
-            f"At least {int(share * 100)} % of the audit time must be on site (IAF MD 5 cl. 4.1); "
-            f"{onsite} of {total} days is less.",
-            code="onsite_share_too_low",
+            f"{remote_days} remote days are more than the audit's {audit.days} days.",
+            fields={"remote_days": ["Fewer."]},
         )
+    settings = cb_settings_get(programme.certification_body)
+    isms = programme.standards.filter(code__contains="27001").exists()
+    check = remote_share_check(
+        onsite_days=onsite,
+        remote_days=remote_days,
+        limit_percent=Decimal(settings.max_remote_percent_isms if isms else settings.max_remote_percent),
+        isms=isms,
+    )
+    if not check.ok:
+        raise ValidationFailed(check.message(), code="remote_share_too_high", fields={"remote_days": ["Fewer."]})
     before = {"planned_start": audit.planned_start, "planned_end": audit.planned_end, "days": str(audit.days)}
     audit.planned_start, audit.planned_end = planned_start, planned_end
     audit.onsite_days, audit.remote_days = onsite, remote_days
@@ -99,7 +109,6 @@ def audit_plan(
         audit.sites.set(sites)
     if audit.kind == AuditKind.STAGE_2 and programme.decision_date is None:
         # Before the decision the later limits are provisional: they follow stage 2 when it moves.
-        settings = cb_settings_get(programme.certification_body)
         provisional = {
             AuditKind.SURVEILLANCE_1: add_months(planned_end, settings.surveillance_1_months),
             AuditKind.SURVEILLANCE_2: add_months(planned_end, settings.surveillance_2_months),
@@ -247,7 +256,8 @@ def audit_team_assign(*, actor: Actor, audit: Audit, members: list[Member]) -> A
 
 @transaction.atomic
 def audit_start(*, actor: Actor, audit: Audit, on: date | None = None) -> Audit:
-    """Start an audit. Needs an eligible team; stage 2 needs stage 1 completed (or a recorded combined audit)."""
+    """Start an audit. Needs an eligible team and no open objection of the client to a team member; stage 2
+    needs stage 1 completed (or a recorded combined audit)."""
     programme = audit.programme
     if not (has_cb_role(actor, programme.certification_body_id, *MANAGERS) or is_lead(actor, audit)):
         raise PermissionDenied("Only the programme manager or the audit's lead auditor can start this audit.")
@@ -263,6 +273,13 @@ def audit_start(*, actor: Actor, audit: Audit, on: date | None = None) -> Audit:
                 "record a justified combined audit to run them together.",
                 code="stage1_not_completed",
             )
+    objection = PlanObjection.objects.filter(plan__audit=audit, status=ObjectionStatus.OPEN).first()
+    if objection is not None:
+        raise Conflict(
+            f"The client objects to {objection.auditor} on the audit team; resolve the objection (replace the "
+            "member, or record why not) before the audit starts (ISO/IEC 17021-1 9.2.2/9.2.3).",
+            code="plan_objection_open",
+        )
     audit.status = AuditStatus.IN_PROGRESS
     audit.started_on = on or timezone.localdate()
     audit.save(update_fields=["status", "started_on", "updated_at"])

@@ -38,6 +38,8 @@ SETTINGS_FIELDS = [
     "surveillance_1_months",
     "surveillance_2_months",
     "at_risk_days",
+    "max_remote_percent",
+    "max_remote_percent_isms",
     "certificate_number_pattern",
 ]
 
@@ -71,6 +73,9 @@ def cb_settings_update(*, actor: Actor, certification_body: CertificationBody, *
         )
     if not 0 < values.get("stage1_percent", 30) < 100:
         raise ValidationFailed("Stage 1 takes a share between 1 and 99 %.", fields={"stage1_percent": ["1 to 99."]})
+    for name in ("max_remote_percent", "max_remote_percent_isms"):
+        if not 0 <= values.get(name, 100) <= 100:
+            raise ValidationFailed("A remote share is a percent from 0 to 100.", fields={name: ["0 to 100."]})
     before = snapshot(settings, SETTINGS_FIELDS)
     for name, value in values.items():
         setattr(settings, name, value)

@@ -77,3 +77,32 @@ def open_minor(stage1_done: AuditProgramme, ready: Ready, programme_manager: Any
         statement="Missing sign-off",
         clauses=[ready.qms.clauses.get(ref="8.5.1")],
     )
+
+
+ROW = {
+    "day": "2026-02-02",
+    "start": "09:00",
+    "end": "10:30",
+    "auditor": "lead@northbridge.test",
+    "site": "HQ",
+    "activity": "4.1-4.4",
+}
+
+
+@pytest.fixture
+def stage1(programme: AuditProgramme, ready: Ready, programme_manager: Any) -> Any:
+    """Acme's stage 1, planned for 2026-02-02 with the lead auditor and the auditor on its team."""
+    audit = audit_of(programme, AuditKind.STAGE_1)
+    services.audit_plan(
+        actor=programme_manager, audit=audit, planned_start=date(2026, 2, 2), planned_end=date(2026, 2, 2)
+    )
+    services.audit_team_assign(actor=programme_manager, audit=audit, members=team(ready))
+    return audit
+
+
+@pytest.fixture
+def issued(stage1: Any, programme_manager: Any) -> Any:
+    """Version 1 of stage 1's audit plan, issued (one timetable row)."""
+    services.plan_draft(actor=programme_manager, audit=stage1)
+    services.plan_update(actor=programme_manager, audit=stage1, language="English", timetable=[ROW])
+    return services.plan_issue(actor=programme_manager, audit=stage1)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conformo.audits.models import Application, Finding
+from conformo.audits.models import Application, AuditPlan, Finding
 from conformo.certification.models import Certification
 from conformo.home.demo import demo_load
 
@@ -27,3 +27,10 @@ def test_loading_the_demo_twice_changes_nothing(db):
     counts = (Application.objects.count(), Finding.objects.count(), Certification.objects.count())
     demo_load()
     assert (Application.objects.count(), Finding.objects.count(), Certification.objects.count()) == counts
+
+
+def test_the_demo_issues_acmes_surveillance_plan_awaiting_its_acceptance(db):
+    demo_load()
+    plan = AuditPlan.objects.get(audit__programme__organization__country="DE", status="issued")
+    assert plan.accepted_at is None
+    assert plan.remote_use

@@ -251,7 +251,22 @@ def test_an_unplanned_surveillance_close_to_its_limit_is_at_risk_and_overdue_aft
     assert surveillance.timing(date(limit.year + 1, 1, 1)) == "overdue"
 
 
-def test_on_site_share_below_80_percent_is_refused(programme, programme_manager):
+def test_remote_days_count_as_audit_time_under_the_default_policy(programme, programme_manager):
+    stage1 = audit_of(programme, AuditKind.STAGE_1)
+    services.audit_plan(
+        actor=programme_manager,
+        audit=stage1,
+        planned_start=date(2026, 2, 2),
+        planned_end=date(2026, 2, 3),
+        onsite_days=Decimal(1),
+        remote_days=Decimal(1),
+    )
+    stage1.refresh_from_db()
+    assert (stage1.days, stage1.remote_days) == (Decimal(2), Decimal(1))
+
+
+def test_a_remote_share_above_the_cbs_policy_is_refused_with_its_source(programme, programme_manager, cb_admin):
+    services.cb_settings_update(actor=cb_admin, certification_body=programme.certification_body, max_remote_percent=25)
     stage1 = audit_of(programme, AuditKind.STAGE_1)
     with pytest.raises(ValidationFailed) as refused:
         services.audit_plan(
@@ -262,7 +277,8 @@ def test_on_site_share_below_80_percent_is_refused(programme, programme_manager)
             onsite_days=Decimal(1),
             remote_days=Decimal(1),
         )
-    assert refused.value.code == "onsite_share_too_low"
+    assert refused.value.code == "remote_share_too_high"
+    assert "IAF MD 4" in refused.value.message
 
 
 def test_a_declined_application_keeps_its_reason_for_the_client(
@@ -342,3 +358,11 @@ def test_a_finding_may_cite_clauses_of_several_standards(ready, acme, acme_sites
         actor=ready.lead.user, audit=stage2, grade="minor", statement="Aspects register", clauses=clauses
     )
     assert {c.standard.code for c in finding.clauses.all()} == {"iso-9001-2015", "iso-14001-2015"}
+
+
+def test_a_remote_share_above_100_percent_is_not_a_setting(programme, cb_admin):
+    with pytest.raises(ValidationFailed) as refused:
+        services.cb_settings_update(
+            actor=cb_admin, certification_body=programme.certification_body, max_remote_percent_isms=120
+        )
+    assert "max_remote_percent_isms" in refused.value.fields

@@ -5,6 +5,15 @@ calendar, complaints, appeals; `setup`: CB settings, accreditations, an auditor'
 and unavailability.
 """
 
+from conformo.audits.views.plans import (
+    objection_resolve,
+    plan_accept,
+    plan_draft,
+    plan_issue,
+    plan_object,
+    plan_pdf,
+    plan_update,
+)
 from conformo.audits.views.registers import (
     appeal_assign,
     appeal_decide,
@@ -84,6 +93,13 @@ __all__ = [
     "finding_verify",
     "finding_withdraw",
     "home",
+    "objection_resolve",
+    "plan_accept",
+    "plan_draft",
+    "plan_issue",
+    "plan_object",
+    "plan_pdf",
+    "plan_update",
     "programme_combine",
     "programme_detail",
     "qualification_add",

@@ -23,3 +23,37 @@ def is_manager(user: Any) -> bool:
 
 
 CB_ADMIN = Role.CB_ADMIN.value
+
+
+def plan_section(user: Any, audit: Any, bound: dict[str, Any]) -> dict[str, Any]:
+    """The audit page's plan section: the versions this user may read, the issued one with its objections,
+    the CB's draft, and the forms of the plan's actions (a bound form when it was just refused)."""
+    from conformo.audits import forms, selectors
+    from conformo.audits.choices import PlanStatus
+    from conformo.audits.services.common import is_lead
+    from conformo.audits.services.plans import plan_facts
+    from conformo.core.tenancy import has_cb_role, has_org_role
+
+    versions = list(selectors.plan_versions(user=user, audit=audit))
+    current = next((p for p in versions if p.status == PlanStatus.ISSUED), None)
+    draft = next((p for p in versions if p.status == PlanStatus.DRAFT), None)
+    programme = audit.programme
+    manager = has_cb_role(user, programme.certification_body_id, *MANAGERS)
+    return {
+        "plan_versions": versions,
+        "plan_current": current,
+        "plan_draft": draft,
+        "plan_objections": list(selectors.plan_objections(plan=current)) if current else [],
+        "plan_manager": manager,
+        "plan_stale": current is not None and current.facts != plan_facts(audit),
+        "plan_staff": manager or is_lead(user, audit),
+        "plan_client": has_org_role(user, programme.organization_id, Role.CLIENT_ADMIN.value),
+        "plan_draft_form": bound.get("plan_draft_form") or forms.EmptyForm(),
+        "plan_edit_form": bound.get("plan_edit_form")
+        or forms.PlanEditForm(initial=forms.PlanEditForm.initial_for(draft or current)),
+        "plan_issue_form": bound.get("plan_issue_form") or forms.PlanIssueForm(),
+        "plan_accept_form": bound.get("plan_accept_form") or forms.EmptyForm(),
+        "plan_object_form": bound.get("plan_object_form")
+        or forms.PlanObjectForm(team=current.facts.get("team", []) if current else []),
+        "resolve_form": bound.get("resolve_form") or forms.ObjectionResolveForm(),
+    }
