@@ -2,8 +2,10 @@
 
 * client administrators of the organization read and write everything;
 * client members read everything and may answer the assessment items they own;
-* CB users (any CB role that sees the client) read only, and only while the client shares its
-  readiness work with their CB (`ClientRelationship.shares_readiness`);
+* while the client shares its readiness work with a CB (`ClientRelationship.shares_readiness`), that CB's
+  CB-wide roles (CB admin, programme manager, decision maker) and the auditors on one of the client's audit
+  teams at that CB read it (the stage-1 auditor reviews the client's stage-1 check and documents, ISO/IEC
+  17021-1 9.3.1.2.2); the CB's other auditors do not, and nobody of the CB writes;
 * everyone else sees nothing (a 404, never a 403 that would reveal the object exists).
 
 The organization ids are computed once per user object (from `conformo.core.tenancy.reach`, the one membership
@@ -17,12 +19,13 @@ from typing import Any, Self
 
 from django.contrib.auth import get_user_model
 from django.db import models
+from django.db.models import F
 from django.http import HttpRequest
 
 from conformo.core.errors import NotFound, PermissionDenied
 from conformo.core.roles import Role
 from conformo.core.tenancy import reach
-from conformo.organizations.models import CertificationBody, Organization
+from conformo.organizations.models import CertificationBody, ClientRelationship, Organization
 
 _CACHE = "_readiness_access"
 
@@ -47,17 +50,37 @@ def _access(user: Any) -> _Access:
     admin_of = set(r.orgs_with(Role.CLIENT_ADMIN))
     member_of = set(r.organizations)
     readable = set(member_of)
-    cb_ids = list(r.roles_by_cb)
-    if cb_ids:
-        shared = (
-            Organization.objects.visible_to(user)
-            .filter(client_relationships__certification_body_id__in=cb_ids, client_relationships__shares_readiness=True)
-            .values_list("pk", flat=True)
-        )
-        readable |= set(shared)
+    readable |= _shared_with_cb(user, cb_wide=r.cb_wide, auditor_cbs=r.auditor_cbs)
     access = _Access(readable=readable, admin_of=admin_of, member_of=member_of, all=bool(user.is_superuser))
     setattr(user, _CACHE, access)
     return access
+
+
+def _shared_with_cb(user: Any, *, cb_wide: frozenset[int], auditor_cbs: frozenset[int]) -> set[int]:
+    """Organizations that share their readiness work with a CB where `user` reads it: a CB-wide role there, or
+    an auditor there on the team of one of the organization's audits of that CB (the same CB on both sides)."""
+    shared = ClientRelationship.objects.filter(shares_readiness=True)
+    ids: set[int] = set()
+    if cb_wide:
+        ids |= set(shared.filter(certification_body_id__in=list(cb_wide)).values_list("organization_id", flat=True))
+    if auditor_cbs:
+        # The audit teams are recorded by conformo.audits (reverse relations, no import): a programme of the
+        # organization at the sharing CB with an audit that has the user on its team.
+        ids |= set(
+            shared.filter(
+                certification_body_id__in=list(auditor_cbs),
+                organization__programmes__certification_body_id=F("certification_body_id"),
+                organization__programmes__audits__team__auditor__user=user,
+            ).values_list("organization_id", flat=True)
+        )
+    return ids
+
+
+def readiness_shared(organization_id: int, certification_body_id: int) -> bool:
+    """Whether the organization shares its readiness work with the CB (the client's choice)."""
+    return ClientRelationship.objects.filter(
+        organization_id=organization_id, certification_body_id=certification_body_id, shares_readiness=True
+    ).exists()
 
 
 def readable_organization_ids(user: Any) -> set[int] | None:
