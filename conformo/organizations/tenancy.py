@@ -134,6 +134,14 @@ def organization_for(user: Any, public_id: Any) -> Organization:
     return org
 
 
+def organization_to_manage(user: Any, public_id: Any) -> Organization:
+    """The organization with `public_id` if the user writes its readiness work: 404 for those who may not read
+    it, 403 for its readers (members, the CB while shared). The create URLs ask this before reading a form."""
+    org = organization_for(user, public_id)
+    require_manage(user, org.pk, "organization")
+    return org
+
+
 def default_organization(user: Any) -> Organization | None:
     """The organization a client user works for (first membership), for pages without an org in the URL."""
     access = _access(user)

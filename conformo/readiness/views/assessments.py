@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from conformo.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from conformo.core.forms import attempt, carry_errors, form_status, handle, posted
-from conformo.organizations.tenancy import can_manage, org_context, organization_for
+from conformo.organizations.tenancy import can_manage, org_context, organization_for, organization_to_manage
 from conformo.readiness import selectors
 from conformo.readiness.choices import ItemStatus
 from conformo.readiness.forms import (
@@ -64,7 +64,7 @@ def assessment_list_view(request: HttpRequest, org_id: str) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def assessment_create_view(request: HttpRequest, org_id: str) -> HttpResponse:
     """Start a gap assessment. GET shows the list with the form."""
-    org = organization_for(request.user, org_id)
+    org = organization_to_manage(request.user, org_id)
     form = AssessmentForm(posted(request))
     return handle(
         request,

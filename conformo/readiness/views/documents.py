@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from conformo.core.errors import Conflict, NotFound, ValidationFailed
 from conformo.core.forms import attempt, form_status, handle, posted
-from conformo.organizations.tenancy import org_context, organization_for, require_manage
+from conformo.organizations.tenancy import org_context, organization_for, organization_to_manage, require_manage
 from conformo.readiness.forms import DocumentForm, DocumentOwnersForm, RevisionForm
 from conformo.readiness.models import Document, DocumentRevision
 from conformo.readiness.selectors import latest_assessment
@@ -67,7 +67,7 @@ def document_list_view(request: HttpRequest, org_id: str) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def document_create_view(request: HttpRequest, org_id: str) -> HttpResponse:
     """Add a document or record to the register. GET shows the register with the form."""
-    org = organization_for(request.user, org_id)
+    org = organization_to_manage(request.user, org_id)
     form = DocumentForm(posted(request))
     return handle(
         request,

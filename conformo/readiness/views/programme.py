@@ -16,7 +16,13 @@ from conformo.core.errors import Conflict, NotFound
 from conformo.core.forms import attempt, form_status, handle, posted
 from conformo.domain.readiness import management_review_inputs
 from conformo.improvement.services import nonconformity_raise
-from conformo.organizations.tenancy import can_manage, org_context, organization_for, require_manage
+from conformo.organizations.tenancy import (
+    can_manage,
+    org_context,
+    organization_for,
+    organization_to_manage,
+    require_manage,
+)
 from conformo.readiness import selectors
 from conformo.readiness.choices import RiskKind
 from conformo.readiness.forms import (
@@ -88,7 +94,7 @@ def audit_programme_view(request: HttpRequest, org_id: str) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def internal_audit_create_view(request: HttpRequest, org_id: str) -> HttpResponse:
     """Plan an internal audit on clauses of the latest assessment. GET shows the programme with the form."""
-    org = organization_for(request.user, org_id)
+    org = organization_to_manage(request.user, org_id)
     assessment = selectors.latest_assessment(user=request.user, organization=org)
     form = InternalAuditForm(posted(request), clauses=_assessed_clauses(assessment))
     return handle(
@@ -140,6 +146,8 @@ def internal_audit_view(request: HttpRequest, public_id: str) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def internal_audit_complete_view(request: HttpRequest, public_id: str) -> HttpResponse:
     audit = _internal_audit_get(request, public_id)
+    if request.method == "POST":  # readers (members, the CB while shared) get a 403, not a form with errors
+        require_manage(request.user, audit.organization_id, "internal audit")
     form = InternalAuditCompleteForm(posted(request))
     if (
         request.method == "POST"
@@ -155,6 +163,8 @@ def internal_audit_complete_view(request: HttpRequest, public_id: str) -> HttpRe
 def internal_audit_finding_view(request: HttpRequest, public_id: str) -> HttpResponse:
     """Raise a nonconformity from the audit, on clauses of its checklist."""
     audit = _internal_audit_get(request, public_id)
+    if request.method == "POST":  # readers (members, the CB while shared) get a 403, not a form with errors
+        require_manage(request.user, audit.organization_id, "internal audit")
     form = InternalAuditFindingForm(posted(request), audit=audit)
     if request.method == "POST":
 
@@ -204,7 +214,7 @@ def review_list_view(request: HttpRequest, org_id: str) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def review_create_view(request: HttpRequest, org_id: str) -> HttpResponse:
     """Plan a management review. GET shows the reviews with the form."""
-    org = organization_for(request.user, org_id)
+    org = organization_to_manage(request.user, org_id)
     form = ReviewForm(posted(request), standards=_review_standards(request, org))
     return handle(
         request,
@@ -376,7 +386,7 @@ def risk_list_view(request: HttpRequest, org_id: str) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def risk_create_view(request: HttpRequest, org_id: str) -> HttpResponse:
     """Add an entry to the register. GET shows the register with the form."""
-    org = organization_for(request.user, org_id)
+    org = organization_to_manage(request.user, org_id)
     form = RiskForm(posted(request))
     return handle(
         request,
@@ -392,7 +402,7 @@ def risk_create_view(request: HttpRequest, org_id: str) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def risk_matrix_view(request: HttpRequest, org_id: str) -> HttpResponse:
     """Configure the organization's risk matrix."""
-    org = organization_for(request.user, org_id)
+    org = organization_to_manage(request.user, org_id)
     form = RiskMatrixForm(posted(request))
     if (
         request.method == "POST"
