@@ -20,12 +20,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from conformo.audits import forms, selectors, services
+from conformo.audits.choices import AuditKind
 from conformo.audits.models import Auditor
 from conformo.audits.services.findings import attachment_limits, size_label
 from conformo.audits.views.common import is_manager, plan_section
 from conformo.core.forms import handle, posted
 from conformo.core.tenancy import by_id, reach
 from conformo.organizations.models import CertificationBody, Organization
+from conformo.organizations.tenancy import can_read, readiness_shared
 from conformo.standards.models import Clause
 
 
@@ -207,6 +209,16 @@ def _finding_edit_form(finding: Any, data: Any = None) -> forms.FindingEditForm:
     )
 
 
+def _client_readiness(user: Any, audit: Any) -> dict[str, bool] | None:
+    """Stage 1 only: whether the client shares its readiness work with the CB, and whether this user reads it
+    (the rules live in organizations.tenancy). The page links to the readiness pages only when both hold."""
+    if audit.kind != AuditKind.STAGE_1:
+        return None
+    programme = audit.programme
+    shares = readiness_shared(programme.organization_id, programme.certification_body_id)
+    return {"shares": shares, "readable": shares and can_read(user, programme.organization_id)}
+
+
 def _audit_page(request: HttpRequest, audit: Any, status: int = 200, **bound: Any) -> HttpResponse:
     return render(
         request,
@@ -218,6 +230,7 @@ def _audit_page(request: HttpRequest, audit: Any, status: int = 200, **bound: An
             "findings": audit.findings.prefetch_related("clauses__standard"),
             "is_manager": is_manager(request.user),
             "concerns": selectors.stage1_concerns(audit.programme) if audit.kind == "stage2" else [],
+            "client_readiness": _client_readiness(request.user, audit),
             "plan_form": bound.get("plan_form") or forms.AuditPlanForm(initial=forms.AuditPlanForm.initial_for(audit)),
             "team_form": bound.get("team_form") or _team_form(audit),
             "start_form": bound.get("start_form") or forms.EmptyForm(),
