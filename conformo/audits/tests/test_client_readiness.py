@@ -260,3 +260,15 @@ def test_only_the_stage1_page_speaks_of_the_clients_readiness(
     body = response.content.decode()
     assert "Client's readiness work" not in body
     assert reverse("readiness:dashboard", args=[acme.public_id]) not in body
+
+
+def test_the_api_refuses_the_cb_readers_writes_with_a_valid_body(work, client_admin, acme, cb, lead_auditor, auditor):
+    share(client_admin, acme, cb)
+    documents = f"/api/v1/organizations/{acme.public_id}/documents"
+    approve = f"/api/v1/revisions/{work['revision'].public_id}/approve"
+    reader, _ = token_client(lead_auditor)
+    assert reader.post(documents, {"title": "Auditor's note"}, content_type="application/json").status_code == 403
+    assert reader.post(approve, content_type="application/json").status_code == 403
+    stranger, _ = token_client(auditor)
+    assert stranger.post(documents, {"title": "x"}, content_type="application/json").status_code == 404
+    assert Document.objects.filter(organization=acme).count() == 1
