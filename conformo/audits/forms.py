@@ -45,6 +45,7 @@ class CBSettingsForm(forms.ModelForm[CBSettings]):
             "surveillance_1_months": "First surveillance after the decision (months)",
             "surveillance_2_months": "Second surveillance after the decision (months)",
             "at_risk_days": "At-risk margin before an audit's limit (days)",
+            "report_due_days": "Audit report due after the audit is completed (days)",
             "max_remote_percent": "Most of an audit's days that may be remote (%)",
             "max_remote_percent_isms": "Most of an ISMS audit's days that may be remote (%)",
             "certificate_number_pattern": "Certificate numbering pattern",
