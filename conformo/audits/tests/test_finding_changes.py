@@ -290,8 +290,9 @@ def test_only_the_lead_or_the_member_who_raised_it_sees_and_uses_the_correction_
 def test_once_the_report_is_issued_the_finding_page_says_why_it_can_no_longer_change(
     open_minor, ready, programme_manager
 ):
-    services.audit_complete(actor=programme_manager, audit=audit_of(open_minor.audit.programme, AuditKind.STAGE_2))
-    issue_report(open_minor.audit, ready.lead.user)
+    stage2 = audit_of(open_minor.audit.programme, AuditKind.STAGE_2)
+    services.audit_complete(actor=programme_manager, audit=stage2)
+    issue_report(stage2, ready.lead.user)
     page = login(ready.lead.user).get(reverse("audits:finding-detail", args=[open_minor.public_id])).content.decode()
     assert "Save the corrected finding" not in page
     assert "can no longer be edited or withdrawn" in page
