@@ -53,9 +53,7 @@ class AuditReport(BaseModel):
     )
     stage2_ready = models.BooleanField(null=True, blank=True, help_text="Stage 1: ready for stage 2.")
     stage2_focus = models.TextField(blank=True, help_text="Stage 1: what stage 2 must cover.")
-    sections = models.JSONField(
-        default=list, blank=True, help_text="Team members' sections: auditor_id, name, text."
-    )
+    sections = models.JSONField(default=list, blank=True, help_text="Team members' sections: auditor_id, name, text.")
     facts = models.JSONField(default=dict, blank=True, help_text="At issue: CB, client, dates, sites, team, findings.")
     revision_reason = models.TextField(blank=True, help_text="Why this revision corrects the issued one.")
     issued_at = models.DateTimeField(null=True, blank=True)

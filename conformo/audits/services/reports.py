@@ -39,7 +39,7 @@ TEXT_FIELDS = (
 )
 CHOICE_FIELDS = ("recommendation", "scope_appropriate", "objectives_met", "stage2_ready")
 FIELDS = (*TEXT_FIELDS, *CHOICE_FIELDS)
-RECOMMENDATIONS = {
+RECOMMENDATIONS: dict[str, set[str]] = {
     AuditKind.STAGE_2: {"grant", "refuse"},
     AuditKind.SURVEILLANCE_1: {"continue", "suspend"},
     AuditKind.SURVEILLANCE_2: {"continue", "suspend"},
@@ -157,7 +157,12 @@ def report_update(*, actor: Actor, audit: Audit, **values: Any) -> AuditReport:
         setattr(report, name, value)
     report.save()
     log_programme(
-        actor, "audit_report.update", report, audit.programme, before=before, after={"revision": report.revision, **cleaned}
+        actor,
+        "audit_report.update",
+        report,
+        audit.programme,
+        before=before,
+        after={"revision": report.revision, **cleaned},
     )
     return report
 

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from conformo.audits import forms, selectors, services
 from conformo.audits.models import Auditor
 from conformo.audits.services.findings import attachment_limits, size_label
-from conformo.audits.views.common import is_manager, plan_section
+from conformo.audits.views.common import is_manager, plan_section, report_section
 from conformo.core.forms import handle, posted
 from conformo.core.tenancy import by_id, reach
 from conformo.organizations.models import CertificationBody, Organization
@@ -224,6 +224,7 @@ def _audit_page(request: HttpRequest, audit: Any, status: int = 200, **bound: An
             "complete_form": bound.get("complete_form") or forms.CompleteForm(),
             "finding_form": bound.get("finding_form") or _finding_form(audit),
             **plan_section(request.user, audit, bound),
+            **report_section(request.user, audit, bound),
         },
         status=status,
     )
