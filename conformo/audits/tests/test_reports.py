@@ -12,7 +12,7 @@ import pytest
 from conformo.audits import services
 from conformo.audits.choices import AuditKind, ReportKind, ReportStatus
 from conformo.audits.models import Finding
-from conformo.audits.tests.conftest import audit_of, issue_report
+from conformo.audits.tests.conftest import audit_of, issue_report, team
 from conformo.core.errors import Conflict, PermissionDenied, ValidationFailed
 from conformo.core.models import AuditLogEntry
 from conformo.standards.models import Standard
@@ -155,3 +155,20 @@ def test_a_completed_audit_without_an_issued_report_is_due_after_the_cbs_deadlin
 
 def test_an_audit_in_progress_has_no_report_due(open_minor):
     assert services.report_due_on(open_minor.audit) is None
+
+
+def test_the_stage_1_report_carries_the_areas_of_concern_that_could_become_nonconformities(
+    programme, ready, programme_manager
+):
+    audit = audit_of(programme, AuditKind.STAGE_1)
+    services.audit_team_assign(actor=programme_manager, audit=audit, members=team(ready))
+    services.audit_start(actor=programme_manager, audit=audit)
+    services.finding_raise(
+        actor=ready.lead.user, audit=audit, grade="area_of_concern", statement="Internal audits not yet planned"
+    )
+    services.audit_complete(actor=programme_manager, audit=audit)
+    report = issue_report(audit, ready.lead.user)
+    assert report.kind == ReportKind.STAGE_1
+    assert [(f["grade"], f["statement"]) for f in report.facts["findings"]] == [
+        ("Area of concern (stage 1)", "Internal audits not yet planned")
+    ]

@@ -175,3 +175,16 @@ def test_the_client_page_shows_the_issued_report_but_no_draft(stage2, ready, cli
     text = login(client_admin).get(reverse("audits:audit-detail", args=[stage2.public_id])).content.decode()
     assert "in draft" not in text
     assert "Draft the report" not in text
+
+
+def test_the_programme_page_shows_which_completed_audits_have_a_report_due(stage2, ready, programme_manager):
+    page = login(programme_manager)
+    url = reverse("audits:programme-detail", args=[stage2.programme.public_id])
+    due = (stage2.completed_on + timedelta(days=30)).strftime("%Y-%m-%d")
+    text = page.get(url).content.decode()
+    assert f"report due {due}" in text
+    assert text.count("report due") == 2  # stage 1's too: completed, no report
+    issue_report(stage2, ready.lead.user)
+    text = page.get(url).content.decode()
+    assert f"report due {due}" not in text
+    assert text.count("report due") == 1

@@ -129,12 +129,15 @@ def application_decline(request: HttpRequest, public_id: str) -> HttpResponse:
 
 def _programme_page(request: HttpRequest, programme: Any, status: int = 200, **bound: Any) -> HttpResponse:
     today = timezone.localdate()
+    audits = list(programme.audits.prefetch_related("sites", "team__auditor__user"))
+    report_due = services.report_due_dates(audits, programme.certification_body)
     return render(
         request,
         "audits/programme_detail.html",
         {
             "programme": programme,
-            "audits": [(a, a.timing(today)) for a in programme.audits.prefetch_related("sites", "team__auditor__user")],
+            "audits": [(a, a.timing(today), report_due.get(a.pk)) for a in audits],
+            "today": today,
             "concerns": selectors.stage1_concerns(programme),
             "is_manager": is_manager(request.user),
             "combine_form": bound.get("combine_form") or forms.CombinedAuditForm(),
