@@ -17,9 +17,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from conformo.audits.choices import AuditKind, AuditStatus, FindingStatus, ReportKind, ReportStatus
-from conformo.audits.models import Audit, AuditReport
+from conformo.audits.models import Audit, AuditReport, CBSettings
 from conformo.audits.services.common import SURVEILLANCE_KINDS, is_lead, log_programme, on_team
-from conformo.audits.services.setup import cb_settings_get
 from conformo.core.actors import Actor, acting_user
 from conformo.core.errors import Conflict, PermissionDenied, ValidationFailed
 
@@ -70,12 +69,22 @@ def report_is_issued(audit: Audit) -> bool:
     return bool(audit.reports.exclude(status=ReportStatus.DRAFT).exists())
 
 
+def _report_due_days(certification_body_id: int) -> int:
+    """The CB's `report_due_days`, read without creating its settings (a read stays a read)."""
+    days = (
+        CBSettings.objects.filter(certification_body_id=certification_body_id)
+        .values_list("report_due_days", flat=True)
+        .first()
+    )
+    return int(days if days is not None else CBSettings._meta.get_field("report_due_days").get_default())
+
+
 def report_due_on(audit: Audit) -> date | None:
     """When the report of a completed audit is due (`CBSettings.report_due_days` after completion), or None
     when no report is due: the audit is not completed, or its report is issued."""
     if audit.status != AuditStatus.COMPLETED or audit.completed_on is None or report_is_issued(audit):
         return None
-    days = cb_settings_get(audit.programme.certification_body).report_due_days
+    days = _report_due_days(audit.programme.certification_body_id)
     return audit.completed_on + timedelta(days=days)
 
 
@@ -89,7 +98,7 @@ def report_due_dates(audits: list[Audit], certification_body: Any) -> dict[int, 
         .exclude(status=ReportStatus.DRAFT)
         .values_list("audit_id", flat=True)
     )
-    days = cb_settings_get(certification_body).report_due_days
+    days = _report_due_days(certification_body.pk)
     return {a.pk: a.completed_on + timedelta(days=days) for a in completed if a.pk not in issued and a.completed_on}
 
 
