@@ -110,3 +110,30 @@ class ObjectionResolution(models.TextChoices):
 
     REPLACED = "replaced", "Member replaced"
     KEPT = "kept", "Member kept, with the reason"
+
+
+class ReportKind(models.TextChoices):
+    """The report of a stage 1 (17021-1 9.3.1.2: readiness for stage 2, areas of concern, what stage 2 covers)
+    or of any other audit (17021-1 9.4.8, with the team's recommendation)."""
+
+    STAGE_1 = "stage1", "Stage 1 report"
+    AUDIT = "audit", "Audit report"
+
+
+class ReportStatus(models.TextChoices):
+    """A revision of an audit report: drafted by the lead auditor, issued (then immutable), superseded by a
+    later revision issued with its reason."""
+
+    DRAFT = "draft", "Draft"
+    ISSUED = "issued", "Issued"
+    SUPERSEDED = "superseded", "Superseded"
+
+
+class Recommendation(models.TextChoices):
+    """The audit team's recommendation to the certification decision (17021-1 9.4.8.2 [?], 9.5.1)."""
+
+    GRANT = "grant", "Grant certification"
+    CONTINUE = "continue", "Continue certification"
+    RENEW = "renew", "Renew certification"
+    SUSPEND = "suspend", "Suspend certification"
+    REFUSE = "refuse", "Refuse certification"

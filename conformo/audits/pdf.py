@@ -1,5 +1,6 @@
-"""The audit plan as a PDF (WeasyPrint), with the CB's identity: one version of the plan, its frozen dates,
-days, sites and team (or, for a draft, today's), and the timetable. Rendered like the certificate
+"""The audit plan and the audit report as PDFs (WeasyPrint), with the CB's identity: one version of the plan,
+its frozen dates, days, sites and team (or, for a draft, today's), and the timetable; one revision of the
+report, with the facts and findings frozen at its issue (or, for a draft, today's). Rendered like the certificate
 (conformo/certificates/pdf.py): each thread keeps the fonts, the parsed stylesheet and a URL fetcher that reads
 `data:` URLs only, so nothing outside the document is fetched."""
 
@@ -11,7 +12,7 @@ from typing import Any
 
 from django.template.loader import render_to_string
 
-from conformo.audits.models import AuditPlan
+from conformo.audits.models import AuditPlan, AuditReport
 
 STATIC = Path(__file__).resolve().parent.parent / "static" / "audits"
 STYLESHEET = STATIC / "plan-pdf.css"
@@ -59,15 +60,37 @@ def plan_context(plan: AuditPlan) -> dict[str, Any]:
     }
 
 
-def plan_pdf(plan: AuditPlan) -> bytes:
-    """The PDF bytes of one version of the audit plan."""
+def _render(template: str, context: dict[str, Any]) -> bytes:
     from weasyprint import HTML
 
     renderer = _renderer()
     html = HTML(
-        string=render_to_string("audits/plan_pdf.html", plan_context(plan)),
+        string=render_to_string(template, context),
         base_url=str(STATIC),
         url_fetcher=renderer.fetcher,
     )
     document = html.render(font_config=renderer.fonts, stylesheets=[renderer.stylesheet])
     return bytes(document.write_pdf())
+
+
+def plan_pdf(plan: AuditPlan) -> bytes:
+    """The PDF bytes of one version of the audit plan."""
+    return _render("audits/plan_pdf.html", plan_context(plan))
+
+
+def report_context(report: AuditReport) -> dict[str, Any]:
+    from conformo.audits.services.reports import report_facts
+
+    audit = report.audit
+    return {
+        "report": report,
+        "audit": audit,
+        "cb": audit.programme.certification_body,
+        "facts": report.facts or report_facts(audit),
+        "lang_code": "en",
+    }
+
+
+def report_pdf(report: AuditReport) -> bytes:
+    """The PDF bytes of one revision of the audit report (or the stage 1 report)."""
+    return _render("audits/report_pdf.html", report_context(report))

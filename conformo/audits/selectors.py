@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from conformo.audits.choices import AuditKind, AuditStatus, FindingGrade, FindingStatus, PlanStatus
+from conformo.audits.choices import AuditKind, AuditStatus, FindingGrade, FindingStatus, PlanStatus, ReportStatus
 from conformo.audits.models import (
     Accreditation,
     Appeal,
@@ -17,6 +17,7 @@ from conformo.audits.models import (
     Auditor,
     AuditPlan,
     AuditProgramme,
+    AuditReport,
     Complaint,
     Finding,
     PlanObjection,
@@ -201,3 +202,30 @@ def objection_get(*, user: Any, public_id: Any) -> PlanObjection:
         public_id,
         "objection",
     )
+
+
+# --- audit reports (17021-1 9.4.8; stage 1: 9.3.1.2) ------------------------------------------------------
+
+
+def report_revisions(*, user: Any, audit: Audit) -> QuerySet[AuditReport]:
+    """The revisions of an audit's report this user may read: all of them for the CB's people, the issued
+    ones (current and superseded) for the client — a draft is the audit team's work."""
+    reports = AuditReport.objects.visible_to(user).filter(audit=audit).select_related("issued_by")
+    if not has_cb_role(user, audit.programme.certification_body_id, *(r.value for r in CB_ROLES)):
+        reports = reports.exclude(status=ReportStatus.DRAFT)
+    return reports.order_by("-revision")
+
+
+def report_get(*, user: Any, audit: Audit, revision: int | None = None) -> AuditReport:
+    """One revision of the report, or (no revision) the issued one; 404 when there is none this user may
+    read. The findings are read from the revision itself (frozen at issue), so the read costs the same few
+    queries however many findings the audit has."""
+    reports = report_revisions(user=user, audit=audit)
+    report = (
+        reports.filter(revision=revision).first()
+        if revision is not None
+        else reports.filter(status=ReportStatus.ISSUED).first()
+    )
+    if report is None:
+        raise NotFound("No such revision of the audit report." if revision is not None else "No report issued yet.")
+    return report

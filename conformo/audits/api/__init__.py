@@ -2,15 +2,15 @@
 (`/findings/{id}/verify`); refusals come out as `{"detail": ..., "code": ...}` with a 4xx status.
 
 One router, assembled from a module per aggregate: `setup`, `applications`, `programmes`, `findings`,
-`plans`, `registers` (look-ups they share are in `lookups`).
+`plans`, `reports`, `registers` (look-ups they share are in `lookups`).
 """
 
 from ninja import Router
 
-from conformo.audits.api import applications, findings, plans, programmes, registers, setup
+from conformo.audits.api import applications, findings, plans, programmes, registers, reports, setup
 
 router = Router(tags=["audits"])
-for part in (setup, applications, programmes, plans, findings, registers):
+for part in (setup, applications, programmes, plans, reports, findings, registers):
     router.add_router("", part.router)
 
 __all__ = ["router"]

@@ -11,6 +11,7 @@ from conformo.audits.models.findings import Finding, FindingAttachment, FindingR
 from conformo.audits.models.plans import AuditPlan, PlanObjection
 from conformo.audits.models.programmes import Audit, AuditProgramme, TeamMember
 from conformo.audits.models.registers import Appeal, Complaint
+from conformo.audits.models.reports import AuditReport
 from conformo.audits.models.setup import (
     Accreditation,
     Auditor,
@@ -28,6 +29,7 @@ __all__ = [
     "Audit",
     "AuditPlan",
     "AuditProgramme",
+    "AuditReport",
     "Auditor",
     "CBSettings",
     "Complaint",

@@ -43,6 +43,9 @@ class CBSettings(BaseModel):
     surveillance_1_months = models.PositiveSmallIntegerField(default=12, help_text="[N] ≤ 12 (17021-1 9.1.3.3).")
     surveillance_2_months = models.PositiveSmallIntegerField(default=24, help_text="[P] second surveillance.")
     at_risk_days = models.PositiveIntegerField(default=30, help_text="[P] An unplanned audit is at risk this close.")
+    report_due_days = models.PositiveIntegerField(
+        default=30, help_text="[P] The audit report is due this many days after the audit is completed (9.4.8)."
+    )
     max_remote_percent = models.PositiveSmallIntegerField(
         default=100,
         help_text="[P] Most of an audit's days that may be remote (ICT); remote time counts as audit time (IAF MD 4).",

@@ -54,6 +54,15 @@ from conformo.audits.schemas.registers import (
     ComplaintOut,
     HandlerIn,
 )
+from conformo.audits.schemas.reports import (
+    ReportDueOut,
+    ReportEditIn,
+    ReportOut,
+    ReportReviseIn,
+    ReportSectionIn,
+    ReportSectionOut,
+    ReportSummaryOut,
+)
 from conformo.audits.schemas.setup import (
     AccreditationIn,
     AccreditationOut,
@@ -110,6 +119,13 @@ __all__ = [
     "QualificationIn",
     "QualificationOut",
     "ReasonIn",
+    "ReportDueOut",
+    "ReportEditIn",
+    "ReportOut",
+    "ReportReviseIn",
+    "ReportSectionIn",
+    "ReportSectionOut",
+    "ReportSummaryOut",
     "ResponseIn",
     "ResponseOut",
     "ReviewIn",

@@ -52,6 +52,18 @@ from conformo.audits.services.registers import (
     complaint_assign,
     complaint_receive,
 )
+from conformo.audits.services.reports import (
+    report_current,
+    report_draft,
+    report_draft_of,
+    report_due_dates,
+    report_due_on,
+    report_is_issued,
+    report_issue,
+    report_revise,
+    report_section_write,
+    report_update,
+)
 from conformo.audits.services.setup import (
     accreditation_create,
     auditor_register,
@@ -107,6 +119,16 @@ __all__ = [
     "programme_retire_open_audits",
     "programme_start_cycle",
     "qualification_add",
+    "report_current",
+    "report_draft",
+    "report_draft_of",
+    "report_due_dates",
+    "report_due_on",
+    "report_is_issued",
+    "report_issue",
+    "report_revise",
+    "report_section_write",
+    "report_update",
     "special_audit_create",
     "unavailability_add",
 ]

@@ -171,14 +171,19 @@ def finding_change_refusal(finding: Finding) -> str | None:
     """Why the audit team can no longer edit or withdraw `finding`, or None while it can.
 
     The findings are the audit team's until the audit report is issued (ISO/IEC 17021-1 9.4.8: the report,
-    owned by the CB, states the findings); Conformo has no audit report yet, so "issued" is read as "the
-    audit is completed". This is the one rule to extend when an issued report exists."""
+    owned by the CB, states the findings; `services.reports.report_issue` freezes them into it). A cancelled
+    audit's findings are on the record as they are."""
     if finding.status == FindingStatus.WITHDRAWN:
         return "This finding is withdrawn."
-    if finding.audit.status in (AuditStatus.COMPLETED, AuditStatus.CANCELLED):
+    if finding.audit.status == AuditStatus.CANCELLED:
         return (
-            f"The audit is {finding.audit.get_status_display().lower()}: its findings are on the record and can no "
-            "longer be edited or withdrawn (ISO/IEC 17021-1 9.4.8)."
+            "The audit is cancelled: its findings are on the record and can no longer be edited or withdrawn "
+            "(ISO/IEC 17021-1 9.4.8)."
+        )
+    if finding.audit.reports.exclude(status="draft").exists():
+        return (
+            "The audit's report is issued: its findings are on the record and can no longer be edited or "
+            "withdrawn; correct them through a revision of the report (ISO/IEC 17021-1 9.4.8)."
         )
     return None
 

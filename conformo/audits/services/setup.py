@@ -38,6 +38,7 @@ SETTINGS_FIELDS = [
     "surveillance_1_months",
     "surveillance_2_months",
     "at_risk_days",
+    "report_due_days",
     "max_remote_percent",
     "max_remote_percent_isms",
     "certificate_number_pattern",

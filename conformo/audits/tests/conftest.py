@@ -106,3 +106,17 @@ def issued(stage1: Any, programme_manager: Any) -> Any:
     services.plan_draft(actor=programme_manager, audit=stage1)
     services.plan_update(actor=programme_manager, audit=stage1, language="English", timetable=[ROW])
     return services.plan_issue(actor=programme_manager, audit=stage1)
+
+
+def issue_report(audit: Any, lead: Any, **values: Any) -> Any:
+    """Draft, complete and issue the report of a completed audit as its lead auditor (a stage 2's
+    recommendation: grant)."""
+    services.report_draft(actor=lead, audit=audit)
+    stage1 = audit.kind == AuditKind.STAGE_1
+    defaults: dict[str, Any] = (
+        {"conclusions": "Ready", "stage2_ready": True, "stage2_focus": "Operations at the plant"}
+        if stage1
+        else {"conclusions": "Effective", "recommendation": "grant", "objectives_met": True, "scope_appropriate": True}
+    )
+    services.report_update(actor=lead, audit=audit, **{**defaults, **values})
+    return services.report_issue(actor=lead, audit=audit)

@@ -1,5 +1,5 @@
 """Findings before the report is issued: the lead auditor or the member who raised one corrects or withdraws
-it while the audit is not completed (logged before/after); a nonconformity cites a clause or a control; and
+it until the audit's report is issued (logged before/after); a nonconformity cites a clause or a control; and
 references are unambiguous, so Annex A control A.5.1 and clause 5.1 of ISO/IEC 27001 are both citable."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from django.urls import reverse
 from conformo.audits import services
 from conformo.audits.choices import AuditKind
 from conformo.audits.models import Finding
-from conformo.audits.tests.conftest import audit_of
+from conformo.audits.tests.conftest import audit_of, issue_report
 from conformo.certification.services import decision_take
 from conformo.conftest import login, token_client
 from conformo.core.errors import Conflict, PermissionDenied, ValidationFailed
@@ -85,8 +85,24 @@ def test_the_member_who_raised_a_finding_corrects_it_but_not_a_finding_raised_by
     services.finding_withdraw(actor=ready.lead.user, finding=by_auditor, reason="Duplicate of the minor")
 
 
-def test_a_finding_can_no_longer_change_once_the_audit_is_completed(open_minor, ready, programme_manager):
+def test_a_finding_still_changes_after_the_audit_is_completed_until_the_report_is_issued(
+    open_minor, ready, programme_manager
+):
     services.audit_complete(actor=programme_manager, audit=open_minor.audit)
+    open_minor.refresh_from_db()
+    services.finding_edit(
+        actor=ready.lead.user,
+        finding=open_minor,
+        grade="minor",
+        statement="Missing sign-off of the work order",
+        clauses=list(open_minor.clauses.all()),
+    )
+    assert Finding.objects.get(pk=open_minor.pk).statement == "Missing sign-off of the work order"
+
+
+def test_a_finding_can_no_longer_change_once_the_audit_report_is_issued(open_minor, ready, programme_manager):
+    services.audit_complete(actor=programme_manager, audit=open_minor.audit)
+    issue_report(open_minor.audit, ready.lead.user)
     open_minor.refresh_from_db()
     with pytest.raises(Conflict) as refused:
         services.finding_edit(actor=ready.lead.user, finding=open_minor, grade="ofi", statement="Softer")
@@ -211,10 +227,11 @@ def test_the_api_corrects_and_withdraws_a_finding_before_the_audit_is_completed(
     assert post(lead_auditor, edit, corrected).status_code == 409
 
 
-def test_the_api_refuses_a_correction_after_the_audit_is_completed_with_409(
+def test_the_api_refuses_a_correction_after_the_audit_report_is_issued_with_409(
     open_minor, lead_auditor, programme_manager, outsider
 ):
     services.audit_complete(actor=programme_manager, audit=open_minor.audit)
+    issue_report(open_minor.audit, lead_auditor)
     response = post(lead_auditor, f"/findings/{open_minor.public_id}/withdraw", {"reason": "Too late"})
     assert (response.status_code, response.json()["code"]) == (409, "finding_locked")
     assert post(outsider, f"/findings/{open_minor.public_id}/withdraw", {"reason": "x"}).status_code == 404
@@ -270,8 +287,12 @@ def test_only_the_lead_or_the_member_who_raised_it_sees_and_uses_the_correction_
     assert Finding.objects.get(pk=open_minor.pk).status == "open"
 
 
-def test_after_completion_the_finding_page_says_why_it_can_no_longer_change(open_minor, ready, programme_manager):
-    services.audit_complete(actor=programme_manager, audit=audit_of(open_minor.audit.programme, AuditKind.STAGE_2))
+def test_once_the_report_is_issued_the_finding_page_says_why_it_can_no_longer_change(
+    open_minor, ready, programme_manager
+):
+    stage2 = audit_of(open_minor.audit.programme, AuditKind.STAGE_2)
+    services.audit_complete(actor=programme_manager, audit=stage2)
+    issue_report(stage2, ready.lead.user)
     page = login(ready.lead.user).get(reverse("audits:finding-detail", args=[open_minor.public_id])).content.decode()
     assert "Save the corrected finding" not in page
     assert "can no longer be edited or withdrawn" in page

@@ -22,6 +22,7 @@ SETTINGS = {
     "surveillance_1_months": "12",
     "surveillance_2_months": "24",
     "at_risk_days": "30",
+    "report_due_days": "30",
     "max_remote_percent": "100",
     "max_remote_percent_isms": "100",
     "certificate_number_pattern": "NB-{year}-{seq:05d}",

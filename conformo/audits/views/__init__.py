@@ -28,6 +28,14 @@ from conformo.audits.views.registers import (
     qualification_add,
     schedule,
 )
+from conformo.audits.views.reports import (
+    report_draft,
+    report_issue,
+    report_pdf,
+    report_revise,
+    report_section_write,
+    report_update,
+)
 from conformo.audits.views.setup import (
     accreditations,
     auditor_detail,
@@ -103,6 +111,12 @@ __all__ = [
     "programme_combine",
     "programme_detail",
     "qualification_add",
+    "report_draft",
+    "report_issue",
+    "report_pdf",
+    "report_revise",
+    "report_section_write",
+    "report_update",
     "response_accept",
     "response_reject",
     "schedule",

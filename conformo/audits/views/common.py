@@ -57,3 +57,42 @@ def plan_section(user: Any, audit: Any, bound: dict[str, Any]) -> dict[str, Any]
         or forms.PlanObjectForm(team=current.facts.get("team", []) if current else []),
         "resolve_form": bound.get("resolve_form") or forms.ObjectionResolveForm(),
     }
+
+
+def report_section(user: Any, audit: Any, bound: dict[str, Any]) -> dict[str, Any]:
+    """The audit page's report section (17021-1 9.4.8; stage 1: 9.3.1.2): the revisions this user may read,
+    the issued one, the draft, when a completed audit's report is due, and the forms of the report's actions
+    (the lead auditor's, a team member's section)."""
+    from django.utils import timezone
+
+    from conformo.audits import forms, selectors
+    from conformo.audits.choices import ReportStatus
+    from conformo.audits.services.common import is_lead, on_team
+    from conformo.audits.services.reports import report_due_on, report_kind_for
+
+    revisions = list(selectors.report_revisions(user=user, audit=audit))
+    current = next((r for r in revisions if r.status == ReportStatus.ISSUED), None)
+    draft = next((r for r in revisions if r.status == ReportStatus.DRAFT), None)
+    due_on = report_due_on(audit)
+    lead = is_lead(user, audit)
+    member = on_team(user, audit)
+    mine = ""
+    if draft is not None and member:
+        ids = {str(m.auditor.public_id) for m in audit.team.filter(auditor__user=user).select_related("auditor")}
+        mine = next((s["text"] for s in draft.sections if s["auditor_id"] in ids), "")
+    kind = report_kind_for(audit)
+    return {
+        "report_revisions": revisions,
+        "report_current": current,
+        "report_draft": draft,
+        "report_due_on": due_on,
+        "report_overdue": due_on is not None and due_on < timezone.localdate(),
+        "report_lead": lead,
+        "report_member": member,
+        "report_draft_form": bound.get("report_draft_form") or forms.EmptyForm(),
+        "report_edit_form": bound.get("report_edit_form")
+        or forms.ReportEditForm(initial=forms.ReportEditForm.initial_for(draft), kind=kind),
+        "report_section_form": bound.get("report_section_form") or forms.ReportSectionForm(initial={"text": mine}),
+        "report_issue_form": bound.get("report_issue_form") or forms.EmptyForm(),
+        "report_revise_form": bound.get("report_revise_form") or forms.ReportReviseForm(),
+    }

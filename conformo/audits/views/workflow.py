@@ -23,7 +23,7 @@ from conformo.audits import forms, selectors, services
 from conformo.audits.choices import AuditKind
 from conformo.audits.models import Auditor
 from conformo.audits.services.findings import attachment_limits, size_label
-from conformo.audits.views.common import is_manager, plan_section
+from conformo.audits.views.common import is_manager, plan_section, report_section
 from conformo.core.forms import handle, posted
 from conformo.core.tenancy import by_id, reach
 from conformo.organizations.models import CertificationBody, Organization
@@ -131,12 +131,15 @@ def application_decline(request: HttpRequest, public_id: str) -> HttpResponse:
 
 def _programme_page(request: HttpRequest, programme: Any, status: int = 200, **bound: Any) -> HttpResponse:
     today = timezone.localdate()
+    audits = list(programme.audits.prefetch_related("sites", "team__auditor__user"))
+    report_due = services.report_due_dates(audits, programme.certification_body)
     return render(
         request,
         "audits/programme_detail.html",
         {
             "programme": programme,
-            "audits": [(a, a.timing(today)) for a in programme.audits.prefetch_related("sites", "team__auditor__user")],
+            "audits": [(a, a.timing(today), report_due.get(a.pk)) for a in audits],
+            "today": today,
             "concerns": selectors.stage1_concerns(programme),
             "is_manager": is_manager(request.user),
             "combine_form": bound.get("combine_form") or forms.CombinedAuditForm(),
@@ -237,6 +240,7 @@ def _audit_page(request: HttpRequest, audit: Any, status: int = 200, **bound: An
             "complete_form": bound.get("complete_form") or forms.CompleteForm(),
             "finding_form": bound.get("finding_form") or _finding_form(audit),
             **plan_section(request.user, audit, bound),
+            **report_section(request.user, audit, bound),
         },
         status=status,
     )
