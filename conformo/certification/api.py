@@ -5,7 +5,7 @@ from typing import Any
 from uuid import UUID
 
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
@@ -14,6 +14,7 @@ from conformo.audits.models import Appeal, AuditProgramme
 from conformo.audits.schemas import AppealIn, AppealOut, ProgrammeOut
 from conformo.audits.selectors import appeal_list, application_get
 from conformo.audits.services import appeal_lodge
+from conformo.certification.export import certification_file_build
 from conformo.certification.models import Certification, Decision
 from conformo.certification.selectors import (
     certification_get,
@@ -148,6 +149,19 @@ def certifications(request: HttpRequest, **kwargs: Any) -> QuerySet[Certificatio
 @router.get("/certifications/{certification_id}", response={200: CertificationOut, 404: ErrorOut})
 def certification_detail(request: HttpRequest, certification_id: UUID) -> Certification:
     return certification_get(user=request.user, public_id=certification_id)
+
+
+@router.get("/certifications/{certification_id}/file", response={200: str, 403: ErrorOut, 404: ErrorOut})
+def certification_file(request: HttpRequest, certification_id: UUID) -> HttpResponse:
+    """The certification file as one ZIP (application/zip): each issued plan version and report revision as
+    PDF, the current certificate PDF, the certification's audit-log entries (audit-log.json) and a
+    manifest.json with each file's SHA-256. CB administrators, programme managers and decision makers of its
+    CB only."""
+    certification = certification_get(user=request.user, public_id=certification_id)
+    name, data = certification_file_build(user=request.user, certification=certification)
+    response = HttpResponse(data, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @router.post("/certifications/{certification_id}/decisions", response={201: DecisionOut, **E})

@@ -7,6 +7,7 @@ app_name = "certification"
 urlpatterns = [
     path("", views.certification_list_view, name="list"),
     path("<uuid:public_id>/", views.certification_detail_view, name="detail"),
+    path("<uuid:public_id>/file", views.certification_file_view, name="file"),
     path("<uuid:public_id>/decisions/", views.decision_take_view, name="decision-take"),
     path("appeals/lodge", views.appeal_lodge_view, name="appeal-lodge"),
     path("applications/<uuid:public_id>/accept", views.application_accept_view, name="application-accept"),

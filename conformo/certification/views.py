@@ -123,3 +123,16 @@ def appeal_lodge_view(request: HttpRequest) -> HttpResponse:
         done=reverse("audits:appeals"),
         page=lambda status: render(request, "certification/appeal_lodge.html", {"form": form}, status=status),
     )
+
+
+@login_required
+@require_safe
+def certification_file_view(request: HttpRequest, public_id: str) -> HttpResponse:
+    """The certification file as one ZIP (conformo.certification.export): CB-wide staff of its CB only."""
+    from conformo.certification.export import certification_file_build
+
+    certification = certification_get(user=request.user, public_id=public_id)
+    name, data = certification_file_build(user=request.user, certification=certification)
+    response = HttpResponse(data, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from conformo.certification.forms import AppealLodgeForm
 from conformo.certification.selectors import suspension_proposals
+from conformo.core.tenancy import has_cb_role
 
 register = template.Library()
 
@@ -29,3 +30,11 @@ def appeal_lodge_panel(context: dict[str, Any]) -> dict[str, Any]:
     field = form.fields["decision"]
     assert isinstance(field, forms.ModelChoiceField)
     return {"form": form, "show": field.queryset is not None and field.queryset.exists()}
+
+
+@register.simple_tag(takes_context=True)
+def certification_file_allowed(context: dict[str, Any], certification: Any) -> bool:
+    """Whether the user may download the certification file (the CB-wide staff of its CB)."""
+    from conformo.certification.export import STAFF
+
+    return has_cb_role(context["request"].user, certification.certification_body_id, *STAFF)

@@ -1,0 +1,234 @@
+"""The certification file: one ZIP with every document of a certification, for an accreditation body's
+witness, a transfer (IAF MD 2) or the CB's own records (17021-1 9.9: records of each client's certification).
+
+Contents, with stable names (the same certification gives the same names on every export):
+
+- `plans/cycle-<c>/<nn>-<audit kind>-plan-v<version>.pdf`: each issued version of each audit plan (issued
+  and superseded; drafts are not records);
+- `reports/cycle-<c>/<nn>-<audit kind>-report-rev<revision>.pdf`: each issued revision of each audit report;
+- `certificate/<number>.pdf`: the current certificate, if one was issued;
+- `audit-log.json`: the audit-log entries of the certification, its decisions, programmes, audits (with
+  their plans, reports and findings) and certificates, oldest first;
+- `manifest.json`: the certification's identity and cycle, and what each file above is with its SHA-256.
+
+A pure read: nothing is written, the audit log included. Only the CB-wide staff of the certification's CB
+(CB administrator, programme manager, decision maker) may export it."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import zipfile
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Q
+from django.utils import timezone
+
+from conformo.audits.models import Audit, AuditPlan, AuditProgramme, AuditReport, Finding
+from conformo.audits.pdf import plan_pdf, report_pdf
+from conformo.certificates.models import Certificate
+from conformo.certificates.pdf import certificate_pdf
+from conformo.certification.models import Certification, Decision
+from conformo.certification.selectors import certification_get
+from conformo.core.errors import NotFound, ValidationFailed
+from conformo.core.models import AuditLogEntry
+from conformo.core.roles import CB_WIDE_ROLES
+from conformo.core.tenancy import require_cb_role
+
+FORMAT = "conformo-certification-file/1"
+STAFF = tuple(sorted(r.value for r in CB_WIDE_ROLES))
+
+
+@dataclass(frozen=True)
+class FileEntry:
+    name: str
+    kind: str
+    description: str
+    data: bytes
+
+
+def certification_for_file(*, user: Any, number_or_id: str) -> Certification:
+    """The certification named by its public id or by a certificate number (with or without the revision
+    suffix), visible to `user` and exportable by them (CB-wide staff of its CB)."""
+    text = (number_or_id or "").strip()
+    if not text:
+        raise ValidationFailed("Name a certification by its id or a certificate number.")
+    try:
+        certification = certification_get(user=user, public_id=UUID(text))
+    except ValueError:
+        certification_id = (
+            Certificate.objects.filter(Q(number=text) | Q(base_number=text), certification__isnull=False)
+            .order_by("-is_current", "-revision")
+            .values_list("certification__public_id", flat=True)
+            .first()
+        )
+        if certification_id is None:
+            raise NotFound(f"No certification with the id or certificate number {text}.") from None
+        certification = certification_get(user=user, public_id=certification_id)
+    require_file_access(user=user, certification=certification)
+    return certification
+
+
+def require_file_access(*, user: Any, certification: Certification) -> None:
+    require_cb_role(user, certification.certification_body_id, *STAFF, action="export a certification file")
+
+
+def _audit_stem(audit: Audit, index: int) -> str:
+    return f"cycle-{audit.programme.cycle}/{index:02d}-{audit.kind.replace('_', '-')}"
+
+
+def _audit_log(certification: Certification, programmes: list[AuditProgramme], audits: list[Audit]) -> list[Any]:
+    audit_ids = [a.pk for a in audits]
+    objects: dict[str, list[int]] = {
+        "certification.certification": [certification.pk],
+        "certification.decision": list(
+            Decision.objects.filter(certification=certification).values_list("pk", flat=True)
+        ),
+        "audits.auditprogramme": [p.pk for p in programmes],
+        "audits.audit": audit_ids,
+        "audits.auditplan": list(AuditPlan.objects.filter(audit_id__in=audit_ids).values_list("pk", flat=True)),
+        "audits.auditreport": list(AuditReport.objects.filter(audit_id__in=audit_ids).values_list("pk", flat=True)),
+        "audits.finding": list(Finding.objects.filter(audit_id__in=audit_ids).values_list("pk", flat=True)),
+        "certificates.certificate": list(
+            Certificate.objects.filter(certification=certification).values_list("pk", flat=True)
+        ),
+    }
+    query = Q(pk__in=[])
+    for object_type, ids in objects.items():
+        if ids:
+            query |= Q(object_type=object_type, object_id__in=[str(pk) for pk in ids])
+    entries = AuditLogEntry.objects.filter(query).select_related("actor").order_by("at", "id")
+    return [
+        {
+            "at": e.at,
+            "actor": e.actor.get_username() if e.actor else None,
+            "action": e.action,
+            "object_type": e.object_type,
+            "object_id": e.object_id,
+            "object": e.object_repr,
+            "before": e.before,
+            "after": e.after,
+        }
+        for e in entries
+    ]
+
+
+def _json(data: Any) -> bytes:
+    return (json.dumps(data, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode()
+
+
+def certification_file_entries(certification: Certification) -> tuple[dict[str, Any], list[FileEntry]]:
+    """The manifest's certification part and the files of the certification file (manifest excluded)."""
+    programmes = list(certification.programmes.order_by("cycle", "id"))
+    audits = list(
+        Audit.objects.filter(programme__in=programmes)
+        .select_related("programme__organization")
+        .order_by("programme__cycle", "programme_id", "sequence", "created_at", "id")
+    )
+    files: list[FileEntry] = []
+    stems: dict[int, str] = {}
+    counters: dict[int, int] = {}
+    for audit in audits:
+        counters[audit.programme_id] = counters.get(audit.programme_id, 0) + 1
+        stems[audit.pk] = _audit_stem(audit, counters[audit.programme_id])
+    plans = AuditPlan.objects.filter(audit__in=audits, issued_at__isnull=False).select_related(
+        "audit__programme__organization", "audit__programme__certification_body", "issued_by", "accepted_by"
+    )
+    for plan in sorted(plans, key=lambda p: (stems[p.audit_id], p.version)):
+        files.append(
+            FileEntry(
+                f"plans/{stems[plan.audit_id]}-plan-v{plan.version}.pdf",
+                "audit_plan",
+                f"{plan} ({plan.get_status_display().lower()}, issued {plan.issued_at:%Y-%m-%d})",
+                plan_pdf(plan),
+            )
+        )
+    reports = AuditReport.objects.filter(audit__in=audits, issued_at__isnull=False).select_related(
+        "audit__programme__organization", "audit__programme__certification_body", "issued_by"
+    )
+    for report in sorted(reports, key=lambda r: (stems[r.audit_id], r.revision)):
+        files.append(
+            FileEntry(
+                f"reports/{stems[report.audit_id]}-report-rev{report.revision}.pdf",
+                "audit_report",
+                f"{report} ({report.get_status_display().lower()}, issued {report.issued_at:%Y-%m-%d})",
+                report_pdf(report),
+            )
+        )
+    certificate = Certificate.objects.filter(certification=certification, is_current=True).first()
+    if certificate is not None:
+        files.append(
+            FileEntry(
+                f"certificate/{certificate.number.replace('/', '-')}.pdf",
+                "certificate",
+                f"Certificate {certificate.number} (current revision {certificate.revision})",
+                certificate_pdf(certificate),
+            )
+        )
+    files.append(
+        FileEntry(
+            "audit-log.json",
+            "audit_log",
+            "Audit-log entries of the certification, its decisions, programmes, audits, plans, reports, "
+            "findings and certificates, oldest first",
+            _json(_audit_log(certification, programmes, audits)),
+        )
+    )
+    current = next((p for p in reversed(programmes) if p.active), programmes[-1] if programmes else None)
+    identity = {
+        "id": str(certification.public_id),
+        "certification_body": certification.certification_body.name,
+        "organization": certification.organization.legal_name,
+        "state": certification.state,
+        "scope": certification.scope,
+        "standards": sorted(s.designation for s in certification.standards.all()),
+        "original_decision_on": certification.original_decision_on,
+        "expires_on": certification.expires_on,
+        "certificate_number": certificate.number if certificate else None,
+        "cycle": (
+            {
+                "number": current.cycle,
+                "programme": str(current.public_id),
+                "decision_date": current.decision_date,
+                "dates": current.cycle_dates,
+            }
+            if current
+            else None
+        ),
+    }
+    return identity, files
+
+
+def certification_file_build(*, user: Any, certification: Certification) -> tuple[str, bytes]:
+    """The certification file as (file name, ZIP bytes). Refuses anyone but the CB-wide staff of its CB."""
+    require_file_access(user=user, certification=certification)
+    identity, files = certification_file_entries(certification)
+    now = timezone.now()
+    manifest = {
+        "format": FORMAT,
+        "generated_at": now,
+        "certification": identity,
+        "files": [
+            {
+                "name": f.name,
+                "kind": f.kind,
+                "description": f.description,
+                "bytes": len(f.data),
+                "sha256": hashlib.sha256(f.data).hexdigest(),
+            }
+            for f in files
+        ],
+    }
+    buffer = io.BytesIO()
+    stamp = timezone.localtime(now).timetuple()[:6]
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, data in [("manifest.json", _json(manifest)), *((f.name, f.data) for f in files)]:
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, data)
+    label = identity["certificate_number"] or str(certification.public_id)
+    return f"certification-file-{label.replace('/', '-')}.zip", buffer.getvalue()
