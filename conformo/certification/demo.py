@@ -1,9 +1,15 @@
 """Demo lifecycle: the three demo clients at different points of certification, made through the services.
 
-* Cobalt Cloud Services — mid-application (ISO/IEC 27001 applied for and reviewed, not yet accepted);
-* Bluewater Logistics — stage 2 just done, a major and a minor nonconformity awaiting the client's answer;
-* Acme Precision Parts — certified ISO 9001 about ten months ago, surveillance 1 due and planned, its audit
-  plan issued and awaiting the client's acceptance.
+* Cobalt Cloud Services — ISO/IEC 27001 application accepted, stage 1 planned in two weeks, its audit plan
+  issued and accepted by the client;
+* Bluewater Logistics — stage 2 just done, its report issued with a major and a minor nonconformity awaiting
+  the client's answer;
+* Acme Precision Parts — certified ISO 9001 about ten months ago on the issued stage 1 and stage 2 reports
+  (each audit with its issued and accepted plan; the stage 2 report recommends the grant), surveillance 1 due
+  and planned, its audit plan issued and awaiting the client's acceptance.
+
+The plans and reports are issued through the services, which stamp them with the time of the demo load (not
+the past audit dates); that is the one place where the demo's dates are not backdated.
 
 Three more clients, added after them, show a certificate in every other public status, each the result of
 recorded decisions (`decision_take` with past `decided_on` dates — no clock tricks):
@@ -20,6 +26,7 @@ Dates are relative to today, so the demo always shows the same picture. Running 
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -58,11 +65,39 @@ def _audit(programme: AuditProgramme, kind: str) -> Audit:
     return programme.audits.get(kind=kind)
 
 
-def _run(audit: Audit, pm: User, lead: User, members: list[services.Member], start: date, end: date) -> Audit:
+def _run(
+    audit: Audit,
+    pm: User,
+    lead: User,
+    members: list[services.Member],
+    start: date,
+    end: date,
+    plan_accepted_by: User | None = None,
+) -> Audit:
+    """Plan and start the audit; with `plan_accepted_by`, its audit plan is issued and that client accepts it."""
     services.audit_plan(actor=pm, audit=audit, planned_start=start, planned_end=end)
     services.audit_team_assign(actor=pm, audit=audit, members=members)
+    if plan_accepted_by is not None:
+        _plan_issued(pm, audit, plan_accepted_by)
     services.audit_start(actor=lead, audit=audit, on=start)
     return audit
+
+
+def _plan_issued(pm: User, audit: Audit, client: User | None = None, **values: Any) -> None:
+    """Draft and issue the audit's plan (17021-1 9.2.3), accepted by `client` when given."""
+    services.plan_draft(actor=pm, audit=audit)
+    if values:
+        services.plan_update(actor=pm, audit=audit, **values)
+    services.plan_issue(actor=pm, audit=audit)
+    if client is not None:
+        services.plan_accept(actor=client, audit=audit)
+
+
+def _report_issued(lead: User, audit: Audit, **values: object) -> None:
+    """Draft, complete and issue the report of a completed audit as its lead auditor (17021-1 9.4.8)."""
+    services.report_draft(actor=lead, audit=audit)
+    services.report_update(actor=lead, audit=audit, **values)
+    services.report_issue(actor=lead, audit=audit)
 
 
 def _apply(pm: User, cb: CertificationBody, org: Organization, standards: list[Standard], scope: str) -> Application:
@@ -146,12 +181,33 @@ def _demo_first_clients(cb: CertificationBody, today: date | None = None) -> Non
     application = _apply(pm, cb, acme, [qms], "Design and machining of precision metal parts")
     services.application_review(actor=pm, application=application, on=today - timedelta(days=420))
     programme = application_accept(actor=pm, application=application, on=today - timedelta(days=420))
+    quality = _user("quality@acme.example")
     stage1 = _run(
-        _audit(programme, AuditKind.STAGE_1), pm, lena, team, today - timedelta(days=380), today - timedelta(days=380)
+        _audit(programme, AuditKind.STAGE_1),
+        pm,
+        lena,
+        team,
+        today - timedelta(days=380),
+        today - timedelta(days=380),
+        plan_accepted_by=quality,
     )
     services.audit_complete(actor=lena, audit=stage1, on=today - timedelta(days=380))
+    _report_issued(
+        lena,
+        stage1,
+        representative="Jonas Weber, quality manager",
+        conclusions="The QMS documentation and the internal audit and management review are in place.",
+        stage2_ready=True,
+        stage2_focus="Final inspection and release of machined parts; control of nonconforming outputs.",
+    )
     stage2 = _run(
-        _audit(programme, AuditKind.STAGE_2), pm, lena, team, today - timedelta(days=330), today - timedelta(days=328)
+        _audit(programme, AuditKind.STAGE_2),
+        pm,
+        lena,
+        team,
+        today - timedelta(days=330),
+        today - timedelta(days=328),
+        plan_accepted_by=quality,
     )
     minor = services.finding_raise(
         actor=lena,
@@ -164,7 +220,7 @@ def _demo_first_clients(cb: CertificationBody, today: date | None = None) -> Non
     )
     services.audit_complete(actor=lena, audit=stage2, on=today - timedelta(days=328))
     response = services.finding_respond(
-        actor=_user("quality@acme.example"),
+        actor=quality,
         finding=minor,
         correction="Both orders inspected and signed",
         root_cause="Sign-off step missing from the router template",
@@ -172,6 +228,16 @@ def _demo_first_clients(cb: CertificationBody, today: date | None = None) -> Non
         planned_completion=today - timedelta(days=300),
     )
     services.finding_response_review(actor=lena, response=response, accept=True, comment="Plan accepted")
+    # The report behind the decision (17021-1 9.5.1.1): issued, with the team's recommendation.
+    _report_issued(
+        lena,
+        stage2,
+        representative="Jonas Weber, quality manager",
+        conclusions="The QMS is effectively implemented; one minor nonconformity, its correction plan accepted.",
+        objectives_met=True,
+        scope_appropriate=True,
+        recommendation="grant",
+    )
     decision_take(
         actor=dana, certification=programme.certification, kind="grant", decided_on=today - timedelta(days=310)
     )
@@ -234,8 +300,20 @@ def _demo_first_clients(cb: CertificationBody, today: date | None = None) -> Non
         raised_on=today - timedelta(days=18),
     )
     services.audit_complete(actor=lena, audit=stage2, on=today - timedelta(days=18))
+    # Its report is issued with the two nonconformities open (17021-1 9.4.8): the decision waits for them.
+    _report_issued(
+        lena,
+        stage2,
+        conclusions="The EMS is implemented except the evaluation of compliance; a major and a minor "
+        "nonconformity need corrections and corrective actions before a decision.",
+        objectives_met=True,
+        scope_appropriate=True,
+        recommendation="grant",
+        conditions="On acceptance of the corrections and corrective actions for both nonconformities and "
+        "verification of the major one (9.4.9).",
+    )
 
-    # Cobalt: mid-application.
+    # Cobalt: application accepted, stage 1 planned, its plan accepted by the client.
     application = services.application_submit(
         actor=_user("ciso@cobalt.example"),
         certification_body=cb,
@@ -246,7 +324,22 @@ def _demo_first_clients(cb: CertificationBody, today: date | None = None) -> Non
         sector_codes=[33],
         consultancy_used="None",
     )
-    services.application_review(actor=pm, application=application, on=today)
+    services.application_review(actor=pm, application=application, on=today - timedelta(days=7))
+    programme = application_accept(actor=pm, application=application, on=today - timedelta(days=5))
+    stage1 = _audit(programme, AuditKind.STAGE_1)
+    start = today + timedelta(days=14)
+    services.audit_plan(actor=pm, audit=stage1, planned_start=start, planned_end=start)
+    services.audit_team_assign(
+        actor=pm,
+        audit=stage1,
+        members=[services.Member(lead, QualificationRole.LEAD_AUDITOR)],
+    )
+    _plan_issued(
+        pm,
+        stage1,
+        _user("ciso@cobalt.example"),
+        remote_use="Document review (ISMS scope, risk assessment, Statement of Applicability) by video call.",
+    )
 
 
 # --- certificates in every status -------------------------------------------------------------------

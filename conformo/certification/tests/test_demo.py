@@ -1,0 +1,66 @@
+"""The demo's plans and reports: Acme's decision stands on issued plans and reports, Bluewater's stage 2 report
+is issued with its findings open, Cobalt's stage 1 plan is accepted; and Acme's certification file holds them."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+
+import pytest
+
+from conformo.audits.models import AuditPlan, AuditReport, Finding
+from conformo.certification.export import certification_file_build
+from conformo.certification.models import Certification
+from conformo.core.actors import SYSTEM
+from conformo.home.demo import demo_load
+
+
+@pytest.fixture
+def demo(db):
+    demo_load()
+
+
+def test_acmes_grant_stands_on_issued_plans_and_an_issued_report_recommending_it(demo):
+    acme = Certification.objects.get(organization__country="DE")
+    decision = acme.decisions.get(kind="grant")
+    for kind in ("stage1", "stage2"):
+        plan = AuditPlan.objects.get(audit__programme__certification=acme, audit__kind=kind)
+        assert plan.status == "issued"
+        assert plan.accepted_by is not None
+        assert plan.accepted_by.email == "quality@acme.example"
+        report = AuditReport.objects.get(audit__programme__certification=acme, audit__kind=kind)
+        assert report.status == "issued"
+    stage2 = AuditReport.objects.get(audit__programme__certification=acme, audit__kind="stage2")
+    assert stage2.recommendation == "grant"
+    assert stage2.audit.completed_on is not None
+    assert stage2.audit.completed_on <= decision.decided_on
+
+
+def test_bluewaters_stage_2_report_is_issued_with_its_findings_open(demo):
+    report = AuditReport.objects.get(audit__programme__organization__country="NL", audit__kind="stage2")
+    assert report.status == "issued"
+    open_findings = Finding.objects.filter(audit=report.audit, status="open")
+    assert sorted(open_findings.values_list("grade", flat=True)) == ["major", "minor"]
+    assert sorted(f["grade"] for f in report.facts["findings"]) == ["Major nonconformity", "Minor nonconformity"]
+
+
+def test_cobalts_stage_1_plan_is_issued_and_accepted_by_the_client(demo):
+    plan = AuditPlan.objects.get(audit__programme__organization__country="GB", audit__kind="stage1")
+    assert plan.status == "issued"
+    assert plan.accepted_by is not None
+    assert plan.accepted_by.email == "ciso@cobalt.example"
+    assert plan.audit.status == "planned"
+
+
+def test_a_second_load_adds_no_plan_or_report(demo):
+    counts = (AuditPlan.objects.count(), AuditReport.objects.count())
+    demo_load()
+    assert (AuditPlan.objects.count(), AuditReport.objects.count()) == counts
+
+
+def test_acmes_certification_file_holds_its_plans_reports_and_certificate(demo):
+    acme = Certification.objects.get(organization__country="DE")
+    archive = zipfile.ZipFile(io.BytesIO(certification_file_build(user=SYSTEM, certification=acme)[1]))
+    kinds = sorted(f["kind"] for f in json.loads(archive.read("manifest.json"))["files"])
+    assert kinds == ["audit_log"] + ["audit_plan"] * 3 + ["audit_report"] * 2 + ["certificate"]
