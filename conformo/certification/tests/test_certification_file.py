@@ -8,9 +8,11 @@ import io
 import json
 import zipfile
 from datetime import date
+from unittest import mock
 
 import pytest
 import time_machine
+from django.db import connections
 from django.urls import reverse
 
 from conformo.audits import services
@@ -62,6 +64,19 @@ def filed(programme, ready, programme_manager, decision_maker):
     certification = programme.certification
     certification.refresh_from_db()
     return certification
+
+
+@pytest.fixture
+def cli_db(cli):
+    """The in-process CLI, keeping the test's database connection: a management command run from the command
+    line closes every connection when it ends (`BaseCommand.run_from_argv`), which on PostgreSQL would close
+    the connection holding the test's transaction."""
+
+    def run(*args):
+        with mock.patch.object(connections, "close_all"):
+            return cli(*args)
+
+    return run
 
 
 def _open(data: bytes) -> zipfile.ZipFile:
@@ -120,18 +135,18 @@ def test_the_audit_log_holds_the_certifications_rows_and_those_of_its_audits_and
     assert [row["at"] for row in log] == sorted(row["at"] for row in log)
 
 
-def test_the_cli_writes_the_file_named_by_certificate_number(filed, cli, tmp_path):
+def test_the_cli_writes_the_file_named_by_certificate_number(filed, cli_db, tmp_path):
     number = Certificate.objects.get(certification=filed, is_current=True).number
     out = tmp_path / "file.zip"
-    result = cli("certification", "export-file", number, "--out", str(out))
+    result = cli_db("certification", "export-file", number, "--out", str(out))
     assert result.returncode == 0, result.stderr
     assert "manifest.json" in _open(out.read_bytes()).namelist()
-    again = cli("certification", "export-file", str(filed.public_id), "--out", str(out))
+    again = cli_db("certification", "export-file", str(filed.public_id), "--out", str(out))
     assert again.returncode == 0, again.stderr
 
 
-def test_the_cli_refuses_an_unknown_certification_in_one_line(db, cli, tmp_path):
-    result = cli("certification", "export-file", "NO-SUCH-1", "--out", str(tmp_path / "x.zip"))
+def test_the_cli_refuses_an_unknown_certification_in_one_line(db, cli_db, tmp_path):
+    result = cli_db("certification", "export-file", "NO-SUCH-1", "--out", str(tmp_path / "x.zip"))
     assert result.returncode != 0
     assert result.stderr.strip().count("\n") == 0
     assert "NO-SUCH-1" in result.stderr
@@ -139,8 +154,8 @@ def test_the_cli_refuses_an_unknown_certification_in_one_line(db, cli, tmp_path)
     assert not (tmp_path / "x.zip").exists()
 
 
-def test_the_cli_refuses_a_directory_as_the_output(filed, cli, tmp_path):
-    result = cli("certification", "export-file", str(filed.public_id), "--out", str(tmp_path))
+def test_the_cli_refuses_a_directory_as_the_output(filed, cli_db, tmp_path):
+    result = cli_db("certification", "export-file", str(filed.public_id), "--out", str(tmp_path))
     assert result.returncode != 0
     assert "directory" in result.stderr
 
