@@ -202,3 +202,17 @@ def test_exporting_writes_nothing(filed, programme_manager):
     before = AuditLogEntry.objects.count()
     certification_file_build(user=programme_manager, certification=filed)
     assert AuditLogEntry.objects.count() == before
+
+
+def test_the_cli_without_out_is_one_argparse_line_with_exit_2(db, cli_db):
+    done = cli_db("certification", "export-file", "CERT-1")
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        "conformo certification export-file: error: the following arguments are required: --out"
+    ]
+
+
+def test_conformo_help_lists_the_certification_command(db, cli_db):
+    done = cli_db("--help")
+    assert done.returncode == 0
+    assert "  certification " in done.stdout
