@@ -9,8 +9,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from conformo.audits.choices import AuditKind, AuditStatus, FindingGrade, FindingStatus, SpecialPurpose
-from conformo.audits.models import Application, AuditProgramme, Finding, TeamMember
+from conformo.audits.choices import AuditKind, AuditStatus, FindingGrade, FindingStatus, ReportStatus, SpecialPurpose
+from conformo.audits.models import Application, AuditProgramme, AuditReport, Finding, TeamMember
 from conformo.audits.services.applications import application_mark_accepted
 from conformo.audits.services.programmes import (
     programme_create,
@@ -66,6 +66,27 @@ def _unverified_majors(programme: AuditProgramme, kinds: tuple[str, ...]) -> int
         Finding.objects.filter(audit__programme=programme, audit__kind__in=kinds, grade=FindingGrade.MAJOR)
         .exclude(status__in=[FindingStatus.VERIFIED, FindingStatus.WITHDRAWN])
         .count()
+    )
+
+
+BASIS_KINDS: dict[D, tuple[str, ...]] = {
+    D.GRANT: (AuditKind.STAGE_2, AuditKind.TRANSFER_REVIEW),
+    D.RENEW: (AuditKind.RECERTIFICATION,),
+}
+"""The audit whose issued report a decision rests on (17021-1 9.5.1)."""
+
+
+def basis_report(programme: AuditProgramme | None, decision: D) -> AuditReport | None:
+    """The issued revision, with the team's recommendation, of the report a grant (stage 2 or transfer review)
+    or a renewal (recertification) rests on; None when there is none yet."""
+    kinds = BASIS_KINDS.get(decision)
+    if programme is None or kinds is None:
+        return None
+    return (
+        AuditReport.objects.filter(audit__programme=programme, audit__kind__in=kinds, status=ReportStatus.ISSUED)
+        .exclude(recommendation="")
+        .order_by("-issued_at", "-revision")
+        .first()
     )
 
 
@@ -177,6 +198,9 @@ def decision_take(
         facts = {"remaining_scope_items": 1 if (scope or "").strip() else 0}
     elif decision is D.RESTORE:
         facts = {"issue_resolved": issue_resolved}
+    report = basis_report(programme, decision)
+    if decision in BASIS_KINDS:
+        facts["basis_report_issued"] = report is not None
     state = CertificateState(certification.state)
     try:
         new_state = transition(
@@ -221,6 +245,7 @@ def decision_take(
         state_after=new_state.value,
         scope_before=scope_before,
         scope_after=certification.scope,
+        basis_report=report,
     )
     certificate_apply_decision(decision=record, actor=actor)
     if new_state in (CertificateState.WITHDRAWN, CertificateState.REFUSED):
@@ -238,6 +263,7 @@ def decision_take(
             "reason": record.reason,
             "decided_on": on,
             "expires_on": certification.expires_on,
+            "basis_report": f"{report.audit.get_kind_display()} report rev. {report.revision}" if report else None,
         },
         certification_body_id=cb_id,
         organization_id=certification.organization_id,

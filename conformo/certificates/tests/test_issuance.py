@@ -4,9 +4,10 @@ from datetime import date
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from conformo.audits.choices import AuditKind, AuditStatus
-from conformo.audits.models import Audit, AuditProgramme, CBSettings
+from conformo.audits.models import Audit, AuditProgramme, AuditReport, CBSettings
 from conformo.certificates.models import Certificate, CertificateStandard, StatusChange
 from conformo.certificates.services import certificate_apply_decision, certificate_issue
 from conformo.certificates.tests.conftest import decide, issue
@@ -168,15 +169,27 @@ def test_issuing_writes_the_audit_log(granted: Certificate, decision_maker: Any)
 def test_a_decision_taken_through_the_decision_service_issues_the_certificate(
     certification: Certification, decision_maker: Any
 ) -> None:
-    # A grant rests on a completed stage 2 of the certification's programme (checked by the domain).
+    # A grant rests on a completed stage 2 of the certification's programme (checked by the domain) ...
     programme = AuditProgramme.objects.create(
         certification_body=certification.certification_body,
         organization=certification.organization,
         certification=certification,
         scope=certification.scope,
     )
-    Audit.objects.create(
+    stage2 = Audit.objects.create(
         programme=programme, kind=AuditKind.STAGE_2, status=AuditStatus.COMPLETED, completed_on=date(2026, 2, 27)
+    )
+    # ... and on its issued report with the team's recommendation (17021-1 9.5.1).
+    AuditReport.objects.create(
+        audit=stage2,
+        kind="audit",
+        revision=1,
+        status="issued",
+        recommendation="grant",
+        objectives="Conformity",
+        criteria="ISO 9001",
+        scope=certification.scope,
+        issued_at=timezone.now(),
     )
     decision = decision_take(
         actor=decision_maker, certification=certification, kind="grant", decided_on=date(2026, 3, 2)
