@@ -23,11 +23,16 @@ from conformo.certification.selectors import (
     decision_list,
     suspension_proposals,
 )
-from conformo.certification.services import application_accept, current_programme, decision_maker_on_team, decision_take
+from conformo.certification.services import (
+    application_accept,
+    current_programme,
+    decision_maker_on_team,
+    decision_options,
+    decision_take,
+)
 from conformo.core.errors import Conflict, ValidationFailed
 from conformo.core.forms import handle, posted
 from conformo.core.tenancy import reach
-from conformo.domain.certificate_states import CertificateState, Decision, allowed_decisions
 
 
 @login_required
@@ -46,8 +51,7 @@ def certification_list_view(request: HttpRequest) -> HttpResponse:
 
 
 def _decision_form(certification: Certification, data: Any = None) -> DecisionForm:
-    allowed = [d for d in allowed_decisions(CertificateState(certification.state)) if d is not Decision.EXPIRE]
-    return DecisionForm(data, allowed=allowed)
+    return DecisionForm(data, options=decision_options(certification=certification))
 
 
 def _certification_page(
@@ -68,7 +72,8 @@ def _certification_page(
             "can_decide": is_dm,
             "on_team": decision_maker_on_team(request.user, programme),
             "form": form,
-            "choices": form.fields["kind"].choices,  # type: ignore[attr-defined]
+            "choices": form.offered,
+            "unavailable": form.unavailable,
         },
         status=status,
     )
