@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from conformo.audits.selectors import application_get
 from conformo.audits.services import appeal_lodge
+from conformo.certificates.selectors import certificate_of_certification
 from conformo.certification.forms import AppealLodgeForm, DecisionForm
 from conformo.certification.models import Certification
 from conformo.certification.selectors import (
@@ -68,6 +69,7 @@ def _certification_page(
             "certification": certification,
             "state": certification.effective_state(timezone.localdate()),
             "programme": programme,
+            "certificate": certificate_of_certification(user=request.user, certification=certification),
             "decisions": certification.decisions.select_related("decided_by"),
             "can_decide": is_dm,
             "on_team": decision_maker_on_team(request.user, programme),

@@ -74,3 +74,15 @@ def test_a_blocked_decision_posted_anyway_gets_the_domain_s_refusal(stage1_done,
     assert page.status_code == 409
     assert "needs a completed stage 2 audit" in page.content.decode()
     assert not Decision.objects.filter(certification=stage1_done.certification).exists()
+
+
+def test_the_certification_page_links_to_its_certificate(granted, decision_maker):
+    certificate = granted.certificates.get(is_current=True)
+    page = login(decision_maker).get(reverse("certification:detail", args=[granted.public_id]))
+    assert reverse("certificates:detail", args=[certificate.number]) in page.content.decode()
+
+
+def test_a_pending_certification_has_no_certificate_link(stage1_done, decision_maker):
+    page = login(decision_maker).get(reverse("certification:detail", args=[stage1_done.certification.public_id]))
+    assert page.context["certificate"] is None
+    assert "/certificates/" not in page.content.decode().split("<main", 1)[-1].split("</main>")[0]
