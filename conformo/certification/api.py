@@ -1,6 +1,6 @@
 """Certifications and decisions under /api/v1/."""
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -16,6 +16,7 @@ from conformo.audits.selectors import appeal_list, application_get
 from conformo.audits.services import appeal_lodge
 from conformo.certification.models import Certification, Decision
 from conformo.certification.selectors import (
+    awaiting_decision,
     certification_get,
     certification_list,
     decision_get,
@@ -89,6 +90,18 @@ class DecisionOut(Schema):
     @staticmethod
     def resolve_decided_by(obj: Any) -> str | None:
         return obj.decided_by.email if obj.decided_by else None
+
+
+class AwaitingDecisionOut(Schema):
+    certification_id: UUID
+    organization: str
+    decision: str = Field(description="grant or renew")
+    audit_id: UUID
+    audit_kind: str
+    report_revision: int
+    recommendation: str
+    conditions: str
+    report_issued_at: datetime
 
 
 class ProposalOut(Schema):
@@ -178,4 +191,24 @@ def proposals(request: HttpRequest) -> list[dict[str, Any]]:
             "reasons": p["reasons"],
         }
         for p in suspension_proposals(user=request.user, today=timezone.localdate())
+    ]
+
+
+@router.get("/awaiting-decisions", response=list[AwaitingDecisionOut])
+def awaiting_decisions(request: HttpRequest) -> list[dict[str, Any]]:
+    """Grants and renewals whose report is issued with the team's recommendation and not yet decided on
+    (ISO/IEC 17021-1 9.5.1), oldest report first."""
+    return [
+        {
+            "certification_id": item["certification"].public_id,
+            "organization": str(item["certification"].organization),
+            "decision": item["decision"],
+            "audit_id": item["audit"].public_id,
+            "audit_kind": item["audit"].kind,
+            "report_revision": item["report"].revision,
+            "recommendation": item["report"].recommendation,
+            "conditions": item["report"].conditions,
+            "report_issued_at": item["report"].issued_at,
+        }
+        for item in awaiting_decision(user=request.user)
     ]

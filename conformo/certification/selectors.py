@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from conformo.audits.choices import AuditKind, FindingGrade, FindingStatus
-from conformo.audits.models import Audit, Finding
+from conformo.audits.choices import AuditKind, FindingGrade, FindingStatus, ReportStatus
+from conformo.audits.models import Audit, AuditReport, Finding
 from conformo.certification.models import Certification, CertificationState, Decision
 from conformo.core.errors import NotFound
 
@@ -81,3 +81,44 @@ def suspension_proposals(*, user: Any, today: date) -> list[dict[str, Any]]:
             f"Major nonconformity {finding.reference} was due for verification by {finding.verification_due}."
         )
     return [{"certification": c, "reasons": reasons[c.pk]} for c in certifications if reasons[c.pk]]
+
+
+def awaiting_decision(*, user: Any) -> list[dict[str, Any]]:
+    """The decision makers' queue: certifications whose grant or renewal can now be decided on the record -
+    the report it rests on (stage 2 or transfer review for a pending certification, recertification for an
+    active one; of the current programme) is issued with the team's recommendation (17021-1 9.5.1) - and no
+    decision has been taken on that report yet. Oldest report first; two queries whatever the queue's size."""
+    reports = (
+        AuditReport.objects.filter(
+            audit__programme__certification__in=Certification.objects.visible_to(user),
+            audit__programme__active=True,
+            status=ReportStatus.ISSUED,
+        )
+        .exclude(recommendation="")
+        .filter(
+            Q(
+                audit__kind__in=[AuditKind.STAGE_2, AuditKind.TRANSFER_REVIEW],
+                audit__programme__certification__state=CertificationState.PENDING,
+            )
+            | Q(
+                audit__kind=AuditKind.RECERTIFICATION,
+                audit__programme__certification__state=CertificationState.ACTIVE,
+            )
+        )
+        .filter(~Exists(Decision.objects.filter(basis_report=OuterRef("pk"))))
+        .select_related("audit__programme__certification__organization")
+        .order_by("issued_at", "pk")
+    )
+    queue = []
+    for report in reports:
+        certification = report.audit.programme.certification
+        renewal = report.audit.kind == AuditKind.RECERTIFICATION
+        queue.append(
+            {
+                "certification": certification,
+                "report": report,
+                "audit": report.audit,
+                "decision": "renew" if renewal else "grant",
+            }
+        )
+    return queue

@@ -19,6 +19,7 @@ from conformo.certificates.selectors import certificate_of_certification
 from conformo.certification.forms import AppealLodgeForm, DecisionForm
 from conformo.certification.models import Certification
 from conformo.certification.selectors import (
+    awaiting_decision,
     certification_get,
     certification_list,
     decision_list,
@@ -49,6 +50,13 @@ def certification_list_view(request: HttpRequest) -> HttpResponse:
             "proposals": suspension_proposals(user=request.user, today=today),
         },
     )
+
+
+@login_required
+@require_safe
+def awaiting_decision_view(request: HttpRequest) -> HttpResponse:
+    """The decision makers' queue: grants and renewals whose report is issued and not yet decided on."""
+    return render(request, "certification/awaiting.html", {"queue": awaiting_decision(user=request.user)})
 
 
 def _decision_form(certification: Certification, data: Any = None) -> DecisionForm:
