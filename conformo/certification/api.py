@@ -19,11 +19,12 @@ from conformo.certification.selectors import (
     awaiting_decision,
     certification_get,
     certification_list,
+    decision_file,
     decision_get,
     decision_list,
     suspension_proposals,
 )
-from conformo.certification.services import application_accept, decision_take
+from conformo.certification.services import application_accept, decision_options, decision_take
 from conformo.core.pagination import PageNumberPagination
 from conformo.core.schemas import ErrorOut
 
@@ -104,6 +105,122 @@ class AwaitingDecisionOut(Schema):
     report_issued_at: datetime
 
 
+class FileReviewOut(Schema):
+    ok: bool
+    checks: list[dict[str, Any]]
+    audit_time: dict[str, Any] = Field(description="The rules engine's audit time with its trace.")
+    quotation: list[dict[str, Any]]
+
+
+class FilePlanOut(Schema):
+    version: int
+    status: str
+    issued_at: datetime | None
+
+
+class FileReportOut(Schema):
+    kind: str
+    revision: int
+    status: str
+    recommendation: str
+    conditions: str
+    stage2_ready: bool | None
+    soa_version: str
+    issued_at: datetime | None
+
+
+class FileVerificationOut(Schema):
+    method: str
+    effective: bool
+    verified_on: date
+
+
+class FileFindingOut(Schema):
+    id: UUID = Field(alias="public_id")
+    reference: str
+    grade: str
+    status: str
+    statement: str
+    verification_due: date | None
+    verifications: list[FileVerificationOut]
+
+    @staticmethod
+    def resolve_verifications(obj: Any) -> list[Any]:
+        return list(obj.verifications.all())
+
+
+class FileTeamMemberOut(Schema):
+    auditor: str
+    role: str
+
+    @staticmethod
+    def resolve_auditor(obj: Any) -> str:
+        return str(obj.auditor.user)
+
+
+class FileAuditOut(Schema):
+    id: UUID = Field(alias="public_id")
+    kind: str
+    status: str
+    completed_on: date | None
+    eligibility_ok: bool | None
+    eligibility: dict[str, Any]
+    team: list[FileTeamMemberOut]
+    plans: list[FilePlanOut]
+    reports: list[FileReportOut]
+    findings: list[FileFindingOut]
+
+    @staticmethod
+    def resolve_team(obj: Any) -> list[Any]:
+        return list(obj.team.all())
+
+    @staticmethod
+    def resolve_plans(obj: Any) -> list[Any]:
+        return list(obj.plans.all())
+
+    @staticmethod
+    def resolve_reports(obj: Any) -> list[Any]:
+        return list(obj.reports.all())
+
+    @staticmethod
+    def resolve_findings(obj: Any) -> list[Any]:
+        return list(obj.findings.all())
+
+
+class FileDecisionOut(Schema):
+    id: UUID = Field(alias="public_id")
+    kind: str
+    reason: str
+    decided_on: date
+    decided_by: str | None
+    state_after: str
+    basis_report: str | None = Field(description="The report revision a grant or renewal rested on.")
+
+    @staticmethod
+    def resolve_decided_by(obj: Any) -> str | None:
+        return obj.decided_by.email if obj.decided_by else None
+
+    @staticmethod
+    def resolve_basis_report(obj: Any) -> str | None:
+        report = obj.basis_report
+        return f"{report.audit.kind} rev. {report.revision}" if report else None
+
+
+class FileOptionOut(Schema):
+    decision: str
+    needs: str
+    blocked_by: str = Field(description="Why it cannot be taken today; empty when it can.")
+
+
+class CertificationFileOut(Schema):
+    certification_id: UUID
+    programme_cycle: int | None
+    review: FileReviewOut | None
+    audits: list[FileAuditOut]
+    decisions: list[FileDecisionOut]
+    options: list[FileOptionOut]
+
+
 class ProposalOut(Schema):
     certification_id: UUID
     organization: str
@@ -161,6 +278,27 @@ def certifications(request: HttpRequest, **kwargs: Any) -> QuerySet[Certificatio
 @router.get("/certifications/{certification_id}", response={200: CertificationOut, 404: ErrorOut})
 def certification_detail(request: HttpRequest, certification_id: UUID) -> Certification:
     return certification_get(user=request.user, public_id=certification_id)
+
+
+@router.get(
+    "/certifications/{certification_id}/file", response={200: CertificationFileOut, 403: ErrorOut, 404: ErrorOut}
+)
+def certification_file(request: HttpRequest, certification_id: UUID) -> dict[str, Any]:
+    """The file a decision rests on (ISO/IEC 17021-1 9.5.1), for the CB's staff; and the decisions possible
+    today, each with the domain's reason when it is not."""
+    certification = certification_get(user=request.user, public_id=certification_id)
+    file = decision_file(user=request.user, certification=certification)
+    return {
+        "certification_id": certification.public_id,
+        "programme_cycle": file.programme.cycle if file.programme else None,
+        "review": file.review,
+        "audits": file.audits,
+        "decisions": file.decisions,
+        "options": [
+            {"decision": o.decision.value, "needs": o.needs, "blocked_by": o.blocked_by}
+            for o in decision_options(certification=certification)
+        ],
+    }
 
 
 @router.post("/certifications/{certification_id}/decisions", response={201: DecisionOut, **E})

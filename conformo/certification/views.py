@@ -22,6 +22,7 @@ from conformo.certification.selectors import (
     awaiting_decision,
     certification_get,
     certification_list,
+    decision_file,
     decision_list,
     suspension_proposals,
 )
@@ -70,6 +71,11 @@ def _certification_page(
     r = reach(request.user)
     is_dm = "decision_maker" in r.roles_by_cb.get(certification.certification_body_id, frozenset())
     form = form or _decision_form(certification)
+    file = (
+        decision_file(user=request.user, certification=certification)
+        if r.roles_by_cb.get(certification.certification_body_id) or r.superuser
+        else None
+    )
     return render(
         request,
         "certification/detail.html",
@@ -78,7 +84,8 @@ def _certification_page(
             "state": certification.effective_state(timezone.localdate()),
             "programme": programme,
             "certificate": certificate_of_certification(user=request.user, certification=certification),
-            "decisions": certification.decisions.select_related("decided_by"),
+            "decisions": file.decisions if file else certification.decisions.select_related("decided_by"),
+            "file": file,
             "can_decide": is_dm,
             "on_team": decision_maker_on_team(request.user, programme),
             "form": form,
