@@ -116,6 +116,8 @@ class Certificate(BaseModel):
     soa_version = models.CharField(
         max_length=100,
         blank=True,
+        default="",
+        db_default="",  # rows the CertSearch import writes by COPY leave it out
         help_text="ISMS: the Statement of Applicability version, from the report the decision rested on "
         "(ISO/IEC 27006-1).",
     )
