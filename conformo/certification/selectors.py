@@ -98,10 +98,15 @@ def awaiting_decision(*, user: Any) -> list[dict[str, Any]]:
     """The decision makers' queue: certifications whose grant or renewal can now be decided on the record -
     the report it rests on (stage 2 or transfer review for a pending certification, recertification for an
     active one; of the current programme) is issued with the team's recommendation (17021-1 9.5.1) - and no
-    decision has been taken on that report yet. Oldest report first; two queries whatever the queue's size."""
+    decision has been taken on that report yet. Oldest report first; a fixed number of queries whatever the
+    queue's size. The CB's staff only: a client's own certification is not listed to the client."""
+    r = reach(user)
+    certifications = Certification.objects.visible_to(user)
+    if not r.superuser:
+        certifications = certifications.filter(certification_body_id__in=list(r.roles_by_cb))
     reports = (
         AuditReport.objects.filter(
-            audit__programme__certification__in=Certification.objects.visible_to(user),
+            audit__programme__certification__in=certifications,
             audit__programme__active=True,
             status=ReportStatus.ISSUED,
         )

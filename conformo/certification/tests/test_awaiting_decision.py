@@ -62,8 +62,8 @@ def test_the_queue_page_lists_the_certification_with_its_report_and_recommendati
     assert "Grant certification" in html
 
 
-def test_the_queue_through_the_api_and_not_for_another_certification_body(
-    stage1_done, ready, programme_manager, decision_maker, other_cb_admin
+def test_the_queue_through_the_api_not_for_another_certification_body_nor_the_client(
+    stage1_done, ready, programme_manager, decision_maker, other_cb_admin, client_admin
 ):
     issue_report(_stage2_completed(stage1_done, ready, programme_manager), ready.lead.user)
     client, _ = token_client(decision_maker)
@@ -73,3 +73,5 @@ def test_the_queue_through_the_api_and_not_for_another_certification_body(
     assert item["recommendation"] == "grant"
     other, _ = token_client(other_cb_admin)
     assert other.get("/api/v1/awaiting-decisions").json() == []
+    own, _ = token_client(client_admin)
+    assert own.get("/api/v1/awaiting-decisions").json() == []  # the client's own certification: staff only
