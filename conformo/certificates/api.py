@@ -68,7 +68,18 @@ def certificate_list(request: HttpRequest, current: bool = True) -> Any:
     return rows.filter(is_current=True) if current else rows
 
 
-@router.get("/certificates/{number}/pdf", response={200: str, 404: ErrorOut})
+@router.get(
+    "/certificates/{number}/pdf",
+    response={404: ErrorOut},
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The certificate (PDF)",
+                "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+)
 def certificate_pdf_get(request: HttpRequest, number: str) -> HttpResponse:
     """The certificate as PDF (holder, CB; anyone when the certificate is public)."""
     certificate = certificate_for_download(user=request.user, number=number)

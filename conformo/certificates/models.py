@@ -113,6 +113,14 @@ class Certificate(BaseModel):
     cb_name = models.CharField(max_length=200)
     cb_address = models.TextField(blank=True)
     accreditation = models.CharField(max_length=300, blank=True, help_text="Accreditation body and reference.")
+    soa_version = models.CharField(
+        max_length=100,
+        blank=True,
+        default="",
+        db_default="",  # rows the CertSearch import writes by COPY leave it out
+        help_text="ISMS: the Statement of Applicability version, from the report the decision rested on "
+        "(ISO/IEC 27006-1).",
+    )
 
     search_text = models.TextField(
         blank=True, help_text="Number and holder name, lowercased and accent-stripped, for registry search."

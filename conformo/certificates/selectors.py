@@ -24,3 +24,8 @@ def certificate_for_download(*, user: Any, number: str) -> Certificate | None:
     if getattr(user, "is_authenticated", False):
         return certificates_visible_to(user).filter(number=number).first()
     return None
+
+
+def certificate_of_certification(*, user: Any, certification: Any) -> Certificate | None:
+    """The current revision of the certificate a certification produced, if `user` may read it."""
+    return certificates_visible_to(user).filter(certification=certification, is_current=True).first()

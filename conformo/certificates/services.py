@@ -116,6 +116,15 @@ def _current_of(certification: Certification) -> Certificate | None:
 
 
 @transaction.atomic
+def _soa_version(decision: Decision, previous: Certificate | None) -> str:
+    """The SoA version an ISMS certificate refers to (ISO/IEC 27006-1): the one the report the decision rested
+    on reviewed; a re-issue without a report (scope change) keeps the previous revision's."""
+    report = decision.basis_report
+    if report is not None and report.soa_version:
+        return str(report.soa_version)
+    return previous.soa_version if previous is not None else ""
+
+
 def certificate_issue(*, decision: Decision, actor: Actor) -> Certificate:
     """Issue the certificate for a grant, or re-issue it (new revision, previous one superseded) for a
     renewal, a scope change or a restoration after expiry. Issuing twice for one decision returns the
@@ -178,6 +187,7 @@ def certificate_issue(*, decision: Decision, actor: Actor) -> Certificate:
         cb_name=cb.name,
         cb_address=cb.address,
         accreditation=_accreditation_text(cb, [s.pk for s in standards], issued_on),
+        soa_version=_soa_version(decision, previous),
         search_text=search_text(number, org.legal_name),
     )
     CertificateStandard.objects.bulk_create(

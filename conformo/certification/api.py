@@ -1,6 +1,6 @@
 """Certifications and decisions under /api/v1/."""
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -17,13 +17,15 @@ from conformo.audits.services import appeal_lodge
 from conformo.certification.export import certification_file_build
 from conformo.certification.models import Certification, Decision
 from conformo.certification.selectors import (
+    awaiting_decision,
     certification_get,
     certification_list,
+    decision_file,
     decision_get,
     decision_list,
     suspension_proposals,
 )
-from conformo.certification.services import application_accept, decision_take
+from conformo.certification.services import application_accept, decision_options, decision_take
 from conformo.core.pagination import PageNumberPagination
 from conformo.core.schemas import ErrorOut
 
@@ -92,6 +94,134 @@ class DecisionOut(Schema):
         return obj.decided_by.email if obj.decided_by else None
 
 
+class AwaitingDecisionOut(Schema):
+    certification_id: UUID
+    organization: str
+    decision: str = Field(description="grant or renew")
+    audit_id: UUID
+    audit_kind: str
+    report_revision: int
+    recommendation: str
+    conditions: str
+    report_issued_at: datetime
+
+
+class FileReviewOut(Schema):
+    ok: bool
+    checks: list[dict[str, Any]]
+    audit_time: dict[str, Any] = Field(description="The rules engine's audit time with its trace.")
+    quotation: list[dict[str, Any]]
+
+
+class FilePlanOut(Schema):
+    version: int
+    status: str
+    issued_at: datetime | None
+
+
+class FileReportOut(Schema):
+    kind: str
+    revision: int
+    status: str
+    recommendation: str
+    conditions: str
+    stage2_ready: bool | None
+    soa_version: str
+    issued_at: datetime | None
+
+
+class FileVerificationOut(Schema):
+    method: str
+    effective: bool
+    verified_on: date
+
+
+class FileFindingOut(Schema):
+    id: UUID = Field(alias="public_id")
+    reference: str
+    grade: str
+    status: str
+    statement: str
+    verification_due: date | None
+    verifications: list[FileVerificationOut]
+
+    @staticmethod
+    def resolve_verifications(obj: Any) -> list[Any]:
+        return list(obj.verifications.all())
+
+
+class FileTeamMemberOut(Schema):
+    auditor: str
+    role: str
+
+    @staticmethod
+    def resolve_auditor(obj: Any) -> str:
+        return str(obj.auditor.user)
+
+
+class FileAuditOut(Schema):
+    id: UUID = Field(alias="public_id")
+    kind: str
+    status: str
+    completed_on: date | None
+    eligibility_ok: bool | None
+    eligibility: dict[str, Any]
+    team: list[FileTeamMemberOut]
+    plans: list[FilePlanOut]
+    reports: list[FileReportOut]
+    findings: list[FileFindingOut]
+
+    @staticmethod
+    def resolve_team(obj: Any) -> list[Any]:
+        return list(obj.team.all())
+
+    @staticmethod
+    def resolve_plans(obj: Any) -> list[Any]:
+        return list(obj.plans.all())
+
+    @staticmethod
+    def resolve_reports(obj: Any) -> list[Any]:
+        return list(obj.reports.all())
+
+    @staticmethod
+    def resolve_findings(obj: Any) -> list[Any]:
+        return list(obj.findings.all())
+
+
+class FileDecisionOut(Schema):
+    id: UUID = Field(alias="public_id")
+    kind: str
+    reason: str
+    decided_on: date
+    decided_by: str | None
+    state_after: str
+    basis_report: str | None = Field(description="The report revision a grant or renewal rested on.")
+
+    @staticmethod
+    def resolve_decided_by(obj: Any) -> str | None:
+        return obj.decided_by.email if obj.decided_by else None
+
+    @staticmethod
+    def resolve_basis_report(obj: Any) -> str | None:
+        report = obj.basis_report
+        return f"{report.audit.kind} rev. {report.revision}" if report else None
+
+
+class FileOptionOut(Schema):
+    decision: str
+    needs: str
+    blocked_by: str = Field(description="Why it cannot be taken today; empty when it can.")
+
+
+class CertificationFileOut(Schema):
+    certification_id: UUID
+    programme_cycle: int | None
+    review: FileReviewOut | None
+    audits: list[FileAuditOut]
+    decisions: list[FileDecisionOut]
+    options: list[FileOptionOut]
+
+
 class ProposalOut(Schema):
     certification_id: UUID
     organization: str
@@ -151,7 +281,18 @@ def certification_detail(request: HttpRequest, certification_id: UUID) -> Certif
     return certification_get(user=request.user, public_id=certification_id)
 
 
-@router.get("/certifications/{certification_id}/file", response={200: str, 403: ErrorOut, 404: ErrorOut})
+@router.get(
+    "/certifications/{certification_id}/file",
+    response={403: ErrorOut, 404: ErrorOut},
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The certification file (ZIP)",
+                "content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+)
 def certification_file(request: HttpRequest, certification_id: UUID) -> HttpResponse:
     """The certification file as one ZIP (application/zip): each issued plan version and report revision as
     PDF, the current certificate PDF, the certification's audit-log entries (audit-log.json) and a
@@ -162,6 +303,28 @@ def certification_file(request: HttpRequest, certification_id: UUID) -> HttpResp
     response = HttpResponse(data, content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+@router.get(
+    "/certifications/{certification_id}/decision-file",
+    response={200: CertificationFileOut, 403: ErrorOut, 404: ErrorOut},
+)
+def certification_decision_file(request: HttpRequest, certification_id: UUID) -> dict[str, Any]:
+    """The file a decision rests on (ISO/IEC 17021-1 9.5.1), for the CB's staff; and the decisions possible
+    today, each with the domain's reason when it is not."""
+    certification = certification_get(user=request.user, public_id=certification_id)
+    file = decision_file(user=request.user, certification=certification)
+    return {
+        "certification_id": certification.public_id,
+        "programme_cycle": file.programme.cycle if file.programme else None,
+        "review": file.review,
+        "audits": file.audits,
+        "decisions": file.decisions,
+        "options": [
+            {"decision": o.decision.value, "needs": o.needs, "blocked_by": o.blocked_by}
+            for o in decision_options(certification=certification)
+        ],
+    }
 
 
 @router.post("/certifications/{certification_id}/decisions", response={201: DecisionOut, **E})
@@ -192,4 +355,24 @@ def proposals(request: HttpRequest) -> list[dict[str, Any]]:
             "reasons": p["reasons"],
         }
         for p in suspension_proposals(user=request.user, today=timezone.localdate())
+    ]
+
+
+@router.get("/awaiting-decisions", response=list[AwaitingDecisionOut])
+def awaiting_decisions(request: HttpRequest) -> list[dict[str, Any]]:
+    """Grants and renewals whose report is issued with the team's recommendation and not yet decided on
+    (ISO/IEC 17021-1 9.5.1), oldest report first."""
+    return [
+        {
+            "certification_id": item["certification"].public_id,
+            "organization": str(item["certification"].organization),
+            "decision": item["decision"],
+            "audit_id": item["audit"].public_id,
+            "audit_kind": item["audit"].kind,
+            "report_revision": item["report"].revision,
+            "recommendation": item["report"].recommendation,
+            "conditions": item["report"].conditions,
+            "report_issued_at": item["report"].issued_at,
+        }
+        for item in awaiting_decision(user=request.user)
     ]

@@ -35,6 +35,7 @@ from conformo.accounts.models import User
 from conformo.audits import services
 from conformo.audits.choices import AuditKind, QualificationRole
 from conformo.audits.models import Application, Audit, Auditor, AuditProgramme
+from conformo.audits.services.reports import is_isms
 from conformo.certificates.models import Certificate, StatusChange
 from conformo.certificates.services import ISSUING_KINDS, STATUS_KINDS, certificate_apply_decision
 from conformo.certification.models import Decision
@@ -97,6 +98,22 @@ def _report_issued(lead: User, audit: Audit, **values: object) -> None:
     """Draft, complete and issue the report of a completed audit as its lead auditor (17021-1 9.4.8)."""
     services.report_draft(actor=lead, audit=audit)
     services.report_update(actor=lead, audit=audit, **values)
+    services.report_issue(actor=lead, audit=audit)
+
+
+def _issue_report(lead: User, audit: Audit, recommendation: str = "grant") -> None:
+    """The lead auditor issues the audit report with the team's recommendation (a grant rests on it, 9.5.1)."""
+    services.report_draft(actor=lead, audit=audit)
+    isms = is_isms(audit)
+    services.report_update(
+        actor=lead,
+        audit=audit,
+        conclusions="The management system conforms and is effectively implemented.",
+        recommendation=recommendation,
+        objectives_met=True,
+        scope_appropriate=True,
+        **({"soa_version": "SoA v1"} if isms else {}),
+    )
     services.report_issue(actor=lead, audit=audit)
 
 
@@ -438,6 +455,7 @@ def demo_certificate_statuses(cb: CertificationBody, today: date | None = None) 
         stage2_on = granted - timedelta(days=30)
         stage2 = _run(_audit(programme, AuditKind.STAGE_2), pm, lena, team, stage2_on, stage2_on + timedelta(days=1))
         services.audit_complete(actor=lena, audit=stage2, on=stage2_on + timedelta(days=1))
+        _issue_report(lena, stage2)
         certification = programme.certification
         decision_take(actor=dana, certification=certification, kind="grant", decided_on=granted)
         for kind, days_ago, reason in client["then"]:  # type: ignore[attr-defined]

@@ -10,9 +10,8 @@ from django import forms
 
 from conformo.audits.forms import ActionForm
 from conformo.certification.models import Decision as DecisionRecord
-from conformo.certification.models import DecisionChoice
 from conformo.certification.selectors import decision_list
-from conformo.domain.certificate_states import CONDITIONS, Decision
+from conformo.certification.services import DecisionOption
 
 
 class DecisionForm(forms.Form):
@@ -25,12 +24,19 @@ class DecisionForm(forms.Form):
     )
     issue_resolved = forms.BooleanField(required=False, label="The issue behind the suspension is resolved")
 
-    def __init__(self, *args: Any, allowed: Sequence[Decision], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, options: Sequence[DecisionOption], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        choices = [(d.value, f"{DecisionChoice(d.value).label} — needs: {CONDITIONS[d]}") for d in allowed]
-        self.fields["kind"].choices = choices  # type: ignore[attr-defined]
-        if choices:
-            self.fields["kind"].initial = choices[0][0]
+        # Only the decisions that can be taken today are shown, none pre-selected (the decider chooses); the
+        # others are listed with the domain's reason (`unavailable`). The field still accepts every decision
+        # the state allows, so a blocked one posted anyway gets the domain's own refusal, code and clause.
+        field = self.fields["kind"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(o.decision.value, o.label) for o in options]
+        field.widget.choices = [
+            (o.decision.value, f"{o.label} — needs: {o.needs}") for o in options if not o.blocked_by
+        ]
+        self.offered = [o for o in options if not o.blocked_by]
+        self.unavailable = [o for o in options if o.blocked_by]
 
     def clean_scope(self) -> str | None:
         return self.cleaned_data["scope"] or None

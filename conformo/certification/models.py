@@ -97,6 +97,14 @@ class Decision(BaseModel):
     state_after = models.CharField(max_length=20, choices=CertificationState.choices)
     scope_before = models.TextField(blank=True)
     scope_after = models.TextField(blank=True)
+    basis_report = models.ForeignKey(
+        "audits.AuditReport",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="decisions",
+        help_text="The issued report revision a grant or renewal rested on (17021-1 9.5.1).",
+    )
 
     objects = VisibleQuerySet.as_manager()
 

@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
-from conformo.audits.choices import AuditKind, FindingGrade, FindingStatus
-from conformo.audits.models import Audit, Finding
+from conformo.audits.choices import AuditKind, FindingGrade, FindingStatus, PlanStatus, ReportStatus
+from conformo.audits.models import (
+    ApplicationReview,
+    Audit,
+    AuditPlan,
+    AuditProgramme,
+    AuditReport,
+    Finding,
+    TeamMember,
+    Verification,
+)
 from conformo.certification.models import Certification, CertificationState, Decision
-from conformo.core.errors import NotFound
+from conformo.core.errors import NotFound, PermissionDenied
+from conformo.core.tenancy import reach
 
 
 def certification_list(*, user: Any) -> QuerySet[Certification]:
@@ -81,3 +92,101 @@ def suspension_proposals(*, user: Any, today: date) -> list[dict[str, Any]]:
             f"Major nonconformity {finding.reference} was due for verification by {finding.verification_due}."
         )
     return [{"certification": c, "reasons": reasons[c.pk]} for c in certifications if reasons[c.pk]]
+
+
+def awaiting_decision(*, user: Any) -> list[dict[str, Any]]:
+    """The decision makers' queue: certifications whose grant or renewal can now be decided on the record -
+    the report it rests on (stage 2 or transfer review for a pending certification, recertification for an
+    active one; of the current programme) is issued with the team's recommendation (17021-1 9.5.1) - and no
+    decision has been taken on that report yet. Oldest report first; a fixed number of queries whatever the
+    queue's size. The CB's staff only: a client's own certification is not listed to the client."""
+    r = reach(user)
+    certifications = Certification.objects.visible_to(user)
+    if not r.superuser:
+        certifications = certifications.filter(certification_body_id__in=list(r.roles_by_cb))
+    reports = (
+        AuditReport.objects.filter(
+            audit__programme__certification__in=certifications,
+            audit__programme__active=True,
+            status=ReportStatus.ISSUED,
+        )
+        .exclude(recommendation="")
+        .filter(
+            Q(
+                audit__kind__in=[AuditKind.STAGE_2, AuditKind.TRANSFER_REVIEW],
+                audit__programme__certification__state=CertificationState.PENDING,
+            )
+            | Q(
+                audit__kind=AuditKind.RECERTIFICATION,
+                audit__programme__certification__state=CertificationState.ACTIVE,
+            )
+        )
+        .filter(~Exists(Decision.objects.filter(basis_report=OuterRef("pk"))))
+        .select_related("audit__programme__certification__organization")
+        .order_by("issued_at", "pk")
+    )
+    queue = []
+    for report in reports:
+        certification = report.audit.programme.certification
+        renewal = report.audit.kind == AuditKind.RECERTIFICATION
+        queue.append(
+            {
+                "certification": certification,
+                "report": report,
+                "audit": report.audit,
+                "decision": "renew" if renewal else "grant",
+            }
+        )
+    return queue
+
+
+@dataclass
+class DecisionFile:
+    """What the decision maker reads before deciding (17021-1 9.5.1): the application review with its audit
+    time trace, and for each audit of the current programme its issued plans, issued reports with the team's
+    recommendation, findings with status and verifications, and team with its eligibility check; then the
+    previous decisions."""
+
+    programme: AuditProgramme | None
+    review: ApplicationReview | None
+    audits: list[Audit] = field(default_factory=list)
+    decisions: list[Decision] = field(default_factory=list)
+
+
+def decision_file(*, user: Any, certification: Certification) -> DecisionFile:
+    """The certification's file for its decision makers and CB staff (`PermissionDenied` for anyone else,
+    e.g. the client). A fixed number of queries whatever the number of audits, findings or decisions."""
+    r = reach(user)
+    if not (r.superuser or r.roles_by_cb.get(certification.certification_body_id)):
+        raise PermissionDenied("The certification file is for the certification body's staff.")
+    programme = (
+        certification.programmes.filter(active=True).select_related("application").order_by("-cycle", "-id").first()
+    )
+    if programme is None:
+        return DecisionFile(None, None, decisions=_previous_decisions(certification))
+    review = None
+    if programme.application_id is not None:
+        review = (
+            ApplicationReview.objects.filter(application_id=programme.application_id).order_by("-created_at").first()
+        )
+    prefetches: list[Prefetch[Any]] = [
+        Prefetch("plans", queryset=AuditPlan.objects.exclude(status=PlanStatus.DRAFT).order_by("-version")),
+        Prefetch("reports", queryset=AuditReport.objects.exclude(status=ReportStatus.DRAFT).order_by("-revision")),
+        Prefetch(
+            "findings",
+            queryset=Finding.objects.order_by("raised_on", "id").prefetch_related(
+                Prefetch("verifications", queryset=Verification.objects.order_by("verified_on", "id"))
+            ),
+        ),
+        Prefetch("team", queryset=TeamMember.objects.select_related("auditor__user").order_by("role", "id")),
+    ]
+    audits = list(programme.audits.order_by("sequence", "id").prefetch_related(*prefetches))
+    return DecisionFile(programme, review, audits, _previous_decisions(certification))
+
+
+def _previous_decisions(certification: Certification) -> list[Decision]:
+    return list(
+        certification.decisions.select_related("decided_by", "basis_report__audit").order_by(
+            "-decided_on", "-created_at"
+        )
+    )

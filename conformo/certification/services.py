@@ -3,14 +3,15 @@ against the findings and the calendar, and moving the certification through the 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from conformo.audits.choices import AuditKind, AuditStatus, FindingGrade, FindingStatus, SpecialPurpose
-from conformo.audits.models import Application, AuditProgramme, Finding, TeamMember
+from conformo.audits.choices import AuditKind, AuditStatus, FindingGrade, FindingStatus, ReportStatus, SpecialPurpose
+from conformo.audits.models import Application, AuditProgramme, AuditReport, Finding, TeamMember
 from conformo.audits.services.applications import application_mark_accepted
 from conformo.audits.services.programmes import (
     programme_create,
@@ -20,12 +21,18 @@ from conformo.audits.services.programmes import (
 )
 from conformo.audits.services.setup import cb_settings_get
 from conformo.certificates.services import certificate_apply_decision
-from conformo.certification.models import Certification, Decision
+from conformo.certification.models import Certification, Decision, DecisionChoice
 from conformo.core.actors import Actor, acting_user
 from conformo.core.audit import audit_log_record
 from conformo.core.errors import ApplicationError, Conflict, PermissionDenied, ValidationFailed
 from conformo.core.tenancy import has_cb_role
-from conformo.domain.certificate_states import CertificateState, TransitionContext, transition
+from conformo.domain.certificate_states import (
+    CONDITIONS,
+    CertificateState,
+    TransitionContext,
+    allowed_decisions,
+    transition,
+)
 from conformo.domain.certificate_states import Decision as D
 from conformo.domain.errors import DomainError, IllegalTransition
 
@@ -66,6 +73,27 @@ def _unverified_majors(programme: AuditProgramme, kinds: tuple[str, ...]) -> int
         Finding.objects.filter(audit__programme=programme, audit__kind__in=kinds, grade=FindingGrade.MAJOR)
         .exclude(status__in=[FindingStatus.VERIFIED, FindingStatus.WITHDRAWN])
         .count()
+    )
+
+
+BASIS_KINDS: dict[D, tuple[str, ...]] = {
+    D.GRANT: (AuditKind.STAGE_2, AuditKind.TRANSFER_REVIEW),
+    D.RENEW: (AuditKind.RECERTIFICATION,),
+}
+"""The audit whose issued report a decision rests on (17021-1 9.5.1)."""
+
+
+def basis_report(programme: AuditProgramme | None, decision: D) -> AuditReport | None:
+    """The issued revision, with the team's recommendation, of the report a grant (stage 2 or transfer review)
+    or a renewal (recertification) rests on; None when there is none yet."""
+    kinds = BASIS_KINDS.get(decision)
+    if programme is None or kinds is None:
+        return None
+    return (
+        AuditReport.objects.filter(audit__programme=programme, audit__kind__in=kinds, status=ReportStatus.ISSUED)
+        .exclude(recommendation="")
+        .order_by("-issued_at", "-revision")
+        .first()
     )
 
 
@@ -133,6 +161,88 @@ def _refusal(exc: DomainError) -> ApplicationError:
     return Conflict(message, code="illegal_transition")
 
 
+def _facts(
+    certification: Certification,
+    programme: AuditProgramme | None,
+    decision: D,
+    *,
+    scope: str | None,
+    issue_resolved: bool,
+) -> tuple[dict[str, Any], AuditReport | None]:
+    """The facts `decision` is checked against, and the report it rests on (grant, renew)."""
+    facts: dict[str, Any] = {}
+    if decision is D.GRANT:
+        facts = _grant_facts(programme)
+    elif decision in (D.RENEW, D.RESTORE_AFTER_EXPIRY):
+        facts = _recertification_facts(programme)
+    elif decision is D.EXTEND_SCOPE:
+        facts = _extension_facts(certification, programme)
+    elif decision is D.REDUCE_SCOPE:
+        facts = {"remaining_scope_items": 1 if (scope or "").strip() else 0}
+    elif decision is D.RESTORE:
+        facts = {"issue_resolved": issue_resolved}
+    report = basis_report(programme, decision)
+    if decision in BASIS_KINDS:
+        facts["basis_report_issued"] = report is not None
+    return facts, report
+
+
+def _transition(
+    actor: Actor | None,
+    certification: Certification,
+    programme: AuditProgramme | None,
+    decision: D,
+    *,
+    on: date,
+    reason: str,
+    facts: dict[str, Any],
+) -> CertificateState:
+    rules = cb_settings_get(certification.certification_body).rule_settings()
+    return transition(
+        CertificateState(certification.state),
+        decision,
+        context=TransitionContext(
+            on=on,
+            expires_on=certification.expires_on,
+            reason=reason,
+            decided_by_audit_team_member=decision_maker_on_team(actor, programme),
+            **facts,
+        ),
+        settings=rules,
+    )
+
+
+@dataclass(frozen=True)
+class DecisionOption:
+    """A decision the certification's state allows, and why it cannot be taken today (empty when it can)."""
+
+    decision: D
+    label: str
+    needs: str
+    blocked_by: str = ""
+
+
+def decision_options(*, certification: Certification, on: date | None = None) -> list[DecisionOption]:
+    """Every decision the state allows, each checked by the domain against today's facts (the decider's own
+    input - reason, new scope, issue resolved - taken as given): what the decision page offers, and why not.
+    Read only; a fixed number of queries whatever the number of findings or audits."""
+    day = on or timezone.localdate()
+    programme = current_programme(certification)
+    options = []
+    for decision in allowed_decisions(CertificateState(certification.state)):
+        if decision is D.EXPIRE:
+            continue
+        facts, _ = _facts(certification, programme, decision, scope="as given", issue_resolved=True)
+        blocked = ""
+        try:
+            _transition(None, certification, programme, decision, on=day, reason="as given", facts=facts)
+        except DomainError as exc:
+            blocked = exc.message[:1].upper() + exc.message[1:] + "."
+        label = DecisionChoice(decision.value).label
+        options.append(DecisionOption(decision, label, CONDITIONS[decision], blocked))
+    return options
+
+
 @transaction.atomic
 def decision_take(
     *,
@@ -165,32 +275,10 @@ def decision_take(
         raise ValidationFailed("Give the extended scope.", fields={"scope": ["Required."]})
     programme = current_programme(certification)
     on = decided_on or timezone.localdate()
-    rules = cb_settings_get(certification.certification_body).rule_settings()
-    facts: dict[str, Any] = {}
-    if decision is D.GRANT:
-        facts = _grant_facts(programme)
-    elif decision in (D.RENEW, D.RESTORE_AFTER_EXPIRY):
-        facts = _recertification_facts(programme)
-    elif decision is D.EXTEND_SCOPE:
-        facts = _extension_facts(certification, programme)
-    elif decision is D.REDUCE_SCOPE:
-        facts = {"remaining_scope_items": 1 if (scope or "").strip() else 0}
-    elif decision is D.RESTORE:
-        facts = {"issue_resolved": issue_resolved}
+    facts, report = _facts(certification, programme, decision, scope=scope, issue_resolved=issue_resolved)
     state = CertificateState(certification.state)
     try:
-        new_state = transition(
-            state,
-            decision,
-            context=TransitionContext(
-                on=on,
-                expires_on=certification.expires_on,
-                reason=reason,
-                decided_by_audit_team_member=decision_maker_on_team(actor, programme),
-                **facts,
-            ),
-            settings=rules,
-        )
+        new_state = _transition(actor, certification, programme, decision, on=on, reason=reason, facts=facts)
     except DomainError as exc:
         raise _refusal(exc) from exc
     scope_before = certification.scope
@@ -221,6 +309,7 @@ def decision_take(
         state_after=new_state.value,
         scope_before=scope_before,
         scope_after=certification.scope,
+        basis_report=report,
     )
     certificate_apply_decision(decision=record, actor=actor)
     if new_state in (CertificateState.WITHDRAWN, CertificateState.REFUSED):
@@ -238,6 +327,7 @@ def decision_take(
             "reason": record.reason,
             "decided_on": on,
             "expires_on": certification.expires_on,
+            "basis_report": f"{report.audit.get_kind_display()} report rev. {report.revision}" if report else None,
         },
         certification_body_id=cb_id,
         organization_id=certification.organization_id,

@@ -6,6 +6,7 @@ app_name = "certification"
 
 urlpatterns = [
     path("", views.certification_list_view, name="list"),
+    path("awaiting-decision/", views.awaiting_decision_view, name="awaiting"),
     path("<uuid:public_id>/", views.certification_detail_view, name="detail"),
     path("<uuid:public_id>/file", views.certification_file_view, name="file"),
     path("<uuid:public_id>/decisions/", views.decision_take_view, name="decision-take"),

@@ -15,19 +15,27 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from conformo.audits.selectors import application_get
 from conformo.audits.services import appeal_lodge
+from conformo.certificates.selectors import certificate_of_certification
 from conformo.certification.forms import AppealLodgeForm, DecisionForm
 from conformo.certification.models import Certification
 from conformo.certification.selectors import (
+    awaiting_decision,
     certification_get,
     certification_list,
+    decision_file,
     decision_list,
     suspension_proposals,
 )
-from conformo.certification.services import application_accept, current_programme, decision_maker_on_team, decision_take
+from conformo.certification.services import (
+    application_accept,
+    current_programme,
+    decision_maker_on_team,
+    decision_options,
+    decision_take,
+)
 from conformo.core.errors import Conflict, ValidationFailed
 from conformo.core.forms import handle, posted
 from conformo.core.tenancy import reach
-from conformo.domain.certificate_states import CertificateState, Decision, allowed_decisions
 
 
 @login_required
@@ -45,9 +53,15 @@ def certification_list_view(request: HttpRequest) -> HttpResponse:
     )
 
 
+@login_required
+@require_safe
+def awaiting_decision_view(request: HttpRequest) -> HttpResponse:
+    """The decision makers' queue: grants and renewals whose report is issued and not yet decided on."""
+    return render(request, "certification/awaiting.html", {"queue": awaiting_decision(user=request.user)})
+
+
 def _decision_form(certification: Certification, data: Any = None) -> DecisionForm:
-    allowed = [d for d in allowed_decisions(CertificateState(certification.state)) if d is not Decision.EXPIRE]
-    return DecisionForm(data, allowed=allowed)
+    return DecisionForm(data, options=decision_options(certification=certification))
 
 
 def _certification_page(
@@ -57,6 +71,11 @@ def _certification_page(
     r = reach(request.user)
     is_dm = "decision_maker" in r.roles_by_cb.get(certification.certification_body_id, frozenset())
     form = form or _decision_form(certification)
+    file = (
+        decision_file(user=request.user, certification=certification)
+        if r.roles_by_cb.get(certification.certification_body_id) or r.superuser
+        else None
+    )
     return render(
         request,
         "certification/detail.html",
@@ -64,11 +83,14 @@ def _certification_page(
             "certification": certification,
             "state": certification.effective_state(timezone.localdate()),
             "programme": programme,
-            "decisions": certification.decisions.select_related("decided_by"),
+            "certificate": certificate_of_certification(user=request.user, certification=certification),
+            "decisions": file.decisions if file else certification.decisions.select_related("decided_by"),
+            "file": file,
             "can_decide": is_dm,
             "on_team": decision_maker_on_team(request.user, programme),
             "form": form,
-            "choices": form.fields["kind"].choices,  # type: ignore[attr-defined]
+            "choices": form.offered,
+            "unavailable": form.unavailable,
         },
         status=status,
     )

@@ -77,7 +77,8 @@ certification, i.e. a new certificate)."""
 
 CONDITIONS: Mapping[Decision, str] = MappingProxyType(
     {
-        D.GRANT: "stage 2 (or the transfer review) completed, no major nonconformity left unverified and every "
+        D.GRANT: "stage 2 (or the transfer review) completed and its report issued with a recommendation "
+        "(9.5.1), no major nonconformity left unverified and every "
         "minor's plan accepted (9.5.2); if majors were raised, decided within 6 months after the last day of "
         "stage 2 (9.5.3.2)",
         D.REFUSE: "a reason is recorded (9.5.1.2)",
@@ -88,7 +89,8 @@ CONDITIONS: Mapping[Decision, str] = MappingProxyType(
         D.REDUCE_SCOPE: "a reason is recorded and some scope remains (9.6.5.5); from suspended it also "
         "lifts the suspension for the remaining scope (9.6.5.4)",
         D.EXTEND_SCOPE: "the extension was audited and no major nonconformity is left unverified (9.6.4.1)",
-        D.RENEW: "recertification audit completed, no major nonconformity left unverified, decided on or "
+        D.RENEW: "recertification audit completed and its report issued with a recommendation (9.5.1), "
+        "no major nonconformity left unverified, decided on or "
         "before expiry (9.6.3.2.3, 9.6.3.2.4)",
         D.EXPIRE: "the date is after the expiry date (9.6.3.2.4)",
         D.RESTORE_AFTER_EXPIRY: "outstanding recertification activities completed and no major left "
@@ -123,6 +125,9 @@ class TransitionContext:
     extension_audited: bool = False
     recertification_audit_completed: bool = False
     outstanding_activities_completed: bool = False
+    basis_report_issued: bool = False
+    """Whether the report a grant or renewal rests on (the stage 2 or transfer review report; the
+    recertification report) is issued with the audit team's recommendation (9.4.8, 9.5.1)."""
 
 
 def _why(decision: Decision, text: str, clause: str = "") -> IllegalTransition:
@@ -204,6 +209,14 @@ def _check(decision: Decision, context: TransitionContext, settings: RuleSetting
             f"{c.minors_without_accepted_plan} minor nonconformity(ies) have no accepted action plan yet "
             f"({C17021} 9.5.2)",
             f"{C17021} 9.5.2",
+        )
+    if decision in (D.GRANT, D.RENEW) and not c.basis_report_issued:
+        audit = "stage 2 (or transfer review)" if decision is D.GRANT else "recertification"
+        raise _refusal(
+            "report_not_issued",
+            f"the decision rests on the issued {audit} audit report with the team's recommendation; "
+            f"it is not issued yet ({C17021} 9.5.1)",
+            f"{C17021} 9.5.1",
         )
     if decision in (D.SUSPEND, D.RESTORE, D.RENEW, D.EXPIRE, D.RESTORE_AFTER_EXPIRY):
         if expires_on is None:

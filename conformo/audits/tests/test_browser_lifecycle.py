@@ -20,7 +20,8 @@ import pytest
 import time_machine
 from playwright.sync_api import expect
 
-from conformo.audits.models import ConflictOfInterest, Unavailability
+from conformo.audits.models import Audit, ConflictOfInterest, Unavailability
+from conformo.audits.tests.conftest import issue_report
 from conformo.certification.models import Certification
 from conformo.core.tests.browser import sign_in
 
@@ -72,6 +73,12 @@ def run_audit(lead: Any, url: str, findings: Sequence[tuple[str, str]] = (), sum
         expect(lead.get_by_role("cell", name=statement)).to_be_visible()
     lead.get_by_label("Summary").fill(summary)
     press(lead, "Complete the audit", "Audit completed.")
+
+
+def issue_report_of(ready: Any, kind: str, **values: Any) -> None:
+    """The lead auditor issues the audit's report with the team's recommendation (the report pages have their own
+    tests; a grant or renewal rests on the issued report, 17021-1 9.5.1)."""
+    issue_report(Audit.objects.get(kind=kind), ready.lead.user, **values)
 
 
 def decide(dm: Any, certification_url: str, kind: str, reason: str = "", resolved: bool = False) -> None:
@@ -199,7 +206,10 @@ def test_the_whole_lifecycle_runs_through_the_pages(people: dict[str, Any], read
         expect(lead.get_by_text("Verified effective")).to_be_visible()
 
     with on(date(2026, 4, 10)):
-        # The decision maker, on no audit team, grants.
+        issue_report_of(ready, "stage2", recommendation="grant")
+        # The decision maker, on no audit team, finds Acme awaiting its decision and grants.
+        dm.goto("/certification/awaiting-decision/")
+        expect(dm.get_by_role("cell", name="Grant certification")).to_be_visible()
         dm.goto("/cb/")
         dm.get_by_role("link", name="Certifications & decisions").click()
         dm.get_by_role("link", name="Acme Precision Parts").click()
@@ -243,6 +253,7 @@ def test_the_whole_lifecycle_runs_through_the_pages(people: dict[str, Any], read
         run_audit(lead, recertification)
 
     with on(date(2029, 3, 1)):
+        issue_report_of(ready, "recertification", recommendation="renew", surveillance_review="Nothing to report")
         decide(dm, certification_url, "Renew")
         expect(dm.get_by_role("link", name=re.compile(r"cycle 2"))).to_be_visible()
         decisions = dm.get_by_role("table").first

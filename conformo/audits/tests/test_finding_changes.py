@@ -145,6 +145,7 @@ def test_a_withdrawn_major_does_not_hold_up_the_grant(open_minor, ready, program
     for finding in (major, open_minor):
         services.finding_withdraw(actor=ready.lead.user, finding=finding, reason="Evidence found after all")
     services.audit_complete(actor=programme_manager, audit=stage2)
+    issue_report(stage2, ready.lead.user)
     decision = decision_take(actor=decision_maker, certification=stage2.programme.certification, kind="grant")
     assert decision.state_after == "active"
 

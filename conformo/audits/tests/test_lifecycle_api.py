@@ -29,6 +29,14 @@ class Api:
         return response.json()
 
 
+def _issue_report(lead: Any, audit_id: str, **values: Any) -> None:
+    """The lead auditor drafts, completes and issues the audit report with the team's recommendation."""
+    lead.post(f"/audits/{audit_id}/reports/draft", {}, status=201)
+    edit = {"conclusions": "Effective", "objectives_met": True, "scope_appropriate": True, **values}
+    lead.post(f"/audits/{audit_id}/reports/edit", edit)
+    lead.post(f"/audits/{audit_id}/reports/issue", {})
+
+
 def test_the_whole_lifecycle_runs_through_the_api(
     ready, acme, acme_sites, client_admin, programme_manager, lead_auditor, decision_maker
 ):
@@ -113,6 +121,7 @@ def test_the_whole_lifecycle_runs_through_the_api(
         )
         assert major["response_due"] == "2026-05-31"
         lead.post(f"/audits/{stage2}/complete", {"summary": "Recommended after majors are verified"})
+        _issue_report(lead, stage2, recommendation="grant")
 
     # The client responds; the lead accepts both and verifies the major.
     with time_machine.travel(date(2026, 3, 20), tick=False):
@@ -188,6 +197,7 @@ def test_the_whole_lifecycle_runs_through_the_api(
         pm.post(f"/audits/{recert}/team", members)
         lead.post(f"/audits/{recert}/start", {})
         lead.post(f"/audits/{recert}/complete", {})
+        _issue_report(lead, recert, recommendation="renew", surveillance_review="Complaints and changes reviewed")
     with time_machine.travel(date(2029, 3, 1), tick=False):
         renewed = dm.post(f"/certifications/{certification_id}/decisions", {"kind": "renew"}, status=201)
         assert renewed["state_after"] == "active"

@@ -4,14 +4,17 @@ from datetime import date
 from typing import Any
 
 import pytest
+from django.urls import reverse
+from django.utils import timezone
 
 from conformo.audits.choices import AuditKind, AuditStatus
-from conformo.audits.models import Audit, AuditProgramme, CBSettings
+from conformo.audits.models import Audit, AuditProgramme, AuditReport, CBSettings
 from conformo.certificates.models import Certificate, CertificateStandard, StatusChange
 from conformo.certificates.services import certificate_apply_decision, certificate_issue
 from conformo.certificates.tests.conftest import decide, issue
 from conformo.certification.models import Certification
 from conformo.certification.services import decision_take
+from conformo.conftest import login
 from conformo.core.errors import Conflict, PermissionDenied
 from conformo.core.models import AuditLogEntry
 
@@ -168,15 +171,27 @@ def test_issuing_writes_the_audit_log(granted: Certificate, decision_maker: Any)
 def test_a_decision_taken_through_the_decision_service_issues_the_certificate(
     certification: Certification, decision_maker: Any
 ) -> None:
-    # A grant rests on a completed stage 2 of the certification's programme (checked by the domain).
+    # A grant rests on a completed stage 2 of the certification's programme (checked by the domain) ...
     programme = AuditProgramme.objects.create(
         certification_body=certification.certification_body,
         organization=certification.organization,
         certification=certification,
         scope=certification.scope,
     )
-    Audit.objects.create(
+    stage2 = Audit.objects.create(
         programme=programme, kind=AuditKind.STAGE_2, status=AuditStatus.COMPLETED, completed_on=date(2026, 2, 27)
+    )
+    # ... and on its issued report with the team's recommendation (17021-1 9.5.1).
+    AuditReport.objects.create(
+        audit=stage2,
+        kind="audit",
+        revision=1,
+        status="issued",
+        recommendation="grant",
+        objectives="Conformity",
+        criteria="ISO 9001",
+        scope=certification.scope,
+        issued_at=timezone.now(),
     )
     decision = decision_take(
         actor=decision_maker, certification=certification, kind="grant", decided_on=date(2026, 3, 2)
@@ -206,3 +221,37 @@ def test_the_demo_catch_up_issues_missing_certificates_once(certification: Certi
     certificate = Certificate.objects.get()
     assert certificate.status == "suspended"
     assert list(certificate.status_changes.values_list("event", flat=True)) == ["issue", "suspend"]
+
+
+def test_an_isms_certificate_carries_the_soa_version_of_the_report_its_decision_rested_on(
+    certification: Certification, decision_maker: Any
+) -> None:
+    programme = AuditProgramme.objects.create(
+        certification_body=certification.certification_body,
+        organization=certification.organization,
+        certification=certification,
+        scope=certification.scope,
+    )
+    stage2 = Audit.objects.create(programme=programme, kind=AuditKind.STAGE_2, status=AuditStatus.COMPLETED)
+    report = AuditReport.objects.create(
+        audit=stage2,
+        kind="audit",
+        revision=1,
+        status="issued",
+        recommendation="grant",
+        soa_version="SoA 3.2 of 2026-01-15",
+        objectives="Conformity",
+        criteria="ISO/IEC 27001",
+        scope=certification.scope,
+        issued_at=timezone.now(),
+    )
+    decision = decide(certification, "grant", date(2026, 3, 2), decision_maker, expires_on=date(2029, 3, 1))
+    decision.basis_report = report
+    decision.save()
+    certificate = certificate_apply_decision(decision=decision, actor=decision_maker)
+    assert certificate is not None
+    assert certificate.soa_version == "SoA 3.2 of 2026-01-15"
+    page = login(decision_maker).get(reverse("certificates:detail", args=[certificate.number]))
+    assert "SoA 3.2 of 2026-01-15" in page.content.decode()
+    reduced = issue(certification, "reduce_scope", date(2026, 6, 1), decision_maker, scope="Less", reason="Sold")
+    assert reduced.soa_version == "SoA 3.2 of 2026-01-15"  # a re-issue without a report keeps it

@@ -47,3 +47,42 @@ def test_a_valid_suspension_is_recorded(granted, decision_maker):
     assert b"Decision recorded." in page.content
     granted.refresh_from_db()
     assert granted.state == "suspended"
+
+
+def test_no_decision_is_pre_selected(granted, decision_maker):
+    page = login(decision_maker).get(reverse("certification:detail", args=[granted.public_id]))
+    html = page.content.decode()
+    assert 'name="kind"' in html
+    assert "checked" not in html
+    assert page.context["form"].fields["kind"].initial is None
+
+
+def test_a_grant_without_the_issued_report_is_shown_as_not_possible_with_the_domain_s_reason(
+    stage1_done, decision_maker
+):
+    page = login(decision_maker).get(reverse("certification:detail", args=[stage1_done.certification.public_id]))
+    html = page.content.decode()
+    unavailable = {o.decision.value: o.blocked_by for o in page.context["unavailable"]}
+    assert "completed stage 2" in unavailable["grant"]
+    assert 'value="grant"' not in html
+    assert "Not possible today" in html
+    assert 'value="refuse"' in html
+
+
+def test_a_blocked_decision_posted_anyway_gets_the_domain_s_refusal(stage1_done, decision_maker):
+    page = login(decision_maker).post(_url(stage1_done.certification), {"kind": "grant"})
+    assert page.status_code == 409
+    assert "needs a completed stage 2 audit" in page.content.decode()
+    assert not Decision.objects.filter(certification=stage1_done.certification).exists()
+
+
+def test_the_certification_page_links_to_its_certificate(granted, decision_maker):
+    certificate = granted.certificates.get(is_current=True)
+    page = login(decision_maker).get(reverse("certification:detail", args=[granted.public_id]))
+    assert reverse("certificates:detail", args=[certificate.number]) in page.content.decode()
+
+
+def test_a_pending_certification_has_no_certificate_link(stage1_done, decision_maker):
+    page = login(decision_maker).get(reverse("certification:detail", args=[stage1_done.certification.public_id]))
+    assert page.context["certificate"] is None
+    assert "/certificates/" not in page.content.decode().split("<main", 1)[-1].split("</main>")[0]

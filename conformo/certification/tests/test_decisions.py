@@ -12,7 +12,7 @@ from conformo.audits import services
 from conformo.audits.choices import AuditKind
 from conformo.certification.models import Decision
 from conformo.certification.services import application_accept, decision_take
-from conformo.certification.tests.conftest import team
+from conformo.certification.tests.conftest import issue_report, team
 from conformo.core.errors import Conflict, ValidationFailed
 from conformo.core.models import AuditLogEntry
 from conformo.domain.errors import IllegalTransition
@@ -176,6 +176,7 @@ def test_a_transfer_takes_over_the_cycle_at_its_current_stage(
     services.audit_team_assign(actor=programme_manager, audit=review_audit, members=team(ready))
     services.audit_start(actor=programme_manager, audit=review_audit, on=date(2026, 5, 10))
     services.audit_complete(actor=programme_manager, audit=review_audit, on=date(2026, 5, 10))
+    issue_report(review_audit, ready.lead.user)
     decision_take(
         actor=decision_maker, certification=programme.certification, kind="grant", decided_on=date(2026, 5, 20)
     )
@@ -232,3 +233,60 @@ def test_a_refused_grant_names_the_domain_as_its_source(stage1_done, decision_ma
     assert refused.value.code == "stage2_not_completed"
     assert isinstance(refused.value.__cause__, IllegalTransition)
     assert refused.value.__cause__.clause == "ISO/IEC 17021-1:2015 9.5.2"
+
+
+def _stage2_completed(stage1_done, ready, programme_manager):
+    stage2 = stage1_done.audits.get(kind=AuditKind.STAGE_2)
+    with time_machine.travel(date(2026, 3, 2), tick=False):
+        services.audit_plan(
+            actor=programme_manager, audit=stage2, planned_start=date(2026, 3, 2), planned_end=date(2026, 3, 3)
+        )
+        services.audit_team_assign(actor=programme_manager, audit=stage2, members=team(ready))
+        services.audit_start(actor=programme_manager, audit=stage2)
+        services.audit_complete(actor=programme_manager, audit=stage2, on=date(2026, 3, 3))
+    return stage2
+
+
+def test_a_grant_without_the_issued_stage_2_report_is_refused_by_the_domain_citing_9_5_1(
+    stage1_done, ready, programme_manager, decision_maker
+):
+    stage2 = _stage2_completed(stage1_done, ready, programme_manager)
+    services.report_draft(actor=ready.lead.user, audit=stage2)  # a draft is not a basis for a decision
+    with time_machine.travel(date(2026, 4, 10), tick=False), pytest.raises(Conflict) as refused:
+        decision_take(actor=decision_maker, certification=stage1_done.certification, kind="grant")
+    assert refused.value.code == "report_not_issued"
+    assert "9.5.1" in refused.value.message
+    assert isinstance(refused.value.__cause__, IllegalTransition)
+    assert stage1_done.certification.decisions.count() == 0
+
+
+def test_a_grant_records_the_report_revision_it_rested_on(stage1_done, ready, programme_manager, decision_maker):
+    stage2 = _stage2_completed(stage1_done, ready, programme_manager)
+    issue_report(stage2, ready.lead.user)
+    services.report_revise(actor=ready.lead.user, audit=stage2, reason="Scope wording corrected")
+    services.report_issue(actor=ready.lead.user, audit=stage2)
+    with time_machine.travel(date(2026, 4, 10), tick=False):
+        decision = decision_take(actor=decision_maker, certification=stage1_done.certification, kind="grant")
+    report = decision.basis_report
+    assert report is not None
+    assert (report.audit, report.revision) == (stage2, 2)
+
+
+def test_a_renewal_without_the_issued_recertification_report_is_refused(
+    granted, ready, programme_manager, decision_maker
+):
+    recert = granted.programmes.get(active=True).audits.get(kind=AuditKind.RECERTIFICATION)
+    with time_machine.travel(date(2029, 2, 1), tick=False):
+        services.audit_plan(
+            actor=programme_manager, audit=recert, planned_start=date(2029, 2, 1), planned_end=date(2029, 2, 2)
+        )
+        services.audit_team_assign(actor=programme_manager, audit=recert, members=team(ready))
+        services.audit_start(actor=programme_manager, audit=recert)
+        services.audit_complete(actor=programme_manager, audit=recert, on=date(2029, 2, 2))
+    with pytest.raises(Conflict) as refused:
+        decision_take(actor=decision_maker, certification=granted, kind="renew", decided_on=date(2029, 3, 1))
+    assert refused.value.code == "report_not_issued"
+    issue_report(recert, ready.lead.user, recommendation="renew", surveillance_review="Complaints reviewed")
+    renewal = decision_take(actor=decision_maker, certification=granted, kind="renew", decided_on=date(2029, 3, 1))
+    assert renewal.basis_report is not None
+    assert renewal.basis_report.audit == recert

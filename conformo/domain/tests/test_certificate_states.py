@@ -38,6 +38,7 @@ def satisfying(decision: Decision) -> TransitionContext:
         extension_audited=True,
         recertification_audit_completed=True,
         outstanding_activities_completed=True,
+        basis_report_issued=True,
     )
 
 
@@ -221,6 +222,8 @@ REFUSALS = [
     (S.PENDING, D.GRANT, {"minors_without_accepted_plan": 1}, "minor_plan_not_accepted", "9.5.2"),
     (S.ACTIVE, D.RENEW, {"recertification_audit_completed": False}, "recertification_not_completed", "9.6.3.2.4"),
     (S.ACTIVE, D.RENEW, {"majors_unverified": 2}, "major_nc_unverified", "9.5.2"),
+    (S.PENDING, D.GRANT, {"basis_report_issued": False}, "report_not_issued", "9.5.1"),
+    (S.ACTIVE, D.RENEW, {"basis_report_issued": False}, "report_not_issued", "9.5.1"),
     (
         S.EXPIRED,
         D.RESTORE_AFTER_EXPIRY,
