@@ -1,12 +1,13 @@
-"""Benchmark: certificate PDF render time (WeasyPrint), median of 50, for a 3-site certificate.
+"""Benchmark: PDF render times (WeasyPrint), median of 50: a 3-site certificate, and the audit plan and audit
+report of a 3-day, 2-site audit with 12 findings.
 
     .venv/bin/python bench/pdf.py [--runs 50]
 
-Renders from an unsaved certificate (no database needed): template → HTML → PDF bytes, QR code included.
+Renders from unsaved objects (no database needed): template → HTML → PDF bytes, QR code included.
 Each timed render is a full one; only what `conformo.certificates.pdf` keeps per thread (fonts, the parsed
 stylesheet, the URL fetcher) is reused, as in a server process. Prints the load average before and after,
 since the figures depend on what else runs on the machine.
-Target (DESIGN.md): ≤ 150 ms median.
+Targets: certificate ≤ 150 ms median (DESIGN.md); audit plan and audit report ≤ 300 ms median (issue 12).
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ import sys
 import tempfile
 import time
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -76,7 +79,118 @@ def main() -> None:
         f"median of {args.runs}: {statistics.median(times):.1f} ms (min {min(times):.1f}, max {max(times):.1f}); "
         "target <= 150 ms"
     )
+    plan, report = _audit_documents()
+    from conformo.audits.pdf import plan_pdf, report_pdf
+
+    for label, render, target in (
+        ("audit plan", lambda: plan_pdf(plan), 300),
+        ("audit report", lambda: report_pdf(report), 300),
+    ):
+        started = time.perf_counter()
+        size = len(render())
+        first = time.perf_counter() - started
+        times = []
+        for _ in range(args.runs):
+            started = time.perf_counter()
+            render()
+            times.append((time.perf_counter() - started) * 1000)
+        print(
+            f"{label}: first {first * 1000:.0f} ms, {size:,} bytes; median of {args.runs}: "
+            f"{statistics.median(times):.1f} ms (min {min(times):.1f}, max {max(times):.1f}); target <= {target} ms"
+        )
     print(f"load average (1 min): {load_before:.2f} before, {os.getloadavg()[0]:.2f} after")
+
+
+def _audit_documents() -> tuple[Any, Any]:
+    """An issued plan and an issued report of a 3-day stage 2 at 2 sites with 12 findings (unsaved objects)."""
+    from datetime import UTC, datetime
+
+    from conformo.audits.models import Audit, AuditPlan, AuditProgramme, AuditReport
+    from conformo.organizations.models import CertificationBody, Organization
+
+    cb = CertificationBody(name="Northbridge Certification Ltd", address="1 Audit Lane, Leeds", country="GB")
+    org = Organization(legal_name="Acme Precision Parts GmbH", country="DE")
+    programme = AuditProgramme(certification_body=cb, organization=org, scope="Machining", cycle=1)
+    audit = Audit(programme=programme, kind="stage2", days=Decimal("3"))
+    sites = ["Stuttgart plant", "Leipzig warehouse"]
+    team = [
+        {"name": "Lena Lead", "role": "Lead auditor"},
+        {"name": "Omar Auditor", "role": "Auditor"},
+        {"name": "Tess Technical", "role": "Technical expert"},
+    ]
+    issued = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+    timetable = [
+        {
+            "day": f"2026-03-0{2 + day}",
+            "start": f"{hour:02d}:00",
+            "end": f"{hour + 2:02d}:00",
+            "auditor": team[(day + hour) % 2]["name"],
+            "site": sites[day % 2],
+            "activity": f"Clauses {4 + (hour - 9) // 2}.1-{4 + (hour - 9) // 2}.3",
+        }
+        for day in range(3)
+        for hour in (9, 11, 14)
+    ]
+    plan = AuditPlan(
+        audit=audit,
+        version=2,
+        status="issued",
+        objectives="Determine the conformity and effectiveness of the QMS; decide on recommending certification.",
+        scope="Machining of precision parts",
+        criteria="ISO 9001:2015 clauses 4-10; the client's documented information",
+        language="English",
+        remote_use="Document review on day 1 by video.",
+        timetable=timetable,
+        facts={
+            "dates": ["2026-03-02", "2026-03-04"],
+            "days": {"onsite": "2.5", "remote": "0.5", "total": "3"},
+            "sites": sites,
+            "team": team,
+        },
+        change_note="Tess Technical replaces an auditor the client objected to.",
+        changes=["Team: Omar Auditor replaces Pat Prior"],
+        issued_at=issued,
+    )
+    findings = [
+        {
+            "reference": f"S2-{n:02d}",
+            "grade": ["Major nonconformity", "Minor nonconformity", "Opportunity for improvement"][n % 3],
+            "statement": f"Finding {n}: the records of the process do not show the planned checks were made.",
+            "evidence": f"Sampled 10 work orders at {sites[n % 2]}; {n % 4 + 1} without sign-off.",
+            "clauses": [f"ISO 9001:2015 8.5.{n % 6 + 1}"],
+        }
+        for n in range(1, 13)
+    ]
+    report = AuditReport(
+        audit=audit,
+        kind="audit",
+        revision=1,
+        status="issued",
+        representative="Jonas Weber, quality manager",
+        objectives=plan.objectives,
+        criteria=plan.criteria,
+        scope="Both sites; machining, warehouse, purchasing",
+        places="On site at both sites; document review remote",
+        significant_issues="Calibration records incomplete at Leipzig.",
+        conclusions="The QMS conforms except as noted; effectively implemented.",
+        scope_appropriate=True,
+        objectives_met=True,
+        recommendation="grant",
+        conditions="Verification of the major's corrective action before the decision.",
+        sections=[{"auditor_id": 1, "name": "Omar Auditor", "text": "Purchasing and supplier control reviewed."}],
+        facts={
+            "certification_body": cb.name,
+            "client": org.legal_name,
+            "audit": "Stage 2",
+            "standards": ["ISO 9001:2015"],
+            "dates": ["2026-03-02", "2026-03-04"],
+            "sites": sites,
+            "team": team,
+            "findings": findings,
+        },
+        issued_at=issued,
+    )
+    return plan, report
 
 
 if __name__ == "__main__":
