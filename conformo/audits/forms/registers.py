@@ -1,0 +1,106 @@
+"""Forms of the registers: auditors and qualifications, complaints, appeals, the schedule."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from conformo.accounts.models import User
+from conformo.audits.choices import (
+    ComplaintStatus,
+    QualificationRole,
+)
+from conformo.audits.forms.base import DATE, ActionForm, _by_public_id, parse_sector_codes
+from conformo.audits.models import Auditor
+from conformo.organizations.models import Organization
+from conformo.standards.models import Standard
+
+
+class AuditorRegisterForm(ActionForm):
+    id_prefix = "register"
+    email = forms.EmailField(label="Email of a CB member")
+
+    def __init__(self, *args: Any, members: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.members = members
+
+    def clean_email(self) -> Any:
+        user = self.members.filter(email__iexact=self.cleaned_data["email"]).first()
+        if user is None:
+            raise forms.ValidationError("No member of your CB has that address.")
+        return user
+
+
+class QualificationForm(ActionForm):
+    id_prefix = "qualify"
+    auditor = _by_public_id(Auditor.objects.none(), label="Auditor")
+    standard = forms.ModelChoiceField(queryset=Standard.objects.none(), to_field_name="code", label="Standard")
+    sector_codes = forms.CharField(
+        required=False, label="IAF sector codes", widget=forms.TextInput(attrs={"placeholder": "17, 18"})
+    )
+    role = forms.ChoiceField(choices=QualificationRole.choices, initial=QualificationRole.AUDITOR, label="Role")
+    valid_from = forms.DateField(widget=DATE, label="Valid from")
+    valid_until = forms.DateField(widget=DATE, required=False, label="Valid until")
+
+    def __init__(self, *args: Any, auditors: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"valid_from": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+        self.fields["auditor"].queryset = auditors  # type: ignore[attr-defined]
+        self.fields["standard"].queryset = Standard.objects.filter(  # type: ignore[attr-defined]
+            is_harmonized_structure=False
+        )
+
+    def clean_sector_codes(self) -> list[int]:
+        return parse_sector_codes(self.cleaned_data["sector_codes"] or "")
+
+
+class ComplaintForm(ActionForm):
+    id_prefix = "complaint"
+    complainant = forms.CharField(max_length=200, required=False, label="Complainant", help_text="Empty: you.")
+    organization = _by_public_id(
+        Organization.objects.none(), required=False, empty_label="The CB itself", label="About"
+    )
+    subject = forms.CharField(max_length=200, label="Subject")
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Description")
+
+    def __init__(self, *args: Any, organizations: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = organizations  # type: ignore[attr-defined]
+
+
+class HandlerForm(ActionForm):
+    """Assign a complaint's or an appeal's handler by their email address."""
+
+    handler = forms.EmailField(label="Handler email")
+
+    def clean_handler(self) -> Any:
+        handler = User.objects.filter(email__iexact=self.cleaned_data["handler"]).first()
+        if handler is None:
+            raise forms.ValidationError("No user has that address.")
+        return handler
+
+
+COMPLAINT_STEPS = [
+    (s.value, s.label) for s in (ComplaintStatus.INVESTIGATING, ComplaintStatus.RESOLVED, ComplaintStatus.CLOSED)
+]
+
+
+class ComplaintAdvanceForm(ActionForm):
+    status = forms.ChoiceField(choices=COMPLAINT_STEPS, label="New status")
+    outcome = forms.CharField(required=False, label="Outcome")
+
+
+class AppealDecideForm(ActionForm):
+    upheld = forms.TypedChoiceField(
+        choices=[("yes", "Uphold"), ("no", "Reject")], coerce=lambda v: v == "yes", label="Result"
+    )
+    outcome = forms.CharField(required=False, label="Outcome")
+
+
+class ScheduleForm(forms.Form):
+    """The schedule's period (a GET filter)."""
+
+    start = forms.DateField(widget=DATE, required=False, label="From")
+    days = forms.IntegerField(min_value=1, max_value=3660, required=False, initial=90, label="Days")
