@@ -110,9 +110,12 @@ def form_status(*forms_: forms.Form) -> int:
     return 200
 
 
-def set_queryset(form: forms.Form, name: str, queryset: Any) -> None:
-    """Offer `queryset` (what this user may pick) in the form's model choice field `name`."""
+def set_queryset(form: forms.Form, name: str, queryset: Any, label: Callable[[Any], str] | None = None) -> None:
+    """Offer `queryset` (what this user may pick) in the form's model choice field `name`, each object shown
+    as `label(obj)` when given."""
     field = form.fields[name]
     if not isinstance(field, forms.ModelChoiceField):
         raise TypeError(f"{name} is not a model choice field")
     field.queryset = queryset
+    if label is not None:
+        field.label_from_instance = label  # type: ignore[assignment]  # Django documents overriding it per field

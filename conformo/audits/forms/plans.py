@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django import forms
@@ -89,9 +90,11 @@ class PlanObjectForm(ActionForm):
     auditor = forms.ChoiceField(label="Team member")
     reason = forms.CharField(widget=TEXT, label="Reason")
 
-    def __init__(self, *args: Any, team: list[dict[str, str]] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
+    def __init__(self, *args: Any, team: Sequence[Mapping[str, str]] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["auditor"].choices = [(m["auditor_id"], f"{m['name']} ({m['role']})") for m in team]  # type: ignore[attr-defined]
+        field = self.fields["auditor"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(m["auditor_id"], f"{m['name']} ({m['role']})") for m in team]
 
 
 class ObjectionResolveForm(ActionForm):

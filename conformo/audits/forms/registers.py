@@ -14,6 +14,7 @@ from conformo.audits.choices import (
 )
 from conformo.audits.forms.base import DATE, ActionForm, _by_public_id, parse_sector_codes
 from conformo.audits.models import Auditor
+from conformo.core.forms import set_queryset
 from conformo.organizations.models import Organization
 from conformo.standards.models import Standard
 
@@ -47,10 +48,8 @@ class QualificationForm(ActionForm):
     def __init__(self, *args: Any, auditors: Any, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"valid_from": timezone.localdate()})
         super().__init__(*args, **kwargs)
-        self.fields["auditor"].queryset = auditors  # type: ignore[attr-defined]
-        self.fields["standard"].queryset = Standard.objects.filter(  # type: ignore[attr-defined]
-            is_harmonized_structure=False
-        )
+        set_queryset(self, "auditor", auditors)
+        set_queryset(self, "standard", Standard.objects.filter(is_harmonized_structure=False))
 
     def clean_sector_codes(self) -> list[int]:
         return parse_sector_codes(self.cleaned_data["sector_codes"] or "")
@@ -67,7 +66,7 @@ class ComplaintForm(ActionForm):
 
     def __init__(self, *args: Any, organizations: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = organizations  # type: ignore[attr-defined]
+        set_queryset(self, "organization", organizations)
 
 
 class HandlerForm(ActionForm):

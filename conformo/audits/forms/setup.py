@@ -12,6 +12,7 @@ from conformo.audits.choices import (
 from conformo.audits.forms.base import DATE, parse_sector_codes
 from conformo.audits.models import CBSettings
 from conformo.audits.services.setup import SETTINGS_FIELDS
+from conformo.core.forms import set_queryset
 from conformo.organizations.models import Organization
 from conformo.standards.models import Standard
 
@@ -53,9 +54,7 @@ class AccreditationForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["standards"].queryset = Standard.objects.filter(  # type: ignore[attr-defined]
-            is_harmonized_structure=False
-        )
+        set_queryset(self, "standards", Standard.objects.filter(is_harmonized_structure=False))
 
     def clean_sector_codes(self) -> list[int]:
         return parse_sector_codes(self.cleaned_data["sector_codes"] or "")
@@ -76,7 +75,7 @@ class ConflictForm(forms.Form):
 
     def __init__(self, *args: Any, clients: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = clients  # type: ignore[attr-defined]
+        set_queryset(self, "organization", clients)
 
 
 class UnavailabilityForm(forms.Form):

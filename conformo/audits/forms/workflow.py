@@ -14,6 +14,7 @@ from conformo.audits.choices import (
     VerificationMethod,
 )
 from conformo.audits.forms.base import COMPLEXITY, DATE, ActionForm, _by_public_id, parse_sector_codes
+from conformo.core.forms import set_queryset
 from conformo.organizations.models import CertificationBody, Organization, Site
 from conformo.standards.models import Clause, ClauseKind, Standard
 
@@ -46,12 +47,10 @@ class ApplicationForm(ActionForm):
     def __init__(self, *args: Any, organizations: Any, cbs: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         sites = Site.objects.filter(organization__in=organizations).select_related("organization")
-        self.fields["organization"].queryset = organizations  # type: ignore[attr-defined]
-        self.fields["certification_body"].queryset = cbs  # type: ignore[attr-defined]
-        self.fields["standards"].queryset = Standard.objects.filter(  # type: ignore[attr-defined]
-            is_harmonized_structure=False
-        )
-        self.fields["sites"].queryset = sites  # type: ignore[attr-defined]
+        set_queryset(self, "organization", organizations)
+        set_queryset(self, "certification_body", cbs)
+        set_queryset(self, "standards", Standard.objects.filter(is_harmonized_structure=False))
+        set_queryset(self, "sites", sites)
         self.fields["sites"].initial = [s.public_id for s in sites]
 
     def clean_sector_codes(self) -> list[int]:
@@ -188,10 +187,8 @@ class FindingForm(ActionForm):
 
     def __init__(self, *args: Any, clauses: Any, sites: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["clauses"].queryset = clauses  # type: ignore[attr-defined]
-        self.fields["clauses"].label_from_instance = clause_choice_label  # type: ignore[attr-defined]
-        self.fields["site"].queryset = sites  # type: ignore[attr-defined]
-        self.fields["site"].label_from_instance = lambda s: s.name  # type: ignore[attr-defined]
+        set_queryset(self, "clauses", clauses, label=clause_choice_label)
+        set_queryset(self, "site", sites, label=lambda site: site.name)
 
     def clean_clauses(self) -> list[Clause]:
         return list(self.cleaned_data["clauses"])
