@@ -1,10 +1,22 @@
 """Pages of the CB workflow: thin views that parse, call a service or selector, and render.
 
-`workflow`: workspace, applications, programmes, audits, findings; `registers`: auditors, schedule,
-calendar, complaints, appeals; `setup`: CB settings, accreditations, an auditor's conflicts of interest
-and unavailability.
+`workflow`: workspace, applications, programmes, audits; `findings`: a finding's response, review,
+verification and corrections; `plans` and `reports`: the audit plan and the audit report; `registers`:
+auditors, schedule, calendar, complaints, appeals; `setup`: CB settings, accreditations, an auditor's
+conflicts of interest and unavailability.
 """
 
+from conformo.audits.views.findings import (
+    finding_attach,
+    finding_attachment,
+    finding_detail,
+    finding_edit,
+    finding_respond,
+    finding_verify,
+    finding_withdraw,
+    response_accept,
+    response_reject,
+)
 from conformo.audits.views.plans import (
     objection_resolve,
     plan_accept,
@@ -52,19 +64,10 @@ from conformo.audits.views.workflow import (
     audit_detail,
     audit_plan,
     audit_start,
-    finding_attach,
-    finding_attachment,
-    finding_detail,
-    finding_edit,
     finding_raise,
-    finding_respond,
-    finding_verify,
-    finding_withdraw,
     home,
     programme_combine,
     programme_detail,
-    response_accept,
-    response_reject,
     special_audit_create,
     team_assign,
 )
