@@ -4,7 +4,8 @@
 in `TIME_ZONE`) or an interval (`{"every_minutes": 15}`). There is no separate scheduler process: the next run of a
 periodic task is enqueued (with `run_after`) when `conformo worker` starts and each time a run of it finishes.
 A run that was missed — the worker was down at 06:00, or for a week — is enqueued to run at once, one run however
-many were missed: the tasks select their work by date window, so one late run catches up on every missed day.
+many were missed: the tasks select their work by date window, so one late run catches up on every missed day. A
+run whose worker was killed mid-way stays marked running; after `ABANDONED` it no longer holds back the next.
 
 Only the database queue (django-tasks-db) defers tasks; with any other backend nothing is scheduled.
 """
@@ -18,13 +19,17 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.tasks import TaskResultStatus, default_task_backend, task_backends
 from django.tasks.signals import task_finished
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
 logger = logging.getLogger(__name__)
+
+# A run still marked running after this long was abandoned (its worker was killed): it no longer holds back the
+# next run. Periodic tasks take seconds to minutes.
+ABANDONED = timedelta(hours=2)
 
 
 @dataclass(frozen=True)
@@ -94,7 +99,8 @@ def ensure_scheduled(now: datetime | None = None) -> list[tuple[str, datetime]]:
     enqueued = []
     for schedule in schedules():
         runs = DBTaskResult.objects.filter(task_path=schedule.path)
-        if runs.filter(status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING]).exists():
+        waiting = Q(status=TaskResultStatus.READY) | Q(status=TaskResultStatus.RUNNING, started_at__gte=now - ABANDONED)
+        if runs.filter(waiting).exists():
             continue
         last_success = runs.filter(status=TaskResultStatus.SUCCESSFUL).aggregate(at=Max("finished_at"))["at"]
         caught_up = last_success is not None and last_success >= schedule.last_due(now)

@@ -71,3 +71,14 @@ def test_a_task_that_ran_today_is_queued_for_its_next_time_and_a_missed_day_runs
     DBTaskResult.objects.filter(status=TaskResultStatus.READY).delete()  # the queue was lost; three days pass
     with time_machine.travel(NOON + timedelta(days=3), tick=False):
         assert dict(ensure_scheduled())[DIGESTS] == NOON + timedelta(days=3)
+
+
+@pytest.mark.django_db
+@override_settings(TASKS=DATABASE_QUEUE)
+def test_a_run_whose_worker_was_killed_holds_back_the_next_only_for_a_while() -> None:
+    with time_machine.travel(NOON, tick=False):
+        ensure_scheduled()
+        DBTaskResult.objects.filter(task_path=DIGESTS).update(status=TaskResultStatus.RUNNING, started_at=NOON)
+        assert DIGESTS not in dict(ensure_scheduled())
+    with time_machine.travel(NOON + timedelta(hours=3), tick=False):
+        assert DIGESTS in dict(ensure_scheduled())
