@@ -110,6 +110,9 @@ class AuditTimeResult:
     minimum_onsite_days: Decimal
     warnings: tuple[str, ...]
     trace: tuple[TraceStep, ...]
+    warning_codes: tuple[str, ...] = ()
+    """A stable code for each of ``warnings``, in the same order: ``above_table``, ``reduction_capped``,
+    ``integration_capped``, ``complexity_unused`` (not part of the calculator's JSON)."""
 
     def as_dict(self) -> dict[str, Any]:
         """Exactly the JSON shape of ``conformo audit-time --json``."""
@@ -182,7 +185,7 @@ def _table_days(
     persons: int,
     settings: RuleSettings,
     steps: list[TraceStep],
-    warnings: list[str],
+    warnings: list[tuple[str, str]],
     standard: str,
 ) -> Decimal:
     label = f"{table.source.clause}" + (f", column {column}" if column != "days" else "")
@@ -219,9 +222,12 @@ def _table_days(
             f"block(s) of {width} persons x {fmt(step)} day(s), the last band's step (CB setting)"
         )
     warnings.append(
-        f"{persons} persons is above the last band of {table.source.clause} ({table.max_personnel}); "
-        f"the table says 'follow progression' and {fmt(days)} days is the CB's documented extrapolation "
-        f"({method.value}) - justify it in the audit programme"
+        (
+            "above_table",
+            f"{persons} persons is above the last band of {table.source.clause} ({table.max_personnel}); "
+            f"the table says 'follow progression' and {fmt(days)} days is the CB's documented extrapolation "
+            f"({method.value}) - justify it in the audit programme",
+        )
     )
     steps.append(
         TraceStep(
@@ -247,7 +253,7 @@ def _adjust(
     raw: Adjustment | None,
     settings: RuleSettings,
     steps: list[TraceStep],
-    warnings: list[str],
+    warnings: list[tuple[str, str]],
 ) -> tuple[Decimal, Decimal]:
     if raw is None:
         return Decimal(0), table_days
@@ -257,8 +263,11 @@ def _adjust(
     cap = settings.max_reduction_percent
     if reductions > cap:
         warnings.append(
-            f"the reductions for {standard} ({fmt(reductions)} %) exceed the {fmt(cap)} % cap of IAF MD 5 "
-            f"and were cut to {fmt(cap)} %"
+            (
+                "reduction_capped",
+                f"the reductions for {standard} ({fmt(reductions)} %) exceed the {fmt(cap)} % cap of IAF MD 5 "
+                f"and were cut to {fmt(cap)} %",
+            )
         )
         steps.append(
             TraceStep(
@@ -303,7 +312,7 @@ def compute_audit_time(request: AuditTimeRequest, settings: RuleSettings = DEFAU
     persons = _persons(request.personnel)
     integration = _check_finite(request.integration_percent, "the integration reduction")
     steps: list[TraceStep] = []
-    warnings: list[str] = []
+    warnings: list[tuple[str, str]] = []
     steps.append(
         TraceStep(
             step="whole persons",
@@ -315,8 +324,11 @@ def compute_audit_time(request: AuditTimeRequest, settings: RuleSettings = DEFAU
     times: list[StandardTime] = []
     if request.complexity is not None and not any(check_standard(s).has_complexity for s in request.standards):
         warnings.append(
-            f"complexity {request.complexity!r} was not used: the tables of {', '.join(request.standards)} have "
-            "a single column (apply risk or complexity as an adjustment)"
+            (
+                "complexity_unused",
+                f"complexity {request.complexity!r} was not used: the tables of {', '.join(request.standards)} "
+                "have a single column (apply risk or complexity as an adjustment)",
+            )
         )
     for standard in request.standards:
         table = check_standard(standard)
@@ -362,8 +374,11 @@ def compute_audit_time(request: AuditTimeRequest, settings: RuleSettings = DEFAU
         cap = settings.max_integration_reduction_percent
         if integration > cap:
             warnings.append(
-                f"the integration reduction ({fmt(integration)} %) exceeds the {fmt(cap)} % cap of IAF MD 11 "
-                f"and was cut to {fmt(cap)} %"
+                (
+                    "integration_capped",
+                    f"the integration reduction ({fmt(integration)} %) exceeds the {fmt(cap)} % cap of IAF MD 11 "
+                    f"and was cut to {fmt(cap)} %",
+                )
             )
             integration = cap
         total = total * (100 - integration) / 100
@@ -421,6 +436,7 @@ def compute_audit_time(request: AuditTimeRequest, settings: RuleSettings = DEFAU
         surveillance_days=surveillance,
         recertification_days=recertification,
         minimum_onsite_days=onsite,
-        warnings=tuple(warnings),
+        warnings=tuple(message for _, message in warnings),
         trace=tuple(steps),
+        warning_codes=tuple(code for code, _ in warnings),
     )

@@ -35,3 +35,11 @@ def round_half_day(x: Decimal | Fraction | int, ties: TieBreak = TieBreak.UP) ->
     # ties up: floor(2x + 1/2); ties down: ceil(2x - 1/2)
     halves = math.floor(doubled + Fraction(1, 2)) if ties is TieBreak.UP else math.ceil(doubled - Fraction(1, 2))
     return Decimal(halves) * HALF
+
+
+def floor_half_day(x: Decimal | Fraction | int) -> Decimal:
+    """The largest multiple of 0.5 not above ``x`` (exact): a share of audit time that must not exceed a limit
+    (the remote days of an audit) is rounded down, never to the nearest half day."""
+    if isinstance(x, Decimal) and not x.is_finite():
+        raise InvalidInput(f"cannot round {x} to a half day; give a finite number of days")
+    return Decimal(math.floor(Fraction(x) * 2)) * HALF

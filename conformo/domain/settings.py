@@ -87,6 +87,9 @@ class RuleSettings:
     """[N] IAF MD 1 cl. 6.2.1: without sampling, 30 % of sites (rounded up) per surveillance year."""
     max_site_reduction_percent: Decimal = Decimal(50)
     """[N] IAF MD 1 cl. 7.3.1: audit time of a sampled site is reduced by at most 50 % for all reasons."""
+    max_central_process_reduction_percent: Decimal = Decimal(20)
+    """[N] IAF MD 1 cl. 7.3.1 (EA FAQ 37.5): of those, at most 20 % for the management-system processes the
+    central function performs for the sites and other centralised processes (e.g. purchasing)."""
 
     # --- cycle dates (ISO/IEC 17021-1) -------------------------------------------------------------
     month_arithmetic: MonthArithmetic = MonthArithmetic.CLAMP_TO_MONTH_END
@@ -126,6 +129,7 @@ class RuleSettings:
             "max_reduction_percent",
             "max_integration_reduction_percent",
             "max_site_reduction_percent",
+            "max_central_process_reduction_percent",
         ):
             value: Decimal = getattr(self, name)
             if not value.is_finite() or not 0 <= value <= 100:
