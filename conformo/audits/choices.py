@@ -137,3 +137,11 @@ class Recommendation(models.TextChoices):
     RENEW = "renew", "Renew certification"
     SUSPEND = "suspend", "Suspend certification"
     REFUSE = "refuse", "Refuse certification"
+
+
+class DeterminationPurpose(models.TextChoices):
+    """Why an audit time was determined (conformo.domain.determination.Purpose)."""
+
+    INITIAL = "initial", "Application review"
+    RECERTIFICATION = "recertification", "Recertification (from current data)"
+    CHANGE = "change", "Changes reported by the client"

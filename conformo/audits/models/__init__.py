@@ -7,6 +7,7 @@ Every model with a `VISIBILITY` has a `visible_to(user)` queryset built on
 
 from conformo.audits.models.applications import Application, ApplicationReview
 from conformo.audits.models.base import _new_calendar_token
+from conformo.audits.models.determinations import AuditTimeDetermination
 from conformo.audits.models.findings import Finding, FindingAttachment, FindingResponse, Verification
 from conformo.audits.models.plans import AuditPlan, PlanObjection
 from conformo.audits.models.programmes import Audit, AuditProgramme, TeamMember
@@ -30,6 +31,7 @@ __all__ = [
     "AuditPlan",
     "AuditProgramme",
     "AuditReport",
+    "AuditTimeDetermination",
     "Auditor",
     "CBSettings",
     "Complaint",

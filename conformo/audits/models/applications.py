@@ -62,6 +62,14 @@ class ApplicationReview(BaseModel):
     sampling = models.JSONField(default=dict)
     quotation = models.JSONField(default=list, help_text="[{audit, days}] for each audit of the cycle.")
     effective_personnel = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal(0))
+    determination = models.ForeignKey(
+        "audits.AuditTimeDetermination",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reviews",
+        help_text="The audit-time determination the quotation comes from (none on reviews made before it existed).",
+    )
 
     class Meta:
         ordering = ["-created_at"]

@@ -50,6 +50,14 @@ class AuditProgramme(BaseModel):
         blank=True, help_text="Recorded when stage 1 and stage 2 are run as one combined audit."
     )
     cycle_dates = models.JSONField(default=dict, blank=True, help_text="The rules engine's cycle dates.")
+    determination = models.ForeignKey(
+        "audits.AuditTimeDetermination",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The audit-time determination the programme's days follow now (the review's, or a later one).",
+    )
 
     objects = VisibleQuerySet.as_manager()
 

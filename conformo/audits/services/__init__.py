@@ -5,10 +5,17 @@ Each checks permission and invariants, writes, and appends an audit-log entry in
 
 from conformo.audits.services.applications import (
     application_decline,
+    application_determine,
     application_mark_accepted,
     application_review,
     application_submit,
     latest_review,
+)
+from conformo.audits.services.determinations import (
+    application_determination_record,
+    determination_of,
+    programme_default_choices,
+    programme_redetermine,
 )
 from conformo.audits.services.findings import (
     finding_attach,
@@ -81,6 +88,8 @@ __all__ = [
     "appeal_decide",
     "appeal_lodge",
     "application_decline",
+    "application_determination_record",
+    "application_determine",
     "application_mark_accepted",
     "application_review",
     "application_submit",
@@ -92,6 +101,7 @@ __all__ = [
     "auditor_register",
     "cb_settings_get",
     "cb_settings_update",
+    "determination_of",
     "complaint_advance",
     "complaint_assign",
     "complaint_receive",
@@ -114,8 +124,10 @@ __all__ = [
     "plan_object",
     "plan_update",
     "programme_create",
+    "programme_default_choices",
     "programme_next_cycle",
     "programme_record_combined_audit",
+    "programme_redetermine",
     "programme_retire_open_audits",
     "programme_start_cycle",
     "qualification_add",

@@ -5,24 +5,27 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from fractions import Fraction
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from conformo.audits.choices import ApplicationStatus, QualificationRole
-from conformo.audits.models import Accreditation, Application, ApplicationReview, Qualification
-from conformo.audits.services.setup import cb_settings_get, check_sector_codes
+from conformo.audits.models import (
+    Accreditation,
+    Application,
+    ApplicationReview,
+    AuditTimeDetermination,
+    Qualification,
+)
+from conformo.audits.services.determinations import application_determination_record, determination_of
+from conformo.audits.services.setup import check_sector_codes
 from conformo.core.actors import Actor, acting_user
 from conformo.core.audit import audit_log_record
 from conformo.core.errors import Conflict, PermissionDenied, ValidationFailed
 from conformo.core.tenancy import CLIENTS, MANAGERS, has_cb_role, has_org_role
-from conformo.domain.audit_time import AuditTimeRequest, compute_audit_time
-from conformo.domain.errors import DomainError
-from conformo.domain.personnel import PartTimeGroup, PersonnelBreakdown, effective_personnel
-from conformo.domain.rounding import round_half_day
-from conformo.domain.sampling import sample_sizes
+from conformo.domain.determination import Choices, Method
+from conformo.domain.trace import fmt
 from conformo.organizations.models import CertificationBody, ClientRelationship, Organization, Site
 from conformo.standards.models import Standard
 
@@ -101,21 +104,6 @@ def application_submit(
         organization_id=organization.pk,
     )
     return application
-
-
-def _personnel(sites: list[Site]) -> tuple[Decimal, list[dict[str, Any]]]:
-    breakdown = PersonnelBreakdown(
-        permanent=sum(s.permanent_staff for s in sites),
-        temporary=sum(s.temporary_staff for s in sites),
-        contractors=sum(s.contractors for s in sites),
-        part_time=tuple(
-            PartTimeGroup(s.part_time_staff, Decimal(s.part_time_hours_per_week))
-            for s in sites
-            if s.part_time_staff and s.part_time_hours_per_week
-        ),
-    )
-    result = effective_personnel(breakdown)
-    return result.value, [step.as_dict() for step in result.trace]
 
 
 def _check(code: str, ok: bool, message: str) -> dict[str, Any]:
@@ -207,50 +195,69 @@ def _transfer_checks(application: Application, on: date) -> list[dict[str, Any]]
     return checks
 
 
+def _audit_time_check(determination: AuditTimeDetermination) -> dict[str, Any]:
+    result = determination.result
+    rows = {row["audit"]: row for row in result["audits"]}
+    if "stage1" in rows:
+        text = (
+            f"Initial audit time {fmt(Decimal(str(result['initial_days'])))} days (stage 1 "
+            f"{fmt(Decimal(str(rows['stage1']['days'])))} + stage 2 {fmt(Decimal(str(rows['stage2']['days'])))})"
+        )
+    else:
+        text = "Audit time determined"
+    if result["method"] != Method.SINGLE.value:
+        others = sum(1 for site in result["sites"] if not site["central"])
+        text += f"; the central function and {len(rows.get('stage2', {}).get('sites', [])) - 1} of {others} sites"
+    return _check("audit_time", True, f"{text} (IAF MD 5{', MD 1' if result['method'] != 'single' else ''}).")
+
+
 @transaction.atomic
-def application_review(*, actor: Actor, application: Application, on: date | None = None) -> ApplicationReview:
-    """Review an application: accreditation, competence, audit time (rules engine, with trace), sampling,
-    quotation per audit of the cycle. Every check is stored with its reason."""
+def application_review(
+    *,
+    actor: Actor,
+    application: Application,
+    on: date | None = None,
+    determination: AuditTimeDetermination | None = None,
+) -> ApplicationReview:
+    """Review an application: accreditation, competence, the audit-time determination (the one given, else the
+    application's current one, else one made with the defaults) and the quotation per audit of the cycle.
+    Every check is stored with its reason."""
     cb = application.certification_body
     if not has_cb_role(actor, cb.pk, *MANAGERS):
         raise PermissionDenied("Only a CB administrator or programme manager can review applications.")
     if application.status not in (ApplicationStatus.SUBMITTED, ApplicationStatus.REVIEWED):
         raise Conflict(f"This application is already {application.get_status_display().lower()}.")
     on = on or timezone.localdate()
-    settings = cb_settings_get(cb)
     standards = list(application.standards.order_by("code"))
-    sites = list(application.sites.all())
     checks = _accreditation_checks(application, standards, on) + _competence_checks(application, standards, on)
     if application.is_transfer:
         checks += _transfer_checks(application, on)
-    personnel, personnel_trace = _personnel(sites)
+    determination = determination or determination_of(application)
+    if determination is None:
+        try:
+            determination = application_determination_record(actor=actor, application=application)
+        except ValidationFailed as exc:
+            checks.append(_check("audit_time_unavailable", False, f"Audit time cannot be determined: {exc.message}"))
     audit_time: dict[str, Any] = {}
-    quotation: list[dict[str, Any]] = []
-    try:
-        result = compute_audit_time(
-            AuditTimeRequest(
-                standards=tuple(s.code for s in standards), personnel=personnel, complexity=application.complexity
-            ),
-            settings.rule_settings(),
-        )
-    except DomainError as exc:
-        checks.append(_check("audit_time_unavailable", False, f"Audit time cannot be computed: {exc}."))
-    else:
-        audit_time = result.as_dict()
-        audit_time["personnel_trace"] = personnel_trace
-        stage1 = round_half_day(Fraction(result.initial_days) * settings.stage1_fraction)
-        quotation = [
-            {"audit": "stage1", "days": str(stage1)},
-            {"audit": "stage2", "days": str(result.initial_days - stage1)},
-            {"audit": "surveillance1", "days": str(result.surveillance_days)},
-            {"audit": "surveillance2", "days": str(result.surveillance_days)},
-            {"audit": "recertification", "days": str(result.recertification_days)},
-        ]
-        checks.append(_check("audit_time", True, f"Initial audit time {result.initial_days} days (IAF MD 5)."))
-    others = [s for s in sites if not s.is_headquarters]
     sampling: dict[str, Any] = {}
-    if len(others) > 1:
-        sampling = sample_sizes(len(others)).as_dict()
+    quotation: list[dict[str, Any]] = []
+    personnel = Decimal(0)
+    if determination is not None:
+        result = determination.result
+        audit_time = {**result, "trace": determination.trace}
+        if result["method"] != Method.SINGLE.value:
+            least = result["minimum_samples"]
+            sampling = {
+                "method": result["method"],
+                "sites": sum(1 for site in result["sites"] if not site["central"]),
+                "initial": least["stage2"],
+                "surveillance": least["surveillance1"],
+                "recertification": least["recertification"],
+                "central_function_included": True,
+            }
+        quotation = [{"audit": row["audit"], "days": str(row["days"])} for row in result["audits"]]
+        personnel = Decimal(str(result["personnel"])).quantize(Decimal("0.01"))
+        checks.append(_audit_time_check(determination))
     review = ApplicationReview.objects.create(
         application=application,
         reviewer=acting_user(actor),
@@ -260,6 +267,7 @@ def application_review(*, actor: Actor, application: Application, on: date | Non
         sampling=sampling,
         quotation=quotation,
         effective_personnel=personnel,
+        determination=determination,
     )
     application.status = ApplicationStatus.REVIEWED
     application.save(update_fields=["status", "updated_at"])
@@ -267,11 +275,24 @@ def application_review(*, actor: Actor, application: Application, on: date | Non
         actor=actor,
         action="application.review",
         obj=application,
-        after={"ok": review.ok, "failed": [c["message"] for c in checks if not c["ok"]], "quotation": quotation},
+        after={
+            "ok": review.ok,
+            "failed": [c["message"] for c in checks if not c["ok"]],
+            "quotation": quotation,
+            "determination": str(determination.public_id) if determination else None,
+        },
         certification_body_id=cb.pk,
         organization_id=application.organization_id,
     )
     return review
+
+
+@transaction.atomic
+def application_determine(*, actor: Actor, application: Application, choices: Choices) -> ApplicationReview:
+    """Record the CB's audit-time determination of the application (revisable until acceptance) and review the
+    application with it, so that the review and its quotation always follow the latest determination."""
+    determination = application_determination_record(actor=actor, application=application, choices=choices)
+    return application_review(actor=actor, application=application, determination=determination)
 
 
 def latest_review(application: Application) -> ApplicationReview | None:

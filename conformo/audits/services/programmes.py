@@ -21,6 +21,7 @@ from conformo.audits.models import (
     AuditProgramme,
 )
 from conformo.audits.services.common import ORDER, log_programme, require_manager
+from conformo.audits.services.determinations import apply_row
 from conformo.audits.services.setup import cb_settings_get
 from conformo.core.actors import Actor
 from conformo.core.errors import ValidationFailed
@@ -44,11 +45,40 @@ def sample_sites(sites: list[Site], count: int, offset: int = 0) -> list[Site]:
     return hq + rotated[:count]
 
 
-def _days(review: ApplicationReview | None, audit: str) -> Decimal:
-    for row in review.quotation if review else []:
-        if row["audit"] == audit:
-            return Decimal(row["days"])
-    return Decimal(0)
+Row = tuple[Decimal, Decimal, Decimal, list[Site]]
+"""An audit's days, of which on site and remote, and the sites it visits."""
+
+
+def _rows(review: ApplicationReview, sites: list[Site]) -> dict[str, Row]:
+    """Each audit's days, split and sites from the review's determination; a review made before determinations
+    existed gives its quotation's days and samples rotating through the sites."""
+    if review.determination is not None:
+        by_key = {str(site.public_id): site for site in sites}
+        rows: dict[str, Row] = {}
+        for row in review.determination.result["audits"]:
+            rows[row["audit"]] = (
+                Decimal(str(row["days"])),
+                Decimal(str(row["onsite_days"])),
+                Decimal(str(row["remote_days"])),
+                [by_key[key] for key in row["sites"] if key in by_key],
+            )
+        return rows
+    days = {row["audit"]: Decimal(row["days"]) for row in review.quotation}
+    sampling = review.sampling or {}
+    n_initial = int(sampling.get("initial", len(sites)))
+    n_surv = int(sampling.get("surveillance", len(sites)))
+    n_recert = int(sampling.get("recertification", len(sites)))
+    visits = {
+        AuditKind.STAGE_1: sample_sites(sites, 0),
+        AuditKind.STAGE_2: sample_sites(sites, n_initial),
+        AuditKind.SURVEILLANCE_1: sample_sites(sites, n_surv, n_initial),
+        AuditKind.SURVEILLANCE_2: sample_sites(sites, n_surv, n_initial + n_surv),
+        AuditKind.RECERTIFICATION: sample_sites(sites, n_recert),
+    }
+    return {
+        kind: (days.get(kind, Decimal(0)), days.get(kind, Decimal(0)), Decimal(0), visit)
+        for kind, visit in visits.items()
+    }
 
 
 @transaction.atomic
@@ -73,13 +103,11 @@ def programme_create(
     )
     programme.standards.set(application.standards.all())
     sites = list(application.sites.all())
-    sampling = review.sampling or {}
-    n_initial = int(sampling.get("initial", len(sites)))
-    n_surv = int(sampling.get("surveillance", len(sites)))
-    n_recert = int(sampling.get("recertification", len(sites)))
+    determination = review.determination
+    rows = _rows(review, sites)
     stage1_due = on + timedelta(days=settings.stage1_due_days)
     stage2_due = stage1_due + timedelta(days=settings.stage2_due_days)
-    plan: list[tuple[str, date | None, Decimal, list[Site]]]
+    plan: list[tuple[str, date | None]]
     if transfer:
         expires = date.fromisoformat(str(transfer["expires_on"]))
         decision = add_months(expires + timedelta(days=1), -12 * rules.validity_years)
@@ -97,46 +125,41 @@ def programme_create(
             AuditKind.SURVEILLANCE_2: dates.surveillance_2_due,
             AuditKind.RECERTIFICATION: dates.recertification_due,
         }
-        plan = [(AuditKind.TRANSFER_REVIEW, on + timedelta(days=30), Decimal(1), sample_sites(sites, 0))]
-        plan += [
-            (
-                kind,
-                due[kind],
-                _days(review, kind),
-                sample_sites(sites, n_surv if kind != AuditKind.RECERTIFICATION else n_recert, i + 1),
-            )
-            for i, kind in enumerate(remaining)
-        ]
+        rows[AuditKind.TRANSFER_REVIEW] = (Decimal(1), Decimal(1), Decimal(0), sample_sites(sites, 0))
+        plan = [(AuditKind.TRANSFER_REVIEW, on + timedelta(days=30))]
+        plan += [(kind, due[kind]) for kind in remaining]
     else:
-        provisional = expiry_date(stage2_due, rules)
         plan = [
-            (AuditKind.STAGE_1, stage1_due, _days(review, "stage1"), sample_sites(sites, 0)),
-            (AuditKind.STAGE_2, stage2_due, _days(review, "stage2"), sample_sites(sites, n_initial)),
-            (
-                AuditKind.SURVEILLANCE_1,
-                add_months(stage2_due, settings.surveillance_1_months),
-                _days(review, "surveillance1"),
-                sample_sites(sites, n_surv, n_initial),
-            ),
-            (
-                AuditKind.SURVEILLANCE_2,
-                add_months(stage2_due, settings.surveillance_2_months),
-                _days(review, "surveillance2"),
-                sample_sites(sites, n_surv, n_initial + n_surv),
-            ),
-            (AuditKind.RECERTIFICATION, provisional, _days(review, "recertification"), sample_sites(sites, n_recert)),
+            (AuditKind.STAGE_1, stage1_due),
+            (AuditKind.STAGE_2, stage2_due),
+            (AuditKind.SURVEILLANCE_1, add_months(stage2_due, settings.surveillance_1_months)),
+            (AuditKind.SURVEILLANCE_2, add_months(stage2_due, settings.surveillance_2_months)),
+            (AuditKind.RECERTIFICATION, expiry_date(stage2_due, rules)),
         ]
-    for kind, due_by, days, visit in plan:
+    for kind, due_by in plan:
+        days, onsite, remote, visit = rows[kind]
         audit = Audit.objects.create(
-            programme=programme, kind=kind, sequence=ORDER[AuditKind(kind)], due_by=due_by, days=days, onsite_days=days
+            programme=programme,
+            kind=kind,
+            sequence=ORDER[AuditKind(kind)],
+            due_by=due_by,
+            days=days,
+            onsite_days=onsite,
+            remote_days=remote,
         )
         audit.sites.set(visit)
+    if determination is not None:
+        programme.determination = determination
+        programme.save(update_fields=["determination", "updated_at"])
     log_programme(
         actor,
         "programme.create",
         programme,
         programme,
-        after={"audits": [(str(k), d.isoformat() if d else None, str(days)) for k, d, days, _ in plan]},
+        after={
+            "audits": [(str(k), d.isoformat() if d else None, str(rows[k][0])) for k, d in plan],
+            "determination": str(determination.public_id) if determination else None,
+        },
     )
     return programme
 
@@ -168,8 +191,10 @@ def programme_start_cycle(
 
 @transaction.atomic
 def programme_next_cycle(*, actor: Actor, programme: AuditProgramme, decision_date: date) -> AuditProgramme:
-    """After a renewal: the next 3-year programme (surveillance 1, 2, recertification), keeping the sites and
-    days of the previous cycle. The new expiry follows on from the existing one (17021-1 9.6.3.2.3)."""
+    """After a renewal: the next 3-year programme (surveillance 1, 2, recertification), its days and sites from
+    the programme's current determination — the recertification's, made from the data of that time (IAF MD 5
+    cl. 5, 6), when the CB recorded one — or, for a programme without one, the previous cycle's. The new expiry
+    follows on from the existing one (17021-1 9.6.3.2.3)."""
     rules = cb_settings_get(programme.certification_body).rule_settings()
     start = (programme.expires_on + timedelta(days=1)) if programme.expires_on else decision_date
     dates = cycle_dates(start, None, rules)
@@ -187,23 +212,26 @@ def programme_next_cycle(*, actor: Actor, programme: AuditProgramme, decision_da
         cycle_dates=dates.as_dict(),
     )
     new.standards.set(programme.standards.all())
-    old = {a.kind: a for a in programme.audits.all()}
+    old = {a.kind: a for a in programme.audits.prefetch_related("sites")}
+    determination = programme.determination
+    sites = {str(s.public_id): s for s in Site.objects.filter(organization_id=programme.organization_id)}
     for kind, due in (
         (AuditKind.SURVEILLANCE_1, dates.surveillance_1_due),
         (AuditKind.SURVEILLANCE_2, dates.surveillance_2_due),
         (AuditKind.RECERTIFICATION, dates.recertification_due),
     ):
+        audit = Audit.objects.create(programme=new, kind=kind, sequence=ORDER[kind], due_by=due)
+        row = determination.audit_row(kind) if determination is not None else None
         previous = old.get(kind)
-        audit = Audit.objects.create(
-            programme=new,
-            kind=kind,
-            sequence=ORDER[kind],
-            due_by=due,
-            days=previous.days if previous else Decimal(0),
-            onsite_days=previous.days if previous else Decimal(0),
-        )
-        if previous:
+        if row is not None:
+            apply_row(audit, row, sites)
+        elif previous is not None:
+            audit.days = audit.onsite_days = previous.days
+            audit.save(update_fields=["days", "onsite_days", "updated_at"])
             audit.sites.set(previous.sites.all())
+    if determination is not None:
+        new.determination = determination
+        new.save(update_fields=["determination", "updated_at"])
     log_programme(actor, "programme.create", new, new, after={"cycle": new.cycle, **dates.as_dict()})
     return new
 
