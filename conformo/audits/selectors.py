@@ -8,7 +8,15 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from conformo.audits.choices import AuditKind, AuditStatus, FindingGrade, FindingStatus, PlanStatus, ReportStatus
+from conformo.audits.choices import (
+    AuditKind,
+    AuditStatus,
+    DeterminationPurpose,
+    FindingGrade,
+    FindingStatus,
+    PlanStatus,
+    ReportStatus,
+)
 from conformo.audits.models import (
     Accreditation,
     Appeal,
@@ -18,16 +26,19 @@ from conformo.audits.models import (
     AuditPlan,
     AuditProgramme,
     AuditReport,
+    AuditTimeDetermination,
     Complaint,
     Finding,
     PlanObjection,
     TeamMember,
 )
+from conformo.audits.models.determinations import site_facts
 from conformo.core.errors import NotFound
 from conformo.core.roles import CB_ROLES
-from conformo.core.tenancy import has_cb_role
+from conformo.core.tenancy import MANAGERS, has_cb_role, reach
 from conformo.domain.certificate_states import ENDED_STATES, CertificateState
-from conformo.organizations.models import Organization
+from conformo.domain.determination import site_changes
+from conformo.organizations.models import Organization, Site
 
 
 def _get(queryset: QuerySet[Any], public_id: Any, what: str) -> Any:
@@ -229,3 +240,94 @@ def report_get(*, user: Any, audit: Audit, revision: int | None = None) -> Audit
     if report is None:
         raise NotFound("No such revision of the audit report." if revision is not None else "No report issued yet.")
     return report
+
+
+# --- audit-time determinations ------------------------------------------------------------------------
+
+
+def application_determination(*, user: Any, application: Application) -> AuditTimeDetermination | None:
+    """The application's current audit-time determination, if this user may read it (the CB's staff and the
+    client: MD 5 gives the determination and its justification to the client)."""
+    return (
+        AuditTimeDetermination.objects.visible_to(user)
+        .filter(application=application)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
+def programme_determinations(*, user: Any, programme: AuditProgramme) -> list[AuditTimeDetermination]:
+    """Every determination the programme's days followed, oldest first: the review's, then each
+    re-determination."""
+    ids = [programme.determination_id] if programme.determination_id else []
+    return list(
+        AuditTimeDetermination.objects.visible_to(user)
+        .filter(Q(programme=programme) | Q(pk__in=ids))
+        .order_by("created_at", "id")
+    )
+
+
+RECERTIFICATION_DUE = (
+    "the recertification audit's time is to be determined again from the client's current data "
+    "(IAF MD 5 cl. 6: about 2/3 of what an initial audit would need then)"
+)
+
+
+def redetermination_reasons(
+    programme: AuditProgramme, *, sites: list[Site] | None = None, audits: list[Audit] | None = None
+) -> list[str]:
+    """Why the programme's audit time should be determined again (empty: it need not): the client's sites or
+    their personnel changed since the current determination, or the recertification is next and its time was
+    not determined from current data. `sites` (the organization's) and `audits` (the programme's) may be given
+    to read many programmes in a few queries."""
+    determination = programme.determination
+    if determination is None or not programme.active:
+        return []
+    if sites is None:
+        sites = list(Site.objects.filter(organization_id=programme.organization_id))
+    before = determination.domain_input().sites
+    keys = {fact.key for fact in before}
+    now = site_facts(s for s in sites if str(s.public_id) in keys or s.created_at > determination.created_at)
+    reasons = list(site_changes(before, now))
+    if audits is None:
+        audits = list(programme.audits.all())
+    kinds = {a.kind: a for a in audits}
+    recertification, second = kinds.get(AuditKind.RECERTIFICATION), kinds.get(AuditKind.SURVEILLANCE_2)
+    if (
+        determination.purpose != DeterminationPurpose.RECERTIFICATION
+        and recertification is not None
+        and recertification.status == AuditStatus.PLANNED
+        and (second is None or second.status in (AuditStatus.COMPLETED, AuditStatus.CANCELLED))
+    ):
+        reasons.append(RECERTIFICATION_DUE)
+    return reasons
+
+
+def programmes_to_redetermine(*, user: Any) -> list[tuple[AuditProgramme, list[str]]]:
+    """The active programmes of the CBs this user manages whose audit time should be determined again, with
+    the reasons — in a number of queries that does not grow with the programmes."""
+    r = reach(user)
+    cbs = [cb for cb, roles in r.roles_by_cb.items() if set(roles) & set(MANAGERS)]
+    programmes = list(
+        AuditProgramme.objects.visible_to(user)
+        .filter(active=True, determination__isnull=False)
+        .filter(Q(certification_body_id__in=cbs) if not r.superuser else Q())
+        .select_related("organization", "determination")
+        .order_by("organization__legal_name", "id")
+    )
+    sites: dict[int, list[Site]] = {}
+    for site in Site.objects.filter(organization_id__in={p.organization_id for p in programmes}):
+        sites.setdefault(site.organization_id, []).append(site)
+    audits: dict[int, list[Audit]] = {}
+    for audit in Audit.objects.filter(
+        programme__in=programmes, kind__in=[AuditKind.SURVEILLANCE_2, AuditKind.RECERTIFICATION]
+    ):
+        audits.setdefault(audit.programme_id, []).append(audit)
+    found = []
+    for programme in programmes:
+        reasons = redetermination_reasons(
+            programme, sites=sites.get(programme.organization_id, []), audits=audits.get(programme.pk, [])
+        )
+        if reasons:
+            found.append((programme, reasons))
+    return found

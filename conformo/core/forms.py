@@ -68,15 +68,18 @@ def posted(request: HttpRequest) -> Any:
 
 def apply_errors(form: Any, exc: ApplicationError) -> None:
     """Show a refused service call on the form: the reason on top, field messages next to their fields (those
-    of fields the form does not have go on top too)."""
+    of fields the form does not have go on top too). A form made of rows (e.g. a formset inside it) may take a
+    dotted field name such as `adjustments.2.justification` to its row: its `route_error(name, error)` returns
+    True when it placed the message."""
     form.refusal_status = exc.status_code
+    route = getattr(form, "route_error", None)
     elsewhere: list[str] = []
     for name, errors in exc.fields.items():
         if name in form.fields:
             for error in errors:
                 form.add_error(name, error)
         else:
-            elsewhere.extend(e for e in errors if e not in exc.message)
+            elsewhere.extend(e for e in errors if not (route is not None and route(name, e)) and e not in exc.message)
     form.add_error(None, " ".join([exc.message, *elsewhere]))
 
 

@@ -2,6 +2,7 @@
 field error); the rules stay in the services. One module per part of the workspace."""
 
 from conformo.audits.forms.base import ActionForm, parse_sector_codes
+from conformo.audits.forms.determinations import DeterminationForm
 from conformo.audits.forms.plans import (
     ObjectionResolveForm,
     PlanEditForm,
@@ -54,6 +55,7 @@ __all__ = [
     "CompleteForm",
     "ConflictForm",
     "DeclineForm",
+    "DeterminationForm",
     "EmptyForm",
     "FindingEditForm",
     "FindingForm",

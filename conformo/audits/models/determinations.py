@@ -3,6 +3,7 @@ figures and the trace that justifies them (17021-1 9.1.2, 9.9: the justification
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any, ClassVar
 
@@ -12,7 +13,27 @@ from django.db import models
 from conformo.audits.choices import DeterminationPurpose
 from conformo.core.models import BaseModel
 from conformo.core.tenancy import VisibleQuerySet
-from conformo.domain.determination import DeterminationInput
+from conformo.domain.determination import DeterminationInput, SiteFacts
+from conformo.organizations.models import Site
+
+
+def site_facts(sites: Iterable[Site]) -> tuple[SiteFacts, ...]:
+    """The sites as the client reports them now, in the sites' order (the central function first)."""
+    ordered = sorted(sites, key=lambda s: (not s.is_headquarters, s.name, s.pk))
+    return tuple(
+        SiteFacts(
+            key=str(site.public_id),
+            name=site.name,
+            central=site.is_headquarters,
+            permanent=site.permanent_staff,
+            temporary=site.temporary_staff,
+            contractors=site.contractors,
+            part_time=site.part_time_staff,
+            part_time_hours=Decimal(site.part_time_hours_per_week),
+            repetitive=site.repetitive_function_staff,
+        )
+        for site in ordered
+    )
 
 
 class AuditTimeDetermination(BaseModel):

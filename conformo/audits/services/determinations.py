@@ -6,7 +6,7 @@ figures to the programme's audits."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from decimal import Decimal
 from typing import Any
@@ -15,6 +15,7 @@ from django.db import transaction
 
 from conformo.audits.choices import ApplicationStatus, AuditKind, AuditStatus, DeterminationPurpose
 from conformo.audits.models import Application, Audit, AuditProgramme, AuditTimeDetermination, CBSettings
+from conformo.audits.models.determinations import site_facts
 from conformo.audits.services.common import log_programme, require_manager
 from conformo.audits.services.setup import cb_settings_get
 from conformo.core.actors import Actor, acting_user
@@ -23,36 +24,22 @@ from conformo.core.errors import Conflict, PermissionDenied, ValidationFailed
 from conformo.core.tenancy import MANAGERS, has_cb_role
 from conformo.domain.audit_time import EMS, OHS, QMS
 from conformo.domain.determination import (
+    AUDITS,
+    Adjustment,
     Choices,
     Determination,
     DeterminationInput,
     DeterminationRefused,
+    Integration,
+    IsmsAssessment,
     Policy,
     Purpose,
-    SiteFacts,
+    SitePlan,
     complete,
     determine,
 )
+from conformo.domain.settings import RepetitiveReduction
 from conformo.organizations.models import CertificationBody, Organization, Site
-
-
-def site_facts(sites: Iterable[Site]) -> tuple[SiteFacts, ...]:
-    """The sites as the client reports them now, in the sites' order (the central function first)."""
-    ordered = sorted(sites, key=lambda s: (not s.is_headquarters, s.name, s.pk))
-    return tuple(
-        SiteFacts(
-            key=str(site.public_id),
-            name=site.name,
-            central=site.is_headquarters,
-            permanent=site.permanent_staff,
-            temporary=site.temporary_staff,
-            contractors=site.contractors,
-            part_time=site.part_time_staff,
-            part_time_hours=Decimal(site.part_time_hours_per_week),
-            repetitive=site.repetitive_function_staff,
-        )
-        for site in ordered
-    )
 
 
 def is_isms_standards(codes: Iterable[str]) -> bool:
@@ -80,10 +67,123 @@ def default_choices(standards: Iterable[str], complexity: str = "medium") -> Cho
     return Choices(complexity=categories)
 
 
-def _refusal(exc: DeterminationRefused) -> ValidationFailed:
+# --- the input shape of the API and the page (field names of `DeterminationIn`) ---------------------------
+
+COMPLEXITY_FIELDS = {QMS: "qms_risk", EMS: "ems_complexity", OHS: "ohs_complexity"}
+ISMS_FIELDS = (("business_type", "processes", "management_system"), ("it_infrastructure", "outsourcing", "development"))
+
+
+def choices_from(data: Mapping[str, Any], standards: Iterable[str]) -> Choices:
+    """The CB's choices from the API's or the page's input (the field names of `DeterminationIn`)."""
+    codes = set(standards)
+    complexity = {code: str(data.get(name) or "medium") for code, name in COMPLEXITY_FIELDS.items() if code in codes}
+    isms = data.get("isms")
+    integration = data.get("integration") or {}
+    sites = data.get("sites")
+    return Choices(
+        complexity=complexity,
+        repetitive=str(data.get("repetitive_reduction") or RepetitiveReduction.NONE.value),
+        repetitive_justification=str(data.get("repetitive_justification") or ""),
+        adjustments=tuple(
+            Adjustment(str(a["standard"]), str(a["factor"]), Decimal(a["percent"]), str(a.get("justification") or ""))
+            for a in data.get("adjustments") or ()
+        ),
+        isms=None
+        if not isms
+        else IsmsAssessment(
+            tuple(int(isms[name]) for name in ISMS_FIELDS[0]),
+            tuple(int(isms[name]) for name in ISMS_FIELDS[1]),
+            Decimal(isms.get("percent") or 0),
+            str(isms.get("justification") or ""),
+        ),
+        integration=Integration(
+            str(integration.get("level") or "none"),
+            Decimal(integration.get("percent") or 0),
+            str(integration.get("evidence") or ""),
+        ),
+        method=str(data["method"]) if data.get("method") else None,
+        site_plans=None
+        if sites is None
+        else tuple(
+            SitePlan(
+                str(site["site_id"]),
+                Decimal(site.get("reduction_percent") or 0),
+                str(site.get("reduction_justification") or ""),
+                tuple(str(audit) for audit in site.get("audits") or ()),
+            )
+            for site in sites
+        ),
+        remote_percent={
+            str(audit): Decimal(value) for audit, value in (data.get("remote_percent") or {}).items() if value
+        },
+    )
+
+
+def choices_as_input(choices: Choices) -> dict[str, Any]:
+    """The CB's choices in the input shape (`DeterminationIn`), to show, revise and send again."""
+    integration = choices.integration
+    isms = choices.isms
+    return {
+        **{name: choices.complexity.get(code, "medium") for code, name in COMPLEXITY_FIELDS.items()},
+        "repetitive_reduction": choices.repetitive,
+        "repetitive_justification": choices.repetitive_justification,
+        "adjustments": [
+            {"standard": a.standard, "factor": a.factor, "percent": a.percent, "justification": a.justification}
+            for a in choices.adjustments
+        ],
+        "isms": None
+        if isms is None
+        else {
+            **dict(zip(ISMS_FIELDS[0], isms.business, strict=True)),
+            **dict(zip(ISMS_FIELDS[1], isms.it, strict=True)),
+            "percent": isms.percent,
+            "justification": isms.justification,
+        },
+        "integration": {"level": integration.level, "percent": integration.percent, "evidence": integration.evidence},
+        "method": choices.method,
+        "sites": None
+        if choices.site_plans is None
+        else [
+            {
+                "site_id": plan.key,
+                "reduction_percent": plan.reduction_percent,
+                "reduction_justification": plan.reduction_justification,
+                "audits": list(plan.audits),
+            }
+            for plan in choices.site_plans
+        ],
+        "remote_percent": {audit: choices.remote_percent.get(audit, Decimal(0)) for audit in AUDITS},
+    }
+
+
+def input_field(path: str, choices: Choices) -> str:
+    """A problem's field (the domain's dotted path) as the input field it concerns."""
+    head, _, rest = path.partition(".")
+    if head == "complexity":
+        return COMPLEXITY_FIELDS.get(rest, "complexity")
+    if head == "repetitive":
+        return "repetitive_reduction"
+    if head == "remote":
+        return f"remote_percent.{rest}"
+    if head == "isms" and rest in ("business", "it"):
+        return "isms"
+    if head == "sample":
+        return "sites"
+    if head == "sites" and rest:
+        key, _, leaf = rest.partition(".")
+        keys = [plan.key for plan in choices.site_plans or ()]
+        if key in keys:
+            return ".".join(["sites", str(keys.index(key)), *([leaf] if leaf else [])])
+        return "sites"
+    return path or "__all__"
+
+
+def _refusal(exc: DeterminationRefused, choices: Choices) -> ValidationFailed:
     fields: dict[str, list[str]] = {}
     for problem in exc.problems:
-        fields.setdefault(problem.field or "__all__", []).append(f"{problem.message[:1].upper()}{problem.message[1:]}.")
+        fields.setdefault(input_field(problem.field, choices), []).append(
+            f"{problem.message[:1].upper()}{problem.message[1:]}."
+        )
     count = len(exc.problems)
     detail = (
         f"{exc.message[:1].upper()}{exc.message[1:]}."
@@ -94,12 +194,12 @@ def _refusal(exc: DeterminationRefused) -> ValidationFailed:
 
 
 def compute(inp: DeterminationInput) -> tuple[DeterminationInput, Determination]:
-    """The completed input and its determination, or `ValidationFailed` with a message per field."""
+    """The completed input and its determination, or `ValidationFailed` with a message per input field."""
     inp = complete(inp)
     try:
         return inp, determine(inp)
     except DeterminationRefused as exc:
-        raise _refusal(exc) from exc
+        raise _refusal(exc, inp.choices) from exc
 
 
 def _record(

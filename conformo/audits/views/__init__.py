@@ -1,11 +1,13 @@
 """Pages of the CB workflow: thin views that parse, call a service or selector, and render.
 
-`workflow`: workspace, applications, programmes, audits; `findings`: a finding's response, review,
+`workflow`: workspace, applications, programmes, audits; `determinations`: the audit-time determination of a
+review and a programme's re-determination; `findings`: a finding's response, review,
 verification and corrections; `plans` and `reports`: the audit plan and the audit report; `registers`:
 auditors, schedule, calendar, complaints, appeals; `setup`: CB settings, accreditations, an auditor's
 conflicts of interest and unavailability.
 """
 
+from conformo.audits.views.determinations import application_determine, programme_redetermine
 from conformo.audits.views.findings import (
     finding_attach,
     finding_attachment,
@@ -80,6 +82,7 @@ __all__ = [
     "application_create",
     "application_decline",
     "application_detail",
+    "application_determine",
     "application_review",
     "audit_complete",
     "audit_detail",
@@ -113,6 +116,7 @@ __all__ = [
     "plan_update",
     "programme_combine",
     "programme_detail",
+    "programme_redetermine",
     "qualification_add",
     "report_draft",
     "report_issue",

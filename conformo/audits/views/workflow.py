@@ -23,6 +23,7 @@ from conformo.audits import forms, selectors, services
 from conformo.audits.choices import AuditKind
 from conformo.audits.models import Auditor
 from conformo.audits.views.common import is_manager, plan_section, report_section
+from conformo.audits.views.determinations import determination_panel
 from conformo.core.forms import handle, posted
 from conformo.core.tenancy import reach
 from conformo.organizations.models import CertificationBody, Organization
@@ -50,6 +51,9 @@ def home(request: HttpRequest) -> HttpResponse:
             "is_decision_maker": is_dm,
             "can_apply": bool(r.organizations) or is_manager(request.user),
             "is_manager": is_manager(request.user),
+            "redetermine": selectors.programmes_to_redetermine(user=request.user)[:50]
+            if is_manager(request.user)
+            else [],
             "cb_staff": bool(r.roles_by_cb) or r.superuser,
             "my_auditor": Auditor.objects.filter(user_id=request.user.pk or 0, active=True).first(),
         },
@@ -82,6 +86,9 @@ def _application_page(request: HttpRequest, application: Any, status: int = 200,
         {
             "application": application,
             "review": services.latest_review(application),
+            "panel": determination_panel(
+                selectors.application_determination(user=request.user, application=application)
+            ),
             "programme": application.programme.first(),
             "is_manager": is_manager(request.user),
             "decide_form": bound.get("decide_form") or forms.EmptyForm(),
@@ -141,6 +148,8 @@ def _programme_page(request: HttpRequest, programme: Any, status: int = 200, **b
             "today": today,
             "concerns": selectors.stage1_concerns(programme),
             "is_manager": is_manager(request.user),
+            "panel": determination_panel(programme.determination),
+            "reasons": selectors.redetermination_reasons(programme),
             "combine_form": bound.get("combine_form") or forms.CombinedAuditForm(),
             "special_form": bound.get("special_form") or forms.SpecialAuditForm(),
         },

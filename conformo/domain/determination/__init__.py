@@ -2,6 +2,7 @@
 ISO/IEC 27006-1): its inputs (``inputs``), the checks on them and their defaults (``checks``), the computation
 (``compute``) and its result (``result``)."""
 
+from conformo.domain.determination.changes import site_changes
 from conformo.domain.determination.checks import (
     DeterminationRefused,
     Problem,
@@ -61,4 +62,5 @@ __all__ = [
     "minimum_samples",
     "multi_site",
     "problems",
+    "site_changes",
 ]

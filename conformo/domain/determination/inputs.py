@@ -96,7 +96,8 @@ class SiteFacts:
     repetitive: int = 0
 
     def breakdown(self, justification: str = "") -> PersonnelBreakdown:
-        groups = (PartTimeGroup(self.part_time, self.part_time_hours),) if self.part_time and self.part_time_hours else ()
+        hours = self.part_time_hours
+        groups = (PartTimeGroup(self.part_time, hours),) if self.part_time and hours else ()
         return PersonnelBreakdown(
             permanent=self.permanent,
             temporary=self.temporary,

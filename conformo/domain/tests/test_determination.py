@@ -24,6 +24,7 @@ from conformo.domain.determination import (
     default_site_plans,
     determine,
     minimum_samples,
+    site_changes,
 )
 from conformo.domain.determination.inputs import Method, Purpose
 from conformo.domain.isms_complexity import category, isms_complexity
@@ -38,8 +39,9 @@ def one_site(persons: int = 75, **facts: Any) -> tuple[SiteFacts, ...]:
 
 def retailer(stores: int = 11) -> tuple[SiteFacts, ...]:
     """A head office of 40 and `stores` stores of 10, 11, 12, ... persons."""
-    return (SiteFacts("hq", "Head office", True, permanent=40),) + tuple(
-        SiteFacts(f"s{i:02d}", f"Store {i:02d}", permanent=10 + i) for i in range(stores)
+    return (
+        SiteFacts("hq", "Head office", True, permanent=40),
+        *tuple(SiteFacts(f"s{i:02d}", f"Store {i:02d}", permanent=10 + i) for i in range(stores)),
     )
 
 
@@ -114,7 +116,8 @@ def test_an_isms_takes_the_27006_complexity_percent_as_an_adjustment_of_table_c1
     result = determine(value)
     engine = compute_audit_time(AuditTimeRequest((ISMS,), D(95), adjustments={ISMS: (D(-5), D(-20))}))
     assert result.initial_days == engine.initial_days == D(9)  # 12 days x 0.75
-    assert result.isms is not None and (result.isms.business_level, result.isms.it_level) == ("low", "low")
+    assert result.isms is not None
+    assert (result.isms.business_level, result.isms.it_level) == ("low", "low")
     assert [s.step for s in result.trace if s.step.startswith("ISMS")] == [
         "ISMS business complexity",
         "ISMS IT complexity",
@@ -128,7 +131,8 @@ def test_an_isms_percent_outside_the_matrix_range_is_refused_with_the_range() ->
     with pytest.raises(DeterminationRefused) as caught:
         determine(value)
     assert caught.value.code == "isms_percent_out_of_range"
-    assert "+20 %" not in caught.value.message and "20 % to 100 %" in caught.value.message
+    assert "+20 %" not in caught.value.message
+    assert "20 % to 100 %" in caught.value.message
 
 
 def test_an_isms_without_its_assessment_is_computed_with_a_warning() -> None:
@@ -231,7 +235,9 @@ def test_a_multi_site_organization_is_timed_per_site_with_the_md1_sample() -> No
         assert site.days == engine.total_days, site.name
     head, *stores = result.sites
     stage2 = result.days_of("stage2")
-    assert stage2 is not None and stage2.sites[0] == "hq" and len(stage2.sites) == 1 + sizes.initial
+    assert stage2 is not None
+    assert stage2.sites[0] == "hq"
+    assert len(stage2.sites) == 1 + sizes.initial
     visited = sum((s.days for s in stores if "stage2" in s.audits), D(0))
     assert result.initial_days == D(13.5) == head.days + visited
     assert all("hq" in row.sites for row in result.audits)
@@ -259,9 +265,11 @@ def test_a_sample_smaller_than_md1_asks_is_refused_per_audit() -> None:
 def test_without_sampling_every_site_is_visited_at_initial_and_recertification() -> None:
     result = determine(inp(sites=retailer(11), method="all_sites"))
     least = minimum_samples(Method.ALL_SITES, 11)
-    assert least["stage2"] == least["recertification"] == 11 and least["surveillance1"] == 4
+    assert least["stage2"] == least["recertification"] == 11
+    assert least["surveillance1"] == 4
     stage2 = result.days_of("stage2")
-    assert stage2 is not None and len(stage2.sites) == 12
+    assert stage2 is not None
+    assert len(stage2.sites) == 12
 
 
 def test_a_sites_reductions_are_limited_to_20_percent_for_central_processes_and_50_percent_in_all() -> None:
@@ -302,8 +310,7 @@ def test_the_default_samples_rotate_so_the_surveillances_visit_other_stores() ->
 
 def test_the_same_stores_at_both_surveillances_get_a_warning() -> None:
     plans = tuple(
-        SitePlan(f"s{i:02d}", audits=("stage2", "surveillance1", "surveillance2", "recertification"))
-        for i in range(4)
+        SitePlan(f"s{i:02d}", audits=("stage2", "surveillance1", "surveillance2", "recertification")) for i in range(4)
     )
     result = determine(inp(sites=retailer(11), site_plans=plans))
     assert "surveillance_sites_repeated" in [w.code for w in result.warnings]
@@ -317,7 +324,8 @@ def test_the_remote_share_is_rounded_down_and_refused_above_the_cbs_policy() -> 
         "initial", (QMS,), one_site(75), Choices({QMS: "medium"}, remote_percent={"stage1": D(40)}), Policy(30, D(50))
     )
     stage1 = determine(value).days_of("stage1")
-    assert stage1 is not None and (stage1.remote_days, stage1.onsite_days) == (D("0.5"), D("1.5"))
+    assert stage1 is not None
+    assert (stage1.remote_days, stage1.onsite_days) == (D("0.5"), D("1.5"))
     too_much = DeterminationInput(
         "initial", (QMS,), one_site(75), Choices({QMS: "medium"}, remote_percent={"stage2": D(60)}), Policy(30, D(50))
     )
@@ -346,3 +354,18 @@ def test_the_stored_inputs_give_the_stored_figures_again() -> None:
     again = DeterminationInput.from_dict(value.as_dict())
     assert again == value
     assert determine(again).as_dict() == stored
+
+
+def test_changes_of_personnel_and_sites_since_the_determination_are_named() -> None:
+    before = retailer(2)
+    now = (
+        SiteFacts("hq", "Head office", True, permanent=46),
+        SiteFacts("s00", "Store 00", permanent=10),
+        SiteFacts("s09", "Store 09", permanent=12, temporary=3),
+    )
+    assert site_changes(before, now) == (
+        "Head office: permanent staff 40 → 46",
+        "Store 01 is no longer among the client's sites",
+        "new site Store 09 (15 persons)",
+    )
+    assert site_changes(before, before) == ()
