@@ -45,7 +45,11 @@ def form_data(page: Any, **changes: Any) -> dict[str, Any]:
     """The determination form's fields as the page shows them, with `changes`."""
     form = page.context["form"]
     data: dict[str, Any] = {}
-    for bound in [*form, *(f for row in form.adjustment_rows for f in row), *(f for row in form.site_rows for f in row)]:
+    for bound in [
+        *form,
+        *(f for row in form.adjustment_rows for f in row),
+        *(f for row in form.site_rows for f in row),
+    ]:
         value = bound.value()
         if bound.widget_type == "checkbox":
             if value:
@@ -85,9 +89,7 @@ def test_an_adjustment_without_justification_comes_back_on_its_row(ready, acme, 
     application = _apply(ready, acme, programme_manager, acme_sites)
     client = login(programme_manager)
     url = reverse("audits:application-determine", args=[application.public_id])
-    data = form_data(
-        client.get(url), **{"adj-0-standard": QMS, "adj-0-factor": "maturity", "adj-0-percent": "-15"}
-    )
+    data = form_data(client.get(url), **{"adj-0-standard": QMS, "adj-0-factor": "maturity", "adj-0-percent": "-15"})
     page = client.post(url, data)
     assert page.status_code == 422
     row = page.context["form"].adjustment_rows[0]
@@ -96,9 +98,7 @@ def test_an_adjustment_without_justification_comes_back_on_its_row(ready, acme, 
     assert services.determination_of(application) is None
 
 
-def test_a_site_left_out_of_every_sample_is_refused_when_the_sample_gets_too_small(
-    ready, acme, programme_manager
-):
+def test_a_site_left_out_of_every_sample_is_refused_when_the_sample_gets_too_small(ready, acme, programme_manager):
     application = _apply(ready, acme, programme_manager, stores(acme, 11))
     client = login(programme_manager)
     url = reverse("audits:application-determine", args=[application.public_id])
@@ -165,7 +165,8 @@ def test_the_programme_flags_a_change_of_personnel_and_determines_again(
     done = client.post(url, form_data(client.get(url), purpose="change"))
     assert done.status_code == 302
     programme.refresh_from_db()
-    assert programme.determination is not None and programme.determination.purpose == "change"
+    assert programme.determination is not None
+    assert programme.determination.purpose == "change"
     surveillance = audit_of(programme, AuditKind.SURVEILLANCE_1)
     assert surveillance.days == programme.determination.audit_row("surveillance1")["days"]
     assert "Audit time to determine again" not in client.get(reverse("audits:home")).content.decode()
