@@ -7,6 +7,10 @@ Contents, with stable names (the same certification gives the same names on ever
   and superseded; drafts are not records);
 - `reports/cycle-<c>/<nn>-<audit kind>-report-rev<revision>.pdf`: each issued revision of each audit report;
 - `certificate/<number>.pdf`: the current certificate, if one was issued;
+- `audit-time/<nn>-<purpose>.json`: each audit-time determination the programmes followed (the application
+  review's, each re-determination), oldest first: its inputs (the sites as reported, the CB's choices with
+  their justifications, the CB's policy), its figures and the trace that justifies them (IAF MD 5; 17021-1
+  9.9: the justification of the audit-time determination is a client record);
 - `audit-log.json`: the audit-log entries of the certification, its decisions, programmes, audits (with
   their plans, reports and findings) and certificates, oldest first;
 - `manifest.json`: the certification's identity and cycle, and what each file above is with its SHA-256.
@@ -28,7 +32,15 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Q
 from django.utils import timezone
 
-from conformo.audits.models import Audit, AuditPlan, AuditProgramme, AuditReport, Finding
+from conformo.audits.models import (
+    ApplicationReview,
+    Audit,
+    AuditPlan,
+    AuditProgramme,
+    AuditReport,
+    AuditTimeDetermination,
+    Finding,
+)
 from conformo.audits.pdf import plan_pdf, report_pdf
 from conformo.certificates.models import Certificate
 from conformo.certificates.pdf import certificate_pdf
@@ -81,9 +93,46 @@ def _audit_stem(audit: Audit, index: int) -> str:
     return f"cycle-{audit.programme.cycle}/{index:02d}-{audit.kind.replace('_', '-')}"
 
 
-def _audit_log(certification: Certification, programmes: list[AuditProgramme], audits: list[Audit]) -> list[Any]:
+def _determinations(programmes: list[AuditProgramme]) -> list[AuditTimeDetermination]:
+    """The determinations the programmes followed: the accepted review's (the application's last review: none
+    is made after acceptance), the current ones and every re-determination."""
+    followed = {p.determination_id for p in programmes if p.determination_id}
+    accepted: set[int] = set()
+    for review in ApplicationReview.objects.filter(
+        application_id__in=[p.application_id for p in programmes if p.application_id]
+    ).order_by("application_id", "-created_at", "-id"):
+        if review.application_id not in accepted:
+            accepted.add(review.application_id)
+            if review.determination_id:
+                followed.add(review.determination_id)
+    return list(
+        AuditTimeDetermination.objects.filter(Q(programme__in=programmes) | Q(pk__in=followed))
+        .select_related("determined_by")
+        .order_by("created_at", "id")
+    )
+
+
+def _determination_file(record: AuditTimeDetermination) -> dict[str, Any]:
+    return {
+        "id": str(record.public_id),
+        "purpose": record.purpose,
+        "determined_at": record.created_at,
+        "determined_by": record.determined_by.get_username() if record.determined_by else None,
+        "inputs": record.inputs,
+        "result": record.result,
+        "trace": record.trace,
+    }
+
+
+def _audit_log(
+    certification: Certification,
+    programmes: list[AuditProgramme],
+    audits: list[Audit],
+    determinations: list[AuditTimeDetermination],
+) -> list[Any]:
     audit_ids = [a.pk for a in audits]
     objects: dict[str, list[int]] = {
+        "audits.audittimedetermination": [d.pk for d in determinations],
         "certification.certification": [certification.pk],
         "certification.decision": list(
             Decision.objects.filter(certification=certification).values_list("pk", flat=True)
@@ -159,6 +208,16 @@ def certification_file_entries(certification: Certification) -> tuple[dict[str, 
                 report_pdf(report),
             )
         )
+    determinations = _determinations(programmes)
+    for index, record in enumerate(determinations, start=1):
+        files.append(
+            FileEntry(
+                f"audit-time/{index:02d}-{record.purpose}.json",
+                "audit_time_determination",
+                f"{record} — inputs, figures and trace",
+                _json(_determination_file(record)),
+            )
+        )
     certificate = Certificate.objects.filter(certification=certification, is_current=True).first()
     if certificate is not None:
         files.append(
@@ -173,9 +232,9 @@ def certification_file_entries(certification: Certification) -> tuple[dict[str, 
         FileEntry(
             "audit-log.json",
             "audit_log",
-            "Audit-log entries of the certification, its decisions, programmes, audits, plans, reports, "
-            "findings and certificates, oldest first",
-            _json(_audit_log(certification, programmes, audits)),
+            "Audit-log entries of the certification, its decisions, programmes, audit-time determinations, "
+            "audits, plans, reports, findings and certificates, oldest first",
+            _json(_audit_log(certification, programmes, audits, determinations)),
         )
     )
     current = next((p for p in reversed(programmes) if p.active), programmes[-1] if programmes else None)

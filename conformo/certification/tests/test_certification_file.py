@@ -25,6 +25,7 @@ from conformo.certification.tests.conftest import audit_of, team
 from conformo.conftest import login, token_client
 from conformo.core.errors import NotFound, PermissionDenied
 from conformo.core.models import AuditLogEntry
+from conformo.organizations.services import site_update
 
 
 @pytest.fixture
@@ -91,6 +92,7 @@ def test_the_file_holds_each_issued_plan_and_report_revision_the_certificate_the
     assert name == f"certification-file-{certificate.number}.zip"
     assert sorted(_open(data).namelist()) == [
         "audit-log.json",
+        "audit-time/01-initial.json",
         f"certificate/{certificate.number}.pdf",
         "manifest.json",
         "plans/cycle-1/01-stage1-plan-v1.pdf",
@@ -98,6 +100,24 @@ def test_the_file_holds_each_issued_plan_and_report_revision_the_certificate_the
         "reports/cycle-1/01-stage1-report-rev1.pdf",
         "reports/cycle-1/02-stage2-report-rev1.pdf",
         "reports/cycle-1/02-stage2-report-rev2.pdf",
+    ]
+
+
+def test_the_file_holds_each_audit_time_determination_with_its_inputs_and_trace(filed, programme_manager, client_admin):
+    programme = filed.programmes.get()
+    site = programme.application.sites.filter(is_headquarters=False).first()
+    site_update(actor=client_admin, site=site, permanent_staff=site.permanent_staff + 25)
+    services.programme_redetermine(actor=programme_manager, programme=programme, purpose="change")
+    archive = _open(certification_file_build(user=programme_manager, certification=filed)[1])
+    first = json.loads(archive.read("audit-time/01-initial.json"))
+    again = json.loads(archive.read("audit-time/02-change.json"))
+    assert first["trace"][0]["step"] == "purpose"
+    assert first["inputs"]["sites"][0]["central"] is True
+    assert again["result"]["audits"][0]["audit"] == "surveillance1"
+    log = json.loads(archive.read("audit-log.json"))
+    assert [r["action"] for r in log if r["object_type"] == "audits.audittimedetermination"] == [
+        "determination.record",
+        "determination.record",
     ]
 
 
