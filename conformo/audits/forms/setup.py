@@ -13,6 +13,7 @@ from conformo.audits.forms.base import DATE, parse_sector_codes
 from conformo.audits.models import CBSettings
 from conformo.audits.services.setup import SETTINGS_FIELDS
 from conformo.core.forms import set_queryset
+from conformo.domain.impartiality import COOLING_OFF_RULE
 from conformo.organizations.models import Organization
 from conformo.standards.models import Standard
 
@@ -37,6 +38,9 @@ class CBSettingsForm(forms.ModelForm[CBSettings]):
             "max_remote_percent": "Most of an audit's days that may be remote (%)",
             "max_remote_percent_isms": "Most of an ISMS audit's days that may be remote (%)",
             "certificate_number_pattern": "Certificate numbering pattern",
+        }
+        error_messages = {
+            "cooling_off_months": {"min_value": f"{COOLING_OFF_RULE}."},
         }
 
 

@@ -8,6 +8,7 @@ from fractions import Fraction
 from typing import Any, ClassVar
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 
 from conformo.audits.choices import (
@@ -17,6 +18,7 @@ from conformo.audits.choices import (
 from conformo.audits.models.base import _new_calendar_token
 from conformo.core.models import BaseModel
 from conformo.core.tenancy import VisibleQuerySet
+from conformo.domain.impartiality import MIN_COOLING_OFF_MONTHS
 from conformo.domain.settings import RuleSettings
 
 
@@ -33,7 +35,10 @@ class CBSettings(BaseModel):
         null=True, blank=True, help_text="[P] Empty: minors are verified at the next audit."
     )
     cooling_off_months = models.PositiveIntegerField(
-        default=24, help_text="[P] No consultancy for the client within this many months (17021-1 5.2)."
+        default=MIN_COOLING_OFF_MONTHS,
+        validators=[MinValueValidator(MIN_COOLING_OFF_MONTHS)],
+        help_text="[N] at least 24; longer [P]: no auditor who consulted for the client within this many months "
+        "takes part in its certification (17021-1 5.2).",
     )
     stage1_percent = models.PositiveSmallIntegerField(
         default=30, help_text="[P] Share of the initial audit time spent on stage 1."

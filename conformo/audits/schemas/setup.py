@@ -9,13 +9,20 @@ from uuid import UUID
 
 from ninja import Field, Schema
 
+from conformo.domain.impartiality import MIN_COOLING_OFF_MONTHS
+
 
 class CBSettingsIO(Schema):
     major_response_days: int = Field(90, ge=0)
     minor_response_days: int = Field(90, ge=0)
     major_verification_days: int = Field(90, ge=0)
     minor_verification_days: int | None = Field(None, ge=0)
-    cooling_off_months: int = Field(24, ge=0, le=120)
+    cooling_off_months: int = Field(
+        24,
+        ge=MIN_COOLING_OFF_MONTHS,
+        le=120,
+        description="[N] At least 24 (ISO/IEC 17021-1 5.2: two years after consultancy for the client); longer [P].",
+    )
     stage1_percent: int = Field(30, ge=1, le=99)
     stage1_due_days: int = Field(90, ge=0, le=3650)
     stage2_due_days: int = Field(90, ge=0, le=3650)

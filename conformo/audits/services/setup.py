@@ -22,6 +22,7 @@ from conformo.core.audit import audit_log_record, snapshot
 from conformo.core.errors import ValidationFailed
 from conformo.core.tenancy import MANAGERS, require_cb_role
 from conformo.domain.errors import InvalidInput
+from conformo.domain.impartiality import MIN_COOLING_OFF_MONTHS, cooling_off_refusal
 from conformo.domain.sectors import parse_iaf_codes
 from conformo.organizations.models import CertificationBody, Organization
 from conformo.standards.models import Standard
@@ -71,6 +72,13 @@ def cb_settings_update(*, actor: Actor, certification_body: CertificationBody, *
         raise ValidationFailed(
             "The first surveillance must fall within 12 months of the certification decision (17021-1 9.1.3.3).",
             fields={"surveillance_1_months": ["At most 12."]},
+        )
+    refusal = cooling_off_refusal(values.get("cooling_off_months", MIN_COOLING_OFF_MONTHS))
+    if refusal is not None:
+        raise ValidationFailed(
+            refusal,
+            code="below_normative_floor",
+            fields={"cooling_off_months": [f"At least {MIN_COOLING_OFF_MONTHS}."]},
         )
     if not 0 < values.get("stage1_percent", 30) < 100:
         raise ValidationFailed("Stage 1 takes a share between 1 and 99 %.", fields={"stage1_percent": ["1 to 99."]})

@@ -17,7 +17,7 @@ from conformo.audits import selectors, services
 from conformo.audits.forms import AccreditationForm, CBSettingsForm, ConflictForm, UnavailabilityForm
 from conformo.audits.views.common import CB_ADMIN
 from conformo.core.errors import NotFound, ValidationFailed
-from conformo.core.forms import apply_errors, handle, posted
+from conformo.core.forms import apply_errors, form_status, handle, posted
 from conformo.core.tenancy import MANAGERS, by_id, has_cb_role
 from conformo.organizations.models import CertificationBody, Organization
 from conformo.organizations.tenancy import cbs_of
@@ -62,6 +62,7 @@ def cb_settings(request: HttpRequest) -> HttpResponse:
             "settings_obj": current,
             "can_edit": has_cb_role(request.user, cb.pk, CB_ADMIN),
         },
+        status=form_status(form),
     )
 
 
