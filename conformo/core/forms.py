@@ -105,7 +105,7 @@ def carry_errors(source: forms.Form, target: Any) -> None:
     target.refusal_status = getattr(source, "refusal_status", 422)
 
 
-def form_status(*forms_: forms.Form) -> int:
+def form_status(*forms_: forms.BaseForm) -> int:
     """The status of a page showing these forms: 200, or 422/409 when one of them was refused."""
     for form in forms_:
         if form.is_bound and form.errors:

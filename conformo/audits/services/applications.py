@@ -288,11 +288,14 @@ def application_review(
 
 
 @transaction.atomic
-def application_determine(*, actor: Actor, application: Application, choices: Choices) -> ApplicationReview:
+def application_determine(
+    *, actor: Actor, application: Application, choices: Choices, on: date | None = None
+) -> ApplicationReview:
     """Record the CB's audit-time determination of the application (revisable until acceptance) and review the
-    application with it, so that the review and its quotation always follow the latest determination."""
+    application with it (on `on`, today by default), so that the review and its quotation always follow the
+    latest determination."""
     determination = application_determination_record(actor=actor, application=application, choices=choices)
-    return application_review(actor=actor, application=application, determination=determination)
+    return application_review(actor=actor, application=application, on=on, determination=determination)
 
 
 def latest_review(application: Application) -> ApplicationReview | None:

@@ -63,4 +63,35 @@ def test_acmes_certification_file_holds_its_plans_reports_and_certificate(demo):
     acme = Certification.objects.get(organization__country="DE")
     archive = zipfile.ZipFile(io.BytesIO(certification_file_build(user=SYSTEM, certification=acme)[1]))
     kinds = sorted(f["kind"] for f in json.loads(archive.read("manifest.json"))["files"])
-    assert kinds == ["audit_log"] + ["audit_plan"] * 3 + ["audit_report"] * 2 + ["certificate"]
+    assert kinds == ["audit_log"] + ["audit_plan"] * 3 + ["audit_report"] * 2 + ["audit_time_determination"] + [
+        "certificate"
+    ]
+
+
+def test_cobalts_review_records_its_27006_complexity_and_one_justified_adjustment(demo):
+    from conformo.audits.models import AuditTimeDetermination
+
+    cobalt = AuditTimeDetermination.objects.get(organization__country="GB", purpose="initial")
+    choices = cobalt.inputs["choices"]
+    assert choices["isms"]["business"] == [2, 2, 2]
+    assert choices["isms"]["justification"]
+    assert [(a["factor"], a["percent"]) for a in choices["adjustments"]] == [("single_activity", "-5")]
+    assert cobalt.result["isms"]["it_level"] == "high"
+    assert cobalt.result["initial_days"] == 12.5  # Table C.1 12 days (95 persons) x (100 + 10 - 5) %
+
+
+def test_the_retailer_shows_the_sample_of_stores_and_the_time_of_each_site(demo):
+    from conformo.audits.models import Application, AuditTimeDetermination
+
+    application = Application.objects.get(organization__legal_name="Linden Home & Garden GmbH")
+    assert application.status == "accepted"
+    record = application.programme.get().determination
+    assert isinstance(record, AuditTimeDetermination)
+    result = record.result
+    assert result["method"] == "sampling"
+    assert len(result["sites"]) == 12
+    assert result["minimum_samples"] == {"stage2": 4, "surveillance1": 2, "surveillance2": 2, "recertification": 3}
+    stores = [site for site in result["sites"] if not site["central"]]
+    assert {site["reduction_percent"] for site in stores} == {10}
+    stage2 = next(row for row in result["audits"] if row["audit"] == "stage2")
+    assert len(stage2["sites"]) == 5
