@@ -69,7 +69,7 @@ def application_detail(request: HttpRequest, application_id: UUID) -> Applicatio
 @router.get("/applications/{application_id}/reviews", response={200: list[ReviewOut], 404: ErrorOut})
 def application_reviews(request: HttpRequest, application_id: UUID) -> list[Any]:
     application = selectors.application_get(user=request.user, public_id=application_id)
-    return list(application.reviews.all())
+    return list(application.reviews.select_related("determination"))
 
 
 @router.post("/applications/{application_id}/review", response={201: ReviewOut, **E})

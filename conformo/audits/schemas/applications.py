@@ -59,6 +59,13 @@ class ReviewOut(Schema):
     sampling: dict[str, Any]
     quotation: list[dict[str, Any]]
     effective_personnel: Decimal
+    determination_id: UUID | None = Field(
+        None, description="The audit-time determination the quotation comes from (GET …/determination)."
+    )
+
+    @staticmethod
+    def resolve_determination_id(obj: Any) -> UUID | None:
+        return obj.determination.public_id if obj.determination_id else None
 
 
 class ReasonIn(Schema):

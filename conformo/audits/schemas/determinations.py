@@ -22,7 +22,9 @@ ISMS_LABELS = dict(BUSINESS_FACTORS + IT_FACTORS)
 class DeterminationAdjustmentIn(Schema):
     standard: str = Field(description="The standard adjusted (its code), one of those audited.")
     factor: Md5Factor = Field(description="An IAF MD 5 factor (GET /audit-time-factors), or `other`.")
-    percent: Percent = Field(ge=-100, le=100, description="Positive: an increase; negative: a reduction.")
+    percent: Percent = Field(
+        ge=-100, le=100, max_digits=6, decimal_places=2, description="Positive: an increase; negative: a reduction."
+    )
     justification: str = Field(
         default="", max_length=2000, description="Required: why this factor applies to the client."
     )
@@ -38,7 +40,12 @@ class DeterminationIsmsIn(Schema):
     outsourcing: int = Field(ge=1, le=3, description=ISMS_LABELS["outsourcing"])
     development: int = Field(ge=1, le=3, description=ISMS_LABELS["development"])
     percent: Percent = Field(
-        default=Decimal(0), ge=-100, le=100, description="The adjustment chosen within the impact matrix's range."
+        default=Decimal(0),
+        ge=-100,
+        le=100,
+        max_digits=6,
+        decimal_places=2,
+        description="The adjustment chosen within the impact matrix's range.",
     )
     justification: str = Field(default="", max_length=2000, description="Required when the percent is not 0.")
 
@@ -46,7 +53,12 @@ class DeterminationIsmsIn(Schema):
 class DeterminationIntegrationIn(Schema):
     level: IntegrationLevel = IntegrationLevel.NONE
     percent: Percent = Field(
-        default=Decimal(0), ge=0, le=100, description="IAF MD 11 reduction; above 20 it is cut to 20 with a warning."
+        default=Decimal(0),
+        ge=0,
+        le=100,
+        max_digits=6,
+        decimal_places=2,
+        description="IAF MD 11 reduction; above 20 it is cut to 20 with a warning.",
     )
     evidence: str = Field(
         default="", max_length=2000, description="Required with a reduction: the evidence of integration."
@@ -58,7 +70,12 @@ class DeterminationSiteIn(Schema):
 
     site_id: UUID
     reduction_percent: Percent = Field(
-        default=Decimal(0), ge=0, le=100, description="For processes the central function performs for it (at most 20)."
+        default=Decimal(0),
+        ge=0,
+        le=100,
+        max_digits=6,
+        decimal_places=2,
+        description="For processes the central function performs for it (at most 20).",
     )
     reduction_justification: str = Field(default="", max_length=2000, description="Required with a reduction.")
     audits: list[SampledAudit] = Field(default_factory=list, description="The audits that visit this site.")
@@ -67,11 +84,11 @@ class DeterminationSiteIn(Schema):
 class DeterminationRemoteIn(Schema):
     """The share of each audit's days audited remotely (ICT), in percent, up to the CB's policy."""
 
-    stage1: Percent = Field(default=Decimal(0), ge=0, le=100)
-    stage2: Percent = Field(default=Decimal(0), ge=0, le=100)
-    surveillance1: Percent = Field(default=Decimal(0), ge=0, le=100)
-    surveillance2: Percent = Field(default=Decimal(0), ge=0, le=100)
-    recertification: Percent = Field(default=Decimal(0), ge=0, le=100)
+    stage1: Percent = Field(default=Decimal(0), ge=0, le=100, max_digits=6, decimal_places=2)
+    stage2: Percent = Field(default=Decimal(0), ge=0, le=100, max_digits=6, decimal_places=2)
+    surveillance1: Percent = Field(default=Decimal(0), ge=0, le=100, max_digits=6, decimal_places=2)
+    surveillance2: Percent = Field(default=Decimal(0), ge=0, le=100, max_digits=6, decimal_places=2)
+    recertification: Percent = Field(default=Decimal(0), ge=0, le=100, max_digits=6, decimal_places=2)
 
 
 class DeterminationIn(Schema):
@@ -88,7 +105,7 @@ class DeterminationIn(Schema):
     ohs_complexity: Literal["high", "medium", "low"] = Field(default="medium", description="ISO 45001, Table OH&SMS 1.")
     repetitive_reduction: RepetitiveReduction = RepetitiveReduction.NONE
     repetitive_justification: str = Field(default="", max_length=2000)
-    adjustments: list[DeterminationAdjustmentIn] = Field(default_factory=list)
+    adjustments: list[DeterminationAdjustmentIn] = Field(default_factory=list, max_length=100)
     isms: DeterminationIsmsIn | None = Field(
         default=None, description="Required in practice when ISO/IEC 27001 is audited."
     )
@@ -98,7 +115,9 @@ class DeterminationIn(Schema):
         description="`single`: one organization; `sampling`: IAF MD 1 cl. 6.1; `all_sites`: IAF MD 1 cl. 6.2.",
     )
     sites: list[DeterminationSiteIn] | None = Field(
-        default=None, description="Every site besides the central function; left out: the default samples."
+        default=None,
+        max_length=10000,
+        description="Every site besides the central function; left out: the default samples.",
     )
     remote_percent: DeterminationRemoteIn = DeterminationRemoteIn()
 

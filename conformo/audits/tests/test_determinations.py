@@ -332,6 +332,8 @@ def test_the_api_sets_revises_and_reads_the_determination(ready, acme, acme_site
     assert out["sites"]
     assert out["audits"][0]["audit"] == "stage1"
     assert out["choices"]["adjustments"][1]["justification"] == "Certified since 2009"
+    reviews = pm.get(f"/api/v1/applications/{application.public_id}/reviews").json()
+    assert out["id"] in [review["determination_id"] for review in reviews]
     client, _ = token_client(client_admin)
     read = client.get(f"/api/v1{path}")
     assert read.status_code == 200
