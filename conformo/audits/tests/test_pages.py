@@ -92,7 +92,7 @@ def test_the_application_is_made_reviewed_and_accepted_on_the_pages(
     staff = login(programme_manager)
     args = [application.public_id]
     page = staff.post(reverse("audits:application-review", args=args), follow=True)
-    assert b"How the audit time was computed" in page.content
+    assert b"How the audit time was determined" in page.content
     page = staff.post(reverse("certification:application-accept", args=args), follow=True)
     assert b"Surveillance 2" in page.content
 
