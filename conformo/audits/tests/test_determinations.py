@@ -8,9 +8,11 @@ import json
 from datetime import date
 from decimal import Decimal
 from typing import Any
+from unittest import mock
 
 import pytest
 import time_machine
+from django.db import connections
 
 from conformo.audits import services
 from conformo.audits.choices import AuditKind, AuditStatus
@@ -31,8 +33,10 @@ D = Decimal
 
 
 def calculator(name: str, *args: str) -> Any:
-    """`conformo NAME ARGS --json` (the calculator's command line, run in this process)."""
-    done = run_in_process(name, *args, "--json")
+    """`conformo NAME ARGS --json` (the calculator's command line, run in this process), keeping the test's
+    database connection (a command run from the command line closes every connection when it ends)."""
+    with mock.patch.object(connections, "close_all"):
+        done = run_in_process(name, *args, "--json")
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
 

@@ -101,7 +101,9 @@ def test_the_demo_loads_once_and_a_second_run_changes_nothing(db):
     assert first.created
     assert not second.created
     assert (Organization.objects.count(), AuditLogEntry.objects.count()) == counts
-    assert counts[0] == 7  # three clients at points of the lifecycle, three with certificates in other statuses, a retailer
+    assert (
+        counts[0] == 7
+    )  # three clients at points of the lifecycle, three with certificates in other statuses, a retailer
     assert len(first.logins) == len(second.logins) >= 9
 
 
