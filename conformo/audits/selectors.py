@@ -23,10 +23,10 @@ from conformo.audits.models import (
     PlanObjection,
     TeamMember,
 )
+from conformo.audits.models.programmes import AuditQuerySet, certification_ended_q
 from conformo.core.errors import NotFound
 from conformo.core.roles import CB_ROLES
 from conformo.core.tenancy import has_cb_role
-from conformo.domain.certificate_states import ENDED_STATES, CertificateState
 from conformo.organizations.models import Organization
 
 
@@ -55,7 +55,7 @@ def programme_get(*, user: Any, public_id: Any) -> AuditProgramme:
     return _get(AuditProgramme.objects.visible_to(user), public_id, "programme")
 
 
-def audit_list(*, user: Any) -> QuerySet[Audit]:
+def audit_list(*, user: Any) -> AuditQuerySet[Audit]:
     return (
         Audit.objects.visible_to(user)
         .select_related(
@@ -65,25 +65,10 @@ def audit_list(*, user: Any) -> QuerySet[Audit]:
     )
 
 
-def certification_ended_q(today: date, prefix: str = "programme__certification__") -> Q:
-    """The rows whose certification is over on `today` (`conformo.domain.certificate_states.certification_ended`
-    as a query): withdrawn or refused, or active/suspended past its expiry date, which reads as expired."""
-    return Q(**{f"{prefix}state__in": [s.value for s in ENDED_STATES]}) | Q(
-        **{
-            f"{prefix}state__in": [CertificateState.ACTIVE.value, CertificateState.SUSPENDED.value],
-            f"{prefix}expires_on__lt": today,
-        }
-    )
-
-
 def open_audits(*, user: Any, today: date) -> QuerySet[Audit]:
     """Audits still to run, for the workspace: not completed or cancelled, and of a certification that has not
     ended (a withdrawn, refused or expired certification's audits are not overdue: nothing is due any more)."""
-    return (
-        audit_list(user=user)
-        .exclude(status__in=[AuditStatus.COMPLETED, AuditStatus.CANCELLED])
-        .exclude(certification_ended_q(today))
-    )
+    return audit_list(user=user).exclude(status__in=[AuditStatus.COMPLETED, AuditStatus.CANCELLED]).live(today)
 
 
 def audit_get(*, user: Any, public_id: Any) -> Audit:

@@ -94,12 +94,12 @@ def suspension_proposals(*, user: Any, today: date) -> list[dict[str, Any]]:
     return [{"certification": c, "reasons": reasons[c.pk]} for c in certifications if reasons[c.pk]]
 
 
-def awaiting_decision(*, user: Any) -> list[dict[str, Any]]:
-    """The decision makers' queue: certifications whose grant or renewal can now be decided on the record -
-    the report it rests on (stage 2 or transfer review for a pending certification, recertification for an
-    active one; of the current programme) is issued with the team's recommendation (17021-1 9.5.1) - and no
-    decision has been taken on that report yet. Oldest report first; a fixed number of queries whatever the
-    queue's size. The CB's staff only: a client's own certification is not listed to the client."""
+def awaiting_decision_reports(*, user: Any, decidable_by: Any = None) -> QuerySet[AuditReport]:
+    """The issued reports a grant or renewal can now be decided on (the predicate of `awaiting_decision`):
+    the report (stage 2 or transfer review for a pending certification, recertification for an active one;
+    of the current programme) is issued with the team's recommendation (17021-1 9.5.1) and no decision has
+    been taken on it yet, of a certification `user` sees as the CB's staff. With `decidable_by`, only those
+    that person may decide: not of a cycle whose audit teams they were on (17021-1 9.5.1.2)."""
     r = reach(user)
     certifications = Certification.objects.visible_to(user)
     if not r.superuser:
@@ -122,6 +122,19 @@ def awaiting_decision(*, user: Any) -> list[dict[str, Any]]:
             )
         )
         .filter(~Exists(Decision.objects.filter(basis_report=OuterRef("pk"))))
+    )
+    if decidable_by is not None:
+        on_team = TeamMember.objects.filter(audit__programme=OuterRef("audit__programme"), auditor__user=decidable_by)
+        reports = reports.filter(~Exists(on_team))
+    return reports
+
+
+def awaiting_decision(*, user: Any) -> list[dict[str, Any]]:
+    """The decision makers' queue: certifications whose grant or renewal can now be decided on the record
+    (`awaiting_decision_reports`). Oldest report first; a fixed number of queries whatever the queue's size.
+    The CB's staff only: a client's own certification is not listed to the client."""
+    reports = (
+        awaiting_decision_reports(user=user)
         .select_related("audit__programme__certification__organization")
         .order_by("issued_at", "pk")
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 
 from django.conf import settings
 from django.db import models
@@ -13,6 +13,16 @@ from conformo.audits.choices import (
 )
 from conformo.core.models import BaseModel
 from conformo.core.tenancy import VisibleQuerySet
+
+
+class ApplicationQuerySet[M: models.Model](VisibleQuerySet[M]):
+    def to_review(self) -> Self:
+        """Submitted applications the CB has still to review (17021-1 9.1.2)."""
+        return self.filter(status=ApplicationStatus.SUBMITTED)
+
+    def to_accept(self) -> Self:
+        """Reviewed applications the CB has still to accept or decline."""
+        return self.filter(status=ApplicationStatus.REVIEWED)
 
 
 class Application(BaseModel):
@@ -42,7 +52,7 @@ class Application(BaseModel):
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     decision_reason = models.TextField(blank=True)
 
-    objects = VisibleQuerySet.as_manager()
+    objects = ApplicationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
