@@ -14,6 +14,7 @@ from conformo.certification.api import router as certification_router
 from conformo.core.api import router as core_router
 from conformo.core.errors import ApplicationError
 from conformo.improvement.api import router as improvement_router
+from conformo.inbox.api import router as inbox_router
 from conformo.organizations.api import router as organizations_router
 from conformo.readiness.api import router as readiness_router
 from conformo.registry.api import router as registry_router
@@ -67,4 +68,5 @@ api.add_router("/", improvement_router)
 api.add_router("/", audits_router)
 api.add_router("/", certification_router)
 api.add_router("/", certificates_router)
+api.add_router("/", inbox_router)
 api.add_router("/registry", registry_router)

@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "conformo.certification",
     "conformo.certificates",
     "conformo.registry",
+    "conformo.inbox",
     "conformo.home",
 ]
 
@@ -123,6 +124,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "conformo.core.context_processors.navigation",
+                # The count of My work beside its navigation entry (core imports no other app).
+                "conformo.inbox.context_processors.inbox",
             ],
         },
     },

@@ -17,6 +17,8 @@ class NavItem:
 
 NAV_ITEMS: list[NavItem] = [
     NavItem("Dashboard", "home:dashboard"),
+    # The base template shows the number of items beside it ("My work (3)"), from conformo.inbox's context processor.
+    NavItem("My work", "inbox:home", frozenset({r.value for r in Role})),
     NavItem("Organizations", "organizations:list", frozenset({r.value for r in Role})),
     NavItem("Standards", "standards:list", public=True),
     NavItem("Calculators", "tools:calculator", public=True),
