@@ -296,5 +296,6 @@ DIGEST_TIME = os.environ.get("DIGEST_TIME", "07:00")
 # The periodic tasks `conformo worker` keeps scheduled (conformo.core.periodic): task path → daily time or interval.
 PERIODIC_TASKS: dict[str, dict[str, str | int]] = {
     "conformo.notifications.tasks.sweep_notices": {"every_minutes": 15},
+    "conformo.inbox.tasks.daily_reminders": {"at": DAILY_SCAN_TIME},
     "conformo.notifications.tasks.send_digests": {"at": DIGEST_TIME},
 }
