@@ -123,3 +123,12 @@ def test_the_clients_count_is_the_number_of_its_items(open_minor, acme, client_a
     for user in (client_admin, client_member):
         assert agrees(user, open_minor.raised_on)
         assert len(items(user, open_minor.raised_on)) == 2
+
+
+def test_nothing_waits_on_a_refused_certification(open_minor, client_admin, decision_maker):
+    from conformo.certification.services import decision_take
+
+    assert kinds(client_admin, open_minor.raised_on) == [ItemKind.FINDING_RESPONSE_DUE]
+    certification = open_minor.audit.programme.certification
+    decision_take(actor=decision_maker, certification=certification, kind="refuse", reason="Major gaps remain")
+    assert kinds(client_admin, open_minor.raised_on) == []
