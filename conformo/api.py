@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 
 from conformo.accounts.api import router as accounts_router
-from conformo.accounts.auth import api_auth
+from conformo.accounts.auth import api_auth, document_auth_errors
 from conformo.audits.api import router as audits_router
 from conformo.certificates.api import router as certificates_router
 from conformo.certification.api import router as certification_router
@@ -20,7 +22,15 @@ from conformo.registry.api import router as registry_router
 from conformo.standards.api import router as standards_router
 from conformo.tools.api import router as tools_router
 
-api = NinjaAPI(
+
+class ConformoAPI(NinjaAPI):
+    """The API, whose OpenAPI document names the 401 and 403 answers of every authenticated operation."""
+
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        return document_auth_errors(super().get_openapi_schema(**kwargs))
+
+
+api = ConformoAPI(
     title="Conformo API",
     version="1",
     description="ISO management-system certification: catalogs, rules, certification bodies, readiness, registry.",

@@ -236,6 +236,10 @@ LOGGING = {
 # Conformo's own settings.
 API_PAGE_SIZE = env_int("API_PAGE_SIZE", 50)
 API_MAX_PAGE_SIZE = env_int("API_MAX_PAGE_SIZE", 500)
+# Days a new personal API token works before it expires (docs/api.md).
+API_TOKEN_TTL_DAYS = env_int("API_TOKEN_TTL_DAYS", 90)
+if API_TOKEN_TTL_DAYS < 1:
+    raise ImproperlyConfigured(f"API_TOKEN_TTL_DAYS must be at least 1, not {API_TOKEN_TTL_DAYS}.")
 # Anonymous registry clients: "<requests>/<seconds>" per client address and worker ("0" turns it off).
 REGISTRY_RATE_LIMIT = os.environ.get("REGISTRY_RATE_LIMIT", "120/60")
 # PostgreSQL: the longest a registry browse (or a search of only common words) may run before it is refused as

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models import CharField
 from django.utils import timezone
 
-from conformo.accounts.models import TOKEN_PREFIX, ApiToken, Membership, User, hash_token, new_token_value
+from conformo.accounts.choices import TokenScope
+from conformo.accounts.models import (
+    TOKEN_PREFIX,
+    ApiToken,
+    Membership,
+    User,
+    hash_token,
+    new_token_value,
+    token_expiry,
+)
 from conformo.core.actors import Actor
 from conformo.core.audit import audit_log_record
 from conformo.core.errors import Conflict, PermissionDenied, ValidationFailed
@@ -70,16 +81,28 @@ def membership_add(
 
 
 @transaction.atomic
-def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
-    """Create a personal API token. Returns the token and its value, which is shown once and never stored."""
+def api_token_create(*, user: User, name: str, scope: str = TokenScope.READ_WRITE) -> tuple[ApiToken, str]:
+    """Create a personal API token that works `API_TOKEN_TTL_DAYS` days, for reading only (`scope="read"`) or
+    with everything the user's roles allow (`"read_write"`). Returns the token and its value, which is shown once
+    and never stored. Pages and the API call this only for a signed-in session: a token cannot mint tokens."""
     name = name.strip()
     if not name:
         raise ValidationFailed("Give the token a name.", fields={"name": ["Give the token a name."]})
     if len(name) > 100:
         raise ValidationFailed("The name is too long.", fields={"name": ["At most 100 characters."]})
+    if scope not in TokenScope.values:
+        message = f"Choose the scope: {' or '.join(TokenScope.values)}."
+        raise ValidationFailed(message, fields={"scope": [message]})
     raw = new_token_value()
-    token = ApiToken.objects.create(user=user, name=name, token_hash=hash_token(raw), hint=raw[:10])
-    audit_log_record(actor=user, action="api_token.create", obj=token, after={"name": name, "hint": token.hint})
+    token = ApiToken.objects.create(
+        user=user, name=name, token_hash=hash_token(raw), hint=raw[:10], scope=scope, expires_at=token_expiry()
+    )
+    audit_log_record(
+        actor=user,
+        action="api_token.create",
+        obj=token,
+        after={"name": name, "hint": token.hint, "scope": scope, "expires_at": token.expires_at},
+    )
     return token, raw
 
 
@@ -100,17 +123,34 @@ _USER_FIELDS = tuple(field.attname for field in User._meta.concrete_fields)
 
 
 def _token_lookup() -> Any:
-    """The active token with `token_hash` and its user's fields (`user__<attname>`)."""
+    """The unrevoked token with `token_hash` of an active user: its id, use, expiry, scope and its user's fields
+    (`user__<attname>`)."""
     return ApiToken.objects.filter(
         token_hash=Placeholder("token_hash", CharField()), revoked_at__isnull=True, user__is_active=True
-    ).values("id", "last_used_at", *(f"user__{name}" for name in _USER_FIELDS))
+    ).values("id", "last_used_at", "expires_at", "scope", *(f"user__{name}" for name in _USER_FIELDS))
 
 
 _TOKEN_LOOKUP = Compiled(_token_lookup)
 
 
-def api_token_authenticate(raw: str) -> User | None:
-    """The active user owning token `raw`, or None. Records when the token was last used (at most once a minute).
+@dataclass(frozen=True)
+class TokenUse:
+    """A presented token that exists, is not revoked and belongs to an active user; it works unless `expired`."""
+
+    user: User
+    token_id: int
+    scope: str
+    expires_at: datetime
+    expired: bool
+
+    @property
+    def read_only(self) -> bool:
+        return self.scope == TokenScope.READ
+
+
+def api_token_authenticate(raw: str) -> TokenUse | None:
+    """The token `raw` and its active user, or None when no such unrevoked token exists. Records when a working
+    token was last used (at most once a minute); an expired one is returned with `expired` set and not recorded.
 
     Every API request runs this: one queryset compiled once (conformo.core.prepared; compiling it per request
     costs ten times running it). Revocation takes effect at once."""
@@ -121,6 +161,7 @@ def api_token_authenticate(raw: str) -> User | None:
         return None
     user = User.from_db(DEFAULT_DB_ALIAS, list(_USER_FIELDS), [row[f"user__{name}"] for name in _USER_FIELDS])
     now = timezone.now()
-    if row["last_used_at"] is None or (now - row["last_used_at"]).total_seconds() > 60:
+    expired = row["expires_at"] <= now
+    if not expired and (row["last_used_at"] is None or (now - row["last_used_at"]).total_seconds() > 60):
         ApiToken.objects.filter(pk=row["id"]).update(last_used_at=now)
-    return user
+    return TokenUse(user=user, token_id=row["id"], scope=row["scope"], expires_at=row["expires_at"], expired=expired)

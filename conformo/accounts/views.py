@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -40,7 +41,12 @@ def _tokens_page(request: HttpRequest, form: ApiTokenForm, new_token_value: str 
     response = render(
         request,
         "accounts/tokens.html",
-        {"form": form, "tokens": ApiToken.objects.visible_to(request.user), "new_token_value": new_token_value},
+        {
+            "form": form,
+            "tokens": ApiToken.objects.visible_to(request.user),
+            "new_token_value": new_token_value,
+            "token_ttl_days": settings.API_TOKEN_TTL_DAYS,
+        },
         status=form_status(form),
     )
     response["Cache-Control"] = "no-store"
@@ -62,7 +68,10 @@ def token_create(request: HttpRequest) -> HttpResponse:
     form = ApiTokenForm(posted(request))
     if request.method != "POST":
         return _tokens_page(request, form)
-    created = attempt(form, lambda data: api_token_create(user=request.user, name=data["name"]))  # type: ignore[arg-type]
+    created = attempt(
+        form,
+        lambda data: api_token_create(user=request.user, name=data["name"], scope=data["scope"]),  # type: ignore[arg-type]
+    )
     if created is None:
         return _tokens_page(request, form)
     return _tokens_page(request, ApiTokenForm(), new_token_value=created[1])
