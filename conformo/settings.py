@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -81,6 +82,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "ninja",
+    # Sign-in throttling (docs/security.md); before Conformo's apps so its signal handlers run first.
+    "axes",
     "conformo.core",
     "conformo.accounts",
     "conformo.organizations",
@@ -107,6 +110,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "conformo.core.middleware.ApplicationErrorMiddleware",
+    # Last, as django-axes asks: turns a refused sign-in into the "too many failed sign-ins" page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "conformo.urls"
@@ -166,6 +171,11 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# django-axes' backend first: it refuses a locked-out sign-in before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home:dashboard"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -207,6 +217,33 @@ WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (
     *("jpg", "jpeg", "png", "gif", "webp", "zip", "gz", "tgz", "bz2", "tbz", "xz", "br", "swf", "flv"),
     *("woff", "woff2", "3gp", "3gpp", "asf", "avi", "m4v", "mov", "mp4", "mpeg", "mpg", "webm", "wmv", "map"),
 )
+
+# Sign-in throttling with django-axes (docs/security.md): failures are counted per account (the email typed)
+# and per client address separately; LOGIN_FAILURE_LIMIT failures, each within LOGIN_LOCKOUT_MINUTES of the one
+# before, refuse further sign-ins of that account or from that address for LOGIN_LOCKOUT_MINUTES after the last.
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15)
+if LOGIN_FAILURE_LIMIT < 1 or LOGIN_LOCKOUT_MINUTES < 1:
+    raise ImproperlyConfigured("LOGIN_FAILURE_LIMIT and LOGIN_LOCKOUT_MINUTES must be at least 1.")
+# Reverse proxies in front of Conformo that append the client's address to X-Forwarded-For; 0 = use the
+# connection's address and ignore the header (anyone can write it).
+LOGIN_PROXY_COUNT = env_int("LOGIN_PROXY_COUNT", 0)
+if LOGIN_PROXY_COUNT < 0:
+    raise ImproperlyConfigured(f"LOGIN_PROXY_COUNT must be 0 or more, not {LOGIN_PROXY_COUNT}.")
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "conformo.accounts.throttling.attempted_email"
+AXES_CLIENT_IP_CALLABLE = "conformo.accounts.throttling.client_address"
+AXES_LOCKOUT_CALLABLE = "conformo.accounts.throttling.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+# A refused attempt during a lockout does not extend it; a success does not reset the counts (it would let anyone
+# with an account clear their address's count between guesses at another account).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = False
+# Successful sign-ins are not kept in a table of their own; lockouts and failures go to the audit log.
+AXES_DISABLE_ACCESS_LOG = True
 
 # Security. Production defaults are strict; set SECURE_SSL_REDIRECT=0 behind a proxy that handles TLS.
 SESSION_COOKIE_HTTPONLY = True

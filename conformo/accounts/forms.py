@@ -11,6 +11,10 @@ class LoginForm(AuthenticationForm):
         label="Email", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
     )
 
+    def clean_username(self) -> str:
+        """Accounts are stored in lower case (`UserManager.create_user`): `Ann@Example.org` signs in as well."""
+        return str(self.cleaned_data["username"]).strip().lower()
+
 
 class ApiTokenForm(forms.Form):
     name = forms.CharField(max_length=100, help_text="What the token is for, e.g. “registry export script”.")

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db import models
 from django.db.models import CharField
 from django.utils import timezone
 
@@ -20,12 +21,12 @@ from conformo.accounts.models import (
     new_token_value,
     token_expiry,
 )
-from conformo.core.actors import Actor
+from conformo.core.actors import Actor, SystemActor
 from conformo.core.audit import audit_log_record
 from conformo.core.errors import Conflict, PermissionDenied, ValidationFailed
 from conformo.core.prepared import Compiled, Placeholder
 from conformo.core.roles import CB_ROLES, CLIENT_ROLES, Role
-from conformo.core.tenancy import forget_reach, has_cb_role, has_org_role
+from conformo.core.tenancy import forget_reach, has_cb_role, has_org_role, reach
 from conformo.organizations.models import CertificationBody, Organization
 
 
@@ -165,3 +166,56 @@ def api_token_authenticate(raw: str) -> TokenUse | None:
     if not expired and (row["last_used_at"] is None or (now - row["last_used_at"]).total_seconds() > 60):
         ApiToken.objects.filter(pk=row["id"]).update(last_used_at=now)
     return TokenUse(user=user, token_id=row["id"], scope=row["scope"], expires_at=row["expires_at"], expired=expired)
+
+
+def _home_tenant(user: User) -> dict[str, int | None]:
+    """The tenant whose administrators read an audit entry about `user`: their (first) CB, else organization."""
+    r = reach(user)
+    cb_ids, org_ids = sorted(r.roles_by_cb), sorted(r.roles_by_org)
+    return {
+        "certification_body_id": cb_ids[0] if cb_ids else None,
+        "organization_id": None if cb_ids or not org_ids else org_ids[0],
+    }
+
+
+def _require_system(actor: Actor, what: str) -> None:
+    if not isinstance(actor, SystemActor):
+        raise PermissionDenied(f"Only the installation records {what}.")
+
+
+@transaction.atomic
+def sign_in_failure_record(*, actor: Actor, user: User, ip_address: str | None) -> None:
+    """Record a failed sign-in to an existing account (wrong password), for the account's administrators to
+    read. Sign-in throttling calls it as `SYSTEM`; failures for addresses without an account are not recorded."""
+    _require_system(actor, "sign-in failures")
+    audit_log_record(
+        actor=actor,
+        action="sign_in.failed",
+        obj=user,
+        after={"email": user.email, "ip_address": ip_address},
+        **_home_tenant(user),
+    )
+
+
+@transaction.atomic
+def sign_in_lockout_record(
+    *,
+    actor: Actor,
+    email: str | None,
+    ip_address: str | None,
+    failures: int,
+    until: datetime,
+    attempt: models.Model,
+) -> None:
+    """Record that sign-ins for `email` or from `ip_address` are refused until `until` after `failures` failures.
+    The entry is about the account when `email` names one (its administrators read it), else about the throttling
+    record `attempt` (the installation's administrators read it)."""
+    _require_system(actor, "sign-in lockouts")
+    user = User.objects.filter(email=email).first() if email else None
+    audit_log_record(
+        actor=actor,
+        action="sign_in.locked_out",
+        obj=user if user is not None else attempt,
+        after={"email": email, "ip_address": ip_address, "failures": failures, "locked_until": until},
+        **(_home_tenant(user) if user is not None else {}),
+    )
