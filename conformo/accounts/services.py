@@ -21,7 +21,7 @@ from conformo.accounts.models import (
     new_token_value,
     token_expiry,
 )
-from conformo.core.actors import Actor, SystemActor
+from conformo.core.actors import Actor, SystemActor, acting_user
 from conformo.core.audit import audit_log_record
 from conformo.core.errors import Conflict, PermissionDenied, ValidationFailed
 from conformo.core.prepared import Compiled, Placeholder
@@ -219,3 +219,15 @@ def sign_in_lockout_record(
         after={"email": email, "ip_address": ip_address, "failures": failures, "locked_until": until},
         **(_home_tenant(user) if user is not None else {}),
     )
+
+
+@transaction.atomic
+def user_password_reset(*, actor: Actor, user: User, password: str) -> User:
+    """Set the password of `user` who proved they read their mailbox (a reset link); the link then stops working,
+    because the reset token covers the password. Only the user themself resets it this way."""
+    if acting_user(actor) is None or acting_user(actor) != user:
+        raise PermissionDenied("Only the account's owner resets its password with a reset link.")
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit_log_record(actor=actor, action="user.password_reset", obj=user, after={"email": user.email}, **_home_tenant(user))
+    return user

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from conformo.accounts.forms import ApiTokenForm, LoginForm
+from conformo.accounts.forms import ApiTokenForm, LoginForm, PasswordResetForm, SetNewPasswordForm
 from conformo.accounts.models import ApiToken
 from conformo.accounts.services import api_token_create, api_token_revoke
 from conformo.core.forms import attempt, form_status, posted
@@ -34,6 +34,54 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
     template_name = "accounts/password_change_done.html"
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Ask for a reset link. The next page is the same whether or not the address has an account."""
+
+    template_name = "accounts/password_reset_form.html"
+    form_class = PasswordResetForm
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    email_template_name = "accounts/email/password_reset_email.txt"
+    html_email_template_name = "accounts/email/password_reset_email.html"
+    success_url = reverse_lazy("accounts:password-reset-done")
+
+    def get_extra_email_context(self) -> dict[str, object]:
+        # Links are built on BASE_URL, never on the Host header of the request that asked for them.
+        return {"base_url": settings.BASE_URL, "valid_hours": _reset_link_hours()}
+
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
+        self.extra_email_context = self.get_extra_email_context()
+        return super().form_valid(form)
+
+    def form_invalid(self, form: PasswordResetForm) -> HttpResponse:
+        return self.render_to_response(self.get_context_data(form=form), status=422)
+
+
+def _reset_link_hours() -> int:
+    return max(1, round(settings.PASSWORD_RESET_TIMEOUT / 3600))
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+    def get_context_data(self, **kwargs: object) -> dict[str, object]:
+        return {**super().get_context_data(**kwargs), "valid_hours": _reset_link_hours()}
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Set a new password from a reset link; a used, expired or altered link says so and offers a new one."""
+
+    template_name = "accounts/password_reset_confirm.html"
+    form_class = SetNewPasswordForm
+    success_url = reverse_lazy("accounts:password-reset-complete")
+
+    def form_invalid(self, form: SetNewPasswordForm) -> HttpResponse:
+        return self.render_to_response(self.get_context_data(form=form), status=422)
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"
 
 
 def _tokens_page(request: HttpRequest, form: ApiTokenForm, new_token_value: str | None = None) -> HttpResponse:
