@@ -84,6 +84,9 @@ INSTALLED_APPS = [
     "ninja",
     # Sign-in throttling (docs/security.md); before Conformo's apps so its signal handlers run first.
     "axes",
+    # Two-factor authentication by TOTP authenticator apps (docs/security.md).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "conformo.core",
     "conformo.accounts",
     "conformo.organizations",
@@ -107,7 +110,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Marks the session's user as verified once they entered a two-factor code (django-otp).
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Sends a user who must give a two-factor code (or enrol an app) there before any other page.
+    "conformo.accounts.two_factor.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "conformo.core.middleware.ApplicationErrorMiddleware",
     # Last, as django-axes asks: turns a refused sign-in into the "too many failed sign-ins" page.
@@ -179,6 +186,8 @@ AUTHENTICATION_BACKENDS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home:dashboard"
 LOGOUT_REDIRECT_URL = "accounts:login"
+# The name authenticator apps show beside the account (the "issuer" of the TOTP set-up link).
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Conformo")
 # Seconds a password reset link works (Django's setting; default one day). A link also stops working once used.
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 24 * 60 * 60)
 if PASSWORD_RESET_TIMEOUT < 60:

@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from ninja.security import HttpBearer, SessionAuth
 
 from conformo.accounts.services import TokenUse, api_token_authenticate
+from conformo.accounts.two_factor import two_factor_need
 from conformo.core.errors import ApplicationError, PermissionDenied
 from conformo.core.schemas import ErrorOut
 
@@ -52,7 +53,18 @@ class TokenAuth(HttpBearer):
 
 
 class ActiveSessionAuth(SessionAuth):
-    """Session cookie auth for the browser (the same session as the pages; unsafe methods need the CSRF token)."""
+    """Session cookie auth for the browser (the same session as the pages; unsafe methods need the CSRF token).
+    A session that must first give a two-factor code (or enrol an app) is refused: 403 `two_factor_required`."""
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = super().authenticate(request, key)
+        if user is not None and two_factor_need(user) is not None:
+            raise PermissionDenied(
+                "Two-factor authentication is required: enter the code from your authenticator app on "
+                "/accounts/two-factor/ (or set one up on /accounts/security/) in this browser first.",
+                code="two_factor_required",
+            )
+        return user
 
 
 def token_use(request: HttpRequest) -> TokenUse | None:

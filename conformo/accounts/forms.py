@@ -70,3 +70,39 @@ class SetNewPasswordForm(auth_forms.SetPasswordForm):
         from conformo.accounts.services import user_password_reset
 
         return user_password_reset(actor=self.user, user=self.user, password=self.cleaned_data["new_password1"])
+
+
+class TwoFactorCodeForm(forms.Form):
+    code = forms.CharField(
+        label="Code from your authenticator app",
+        max_length=10,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "autofocus": True, "pattern": "[0-9 ]*"}
+        ),
+        help_text="The 6 digits your app shows now for Conformo.",
+    )
+
+
+class TwoFactorRemoveForm(forms.Form):
+    code = forms.CharField(
+        label="A current code from your app",
+        max_length=10,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
+    password = forms.CharField(
+        label="Or your password",
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text="Use your password if you no longer have the app.",
+    )
+
+
+class CertificationBodySecurityForm(forms.Form):
+    require_staff_two_factor = forms.BooleanField(
+        label="Staff must sign in with two-factor authentication",
+        required=False,
+        help_text="Every person with a role at this certification body (you included) must enter a code from an "
+        "authenticator app at each sign-in; those without an app are asked to set one up before anything else.",
+    )

@@ -170,7 +170,7 @@ class ApiToken(BaseModel):
 
     @property
     def status(self) -> str:
-        """"active", "revoked" or "expired" (a revoked token stays revoked after its expiry date)."""
+        """One of active, revoked or expired (a revoked token stays revoked after its expiry date)."""
         if self.revoked_at is not None:
             return "revoked"
         return "expired" if self.is_expired else "active"

@@ -1,9 +1,8 @@
 from __future__ import annotations
 
 from datetime import datetime
-from uuid import UUID
-
 from typing import Literal
+from uuid import UUID
 
 from ninja import Field, Schema
 

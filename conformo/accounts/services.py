@@ -1,15 +1,17 @@
-"""Writes for accounts: users, memberships and API tokens. Each leaves an audit-log entry."""
+"""Writes for accounts: users, memberships, API tokens, two-factor devices, sign-in records. Each leaves an
+audit-log entry."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS, transaction
-from django.db import models
+from django.db import DEFAULT_DB_ALIAS, models, transaction
 from django.db.models import CharField
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from conformo.accounts.choices import TokenScope
 from conformo.accounts.models import (
@@ -26,7 +28,7 @@ from conformo.core.audit import audit_log_record
 from conformo.core.errors import Conflict, PermissionDenied, ValidationFailed
 from conformo.core.prepared import Compiled, Placeholder
 from conformo.core.roles import CB_ROLES, CLIENT_ROLES, Role
-from conformo.core.tenancy import forget_reach, has_cb_role, has_org_role, reach
+from conformo.core.tenancy import forget_reach, has_cb_role, has_org_role, reach, require_cb_role
 from conformo.organizations.models import CertificationBody, Organization
 
 
@@ -168,14 +170,19 @@ def api_token_authenticate(raw: str) -> TokenUse | None:
     return TokenUse(user=user, token_id=row["id"], scope=row["scope"], expires_at=row["expires_at"], expired=expired)
 
 
-def _home_tenant(user: User) -> dict[str, int | None]:
-    """The tenant whose administrators read an audit entry about `user`: their (first) CB, else organization."""
+def _audit_about_user(*, actor: Actor, action: str, user: User, after: dict[str, Any]) -> None:
+    """An audit entry about `user`, for the administrators of their tenant to read: their (first) certification
+    body's, else their (first) organization's."""
     r = reach(user)
     cb_ids, org_ids = sorted(r.roles_by_cb), sorted(r.roles_by_org)
-    return {
-        "certification_body_id": cb_ids[0] if cb_ids else None,
-        "organization_id": None if cb_ids or not org_ids else org_ids[0],
-    }
+    audit_log_record(
+        actor=actor,
+        action=action,
+        obj=user,
+        after=after,
+        certification_body_id=cb_ids[0] if cb_ids else None,
+        organization_id=None if cb_ids or not org_ids else org_ids[0],
+    )
 
 
 def _require_system(actor: Actor, what: str) -> None:
@@ -188,12 +195,8 @@ def sign_in_failure_record(*, actor: Actor, user: User, ip_address: str | None) 
     """Record a failed sign-in to an existing account (wrong password), for the account's administrators to
     read. Sign-in throttling calls it as `SYSTEM`; failures for addresses without an account are not recorded."""
     _require_system(actor, "sign-in failures")
-    audit_log_record(
-        actor=actor,
-        action="sign_in.failed",
-        obj=user,
-        after={"email": user.email, "ip_address": ip_address},
-        **_home_tenant(user),
+    _audit_about_user(
+        actor=actor, action="sign_in.failed", user=user, after={"email": user.email, "ip_address": ip_address}
     )
 
 
@@ -212,13 +215,11 @@ def sign_in_lockout_record(
     record `attempt` (the installation's administrators read it)."""
     _require_system(actor, "sign-in lockouts")
     user = User.objects.filter(email=email).first() if email else None
-    audit_log_record(
-        actor=actor,
-        action="sign_in.locked_out",
-        obj=user if user is not None else attempt,
-        after={"email": email, "ip_address": ip_address, "failures": failures, "locked_until": until},
-        **(_home_tenant(user) if user is not None else {}),
-    )
+    after = {"email": email, "ip_address": ip_address, "failures": failures, "locked_until": until}
+    if user is not None:
+        _audit_about_user(actor=actor, action="sign_in.locked_out", user=user, after=after)
+    else:
+        audit_log_record(actor=actor, action="sign_in.locked_out", obj=attempt, after=after)
 
 
 @transaction.atomic
@@ -229,5 +230,127 @@ def user_password_reset(*, actor: Actor, user: User, password: str) -> User:
         raise PermissionDenied("Only the account's owner resets its password with a reset link.")
     user.set_password(password)
     user.save(update_fields=["password"])
-    audit_log_record(actor=actor, action="user.password_reset", obj=user, after={"email": user.email}, **_home_tenant(user))
+    _audit_about_user(actor=actor, action="user.password_reset", user=user, after={"email": user.email})
     return user
+
+
+def _require_self(actor: Actor, user: User) -> None:
+    if acting_user(actor) is None or acting_user(actor) != user:
+        raise PermissionDenied("Only the account's owner changes its two-factor authentication.")
+
+
+@transaction.atomic
+def two_factor_enrol_start(*, actor: Actor, user: User) -> TOTPDevice:
+    """Start enrolling an authenticator app: a new secret (an unconfirmed TOTP device, replacing one not yet
+    confirmed). It protects nothing until `two_factor_confirm` checks a code from the app."""
+    _require_self(actor, user)
+    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        raise Conflict("Two-factor authentication is already on. Remove it first to enrol another app.")
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+    audit_log_record(actor=actor, action="two_factor.enrol_start", obj=user, after={"email": user.email})
+    return device
+
+
+def _code_refusal(device: TOTPDevice, code: str) -> ValidationFailed | None:
+    """Why `code` is refused for `device` (None: accepted): wrong, or any code while django-otp's throttle holds
+    the device after wrong ones (it doubles the wait after each failure)."""
+    allowed, detail = device.verify_is_allowed()
+    if not allowed:
+        wait = ""
+        if detail and detail.get("locked_until"):
+            seconds = max(1, math.ceil((detail["locked_until"] - timezone.now()).total_seconds()))
+            wait = f" Wait {seconds} second{'s' if seconds != 1 else ''} and try again."
+        message = f"Too many wrong codes.{wait}"
+        return ValidationFailed(message, fields={"code": [message]})
+    if not device.verify_token(code.strip().replace(" ", "")):
+        message = "This code is not right. Enter the 6 digits your app shows now."
+        return ValidationFailed(message, fields={"code": [message]})
+    return None
+
+
+def _verify_code(user: User, code: str, *, confirmed: bool) -> TOTPDevice:
+    """The user's device (confirmed, or waiting for confirmation) once `code` is accepted. The check commits on
+    its own: django-otp's count of wrong codes (its throttle) and the last time step used (a code works once) must
+    stay written when the code is refused, so the refusal is raised after that transaction."""
+    with transaction.atomic():
+        device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=confirmed).first()
+        if device is None:
+            if confirmed:
+                raise Conflict("Two-factor authentication is not on for this account.")
+            raise Conflict("Start the set-up again: there is no authenticator waiting for confirmation.")
+        refusal = _code_refusal(device, code)
+    if refusal is not None:
+        raise refusal
+    return device
+
+
+def two_factor_confirm(*, actor: Actor, user: User, code: str) -> TOTPDevice:
+    """Finish enrolling: the code from the app proves it holds the secret; from now on every sign-in asks for one.
+    (The code is checked in its own transaction, see `_verify_code`; the confirmation and its audit entry in one.)"""
+    _require_self(actor, user)
+    device = _verify_code(user, code, confirmed=False)
+    with transaction.atomic():
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        _audit_about_user(actor=actor, action="two_factor.enrol", user=user, after={"email": user.email})
+    return device
+
+
+def two_factor_verify(*, actor: Actor, user: User, code: str) -> TOTPDevice:
+    """The sign-in's second step: the user's confirmed device once `code` is accepted (a code works once; wrong
+    codes are throttled by django-otp). Raises ValidationFailed on `code`. The caller marks the session verified."""
+    _require_self(actor, user)
+    return _verify_code(user, code, confirmed=True)
+
+
+def two_factor_remove(*, actor: Actor, user: User, code: str = "", password: str = "") -> None:
+    """Turn two-factor authentication off, proven by a current code or the account's password (pages offer it only
+    to a session that passed the second step). If the user's CB requires it, the next page asks them to enrol
+    again. (A code is checked in its own transaction, see `_verify_code`; the removal and its entry in one.)"""
+    _require_self(actor, user)
+    if code.strip():
+        _verify_code(user, code, confirmed=True)
+    elif not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        raise Conflict("Two-factor authentication is not on for this account.")
+    elif not password or not user.check_password(password):
+        message = "Enter a current code from your app, or your password."
+        raise ValidationFailed(message, fields={"password": [message]})
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user).delete()
+        _audit_about_user(
+            actor=actor,
+            action="two_factor.remove",
+            user=user,
+            after={"email": user.email, "proof": "code" if code.strip() else "password"},
+        )
+
+
+@transaction.atomic
+def two_factor_reset(*, actor: Actor, user: User) -> None:
+    """The installation's operator turns a user's two-factor authentication off (a lost phone): `SYSTEM` only."""
+    _require_system(actor, "a two-factor reset")
+    deleted, _ = TOTPDevice.objects.filter(user=user).delete()
+    if deleted:
+        _audit_about_user(actor=actor, action="two_factor.reset", user=user, after={"email": user.email})
+
+
+@transaction.atomic
+def certification_body_security_update(
+    *, actor: Actor, certification_body: CertificationBody, require_staff_two_factor: bool
+) -> CertificationBody:
+    """The CB administrator decides whether the CB's staff (every CB role) must sign in with a two-factor code."""
+    require_cb_role(actor, certification_body.pk, Role.CB_ADMIN, action="change its sign-in requirements")
+    before = certification_body.require_staff_two_factor
+    if before != require_staff_two_factor:
+        certification_body.require_staff_two_factor = require_staff_two_factor
+        certification_body.save(update_fields=["require_staff_two_factor", "updated_at"])
+        audit_log_record(
+            actor=actor,
+            action="certification_body.security_update",
+            obj=certification_body,
+            before={"require_staff_two_factor": before},
+            after={"require_staff_two_factor": require_staff_two_factor},
+            certification_body_id=certification_body.pk,
+        )
+    return certification_body

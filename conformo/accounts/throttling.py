@@ -113,7 +113,9 @@ def record_failure(sender: Any, credentials: dict[str, Any], request: HttpReques
         sign_in_failure_record(actor=SYSTEM, user=user, ip_address=getattr(request, "axes_ip_address", None))
 
 
-def record_lockout(sender: Any, request: HttpRequest, username: str | None, ip_address: str | None, **kwargs: Any) -> None:
+def record_lockout(
+    sender: Any, request: HttpRequest, username: str | None, ip_address: str | None, **kwargs: Any
+) -> None:
     """django-axes' `user_locked_out`: the failure that reached the limit starts a lockout, which goes to the
     audit log (django-axes sends the signal again for each attempt refused during it: those are not recorded)."""
     failures = getattr(request, "axes_failures_since_start", None)

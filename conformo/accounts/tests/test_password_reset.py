@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from unittest import mock
 
 import time_machine
 from django.core import mail
+from django.core.mail import EmailMultiAlternatives
 from django.test import Client
 
 from conformo.core.models import AuditLogEntry
@@ -16,14 +18,14 @@ START = datetime(2026, 4, 1, 10, 0, tzinfo=UTC)
 NEW = "a-fresh-long-secret-77"
 
 
-def _ask(email: str) -> tuple[Client, object]:
+def _ask(email: str) -> tuple[Client, Any]:
     client = Client()
     return client, client.post("/accounts/password-reset/", {"email": email})
 
 
 def _link() -> str:
     (message,) = mail.outbox
-    match = re.search(r"http://127\.0\.0\.1:8000(/accounts/password-reset/[^/\s]+/[^/\s]+/)", message.body)
+    match = re.search(r"http://127\.0\.0\.1:8000(/accounts/password-reset/[^/\s]+/[^/\s]+/)", str(message.body))
     assert match, message.body
     return match.group(1)
 
@@ -51,9 +53,10 @@ def test_a_known_address_gets_a_mail_with_a_text_and_an_html_body_carrying_the_l
     link = _link()
     assert link in message.body
     assert "works once, for 24 hours" in message.body
+    assert isinstance(message, EmailMultiAlternatives)
     ((html, kind),) = message.alternatives
     assert kind == "text/html"
-    assert f'href="http://127.0.0.1:8000{link}"' in html
+    assert f'href="http://127.0.0.1:8000{link}"' in str(html)
 
 
 def test_an_unknown_address_gets_the_same_answer_and_no_mail(client_admin):

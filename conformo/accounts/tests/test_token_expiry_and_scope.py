@@ -45,7 +45,8 @@ def test_a_token_works_until_it_expires_and_then_answers_401_token_expired(clien
         posted = _bearer(raw).post("/api/v1/tokens", {"name": "x"}, content_type="application/json")
     assert response.status_code == 401
     assert response.json() == {
-        "detail": "This API token expired on 2026-05-30 09:00 UTC. Create a new one on /accounts/tokens/ while signed in.",
+        "detail": "This API token expired on 2026-05-30 09:00 UTC. "
+        "Create a new one on /accounts/tokens/ while signed in.",
         "code": "token_expired",
     }
     assert posted.status_code == 401
