@@ -151,3 +151,10 @@ def test_the_migration_gives_existing_tokens_90_days_from_their_creation():
     migrated = ApiToken.objects.get(pk=token.pk)
     assert migrated.expires_at == created_at + timedelta(days=90)
     assert migrated.scope == "read_write"
+
+
+@pytest.mark.parametrize("header", ["Bearer", "Bearer ", "Bearer cfo_", "Bearer cfo_a b", "bearer " + "x" * 5000])
+def test_a_malformed_bearer_header_is_a_401_not_a_500(db, header):
+    response = Client(HTTP_AUTHORIZATION=header).get("/api/v1/me")
+    assert response.status_code == 401
+    assert response.json()["code"] in {"invalid_token", "unauthenticated"}
