@@ -50,11 +50,14 @@ run: demo static
 	@$(MAKE) --no-print-directory serve
 
 # granian (WSGI) won the side-by-side measurement against gunicorn: see docs/deployment.md and bench/server.py.
+# The background worker (e-mail, digests, daily reminders) runs beside the server and stops with it.
 serve: install
-	@echo "Serving Conformo on http://$(HOST):$(PORT)/ (granian, $(WORKERS) workers). Ctrl-C stops it."
+	@echo "Serving Conformo on http://$(HOST):$(PORT)/ (granian, $(WORKERS) workers) with its background worker. Ctrl-C stops both."
 	@export SECRET_KEY="$${SECRET_KEY:-$$($(PY) -c 'import os; from conformo.cli import ensure_secret_key; ensure_secret_key(); print(os.environ["SECRET_KEY"])')}"; \
 	export BASE_URL="$${BASE_URL:-http://$(HOST):$(PORT)}"; \
-	exec $(BIN)/granian --interface wsgi --host $(HOST) --port $(PORT) --workers $(WORKERS) \
+	$(BIN)/conformo worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	$(BIN)/granian --interface wsgi --host $(HOST) --port $(PORT) --workers $(WORKERS) \
 	  --blocking-threads $(THREADS) --respawn-failed-workers conformo.wsgi:application
 
 lint: install

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "ninja",
+    "django_tasks_db",
     # Sign-in throttling (docs/security.md); before Conformo's apps so its signal handlers run first.
     "axes",
     # Two-factor authentication by TOTP authenticator apps (docs/security.md).
@@ -90,6 +91,7 @@ INSTALLED_APPS = [
     "conformo.core",
     "conformo.accounts",
     "conformo.organizations",
+    "conformo.notifications",
     "conformo.standards",
     "conformo.tools",
     "conformo.improvement",
@@ -296,3 +298,54 @@ REGISTRY_RATE_LIMIT = os.environ.get("REGISTRY_RATE_LIMIT", "120/60")
 # too broad (0 = no limit); the most certificates a name search may match (docs/registry.md).
 REGISTRY_SEARCH_TIMEOUT_MS = env_int("REGISTRY_SEARCH_TIMEOUT_MS", 2000)
 REGISTRY_SEARCH_MAX_MATCHES = env_int("REGISTRY_SEARCH_MAX_MATCHES", 5000)
+
+# E-mail (docs/configuration.md, "E-mail"): SMTP when EMAIL_HOST is set, else every message is written to the
+# console, so a development instance needs no mail server. Django's MAILERS setting, from the environment.
+_email_host = os.environ.get("EMAIL_HOST", "")
+_email_tls = env_bool("EMAIL_USE_TLS", False)
+_email_ssl = env_bool("EMAIL_USE_SSL", False)
+if _email_tls and _email_ssl:
+    raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL are exclusive: set one of them.")
+if _email_host:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": _email_host,
+                "port": env_int("EMAIL_PORT", 465 if _email_ssl else 587 if _email_tls else 25),
+                "username": os.environ.get("EMAIL_HOST_USER", ""),
+                "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+                "use_tls": _email_tls,
+                "use_ssl": _email_ssl,
+                "timeout": env_int("EMAIL_TIMEOUT", 30),
+            },
+        }
+    }
+else:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Conformo <conformo@localhost>")
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+EMAIL_SUBJECT_PREFIX = "[Conformo] "
+
+# Background work (docs/notifications.md): Django's tasks framework on a database queue (django-tasks-db), run by
+# `conformo worker`. Tests run each task at once, in the test's own process.
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django.tasks.backends.immediate.ImmediateBackend" if TESTING else "django_tasks_db.DatabaseBackend"
+        ),
+        "QUEUES": ["default"],
+    }
+}
+# A notice that could not be sent is tried again after 1, 4, 16, 64 ... minutes (NOTIFY_RETRY_BASE_SECONDS × 4^n),
+# at most NOTIFY_MAX_ATTEMPTS times in all; then it is marked failed for the CB administrator to see and resend.
+NOTIFY_MAX_ATTEMPTS = env_int("NOTIFY_MAX_ATTEMPTS", 6)
+NOTIFY_RETRY_BASE_SECONDS = env_int("NOTIFY_RETRY_BASE_SECONDS", 60)
+# When the daily work runs, in TIME_ZONE ("HH:MM"): the reminder scan, then the digests of the day's notices.
+DAILY_SCAN_TIME = os.environ.get("DAILY_SCAN_TIME", "06:00")
+DIGEST_TIME = os.environ.get("DIGEST_TIME", "07:00")
+# The periodic tasks `conformo worker` keeps scheduled (conformo.core.periodic): task path → daily time or interval.
+PERIODIC_TASKS: dict[str, dict[str, str | int]] = {
+    "conformo.notifications.tasks.sweep_notices": {"every_minutes": 15},
+    "conformo.notifications.tasks.send_digests": {"at": DIGEST_TIME},
+}

@@ -10,6 +10,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("conformo.accounts.urls")),
     path("organizations/", include("conformo.organizations.urls")),
+    path("notifications/", include("conformo.notifications.urls")),
     path("standards/", include("conformo.standards.urls")),
     path("tools/", include("conformo.tools.urls")),
     path("readiness/", include("conformo.readiness.urls")),

@@ -134,8 +134,23 @@ def test_the_deploy_check_is_clean_with_production_settings():
         SECURE_HSTS_SECONDS="31536000",
         SECURE_HSTS_PRELOAD="1",
         ALLOWED_HOSTS="certs.example.org",
+        EMAIL_HOST="smtp.example.org",
     )
     assert result.returncode == 0, result.stderr + result.stdout
+
+
+def test_the_deploy_check_says_that_production_needs_a_mail_server():
+    result = _run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        SECRET_KEY="x" * 20 + "production-secret-key-that-is-long-and-random-0123456789",
+        BASE_URL="https://certs.example.org",
+        SECURE_SSL_REDIRECT="1",
+        SECURE_HSTS_SECONDS="31536000",
+        SECURE_HSTS_PRELOAD="1",
+        ALLOWED_HOSTS="certs.example.org",
+    )
+    assert result.returncode != 0
+    assert "mail.E001" in result.stderr + result.stdout
 
 
 def test_the_cli_lists_conformo_commands_and_refuses_unknown_ones(tmp_path):
