@@ -6,8 +6,6 @@ from typing import Any
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm
-from django.core.mail import EmailMultiAlternatives
-from django.template import loader
 
 from conformo.accounts.choices import TokenScope
 
@@ -48,19 +46,31 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
         to_email: str,
         html_email_template_name: str | None = None,
     ) -> None:
-        """The one place a reset message is handed to e-mail: a plain-text body and an HTML alternative."""
-        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
-        message = EmailMultiAlternatives(
-            subject, loader.render_to_string(email_template_name, context), from_email, [to_email]
-        )
-        if html_email_template_name is not None:
-            message.attach_alternative(loader.render_to_string(html_email_template_name, context), "text/html")
-        try:
-            message.send()
-        except Exception:
-            # As Django's form does: a mail server that refuses must not tell the visitor whether the address has
-            # an account (the page is the same either way); the operator reads it in the log.
-            logger.exception("Failed to send the password reset email to user %s", context["user"].pk)
+        """The one place a reset message is handed on: a mandatory notice (conformo.notifications), queued and sent by
+        the worker like every other mail — a plain-text and an HTML body with the one-time link. The visitor's
+        request never waits for the mail server, and a server that refuses is retried, never shown to them."""
+        from django.db import transaction
+        from django.urls import reverse
+
+        from conformo.notifications.kinds import Kind
+        from conformo.notifications.services import notify
+
+        user, hours = context["user"], context["valid_hours"]
+        link = reverse("accounts:password-reset-confirm", kwargs={"uidb64": context["uid"], "token": context["token"]})
+        with transaction.atomic():
+            notify(
+                recipient=user,
+                kind=Kind.PASSWORD_RESET,
+                key=f"password-reset:{context['token']}",
+                subject="Reset your Conformo password",
+                lines=[
+                    f"Someone — we hope you — asked to reset the password of your Conformo account ({user.email}).",
+                    f"The link works once, for {hours} hour{'s' if hours != 1 else ''}. If you did not ask for it, "
+                    "ignore this message: your password stays as it is.",
+                ],
+                link=link,
+                action="Choose a new password",
+            )
 
 
 class SetNewPasswordForm(auth_forms.SetPasswordForm):

@@ -76,14 +76,11 @@ class PasswordResetView(auth_views.PasswordResetView):
 
     template_name = "accounts/password_reset_form.html"
     form_class = PasswordResetForm
-    subject_template_name = "accounts/email/password_reset_subject.txt"
-    email_template_name = "accounts/email/password_reset_email.txt"
-    html_email_template_name = "accounts/email/password_reset_email.html"
     success_url = reverse_lazy("accounts:password-reset-done")
 
     def get_extra_email_context(self) -> dict[str, object]:
-        # Links are built on BASE_URL, never on the Host header of the request that asked for them.
-        return {"base_url": settings.BASE_URL, "valid_hours": _reset_link_hours()}
+        # The link is built on BASE_URL (conformo.notifications.emails), never on the request's Host header.
+        return {"valid_hours": _reset_link_hours()}
 
     def form_valid(self, form: auth_forms.PasswordResetForm) -> HttpResponse:
         self.extra_email_context = self.get_extra_email_context()

@@ -10,7 +10,7 @@ from unittest import mock
 import time_machine
 from django.core import mail
 from django.core.mail import EmailMultiAlternatives
-from django.test import Client
+from django.test import Client, TestCase
 
 from conformo.core.models import AuditLogEntry
 
@@ -19,8 +19,10 @@ NEW = "a-fresh-long-secret-77"
 
 
 def _ask(email: str) -> tuple[Client, Any]:
+    """Ask for a link; the notice's mail goes out when the request's transaction commits."""
     client = Client()
-    return client, client.post("/accounts/password-reset/", {"email": email})
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client, client.post("/accounts/password-reset/", {"email": email})
 
 
 def _link() -> str:
@@ -49,7 +51,7 @@ def test_a_known_address_gets_a_mail_with_a_text_and_an_html_body_carrying_the_l
     assert response["Location"] == "/accounts/password-reset/done/"
     (message,) = mail.outbox
     assert message.to == ["quality@acme.test"]
-    assert message.subject == "Reset your Conformo password"
+    assert message.subject == "[Conformo] Reset your Conformo password"
     link = _link()
     assert link in message.body
     assert "works once, for 24 hours" in message.body
