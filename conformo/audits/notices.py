@@ -176,7 +176,7 @@ def report_issued(*, actor: Actor, report: AuditReport) -> None:
     """The client: a revision of the audit report (or the stage 1 report) is issued."""
     audit = report.audit
     programme = audit.programme
-    what = f"{report.get_kind_display()} of the {audit.get_kind_display().lower()}"
+    what = f"{audit.get_kind_display().lower()} report"
     if report.revision == 1:
         subject = f"{report.get_kind_display()} issued: {audit_title(audit)}"
         lines = [f"The {what} is issued."]

@@ -36,7 +36,7 @@ def certificate_changed(*, actor: Actor, certificate: Certificate, change: Statu
     if kind is None:
         return
     number = certificate.number
-    reason = f" ({change.reason})" if change.reason else ""
+    reason = [f"Reason: {change.reason[:500]}"] if change.reason else []
     if kind == Kind.CERTIFICATE_ISSUED:
         verb = "issued" if change.event == "issue" else "re-issued"
         revision = f" (revision {certificate.revision})" if certificate.revision else ""
@@ -48,13 +48,15 @@ def certificate_changed(*, actor: Actor, certificate: Certificate, change: Statu
     elif kind == Kind.CERTIFICATE_SUSPENDED:
         verb = "suspended"
         lines = [
-            f"Certificate {number} is suspended from {change.on.isoformat()}{reason}.",
+            f"Certificate {number} is suspended from {change.on.isoformat()}.",
+            *reason,
             "While it is suspended the certification is not valid; the public registry shows it as suspended.",
         ]
     else:
         verb = "withdrawn"
         lines = [
-            f"Certificate {number} is withdrawn from {change.on.isoformat()}{reason}.",
+            f"Certificate {number} is withdrawn from {change.on.isoformat()}.",
+            *reason,
             "The certification has ended; the public registry shows the certificate as withdrawn.",
         ]
     tell(
