@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 import time_machine
 from django.core import mail
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 
 from conformo.audits import notices, services
@@ -88,6 +89,7 @@ def test_the_plan_is_mailed_once_the_issue_commits_with_a_link_to_the_audit(
     [message] = [m for m in mail.outbox if m.to == [client_admin.email]]
     assert message.subject == "[Conformo] Audit plan issued: Stage 1 of Acme Precision Parts"
     assert f"http://127.0.0.1:8000/cb/audits/{stage1.public_id}/" in message.body
+    assert isinstance(message, EmailMultiAlternatives)
     assert f'href="http://127.0.0.1:8000/cb/audits/{stage1.public_id}/"' in str(message.alternatives[0][0])
 
 
