@@ -16,6 +16,7 @@ from conformo.certification.api import router as certification_router
 from conformo.core.api import router as core_router
 from conformo.core.errors import ApplicationError
 from conformo.improvement.api import router as improvement_router
+from conformo.notifications.api import router as notifications_router
 from conformo.organizations.api import router as organizations_router
 from conformo.readiness.api import router as readiness_router
 from conformo.registry.api import router as registry_router
@@ -69,6 +70,7 @@ def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse
 
 api.add_router("/", core_router)
 api.add_router("/", accounts_router)
+api.add_router("/", notifications_router)
 api.add_router("/", organizations_router)
 api.add_router("/standards", standards_router)
 api.add_router("/tools", tools_router)

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from conformo.audits.choices import AuditKind, FindingGrade, FindingStatus, PlanStatus, ReportStatus
 from conformo.audits.models import (
@@ -19,6 +19,7 @@ from conformo.audits.models import (
     TeamMember,
     Verification,
 )
+from conformo.audits.selectors import awaiting_decision_q
 from conformo.certification.models import Certification, CertificationState, Decision
 from conformo.core.errors import NotFound, PermissionDenied
 from conformo.core.tenancy import reach
@@ -105,23 +106,8 @@ def awaiting_decision(*, user: Any) -> list[dict[str, Any]]:
     if not r.superuser:
         certifications = certifications.filter(certification_body_id__in=list(r.roles_by_cb))
     reports = (
-        AuditReport.objects.filter(
-            audit__programme__certification__in=certifications,
-            audit__programme__active=True,
-            status=ReportStatus.ISSUED,
-        )
-        .exclude(recommendation="")
-        .filter(
-            Q(
-                audit__kind__in=[AuditKind.STAGE_2, AuditKind.TRANSFER_REVIEW],
-                audit__programme__certification__state=CertificationState.PENDING,
-            )
-            | Q(
-                audit__kind=AuditKind.RECERTIFICATION,
-                audit__programme__certification__state=CertificationState.ACTIVE,
-            )
-        )
-        .filter(~Exists(Decision.objects.filter(basis_report=OuterRef("pk"))))
+        AuditReport.objects.filter(audit__programme__certification__in=certifications)
+        .filter(awaiting_decision_q())
         .select_related("audit__programme__certification__organization")
         .order_by("issued_at", "pk")
     )
