@@ -24,5 +24,5 @@ class UserAdmin(BaseUserAdmin[User]):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
-    list_display = ["name", "user", "hint", "created_at", "revoked_at"]
+    list_display = ["name", "user", "hint", "scope", "created_at", "expires_at", "revoked_at"]
     readonly_fields = ["token_hash", "hint"]

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
+from django.utils import timezone
 
+from conformo.accounts.choices import TokenScope
 from conformo.core.models import BaseModel
 from conformo.core.roles import CB_ROLES, CLIENT_ROLES, Role
 
@@ -116,6 +120,11 @@ def new_token_value() -> str:
     return TOKEN_PREFIX + secrets.token_urlsafe(32)
 
 
+def token_expiry(now: datetime | None = None) -> datetime:
+    """When a token created `now` expires: `API_TOKEN_TTL_DAYS` days later."""
+    return (now or timezone.now()) + timedelta(days=settings.API_TOKEN_TTL_DAYS)
+
+
 class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
     def visible_to(self, user: Any) -> ApiTokenQuerySet:
         """A user sees only their own tokens."""
@@ -124,11 +133,15 @@ class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
         return self.filter(user=user)
 
     def active(self) -> ApiTokenQuerySet:
-        return self.filter(revoked_at__isnull=True)
+        """Tokens that still work: not revoked, not expired."""
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
 
 
 class ApiToken(BaseModel):
-    """A personal API token, sent as `Authorization: Bearer <token>`. Only its SHA-256 is stored."""
+    """A personal API token, sent as `Authorization: Bearer <token>`. Only its SHA-256 is stored.
+
+    It works until `expires_at` (`API_TOKEN_TTL_DAYS` after creation) or until revoked, with its owner's roles;
+    a `read` token only for safe methods (GET, HEAD, OPTIONS)."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(max_length=100)
@@ -136,6 +149,8 @@ class ApiToken(BaseModel):
     hint = models.CharField(max_length=12, help_text="First characters of the token, to recognise it.")
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(default=token_expiry)
+    scope = models.CharField(max_length=16, choices=TokenScope.choices, default=TokenScope.READ_WRITE)
 
     objects = ApiTokenQuerySet.as_manager()
 
@@ -146,5 +161,16 @@ class ApiToken(BaseModel):
         return f"{self.name} ({self.hint}…)"
 
     @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+    @property
     def is_active(self) -> bool:
-        return self.revoked_at is None
+        return self.revoked_at is None and not self.is_expired
+
+    @property
+    def status(self) -> str:
+        """One of active, revoked or expired (a revoked token stays revoked after its expiry date)."""
+        if self.revoked_at is not None:
+            return "revoked"
+        return "expired" if self.is_expired else "active"

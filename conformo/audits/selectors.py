@@ -27,6 +27,7 @@ from conformo.audits.models.programmes import AuditQuerySet, certification_ended
 from conformo.core.errors import NotFound
 from conformo.core.roles import CB_ROLES
 from conformo.core.tenancy import has_cb_role
+from conformo.domain.certificate_states import CertificateState
 from conformo.organizations.models import Organization
 
 
@@ -214,3 +215,28 @@ def report_get(*, user: Any, audit: Audit, revision: int | None = None) -> Audit
     if report is None:
         raise NotFound("No such revision of the audit report." if revision is not None else "No report issued yet.")
     return report
+
+
+GRANT_BASIS_KINDS = (AuditKind.STAGE_2, AuditKind.TRANSFER_REVIEW)
+
+
+def awaiting_decision_q() -> Q:
+    """The issued reports a certification decision waits on (17021-1 9.5.1): a stage 2 or transfer review report
+    of a pending certification (a grant) or a recertification report of an active one (a renewal), of the current
+    programme, with the team's recommendation, and no decision taken on it yet. The decision makers' queue
+    (`certification.selectors.awaiting_decision`) and their notice (`audits.notices.decision_awaiting`) both read
+    it, so a file is announced exactly when it enters the queue."""
+    return (
+        Q(audit__programme__active=True, status=ReportStatus.ISSUED, decisions__isnull=True)
+        & ~Q(recommendation="")
+        & (
+            Q(
+                audit__kind__in=GRANT_BASIS_KINDS,
+                audit__programme__certification__state=CertificateState.PENDING.value,
+            )
+            | Q(
+                audit__kind=AuditKind.RECERTIFICATION,
+                audit__programme__certification__state=CertificateState.ACTIVE.value,
+            )
+        )
+    )

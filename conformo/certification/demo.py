@@ -346,6 +346,7 @@ def _demo_first_clients(cb: CertificationBody, today: date | None = None) -> Non
     stage1 = _audit(programme, AuditKind.STAGE_1)
     start = today + timedelta(days=14)
     services.audit_plan(actor=pm, audit=stage1, planned_start=start, planned_end=start)
+    # The ISMS technical expert joins the lead auditor for the cloud platform.
     services.audit_team_assign(
         actor=pm,
         audit=stage1,

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
 from conformo.audits.choices import AuditKind, FindingGrade, FindingStatus, PlanStatus, ReportStatus
 from conformo.audits.models import (
@@ -19,6 +19,7 @@ from conformo.audits.models import (
     TeamMember,
     Verification,
 )
+from conformo.audits.selectors import awaiting_decision_q
 from conformo.certification.models import Certification, CertificationState, Decision
 from conformo.core.errors import NotFound, PermissionDenied
 from conformo.core.tenancy import reach
@@ -95,33 +96,15 @@ def suspension_proposals(*, user: Any, today: date) -> list[dict[str, Any]]:
 
 
 def awaiting_decision_reports(*, user: Any, decidable_by: Any = None) -> QuerySet[AuditReport]:
-    """The issued reports a grant or renewal can now be decided on (the predicate of `awaiting_decision`):
-    the report (stage 2 or transfer review for a pending certification, recertification for an active one;
-    of the current programme) is issued with the team's recommendation (17021-1 9.5.1) and no decision has
-    been taken on it yet, of a certification `user` sees as the CB's staff. With `decidable_by`, only those
-    that person may decide: not of a cycle whose audit teams they were on (17021-1 9.5.1.2)."""
+    """The issued reports a grant or renewal can now be decided on (`conformo.audits.selectors.awaiting_decision_q`)
+    of the certifications `user` sees as the CB's staff. With `decidable_by`, only those that person may decide:
+    not of a cycle whose audit teams they were on (17021-1 9.5.1.2)."""
     r = reach(user)
     certifications = Certification.objects.visible_to(user)
     if not r.superuser:
         certifications = certifications.filter(certification_body_id__in=list(r.roles_by_cb))
-    reports = (
-        AuditReport.objects.filter(
-            audit__programme__certification__in=certifications,
-            audit__programme__active=True,
-            status=ReportStatus.ISSUED,
-        )
-        .exclude(recommendation="")
-        .filter(
-            Q(
-                audit__kind__in=[AuditKind.STAGE_2, AuditKind.TRANSFER_REVIEW],
-                audit__programme__certification__state=CertificationState.PENDING,
-            )
-            | Q(
-                audit__kind=AuditKind.RECERTIFICATION,
-                audit__programme__certification__state=CertificationState.ACTIVE,
-            )
-        )
-        .filter(~Exists(Decision.objects.filter(basis_report=OuterRef("pk"))))
+    reports = AuditReport.objects.filter(audit__programme__certification__in=certifications).filter(
+        awaiting_decision_q()
     )
     if decidable_by is not None:
         on_team = TeamMember.objects.filter(audit__programme=OuterRef("audit__programme"), auditor__user=decidable_by)

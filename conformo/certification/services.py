@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from conformo.audits.choices import AuditKind, AuditStatus, FindingGrade, FindingStatus, ReportStatus, SpecialPurpose
 from conformo.audits.models import Application, AuditProgramme, AuditReport, Finding, TeamMember
+from conformo.audits.notices import decision_awaiting
 from conformo.audits.services.applications import application_mark_accepted
 from conformo.audits.services.programmes import (
     programme_create,
@@ -21,6 +22,7 @@ from conformo.audits.services.programmes import (
 )
 from conformo.audits.services.setup import cb_settings_get
 from conformo.certificates.services import certificate_apply_decision
+from conformo.certification import notices
 from conformo.certification.models import Certification, Decision, DecisionChoice
 from conformo.core.actors import Actor, acting_user
 from conformo.core.audit import audit_log_record
@@ -311,7 +313,7 @@ def decision_take(
         scope_after=certification.scope,
         basis_report=report,
     )
-    certificate_apply_decision(decision=record, actor=actor)
+    certificate = certificate_apply_decision(decision=record, actor=actor)
     if new_state in (CertificateState.WITHDRAWN, CertificateState.REFUSED):
         # The certification has ended: its audits that have not taken place will not (9.5.1.2, 9.6.5.4).
         programme_retire_open_audits(
@@ -332,4 +334,7 @@ def decision_take(
         certification_body_id=cb_id,
         organization_id=certification.organization_id,
     )
+    notices.decision_taken(actor=actor, decision=record, certificate=certificate)
+    # A restoration can put an issued renewal report back before the decision makers.
+    decision_awaiting(actor=actor, certification_id=certification.pk)
     return record

@@ -53,4 +53,6 @@ NAV_ITEMS += [
 NAV_ITEMS += [
     NavItem("Certificates", "certificates:list", frozenset({r.value for r in Role})),
     NavItem("Registry", "registry:search", public=True),
+    # The CB's notices whose e-mail failed (conformo.notifications): its administrator sends them again.
+    NavItem("Deliveries", "notifications:deliveries", frozenset({Role.CB_ADMIN.value})),
 ]

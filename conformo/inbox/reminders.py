@@ -14,22 +14,22 @@ a document's next review, a replanned action is told again.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections import Counter
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from conformo.accounts.models import Membership
 from conformo.audits.choices import AuditKind
 from conformo.audits.models import Audit, Finding
+from conformo.audits.recipients import CB_OFFICE, client_and_cb_office, client_people, tenant_people
 from conformo.certificates.models import Certificate
 from conformo.core.roles import Role
+from conformo.core.tenancy import CLIENTS
 from conformo.domain.cycle import planning_horizon, planning_window_opens
 from conformo.improvement.models import Nonconformity
 from conformo.inbox.sources.cb import audit_label
@@ -42,10 +42,6 @@ EXPIRY_FAR, EXPIRY_NEAR = 90, 30
 DOCUMENT_REVIEW_DAYS = 14
 CORRECTIVE_ACTION_DAYS = 7
 WINDOW_KINDS = (AuditKind.SURVEILLANCE_1, AuditKind.SURVEILLANCE_2, AuditKind.RECERTIFICATION)
-
-CLIENTS = (Role.CLIENT_ADMIN.value, Role.CLIENT_MEMBER.value)
-CLIENT_ADMINS = (Role.CLIENT_ADMIN.value,)
-CB_MANAGERS = (Role.PROGRAMME_MANAGER.value, Role.CB_ADMIN.value)
 
 
 @dataclass(frozen=True)
@@ -75,34 +71,11 @@ class ScanResult:
         return sum(self.created.values())
 
 
-class _People:
-    """The members of the tenants an event type concerns, read in one query: tenant id → users, by role."""
-
-    def __init__(self, *, organizations: Iterable[int] = (), certification_bodies: Iterable[int] = ()) -> None:
-        self.by_org: dict[int, list[tuple[str, Any]]] = defaultdict(list)
-        self.by_cb: dict[int, list[tuple[str, Any]]] = defaultdict(list)
-        orgs, cbs = set(organizations), set(certification_bodies)
-        if not orgs and not cbs:
-            return
-        memberships = Membership.objects.filter(
-            Q(organization_id__in=orgs) | Q(certification_body_id__in=cbs)
-        ).select_related("user")
-        for membership in memberships.order_by("user_id"):
-            if membership.organization_id:
-                self.by_org[membership.organization_id].append((membership.role, membership.user))
-            elif membership.certification_body_id:
-                self.by_cb[membership.certification_body_id].append((membership.role, membership.user))
-
-    def of_org(self, org_id: int | None, roles: Sequence[str]) -> list[Any]:
-        return [user for role, user in self.by_org.get(org_id or 0, []) if role in roles]
-
-    def of_cb(self, cb_id: int | None, roles: Sequence[str]) -> list[Any]:
-        return [user for role, user in self.by_cb.get(cb_id or 0, []) if role in roles]
-
-
-def _owner(people: _People, org_id: int, owner_id: int | None) -> list[Any]:
-    """The owner of a document or an action, while they are still a member of its organization."""
-    return [user for user in people.of_org(org_id, CLIENTS) if user.pk == owner_id][:1]
+def _owner_and_admins(organization_id: int, owner_id: int | None) -> list[Any]:
+    """The client's administrators and the owner of a document or an action, while they are still a member."""
+    members = tenant_people(organization_id=organization_id, org_roles=CLIENTS)
+    owner = [user for user in members if user.pk == owner_id]
+    return [*owner, *tenant_people(organization_id=organization_id, org_roles=[Role.CLIENT_ADMIN.value])]
 
 
 def _day(value: date) -> str:
@@ -115,7 +88,6 @@ def _responses(today: date) -> Iterator[Event]:
         .filter(response_due__lte=today + timedelta(days=RESPONSE_DUE_DAYS))
         .select_related("audit__programme__organization")
     )
-    people = _People(organizations={f.audit.programme.organization_id for f in findings})
     for finding in findings:
         due = finding.response_due
         assert due is not None  # the filter above
@@ -127,7 +99,7 @@ def _responses(today: date) -> Iterator[Event]:
         yield Event(
             kind=Kind.RESPONSE_OVERDUE if overdue else Kind.RESPONSE_DUE,
             key=f"finding:{finding.pk}:{'overdue' if overdue else 'due7'}",
-            recipients=people.of_org(programme.organization_id, CLIENTS),
+            recipients=client_people(programme),
             subject=(
                 f"Your response to finding {reference} is overdue"
                 if overdue
@@ -157,20 +129,13 @@ def _certificates(today: date) -> Iterator[Event]:
         for first, last, name in windows
         for certificate in Certificate.objects.expiring_between(first, last).order_by("expires_on", "pk")
     ]
-    people = _People(
-        organizations={c.organization_id for c, _ in found if c.organization_id},
-        certification_bodies={c.certification_body_id for c, _ in found},
-    )
     for certificate, name in found:
         days = (certificate.expires_on - today).days
         standards = ", ".join(s.get("designation", s.get("id", "")) for s in certificate.standards)
         yield Event(
             kind=Kind.CERTIFICATE_EXPIRING,
             key=f"certification:{certificate.certification_id}:{_day(certificate.expires_on)}:{name}",
-            recipients=[
-                *people.of_org(certificate.organization_id, CLIENTS),
-                *people.of_cb(certificate.certification_body_id, CB_MANAGERS),
-            ],
+            recipients=client_and_cb_office(certificate),
             subject=f"Certificate {certificate.number} expires on {_day(certificate.expires_on)}",
             lines=[
                 f"The certificate of {certificate.holder_name} ({standards}) expires in {days} days.",
@@ -187,7 +152,6 @@ def _documents(today: date) -> Iterator[Event]:
     documents = list(
         Document.objects.review_due_by(today + timedelta(days=DOCUMENT_REVIEW_DAYS)).select_related("organization")
     )
-    people = _People(organizations={d.organization_id for d in documents})
     for document in documents:
         due = document.review_due
         assert due is not None  # the filter above
@@ -195,10 +159,7 @@ def _documents(today: date) -> Iterator[Event]:
         yield Event(
             kind=Kind.DOCUMENT_REVIEW_DUE,
             key=f"document:{document.pk}:{_day(due)}:review",
-            recipients=[
-                *_owner(people, document.organization_id, document.owner_id),
-                *people.of_org(document.organization_id, CLIENT_ADMINS),
-            ],
+            recipients=_owner_and_admins(document.organization_id, document.owner_id),
             subject=f"Review of “{document.title[:120]}” {'overdue since' if overdue else 'due on'} {_day(due)}",
             lines=[
                 f"{document.organization.legal_name}: the document is due for its periodic review on {_day(due)}.",
@@ -216,17 +177,13 @@ def _corrective_actions(today: date) -> Iterator[Event]:
         .filter(corrective_action__due_date__lte=today + timedelta(days=CORRECTIVE_ACTION_DAYS))
         .select_related("organization", "corrective_action")
     )
-    people = _People(organizations={nc.organization_id for nc in nonconformities})
     for nc in nonconformities:
         action = nc.corrective_action
         overdue = action.due_date < today
         yield Event(
             kind=Kind.CORRECTIVE_ACTION_DUE,
             key=f"corrective-action:{nc.pk}:{_day(action.due_date)}:due",
-            recipients=[
-                *_owner(people, nc.organization_id, action.owner_id),
-                *people.of_org(nc.organization_id, CLIENT_ADMINS),
-            ],
+            recipients=_owner_and_admins(nc.organization_id, action.owner_id),
             subject=(
                 f"Corrective action for {nc.reference} {'overdue since' if overdue else 'due on'} "
                 f"{_day(action.due_date)}"
@@ -247,7 +204,6 @@ def _windows(today: date) -> Iterator[Event]:
         .filter(kind__in=WINDOW_KINDS, due_by__isnull=False)
         .select_related("programme__organization")
     )
-    people = _People(certification_bodies={a.programme.certification_body_id for a in audits})
     for audit in audits:
         due_by = audit.due_by
         assert due_by is not None  # the filter above
@@ -255,7 +211,7 @@ def _windows(today: date) -> Iterator[Event]:
         yield Event(
             kind=Kind.SURVEILLANCE_WINDOW,
             key=f"audit:{audit.pk}:{_day(due_by)}:window",
-            recipients=people.of_cb(programme.certification_body_id, CB_MANAGERS),
+            recipients=tenant_people(certification_body_id=programme.certification_body_id, cb_roles=CB_OFFICE),
             subject=f"{audit_label(audit)} of {programme.organization.legal_name}: plan it, due by {_day(due_by)}",
             lines=[
                 f"Its planning window opened on {_day(planning_window_opens(due_by))}; the audit is due by "

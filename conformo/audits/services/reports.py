@@ -17,6 +17,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from conformo.audits import notices
 from conformo.audits.choices import AuditKind, AuditStatus, FindingStatus, ReportKind, ReportStatus
 from conformo.audits.models import Audit, AuditReport, CBSettings
 from conformo.audits.services.common import SURVEILLANCE_KINDS, is_lead, log_programme, on_team
@@ -305,6 +306,8 @@ def report_issue(*, actor: Actor, audit: Audit) -> AuditReport:
         audit.programme,
         after={"revision": report.revision, "kind": report.kind, "recommendation": report.recommendation},
     )
+    notices.report_issued(actor=actor, report=report)
+    notices.decision_awaiting(actor=actor, certification_id=audit.programme.certification_id)
     return report
 
 

@@ -54,7 +54,7 @@ def test_a_second_scan_tells_nobody_again(open_minor, client_admin, client_membe
     with django_capture_on_commit_callbacks(execute=True):
         assert daily_scan(due - timedelta(days=7)).total == 0
     assert daily_scan(due - timedelta(days=6)).total == 0
-    assert Notice.objects.count() == 2
+    assert Notice.objects.filter(kind=Kind.RESPONSE_DUE).count() == 2
     assert len(mail.outbox) == sent
 
 
@@ -98,8 +98,8 @@ def test_each_person_is_told_as_they_chose(open_minor, client_admin, client_memb
     Preference.objects.create(user=client_member, kind=Kind.RESPONSE_DUE, delivery=Delivery.DIGEST)
     with django_capture_on_commit_callbacks(execute=True):
         daily_scan(open_minor.response_due - timedelta(days=1))
-    assert Notice.objects.get(recipient=client_member).status == NoticeStatus.DIGEST
-    assert Notice.objects.get(recipient=client_admin).status == NoticeStatus.SENT
+    assert Notice.objects.get(kind=Kind.RESPONSE_DUE, recipient=client_member).status == NoticeStatus.DIGEST
+    assert Notice.objects.get(kind=Kind.RESPONSE_DUE, recipient=client_admin).status == NoticeStatus.SENT
     assert [m.to for m in mail.outbox] == [[client_admin.email]]
 
 
@@ -107,7 +107,7 @@ def test_nobody_of_the_cb_or_another_client_is_told_of_a_clients_response(
     open_minor, programme_manager, other_client_admin, ready
 ):
     daily_scan(open_minor.response_due - timedelta(days=1))
-    told_to = set(Notice.objects.values_list("recipient__email", flat=True))
+    told_to = set(Notice.objects.filter(kind=Kind.RESPONSE_DUE).values_list("recipient__email", flat=True))
     assert told_to.isdisjoint({programme_manager.email, other_client_admin.email, ready.lead.user.email})
 
 
@@ -135,7 +135,7 @@ def test_the_client_and_the_cb_are_told_90_and_then_30_days_before_expiry(
     assert notice.subject == f"Certificate {certificate.number} expires on {expires:%Y-%m-%d}"
     assert notice.link == f"/certificates/{certificate.number}/"
     assert "in 30 days" in notice.lines[0]
-    assert not Notice.objects.filter(recipient=decision_maker).exists()
+    assert not Notice.objects.filter(kind=Kind.CERTIFICATE_EXPIRING, recipient=decision_maker).exists()
 
 
 def test_a_certificate_first_seen_within_30_days_gets_only_the_30_day_notice(granted, client_admin):
@@ -168,7 +168,7 @@ def test_a_document_review_is_told_to_its_owner_and_the_admins_14_days_ahead(acm
     assert daily_scan(TODAY - timedelta(days=14)).created == {Kind.DOCUMENT_REVIEW_DUE: 2}
     key = f"document:{document.pk}:2026-05-04:review"
     assert told(Kind.DOCUMENT_REVIEW_DUE) == [(client_admin.email, key), (client_member.email, key)]
-    assert Notice.objects.all()[0].link == f"/readiness/documents/{document.public_id}/"
+    assert Notice.objects.filter(kind=Kind.DOCUMENT_REVIEW_DUE)[0].link == f"/readiness/documents/{document.public_id}/"
 
 
 def test_a_document_past_its_review_is_told_once_and_its_next_review_again(acme, client_admin):
@@ -176,7 +176,7 @@ def test_a_document_past_its_review_is_told_once_and_its_next_review_again(acme,
 
     document = document_create(actor=client_admin, organization=acme, title="Policy", review_due=TODAY)
     assert daily_scan(TODAY + timedelta(days=40)).total == 1  # the scan was down for weeks: told late, once
-    assert "overdue since 2026-05-04" in Notice.objects.get().subject
+    assert "overdue since 2026-05-04" in Notice.objects.get(kind=Kind.DOCUMENT_REVIEW_DUE).subject
     assert daily_scan(TODAY + timedelta(days=41)).total == 0
     document_update(actor=client_admin, document=document, review_due=date(2027, 5, 4))
     assert daily_scan(date(2027, 4, 25)).total == 1
@@ -185,7 +185,7 @@ def test_a_document_past_its_review_is_told_once_and_its_next_review_again(acme,
 def test_a_member_who_owns_nothing_is_not_told_of_documents(acme, client_admin, client_member):
     document_create(actor=client_admin, organization=acme, title="Policy", review_due=TODAY)
     daily_scan(TODAY)
-    assert not Notice.objects.filter(recipient=client_member).exists()
+    assert not Notice.objects.filter(kind=Kind.DOCUMENT_REVIEW_DUE, recipient=client_member).exists()
 
 
 def test_a_corrective_action_is_told_a_week_ahead_and_not_once_completed(acme, client_admin, client_member):
