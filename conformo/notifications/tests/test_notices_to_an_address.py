@@ -52,7 +52,8 @@ def test_an_address_is_told_of_an_event_once(django_capture_on_commit_callbacks:
         first = invite()
         again = invite(to_email="new.person@example.org")
         next_email = invite(key="invitation:1:2")
-    assert first is not None and next_email is not None
+    assert first is not None
+    assert next_email is not None
     assert again is None
     assert len(mail.outbox) == 2
 
