@@ -68,6 +68,7 @@ def test_a_cb_administrator_invites_staff_and_the_link_is_mailed(cb: Any, cb_adm
     entry = AuditLogEntry.objects.get(action="invitation.create")
     assert entry.actor == cb_admin
     assert entry.certification_body_id == cb.pk
+    assert entry.after is not None
     assert entry.after["email"] == "new.auditor@example.org"
     [message] = mail.outbox
     assert message.to == ["new.auditor@example.org"]
@@ -230,6 +231,8 @@ def test_resending_replaces_the_link_and_starts_the_days_again(cb: Any, cb_admin
     assert len(mail.outbox) == 2
     assert link_token(mail.outbox[1]) == invitation_token(resent) != old_token
     entry = AuditLogEntry.objects.get(action="invitation.resend")
+    assert entry.before is not None
+    assert entry.after is not None
     assert (entry.before["sent_count"], entry.after["sent_count"]) == (1, 2)
 
 

@@ -32,6 +32,8 @@ def test_the_cb_administrator_changes_a_role_and_it_is_audit_logged(cb: Any, cb_
     assert changed.role == Role.TECHNICAL_EXPERT
     assert not has_cb_role(fresh(auditor), cb.pk, Role.AUDITOR)
     entry = AuditLogEntry.objects.get(action="membership.change_role")
+    assert entry.before is not None
+    assert entry.after is not None
     assert (entry.before["role"], entry.after["role"], entry.actor, entry.certification_body_id) == (
         Role.AUDITOR,
         Role.TECHNICAL_EXPERT,

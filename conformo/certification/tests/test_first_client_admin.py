@@ -20,7 +20,7 @@ from conformo.core.roles import Role
 pytestmark = pytest.mark.django_db
 
 
-def submit(ready: Any, organization: Any, sites: list[Any], actor: Any, **contact: str) -> Any:
+def submit(ready: Any, organization: Any, sites: list[Any], actor: Any, **contact: Any) -> Any:
     return services.application_submit(
         actor=actor,
         certification_body=ready.cb,
