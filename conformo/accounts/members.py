@@ -20,11 +20,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from conformo.accounts import selectors
+from conformo.accounts.invitation_links import invitation_from_token
 from conformo.accounts.invitations import (
     certification_body_open,
     invitation_accept,
     invitation_create,
-    invitation_from_token,
     invitation_resend,
     invitation_revoke,
 )

@@ -14,13 +14,8 @@ from ninja.utils import check_csrf
 
 from conformo.accounts import selectors
 from conformo.accounts.auth import TokenAuth
-from conformo.accounts.invitations import (
-    invitation_accept,
-    invitation_create,
-    invitation_from_token,
-    invitation_resend,
-    invitation_revoke,
-)
+from conformo.accounts.invitation_links import invitation_from_token
+from conformo.accounts.invitations import invitation_accept, invitation_create, invitation_resend, invitation_revoke
 from conformo.accounts.member_schemas import (
     InvitationAcceptedOut,
     InvitationAcceptIn,

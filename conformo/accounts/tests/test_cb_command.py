@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from conformo.accounts.invitations import invitation_from_token
+from conformo.accounts.invitation_links import invitation_from_token
 from conformo.accounts.models import Invitation
 from conformo.core.models import AuditLogEntry
 from conformo.organizations.models import CertificationBody

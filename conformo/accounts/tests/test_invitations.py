@@ -12,16 +12,13 @@ from django.core import mail, signing
 from django.test import override_settings
 from django.utils import timezone
 
+from conformo.accounts.invitation_links import SALT, invitation_from_token, invitation_link, invitation_token
 from conformo.accounts.invitations import (
-    SALT,
     invitation_accept,
     invitation_create,
     invitation_first_client_admin,
-    invitation_from_token,
-    invitation_link,
     invitation_resend,
     invitation_revoke,
-    invitation_token,
 )
 from conformo.accounts.models import Invitation, InvitationStatus, Membership, User
 from conformo.core.actors import SYSTEM

@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from conformo.accounts.invitations import invitation_create, invitation_token
+from conformo.accounts.invitation_links import invitation_token
+from conformo.accounts.invitations import invitation_create
 from conformo.accounts.models import Membership, User
 from conformo.conftest import _member, token_client
 from conformo.core.roles import Role

@@ -13,7 +13,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from conformo.accounts.invitations import invitation_create, invitation_path, invitation_revoke
+from conformo.accounts.invitation_links import invitation_path
+from conformo.accounts.invitations import invitation_create, invitation_revoke
 from conformo.accounts.models import Invitation, Membership, User
 from conformo.conftest import _member, login
 from conformo.core.roles import Role

@@ -42,7 +42,8 @@ class Command(ConformoCommand):
         invite.add_argument("--name", default="", help="The invitee's name (optional).")
 
     def run(self, *args: Any, **options: Any) -> None:
-        from conformo.accounts.invitations import certification_body_open, invitation_link
+        from conformo.accounts.invitation_links import invitation_link
+        from conformo.accounts.invitations import certification_body_open
 
         if options["action"] == "create":
             invitation = certification_body_open(
