@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import timedelta
 from typing import Any
 
@@ -27,6 +30,7 @@ from conformo.core.models import AuditLogEntry
 from conformo.core.roles import Role
 from conformo.core.tenancy import has_cb_role
 from conformo.notifications.models import Notice
+from conformo.settings import BASE_DIR
 
 pytestmark = pytest.mark.django_db
 
@@ -346,3 +350,20 @@ def test_the_first_client_administrator_is_invited_once_and_only_while_there_is_
     invitation_accept(actor=ANONYMOUS, invitation=first, full_name="Bo Boss", password=PASSWORD)
     assert invitation_first_client_admin(actor=programme_manager, organization=acme, email="two@acme.test") is None
     assert Invitation.objects.count() == 1
+
+
+@pytest.mark.parametrize(("value", "message"), [("0", "must be at least 1"), ("a week", "must be an integer")])
+def test_the_settings_refuse_a_lifetime_that_is_not_a_number_of_days(tmp_path: Any, value: str, message: str) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "DATABASE_URL"}}
+    env.update(INVITATION_TTL_DAYS=value, CONFORMO_TESTING="1", CONFORMO_VAR_DIR=str(tmp_path))
+    result = subprocess.run(
+        [sys.executable, "-c", "import conformo.settings"],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert f"INVITATION_TTL_DAYS {message}" in result.stderr

@@ -51,5 +51,8 @@ def test_a_technical_experts_dashboard_counts_the_organizations_assigned(cb: Any
 
 
 def test_the_technical_expert_sees_the_cb_pages_of_its_staff(cb: Any) -> None:
-    page = login(_expert(cb)).get("/dashboard/").content.decode()
-    assert 'href="/cb/schedule/"' in page
+    client = login(_expert(cb))
+    page = client.get("/dashboard/").content.decode()
+    for url in ("/cb/schedule/", "/cb/auditors/"):
+        assert f'href="{url}"' in page
+        assert client.get(url).status_code == 200, url
