@@ -138,6 +138,8 @@ def _send(invitation: Invitation) -> None:
         ),
         f"The link works once, until {expires:%Y-%m-%d %H:%M} ({settings.TIME_ZONE}).",
     ]
+    # No tenant on the notice: the CB administrator's view of the CB's notices would show the link (the page of
+    # each invitation shows its latest e-mail's state instead, and "Send again" replaces a failed one).
     notify(
         recipient=account,
         to_email="" if account is not None else invitation.email,
@@ -234,7 +236,7 @@ def invitation_create(
 
 def _locked(invitation: Invitation) -> Invitation:
     return (
-        Invitation.objects.select_for_update()
+        Invitation.objects.select_for_update(of=("self",))
         .select_related("certification_body", "organization", "invited_by")
         .get(pk=invitation.pk)
     )
