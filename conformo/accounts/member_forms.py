@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django import forms
-from django.contrib.auth.password_validation import password_validators_help_text_html
+from django.contrib.auth.password_validation import password_validators_help_texts
 
 from conformo.core.roles import Role
 
@@ -29,9 +29,9 @@ class InvitationForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["role"]
         assert isinstance(field, forms.ChoiceField)
-        field.choices = [(r.value, r.label) for r in roles]
-        if len(roles) == 1:
-            field.initial = roles[0].value
+        choices = [(r.value, r.label) for r in roles]
+        # No role is picked for the inviter: the first would be the CB administrator.
+        field.choices = choices if len(roles) == 1 else [("", "Choose a role"), *choices]
 
 
 class RoleForm(forms.Form):
@@ -56,7 +56,7 @@ class AcceptNewAccountForm(forms.Form):
         label="Choose a password",
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=password_validators_help_text_html(),
+        help_text=" ".join(password_validators_help_texts()),
     )
     password_again = forms.CharField(
         label="The password again", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
