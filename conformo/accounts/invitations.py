@@ -118,6 +118,19 @@ def check_role(role: str, certification_body: CertificationBody | None, organiza
         raise ValidationFailed(message, fields={"role": [message]}, code="invalid_role")
 
 
+def clean_name(name: str, field: str = "full_name") -> str:
+    """A person's name as given (stripped), or a field error: at most 200 characters, no control characters (a NUL
+    would not even reach PostgreSQL)."""
+    name = (name or "").strip()
+    if len(name) > 200:
+        raise ValidationFailed("The name is too long.", fields={field: ["At most 200 characters."]})
+    if any(ord(char) < 32 for char in name):
+        raise ValidationFailed(
+            "The name has a control character.", fields={field: ["Letters, not control characters."]}
+        )
+    return name
+
+
 def _ttl() -> timedelta:
     return timedelta(days=settings.INVITATION_TTL_DAYS)
 
@@ -200,6 +213,7 @@ def invitation_create(
     commits). Refused: an address that is not one, a role of the other kind of tenant, someone who holds the role
     there already, an open invitation for the same address, role and tenant (resend it instead)."""
     email = clean_email(email)
+    full_name = clean_name(full_name)
     check_role(role, certification_body, organization)
     _require_may_invite(actor, role=role, certification_body=certification_body, organization=organization)
     tenant = _tenant(certification_body, organization)
@@ -217,7 +231,7 @@ def invitation_create(
         with transaction.atomic():
             invitation = Invitation.objects.create(
                 email=email,
-                full_name=full_name.strip()[:200],
+                full_name=full_name,
                 role=role,
                 invited_by=acting_user(actor),
                 expires_at=now + _ttl(),
@@ -296,12 +310,13 @@ def invitation_revoke(*, actor: Actor, invitation: Invitation) -> Invitation:
 
 
 def _new_account(invitation: Invitation, full_name: str, password: str) -> User:
-    full_name = full_name.strip()
     errors: dict[str, list[str]] = {}
-    if not full_name:
+    try:
+        full_name = clean_name(full_name)
+    except ValidationFailed as exc:
+        errors.update(exc.fields)
+    if not full_name.strip() and "full_name" not in errors:
         errors["full_name"] = ["Enter your name, as your colleagues know you."]
-    elif len(full_name) > 200:
-        errors["full_name"] = ["At most 200 characters."]
     if not password:
         errors["password"] = ["Choose a password."]
     else:

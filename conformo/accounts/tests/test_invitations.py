@@ -147,6 +147,20 @@ def test_an_address_that_is_not_one_is_a_field_error(cb: Any, cb_admin: Any, ema
     assert "email" in refused.value.fields
 
 
+@pytest.mark.parametrize("name", ["Nia\x00", "x" * 201, "tab\there"])
+def test_a_name_with_control_characters_or_too_long_is_a_field_error(cb: Any, cb_admin: Any, name: str) -> None:
+    with pytest.raises(ValidationFailed) as refused:
+        invitation_create(
+            actor=cb_admin, email="n@example.org", role=Role.AUDITOR, certification_body=cb, full_name=name
+        )
+    assert "full_name" in refused.value.fields
+    invitation = invite_auditor(cb, cb_admin)
+    with pytest.raises(ValidationFailed) as on_accept:
+        invitation_accept(actor=ANONYMOUS, invitation=invitation, full_name=name, password=PASSWORD)
+    assert "full_name" in on_accept.value.fields
+    assert not User.objects.filter(email=invitation.email).exists()
+
+
 @pytest.mark.parametrize("role", [Role.CLIENT_MEMBER, "lead_auditor", "superuser", ""])
 def test_a_role_of_the_other_kind_of_tenant_or_no_role_is_a_field_error(cb: Any, cb_admin: Any, role: str) -> None:
     with pytest.raises(ValidationFailed) as refused:

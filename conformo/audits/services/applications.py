@@ -85,8 +85,8 @@ def application_submit(
             validate_email(contact_email)
         except DjangoValidationError:
             errors["contact_email"] = ["Enter a valid e-mail address, like name@example.org."]
-    if len(contact_name.strip()) > 200:
-        errors["contact_name"] = ["At most 200 characters."]
+    if len(contact_name.strip()) > 200 or any(ord(char) < 32 for char in contact_name.strip()):
+        errors["contact_name"] = ["At most 200 characters, no control characters."]
     if transfer is not None:
         missing = [k for k in TRANSFER_KEYS if k not in transfer]
         if missing:
