@@ -22,7 +22,7 @@ PASSWORD = "a-long-and-unusual-secret-42"
 def last_link(to: str) -> str:
     """The path of the accept link in the latest e-mail to `to`."""
     message = [m for m in mail.outbox if m.to == [to]][-1]
-    found = re.search(r"http://127\.0\.0\.1:8000(/accounts/invitations/accept/[^/\s]+/)", message.body)
+    found = re.search(r"http://127\.0\.0\.1:8000(/accounts/invitations/accept/[^/\s]+/)", str(message.body))
     assert found is not None
     return found.group(1)
 
