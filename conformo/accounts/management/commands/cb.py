@@ -15,8 +15,8 @@ from conformo.core.roles import CB_ROLES
 
 class Command(ConformoCommand):
     help = (
-        "Certification bodies: register one and invite its first administrator (the first run of an installation), "
-        "or invite someone to a CB's staff. Prints the invitation's link; the worker also e-mails it."
+        "Certification bodies: register one and invite its first administrator, or invite someone to its staff.\n\n"
+        "Prints the invitation's link (it works with no mail server); `conformo worker` also e-mails it."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
