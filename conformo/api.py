@@ -10,6 +10,7 @@ from ninja.errors import AuthenticationError, ValidationError
 
 from conformo.accounts.api import router as accounts_router
 from conformo.accounts.auth import api_auth, document_auth_errors
+from conformo.accounts.members_api import router as members_router
 from conformo.audits.api import router as audits_router
 from conformo.certificates.api import router as certificates_router
 from conformo.certification.api import router as certification_router
@@ -72,6 +73,7 @@ def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse
 api.add_router("/", core_router)
 api.add_router("/", accounts_router)
 api.add_router("/", notifications_router)
+api.add_router("/", members_router)
 api.add_router("/", organizations_router)
 api.add_router("/standards", standards_router)
 api.add_router("/tools", tools_router)

@@ -302,6 +302,11 @@ REGISTRY_RATE_LIMIT = os.environ.get("REGISTRY_RATE_LIMIT", "120/60")
 REGISTRY_SEARCH_TIMEOUT_MS = env_int("REGISTRY_SEARCH_TIMEOUT_MS", 2000)
 REGISTRY_SEARCH_MAX_MATCHES = env_int("REGISTRY_SEARCH_MAX_MATCHES", 5000)
 
+# Invitations to join a CB or an organization (docs/people.md): a link expires this many days after it was sent.
+INVITATION_TTL_DAYS = env_int("INVITATION_TTL_DAYS", 7)
+if INVITATION_TTL_DAYS < 1:
+    raise ImproperlyConfigured(f"INVITATION_TTL_DAYS must be at least 1 (days), not {INVITATION_TTL_DAYS}.")
+
 # E-mail (docs/configuration.md, "E-mail"): SMTP when EMAIL_HOST is set, else every message is written to the
 # console, so a development instance needs no mail server. Django's MAILERS setting, from the environment.
 _email_host = os.environ.get("EMAIL_HOST", "")

@@ -15,6 +15,8 @@ from django.utils import timezone
 from conformo.accounts.choices import TokenScope
 from conformo.core.models import BaseModel
 from conformo.core.roles import CB_ROLES, CLIENT_ROLES, Role
+from conformo.core.tenancy import reach
+from conformo.organizations.models import ClientRelationship
 
 
 class UserManager(BaseUserManager["User"]):
@@ -59,6 +61,32 @@ class User(AbstractUser):
         return bool(self.roles() & set(roles))
 
 
+def people_scope(user: Any, prefix: str = "") -> models.Q | None:
+    """Which tenants' people `user` sees (None: all, for an installation administrator): every member of a CB sees
+    the CB's staff; every member of an organization its people; the CB administrator and programme managers also
+    their clients' people (they invite a client's first administrator). `prefix` leads to the tenant fields."""
+    if not getattr(user, "is_authenticated", False):
+        return models.Q(pk__in=[])
+    r = reach(user)
+    if r.superuser:
+        return None
+    query = models.Q(**{f"{prefix}certification_body_id__in": list(r.roles_by_cb)}) | models.Q(
+        **{f"{prefix}organization_id__in": list(r.organizations)}
+    )
+    managed = r.cbs_with(Role.CB_ADMIN, Role.PROGRAMME_MANAGER)
+    if managed:
+        clients = ClientRelationship.objects.filter(certification_body_id__in=list(managed)).values("organization_id")
+        query |= models.Q(**{f"{prefix}organization_id__in": clients})
+    return query
+
+
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def visible_to(self, user: Any) -> MembershipQuerySet:
+        """The memberships of the tenants whose people `user` sees (`people_scope`)."""
+        scope = people_scope(user)
+        return self.all() if scope is None else self.filter(scope)
+
+
 class Membership(BaseModel):
     """A user's role in exactly one tenant: a certification body (CB roles) or an organization (client roles)."""
 
@@ -70,6 +98,8 @@ class Membership(BaseModel):
     organization = models.ForeignKey(
         "organizations.Organization", null=True, blank=True, on_delete=models.CASCADE, related_name="memberships"
     )
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -174,3 +204,98 @@ class ApiToken(BaseModel):
         if self.revoked_at is not None:
             return "revoked"
         return "expired" if self.is_expired else "active"
+
+
+class InvitationStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    EXPIRED = "expired", "Expired"
+    ACCEPTED = "accepted", "Accepted"
+    REVOKED = "revoked", "Revoked"
+
+
+class InvitationQuerySet(models.QuerySet["Invitation"]):
+    def visible_to(self, user: Any) -> InvitationQuerySet:
+        """The invitations of the tenants whose people `user` sees (`people_scope`)."""
+        scope = people_scope(user)
+        return self.all() if scope is None else self.filter(scope)
+
+    def open(self) -> InvitationQuerySet:
+        """Neither accepted nor revoked (pending, or expired and waiting to be sent again)."""
+        return self.filter(accepted_at__isnull=True, revoked_at__isnull=True)
+
+
+class Invitation(BaseModel):
+    """An invitation to join a tenant with a role, sent by e-mail (conformo.accounts.invitations).
+
+    Its link carries a signed value of the invitation's public id and `sent_count`: nothing secret is stored, and
+    resending (which counts up `sent_count`) makes the links of earlier e-mails useless. It is used once
+    (`accepted_at`), may be revoked, and expires `INVITATION_TTL_DAYS` after it was last sent."""
+
+    email = models.EmailField()
+    full_name = models.CharField(max_length=200, blank=True, help_text="The invitee's name, if the inviter gave it.")
+    role = models.CharField(max_length=32, choices=Role.choices)
+    certification_body = models.ForeignKey(
+        "organizations.CertificationBody", null=True, blank=True, on_delete=models.CASCADE, related_name="invitations"
+    )
+    organization = models.ForeignKey(
+        "organizations.Organization", null=True, blank=True, on_delete=models.CASCADE, related_name="invitations"
+    )
+    invited_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", help_text="None: the installation."
+    )
+    expires_at = models.DateTimeField()
+    sent_count = models.PositiveIntegerField(default=1)
+    last_sent_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(
+                        certification_body__isnull=False,
+                        organization__isnull=True,
+                        role__in=sorted(r.value for r in CB_ROLES),
+                    )
+                    | models.Q(
+                        certification_body__isnull=True,
+                        organization__isnull=False,
+                        role__in=sorted(r.value for r in CLIENT_ROLES),
+                    )
+                ),
+                name="invitation_role_matches_tenant",
+            ),
+            # One open invitation per address, role and tenant: inviting again means resending it.
+            models.UniqueConstraint(
+                fields=["email", "role", "certification_body"],
+                condition=models.Q(certification_body__isnull=False, accepted_at__isnull=True, revoked_at__isnull=True),
+                name="one_open_cb_invitation",
+            ),
+            models.UniqueConstraint(
+                fields=["email", "role", "organization"],
+                condition=models.Q(organization__isnull=False, accepted_at__isnull=True, revoked_at__isnull=True),
+                name="one_open_org_invitation",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Invitation of {self.email} as {self.get_role_display()} at {self.tenant}"
+
+    @property
+    def tenant(self) -> Any:
+        return self.certification_body or self.organization
+
+    def status(self, now: datetime) -> InvitationStatus:
+        """Accepted, revoked, expired (at `now`) or pending."""
+        if self.accepted_at is not None:
+            return InvitationStatus.ACCEPTED
+        if self.revoked_at is not None:
+            return InvitationStatus.REVOKED
+        if self.expires_at <= now:
+            return InvitationStatus.EXPIRED
+        return InvitationStatus.PENDING

@@ -354,3 +354,104 @@ def certification_body_security_update(
             certification_body_id=certification_body.pk,
         )
     return certification_body
+
+
+# --- members: changing a role, ending a membership (docs/people.md) -------------------------------------------
+
+
+def may_manage_members(
+    actor: Actor, *, certification_body: CertificationBody | None = None, organization: Organization | None = None
+) -> bool:
+    """Whether the actor administers the tenant's members: its CB administrator or client administrator."""
+    if certification_body is not None:
+        return has_cb_role(actor, certification_body.pk, Role.CB_ADMIN)
+    return organization is not None and has_org_role(actor, organization.pk, Role.CLIENT_ADMIN)
+
+
+def _require_manage_members(actor: Actor, membership: Membership) -> None:
+    if not may_manage_members(
+        actor, certification_body=membership.certification_body, organization=membership.organization
+    ):
+        raise PermissionDenied(f"Only an administrator of {membership.tenant} can change its members.")
+
+
+def _admin_role(membership: Membership) -> Role:
+    return Role.CB_ADMIN if membership.certification_body_id else Role.CLIENT_ADMIN
+
+
+def _require_another_admin(membership: Membership, *, action: str) -> None:
+    """Refuse to take the tenant's last administrator away. The tenant's row is locked first, so that two
+    administrators removing each other at the same moment cannot both succeed."""
+    admin = _admin_role(membership)
+    if membership.role != admin:
+        return
+    tenant = membership.tenant
+    type(tenant).objects.select_for_update().filter(pk=tenant.pk).first()
+    scope = {"certification_body_id": membership.certification_body_id, "organization_id": membership.organization_id}
+    if Membership.objects.filter(role=admin, **scope).exclude(pk=membership.pk).exists():
+        return
+    raise Conflict(
+        f"{membership.user} is the last {admin.label} of {tenant}: make someone else {admin.label} before you "
+        f"{action}.",
+        code="last_administrator",
+    )
+
+
+def _forget(actor: Actor, user: User) -> None:
+    forget_reach(user)
+    if getattr(actor, "pk", None) == user.pk:
+        forget_reach(actor)
+
+
+@transaction.atomic
+def membership_change_role(*, actor: Actor, membership: Membership, role: str) -> Membership:
+    """Give a member another role in the same tenant (its administrator). Never leaves a CB without a CB
+    administrator or an organization without a client administrator (`last_administrator`)."""
+    _require_manage_members(actor, membership)
+    wanted = CB_ROLES if membership.certification_body_id else CLIENT_ROLES
+    if role not in {r.value for r in wanted}:
+        message = f"Choose one of: {', '.join(sorted(r.value for r in wanted))}."
+        raise ValidationFailed(message, fields={"role": [message]}, code="invalid_role")
+    if role == membership.role:
+        return membership
+    scope = {"certification_body_id": membership.certification_body_id, "organization_id": membership.organization_id}
+    if Membership.objects.filter(user_id=membership.user_id, role=role, **scope).exists():
+        message = (
+            f"{membership.user} is a {Role(role).label} of {membership.tenant} already; end this membership instead."
+        )
+        raise Conflict(message, code="already_member", fields={"role": [message]})
+    _require_another_admin(membership, action="change their role")
+    before = membership.role
+    membership.role = role
+    membership.save(update_fields=["role", "updated_at"])
+    audit_log_record(
+        actor=actor,
+        action="membership.change_role",
+        obj=membership,
+        before={"user": membership.user.email, "role": before},
+        after={"user": membership.user.email, "role": role},
+        certification_body_id=membership.certification_body_id,
+        organization_id=membership.organization_id,
+    )
+    _forget(actor, membership.user)
+    return membership
+
+
+@transaction.atomic
+def membership_end(*, actor: Actor, membership: Membership) -> Membership:
+    """End a membership (its tenant's administrator): the person loses that role there at once. Never leaves a
+    CB without a CB administrator or an organization without a client administrator (`last_administrator`).
+    Returns the membership as it was."""
+    _require_manage_members(actor, membership)
+    _require_another_admin(membership, action="end their membership")
+    audit_log_record(
+        actor=actor,
+        action="membership.end",
+        obj=membership,
+        before={"user": membership.user.email, "role": membership.role},
+        certification_body_id=membership.certification_body_id,
+        organization_id=membership.organization_id,
+    )
+    membership.delete()
+    _forget(actor, membership.user)
+    return membership

@@ -10,6 +10,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from conformo.accounts.invitations import invitation_first_client_admin
 from conformo.audits.choices import AuditKind, AuditStatus, FindingGrade, FindingStatus, ReportStatus, SpecialPurpose
 from conformo.audits.models import Application, AuditProgramme, AuditReport, Finding, TeamMember
 from conformo.audits.notices import decision_awaiting
@@ -43,7 +44,8 @@ INITIAL_KINDS = (AuditKind.STAGE_1, AuditKind.STAGE_2, AuditKind.TRANSFER_REVIEW
 
 @transaction.atomic
 def application_accept(*, actor: Actor, application: Application, on: date | None = None) -> AuditProgramme:
-    """Accept a reviewed application: opens the certification record and creates its 3-year programme."""
+    """Accept a reviewed application: opens the certification record and creates its 3-year programme. When the
+    organization has no client administrator yet, the application's contact is invited as its first."""
     review = application_mark_accepted(actor=actor, application=application)
     transfer = application.transfer_details if application.is_transfer else None
     certification = Certification.objects.create(
@@ -54,9 +56,16 @@ def application_accept(*, actor: Actor, application: Application, on: date | Non
         transferred_from=str(transfer["issuing_cb"]) if transfer else "",
     )
     certification.standards.set(application.standards.all())
-    return programme_create(
+    programme = programme_create(
         actor=actor, application=application, review=review, certification=certification, on=on or timezone.localdate()
     )
+    invitation_first_client_admin(
+        actor=actor,
+        organization=application.organization,
+        email=application.contact_email,
+        full_name=application.contact_name,
+    )
+    return programme
 
 
 def current_programme(certification: Certification) -> AuditProgramme | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from conformo.core.roles import Role
+from conformo.core.roles import CB_ROLES, Role
 
 
 @dataclass(frozen=True)
@@ -27,9 +27,7 @@ NAV_ITEMS: list[NavItem] = [
 
 NAV_ITEMS.append(NavItem("Readiness", "readiness:home", frozenset({r.value for r in Role})))
 
-_CB_STAFF = frozenset(
-    {Role.CB_ADMIN.value, Role.PROGRAMME_MANAGER.value, Role.AUDITOR.value, Role.DECISION_MAKER.value}
-)
+_CB_STAFF = frozenset(r.value for r in CB_ROLES)
 NAV_ITEMS += [
     NavItem("Certification", "audits:home", frozenset({r.value for r in Role})),
     NavItem("Schedule", "audits:schedule", _CB_STAFF),
@@ -56,3 +54,6 @@ NAV_ITEMS += [
     # The CB's notices whose e-mail failed (conformo.notifications): its administrator sends them again.
     NavItem("Deliveries", "notifications:deliveries", frozenset({Role.CB_ADMIN.value})),
 ]
+
+# Every member sees the members of their CB or organization (conformo.accounts.members).
+NAV_ITEMS.append(NavItem("Members", "accounts:members", frozenset({r.value for r in Role})))

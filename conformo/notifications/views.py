@@ -79,7 +79,7 @@ def notice_resend_view(request: HttpRequest, public_id: str) -> HttpResponse:
         request,
         form,
         lambda _: notice_resend(actor=request.user, notice=notice),
-        success=f"The notice to {notice.recipient.email} is queued to be sent again.",
+        success=f"The notice to {notice.address} is queued to be sent again.",
         done=reverse("notifications:deliveries"),
         page=lambda status: _deliveries_page(request, status, refused=form),
     )

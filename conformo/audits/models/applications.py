@@ -50,6 +50,12 @@ class Application(BaseModel):
     is_transfer = models.BooleanField(default=False, help_text="Transfer from another CB (IAF MD 2).")
     transfer_details = models.JSONField(default=dict, blank=True)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    contact_name = models.CharField(max_length=200, blank=True)
+    contact_email = models.EmailField(
+        blank=True,
+        help_text="The client's contact: invited as its first client administrator when the application is accepted "
+        "and the organization has none.",
+    )
     decision_reason = models.TextField(blank=True)
 
     objects = ApplicationQuerySet.as_manager()

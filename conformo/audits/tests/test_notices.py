@@ -16,7 +16,7 @@ from django.db import transaction
 from conformo.audits import notices, services
 from conformo.audits.choices import AuditKind
 from conformo.audits.tests.conftest import ROW, audit_of, issue_report, team
-from conformo.conftest import login
+from conformo.conftest import login, recipient_of
 from conformo.core.errors import Conflict
 from conformo.core.roles import Role
 from conformo.core.tests.factories import MembershipFactory, UserFactory
@@ -31,12 +31,12 @@ pytestmark = pytest.mark.django_db
 def told(kind: str) -> dict[str, Notice]:
     """The notices of `kind`, by recipient's e-mail address. (A test asks for the people it expects to be told
     before the fixtures that make the event: nobody is told who did not exist yet.)"""
-    return {n.recipient.email: n for n in Notice.objects.filter(kind=kind).select_related("recipient")}
+    return {n.address: n for n in Notice.objects.filter(kind=kind).select_related("recipient")}
 
 
 def opens(notice: Notice) -> int:
     """The status of the notice's link for its own recipient."""
-    return login(notice.recipient).get(notice.link).status_code
+    return login(recipient_of(notice)).get(notice.link).status_code
 
 
 def test_an_issued_plan_is_told_to_the_client_and_the_team_with_the_audit_page(

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 
 def told(kind):
-    return {n.recipient.email: n for n in Notice.objects.filter(kind=kind).select_related("recipient")}
+    return {n.address: n for n in Notice.objects.filter(kind=kind).select_related("recipient")}
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from conformo.conftest import login
+from conformo.conftest import login, recipient_of
 from conformo.home.demo import demo_load
 from conformo.notifications.models import Notice
 
@@ -17,7 +17,7 @@ def test_every_demo_user_is_told_of_work_that_waits_for_them_on_a_page_they_may_
     for email in emails:
         notices = list(Notice.objects.filter(recipient__email=email).select_related("recipient"))
         assert notices, f"{email} was told of nothing"
-        client = login(notices[0].recipient)
+        client = login(recipient_of(notices[0]))
         for link in {n.link for n in notices}:
             assert client.get(link).status_code == 200, (email, link)
     assert set(
