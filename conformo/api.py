@@ -2,25 +2,38 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 
 from conformo.accounts.api import router as accounts_router
-from conformo.accounts.auth import api_auth
+from conformo.accounts.auth import api_auth, document_auth_errors
+from conformo.accounts.members_api import router as members_router
 from conformo.audits.api import router as audits_router
 from conformo.certificates.api import router as certificates_router
 from conformo.certification.api import router as certification_router
 from conformo.core.api import router as core_router
 from conformo.core.errors import ApplicationError
 from conformo.improvement.api import router as improvement_router
+from conformo.inbox.api import router as inbox_router
+from conformo.notifications.api import router as notifications_router
 from conformo.organizations.api import router as organizations_router
 from conformo.readiness.api import router as readiness_router
 from conformo.registry.api import router as registry_router
 from conformo.standards.api import router as standards_router
 from conformo.tools.api import router as tools_router
 
-api = NinjaAPI(
+
+class ConformoAPI(NinjaAPI):
+    """The API, whose OpenAPI document names the 401 and 403 answers of every authenticated operation."""
+
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        return document_auth_errors(super().get_openapi_schema(**kwargs))
+
+
+api = ConformoAPI(
     title="Conformo API",
     version="1",
     description="ISO management-system certification: catalogs, rules, certification bodies, readiness, registry.",
@@ -59,6 +72,8 @@ def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse
 
 api.add_router("/", core_router)
 api.add_router("/", accounts_router)
+api.add_router("/", notifications_router)
+api.add_router("/", members_router)
 api.add_router("/", organizations_router)
 api.add_router("/standards", standards_router)
 api.add_router("/tools", tools_router)
@@ -67,4 +82,5 @@ api.add_router("/", improvement_router)
 api.add_router("/", audits_router)
 api.add_router("/", certification_router)
 api.add_router("/", certificates_router)
+api.add_router("/", inbox_router)
 api.add_router("/registry", registry_router)

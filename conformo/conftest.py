@@ -158,6 +158,12 @@ def superuser(db: Any) -> User:
     return UserFactory.create(email="root@example.test", is_superuser=True, is_staff=True)
 
 
+def recipient_of(notice: Any) -> User:
+    """The user a notice went to (a notice to a bare address, an invitation, has none)."""
+    assert notice.recipient is not None, f"{notice} went to an address, not a user"
+    return notice.recipient
+
+
 def login(user: User) -> Client:
     """A test client signed in as `user` (session auth, as the pages use)."""
     client = Client()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -82,6 +83,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "ninja",
     "django_tasks_db",
+    # Sign-in throttling (docs/security.md); before Conformo's apps so its signal handlers run first.
+    "axes",
+    # Two-factor authentication by TOTP authenticator apps (docs/security.md).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "conformo.core",
     "conformo.accounts",
     "conformo.organizations",
@@ -94,6 +100,7 @@ INSTALLED_APPS = [
     "conformo.certification",
     "conformo.certificates",
     "conformo.registry",
+    "conformo.inbox",
     "conformo.home",
 ]
 
@@ -106,9 +113,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Marks the session's user as verified once they entered a two-factor code (django-otp).
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Sends a user who must give a two-factor code (or enrol an app) there before any other page.
+    "conformo.accounts.two_factor.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "conformo.core.middleware.ApplicationErrorMiddleware",
+    # Last, as django-axes asks: turns a refused sign-in into the "too many failed sign-ins" page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "conformo.urls"
@@ -125,6 +138,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "conformo.core.context_processors.navigation",
+                # The count of My work beside its navigation entry (core imports no other app).
+                "conformo.inbox.context_processors.inbox",
             ],
         },
     },
@@ -168,9 +183,20 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# django-axes' backend first: it refuses a locked-out sign-in before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home:dashboard"
 LOGOUT_REDIRECT_URL = "accounts:login"
+# The name authenticator apps show beside the account (the "issuer" of the TOTP set-up link).
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Conformo")
+# Seconds a password reset link works (Django's setting; default one day). A link also stops working once used.
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 24 * 60 * 60)
+if PASSWORD_RESET_TIMEOUT < 60:
+    raise ImproperlyConfigured(f"PASSWORD_RESET_TIMEOUT must be at least 60 seconds, not {PASSWORD_RESET_TIMEOUT}.")
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -210,6 +236,33 @@ WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (
     *("woff", "woff2", "3gp", "3gpp", "asf", "avi", "m4v", "mov", "mp4", "mpeg", "mpg", "webm", "wmv", "map"),
 )
 
+# Sign-in throttling with django-axes (docs/security.md): failures are counted per account (the email typed)
+# and per client address separately; LOGIN_FAILURE_LIMIT failures, each within LOGIN_LOCKOUT_MINUTES of the one
+# before, refuse further sign-ins of that account or from that address for LOGIN_LOCKOUT_MINUTES after the last.
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15)
+if LOGIN_FAILURE_LIMIT < 1 or LOGIN_LOCKOUT_MINUTES < 1:
+    raise ImproperlyConfigured("LOGIN_FAILURE_LIMIT and LOGIN_LOCKOUT_MINUTES must be at least 1.")
+# Reverse proxies in front of Conformo that append the client's address to X-Forwarded-For; 0 = use the
+# connection's address and ignore the header (anyone can write it).
+LOGIN_PROXY_COUNT = env_int("LOGIN_PROXY_COUNT", 0)
+if LOGIN_PROXY_COUNT < 0:
+    raise ImproperlyConfigured(f"LOGIN_PROXY_COUNT must be 0 or more, not {LOGIN_PROXY_COUNT}.")
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "conformo.accounts.throttling.attempted_email"
+AXES_CLIENT_IP_CALLABLE = "conformo.accounts.throttling.client_address"
+AXES_LOCKOUT_CALLABLE = "conformo.accounts.throttling.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+# A refused attempt during a lockout does not extend it; a success does not reset the counts (it would let anyone
+# with an account clear their address's count between guesses at another account).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = False
+# Successful sign-ins are not kept in a table of their own; lockouts and failures go to the audit log.
+AXES_DISABLE_ACCESS_LOG = True
+
 # Security. Production defaults are strict; set SECURE_SSL_REDIRECT=0 behind a proxy that handles TLS.
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -238,12 +291,21 @@ LOGGING = {
 # Conformo's own settings.
 API_PAGE_SIZE = env_int("API_PAGE_SIZE", 50)
 API_MAX_PAGE_SIZE = env_int("API_MAX_PAGE_SIZE", 500)
+# Days a new personal API token works before it expires (docs/api.md).
+API_TOKEN_TTL_DAYS = env_int("API_TOKEN_TTL_DAYS", 90)
+if API_TOKEN_TTL_DAYS < 1:
+    raise ImproperlyConfigured(f"API_TOKEN_TTL_DAYS must be at least 1, not {API_TOKEN_TTL_DAYS}.")
 # Anonymous registry clients: "<requests>/<seconds>" per client address and worker ("0" turns it off).
 REGISTRY_RATE_LIMIT = os.environ.get("REGISTRY_RATE_LIMIT", "120/60")
 # PostgreSQL: the longest a registry browse (or a search of only common words) may run before it is refused as
 # too broad (0 = no limit); the most certificates a name search may match (docs/registry.md).
 REGISTRY_SEARCH_TIMEOUT_MS = env_int("REGISTRY_SEARCH_TIMEOUT_MS", 2000)
 REGISTRY_SEARCH_MAX_MATCHES = env_int("REGISTRY_SEARCH_MAX_MATCHES", 5000)
+
+# Invitations to join a CB or an organization (docs/people.md): a link expires this many days after it was sent.
+INVITATION_TTL_DAYS = env_int("INVITATION_TTL_DAYS", 7)
+if INVITATION_TTL_DAYS < 1:
+    raise ImproperlyConfigured(f"INVITATION_TTL_DAYS must be at least 1 (days), not {INVITATION_TTL_DAYS}.")
 
 # E-mail (docs/configuration.md, "E-mail"): SMTP when EMAIL_HOST is set, else every message is written to the
 # console, so a development instance needs no mail server. Django's MAILERS setting, from the environment.
@@ -293,5 +355,6 @@ DIGEST_TIME = os.environ.get("DIGEST_TIME", "07:00")
 # The periodic tasks `conformo worker` keeps scheduled (conformo.core.periodic): task path → daily time or interval.
 PERIODIC_TASKS: dict[str, dict[str, str | int]] = {
     "conformo.notifications.tasks.sweep_notices": {"every_minutes": 15},
+    "conformo.inbox.tasks.daily_reminders": {"at": DAILY_SCAN_TIME},
     "conformo.notifications.tasks.send_digests": {"at": DIGEST_TIME},
 }

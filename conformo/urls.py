@@ -18,6 +18,7 @@ urlpatterns = [
     path("cb/", include("conformo.audits.urls")),
     path("certification/", include("conformo.certification.urls")),
     path("certificates/", include("conformo.certificates.urls")),
+    path("inbox/", include("conformo.inbox.urls")),
     path("", include("conformo.registry.urls")),
     path("", include("conformo.home.urls")),
     path("", include("conformo.core.urls")),

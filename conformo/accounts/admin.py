@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.http import HttpRequest
 
-from conformo.accounts.models import ApiToken, Membership, User
+from conformo.accounts.models import ApiToken, Invitation, Membership, User
 
 
 class MembershipInline(admin.TabularInline[Membership, User]):
@@ -24,5 +25,17 @@ class UserAdmin(BaseUserAdmin[User]):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
-    list_display = ["name", "user", "hint", "created_at", "revoked_at"]
+    list_display = ["name", "user", "hint", "scope", "created_at", "expires_at", "revoked_at"]
     readonly_fields = ["token_hash", "hint"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin[Invitation]):
+    """Back-office view only: invitations are made, sent again, revoked and accepted through their services."""
+
+    list_display = ["email", "role", "certification_body", "organization", "expires_at", "accepted_at", "revoked_at"]
+    search_fields = ["email"]
+    readonly_fields = [f.name for f in Invitation._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

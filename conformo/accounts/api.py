@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from ninja import Router, Status
 from ninja.pagination import paginate
 
+from conformo.accounts.auth import require_session
 from conformo.accounts.models import ApiToken
 from conformo.accounts.schemas import ApiTokenCreatedOut, ApiTokenIn, ApiTokenOut, MeOut
 from conformo.accounts.services import api_token_create, api_token_revoke
@@ -43,18 +44,23 @@ def token_list(request: HttpRequest, **kwargs: Any) -> QuerySet[ApiToken]:
     return ApiToken.objects.visible_to(request.user)
 
 
-@router.post("/tokens", response={201: ApiTokenCreatedOut, 422: ErrorOut})
+@router.post("/tokens", response={201: ApiTokenCreatedOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut})
 def token_create(request: HttpRequest, payload: ApiTokenIn) -> Status[dict[str, Any]]:
-    """Create a token. The `token` value is in this response only; store it now."""
-    token, raw = api_token_create(user=request.user, name=payload.name)  # type: ignore[arg-type]
+    """Create a token (signed-in session only: a token cannot create tokens). It works `API_TOKEN_TTL_DAYS` days;
+    `scope` `read` allows only reading. The `token` value is in this response only; store it now."""
+    require_session(request, action="create API tokens")
+    token, raw = api_token_create(user=request.user, name=payload.name, scope=payload.scope)  # type: ignore[arg-type]
     data = ApiTokenOut.from_orm(token).model_dump()
     data["public_id"] = data.pop("id")
     return Status(201, {**data, "token": raw})
 
 
-@router.post("/tokens/{token_id}/revoke", response={200: ApiTokenOut, 404: ErrorOut, 409: ErrorOut})
+@router.post(
+    "/tokens/{token_id}/revoke", response={200: ApiTokenOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+)
 def token_revoke(request: HttpRequest, token_id: UUID) -> ApiToken:
-    """Revoke one of your tokens; it stops working at once."""
+    """Revoke one of your tokens (signed-in session only); it stops working at once."""
+    require_session(request, action="revoke API tokens")
     token = ApiToken.objects.visible_to(request.user).filter(public_id=token_id).first()
     if token is None:
         raise NotFound("No such token.")

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 from uuid import UUID
 
 from ninja import Field, Schema
@@ -26,10 +27,16 @@ class ApiTokenOut(Schema):
     created_at: datetime
     last_used_at: datetime | None
     revoked_at: datetime | None
+    expires_at: datetime
+    scope: str = Field(description="`read` (GET only) or `read_write`.")
+    status: str = Field(description="`active`, `expired` or `revoked`.")
 
 
 class ApiTokenIn(Schema):
     name: str = Field(min_length=1, max_length=100)
+    scope: Literal["read", "read_write"] = Field(
+        "read_write", description="`read`: the token may only read (GET); `read_write`: whatever your roles allow."
+    )
 
 
 class ApiTokenCreatedOut(ApiTokenOut):

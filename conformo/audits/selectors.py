@@ -33,10 +33,11 @@ from conformo.audits.models import (
     TeamMember,
 )
 from conformo.audits.models.determinations import site_facts
+from conformo.audits.models.programmes import AuditQuerySet, certification_ended_q
 from conformo.core.errors import NotFound
 from conformo.core.roles import CB_ROLES
 from conformo.core.tenancy import MANAGERS, has_cb_role, reach
-from conformo.domain.certificate_states import ENDED_STATES, CertificateState
+from conformo.domain.certificate_states import CertificateState
 from conformo.domain.determination import site_changes
 from conformo.organizations.models import Organization, Site
 
@@ -66,7 +67,7 @@ def programme_get(*, user: Any, public_id: Any) -> AuditProgramme:
     return _get(AuditProgramme.objects.visible_to(user), public_id, "programme")
 
 
-def audit_list(*, user: Any) -> QuerySet[Audit]:
+def audit_list(*, user: Any) -> AuditQuerySet[Audit]:
     return (
         Audit.objects.visible_to(user)
         .select_related(
@@ -76,25 +77,10 @@ def audit_list(*, user: Any) -> QuerySet[Audit]:
     )
 
 
-def certification_ended_q(today: date, prefix: str = "programme__certification__") -> Q:
-    """The rows whose certification is over on `today` (`conformo.domain.certificate_states.certification_ended`
-    as a query): withdrawn or refused, or active/suspended past its expiry date, which reads as expired."""
-    return Q(**{f"{prefix}state__in": [s.value for s in ENDED_STATES]}) | Q(
-        **{
-            f"{prefix}state__in": [CertificateState.ACTIVE.value, CertificateState.SUSPENDED.value],
-            f"{prefix}expires_on__lt": today,
-        }
-    )
-
-
 def open_audits(*, user: Any, today: date) -> QuerySet[Audit]:
     """Audits still to run, for the workspace: not completed or cancelled, and of a certification that has not
     ended (a withdrawn, refused or expired certification's audits are not overdue: nothing is due any more)."""
-    return (
-        audit_list(user=user)
-        .exclude(status__in=[AuditStatus.COMPLETED, AuditStatus.CANCELLED])
-        .exclude(certification_ended_q(today))
-    )
+    return audit_list(user=user).exclude(status__in=[AuditStatus.COMPLETED, AuditStatus.CANCELLED]).live(today)
 
 
 def audit_get(*, user: Any, public_id: Any) -> Audit:
@@ -240,6 +226,31 @@ def report_get(*, user: Any, audit: Audit, revision: int | None = None) -> Audit
     if report is None:
         raise NotFound("No such revision of the audit report." if revision is not None else "No report issued yet.")
     return report
+
+
+GRANT_BASIS_KINDS = (AuditKind.STAGE_2, AuditKind.TRANSFER_REVIEW)
+
+
+def awaiting_decision_q() -> Q:
+    """The issued reports a certification decision waits on (17021-1 9.5.1): a stage 2 or transfer review report
+    of a pending certification (a grant) or a recertification report of an active one (a renewal), of the current
+    programme, with the team's recommendation, and no decision taken on it yet. The decision makers' queue
+    (`certification.selectors.awaiting_decision`) and their notice (`audits.notices.decision_awaiting`) both read
+    it, so a file is announced exactly when it enters the queue."""
+    return (
+        Q(audit__programme__active=True, status=ReportStatus.ISSUED, decisions__isnull=True)
+        & ~Q(recommendation="")
+        & (
+            Q(
+                audit__kind__in=GRANT_BASIS_KINDS,
+                audit__programme__certification__state=CertificateState.PENDING.value,
+            )
+            | Q(
+                audit__kind=AuditKind.RECERTIFICATION,
+                audit__programme__certification__state=CertificateState.ACTIVE.value,
+            )
+        )
+    )
 
 
 # --- audit-time determinations ------------------------------------------------------------------------

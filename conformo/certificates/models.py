@@ -17,7 +17,7 @@ which says expired past the expiry date even if no job ran.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 
 from django.conf import settings
 from django.db import models
@@ -39,6 +39,19 @@ class CertificateStatus(models.TextChoices):
 class CertificateSource(models.TextChoices):
     DECISION = "decision", "Issued from a certification decision"
     IMPORTED = "imported", "Imported from another register"
+
+
+class CertificateQuerySet[M: models.Model](VisibleQuerySet[M]):
+    def expiring_between(self, first: date, last: date) -> Self:
+        """The current revision of certificates issued from a decision in Conformo (an imported certificate is
+        managed in its own register), active or suspended, expiring from `first` to `last` (both included): the
+        daily reminders tell the client and the CB 90 and 30 days ahead."""
+        return self.filter(
+            is_current=True,
+            certification__isnull=False,
+            status__in=[CertificateStatus.ACTIVE, CertificateStatus.SUSPENDED],
+            expires_on__range=(first, last),
+        )
 
 
 class Certificate(BaseModel):
@@ -126,7 +139,7 @@ class Certificate(BaseModel):
         blank=True, help_text="Number and holder name, lowercased and accent-stripped, for registry search."
     )
 
-    objects = VisibleQuerySet.as_manager()
+    objects = CertificateQuerySet.as_manager()
 
     class Meta:
         ordering = ["-issued_on", "-id"]

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 
 from conformo.audits.models import Accreditation, CBSettings
+from conformo.certificates import notices
 from conformo.certificates.models import (
     Certificate,
     CertificateSource,
@@ -36,6 +37,9 @@ STATUS_KINDS = {
     "withdraw": CertificateStatus.WITHDRAWN,
     "expire": CertificateStatus.EXPIRED,
 }
+TOLD_DECISIONS = ISSUING_KINDS | {"suspend", "withdraw"}
+"""The decisions whose news is the certificate's (`notices.certificate_changed`: issued, suspended, withdrawn) when
+there is a certificate: the decision service tells nothing more of them."""
 REVISION_SEPARATOR = "-R"
 
 if TYPE_CHECKING:
@@ -193,7 +197,7 @@ def certificate_issue(*, decision: Decision, actor: Actor) -> Certificate:
     CertificateStandard.objects.bulk_create(
         [CertificateStandard(certificate=certificate, code=s.code) for s in standards]
     )
-    StatusChange.objects.create(
+    change = StatusChange.objects.create(
         certificate=certificate,
         on=issued_on,
         status_before=previous.status if previous is not None else "",
@@ -212,6 +216,7 @@ def certificate_issue(*, decision: Decision, actor: Actor) -> Certificate:
         certification_body_id=cb.pk,
         organization_id=org.pk,
     )
+    notices.certificate_changed(actor=actor, certificate=certificate, change=change)
     return certificate
 
 
@@ -235,7 +240,7 @@ def certificate_status_set(
     before = certificate.status
     certificate.status = status
     certificate.save(update_fields=["status", "updated_at"])
-    StatusChange.objects.create(
+    change = StatusChange.objects.create(
         certificate=certificate,
         on=on,
         status_before=before,
@@ -254,6 +259,7 @@ def certificate_status_set(
         certification_body_id=certificate.certification_body_id,
         organization_id=certificate.organization_id,
     )
+    notices.certificate_changed(actor=actor, certificate=certificate, change=change)
     return certificate
 
 

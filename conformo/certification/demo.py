@@ -1,7 +1,7 @@
 """Demo lifecycle: the three demo clients at different points of certification, made through the services.
 
-* Cobalt Cloud Services — ISO/IEC 27001 application accepted, stage 1 planned in two weeks, its audit plan
-  issued and accepted by the client;
+* Cobalt Cloud Services — ISO/IEC 27001 application accepted, stage 1 planned in two weeks with the lead
+  auditor and the ISMS technical expert, its audit plan issued and accepted by the client;
 * Bluewater Logistics — stage 2 just done, its report issued with a major and a minor nonconformity awaiting
   the client's answer;
 * Acme Precision Parts — certified ISO 9001 about ten months ago on the issued stage 1 and stage 2 reports
@@ -377,10 +377,14 @@ def _demo_first_clients(cb: CertificationBody, today: date | None = None) -> Non
     stage1 = _audit(programme, AuditKind.STAGE_1)
     start = today + timedelta(days=14)
     services.audit_plan(actor=pm, audit=stage1, planned_start=start, planned_end=start)
+    # The ISMS technical expert joins the lead auditor for the cloud platform.
     services.audit_team_assign(
         actor=pm,
         audit=stage1,
-        members=[services.Member(lead, QualificationRole.LEAD_AUDITOR)],
+        members=[
+            services.Member(lead, QualificationRole.LEAD_AUDITOR),
+            services.Member(expert, QualificationRole.TECHNICAL_EXPERT),
+        ],
     )
     _plan_issued(
         pm,

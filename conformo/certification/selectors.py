@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
 from conformo.audits.choices import AuditKind, FindingGrade, FindingStatus, PlanStatus, ReportStatus
 from conformo.audits.models import (
@@ -19,6 +19,7 @@ from conformo.audits.models import (
     TeamMember,
     Verification,
 )
+from conformo.audits.selectors import awaiting_decision_q
 from conformo.certification.models import Certification, CertificationState, Decision
 from conformo.core.errors import NotFound, PermissionDenied
 from conformo.core.tenancy import reach
@@ -94,34 +95,29 @@ def suspension_proposals(*, user: Any, today: date) -> list[dict[str, Any]]:
     return [{"certification": c, "reasons": reasons[c.pk]} for c in certifications if reasons[c.pk]]
 
 
-def awaiting_decision(*, user: Any) -> list[dict[str, Any]]:
-    """The decision makers' queue: certifications whose grant or renewal can now be decided on the record -
-    the report it rests on (stage 2 or transfer review for a pending certification, recertification for an
-    active one; of the current programme) is issued with the team's recommendation (17021-1 9.5.1) - and no
-    decision has been taken on that report yet. Oldest report first; a fixed number of queries whatever the
-    queue's size. The CB's staff only: a client's own certification is not listed to the client."""
+def awaiting_decision_reports(*, user: Any, decidable_by: Any = None) -> QuerySet[AuditReport]:
+    """The issued reports a grant or renewal can now be decided on (`conformo.audits.selectors.awaiting_decision_q`)
+    of the certifications `user` sees as the CB's staff. With `decidable_by`, only those that person may decide:
+    not of a cycle whose audit teams they were on (17021-1 9.5.1.2)."""
     r = reach(user)
     certifications = Certification.objects.visible_to(user)
     if not r.superuser:
         certifications = certifications.filter(certification_body_id__in=list(r.roles_by_cb))
+    reports = AuditReport.objects.filter(audit__programme__certification__in=certifications).filter(
+        awaiting_decision_q()
+    )
+    if decidable_by is not None:
+        on_team = TeamMember.objects.filter(audit__programme=OuterRef("audit__programme"), auditor__user=decidable_by)
+        reports = reports.filter(~Exists(on_team))
+    return reports
+
+
+def awaiting_decision(*, user: Any) -> list[dict[str, Any]]:
+    """The decision makers' queue: certifications whose grant or renewal can now be decided on the record
+    (`awaiting_decision_reports`). Oldest report first; a fixed number of queries whatever the queue's size.
+    The CB's staff only: a client's own certification is not listed to the client."""
     reports = (
-        AuditReport.objects.filter(
-            audit__programme__certification__in=certifications,
-            audit__programme__active=True,
-            status=ReportStatus.ISSUED,
-        )
-        .exclude(recommendation="")
-        .filter(
-            Q(
-                audit__kind__in=[AuditKind.STAGE_2, AuditKind.TRANSFER_REVIEW],
-                audit__programme__certification__state=CertificationState.PENDING,
-            )
-            | Q(
-                audit__kind=AuditKind.RECERTIFICATION,
-                audit__programme__certification__state=CertificationState.ACTIVE,
-            )
-        )
-        .filter(~Exists(Decision.objects.filter(basis_report=OuterRef("pk"))))
+        awaiting_decision_reports(user=user)
         .select_related("audit__programme__certification__organization")
         .order_by("issued_at", "pk")
     )

@@ -10,8 +10,10 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from conformo.accounts.invitations import invitation_first_client_admin
 from conformo.audits.choices import AuditKind, AuditStatus, FindingGrade, FindingStatus, ReportStatus, SpecialPurpose
 from conformo.audits.models import Application, AuditProgramme, AuditReport, Finding, TeamMember
+from conformo.audits.notices import decision_awaiting
 from conformo.audits.services.applications import application_mark_accepted
 from conformo.audits.services.programmes import (
     programme_create,
@@ -21,6 +23,7 @@ from conformo.audits.services.programmes import (
 )
 from conformo.audits.services.setup import cb_settings_get
 from conformo.certificates.services import certificate_apply_decision
+from conformo.certification import notices
 from conformo.certification.models import Certification, Decision, DecisionChoice
 from conformo.core.actors import Actor, acting_user
 from conformo.core.audit import audit_log_record
@@ -41,7 +44,8 @@ INITIAL_KINDS = (AuditKind.STAGE_1, AuditKind.STAGE_2, AuditKind.TRANSFER_REVIEW
 
 @transaction.atomic
 def application_accept(*, actor: Actor, application: Application, on: date | None = None) -> AuditProgramme:
-    """Accept a reviewed application: opens the certification record and creates its 3-year programme."""
+    """Accept a reviewed application: opens the certification record and creates its 3-year programme. When the
+    organization has no client administrator yet, the application's contact is invited as its first."""
     review = application_mark_accepted(actor=actor, application=application)
     transfer = application.transfer_details if application.is_transfer else None
     certification = Certification.objects.create(
@@ -52,9 +56,16 @@ def application_accept(*, actor: Actor, application: Application, on: date | Non
         transferred_from=str(transfer["issuing_cb"]) if transfer else "",
     )
     certification.standards.set(application.standards.all())
-    return programme_create(
+    programme = programme_create(
         actor=actor, application=application, review=review, certification=certification, on=on or timezone.localdate()
     )
+    invitation_first_client_admin(
+        actor=actor,
+        organization=application.organization,
+        email=application.contact_email,
+        full_name=application.contact_name,
+    )
+    return programme
 
 
 def current_programme(certification: Certification) -> AuditProgramme | None:
@@ -311,7 +322,7 @@ def decision_take(
         scope_after=certification.scope,
         basis_report=report,
     )
-    certificate_apply_decision(decision=record, actor=actor)
+    certificate = certificate_apply_decision(decision=record, actor=actor)
     if new_state in (CertificateState.WITHDRAWN, CertificateState.REFUSED):
         # The certification has ended: its audits that have not taken place will not (9.5.1.2, 9.6.5.4).
         programme_retire_open_audits(
@@ -332,4 +343,7 @@ def decision_take(
         certification_body_id=cb_id,
         organization_id=certification.organization_id,
     )
+    notices.decision_taken(actor=actor, decision=record, certificate=certificate)
+    # A restoration can put an issued renewal report back before the decision makers.
+    decision_awaiting(actor=actor, certification_id=certification.pk)
     return record

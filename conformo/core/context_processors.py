@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
 from conformo.core.navigation import NAV_ITEMS
+from conformo.core.tenancy import reach
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -14,7 +15,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     signed_in = bool(user and user.is_authenticated)
     roles: set[str] = set()
     if signed_in and user is not None:
-        roles = {m.role for m in user.memberships.all()}
+        # The one membership reader, cached on the request's user: the view and the count of My work reuse it.
+        r = reach(user)
+        roles = set(r.cb_roles() | r.org_roles())
     items = []
     for item in NAV_ITEMS:
         visible = item.public or (signed_in and (not item.roles or roles & item.roles or user.is_superuser))
@@ -24,5 +27,12 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             url = reverse(item.url_name)
         except NoReverseMatch:
             continue
-        items.append({"label": item.label, "url": url, "active": request.path.startswith(url) and url != "/"})
+        items.append(
+            {
+                "label": item.label,
+                "name": item.url_name,
+                "url": url,
+                "active": request.path.startswith(url) and url != "/",
+            }
+        )
     return {"nav_items": items, "user_roles": sorted(roles)}

@@ -60,3 +60,10 @@ class Conflict(ApplicationError):
 
     status_code = 409
     default_code = "conflict"
+
+
+class Gone(ApplicationError):
+    """The object was usable once and no longer is (a used, revoked, expired or replaced invitation link)."""
+
+    status_code = 410
+    default_code = "gone"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from conformo.core.roles import Role
+from conformo.core.roles import CB_ROLES, Role
 
 
 @dataclass(frozen=True)
@@ -17,6 +17,8 @@ class NavItem:
 
 NAV_ITEMS: list[NavItem] = [
     NavItem("Dashboard", "home:dashboard"),
+    # The base template shows the number of items beside it ("My work (3)"), from conformo.inbox's context processor.
+    NavItem("My work", "inbox:home", frozenset({r.value for r in Role})),
     NavItem("Organizations", "organizations:list", frozenset({r.value for r in Role})),
     NavItem("Standards", "standards:list", public=True),
     NavItem("Calculators", "tools:calculator", public=True),
@@ -25,9 +27,7 @@ NAV_ITEMS: list[NavItem] = [
 
 NAV_ITEMS.append(NavItem("Readiness", "readiness:home", frozenset({r.value for r in Role})))
 
-_CB_STAFF = frozenset(
-    {Role.CB_ADMIN.value, Role.PROGRAMME_MANAGER.value, Role.AUDITOR.value, Role.DECISION_MAKER.value}
-)
+_CB_STAFF = frozenset(r.value for r in CB_ROLES)
 NAV_ITEMS += [
     NavItem("Certification", "audits:home", frozenset({r.value for r in Role})),
     NavItem("Schedule", "audits:schedule", _CB_STAFF),
@@ -51,4 +51,9 @@ NAV_ITEMS += [
 NAV_ITEMS += [
     NavItem("Certificates", "certificates:list", frozenset({r.value for r in Role})),
     NavItem("Registry", "registry:search", public=True),
+    # The CB's notices whose e-mail failed (conformo.notifications): its administrator sends them again.
+    NavItem("Deliveries", "notifications:deliveries", frozenset({Role.CB_ADMIN.value})),
 ]
+
+# Every member sees the members of their CB or organization (conformo.accounts.members).
+NAV_ITEMS.append(NavItem("Members", "accounts:members", frozenset({r.value for r in Role})))

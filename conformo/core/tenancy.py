@@ -5,8 +5,8 @@ keeps the answer on it; every permission check and `visible_to(user)` queryset a
 memberships again. `forget_reach(user)` drops the cached answer after a membership of that user changed.
 
 `tenant_q` builds the filter every `visible_to(user)` of the CB workflow uses: CB-wide roles (CB admin,
-programme manager, decision maker) see their CB's objects, auditors only objects of audits they are on the team
-of, client roles only their own organization's objects.
+programme manager, decision maker) see their CB's objects, auditors and technical experts (`AUDIT_TEAM_ROLES`)
+only objects of audits they are on the team of, client roles only their own organization's objects.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from django.db.models import Q
 
 from conformo.core.actors import SystemActor
 from conformo.core.errors import PermissionDenied
-from conformo.core.roles import CB_WIDE_ROLES, Role
+from conformo.core.roles import AUDIT_TEAM_ROLES, CB_WIDE_ROLES, Role
 
 _CACHE = "_conformo_reach"
 
@@ -79,7 +79,7 @@ def reach(user: Any) -> Reach:
     result = Reach(
         superuser=bool(user.is_superuser),
         cb_wide=frozenset(cb for cb, roles in cb_roles.items() if roles & {r.value for r in CB_WIDE_ROLES}),
-        auditor_cbs=frozenset(cb for cb, roles in cb_roles.items() if Role.AUDITOR.value in roles),
+        auditor_cbs=frozenset(cb for cb, roles in cb_roles.items() if roles & {r.value for r in AUDIT_TEAM_ROLES}),
         organizations=frozenset(org_roles),
         roles_by_cb={cb: frozenset(roles) for cb, roles in cb_roles.items()},
         roles_by_org={org: frozenset(roles) for org, roles in org_roles.items()},

@@ -89,6 +89,19 @@ def expiry_date(decision_date: date, settings: RuleSettings = DEFAULT_SETTINGS) 
     return anniversary - timedelta(days=1) if settings.expiry_day_before_anniversary else anniversary
 
 
+def planning_window_opens(due_by: date, settings: RuleSettings = DEFAULT_SETTINGS) -> date:
+    """The day an audit due by ``due_by`` enters its planning window: ``planning_window_days`` before its due
+    date [P]. From then on it is to be planned (dates and team); the window closes at the due date itself."""
+    return due_by - timedelta(days=settings.planning_window_days)
+
+
+def planning_horizon(today: date, settings: RuleSettings = DEFAULT_SETTINGS) -> date:
+    """The latest due date whose planning window is open on ``today``: an audit is in its window on ``today``
+    exactly when its due date is on or before this day (``planning_window_opens(due_by) <= today``). A query
+    selects by this horizon, so a day on which nobody looked is caught up the next day."""
+    return today + timedelta(days=settings.planning_window_days)
+
+
 def major_nc_deadline(stage2_end: date, settings: RuleSettings = DEFAULT_SETTINGS) -> date:
     """Last day to verify major nonconformities before stage 2 must be repeated (17021-1 9.5.3.2)."""
     return add_months(stage2_end, settings.major_nc_verification_months, settings.month_arithmetic)

@@ -113,6 +113,9 @@ class RuleSettings:
     stage 2."""
     suspension_max_months: int = 6
     """[N-note] 17021-1 9.6.5.4 NOTE: "in most cases the suspension would not exceed 6 months"."""
+    planning_window_days: int = 90
+    """[P] an audit's planning window opens this many days before its due date: from then on it is among the
+    programme manager's audits to plan (17021-1 9.1.3 asks for a programme, not for when to plan each audit)."""
 
     # --- nonconformity deadlines (17021-1 9.4.9, 9.4.10) -------------------------------------------
     major_response_days: int = 90
@@ -161,6 +164,7 @@ class RuleSettings:
                 raise InvalidInput(f"setting {name} must be a whole number of at least 1")
         for name in (
             "recertification_margin_days",
+            "planning_window_days",
             "major_response_days",
             "major_verification_days",
             "minor_response_days",

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from conformo.core.roles import Role
+from conformo.core.roles import AUDIT_TEAM_ROLES
 from conformo.organizations.models import Organization
 from conformo.readiness.selectors import attention_for
 
@@ -33,7 +33,7 @@ def dashboard_for(user: Any) -> list[DashboardSection]:
         )
         if membership.certification_body_id:
             clients = visible.filter(client_relationships__certification_body_id=membership.certification_body_id)
-            if membership.role == Role.AUDITOR:
+            if membership.role in AUDIT_TEAM_ROLES:
                 section.facts.append(("Organizations you are assigned to", clients.count()))
             else:
                 section.facts.append(("Clients", clients.count()))

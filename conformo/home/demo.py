@@ -1,7 +1,8 @@
 """Demo data, made by calling the same services a user would. Loading twice changes nothing.
 
 The composition of each app's demo step: the tenants and their people (organizations, accounts), then the
-certification lifecycle (certification's step, which runs audits' services) and the readiness work (readiness').
+certification lifecycle (certification's step, which runs audits' services), the readiness work (readiness'), the
+improvement log (improvement's) and a few pending invitations (accounts').
 """
 
 from __future__ import annotations
@@ -12,11 +13,13 @@ from functools import cache
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
+from conformo.accounts.demo import demo_invitations
 from conformo.accounts.models import User
 from conformo.accounts.services import membership_add, user_create
 from conformo.certification.demo import certificates_demo_load, demo_lifecycle
 from conformo.core.actors import SYSTEM
 from conformo.core.roles import Role
+from conformo.improvement.demo import demo_improvement
 from conformo.organizations.models import CertificationBody
 from conformo.organizations.services import certification_body_create, organization_create, site_create
 from conformo.readiness.demo import demo_readiness
@@ -146,6 +149,8 @@ def demo_load() -> DemoResult:
     demo_lifecycle(cb)
     certificates_demo_load()
     demo_readiness()
+    demo_improvement()
+    demo_invitations()
     result.logins = [(email, Role(role).label) for email, _, role in CB_STAFF]
     for client in CLIENTS:
         result.logins.append((client["admin"][0], f"Client administrator, {client['legal_name']}"))  # type: ignore[index]

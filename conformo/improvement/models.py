@@ -3,6 +3,8 @@ read through the audits app), with their corrective action and effectiveness che
 
 from __future__ import annotations
 
+from typing import Self
+
 from django.conf import settings
 from django.db import models
 
@@ -14,7 +16,13 @@ USER = settings.AUTH_USER_MODEL
 
 
 class NonconformityQuerySet[M: models.Model](OrgScopedQuerySet[M]):
-    pass
+    def action_to_plan(self) -> Self:
+        """Major and minor nonconformities without a corrective action yet (clause 10.2.1)."""
+        return self.filter(status=NonconformityStatus.OPEN, grade__in=[Grade.MAJOR, Grade.MINOR])
+
+    def action_due(self) -> Self:
+        """Nonconformities whose corrective action is planned and not completed, by its `due_date`."""
+        return self.filter(status=NonconformityStatus.ACTION_PLANNED, corrective_action__completed_on__isnull=True)
 
 
 class NonconformityChildQuerySet[M: models.Model](OrgScopedQuerySet[M]):

@@ -14,10 +14,12 @@ from django.utils import timezone
 from conformo.audits.selectors import findings_for_organization
 from conformo.core.errors import NotFound
 from conformo.improvement.choices import OPEN_STATUSES
-from conformo.improvement.models import Nonconformity
+from conformo.improvement.models import Nonconformity, NonconformityQuerySet
 
 
-def nonconformity_list(*, user: Any, organization: Any = None, open_only: bool = False) -> QuerySet[Nonconformity]:
+def nonconformity_list(
+    *, user: Any, organization: Any = None, open_only: bool = False
+) -> NonconformityQuerySet[Nonconformity]:
     qs = Nonconformity.objects.visible_to(user).select_related(
         "organization", "corrective_action", "corrective_action__owner", "raised_by"
     )
@@ -44,8 +46,10 @@ def nonconformity_get(*, user: Any, public_id: Any) -> Nonconformity:
 def overdue_actions(*, user: Any, organization: Any, today: date | None = None) -> QuerySet[Nonconformity]:
     """Open nonconformities whose corrective action is past its due date."""
     today = today or timezone.localdate()
-    return nonconformity_list(user=user, organization=organization, open_only=True).filter(
-        corrective_action__due_date__lt=today, corrective_action__completed_on__isnull=True
+    return (
+        nonconformity_list(user=user, organization=organization)
+        .action_due()
+        .filter(corrective_action__due_date__lt=today)
     )
 
 

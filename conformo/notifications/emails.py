@@ -34,10 +34,15 @@ def _message(to: str, subject: str, template: str, context: dict[str, Any]) -> E
 def notice_email(notice: Notice) -> EmailMultiAlternatives:
     """One notice's e-mail."""
     return _message(
-        notice.recipient.email,
+        notice.address,
         notice.subject,
         "notice",
-        {"notice": notice, "recipient": notice.recipient, "url": absolute(notice.link)},
+        {
+            "notice": notice,
+            "recipient": notice.recipient,
+            "name": (notice.recipient.full_name or notice.recipient.email) if notice.recipient else "",
+            "url": absolute(notice.link),
+        },
     )
 
 

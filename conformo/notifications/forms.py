@@ -21,3 +21,7 @@ class PreferencesForm(forms.Form):
                 disabled=mandatory,
                 help_text="Always sent at once." if mandatory else "",
             )
+
+
+class ResendForm(forms.Form):
+    """Send a failed notice again: an action without input, a form all the same (one path for every action)."""

@@ -10,7 +10,7 @@ from django.db import models
 from conformo.core.models import BaseModel
 from conformo.core.roles import Role
 from conformo.core.tenancy import reach
-from conformo.notifications.kinds import Delivery, Kind
+from conformo.notifications.kinds import MANDATORY, Delivery, Kind
 
 
 class NoticeStatus(models.TextChoices):
@@ -39,9 +39,15 @@ class NoticeQuerySet(models.QuerySet["Notice"]):
 
 class Notice(BaseModel):
     """One event told to one person. At most one per (recipient, kind, key): the key names the event (e.g.
-    `finding:42:due7`), so telling it twice — two scans, a retried request — sends nothing the second time."""
+    `finding:42:due7`), so telling it twice — two scans, a retried request — sends nothing the second time.
 
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices")
+    The person is a user (`recipient`), or — for the mandatory kinds only, an invitation to someone who has no
+    account yet — an e-mail address (`to_email`, with no recipient)."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="notices"
+    )
+    to_email = models.EmailField(blank=True, help_text="The address told when there is no recipient user.")
     kind = models.CharField(max_length=40, choices=Kind.choices)
     key = models.CharField(max_length=200)
     subject = models.CharField(max_length=200)
@@ -65,11 +71,29 @@ class Notice(BaseModel):
 
     class Meta:
         ordering = ["-created_at"]
-        constraints = [models.UniqueConstraint(fields=["recipient", "kind", "key"], name="one_notice_per_event")]
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "kind", "key"], name="one_notice_per_event"),
+            models.UniqueConstraint(
+                fields=["to_email", "kind", "key"],
+                condition=models.Q(recipient__isnull=True),
+                name="one_notice_per_event_to_address",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(recipient__isnull=False, to_email="")
+                | models.Q(recipient__isnull=True, kind__in=sorted(k.value for k in MANDATORY))
+                & ~models.Q(to_email=""),
+                name="notice_to_a_user_or_an_address",
+            ),
+        ]
         indexes = [models.Index(fields=["status", "created_at"])]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} to {self.recipient_id}: {self.subject}"
+        return f"{self.get_kind_display()} to {self.recipient_id or self.to_email}: {self.subject}"
+
+    @property
+    def address(self) -> str:
+        """Where the e-mail goes: the recipient's address, or the address told."""
+        return self.recipient.email if self.recipient is not None else self.to_email
 
 
 class Preference(BaseModel):

@@ -43,7 +43,8 @@ def _enqueue_send(notice_id: int) -> None:
 
 def notify(
     *,
-    recipient: Any,
+    recipient: Any = None,
+    to_email: str = "",
     kind: str,
     key: str,
     subject: str,
@@ -57,12 +58,20 @@ def notify(
     """Tell `recipient` of one event. `key` names the event: a second call with the same recipient, kind and key
     (the next day's scan, a retried request) tells nothing and returns None. `link` is the path of the page where
     the work is. Delivery follows the recipient's choice for the kind (`delivery`, if given, is that choice already
-    read). Must run inside the caller's transaction; the e-mail is queued when it commits."""
+    read). Must run inside the caller's transaction; the e-mail is queued when it commits.
+
+    A person without an account (someone invited) is told at an address instead: `to_email`, with no recipient —
+    for the mandatory kinds only, since nobody could have chosen otherwise."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("notify must run inside the service's transaction.")
     if kind not in Kind.values:
         raise ValueError(f"Unknown kind of notice {kind!r}.")
-    if not recipient.is_active or not recipient.email:
+    to_email = to_email.strip().lower()
+    if (recipient is None) == (not to_email):
+        raise ValueError("Tell either a recipient user or an address (to_email).")
+    if recipient is None and kind not in MANDATORY:
+        raise ValueError(f"A notice of kind {kind!r} goes to a user; only {sorted(MANDATORY)} go to an address.")
+    if recipient is not None and (not recipient.is_active or not recipient.email):
         return None
     if kind in MANDATORY:
         delivery = Delivery.IMMEDIATE
@@ -71,12 +80,15 @@ def notify(
             Preference.objects.filter(user=recipient, kind=kind).values_list("delivery", flat=True).first()
             or Delivery.IMMEDIATE
         )
-    if Notice.objects.filter(recipient=recipient, kind=kind, key=key).exists():
+    told = Notice.objects.filter(kind=kind, key=key[:200])
+    told = told.filter(recipient=recipient) if recipient is not None else told.filter(to_email=to_email)
+    if told.exists():
         return None
     try:
         with transaction.atomic():
             notice = Notice.objects.create(
                 recipient=recipient,
+                to_email=to_email,
                 kind=kind,
                 key=key[:200],
                 subject=subject[:200],

@@ -22,6 +22,11 @@ class CertificationBody(BaseModel):
     country = models.CharField(max_length=2, help_text="ISO 3166-1 alpha-2 country code.")
     address = models.TextField(blank=True)
     website = models.URLField(blank=True)
+    require_staff_two_factor = models.BooleanField(
+        default=False,
+        help_text="Staff (every CB role) must sign in with a two-factor code; set by the CB administrator "
+        "(accounts: /accounts/cb/<id>/security/).",
+    )
 
     class Meta:
         ordering = ["name"]

@@ -2,28 +2,35 @@
 nothing: an organization that already has an assessment is left as it is.
 
 - Cobalt Cloud Services (applying for ISO/IEC 27001): an ISMS assessment part-way done, with one Annex A
-  control (A.7.8) justified as not applicable, and its mandatory documented information registered.
+  control (A.7.8) justified as not applicable, and its mandatory documented information registered; the
+  information security policy (clause 5.2) is owned by a member and due for review in two weeks.
 - Bluewater Logistics (ISO 14001, after stage 2): an integrated 14001 + 45001 assessment where the clauses
   the Harmonized Structure makes common are answered once for both standards.
 """
 
 from __future__ import annotations
 
+from datetime import timedelta
 from itertools import cycle
 
 from django.db import transaction
+from django.utils import timezone
 
 from conformo.accounts.models import User
 from conformo.organizations.models import Organization
 from conformo.readiness.choices import ItemStatus
-from conformo.readiness.models import Assessment, Item
-from conformo.readiness.services import assessment_create, document_register_prefill, item_answer
+from conformo.readiness.models import Assessment, Document, Item
+from conformo.readiness.services import assessment_create, document_register_prefill, document_update, item_answer
 from conformo.standards.models import ClauseKind, Standard
 
 PLAN: list[tuple[str, str, list[str], str]] = [
     ("Cobalt Cloud Services Ltd", "ciso@cobalt.example", ["iso-iec-27001-2022"], "ISMS readiness"),
     ("Bluewater Logistics B.V.", "ehs@bluewater.example", ["iso-14001-2015", "iso-45001-2018"], "EHS readiness"),
 ]
+REVIEWS: dict[str, tuple[str, str, int]] = {
+    "Cobalt Cloud Services Ltd": ("engineer@cobalt.example", "5.2", 14),
+}
+"""Organization → (owner of the document, clause of its mandatory documented information, days to its review)."""
 STATUSES = [ItemStatus.IMPLEMENTED, ItemStatus.IMPLEMENTED, ItemStatus.PARTIAL, ItemStatus.PLANNED]
 NOT_APPLICABLE_CONTROL = "7.8"
 NOT_APPLICABLE_WHY = "No server rooms or equipment of our own: hosting is outsourced to a certified provider."
@@ -43,6 +50,20 @@ def demo_readiness() -> None:
         assessment = assessment_create(actor=admin, organization=organization, standards=standards, title=title)
         document_register_prefill(actor=admin, organization=organization, standards=standards)
         _answer_some(admin, assessment)
+        if legal_name in REVIEWS:
+            _review_due(admin, organization, *REVIEWS[legal_name])
+
+
+def _review_due(admin: User, organization: Organization, owner_email: str, clause_ref: str, days: int) -> None:
+    """The registered document of the mandatory documented information at `clause_ref`: owned by `owner_email`
+    and due for review in `days` days (it shows in the owner's and the administrator's My work)."""
+    document = (
+        Document.objects.filter(organization=organization, mandatory__clause_ref=clause_ref).order_by("id").first()
+    )
+    owner = User.objects.filter(email=owner_email).first()
+    if document is None or owner is None:
+        return
+    document_update(actor=admin, document=document, owner=owner, review_due=timezone.localdate() + timedelta(days=days))
 
 
 def _answer_some(admin: User, assessment: Assessment) -> None:

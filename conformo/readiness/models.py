@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 from pathlib import PurePath
+from typing import Self
 
 from django.conf import settings
 from django.db import models
@@ -40,6 +41,19 @@ class DocumentChildQuerySet[M: models.Model](OrgScopedQuerySet[M]):
 
 class ReviewChildQuerySet[M: models.Model](OrgScopedQuerySet[M]):
     org_path = "review__organization_id"
+
+
+class DocumentQuerySet[M: models.Model](OrgScopedQuerySet[M]):
+    def review_due_by(self, day: date) -> Self:
+        """Documents whose review is due on or before `day` (past due included): the document's owner reviews
+        it and a client administrator records the new revision (My work, the daily reminders)."""
+        return self.filter(review_due__lte=day)
+
+
+class ReviewActionQuerySet[M: models.Model](ReviewChildQuerySet[M]):
+    def open(self) -> Self:
+        """Management-review actions not done yet."""
+        return self.filter(done=False)
 
 
 # --- Gap assessment ---------------------------------------------------------------------------------
@@ -184,7 +198,7 @@ class Document(BaseModel):
         "readiness.DocumentRevision", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
-    objects = OrgScopedQuerySet.as_manager()
+    objects = DocumentQuerySet.as_manager()
 
     class Meta:
         ordering = ["title", "id"]
@@ -289,7 +303,7 @@ class ReviewAction(BaseModel):
     due_date = models.DateField(null=True, blank=True)
     done = models.BooleanField(default=False)
 
-    objects = ReviewChildQuerySet.as_manager()
+    objects = ReviewActionQuerySet.as_manager()
 
     class Meta:
         ordering = ["due_date", "id"]

@@ -327,7 +327,8 @@ def attention_for(*, user: Any, organization: Any, today: date | None = None, li
         )
     actions = (
         ReviewAction.objects.visible_to(user)
-        .filter(review__organization=organization, done=False, due_date__lt=today)
+        .open()
+        .filter(review__organization=organization, due_date__lt=today)
         .select_related("review")
         .order_by("due_date")[:limit]
     )
@@ -342,7 +343,8 @@ def attention_for(*, user: Any, organization: Any, today: date | None = None, li
     attention.overdue.sort(key=lambda entry: entry[2])
     documents = (
         Document.objects.visible_to(user)
-        .filter(organization=organization, review_due__lte=today + timedelta(days=DUE_SOON_DAYS))
+        .review_due_by(today + timedelta(days=DUE_SOON_DAYS))
+        .filter(organization=organization)
         .order_by("review_due")[:limit]
     )
     for document in documents:

@@ -5,8 +5,8 @@ from django.test import Client
 
 from conformo.accounts.models import ApiToken, hash_token
 from conformo.accounts.services import api_token_create, api_token_revoke
-from conformo.conftest import login
-from conformo.core.errors import Conflict, PermissionDenied
+from conformo.conftest import login, token_client
+from conformo.core.errors import Conflict, PermissionDenied, ValidationFailed
 from conformo.core.models import AuditLogEntry
 
 
@@ -35,12 +35,24 @@ def test_the_api_refuses_a_request_without_credentials(db):
 def test_a_wrong_token_is_refused(client_admin):
     response = Client().get("/api/v1/me", HTTP_AUTHORIZATION="Bearer cfo_not-a-real-token")
     assert response.status_code == 401
+    assert response.json() == {
+        "detail": "This API token is not valid: it is unknown, revoked, or its owner's account is inactive.",
+        "code": "invalid_token",
+    }
+
+
+def test_a_wrong_token_is_refused_even_with_a_signed_in_session(client_admin):
+    response = login(client_admin).get("/api/v1/me", HTTP_AUTHORIZATION="Bearer cfo_not-a-real-token")
+    assert response.status_code == 401
+    assert response.json()["code"] == "invalid_token"
 
 
 def test_a_revoked_token_stops_working_at_once(client_admin):
     token, raw = api_token_create(user=client_admin, name="cli")
     api_token_revoke(user=client_admin, token=token)
-    assert Client().get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 401
+    response = Client().get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert response.status_code == 401
+    assert response.json()["code"] == "invalid_token"
 
 
 def test_revoking_twice_is_a_conflict(client_admin):
@@ -74,29 +86,58 @@ def test_the_token_value_is_shown_once_on_the_page(client_admin):
     assert "nightly export" in again
 
 
-def test_tokens_are_created_and_revoked_through_the_api(client_admin):
-    _, raw = api_token_create(user=client_admin, name="bootstrap")
-    api = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
-    created = api.post("/api/v1/tokens", {"name": "second"}, content_type="application/json")
+def test_tokens_are_created_and_revoked_through_the_api_with_a_signed_in_session(client_admin):
+    session = login(client_admin)
+    created = session.post("/api/v1/tokens", {"name": "second"}, content_type="application/json")
     assert created.status_code == 201
     body = created.json()
     assert body["token"].startswith("cfo_")
-    listing = api.get("/api/v1/tokens").json()
-    assert listing["count"] == 2
+    assert body["scope"] == "read_write"
+    assert body["status"] == "active"
+    listing = session.get("/api/v1/tokens").json()
+    assert listing["count"] == 1
     assert all("token" not in item for item in listing["items"])
-    revoked = api.post(f"/api/v1/tokens/{body['id']}/revoke")
+    revoked = session.post(f"/api/v1/tokens/{body['id']}/revoke")
     assert revoked.status_code == 200
     assert revoked.json()["revoked_at"] is not None
+    assert revoked.json()["status"] == "revoked"
     assert Client().get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {body['token']}").status_code == 401
 
 
+def test_a_token_cannot_create_tokens(client_admin):
+    api, _ = token_client(client_admin)
+    response = api.post("/api/v1/tokens", {"name": "minted"}, content_type="application/json")
+    assert response.status_code == 403
+    assert response.json()["code"] == "session_required"
+    assert ApiToken.objects.filter(user=client_admin).count() == 1
+
+
+def test_a_token_cannot_revoke_tokens(client_admin):
+    api, _ = token_client(client_admin)
+    other, _ = api_token_create(user=client_admin, name="other")
+    response = api.post(f"/api/v1/tokens/{other.public_id}/revoke")
+    assert response.status_code == 403
+    assert response.json()["code"] == "session_required"
+    other.refresh_from_db()
+    assert other.revoked_at is None
+
+
 def test_an_empty_token_name_gets_a_field_error(client_admin):
-    _, raw = api_token_create(user=client_admin, name="bootstrap")
-    response = Client(HTTP_AUTHORIZATION=f"Bearer {raw}").post(
-        "/api/v1/tokens", {"name": ""}, content_type="application/json"
-    )
+    response = login(client_admin).post("/api/v1/tokens", {"name": ""}, content_type="application/json")
     assert response.status_code == 422
     assert "name" in response.json()["fields"]
+
+
+def test_an_unknown_scope_gets_a_field_error(client_admin):
+    response = login(client_admin).post(
+        "/api/v1/tokens", {"name": "x", "scope": "admin"}, content_type="application/json"
+    )
+    assert response.status_code == 422
+    assert "scope" in response.json()["fields"]
+    with pytest.raises(ValidationFailed) as refused:
+        api_token_create(user=client_admin, name="x", scope="admin")
+    assert "scope" in refused.value.fields
+    assert not ApiToken.objects.exists()
 
 
 def test_token_changes_are_audit_logged(client_admin):
@@ -112,8 +153,9 @@ def test_the_token_lookup_returns_a_full_user_with_converted_values(client_admin
     from conformo.accounts.services import api_token_authenticate
 
     token, raw = api_token_create(user=client_admin, name="cli")
-    user = api_token_authenticate(raw)
-    assert user is not None
+    use = api_token_authenticate(raw)
+    assert use is not None
+    user = use.user
     assert user.pk == client_admin.pk
     assert user.email == "quality@acme.test"
     assert user.is_superuser is False
@@ -134,6 +176,9 @@ def test_a_deactivated_users_token_is_refused(client_admin):
     client_admin.is_active = False
     client_admin.save()
     assert api_token_authenticate(raw) is None
+    response = Client().get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert response.status_code == 401
+    assert response.json()["code"] == "invalid_token"
 
 
 def test_the_token_page_shows_a_missing_or_too_long_name_as_a_form_error(client_admin):

@@ -57,6 +57,8 @@ def application_submit(request: HttpRequest, payload: ApplicationIn) -> Status[A
             outsourced_processes=payload.outsourced_processes,
             consultancy_used=payload.consultancy_used,
             transfer=payload.transfer,
+            contact_name=payload.contact_name,
+            contact_email=payload.contact_email,
         ),
     )
 

@@ -43,6 +43,12 @@ class ApplicationForm(ActionForm):
         widget=forms.Textarea(attrs={"rows": 2}), required=False, label="Outsourced processes"
     )
     consultancy_used = forms.CharField(required=False, label="Consultancy used")
+    contact_name = forms.CharField(required=False, max_length=200, label="Contact person")
+    contact_email = forms.EmailField(
+        required=False,
+        label="Contact e-mail",
+        help_text="Invited as the client's administrator when the application is accepted, if it has none.",
+    )
 
     def __init__(self, *args: Any, organizations: Any, cbs: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

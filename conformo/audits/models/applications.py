@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 
 from django.conf import settings
 from django.db import models
@@ -13,6 +13,16 @@ from conformo.audits.choices import (
 )
 from conformo.core.models import BaseModel
 from conformo.core.tenancy import VisibleQuerySet
+
+
+class ApplicationQuerySet[M: models.Model](VisibleQuerySet[M]):
+    def to_review(self) -> Self:
+        """Submitted applications the CB has still to review (17021-1 9.1.2)."""
+        return self.filter(status=ApplicationStatus.SUBMITTED)
+
+    def to_accept(self) -> Self:
+        """Reviewed applications the CB has still to accept or decline."""
+        return self.filter(status=ApplicationStatus.REVIEWED)
 
 
 class Application(BaseModel):
@@ -40,9 +50,15 @@ class Application(BaseModel):
     is_transfer = models.BooleanField(default=False, help_text="Transfer from another CB (IAF MD 2).")
     transfer_details = models.JSONField(default=dict, blank=True)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    contact_name = models.CharField(max_length=200, blank=True)
+    contact_email = models.EmailField(
+        blank=True,
+        help_text="The client's contact: invited as its first client administrator when the application is accepted "
+        "and the organization has none.",
+    )
     decision_reason = models.TextField(blank=True)
 
-    objects = VisibleQuerySet.as_manager()
+    objects = ApplicationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

@@ -3,20 +3,43 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 
 from django.conf import settings
 from django.db import models
 
 from conformo.audits.choices import (
+    NONCONFORMITY_GRADES,
     FindingGrade,
     FindingStatus,
     ResponseStatus,
     VerificationMethod,
 )
-from conformo.audits.models.programmes import Audit
+from conformo.audits.models.programmes import Audit, certification_ended_q
 from conformo.core.models import BaseModel
 from conformo.core.tenancy import VisibleQuerySet
+
+
+class FindingQuerySet[M: models.Model](VisibleQuerySet[M]):
+    """Where each finding's follow-up waits (17021-1 9.4.9, 9.4.10), each predicate written once for My work
+    and the daily reminders. A finding of a certification that has ended on `today` waits for nothing."""
+
+    def live(self, today: date) -> Self:
+        return self.exclude(certification_ended_q(today, prefix="audit__programme__certification__"))
+
+    def awaiting_response(self, today: date) -> Self:
+        """Nonconformities the client has still to answer (correction, root cause, corrective action), by
+        `response_due`; a rejected response or an ineffective verification puts a finding back here."""
+        return self.live(today).filter(status=FindingStatus.OPEN, grade__in=list(NONCONFORMITY_GRADES))
+
+    def response_to_review(self, today: date) -> Self:
+        """Findings whose response the audit team has still to accept or reject."""
+        return self.live(today).filter(status=FindingStatus.RESPONDED)
+
+    def to_verify(self, today: date) -> Self:
+        """Findings whose accepted corrective action the audit team has still to verify, by `verification_due`
+        (a minor without one is verified at the next audit)."""
+        return self.live(today).filter(status=FindingStatus.RESPONSE_ACCEPTED)
 
 
 class Finding(BaseModel):
@@ -49,7 +72,7 @@ class Finding(BaseModel):
     withdrawn_on = models.DateField(null=True, blank=True)
     withdrawal_reason = models.TextField(blank=True, help_text="Why the audit team withdrew the finding.")
 
-    objects = VisibleQuerySet.as_manager()
+    objects = FindingQuerySet.as_manager()
 
     class Meta:
         ordering = ["audit", "created_at"]

@@ -9,16 +9,28 @@ the sites change.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from datetime import date
+from typing import Any, ClassVar, Self
 
 from django.conf import settings
 from django.db import models
 
-from conformo.audits.choices import ObjectionResolution, ObjectionStatus, PlanStatus
-from conformo.audits.models.programmes import Audit
+from conformo.audits.choices import AuditStatus, ObjectionResolution, ObjectionStatus, PlanStatus
+from conformo.audits.models.programmes import Audit, certification_ended_q
 from conformo.audits.models.setup import Auditor
 from conformo.core.models import BaseModel
 from conformo.core.tenancy import VisibleQuerySet
+
+
+class AuditPlanQuerySet[M: models.Model](VisibleQuerySet[M]):
+    def awaiting_acceptance(self, today: date) -> Self:
+        """Issued versions the client has neither accepted nor objected to (an open objection waits for the CB:
+        `PlanObjection.objects.open()`), of audits not started, whose certification has not ended on `today`."""
+        return (
+            self.filter(status=PlanStatus.ISSUED, accepted_at__isnull=True, audit__status=AuditStatus.PLANNED)
+            .exclude(certification_ended_q(today, prefix="audit__programme__certification__"))
+            .exclude(objections__status=ObjectionStatus.OPEN)
+        )
 
 
 class AuditPlan(BaseModel):
@@ -55,7 +67,7 @@ class AuditPlan(BaseModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
-    objects = VisibleQuerySet.as_manager()
+    objects = AuditPlanQuerySet.as_manager()
 
     class Meta:
         ordering = ["audit", "-version"]
@@ -63,6 +75,12 @@ class AuditPlan(BaseModel):
 
     def __str__(self) -> str:
         return f"Audit plan v{self.version} — {self.audit}"
+
+
+class PlanObjectionQuerySet(models.QuerySet["PlanObjection"]):
+    def open(self) -> Self:
+        """Objections the CB has still to resolve, on audits not started."""
+        return self.filter(status=ObjectionStatus.OPEN, plan__audit__status=AuditStatus.PLANNED)
 
 
 class PlanObjection(BaseModel):
@@ -82,6 +100,8 @@ class PlanObjection(BaseModel):
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+
+    objects = PlanObjectionQuerySet.as_manager()
 
     class Meta:
         ordering = ["plan", "created_at"]

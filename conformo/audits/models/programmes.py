@@ -4,21 +4,35 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 
 from django.db import models
+from django.db.models import F, Q
 
 from conformo.audits.choices import (
     AuditKind,
     AuditStatus,
+    PlanStatus,
     QualificationRole,
+    ReportStatus,
     SpecialPurpose,
 )
 from conformo.audits.models.applications import Application
 from conformo.audits.models.setup import Auditor
 from conformo.core.models import BaseModel
 from conformo.core.tenancy import VisibleQuerySet
-from conformo.domain.certificate_states import CertificateState, certification_ended
+from conformo.domain.certificate_states import ENDED_STATES, CertificateState, certification_ended
+
+
+def certification_ended_q(today: date, prefix: str = "programme__certification__") -> Q:
+    """The rows whose certification is over on `today` (`conformo.domain.certificate_states.certification_ended`
+    as a query): withdrawn or refused, or active/suspended past its expiry date, which reads as expired."""
+    return Q(**{f"{prefix}state__in": [s.value for s in ENDED_STATES]}) | Q(
+        **{
+            f"{prefix}state__in": [CertificateState.ACTIVE.value, CertificateState.SUSPENDED.value],
+            f"{prefix}expires_on__lt": today,
+        }
+    )
 
 
 class AuditProgramme(BaseModel):
@@ -68,6 +82,64 @@ class AuditProgramme(BaseModel):
         return f"Programme {self.cycle} of {self.organization}"
 
 
+class AuditQuerySet[M: models.Model](VisibleQuerySet[M]):
+    """What waits to be done about audits, each predicate written once: My work (`conformo.inbox`) lists them
+    per person and the daily reminders (`conformo.inbox.reminders`) notify them. None of them lists an audit
+    whose certification has ended on `today` (withdrawn, refused, expired): nothing is due any more."""
+
+    def live(self, today: date) -> Self:
+        """Audits of a certification that has not ended on `today`."""
+        return self.exclude(certification_ended_q(today))
+
+    def _with_lead(self) -> Any:
+        return self.model._default_manager.filter(team__role=QualificationRole.LEAD_AUDITOR).values("pk")
+
+    def to_plan(self, today: date, horizon: date) -> Self:
+        """Audits still to plan: not started, of an active programme, without dates or without a lead auditor,
+        and due by `horizon` (their planning window is open: `conformo.domain.cycle.planning_horizon`) or
+        without a due date."""
+        return (
+            self.live(today)
+            .filter(status=AuditStatus.PLANNED, programme__active=True)
+            .filter(Q(due_by__isnull=True) | Q(due_by__lte=horizon))
+            .filter(Q(planned_start__isnull=True) | ~Q(pk__in=self._with_lead()))
+        )
+
+    def window_at_risk(self, today: date) -> Self:
+        """Audits planned (dates and lead auditor) but outside their window: planned to end after their due
+        date, or not started although the due date has passed."""
+        return (
+            self.live(today)
+            .filter(status=AuditStatus.PLANNED, programme__active=True, planned_start__isnull=False)
+            .filter(pk__in=self._with_lead())
+            .filter(Q(planned_end__gt=F("due_by")) | Q(due_by__lt=today))
+        )
+
+    def starting_by(self, today: date, day: date) -> Self:
+        """Planned audits, not started yet, that start on or before `day` (an earlier start is overdue)."""
+        return self.live(today).filter(status=AuditStatus.PLANNED, planned_start__lte=day)
+
+    def plan_to_prepare(self, today: date) -> Self:
+        """Audits not started whose audit plan is to be drafted and issued (none issued yet) or whose new
+        version is drafted and not issued (17021-1 9.2.3)."""
+        plans = self.model._default_manager
+        issued = plans.filter(plans__status=PlanStatus.ISSUED).values("pk")
+        drafted = plans.filter(plans__status=PlanStatus.DRAFT).values("pk")
+        return (
+            self.live(today)
+            .filter(status=AuditStatus.PLANNED, programme__active=True)
+            .filter(~Q(pk__in=issued) | Q(pk__in=drafted))
+        )
+
+    def report_due(self, today: date) -> Self:
+        """Completed audits whose report is not issued yet (17021-1 9.4.8); it is due `report_due_days` after
+        completion (`conformo.audits.services.reports.report_due_days_by_cb`)."""
+        issued = self.model._default_manager.filter(
+            reports__status__in=[ReportStatus.ISSUED, ReportStatus.SUPERSEDED]
+        ).values("pk")
+        return self.live(today).filter(status=AuditStatus.COMPLETED).exclude(pk__in=issued)
+
+
 class Audit(BaseModel):
     """One audit of a programme: due window, plan, sites, days, team and the stored eligibility check."""
 
@@ -96,7 +168,7 @@ class Audit(BaseModel):
     completed_on = models.DateField(null=True, blank=True)
     summary = models.TextField(blank=True)
 
-    objects = VisibleQuerySet.as_manager()
+    objects = AuditQuerySet.as_manager()
 
     class Meta:
         ordering = ["programme", "sequence", "created_at"]

@@ -19,6 +19,12 @@ class ApplicationIn(Schema):
     complexity: str = "medium"
     outsourced_processes: str = ""
     consultancy_used: str = ""
+    contact_name: str = Field("", max_length=200)
+    contact_email: str = Field(
+        "",
+        max_length=254,
+        description="Invited as the client's first administrator when the application is accepted, if it has none.",
+    )
     transfer: dict[str, Any] | None = Field(
         None,
         description="For a transfer (IAF MD 2): issuing_cb, issuing_cb_accredited, certificate_number, "
@@ -36,6 +42,8 @@ class ApplicationOut(Schema):
     sector_codes: list[int]
     is_transfer: bool
     decision_reason: str
+    contact_name: str
+    contact_email: str
     created_at: Any
 
     @staticmethod

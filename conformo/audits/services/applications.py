@@ -7,6 +7,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
@@ -53,8 +55,12 @@ def application_submit(
     outsourced_processes: str = "",
     consultancy_used: str = "",
     transfer: dict[str, Any] | None = None,
+    contact_name: str = "",
+    contact_email: str = "",
 ) -> Application:
-    """Apply for certification: by the client's administrator, or by the CB's staff on its behalf."""
+    """Apply for certification: by the client's administrator, or by the CB's staff on its behalf. The contact
+    (`contact_email`) is invited as the client's first administrator when the application is accepted, if the
+    organization has none by then."""
     on_behalf = has_cb_role(actor, certification_body.pk, *MANAGERS)
     if not on_behalf and not has_org_role(actor, organization.pk, "client_admin"):
         raise PermissionDenied("Only the organization's administrator or the CB's staff can apply for certification.")
@@ -74,6 +80,16 @@ def application_submit(
         errors["sites"] = ["Name at least one site."]
     if any(site.organization_id != organization.pk for site in sites):
         errors["sites"] = ["Every site must belong to the applying organization."]
+    contact_email = contact_email.strip().lower()
+    if contact_email:
+        try:
+            if len(contact_email) > 254:
+                raise DjangoValidationError("too long")
+            validate_email(contact_email)
+        except DjangoValidationError:
+            errors["contact_email"] = ["Enter a valid e-mail address, like name@example.org."]
+    if len(contact_name.strip()) > 200 or any(ord(char) < 32 for char in contact_name.strip()):
+        errors["contact_name"] = ["At most 200 characters, no control characters."]
     if transfer is not None:
         missing = [k for k in TRANSFER_KEYS if k not in transfer]
         if missing:
@@ -92,6 +108,8 @@ def application_submit(
         is_transfer=transfer is not None,
         transfer_details=transfer or {},
         submitted_by=acting_user(actor),
+        contact_name=contact_name.strip(),
+        contact_email=contact_email,
     )
     application.standards.set(standards)
     application.sites.set(sites)

@@ -11,6 +11,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from conformo.audits import notices
 from conformo.audits.choices import AuditKind, AuditStatus, ObjectionStatus, QualificationRole
 from conformo.audits.models import (
     Audit,
@@ -235,7 +236,9 @@ def audit_team_assign(*, actor: Actor, audit: Audit, members: list[Member]) -> A
     with transaction.atomic():
         audit.eligibility = result
         audit.eligibility_ok = result["ok"]
+        stayed: set[int] = set()
         if result["ok"]:
+            stayed = {m.auditor.pk for m in members} & set(audit.team.values_list("auditor_id", flat=True))
             audit.team.all().delete()
             TeamMember.objects.bulk_create(
                 TeamMember(audit=audit, auditor=m.auditor, role=m.role, clauses=list(m.clauses)) for m in members
@@ -244,6 +247,9 @@ def audit_team_assign(*, actor: Actor, audit: Audit, members: list[Member]) -> A
         log_programme(
             actor, "audit.team_assign" if result["ok"] else "audit.team_refused", audit, programme, after=result
         )
+        if result["ok"]:
+            joined = audit.team.exclude(auditor_id__in=stayed).select_related("auditor__user")
+            notices.team_assigned(actor=actor, audit=audit, joined=list(joined))
     if not result["ok"]:
         first = result["reasons"][0]
         raise Conflict(

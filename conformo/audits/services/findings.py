@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from conformo.audits import notices
 from conformo.audits.choices import (
     NONCONFORMITY_GRADES,
     AuditKind,
@@ -158,6 +159,7 @@ def finding_raise(
             "response_due": finding.response_due,
         },
     )
+    notices.finding_raised(actor=actor, finding=finding)
     return finding
 
 
@@ -249,6 +251,8 @@ def finding_edit(
     finding.save()
     finding.clauses.set(clauses)
     _log(actor, "finding.edit", finding, finding, before=before, after=_snapshot(finding, clauses))
+    if regrade:
+        notices.finding_raised(actor=actor, finding=finding)  # regraded into a finding the client must answer
     return finding
 
 
@@ -321,6 +325,7 @@ def finding_respond(
         before={"status": FindingStatus.OPEN},
         after={"status": finding.status, "response": response.pk},
     )
+    notices.response_submitted(actor=actor, response=response)
     return response
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from conformo.audits import notices
 from conformo.audits.choices import AuditStatus, ObjectionResolution, ObjectionStatus, PlanStatus
 from conformo.audits.models import Audit, Auditor, AuditPlan, PlanObjection
 from conformo.audits.services.common import is_lead, log_programme, require_manager
@@ -250,6 +251,7 @@ def plan_issue(*, actor: Actor, audit: Audit, change_note: str = "") -> AuditPla
     log_programme(
         actor, "audit_plan.issue", plan, audit.programme, after={"version": plan.version, "changes": plan.changes}
     )
+    notices.plan_issued(actor=actor, plan=plan)
     return plan
 
 

@@ -10,12 +10,14 @@ A completed audit without an issued report is "report due" `CBSettings.report_du
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
+from conformo.audits import notices
 from conformo.audits.choices import AuditKind, AuditStatus, FindingStatus, ReportKind, ReportStatus
 from conformo.audits.models import Audit, AuditReport, CBSettings
 from conformo.audits.services.common import SURVEILLANCE_KINDS, is_lead, log_programme, on_team
@@ -69,14 +71,19 @@ def report_is_issued(audit: Audit) -> bool:
     return bool(audit.reports.exclude(status=ReportStatus.DRAFT).exists())
 
 
-def _report_due_days(certification_body_id: int) -> int:
-    """The CB's `report_due_days`, read without creating its settings (a read stays a read)."""
-    days = (
-        CBSettings.objects.filter(certification_body_id=certification_body_id)
-        .values_list("report_due_days", flat=True)
-        .first()
+def report_due_days_by_cb(certification_body_ids: Iterable[int]) -> dict[int, int]:
+    """Each CB's `report_due_days` (the default for a CB without settings), in one query, read without creating
+    the settings (a read stays a read)."""
+    ids = set(certification_body_ids)
+    default = int(CBSettings._meta.get_field("report_due_days").get_default())
+    found = dict(
+        CBSettings.objects.filter(certification_body_id__in=ids).values_list("certification_body_id", "report_due_days")
     )
-    return int(days if days is not None else CBSettings._meta.get_field("report_due_days").get_default())
+    return {cb_id: int(found.get(cb_id, default)) for cb_id in ids}
+
+
+def _report_due_days(certification_body_id: int) -> int:
+    return report_due_days_by_cb([certification_body_id])[certification_body_id]
 
 
 def report_due_on(audit: Audit) -> date | None:
@@ -299,6 +306,8 @@ def report_issue(*, actor: Actor, audit: Audit) -> AuditReport:
         audit.programme,
         after={"revision": report.revision, "kind": report.kind, "recommendation": report.recommendation},
     )
+    notices.report_issued(actor=actor, report=report)
+    notices.decision_awaiting(actor=actor, certification_id=audit.programme.certification_id)
     return report
 
 

@@ -54,7 +54,7 @@ def test_stored_cooling_off_periods_below_the_floor_were_raised(cb, other_cb):
     CBSettings.objects.create(certification_body=cb, cooling_off_months=36)
     CBSettings.objects.create(certification_body=other_cb, cooling_off_months=24)
     CBSettings.objects.filter(certification_body=other_cb).update(cooling_off_months=6)
-    migration = importlib.import_module("conformo.audits.migrations.0008_cooling_off_at_least_two_years")
+    migration = importlib.import_module("conformo.audits.migrations.0009_cooling_off_at_least_two_years")
     migration.raise_to_floor(apps, None)
     assert CBSettings.objects.get(certification_body=other_cb).cooling_off_months == 24
     assert CBSettings.objects.get(certification_body=cb).cooling_off_months == 36

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from django.test import Client
@@ -16,9 +15,7 @@ STATUSES = ("active", "suspended", "withdrawn", "expired")
 
 def test_the_demo_has_a_public_certificate_in_every_status_each_from_a_decision(db: Any, settings: Any) -> None:
     settings.REGISTRY_RATE_LIMIT = "0"
-    started = time.perf_counter()
     demo_load()
-    assert time.perf_counter() - started < 10
     client = Client()
     for status in STATUSES:
         body = client.get("/api/v1/registry/certificates", {"status": status}).json()

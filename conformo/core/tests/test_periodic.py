@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
+from unittest import mock
 
 import pytest
 import time_machine
@@ -18,6 +19,7 @@ from conformo.core.periodic import Schedule, ensure_scheduled, schedules
 DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 DIGESTS = "conformo.notifications.tasks.send_digests"
 SWEEP = "conformo.notifications.tasks.sweep_notices"
+REMINDERS = "conformo.inbox.tasks.daily_reminders"
 NOON = datetime(2026, 12, 5, 12, 0, tzinfo=UTC)
 
 
@@ -55,19 +57,28 @@ def test_without_the_database_queue_nothing_is_scheduled() -> None:
 def test_each_periodic_task_is_queued_once_and_runs_at_once_when_it_never_ran() -> None:
     with time_machine.travel(NOON, tick=False):
         enqueued = dict(ensure_scheduled())
-        assert enqueued == {SWEEP: NOON, DIGESTS: NOON}
+        assert enqueued == {SWEEP: NOON, REMINDERS: NOON, DIGESTS: NOON}
         assert ensure_scheduled() == []  # a run is waiting already
-    assert DBTaskResult.objects.filter(status=TaskResultStatus.READY).count() == 2
+    assert DBTaskResult.objects.filter(status=TaskResultStatus.READY).count() == 3
 
 
 @pytest.mark.django_db
 @override_settings(TASKS=DATABASE_QUEUE)
 def test_a_task_that_ran_today_is_queued_for_its_next_time_and_a_missed_day_runs_at_once() -> None:
-    with time_machine.travel(NOON, tick=False):
+    # The worker closes stale connections between tasks, as a request does; here the test's connection holds the
+    # test's transaction (on PostgreSQL closing it would end the test), so that is left out.
+    with (
+        time_machine.travel(NOON, tick=False),
+        mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"),
+    ):
         call_command("worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
         waiting = dict(DBTaskResult.objects.filter(status=TaskResultStatus.READY).values_list("task_path", "run_after"))
-        assert waiting == {DIGESTS: datetime(2026, 12, 6, 7, 0, tzinfo=UTC), SWEEP: NOON + timedelta(minutes=15)}
-        assert DBTaskResult.objects.filter(status=TaskResultStatus.SUCCESSFUL).count() == 2
+        assert waiting == {
+            DIGESTS: datetime(2026, 12, 6, 7, 0, tzinfo=UTC),
+            REMINDERS: datetime(2026, 12, 6, 6, 0, tzinfo=UTC),
+            SWEEP: NOON + timedelta(minutes=15),
+        }
+        assert DBTaskResult.objects.filter(status=TaskResultStatus.SUCCESSFUL).count() == 3
     DBTaskResult.objects.filter(status=TaskResultStatus.READY).delete()  # the queue was lost; three days pass
     with time_machine.travel(NOON + timedelta(days=3), tick=False):
         assert dict(ensure_scheduled())[DIGESTS] == NOON + timedelta(days=3)

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conformo.domain.cycle import add_months, cycle_dates, parse_iso_date
+from conformo.domain.cycle import add_months, cycle_dates, parse_iso_date, planning_horizon, planning_window_opens
 from conformo.domain.errors import InvalidInput
 from conformo.domain.settings import MonthArithmetic, RuleSettings
 
@@ -115,3 +115,20 @@ def test_cycle_dates_come_in_order(decision: date) -> None:
     assert decision < result.surveillance_1_due < result.surveillance_2_due < result.expires_on
     assert result.recertification_due <= result.expires_on < result.restoration_deadline
     assert (result.surveillance_1_due - decision).days <= 366
+
+
+def test_an_audits_planning_window_opens_ninety_days_before_its_due_date() -> None:
+    assert planning_window_opens(date(2026, 6, 30)) == date(2026, 4, 1)
+    assert planning_window_opens(date(2026, 6, 30), RuleSettings(planning_window_days=30)) == date(2026, 5, 31)
+
+
+@given(st.dates(min_value=date(2000, 1, 1), max_value=date(2100, 1, 1)), st.integers(0, 400), st.integers(0, 365))
+def test_an_audit_is_in_its_window_exactly_when_due_by_the_horizon(today: date, ahead: int, window: int) -> None:
+    settings = RuleSettings(planning_window_days=window)
+    due_by = today + timedelta(days=ahead)
+    assert (planning_window_opens(due_by, settings) <= today) == (due_by <= planning_horizon(today, settings))
+
+
+def test_a_negative_planning_window_is_refused() -> None:
+    with pytest.raises(InvalidInput, match="planning_window_days"):
+        RuleSettings(planning_window_days=-1)

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('audits', '0006_audit_time_determination'),
+        ('audits', '0007_audit_time_determination'),
     ]
 
     operations = [

@@ -14,6 +14,6 @@ def raise_to_floor(apps: Any, schema_editor: Any) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("audits", "0007_cooling_off_floor")]
+    dependencies = [("audits", "0008_cooling_off_floor")]
 
     operations = [migrations.RunPython(raise_to_floor, migrations.RunPython.noop)]
