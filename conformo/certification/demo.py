@@ -20,10 +20,8 @@ recorded decisions (`decision_take` with past `decided_on` dates — no clock tr
   not held in time);
 * Foxtrot Metals Oy — ISO 9001 granted about two years ago, suspended, then *withdrawn*.
 
-And a multi-site client, Linden Home & Garden GmbH — a retailer with a head office and 11 stores: its ISO 9001
-review shows the IAF MD 1 sample of stores per audit and the audit time of each site, with justified reductions;
-the application is accepted (Cobalt's review, above, shows the ISO/IEC 27006-1 complexity and one justified
-adjustment).
+Cobalt's review determines its audit time with the ISO/IEC 27006-1 complexity and one justified adjustment; a
+multi-site client is in `demo_multi_site`.
 
 Dates are relative to today, so the demo always shows the same picture. Running it twice changes nothing.
 """
@@ -48,7 +46,7 @@ from conformo.certification.models import Decision
 from conformo.certification.services import application_accept, decision_take
 from conformo.core.actors import SYSTEM
 from conformo.domain.audit_time import ISMS
-from conformo.domain.determination import Adjustment, Choices, IsmsAssessment, SitePlan
+from conformo.domain.determination import Adjustment, Choices, IsmsAssessment
 from conformo.organizations.models import CertificationBody, Organization
 from conformo.organizations.services import organization_create, site_create
 from conformo.standards.models import Standard
@@ -142,7 +140,6 @@ def demo_lifecycle(cb: CertificationBody, today: date | None = None) -> None:
     if not Application.objects.filter(certification_body=cb).exists():
         _demo_first_clients(cb, today)
     demo_certificate_statuses(cb, today)
-    demo_multi_site(cb, today)
 
 
 def _demo_first_clients(cb: CertificationBody, today: date | None = None) -> None:
@@ -504,125 +501,6 @@ def demo_certificate_statuses(cb: CertificationBody, today: date | None = None) 
             )
 
 
-# --- a multi-site client ------------------------------------------------------------------------------
-
-RETAILER = "Linden Home & Garden GmbH"
-STORES: list[tuple[str, int, int]] = [
-    ("Graz", 18, 6),
-    ("Innsbruck", 22, 4),
-    ("Klagenfurt", 14, 6),
-    ("Linz", 26, 8),
-    ("Salzburg", 24, 6),
-    ("St. Pölten", 12, 4),
-    ("Villach", 11, 2),
-    ("Wels", 16, 4),
-    ("Wien Donaustadt", 30, 10),
-    ("Wien Favoriten", 28, 8),
-    ("Wiener Neustadt", 15, 4),
-]
-"""The retailer's stores: (town, permanent staff, part-time staff at 20 hours a week)."""
-
-
-def demo_multi_site(cb: CertificationBody, today: date | None = None) -> None:
-    """Linden Home & Garden, a retailer with a head office and 11 stores (IAF MD 1): its ISO 9001 application
-    reviewed with the audit time per site, the sample of stores per audit and a justified reduction for the
-    processes the head office runs for the stores, then accepted (once)."""
-    today = today or timezone.localdate()
-    if Organization.objects.filter(client_relationships__certification_body=cb, legal_name=RETAILER).exists():
-        return
-    std = _standards()
-    lead = Auditor.objects.filter(certification_body=cb, user__email="lead.auditor@northbridge.example").first()
-    if len(std) < len(CODES) or lead is None:
-        return  # no catalogs or no auditors: the first part of the demo did not run
-    admin, pm = _user("admin@northbridge.example"), _user("programme@northbridge.example")
-    qms = std["iso-9001-2015"]
-    since = today - timedelta(days=365)
-    # Retail is IAF sector 29: the CB is accredited for it and its lead auditor qualified.
-    services.accreditation_create(
-        actor=admin,
-        certification_body=cb,
-        accreditation_body="UKAS",
-        reference="0000-R",
-        standards=[qms],
-        sector_codes=[29],
-        valid_from=since,
-        valid_until=today + timedelta(days=3 * 365),
-    )
-    services.qualification_add(
-        actor=admin,
-        auditor=lead,
-        standard=qms,
-        sector_codes=[29],
-        role=QualificationRole.LEAD_AUDITOR,
-        valid_from=since,
-    )
-    org = organization_create(
-        actor=admin,
-        legal_name=RETAILER,
-        country="AT",
-        registration_number="FN 456789 x",
-        sector_codes=[29],
-        certification_body=cb,
-    )
-    site_create(
-        actor=admin,
-        organization=org,
-        name="Head office, Wien",
-        country="AT",
-        is_headquarters=True,
-        permanent_staff=45,
-        part_time_staff=6,
-        part_time_hours_per_week=20,
-    )
-    for town, permanent, part_time in STORES:
-        site_create(
-            actor=admin,
-            organization=org,
-            name=f"Store {town}",
-            country="AT",
-            permanent_staff=permanent,
-            part_time_staff=part_time,
-            part_time_hours_per_week=20,
-        )
-    applied = today - timedelta(days=12)
-    application = services.application_submit(
-        actor=pm,
-        certification_body=cb,
-        organization=org,
-        standards=[qms],
-        scope="Retail sale of home and garden products in 11 stores, with central purchasing and logistics",
-        sites=list(org.sites.all()),
-        sector_codes=[29],
-    )
-    stores = [s for s in org.sites.all() if not s.is_headquarters]
-    central = "Purchasing, training and internal audits are run by the head office for every store."
-    defaults = services.application_determination_record(actor=pm, application=application)
-    plans = {plan["key"]: plan for plan in defaults.inputs["choices"]["site_plans"]}
-    services.application_determine(
-        actor=pm,
-        application=application,
-        choices=Choices(
-            complexity={"iso-9001-2015": "low"},
-            adjustments=(
-                Adjustment(
-                    "iso-9001-2015",
-                    "low_risk",
-                    Decimal(-10),
-                    "Sale of packaged goods bought from certified suppliers; no manufacturing or repair.",
-                ),
-            ),
-            method="sampling",
-            site_plans=tuple(
-                SitePlan(str(s.public_id), Decimal(10), central, tuple(plans[str(s.public_id)]["audits"]))
-                for s in stores
-            ),
-            remote_percent={"stage1": Decimal(50)},
-        ),
-        on=applied,
-    )
-    application_accept(actor=pm, application=application, on=applied + timedelta(days=2))
-
-
 @transaction.atomic
 def certificates_demo_load() -> int:
     """Every recorded decision of the demo has its certificate (idempotent catch-up): apply each decision that
@@ -644,4 +522,4 @@ def certificates_demo_load() -> int:
     return applied
 
 
-__all__ = ["certificates_demo_load", "demo_certificate_statuses", "demo_lifecycle", "demo_multi_site"]
+__all__ = ["certificates_demo_load", "demo_certificate_statuses", "demo_lifecycle"]
