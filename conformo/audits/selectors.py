@@ -267,17 +267,6 @@ def application_determination(*, user: Any, application: Application) -> AuditTi
     )
 
 
-def programme_determinations(*, user: Any, programme: AuditProgramme) -> list[AuditTimeDetermination]:
-    """Every determination the programme's days followed, oldest first: the review's, then each
-    re-determination."""
-    ids = [programme.determination_id] if programme.determination_id else []
-    return list(
-        AuditTimeDetermination.objects.visible_to(user)
-        .filter(Q(programme=programme) | Q(pk__in=ids))
-        .order_by("created_at", "id")
-    )
-
-
 RECERTIFICATION_DUE = (
     "the recertification audit's time is to be determined again from the client's current data "
     "(IAF MD 5 cl. 6: about 2/3 of what an initial audit would need then)"

@@ -25,6 +25,7 @@ from conformo.core.tenancy import MANAGERS, has_cb_role
 from conformo.domain.audit_time import EMS, OHS, QMS
 from conformo.domain.determination import (
     AUDITS,
+    AUDITS_BY_PURPOSE,
     Adjustment,
     Choices,
     Determination,
@@ -32,11 +33,13 @@ from conformo.domain.determination import (
     DeterminationRefused,
     Integration,
     IsmsAssessment,
+    Method,
     Policy,
     Purpose,
     SitePlan,
     complete,
     determine,
+    multi_site,
 )
 from conformo.domain.settings import RepetitiveReduction
 from conformo.organizations.models import CertificationBody, Organization, Site
@@ -317,25 +320,42 @@ def programme_input(programme: AuditProgramme, purpose: str, choices: Choices) -
 
 
 def programme_default_choices(programme: AuditProgramme, purpose: str) -> Choices:
-    """The current determination's choices, on the sites as they are now: the samples are drawn again
-    (the sites or the purpose may differ), the reductions kept for sites still there."""
+    """What a re-determination starts from: the current determination's choices on the sites as they are now —
+    its method while the client is still multi-site, each remaining site's reduction and justification, the
+    remote shares of the audits still ahead — with the samples drawn again for the purpose."""
     current = programme.determination
     if current is None:
         application = programme.application
         return default_choices(
             programme.standards.values_list("code", flat=True), application.complexity if application else "medium"
         )
-    choices = current.domain_input().choices
-    return replace(choices, method=None, site_plans=None)
-
-
-AUDIT_KINDS = {
-    "stage1": AuditKind.STAGE_1,
-    "stage2": AuditKind.STAGE_2,
-    "surveillance1": AuditKind.SURVEILLANCE_1,
-    "surveillance2": AuditKind.SURVEILLANCE_2,
-    "recertification": AuditKind.RECERTIFICATION,
-}
+    old = current.domain_input().choices
+    audits = AUDITS_BY_PURPOSE[Purpose(purpose)]
+    inp = programme_input(
+        programme,
+        purpose,
+        replace(
+            old,
+            method=None,
+            site_plans=None,
+            remote_percent={audit: share for audit, share in old.remote_percent.items() if audit in audits},
+        ),
+    )
+    if old.method not in (None, Method.SINGLE.value) and multi_site(inp.sites):
+        inp = replace(inp, choices=replace(inp.choices, method=old.method))
+    completed = complete(inp).choices
+    kept = {plan.key: plan for plan in old.site_plans or ()}
+    plans = tuple(
+        replace(
+            plan,
+            reduction_percent=kept[plan.key].reduction_percent,
+            reduction_justification=kept[plan.key].reduction_justification,
+        )
+        if plan.key in kept
+        else plan
+        for plan in completed.site_plans or ()
+    )
+    return replace(completed, site_plans=plans)
 
 
 def apply_row(audit: Audit, row: dict[str, Any], sites: dict[str, Site]) -> None:

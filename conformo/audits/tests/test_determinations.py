@@ -25,7 +25,7 @@ from conformo.core.errors import Conflict, PermissionDenied, ValidationFailed
 from conformo.core.models import AuditLogEntry
 from conformo.core.tests.cli import run_in_process
 from conformo.core.tests.factories import SiteFactory
-from conformo.domain.determination import Adjustment, Choices, Integration, IsmsAssessment, determine
+from conformo.domain.determination import Adjustment, Choices, Integration, IsmsAssessment, SitePlan, determine
 from conformo.organizations.services import site_create, site_update
 
 QMS, EMS, ISMS = "iso-9001-2015", "iso-14001-2015", "iso-iec-27001-2022"
@@ -379,3 +379,27 @@ def test_the_factors_are_offered_as_a_list_and_the_openapi_names_the_shapes(prog
     assert "other" in schema["Md5Factor"]["enum"]
     post = pm.get("/api/v1/openapi.json").json()["paths"]["/api/v1/applications/{application_id}/determination"]["post"]
     assert {"201", "403", "404", "409", "422"} <= set(post["responses"])
+
+
+def test_a_redetermination_starts_from_the_current_choices_on_todays_sites(ready, acme, programme_manager):
+    sites = retailer(acme, 6)
+    with time_machine.travel(date(2026, 1, 5), tick=False):
+        application = apply(ready, acme, programme_manager, sites)
+        first = made(services.application_review(actor=programme_manager, application=application))
+        plans = tuple(
+            SitePlan(p["key"], D(10), "Purchasing is run by the head office", tuple(p["audits"]))
+            for p in first.inputs["choices"]["site_plans"]
+        )
+        services.application_determine(
+            actor=programme_manager,
+            application=application,
+            choices=Choices(
+                complexity={QMS: "medium"}, method="sampling", site_plans=plans, remote_percent={"stage1": D(50)}
+            ),
+        )
+        programme = application_accept(actor=programme_manager, application=application)
+    record = services.programme_redetermine(actor=programme_manager, programme=programme, purpose="change")
+    choices = record.inputs["choices"]
+    assert choices["remote_percent"] == {}  # stage 1 is behind: its remote share is not carried over
+    assert {p["reduction_justification"] for p in choices["site_plans"]} == {"Purchasing is run by the head office"}
+    assert {site["reduction_percent"] for site in record.result["sites"] if not site["central"]} == {10}
