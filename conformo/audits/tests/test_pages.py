@@ -162,3 +162,18 @@ def test_evidence_files_are_attached_and_served_only_to_those_who_see_the_findin
     download = reverse("audits:finding-attachment", args=[open_minor.public_id, attachment.public_id])
     assert b"".join(login(client_admin).get(download).streaming_content) == b"evidence"  # type: ignore[attr-defined]
     assert login(other_client_admin).get(download).status_code == 404
+
+
+def test_an_auditor_reads_the_programme_but_links_only_to_the_audits_they_are_on(
+    open_minor, programme_manager, lead_auditor
+):
+    programme = open_minor.audit.programme
+    surveillance = audit_of(programme, AuditKind.SURVEILLANCE_1)
+    url = reverse("audits:programme-detail", args=[programme.public_id])
+    surveillance_link = reverse("audits:audit-detail", args=[surveillance.public_id]).encode()
+    stage2_link = reverse("audits:audit-detail", args=[open_minor.audit.public_id]).encode()
+    as_lead = login(lead_auditor).get(url)
+    assert stage2_link in as_lead.content
+    assert surveillance_link not in as_lead.content  # not on its team: the audit page would be a 404
+    assert b"Surveillance 1" in as_lead.content
+    assert surveillance_link in login(programme_manager).get(url).content

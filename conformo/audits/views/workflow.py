@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from conformo.audits import forms, selectors, services
 from conformo.audits.choices import AuditKind
-from conformo.audits.models import Auditor
+from conformo.audits.models import Audit, Auditor
 from conformo.audits.views.common import is_manager, plan_section, report_section
 from conformo.audits.views.determinations import determination_panel
 from conformo.core.forms import handle, posted
@@ -145,6 +145,10 @@ def _programme_page(request: HttpRequest, programme: Any, status: int = 200, **b
         {
             "programme": programme,
             "audits": [(a, a.timing(today), report_due.get(a.pk)) for a in audits],
+            # An auditor reads the programme of an audit they are on, but opens only the audits they are on.
+            "openable": set(
+                Audit.objects.visible_to(request.user).filter(programme=programme).values_list("pk", flat=True)
+            ),
             "today": today,
             "concerns": selectors.stage1_concerns(programme),
             "is_manager": is_manager(request.user),

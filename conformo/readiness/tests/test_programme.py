@@ -126,3 +126,13 @@ def test_other_tenants_cannot_export_an_soa(client_admin, other_client_admin, ac
     version = soa_publish(actor=client_admin, assessment=assessment, standard=standard)
     url = reverse("readiness:soa-export", args=[version.public_id, "xlsx"])
     assert login(other_client_admin).get(url).status_code == 404
+
+
+def test_the_soa_page_offers_edit_links_only_to_who_may_edit(client_admin, client_member, acme, catalog):
+    standard = catalog["27001"]
+    assessment = assessment_create(actor=client_admin, organization=acme, standards=[standard])
+    url = reverse("readiness:soa", args=[assessment.public_id])
+    assert b">edit</a>" in login(client_admin).get(url).content
+    as_member = login(client_member).get(url)
+    assert as_member.status_code == 200
+    assert b">edit</a>" not in as_member.content
