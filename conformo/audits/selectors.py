@@ -267,6 +267,14 @@ def application_determination(*, user: Any, application: Application) -> AuditTi
     )
 
 
+def programme_determination(*, user: Any, programme: AuditProgramme) -> AuditTimeDetermination | None:
+    """The determination the programme's days follow, if this user may read it (the CB-wide staff and the client;
+    not the auditors, who see their audits' days)."""
+    if programme.determination_id is None:
+        return None
+    return AuditTimeDetermination.objects.visible_to(user).filter(pk=programme.determination_id).first()
+
+
 RECERTIFICATION_DUE = (
     "the recertification audit's time is to be determined again from the client's current data "
     "(IAF MD 5 cl. 6: about 2/3 of what an initial audit would need then)"

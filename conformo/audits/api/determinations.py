@@ -107,8 +107,9 @@ def application_determine(request: HttpRequest, application_id: UUID, payload: D
 
 @router.get("/programmes/{programme_id}/determination", response={200: ProgrammeDeterminationOut, 404: ErrorOut})
 def programme_determination(request: HttpRequest, programme_id: UUID) -> dict[str, Any]:
-    """The determination the programme's days follow now, and whether (and why) it should be made again:
-    the client's sites or personnel changed, or the recertification is next."""
+    """The determination the programme's days follow now (for the CB-wide staff and the client), and — for the
+    CB's administrators and programme managers — whether and why it should be made again: the client's sites or
+    personnel changed, or the recertification is next."""
     programme = selectors.programme_get(user=request.user, public_id=programme_id)
     current = programme.determination
     visible = (

@@ -176,3 +176,23 @@ def test_the_programme_flags_a_change_of_personnel_and_determines_again(
     surveillance = audit_of(programme, AuditKind.SURVEILLANCE_1)
     assert surveillance.days == (programme.determination.audit_row("surveillance1") or {})["days"]
     assert "Audit time to determine again" not in client.get(reverse("audits:home")).content.decode()
+
+
+def test_an_auditor_on_the_team_sees_the_audits_days_but_not_the_determination(
+    ready, acme, acme_sites, programme_manager, lead_auditor
+):
+    from conformo.audits.tests.conftest import team
+
+    with time_machine.travel(date(2026, 1, 5), tick=False):
+        application = _apply(ready, acme, programme_manager, acme_sites)
+        services.application_review(actor=programme_manager, application=application)
+        programme = application_accept(actor=programme_manager, application=application)
+    services.audit_team_assign(
+        actor=programme_manager, audit=audit_of(programme, AuditKind.STAGE_1), members=team(ready)
+    )
+    page = login(lead_auditor).get(reverse("audits:programme-detail", args=[programme.public_id]))
+    assert page.status_code == 200
+    assert "How the audit time was determined" not in page.content.decode()
+    assert reverse("audits:programme-redetermine", args=[programme.public_id]) not in page.content.decode()
+    manager_page = login(programme_manager).get(reverse("audits:programme-detail", args=[programme.public_id]))
+    assert "How the audit time was determined" in manager_page.content.decode()

@@ -367,6 +367,10 @@ def test_the_api_tells_the_programme_to_determine_again_and_does_it(
     assert made.status_code == 201, made.content
     assert made.json()["purpose"] == "change"
     assert pm.get(f"/api/v1{path}").json()["redetermination_due"] is False
+    client, _ = token_client(client_admin)
+    seen = client.get(f"/api/v1{path}").json()
+    assert seen["determination"]["purpose"] == "change"
+    assert seen["reasons"] == []  # the flag is the CB's
 
 
 def test_the_factors_are_offered_as_a_list_and_the_openapi_names_the_shapes(programme_manager):

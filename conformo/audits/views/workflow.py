@@ -25,7 +25,7 @@ from conformo.audits.models import Audit, Auditor
 from conformo.audits.views.common import is_manager, plan_section, report_section
 from conformo.audits.views.determinations import determination_panel
 from conformo.core.forms import handle, posted
-from conformo.core.tenancy import reach
+from conformo.core.tenancy import MANAGERS, has_cb_role, reach
 from conformo.organizations.models import CertificationBody, Organization
 from conformo.organizations.tenancy import can_read, readiness_shared
 from conformo.standards.models import Clause
@@ -137,6 +137,7 @@ def application_decline(request: HttpRequest, public_id: str) -> HttpResponse:
 
 def _programme_page(request: HttpRequest, programme: Any, status: int = 200, **bound: Any) -> HttpResponse:
     today = timezone.localdate()
+    manages = has_cb_role(request.user, programme.certification_body_id, *MANAGERS)
     audits = list(programme.audits.prefetch_related("sites", "team__auditor__user"))
     report_due = services.report_due_dates(audits, programme.certification_body)
     return render(
@@ -152,8 +153,8 @@ def _programme_page(request: HttpRequest, programme: Any, status: int = 200, **b
             "today": today,
             "concerns": selectors.stage1_concerns(programme),
             "is_manager": is_manager(request.user),
-            "panel": determination_panel(programme.determination),
-            "reasons": selectors.redetermination_reasons(programme),
+            "panel": determination_panel(selectors.programme_determination(user=request.user, programme=programme)),
+            "reasons": selectors.redetermination_reasons(programme) if manages else [],
             "combine_form": bound.get("combine_form") or forms.CombinedAuditForm(),
             "special_form": bound.get("special_form") or forms.SpecialAuditForm(),
         },
