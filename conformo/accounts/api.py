@@ -49,7 +49,8 @@ def token_create(request: HttpRequest, payload: ApiTokenIn) -> Status[dict[str, 
     """Create a token (signed-in session only: a token cannot create tokens). It works `API_TOKEN_TTL_DAYS` days;
     `scope` `read` allows only reading. The `token` value is in this response only; store it now."""
     require_session(request, action="create API tokens")
-    token, raw = api_token_create(user=request.user, name=payload.name, scope=payload.scope)  # type: ignore[arg-type]
+    user: Any = request.user  # a signed-in session (require_session above refuses anything else)
+    token, raw = api_token_create(user=user, name=payload.name, scope=payload.scope)
     data = ApiTokenOut.from_orm(token).model_dump()
     data["public_id"] = data.pop("id")
     return Status(201, {**data, "token": raw})

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conformo.accounts.models import User
-from conformo.home.demo import CB_STAFF, CLIENTS, demo_load
+from conformo.home.demo import demo_load
 from conformo.improvement.models import Nonconformity
 from conformo.inbox.choices import ItemKind
 from conformo.inbox.selectors import inbox_count, inbox_items
@@ -13,18 +13,8 @@ from conformo.inbox.selectors import inbox_count, inbox_items
 pytestmark = pytest.mark.django_db
 
 
-def demo_emails() -> list[str]:
-    emails = [email for email, _, _ in CB_STAFF]
-    for client in CLIENTS:
-        emails.append(client["admin"][0])  # type: ignore[index]
-        if client["member"]:
-            emails.append(client["member"][0])  # type: ignore[index]
-    return emails
-
-
 def test_every_demo_user_has_work_waiting():
-    demo_load()
-    emails = demo_emails()
+    emails = [email for email, _ in demo_load().logins]  # README's table of demo logins
     assert len(emails) == 11
     for email in emails:
         listed = inbox_items(user=User.objects.get(email=email))
