@@ -16,7 +16,27 @@ def _tenant_type(obj: Any) -> str:
     return "certification_body" if obj.certification_body_id else "organization"
 
 
-class MemberOut(Schema):
+class _RoleInTenant(Schema):
+    """The role and tenant fields a membership and an invitation share, read from the object's role and tenant."""
+
+    @staticmethod
+    def resolve_role_label(obj: Any) -> str:
+        return str(Role(obj.role).label)
+
+    @staticmethod
+    def resolve_tenant_type(obj: Any) -> str:
+        return _tenant_type(obj)
+
+    @staticmethod
+    def resolve_tenant_id(obj: Any) -> UUID:
+        return obj.tenant.public_id
+
+    @staticmethod
+    def resolve_tenant_name(obj: Any) -> str:
+        return str(obj.tenant)
+
+
+class TenantMemberOut(_RoleInTenant):
     """One membership: a person's role in the tenant."""
 
     id: UUID = Field(alias="public_id")
@@ -37,24 +57,8 @@ class MemberOut(Schema):
     def resolve_full_name(obj: Any) -> str:
         return str(obj.user.full_name)
 
-    @staticmethod
-    def resolve_role_label(obj: Any) -> str:
-        return str(Role(obj.role).label)
 
-    @staticmethod
-    def resolve_tenant_type(obj: Any) -> str:
-        return _tenant_type(obj)
-
-    @staticmethod
-    def resolve_tenant_id(obj: Any) -> UUID:
-        return obj.tenant.public_id
-
-    @staticmethod
-    def resolve_tenant_name(obj: Any) -> str:
-        return str(obj.tenant)
-
-
-class InvitationOut(Schema):
+class InvitationOut(_RoleInTenant):
     """An invitation and its state: pending, expired (send it again), accepted or revoked."""
 
     id: UUID = Field(alias="public_id")
@@ -72,22 +76,6 @@ class InvitationOut(Schema):
     expires_at: datetime
     accepted_at: datetime | None
     revoked_at: datetime | None
-
-    @staticmethod
-    def resolve_role_label(obj: Any) -> str:
-        return str(Role(obj.role).label)
-
-    @staticmethod
-    def resolve_tenant_type(obj: Any) -> str:
-        return _tenant_type(obj)
-
-    @staticmethod
-    def resolve_tenant_id(obj: Any) -> UUID:
-        return obj.tenant.public_id
-
-    @staticmethod
-    def resolve_tenant_name(obj: Any) -> str:
-        return str(obj.tenant)
 
     @staticmethod
     def resolve_status(obj: Any) -> str:
@@ -121,7 +109,7 @@ class InvitationAcceptIn(Schema):
 
 
 class InvitationAcceptedOut(Schema):
-    membership: MemberOut
+    membership: TenantMemberOut
     invitation: InvitationOut
 
 

@@ -21,8 +21,8 @@ from conformo.accounts.member_schemas import (
     InvitationAcceptIn,
     InvitationIn,
     InvitationOut,
-    MemberOut,
     MembershipRoleIn,
+    TenantMemberOut,
 )
 from conformo.accounts.models import Invitation, Membership
 from conformo.accounts.services import membership_change_role, membership_end
@@ -44,7 +44,7 @@ class SessionOrAnyone:
         return AnonymousUser()
 
 
-@router.get("/certification-bodies/{cb_id}/members", response={200: list[MemberOut], 404: ErrorOut})
+@router.get("/certification-bodies/{cb_id}/members", response={200: list[TenantMemberOut], 404: ErrorOut})
 @paginate(PageNumberPagination)
 def cb_members(request: HttpRequest, cb_id: UUID, **kwargs: Any) -> QuerySet[Membership]:
     """The CB's staff and their roles (every member of the CB sees them)."""
@@ -52,7 +52,7 @@ def cb_members(request: HttpRequest, cb_id: UUID, **kwargs: Any) -> QuerySet[Mem
     return selectors.member_list(user=request.user, tenant=cb)
 
 
-@router.get("/organizations/{organization_id}/members", response={200: list[MemberOut], 404: ErrorOut})
+@router.get("/organizations/{organization_id}/members", response={200: list[TenantMemberOut], 404: ErrorOut})
 @paginate(PageNumberPagination)
 def organization_members(request: HttpRequest, organization_id: UUID, **kwargs: Any) -> QuerySet[Membership]:
     """The organization's people and their roles (its members, and the administrator and programme managers of
@@ -149,7 +149,7 @@ def invitation_accept_endpoint(request: HttpRequest, payload: InvitationAcceptIn
 MEMBER_ERRORS = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
-@router.post("/memberships/{membership_id}/change-role", response={200: MemberOut, **MEMBER_ERRORS})
+@router.post("/memberships/{membership_id}/change-role", response={200: TenantMemberOut, **MEMBER_ERRORS})
 def membership_change_role_endpoint(request: HttpRequest, membership_id: UUID, payload: MembershipRoleIn) -> Membership:
     """Give a member another role of the same tenant (its administrator). 409 `last_administrator` when it would
     leave the tenant without an administrator."""

@@ -87,6 +87,15 @@ class MembershipQuerySet(models.QuerySet["Membership"]):
         return self.all() if scope is None else self.filter(scope)
 
 
+# A role belongs to the kind of tenant it is held in: CB roles at a certification body, client roles at an
+# organization (a membership and an invitation alike).
+ROLE_MATCHES_TENANT = models.Q(
+    certification_body__isnull=False, organization__isnull=True, role__in=sorted(r.value for r in CB_ROLES)
+) | models.Q(
+    certification_body__isnull=True, organization__isnull=False, role__in=sorted(r.value for r in CLIENT_ROLES)
+)
+
+
 class Membership(BaseModel):
     """A user's role in exactly one tenant: a certification body (CB roles) or an organization (client roles)."""
 
@@ -104,18 +113,7 @@ class Membership(BaseModel):
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=(
-                    models.Q(
-                        certification_body__isnull=False,
-                        organization__isnull=True,
-                        role__in=sorted(r.value for r in CB_ROLES),
-                    )
-                    | models.Q(
-                        certification_body__isnull=True,
-                        organization__isnull=False,
-                        role__in=sorted(r.value for r in CLIENT_ROLES),
-                    )
-                ),
+                condition=ROLE_MATCHES_TENANT,
                 name="membership_role_matches_tenant",
             ),
             models.UniqueConstraint(
@@ -256,18 +254,7 @@ class Invitation(BaseModel):
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(
-                condition=(
-                    models.Q(
-                        certification_body__isnull=False,
-                        organization__isnull=True,
-                        role__in=sorted(r.value for r in CB_ROLES),
-                    )
-                    | models.Q(
-                        certification_body__isnull=True,
-                        organization__isnull=False,
-                        role__in=sorted(r.value for r in CLIENT_ROLES),
-                    )
-                ),
+                condition=ROLE_MATCHES_TENANT,
                 name="invitation_role_matches_tenant",
             ),
             # One open invitation per address, role and tenant: inviting again means resending it.

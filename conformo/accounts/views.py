@@ -166,9 +166,15 @@ def token_revoke(request: HttpRequest, public_id: str) -> HttpResponse:
     return redirect("accounts:tokens")
 
 
+def _next_param(request: HttpRequest) -> str:
+    """The page the user was on their way to (`next`, posted back by the two-factor forms or in the query), as
+    given: `_next_url` checks it before anyone is sent there."""
+    return request.POST.get("next") or request.GET.get("next") or ""
+
+
 def _next_url(request: HttpRequest) -> str:
     """Where to go after the two-factor step: `next` when it is a URL of this site, else the dashboard."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
+    target = _next_param(request)
     if target and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
@@ -204,7 +210,7 @@ def _security_page(
                 (cb, CertificationBodySecurityForm(initial={"require_staff_two_factor": cb.require_staff_two_factor}))
                 for cb in administered
             ],
-            "next": request.GET.get("next") or request.POST.get("next") or "",
+            "next": _next_param(request),
         },
         status=status,
     )
@@ -225,7 +231,7 @@ def two_factor_start(request: HttpRequest) -> HttpResponse:
     """Start setting up an authenticator app (a new secret, shown on the security page until confirmed)."""
     two_factor_enrol_start(actor=_user(request), user=_user(request))
     target = reverse("accounts:security")
-    next_url = request.POST.get("next")
+    next_url = _next_param(request)
     return redirect(f"{target}?{urlencode({'next': next_url})}" if next_url else target)
 
 
@@ -246,7 +252,7 @@ def two_factor_confirm_view(request: HttpRequest) -> HttpResponse:
         form,
         confirm,
         success="Two-factor authentication is on: each sign-in now asks for a code from your app.",
-        done=lambda _device: _next_url(request) if request.POST.get("next") else str(reverse("accounts:security")),
+        done=lambda _device: _next_url(request) if _next_param(request) else str(reverse("accounts:security")),
         page=lambda status: _security_page(request, status, confirm_form=form),
     )
 
@@ -288,7 +294,7 @@ def two_factor_verify_view(request: HttpRequest) -> HttpResponse:
         return render(
             request,
             "accounts/two_factor_verify.html",
-            {"form": form, "next": request.GET.get("next") or request.POST.get("next") or ""},
+            {"form": form, "next": _next_param(request)},
             status=status,
         )
 

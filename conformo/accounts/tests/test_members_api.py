@@ -231,4 +231,10 @@ def test_the_openapi_document_names_every_answer(db: Any) -> None:
     invite = paths["/api/v1/certification-bodies/{cb_id}/invitations"]["post"]
     assert set(invite["responses"]) == {"201", "401", "403", "404", "409", "422"}
     names = Client().get("/api/v1/openapi.json").json()["components"]["schemas"]
-    assert {"InvitationIn", "InvitationOut", "MemberOut", "InvitationAcceptIn", "MembershipRoleIn"} <= set(names)
+    assert {"InvitationIn", "InvitationOut", "TenantMemberOut", "InvitationAcceptIn", "MembershipRoleIn"} <= set(names)
+
+
+def test_the_members_schema_is_not_confused_with_the_audit_teams(db: Any) -> None:
+    schemas = Client().get("/api/v1/openapi.json").json()["components"]["schemas"]
+    assert {"email", "role", "tenant_name"} <= set(schemas["TenantMemberOut"]["properties"])
+    assert "email" not in schemas["MemberOut"]["properties"]  # an audit team's member (conformo.audits)
