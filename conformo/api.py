@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import RequestDataTooBig
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
 
 from conformo.accounts.api import router as accounts_router
 from conformo.accounts.auth import api_auth, document_auth_errors
@@ -15,7 +18,9 @@ from conformo.audits.api import router as audits_router
 from conformo.certificates.api import router as certificates_router
 from conformo.certification.api import router as certification_router
 from conformo.core.api import router as core_router
-from conformo.core.errors import ApplicationError
+from conformo.core.errors import ApplicationError, status_error
+from conformo.core.middleware import parsed_json_body
+from conformo.core.openapi import document_api
 from conformo.improvement.api import router as improvement_router
 from conformo.inbox.api import router as inbox_router
 from conformo.notifications.api import router as notifications_router
@@ -26,11 +31,19 @@ from conformo.standards.api import router as standards_router
 from conformo.tools.api import router as tools_router
 
 
+class JSONBodyParser(Parser):
+    """JSON bodies as `InputMiddleware` parsed them: depth-limited, control characters refused (core/cleaning.py)."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        return parsed_json_body(request)
+
+
 class ConformoAPI(NinjaAPI):
-    """The API, whose OpenAPI document names the 401 and 403 answers of every authenticated operation."""
+    """The API, whose OpenAPI document names the 401 and 403 answers of every authenticated operation and the
+    answers every operation can give (core/openapi.py)."""
 
     def get_openapi_schema(self, **kwargs: Any) -> Any:
-        return document_auth_errors(super().get_openapi_schema(**kwargs))
+        return document_api(document_auth_errors(super().get_openapi_schema(**kwargs)))
 
 
 api = ConformoAPI(
@@ -39,6 +52,7 @@ api = ConformoAPI(
     description="ISO management-system certification: catalogs, rules, certification bodies, readiness, registry.",
     urls_namespace="api",
     auth=api_auth,
+    parser=JSONBodyParser(),
 )
 
 
@@ -68,6 +82,38 @@ def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse
     return api.create_response(
         request, {"detail": "The request is not valid.", "code": "validation_error", "fields": fields}, status=422
     )
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    """The framework's refusals (an unreadable body: 400) in the API's shape."""
+    detail = "The request body cannot be read." if exc.status_code == 400 else None
+    return api.create_response(request, status_error(exc.status_code, detail), status=exc.status_code)
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return api.create_response(request, status_error(404), status=404)
+
+
+@api.exception_handler(MultiPartParserError)
+def unreadable_multipart(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+    detail = "The multipart body cannot be read (it needs a boundary and well-formed parts)."
+    return api.create_response(request, {"detail": detail, "code": "invalid_multipart"}, status=400)
+
+
+@api.exception_handler(RequestDataTooBig)
+def too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    return api.create_response(
+        request, status_error(413, "The request body is larger than the server accepts."), status=413
+    )
+
+
+@api.exception_handler(Exception)
+def internal_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """Left to Django: it logs the error (`django.request`) and answers 500, which ApiErrorMiddleware turns into
+    `{"detail": "Internal error.", "code": "server_error"}`."""
+    raise exc
 
 
 api.add_router("/", core_router)

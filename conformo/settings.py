@@ -105,6 +105,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Under /api/, every answer that is not a success is JSON {"detail", "code"}, whoever gave it (docs/api.md).
+    "conformo.core.middleware.ApiErrorMiddleware",
+    # Refuses control characters in the path, query and bodies, and unreadable API bodies, before anything reads
+    # them (conformo/core/cleaning.py).
+    "conformo.core.middleware.InputMiddleware",
     # Anonymous registry look-ups and searches are answered here, ahead of the rest (docs/registry.md).
     "conformo.registry.fastpath.RegistryFastPathMiddleware",
     "django.middleware.security.SecurityMiddleware",

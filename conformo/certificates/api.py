@@ -16,6 +16,7 @@ from conformo.certificates.pdf import certificate_pdf
 from conformo.certificates.selectors import certificate_for_download, certificates_visible_to
 from conformo.core.errors import NotFound
 from conformo.core.pagination import PageNumberPagination
+from conformo.core.schemas import ErrorOut
 from conformo.organizations.models import CertificationBody
 
 router = Router(tags=["certificates"])
@@ -44,12 +45,7 @@ class CertificateOut(Schema):
         return str(obj.effective_status(timezone.localdate()))
 
 
-class ErrorOut(Schema):
-    detail: str
-    code: str
-
-
-class ImportOut(Schema):
+class CertificateImportOut(Schema):
     imported: int
 
 
@@ -92,7 +88,7 @@ def certificate_pdf_get(request: HttpRequest, number: str) -> HttpResponse:
 
 @router.post(
     "/certification-bodies/{cb_id}/certificates/import",
-    response={201: ImportOut, 403: ErrorOut, 404: ErrorOut, 422: Any},
+    response={201: CertificateImportOut, 403: ErrorOut, 404: ErrorOut, 422: Any},
 )
 def certificate_import(request: HttpRequest, cb_id: UUID, file: File[UploadedFile]) -> Any:
     """Import a register in the IAF CertSearch layout (CSV or XLSX): every row or none; 422 lists
@@ -101,7 +97,7 @@ def certificate_import(request: HttpRequest, cb_id: UUID, file: File[UploadedFil
     result = certsearch_import(
         actor=request.user, certification_body=cb, handle=cast(IO[bytes], file.file), filename=file.name or ""
     )
-    return Status(201, ImportOut(imported=result.imported))
+    return Status(201, CertificateImportOut(imported=result.imported))
 
 
 @router.get("/certification-bodies/{cb_id}/certificates/export", response={200: str, 403: ErrorOut, 404: ErrorOut})

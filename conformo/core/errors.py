@@ -67,3 +67,43 @@ class Gone(ApplicationError):
 
     status_code = 410
     default_code = "gone"
+
+
+#: The `code` of an API answer that no ApplicationError produced (the framework's own refusals), by status.
+STATUS_CODES: dict[int, str] = {
+    400: "bad_request",
+    401: "unauthenticated",
+    403: "permission_denied",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    409: "conflict",
+    410: "gone",
+    413: "request_too_large",
+    415: "unsupported_media_type",
+    422: "validation_error",
+    429: "rate_limited",
+    500: "server_error",
+    503: "unavailable",
+}
+
+#: The `detail` of such an answer, by status.
+STATUS_DETAILS: dict[int, str] = {
+    400: "The request cannot be read.",
+    401: "Authentication required.",
+    403: "This is not allowed.",
+    404: "Not found.",
+    405: "This method is not allowed here.",
+    413: "The request is too large.",
+    415: "This media type is not accepted here.",
+    500: "Internal error.",
+    503: "The service is unavailable; try again shortly.",
+}
+
+
+def status_error(status: int, detail: str | None = None) -> dict[str, object]:
+    """The API's error body (`{"detail", "code"}`) for an HTTP status that no ApplicationError named."""
+    return {
+        "detail": detail or STATUS_DETAILS.get(status, "The request was refused."),
+        "code": STATUS_CODES.get(status, "server_error" if status >= 500 else "bad_request"),
+    }

@@ -34,7 +34,7 @@ class CorrectiveActionOut(Schema):
         return obj.owner.email if obj.owner_id else None
 
 
-class CompleteIn(Schema):
+class CorrectiveActionCompleteIn(Schema):
     completed_on: date
 
 

@@ -18,15 +18,15 @@ from conformo.organizations.tenancy import organization_for
 from conformo.readiness import selectors
 from conformo.readiness.models import Document, DocumentRevision, InternalAudit, ManagementReview, Risk, SoAVersion
 from conformo.readiness.schemas import (
-    CompleteIn,
+    InternalAuditCompleteIn,
     DocumentIn,
     DocumentOut,
     DocumentPatch,
     InternalAuditIn,
     InternalAuditOut,
     PrefillIn,
-    ReviewIn,
-    ReviewOut,
+    ManagementReviewIn,
+    ManagementReviewOut,
     ReviewRecordIn,
     RevisionOut,
     RiskIn,
@@ -200,7 +200,7 @@ def internal_audit_plan_endpoint(request: HttpRequest, organization_id: UUID, pa
 
 
 @router.post("/internal-audits/{audit_id}/complete", response={200: InternalAuditOut, **ERRORS})
-def internal_audit_complete_endpoint(request: HttpRequest, audit_id: UUID, payload: CompleteIn) -> InternalAudit:
+def internal_audit_complete_endpoint(request: HttpRequest, audit_id: UUID, payload: InternalAuditCompleteIn) -> InternalAudit:
     audit = InternalAudit.objects.visible_to(request.user).filter(public_id=audit_id).first()
     if audit is None:
         raise NotFound("No such internal audit.")
@@ -227,8 +227,8 @@ def _review(user: Any, public_id: UUID) -> ManagementReview:
     return review
 
 
-@router.post("/organizations/{organization_id}/management-reviews", response={201: ReviewOut, **ERRORS})
-def review_create_endpoint(request: HttpRequest, organization_id: UUID, payload: ReviewIn) -> Status:
+@router.post("/organizations/{organization_id}/management-reviews", response={201: ManagementReviewOut, **ERRORS})
+def review_create_endpoint(request: HttpRequest, organization_id: UUID, payload: ManagementReviewIn) -> Status:
     org = organization_for(request.user, organization_id)
     review = management_review_create(
         actor=request.user, organization=org, title=payload.title, standards=_standards(payload.standards)
@@ -236,14 +236,14 @@ def review_create_endpoint(request: HttpRequest, organization_id: UUID, payload:
     return Status(201, _review(request.user, review.public_id))
 
 
-@router.get("/organizations/{organization_id}/management-reviews", response=list[ReviewOut])
+@router.get("/organizations/{organization_id}/management-reviews", response=list[ManagementReviewOut])
 @paginate(PageNumberPagination)
 def reviews(request: HttpRequest, organization_id: UUID, **kwargs: Any) -> QuerySet[ManagementReview]:
     org = organization_for(request.user, organization_id)
     return ManagementReview.objects.visible_to(request.user).filter(organization=org).prefetch_related("standards")
 
 
-@router.patch("/management-reviews/{review_id}", response={200: ReviewOut, **ERRORS})
+@router.patch("/management-reviews/{review_id}", response={200: ManagementReviewOut, **ERRORS})
 def review_record_endpoint(request: HttpRequest, review_id: UUID, payload: ReviewRecordIn) -> ManagementReview:
     """Record the inputs reviewed (keys from `required_inputs`), the date held, attendees and decisions."""
     review = _review(request.user, review_id)

@@ -226,12 +226,12 @@ class InternalAuditOut(Schema):
     auditor: str
 
 
-class CompleteIn(Schema):
+class InternalAuditCompleteIn(Schema):
     completed_on: date
     summary: str = ""
 
 
-class ReviewIn(Schema):
+class ManagementReviewIn(Schema):
     title: str = Field("Management review", max_length=200)
     standards: list[str] = Field(min_length=1)
 
@@ -243,7 +243,7 @@ class ReviewRecordIn(Schema):
     decisions: str | None = None
 
 
-class ReviewOut(Schema):
+class ManagementReviewOut(Schema):
     id: UUID = Field(alias="public_id")
     title: str
     status: str

@@ -7,6 +7,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
 from conformo.certificates.signing import credential_sign
+from conformo.core.schemas import ErrorOut
 from conformo.registry import selectors
 from conformo.registry.http import cached_response, json_body, json_error, too_many
 from conformo.registry.ratelimit import retry_after
@@ -22,7 +23,7 @@ class HolderOut(Schema):
     country: str
 
 
-class SiteOut(Schema):
+class RegistrySiteOut(Schema):
     name: str
     address: str
     country: str
@@ -41,7 +42,7 @@ class RecordOut(Schema):
     holder: HolderOut
     standards: list[str]
     scope: str
-    sites: list[SiteOut]
+    sites: list[RegistrySiteOut]
     issued_on: date
     original_issued_on: date
     expires_on: date
@@ -51,11 +52,6 @@ class RecordOut(Schema):
 class RecordPage(Schema):
     items: list[RecordOut]
     count: int
-
-
-class ErrorOut(Schema):
-    detail: str
-    code: str
 
 
 @router.get(

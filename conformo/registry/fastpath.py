@@ -8,7 +8,8 @@ cookie, so that signed-in users keep their exemption from the rate limit; the cr
 parameters that the API's schema, `SearchIn`, refuses) falls through to the normal path, which gives the same
 answers.
 
-Install as the first entry of MIDDLEWARE: "conformo.registry.fastpath.RegistryFastPathMiddleware".
+Install in MIDDLEWARE right after the API error shape and the input checks (`conformo.core.middleware`), ahead
+of the rest: "conformo.registry.fastpath.RegistryFastPathMiddleware".
 """
 
 from __future__ import annotations

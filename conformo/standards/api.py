@@ -18,7 +18,7 @@ from conformo.standards.models import ClauseKind, Standard
 from conformo.standards.schemas import (
     ClauseOut,
     CorrespondenceOut,
-    ImportOut,
+    CatalogImportOut,
     StandardDetailOut,
     StandardOut,
 )
@@ -52,7 +52,7 @@ def standards_list(request: HttpRequest, **kwargs: Any) -> list[dict[str, Any]] 
     return [standard_summary(s) for s in standard_list()]
 
 
-@router.post("/import", response={201: ImportOut, 403: ErrorOut, 409: ErrorOut, 422: ErrorOut})
+@router.post("/import", response={201: CatalogImportOut, 403: ErrorOut, 409: ErrorOut, 422: ErrorOut})
 def standard_import(
     request: HttpRequest,
     format: str = Form(..., pattern="^(ciso-assistant|oscal)$"),

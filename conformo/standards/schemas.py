@@ -73,7 +73,7 @@ class CorrespondenceOut(Schema):
     corresponding: list[ClauseOut]
 
 
-class ImportOut(Schema):
+class CatalogImportOut(Schema):
     id: str
     designation: str
     clauses: int

@@ -17,7 +17,7 @@ from conformo.audits.schemas import (
     ApplicationIn,
     ApplicationOut,
     ReasonIn,
-    ReviewOut,
+    ApplicationReviewOut,
 )
 from conformo.core.errors import NotFound
 from conformo.core.pagination import PageNumberPagination
@@ -68,13 +68,13 @@ def application_detail(request: HttpRequest, application_id: UUID) -> Applicatio
     return selectors.application_get(user=request.user, public_id=application_id)
 
 
-@router.get("/applications/{application_id}/reviews", response={200: list[ReviewOut], 404: ErrorOut})
+@router.get("/applications/{application_id}/reviews", response={200: list[ApplicationReviewOut], 404: ErrorOut})
 def application_reviews(request: HttpRequest, application_id: UUID) -> list[Any]:
     application = selectors.application_get(user=request.user, public_id=application_id)
     return list(application.reviews.select_related("determination"))
 
 
-@router.post("/applications/{application_id}/review", response={201: ReviewOut, **E})
+@router.post("/applications/{application_id}/review", response={201: ApplicationReviewOut, **E})
 def application_review(request: HttpRequest, application_id: UUID) -> Status[Any]:
     """Review: accreditation, competence, audit time with its trace, sampling, quotation."""
     application = selectors.application_get(user=request.user, public_id=application_id)

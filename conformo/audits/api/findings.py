@@ -20,7 +20,7 @@ from conformo.audits.schemas import (
     FindingWithdrawIn,
     ResponseIn,
     ResponseOut,
-    ReviewIn,
+    FindingResponseReviewIn,
     VerificationOut,
     VerifyIn,
 )
@@ -104,13 +104,13 @@ def _response(request: HttpRequest, finding_id: UUID, response_id: UUID) -> Any:
 
 
 @router.post("/findings/{finding_id}/responses/{response_id}/accept", response={200: ResponseOut, **E})
-def response_accept(request: HttpRequest, finding_id: UUID, response_id: UUID, payload: ReviewIn) -> Any:
+def response_accept(request: HttpRequest, finding_id: UUID, response_id: UUID, payload: FindingResponseReviewIn) -> Any:
     response = _response(request, finding_id, response_id)
     return services.finding_response_review(actor=request.user, response=response, accept=True, comment=payload.comment)
 
 
 @router.post("/findings/{finding_id}/responses/{response_id}/reject", response={200: ResponseOut, **E})
-def response_reject(request: HttpRequest, finding_id: UUID, response_id: UUID, payload: ReviewIn) -> Any:
+def response_reject(request: HttpRequest, finding_id: UUID, response_id: UUID, payload: FindingResponseReviewIn) -> Any:
     response = _response(request, finding_id, response_id)
     return services.finding_response_review(
         actor=request.user, response=response, accept=False, comment=payload.comment

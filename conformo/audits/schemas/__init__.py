@@ -4,7 +4,7 @@ from conformo.audits.schemas.applications import (
     ApplicationIn,
     ApplicationOut,
     ReasonIn,
-    ReviewOut,
+    ApplicationReviewOut,
 )
 from conformo.audits.schemas.common import (
     AttachmentOut,
@@ -18,7 +18,7 @@ from conformo.audits.schemas.findings import (
     FindingWithdrawIn,
     ResponseIn,
     ResponseOut,
-    ReviewIn,
+    FindingResponseReviewIn,
     VerificationOut,
     VerifyIn,
 )
@@ -128,8 +128,8 @@ __all__ = [
     "ReportSummaryOut",
     "ResponseIn",
     "ResponseOut",
-    "ReviewIn",
-    "ReviewOut",
+    "FindingResponseReviewIn",
+    "ApplicationReviewOut",
     "SpecialAuditIn",
     "TeamIn",
     "TimetableRowIn",

@@ -59,7 +59,7 @@ class ApplicationOut(Schema):
         return [s.code for s in obj.standards.all()]
 
 
-class ReviewOut(Schema):
+class ApplicationReviewOut(Schema):
     id: UUID = Field(alias="public_id")
     ok: bool
     checks: list[dict[str, Any]]

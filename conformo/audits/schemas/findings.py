@@ -73,7 +73,7 @@ class ResponseOut(Schema):
     created_at: Any
 
 
-class ReviewIn(Schema):
+class FindingResponseReviewIn(Schema):
     comment: str = ""
 
 
