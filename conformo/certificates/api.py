@@ -15,11 +15,14 @@ from conformo.certificates.certsearch import certsearch_export, certsearch_impor
 from conformo.certificates.pdf import certificate_pdf
 from conformo.certificates.selectors import certificate_for_download, certificates_visible_to
 from conformo.core.errors import NotFound
+from conformo.core.openapi import file_response
 from conformo.core.pagination import PageNumberPagination
 from conformo.core.schemas import ErrorOut
 from conformo.organizations.models import CertificationBody
 
 router = Router(tags=["certificates"])
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class CertificateOut(Schema):
@@ -49,6 +52,18 @@ class CertificateImportOut(Schema):
     imported: int
 
 
+class CertificateImportRowErrorOut(Schema):
+    row: int
+    field: str
+    message: str
+
+
+class CertificateImportErrorOut(ErrorOut):
+    """A refused register: the error body with every row's errors."""
+
+    errors: list[CertificateImportRowErrorOut] = []
+
+
 def _my_cb(user: Any, public_id: UUID) -> CertificationBody:
     cb = CertificationBody.objects.filter(public_id=public_id).first()
     if cb is None or not (user.is_superuser or user.memberships.filter(certification_body=cb).exists()):
@@ -67,14 +82,7 @@ def certificate_list(request: HttpRequest, current: bool = True) -> Any:
 @router.get(
     "/certificates/{number}/pdf",
     response={404: ErrorOut},
-    openapi_extra={
-        "responses": {
-            200: {
-                "description": "The certificate (PDF)",
-                "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
-            }
-        }
-    },
+    openapi_extra=file_response("The certificate (PDF)", "application/pdf"),
 )
 def certificate_pdf_get(request: HttpRequest, number: str) -> HttpResponse:
     """The certificate as PDF (holder, CB; anyone when the certificate is public)."""
@@ -88,7 +96,7 @@ def certificate_pdf_get(request: HttpRequest, number: str) -> HttpResponse:
 
 @router.post(
     "/certification-bodies/{cb_id}/certificates/import",
-    response={201: CertificateImportOut, 403: ErrorOut, 404: ErrorOut, 422: Any},
+    response={201: CertificateImportOut, 403: ErrorOut, 404: ErrorOut, 422: CertificateImportErrorOut},
 )
 def certificate_import(request: HttpRequest, cb_id: UUID, file: File[UploadedFile]) -> Any:
     """Import a register in the IAF CertSearch layout (CSV or XLSX): every row or none; 422 lists
@@ -100,12 +108,16 @@ def certificate_import(request: HttpRequest, cb_id: UUID, file: File[UploadedFil
     return Status(201, CertificateImportOut(imported=result.imported))
 
 
-@router.get("/certification-bodies/{cb_id}/certificates/export", response={200: str, 403: ErrorOut, 404: ErrorOut})
+@router.get(
+    "/certification-bodies/{cb_id}/certificates/export",
+    response={403: ErrorOut, 404: ErrorOut},
+    openapi_extra=file_response("The register in the CertSearch layout (CSV or XLSX, by `format`)", "text/csv", XLSX),
+)
 def certificate_export(request: HttpRequest, cb_id: UUID, format: Literal["csv", "xlsx"] = "csv") -> HttpResponse:
     """The CB's register in the CertSearch upload layout, statuses mapped, for the monthly upload."""
     cb = _my_cb(request.user, cb_id)
     body = certsearch_export(actor=request.user, certification_body=cb, fmt=format)
-    kind = "text/csv" if format == "csv" else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    kind = "text/csv" if format == "csv" else XLSX
     response = HttpResponse(body, content_type=kind)
     stamp = timezone.localdate().strftime("%Y%m%d")
     response["Content-Disposition"] = f'attachment; filename="certsearch-{stamp}.{format}"'

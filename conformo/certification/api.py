@@ -26,6 +26,7 @@ from conformo.certification.selectors import (
     suspension_proposals,
 )
 from conformo.certification.services import application_accept, decision_options, decision_take
+from conformo.core.openapi import file_response
 from conformo.core.pagination import PageNumberPagination
 from conformo.core.schemas import ErrorOut
 
@@ -284,14 +285,7 @@ def certification_detail(request: HttpRequest, certification_id: UUID) -> Certif
 @router.get(
     "/certifications/{certification_id}/file",
     response={403: ErrorOut, 404: ErrorOut},
-    openapi_extra={
-        "responses": {
-            200: {
-                "description": "The certification file (ZIP)",
-                "content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}},
-            }
-        }
-    },
+    openapi_extra=file_response("The certification file (ZIP)", "application/zip"),
 )
 def certification_file(request: HttpRequest, certification_id: UUID) -> HttpResponse:
     """The certification file as one ZIP (application/zip): each issued plan version and report revision as

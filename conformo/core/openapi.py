@@ -56,3 +56,14 @@ def document_api[S: dict[str, Any]](schema: S) -> S:
                 if _applies(status, operation) and status not in responses and str(status) not in responses:
                     responses[status] = {"description": description, "content": content}
     return schema
+
+
+def file_response(description: str, *media_types: str) -> dict[str, Any]:
+    """`openapi_extra` of an operation whose success is a file (PDF, JWS, CSV, XLSX, ZIP, iCalendar), not JSON:
+    its 200 answer in each media type the operation gives."""
+    textual = ("text/", "application/jose", "application/jwt")
+    content = {
+        media: {"schema": {"type": "string"} if media.startswith(textual) else {"type": "string", "format": "binary"}}
+        for media in media_types
+    }
+    return {"responses": {200: {"description": description, "content": content}}}

@@ -1,4 +1,7 @@
-"""Pagination for API lists: `{"items": [...], "count": N}`."""
+"""Pagination for API lists: `{"items": [...], "count": N}`.
+
+`page` runs from 1 to `MAX_PAGE` and `page_size` from 1 to `API_MAX_PAGE_SIZE` (docs/configuration.md); a value
+outside is a 422 naming the parameter, so the offset always fits the database's integers."""
 
 from __future__ import annotations
 
@@ -10,13 +13,18 @@ from django.http import HttpRequest
 from ninja import Field, Schema
 from ninja.pagination import PaginationBase
 
+#: The last page that can be asked for: with the largest page size, far more rows than any list holds.
+MAX_PAGE = 100_000
+
 
 class PageNumberPagination(PaginationBase):
     """`?page=1&page_size=50`; the body is `{"items": [...], "count": N}`."""
 
     class Input(Schema):
-        page: int = Field(1, ge=1)
-        page_size: int | None = Field(None, ge=1)
+        page: int = Field(1, ge=1, le=MAX_PAGE)
+        page_size: int | None = Field(
+            None, ge=1, le=settings.API_MAX_PAGE_SIZE, description=f"Default {settings.API_PAGE_SIZE}."
+        )
 
     class Output(Schema):
         items: list[Any]

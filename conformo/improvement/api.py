@@ -80,7 +80,9 @@ def corrective_action_endpoint(request: HttpRequest, nonconformity_id: UUID, pay
 @router.post(
     "/nonconformities/{nonconformity_id}/corrective-action/complete", response={200: NonconformityOut, **ERRORS}
 )
-def corrective_action_complete_endpoint(request: HttpRequest, nonconformity_id: UUID, payload: CorrectiveActionCompleteIn) -> Any:
+def corrective_action_complete_endpoint(
+    request: HttpRequest, nonconformity_id: UUID, payload: CorrectiveActionCompleteIn
+) -> Any:
     nc = nonconformity_get(user=request.user, public_id=nonconformity_id)
     corrective_action_complete(actor=request.user, nonconformity=nc, completed_on=payload.completed_on)
     return nonconformity_get(user=request.user, public_id=nonconformity_id)

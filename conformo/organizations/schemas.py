@@ -6,6 +6,9 @@ from uuid import UUID
 
 from ninja import Field, Schema
 
+from conformo.core.schemas import Int32, column
+from conformo.organizations.models import Organization, Site
+
 
 class OrganizationOut(Schema):
     id: UUID = Field(alias="public_id")
@@ -18,23 +21,23 @@ class OrganizationOut(Schema):
 class OrganizationIn(Schema):
     legal_name: str = Field(min_length=1, max_length=200)
     country: str = Field(min_length=2, max_length=2)
-    registration_number: str = ""
-    sector_codes: list[int] = []
+    registration_number: str = column(Organization, "registration_number", default="")
+    sector_codes: list[Int32] = []
     certification_body_id: UUID
 
 
 class SiteBase(Schema):
     name: str = Field(min_length=1, max_length=200)
-    address: str = ""
+    address: str = column(Site, "address", default="")
     country: str = Field(min_length=2, max_length=2)
     is_headquarters: bool = False
-    permanent_staff: int = Field(0, ge=0)
-    part_time_staff: int = Field(0, ge=0)
+    permanent_staff: int = column(Site, "permanent_staff", default=0)
+    part_time_staff: int = column(Site, "part_time_staff", default=0)
     part_time_hours_per_week: Decimal = Field(Decimal(0), ge=0, le=168)
-    temporary_staff: int = Field(0, ge=0)
-    contractors: int = Field(0, ge=0)
+    temporary_staff: int = column(Site, "temporary_staff", default=0)
+    contractors: int = column(Site, "contractors", default=0)
     shifts: int = Field(1, ge=1, le=4)
-    repetitive_function_staff: int = Field(0, ge=0)
+    repetitive_function_staff: int = column(Site, "repetitive_function_staff", default=0)
 
 
 class SiteIn(SiteBase):

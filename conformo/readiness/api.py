@@ -11,7 +11,7 @@ from ninja.pagination import paginate
 from conformo.accounts.models import User
 from conformo.core.errors import NotFound, ValidationFailed
 from conformo.core.pagination import PageNumberPagination
-from conformo.core.schemas import ErrorOut
+from conformo.core.schemas import ErrorOut, PositiveInt32
 from conformo.organizations.tenancy import organization_for
 from conformo.readiness import selectors
 from conformo.readiness.choices import ItemStatus
@@ -94,13 +94,13 @@ def items(
 
 
 @router.get("/assessments/{assessment_id}/items/{item_id}", response={200: ItemOut, 404: ErrorOut})
-def item_detail(request: HttpRequest, assessment_id: UUID, item_id: int) -> Item:
+def item_detail(request: HttpRequest, assessment_id: UUID, item_id: PositiveInt32) -> Item:
     assessment = selectors.assessment_get(user=request.user, public_id=assessment_id)
     return selectors.item_get(user=request.user, assessment=assessment, item_id=item_id)
 
 
 @router.patch("/assessments/{assessment_id}/items/{item_id}", response={200: ItemOut, **ERRORS})
-def item_update(request: HttpRequest, assessment_id: UUID, item_id: int, payload: ItemPatch) -> Item:
+def item_update(request: HttpRequest, assessment_id: UUID, item_id: PositiveInt32, payload: ItemPatch) -> Item:
     """Answer an item. A shared (HS) answer changes in every standard of the assessment."""
     assessment = selectors.assessment_get(user=request.user, public_id=assessment_id)
     item = selectors.item_get(user=request.user, assessment=assessment, item_id=item_id)
@@ -117,7 +117,7 @@ def item_update(request: HttpRequest, assessment_id: UUID, item_id: int, payload
 
 
 @router.post("/assessments/{assessment_id}/items/{item_id}/override", response={200: ItemOut, **ERRORS})
-def item_override_endpoint(request: HttpRequest, assessment_id: UUID, item_id: int) -> Item:
+def item_override_endpoint(request: HttpRequest, assessment_id: UUID, item_id: PositiveInt32) -> Item:
     """Answer this standard's clause differently from the shared HS answer."""
     assessment = selectors.assessment_get(user=request.user, public_id=assessment_id)
     item = selectors.item_get(user=request.user, assessment=assessment, item_id=item_id)
@@ -126,7 +126,7 @@ def item_override_endpoint(request: HttpRequest, assessment_id: UUID, item_id: i
 
 
 @router.post("/assessments/{assessment_id}/items/{item_id}/share", response={200: ItemOut, **ERRORS})
-def item_share_endpoint(request: HttpRequest, assessment_id: UUID, item_id: int) -> Item:
+def item_share_endpoint(request: HttpRequest, assessment_id: UUID, item_id: PositiveInt32) -> Item:
     """Use the shared HS answer again for this item."""
     assessment = selectors.assessment_get(user=request.user, public_id=assessment_id)
     item = selectors.item_get(user=request.user, assessment=assessment, item_id=item_id)

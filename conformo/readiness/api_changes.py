@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from ninja import Router, Status
 
 from conformo.core.errors import NotFound, ValidationFailed
-from conformo.core.schemas import ErrorOut
+from conformo.core.schemas import ErrorOut, PositiveInt32
 from conformo.readiness import selectors
 from conformo.readiness.api_programme import user_by_email
 from conformo.readiness.models import Document, Evidence, ManagementReview, ReviewAction, Risk
@@ -64,7 +64,7 @@ def _evidence(answer_id: int) -> Any:
 
 
 @router.get("/assessments/{assessment_id}/items/{item_id}/evidence", response={200: list[EvidenceOut], 404: ErrorOut})
-def evidence_list(request: HttpRequest, assessment_id: UUID, item_id: int) -> Any:
+def evidence_list(request: HttpRequest, assessment_id: UUID, item_id: PositiveInt32) -> Any:
     """Evidence linked to the item's answer (shared answers share their evidence)."""
     assessment = selectors.assessment_get(user=request.user, public_id=assessment_id)
     item = selectors.item_get(user=request.user, assessment=assessment, item_id=item_id)
@@ -72,7 +72,9 @@ def evidence_list(request: HttpRequest, assessment_id: UUID, item_id: int) -> An
 
 
 @router.post("/assessments/{assessment_id}/items/{item_id}/evidence", response={201: EvidenceOut, **ERRORS})
-def evidence_add_endpoint(request: HttpRequest, assessment_id: UUID, item_id: int, payload: EvidenceIn) -> Any:
+def evidence_add_endpoint(
+    request: HttpRequest, assessment_id: UUID, item_id: PositiveInt32, payload: EvidenceIn
+) -> Any:
     """Link evidence (a URL or a document of the register) to the item (client administrators, or the
     member who owns the item)."""
     assessment = selectors.assessment_get(user=request.user, public_id=assessment_id)

@@ -18,15 +18,15 @@ from conformo.organizations.tenancy import organization_for
 from conformo.readiness import selectors
 from conformo.readiness.models import Document, DocumentRevision, InternalAudit, ManagementReview, Risk, SoAVersion
 from conformo.readiness.schemas import (
-    InternalAuditCompleteIn,
     DocumentIn,
     DocumentOut,
     DocumentPatch,
+    InternalAuditCompleteIn,
     InternalAuditIn,
     InternalAuditOut,
-    PrefillIn,
     ManagementReviewIn,
     ManagementReviewOut,
+    PrefillIn,
     ReviewRecordIn,
     RevisionOut,
     RiskIn,
@@ -200,7 +200,9 @@ def internal_audit_plan_endpoint(request: HttpRequest, organization_id: UUID, pa
 
 
 @router.post("/internal-audits/{audit_id}/complete", response={200: InternalAuditOut, **ERRORS})
-def internal_audit_complete_endpoint(request: HttpRequest, audit_id: UUID, payload: InternalAuditCompleteIn) -> InternalAudit:
+def internal_audit_complete_endpoint(
+    request: HttpRequest, audit_id: UUID, payload: InternalAuditCompleteIn
+) -> InternalAudit:
     audit = InternalAudit.objects.visible_to(request.user).filter(public_id=audit_id).first()
     if audit is None:
         raise NotFound("No such internal audit.")

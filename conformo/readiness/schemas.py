@@ -7,6 +7,9 @@ from uuid import UUID
 
 from ninja import Field, Schema
 
+from conformo.core.schemas import column
+from conformo.readiness.models import Risk
+
 
 class AssessmentIn(Schema):
     standards: list[str] = Field(min_length=1, description="Standard codes, e.g. iso-9001-2015.")
@@ -262,8 +265,8 @@ class RiskIn(Schema):
     kind: str = "risk"
     title: str = Field(min_length=1, max_length=300)
     description: str = ""
-    likelihood: int
-    impact: int
+    likelihood: int = column(Risk, "likelihood")
+    impact: int = column(Risk, "impact")
     treatment: str = "reduce"
     treatment_plan: str = ""
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
 from conformo.certificates.signing import credential_sign
+from conformo.core.openapi import file_response
 from conformo.core.schemas import ErrorOut
 from conformo.registry import selectors
 from conformo.registry.http import cached_response, json_body, json_error, too_many
@@ -106,8 +107,9 @@ def registry_certificate(request: HttpRequest, number: str) -> HttpResponse:
 @router.get(
     "/certificates/{number}/credential",
     auth=None,
-    response={200: str, 404: ErrorOut, 429: ErrorOut},
+    response={404: ErrorOut, 429: ErrorOut},
     summary="The certificate's signed credential (compact JWS)",
+    openapi_extra=file_response("The signed credential (compact JWS)", "application/jose"),
 )
 def registry_credential(request: HttpRequest, number: str) -> HttpResponse:
     """A compact JWS (EdDSA, Ed25519) of the record; verify it with /.well-known/jwks.json."""

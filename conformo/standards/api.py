@@ -16,9 +16,9 @@ from conformo.core.schemas import ErrorOut
 from conformo.standards.importers import oscal_export_json
 from conformo.standards.models import ClauseKind, Standard
 from conformo.standards.schemas import (
+    CatalogImportOut,
     ClauseOut,
     CorrespondenceOut,
-    CatalogImportOut,
     StandardDetailOut,
     StandardOut,
 )

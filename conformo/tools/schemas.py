@@ -6,7 +6,9 @@ from datetime import date
 
 from ninja import Field, Schema
 
-NumberIn = int | float | str
+from conformo.core.schemas import Int32
+
+NumberIn = Int32 | float | str
 """A number from JSON (or its text); parsed by the domain so that errors carry the domain's message."""
 
 

@@ -16,8 +16,8 @@ from conformo.audits.models import (
 from conformo.audits.schemas import (
     ApplicationIn,
     ApplicationOut,
-    ReasonIn,
     ApplicationReviewOut,
+    ReasonIn,
 )
 from conformo.core.errors import NotFound
 from conformo.core.pagination import PageNumberPagination

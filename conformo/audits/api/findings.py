@@ -17,10 +17,10 @@ from conformo.audits.schemas import (
     FindingEditIn,
     FindingIn,
     FindingOut,
+    FindingResponseReviewIn,
     FindingWithdrawIn,
     ResponseIn,
     ResponseOut,
-    FindingResponseReviewIn,
     VerificationOut,
     VerifyIn,
 )

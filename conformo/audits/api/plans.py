@@ -23,7 +23,7 @@ from conformo.audits.schemas import (
 )
 from conformo.core.errors import ValidationFailed
 from conformo.core.pagination import PageNumberPagination
-from conformo.core.schemas import ErrorOut
+from conformo.core.schemas import ErrorOut, PositiveInt32
 
 router = Router()
 
@@ -44,7 +44,7 @@ def plan_current(request: HttpRequest, audit_id: UUID) -> AuditPlan:
 
 
 @router.get("/audits/{audit_id}/plans/{int:version}", response={200: PlanOut, 404: ErrorOut})
-def plan_version(request: HttpRequest, audit_id: UUID, version: int) -> AuditPlan:
+def plan_version(request: HttpRequest, audit_id: UUID, version: PositiveInt32) -> AuditPlan:
     audit = selectors.audit_get(user=request.user, public_id=audit_id)
     return selectors.plan_get(user=request.user, audit=audit, version=version)
 

@@ -23,7 +23,7 @@ from conformo.audits.schemas import (
     ReportSummaryOut,
 )
 from conformo.core.pagination import PageNumberPagination
-from conformo.core.schemas import ErrorOut
+from conformo.core.schemas import ErrorOut, PositiveInt32
 
 router = Router()
 
@@ -56,7 +56,7 @@ def report_due(request: HttpRequest, audit_id: UUID) -> dict[str, Any]:
 
 
 @router.get("/audits/{audit_id}/reports/{int:revision}", response={200: ReportOut, 404: ErrorOut})
-def report_revision(request: HttpRequest, audit_id: UUID, revision: int) -> AuditReport:
+def report_revision(request: HttpRequest, audit_id: UUID, revision: PositiveInt32) -> AuditReport:
     audit = selectors.audit_get(user=request.user, public_id=audit_id)
     return selectors.report_get(user=request.user, audit=audit, revision=revision)
 

@@ -32,6 +32,7 @@ from conformo.audits.schemas import (
 )
 from conformo.audits.services.setup import SETTINGS_FIELDS
 from conformo.core.errors import NotFound, ValidationFailed
+from conformo.core.openapi import file_response
 from conformo.core.pagination import PageNumberPagination
 from conformo.core.schemas import ErrorOut
 from conformo.organizations.models import Organization
@@ -123,7 +124,11 @@ def unavailability_add(request: HttpRequest, auditor_id: UUID, payload: Unavaila
     return Status(201, services.unavailability_add(actor=request.user, auditor=auditor, **payload.model_dump()))
 
 
-@router.get("/auditors/{auditor_id}/calendar.ics", response={200: None, 404: ErrorOut})
+@router.get(
+    "/auditors/{auditor_id}/calendar.ics",
+    response={404: ErrorOut},
+    openapi_extra=file_response("The auditor's assignments (iCalendar)", "text/calendar"),
+)
 def auditor_ics(request: HttpRequest, auditor_id: UUID) -> HttpResponse:
     """The auditor's assignments as an iCalendar (RFC 5545) feed."""
     auditor = selectors.auditor_get(user=request.user, public_id=auditor_id)

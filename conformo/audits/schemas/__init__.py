@@ -3,8 +3,8 @@
 from conformo.audits.schemas.applications import (
     ApplicationIn,
     ApplicationOut,
-    ReasonIn,
     ApplicationReviewOut,
+    ReasonIn,
 )
 from conformo.audits.schemas.common import (
     AttachmentOut,
@@ -15,10 +15,10 @@ from conformo.audits.schemas.findings import (
     FindingEditIn,
     FindingIn,
     FindingOut,
+    FindingResponseReviewIn,
     FindingWithdrawIn,
     ResponseIn,
     ResponseOut,
-    FindingResponseReviewIn,
     VerificationOut,
     VerifyIn,
 )
@@ -86,6 +86,7 @@ __all__ = [
     "AppealOut",
     "ApplicationIn",
     "ApplicationOut",
+    "ApplicationReviewOut",
     "AttachmentOut",
     "AuditOut",
     "AuditorIn",
@@ -103,6 +104,7 @@ __all__ = [
     "FindingEditIn",
     "FindingIn",
     "FindingOut",
+    "FindingResponseReviewIn",
     "FindingWithdrawIn",
     "HandlerIn",
     "MemberIn",
@@ -128,8 +130,6 @@ __all__ = [
     "ReportSummaryOut",
     "ResponseIn",
     "ResponseOut",
-    "FindingResponseReviewIn",
-    "ApplicationReviewOut",
     "SpecialAuditIn",
     "TeamIn",
     "TimetableRowIn",

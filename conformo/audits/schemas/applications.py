@@ -8,6 +8,8 @@ from uuid import UUID
 
 from ninja import Field, Schema
 
+from conformo.core.schemas import Int32
+
 
 class ApplicationIn(Schema):
     certification_body_id: UUID
@@ -15,7 +17,7 @@ class ApplicationIn(Schema):
     standards: list[str] = Field(min_length=1)
     scope: str = Field(min_length=1)
     site_ids: list[UUID] = Field(min_length=1)
-    sector_codes: list[int] = []
+    sector_codes: list[Int32] = []
     complexity: str = "medium"
     outsourced_processes: str = ""
     consultancy_used: str = ""

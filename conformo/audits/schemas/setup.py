@@ -9,14 +9,16 @@ from uuid import UUID
 
 from ninja import Field, Schema
 
+from conformo.audits.models.setup import CBSettings
+from conformo.core.schemas import Int32, column
 from conformo.domain.impartiality import MIN_COOLING_OFF_MONTHS
 
 
 class CBSettingsIO(Schema):
-    major_response_days: int = Field(90, ge=0)
-    minor_response_days: int = Field(90, ge=0)
-    major_verification_days: int = Field(90, ge=0)
-    minor_verification_days: int | None = Field(None, ge=0)
+    major_response_days: int = column(CBSettings, "major_response_days", default=90)
+    minor_response_days: int = column(CBSettings, "minor_response_days", default=90)
+    major_verification_days: int = column(CBSettings, "major_verification_days", default=90)
+    minor_verification_days: int | None = column(CBSettings, "minor_verification_days", default=None)
     cooling_off_months: int = Field(
         24,
         ge=MIN_COOLING_OFF_MONTHS,
@@ -40,7 +42,7 @@ class AccreditationIn(Schema):
     accreditation_body: str = Field(min_length=1, max_length=200)
     reference: str = ""
     standards: list[str] = Field(min_length=1, description="Standard codes, e.g. iso-9001-2015.")
-    sector_codes: list[int]
+    sector_codes: list[Int32]
     valid_from: date
     valid_until: date
 
@@ -61,7 +63,7 @@ class AccreditationOut(Schema):
 
 class QualificationIn(Schema):
     standard: str
-    sector_codes: list[int]
+    sector_codes: list[Int32]
     role: str = "auditor"
     valid_from: date
     valid_until: date | None = None

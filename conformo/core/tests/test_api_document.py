@@ -1,0 +1,136 @@
+"""The OpenAPI document tells the truth: unique schema names, every input bounded, common answers documented."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from typing import Any, get_args
+
+import pytest
+from pydantic import BaseModel
+
+from conformo.api import api
+
+METHODS = {"get", "post", "put", "patch", "delete"}
+#: String formats whose length is bounded by the format itself.
+BOUNDED_FORMATS = {"uuid", "date", "date-time", "time", "email", "binary"}
+
+
+@pytest.fixture(scope="module")
+def document() -> dict[str, Any]:
+    return api.get_openapi_schema()
+
+
+def operations(document: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    for path, methods in document["paths"].items():
+        for method, operation in methods.items():
+            if method in METHODS:
+                yield f"{method.upper()} {path}", operation
+
+
+def resolve(document: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in schema:
+        schema = document["components"]["schemas"][schema["$ref"].rsplit("/", 1)[-1]]
+    return schema
+
+
+def leaves(
+    document: dict[str, Any], schema: dict[str, Any], place: str, seen: frozenset[str] = frozenset()
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every scalar schema inside `schema` (through references, objects, arrays and unions), with its place."""
+    ref = schema.get("$ref")
+    if ref:
+        if ref in seen:
+            return
+        seen = seen | {ref}
+    schema = resolve(document, schema)
+    for key in ("anyOf", "oneOf", "allOf"):
+        for option in schema.get(key, []):
+            yield from leaves(document, option, place, seen)
+    for name, item in (schema.get("properties") or {}).items():
+        yield from leaves(document, item, f"{place}.{name}", seen)
+    if isinstance(schema.get("additionalProperties"), dict):
+        yield from leaves(document, schema["additionalProperties"], f"{place}.*", seen)
+    if isinstance(schema.get("items"), dict):
+        yield from leaves(document, schema["items"], f"{place}[]", seen)
+    if schema.get("type") in ("integer", "string"):
+        yield place, schema
+
+
+def inputs(document: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    for label, operation in operations(document):
+        for parameter in operation.get("parameters", []):
+            for place, leaf in leaves(document, parameter.get("schema", {}), f"{parameter['in']}:{parameter['name']}"):
+                yield label, place, leaf
+        for media, content in (operation.get("requestBody") or {}).get("content", {}).items():
+            for place, leaf in leaves(document, content.get("schema", {}), f"body({media})"):
+                yield label, f"body{place.split(')', 1)[1]}", leaf
+
+
+def test_no_two_schemas_of_the_api_share_a_name() -> None:
+    names: dict[str, set[str]] = defaultdict(set)
+    seen: set[type[BaseModel]] = set()
+
+    def walk(annotation: Any) -> None:
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            if annotation in seen:
+                return
+            seen.add(annotation)
+            names[annotation.__name__].add(f"{annotation.__module__}.{annotation.__qualname__}")
+            for field in annotation.model_fields.values():
+                walk(field.annotation)
+        for argument in get_args(annotation):
+            walk(argument)
+
+    for _, router in api._routers:
+        for view in router.path_operations.values():
+            for operation in view.operations:
+                for model in [*operation.response_models.values(), *operation.models]:
+                    walk(model)
+    assert len(seen) > 100
+    shared = {name: sorted(classes) for name, classes in names.items() if len(classes) > 1}
+    assert not shared, f"django-ninja documents these with one shape: {shared}"
+
+
+def test_every_integer_an_operation_accepts_has_bounds(document: dict[str, Any]) -> None:
+    unbounded = [
+        f"{label} {place}"
+        for label, place, leaf in inputs(document)
+        if leaf.get("type") == "integer"
+        and (
+            ("minimum" not in leaf and "exclusiveMinimum" not in leaf)
+            or ("maximum" not in leaf and "exclusiveMaximum" not in leaf)
+        )
+    ]
+    assert not unbounded, "\n".join(unbounded)
+
+
+def test_every_string_in_a_body_has_a_length_limit(document: dict[str, Any]) -> None:
+    unbounded = [
+        f"{label} {place}"
+        for label, place, leaf in inputs(document)
+        if place.startswith("body")
+        and leaf.get("type") == "string"
+        and "maxLength" not in leaf
+        and "enum" not in leaf
+        and "const" not in leaf
+        and leaf.get("format") not in BOUNDED_FORMATS
+    ]
+    assert not unbounded, "\n".join(unbounded)
+
+
+def test_every_operation_documents_its_refusals_in_the_one_error_shape(document: dict[str, Any]) -> None:
+    error = {"$ref": "#/components/schemas/ErrorOut"}
+    for label, operation in operations(document):
+        responses = {int(status): answer for status, answer in operation["responses"].items()}
+        assert 400 in responses, label
+        if any(parameter["in"] == "path" for parameter in operation.get("parameters", [])):
+            assert 404 in responses, label
+        if operation.get("parameters") or operation.get("requestBody"):
+            assert 422 in responses, label
+        for status, answer in responses.items():
+            if status >= 400 and "application/json" in answer.get("content", {}):
+                schema = answer["content"]["application/json"]["schema"]
+                assert resolve(document, schema).get("required", [])[:2] == ["detail", "code"] or schema == error, (
+                    f"{label} {status}: {schema}"
+                )

@@ -1,0 +1,98 @@
+"""Every operation of the API, fuzzed from its own OpenAPI document (schemathesis): no answer is a server error,
+and every answer — its status, its media type and its body — is the one the document describes.
+
+Bounded and seeded: a few generated requests per operation (`EXAMPLES`), each with the token of one kind of
+caller drawn from the personas (or none), derandomized so that a run repeats the last one. It reads the document
+the API serves, so operations added later are fuzzed without changing this test.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import schemathesis
+from django.core.handlers.wsgi import WSGIHandler
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+from schemathesis.checks import not_a_server_error
+from schemathesis.core.failures import FailureGroup
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from conformo.accounts.models import User
+from conformo.accounts.services import api_token_create
+
+pytestmark = pytest.mark.django_db
+
+EXAMPLES = 6
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+
+
+def _token(user: User, scope: str = "read_write") -> str:
+    return api_token_create(user=user, name=f"fuzz {scope}", scope=scope)[1]
+
+
+def test_every_api_operation_answers_as_documented_and_never_with_a_server_error(
+    cb_admin: User,
+    programme_manager: User,
+    lead_auditor: User,
+    client_admin: User,
+    client_member: User,
+    settings: Any,
+) -> None:
+    settings.REGISTRY_RATE_LIMIT = "0"
+    callers: dict[str, str | None] = {
+        "cb administrator": _token(cb_admin),
+        "cb staff": _token(programme_manager),
+        "auditor": _token(lead_auditor),
+        "client administrator": _token(client_admin),
+        "client member": _token(client_member),
+        "read-only token": _token(cb_admin, "read"),
+        "anonymous": None,
+    }
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", WSGIHandler())
+    operations = [result.ok() for result in schema.get_all_operations()]
+    failures = [failure for operation in operations for failure in fuzz(operation, callers)]
+    assert len(operations) > 100
+    assert not failures, f"{len(failures)} operations:\n" + "\n\n".join(failures)
+
+
+def fuzz(operation: Any, callers: dict[str, str | None]) -> list[str]:
+    """The first failure of `EXAMPLES` generated requests to `operation` (none when all answer as documented)."""
+    found: list[str] = []
+
+    @settings_for_fuzzing
+    @given(case=operation.as_strategy(), caller=st.sampled_from(sorted(callers)))
+    def run(case: Any, caller: str) -> None:
+        if found:
+            return
+        token = callers[caller]
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        response = case.call(headers=headers)
+        try:
+            case.validate_response(response, checks=CHECKS, headers=headers)
+        except (AssertionError, FailureGroup) as exc:
+            found.append(f"{operation.label} as {caller}: {response.status_code} {_describe(exc)}")
+
+    run()
+    return found
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, FailureGroup):
+        return "; ".join(f"{failure.title}: {failure.message}"[:400] for failure in exc.exceptions)
+    return str(exc)[:400]
+
+
+settings_for_fuzzing = settings(
+    max_examples=EXAMPLES,
+    derandomize=True,
+    deadline=None,
+    database=None,
+    phases=[Phase.generate],
+    suppress_health_check=list(HealthCheck),
+)
