@@ -77,7 +77,7 @@ def standard_import(
     )
 
 
-@router.get("/clauses", response=list[ClauseOut], auth=None)
+@router.get("/clauses", response={200: list[ClauseOut], 404: ErrorOut}, auth=None)
 def clauses_search(
     request: HttpRequest, q: str = Query(..., min_length=1, max_length=100), standards: str | None = None
 ) -> list[Any]:

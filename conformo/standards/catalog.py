@@ -17,6 +17,13 @@ import jsonschema
 import yaml
 from django.conf import settings
 
+from conformo.core.cleaning import (
+    CONTROL_CHARACTER_MESSAGE,
+    MAX_DOCUMENT_DEPTH,
+    control_character_places,
+    nesting_depth,
+    too_deep_message,
+)
 from conformo.core.errors import ValidationFailed
 from conformo.standards.models import ClauseKind, MandatoryDocument, StandardSource
 
@@ -95,15 +102,29 @@ def _validator() -> jsonschema.Draft202012Validator:
 
 
 def yaml_parse(content: bytes | str, *, file: str) -> Any:
-    """Parse YAML safely; a syntax error names the line and column."""
+    """Parse YAML safely; a syntax error names the line and column. Nesting deeper than `MAX_DOCUMENT_DEPTH` and
+    control characters in any string are refused (core/cleaning.py)."""
     try:
-        return yaml.load(content, Loader=SafeLoader)  # noqa: S506 - the safe loader (libyaml's when available)
+        data = yaml.load(content, Loader=SafeLoader)  # noqa: S506 - the safe loader (libyaml's when available)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         place = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "document"
         raise CatalogError(file, place, f"not valid YAML ({exc.problem or exc.context})") from exc
     except yaml.YAMLError as exc:
         raise CatalogError(file, "document", f"not valid YAML ({exc})") from exc
+    except (RecursionError, ValueError, TypeError) as exc:
+        raise CatalogError(file, "document", f"not valid YAML ({exc.__class__.__name__})") from exc
+    refuse_unreadable(data, file=file)
+    return data
+
+
+def refuse_unreadable(data: Any, *, file: str) -> None:
+    """Refuse a parsed document that nests too deep or holds a control character, naming the first place."""
+    if nesting_depth(data) > MAX_DOCUMENT_DEPTH:
+        raise CatalogError(file, "document", too_deep_message())
+    places = control_character_places(data)
+    if places:
+        raise CatalogError(file, f"$.{places[0]}", CONTROL_CHARACTER_MESSAGE)
 
 
 def _schema_error(file: str, data: Any) -> CatalogError | None:

@@ -15,7 +15,6 @@ Mapping (also in docs/catalog-format.md):
 
 from __future__ import annotations
 
-import json
 import re
 import uuid
 from collections.abc import Iterable
@@ -24,7 +23,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils.text import slugify
 
-from conformo.standards.catalog import CatalogData, CatalogError, NodeData, yaml_parse
+from conformo.core.cleaning import DocumentRefused, json_document
+from conformo.standards.catalog import CatalogData, CatalogError, NodeData, refuse_unreadable, yaml_parse
 from conformo.standards.models import Clause, ClauseKind, Standard, StandardSource
 
 if TYPE_CHECKING:
@@ -200,11 +200,10 @@ def oscal_parse(content: bytes | str, *, filename: str) -> CatalogData:
     from trestle.oscal.catalog import Catalog
 
     try:
-        raw = json.loads(content)
-    except json.JSONDecodeError as exc:
-        raise CatalogError(filename, f"line {exc.lineno}, column {exc.colno}", f"not valid JSON ({exc.msg})") from exc
-    except UnicodeDecodeError as exc:
-        raise CatalogError(filename, "document", "not UTF-8 text") from exc
+        raw = json_document(content)
+    except DocumentRefused as exc:
+        raise CatalogError(filename, "document", exc.message) from exc
+    refuse_unreadable(raw, file=filename)
     if not isinstance(raw, dict) or not isinstance(raw.get("catalog"), dict):
         raise CatalogError(filename, "$", "not an OSCAL catalog: expected a top-level 'catalog' object")
     try:
@@ -214,6 +213,8 @@ def oscal_parse(content: bytes | str, *, filename: str) -> CatalogData:
         raise CatalogError(
             filename, _pydantic_place(error["loc"]), f"not a valid OSCAL catalog ({error['msg']})"
         ) from exc
+    except Exception as exc:  # the OSCAL library's own checks raise other errors too: one message for all
+        raise CatalogError(filename, "$.catalog", f"not a valid OSCAL catalog ({exc.__class__.__name__})") from exc
 
     nodes: list[NodeData] = []
     seen: dict[tuple[str, str], str] = {}
