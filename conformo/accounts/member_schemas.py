@@ -9,7 +9,9 @@ from uuid import UUID
 from django.utils import timezone
 from ninja import Field, Schema
 
+from conformo.accounts.models import Invitation, Membership
 from conformo.core.roles import Role
+from conformo.core.schemas import column
 
 
 def _tenant_type(obj: Any) -> str:
@@ -88,9 +90,11 @@ class InvitationOut(_RoleInTenant):
 
 class InvitationIn(Schema):
     email: str = Field(max_length=254, description="The address to invite.")
-    role: str = Field(
+    role: str = column(
+        Invitation,
+        "role",
         description="A role of the tenant: cb_admin, programme_manager, auditor, technical_expert, decision_maker "
-        "(a certification body); client_admin, client_member (an organization)."
+        "(a certification body); client_admin, client_member (an organization).",
     )
     full_name: str = Field("", max_length=200, description="The invitee's name, if you know it (optional).")
 
@@ -114,4 +118,4 @@ class InvitationAcceptedOut(Schema):
 
 
 class MembershipRoleIn(Schema):
-    role: str = Field(description="The new role, of the same kind of tenant.")
+    role: str = column(Membership, "role", description="The new role, of the same kind of tenant.")

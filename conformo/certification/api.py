@@ -28,7 +28,7 @@ from conformo.certification.selectors import (
 from conformo.certification.services import application_accept, decision_options, decision_take
 from conformo.core.openapi import file_response
 from conformo.core.pagination import PageNumberPagination
-from conformo.core.schemas import ErrorOut
+from conformo.core.schemas import ErrorOut, column
 
 router = Router(tags=["certification"])
 E = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
@@ -61,10 +61,8 @@ class CertificationOut(Schema):
 
 
 class DecisionIn(Schema):
-    kind: str = Field(
-        description="grant, refuse, renew, suspend, restore, withdraw, reduce_scope, extend_scope, restore_after_expiry"
-    )
-    reason: str = ""
+    kind: str = column(Decision, "kind")
+    reason: str = column(Decision, "reason", default="")
     decided_on: date | None = None
     scope: str | None = None
     issue_resolved: bool = False

@@ -1,9 +1,9 @@
 """Schemas shared by every app: the error body, and the bounds of input taken from the columns it is stored in.
 
-Every integer and every stored string an operation accepts is bounded (a test walks the API's input schemas):
-`column(Model, "field")` takes the bound from the model field — `max_length` of a CharField, `TEXT_MAX_LENGTH`
-for a TextField, the column's range for an integer field (Django's ranges, the same on SQLite and PostgreSQL, so
-a value is refused alike on both) — and `Int32` / `Text` bound values that are not stored as they are.
+Every integer an operation accepts is bounded (a test walks the API's document). `column(Model, "field")` takes
+the bounds from the model field: its choices as the document's `enum`, the `max_length` of a CharField,
+`TEXT_MAX_LENGTH` for a TextField, the column's range for an integer field (Django's ranges, the same on SQLite
+and PostgreSQL, so that a value is refused alike on both). `Int32` and `Text` bound values stored otherwise.
 """
 
 from __future__ import annotations
@@ -29,6 +29,12 @@ def column(model: type[models.Model], name: str, **constraints: Any) -> Any:
     """A schema field (`ninja.Field`) bounded as the column `model.name` stores it; `constraints` (a default,
     a tighter bound) are passed on and win."""
     field = model._meta.get_field(name)
+    if field.choices and "json_schema_extra" not in constraints:
+        # The document lists the values; the service refuses any other (422, naming the field).
+        values: list[Any] = [value for value, _ in field.flatchoices]
+        constraints["json_schema_extra"] = {
+            "enum": [*values, None] if constraints.get("default", "") is None else values
+        }
     internal = field.get_internal_type()
     if internal in BaseDatabaseOperations.integer_field_ranges:
         low, high = BaseDatabaseOperations.integer_field_ranges[internal]

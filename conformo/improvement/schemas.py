@@ -4,19 +4,22 @@ from uuid import UUID
 
 from ninja import Field, Schema
 
+from conformo.core.schemas import column
+from conformo.improvement.models import CorrectiveAction, EffectivenessCheck, Nonconformity
+
 
 class NonconformityIn(Schema):
-    source: str = Field(description="internal_audit, complaint or incident")
-    grade: str = Field(description="major, minor or observation")
+    source: str = column(Nonconformity, "source")
+    grade: str = column(Nonconformity, "grade")
     title: str = Field(min_length=1, max_length=300)
-    description: str = ""
+    description: str = column(Nonconformity, "description", default="")
     raised_on: date | None = None
 
 
 class CorrectiveActionIn(Schema):
-    correction: str = ""
-    root_cause: str = Field(min_length=1)
-    action: str = Field(min_length=1)
+    correction: str = column(CorrectiveAction, "correction", default="")
+    root_cause: str = column(CorrectiveAction, "root_cause", min_length=1)
+    action: str = column(CorrectiveAction, "action", min_length=1)
     due_date: date
     owner_email: str | None = None
 
@@ -40,7 +43,7 @@ class CorrectiveActionCompleteIn(Schema):
 
 class EffectivenessIn(Schema):
     effective: bool
-    notes: str = ""
+    notes: str = column(EffectivenessCheck, "notes", default="")
     checked_on: date | None = None
 
 

@@ -8,7 +8,7 @@ from uuid import UUID
 from ninja import Field, Schema
 
 from conformo.core.schemas import column
-from conformo.readiness.models import Risk
+from conformo.readiness.models import Answer, Document, Risk
 
 
 class AssessmentIn(Schema):
@@ -131,9 +131,9 @@ class ItemRowOut(Schema):
 
 
 class ItemPatch(Schema):
-    status: str | None = None
-    justification: str | None = None
-    notes: str | None = None
+    status: str | None = column(Answer, "status", default=None)
+    justification: str | None = column(Answer, "justification", default=None)
+    notes: str | None = column(Answer, "notes", default=None)
     due_date: date | None = None
     owner_email: str | None = Field(None, description="Email of a member of the organization; empty string clears.")
 
@@ -166,7 +166,7 @@ class Stage1Out(Schema):
 
 class DocumentIn(Schema):
     title: str = Field(min_length=1, max_length=300)
-    kind: str = "document"
+    kind: str = column(Document, "kind", default="document")
     review_due: date | None = None
 
 
@@ -262,13 +262,13 @@ class ManagementReviewOut(Schema):
 
 
 class RiskIn(Schema):
-    kind: str = "risk"
+    kind: str = column(Risk, "kind", default="risk")
     title: str = Field(min_length=1, max_length=300)
-    description: str = ""
+    description: str = column(Risk, "description", default="")
     likelihood: int = column(Risk, "likelihood")
     impact: int = column(Risk, "impact")
-    treatment: str = "reduce"
-    treatment_plan: str = ""
+    treatment: str = column(Risk, "treatment", default="reduce")
+    treatment_plan: str = column(Risk, "treatment_plan", default="")
 
 
 class RiskOut(Schema):
@@ -352,9 +352,9 @@ class ReviewActionDoneIn(Schema):
 
 
 class RiskPatch(Schema):
-    treatment: str | None = None
-    treatment_status: str | None = Field(None, description="not_started, in_progress or done")
-    treatment_plan: str | None = None
+    treatment: str | None = column(Risk, "treatment", default=None)
+    treatment_status: str | None = column(Risk, "treatment_status", default=None)
+    treatment_plan: str | None = column(Risk, "treatment_plan", default=None)
     owner_email: str | None = None
     clauses: list[str] | None = Field(
         None, description="Linked clauses '<standard code> <ref>' and controls '<standard code> A.<ref>'."

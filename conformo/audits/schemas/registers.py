@@ -8,13 +8,16 @@ from uuid import UUID
 
 from ninja import Field, Schema
 
+from conformo.audits.models.registers import Appeal, Complaint
+from conformo.core.schemas import column
+
 
 class ComplaintIn(Schema):
     certification_body_id: UUID
     organization_id: UUID | None = None
-    complainant: str = Field(min_length=1)
-    subject: str = Field(min_length=1)
-    description: str = Field(min_length=1)
+    complainant: str = column(Complaint, "complainant", min_length=1)
+    subject: str = column(Complaint, "subject", min_length=1)
+    description: str = column(Complaint, "description", min_length=1)
     received_on: date | None = None
 
 
@@ -49,8 +52,8 @@ class AdvanceIn(Schema):
 
 class AppealIn(Schema):
     decision_id: UUID
-    subject: str = ""
-    grounds: str = Field(min_length=1)
+    subject: str = column(Appeal, "subject", default="")
+    grounds: str = column(Appeal, "grounds", min_length=1)
 
 
 class AppealOut(Schema):
