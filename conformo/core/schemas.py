@@ -29,6 +29,7 @@ def column(model: type[models.Model], name: str, **constraints: Any) -> Any:
     """A schema field (`ninja.Field`) bounded as the column `model.name` stores it; `constraints` (a default,
     a tighter bound) are passed on and win."""
     field = model._meta.get_field(name)
+    assert isinstance(field, models.Field), f"{model.__name__}.{name} is a relation, not a column"
     if field.choices and "json_schema_extra" not in constraints:
         # The document lists the values; the service refuses any other (422, naming the field).
         values: list[Any] = [value for value, _ in field.flatchoices]
