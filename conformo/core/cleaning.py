@@ -32,9 +32,16 @@ CONTROL_CHARACTER_MESSAGE = "Control characters (such as NUL) are not allowed."
 
 
 class DocumentRefused(ValidationFailed):
-    """A document (a request body or an imported file) cannot be read: not parseable, or nested too deep."""
+    """A document (a request body or an imported file) cannot be read: not parseable, or nested too deep.
+    `place` says where (`line 3, column 7`, or `document`) and `reason` why, for an importer's own message."""
 
     default_code = "invalid_document"
+
+    def __init__(self, reason: str, *, code: str, place: str = "document") -> None:
+        self.place = place
+        self.reason = reason
+        where = "" if place == "document" else f" at {place}"
+        super().__init__(f"The document is {reason}{where}.", code=code)
 
 
 def has_control_characters(value: str, *, text: bool = True) -> bool:
@@ -125,22 +132,21 @@ def nesting_depth(data: Any, *, stop_after: int = MAX_DOCUMENT_DEPTH) -> int:
 
 
 def too_deep_message(limit: int = MAX_DOCUMENT_DEPTH) -> str:
-    return f"The document nests arrays and objects more than {limit} deep."
+    return f"nested more than {limit} deep"
 
 
 def json_document(content: str | bytes, *, max_depth: int = MAX_DOCUMENT_DEPTH) -> Any:
     """Parse JSON text: DocumentRefused (`invalid_json`, `too_deep`, `not_utf8`) when it cannot be read, with
     one sentence that says why; never the parser's own exception."""
     if json_nesting_depth(content, stop_after=max_depth) > max_depth:
-        raise DocumentRefused(too_deep_message(max_depth), code="too_deep")
+        raise DocumentRefused(f"nested more than {max_depth} deep", code="too_deep")
     try:
         return json.loads(content)
     except UnicodeDecodeError as exc:
-        raise DocumentRefused("The document is not UTF-8 text.", code="not_utf8") from exc
+        raise DocumentRefused("not UTF-8 text", code="not_utf8") from exc
     except json.JSONDecodeError as exc:
         raise DocumentRefused(
-            f"The document is not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno}).",
-            code="invalid_json",
+            f"not valid JSON ({exc.msg})", code="invalid_json", place=f"line {exc.lineno}, column {exc.colno}"
         ) from exc
     except (ValueError, RecursionError) as exc:
-        raise DocumentRefused("The document is not valid JSON.", code="invalid_json") from exc
+        raise DocumentRefused("not valid JSON", code="invalid_json") from exc

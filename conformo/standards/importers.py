@@ -202,7 +202,7 @@ def oscal_parse(content: bytes | str, *, filename: str) -> CatalogData:
     try:
         raw = json_document(content)
     except DocumentRefused as exc:
-        raise CatalogError(filename, "document", exc.message) from exc
+        raise CatalogError(filename, exc.place, exc.reason) from exc
     refuse_unreadable(raw, file=filename)
     if not isinstance(raw, dict) or not isinstance(raw.get("catalog"), dict):
         raise CatalogError(filename, "$", "not an OSCAL catalog: expected a top-level 'catalog' object")

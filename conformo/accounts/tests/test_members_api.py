@@ -226,7 +226,7 @@ def test_the_last_administrator_is_refused_with_its_code(acme: Any, client_admin
 def test_the_openapi_document_names_every_answer(db: Any) -> None:
     paths = Client().get("/api/v1/openapi.json").json()["paths"]
     accept = paths["/api/v1/invitations/accept"]["post"]
-    assert set(accept["responses"]) == {"201", "401", "403", "404", "409", "410", "422"}
+    assert set(accept["responses"]) == {"201", "400", "401", "403", "404", "409", "410", "413", "422"}
     assert {} in accept["security"]  # anyone may call it with the link's token
     invite = paths["/api/v1/certification-bodies/{cb_id}/invitations"]["post"]
     assert set(invite["responses"]) == {"201", "401", "403", "404", "409", "422"}

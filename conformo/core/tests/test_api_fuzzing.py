@@ -1,9 +1,10 @@
 """Every operation of the API, fuzzed from its own OpenAPI document (schemathesis): no answer is a server error,
 and every answer — its status, its media type and its body — is the one the document describes.
 
-Bounded and seeded: a few generated requests per operation (`EXAMPLES`), each with the token of one kind of
-caller drawn from the personas (or none), derandomized so that a run repeats the last one. It reads the document
-the API serves, so operations added later are fuzzed without changing this test.
+Bounded and seeded: a few generated requests per operation (`EXAMPLES`), with valid input and with input the
+document refuses, each with the token of one kind of caller drawn from the personas (or none), derandomized so
+that a run repeats the last one. It reads the document the API serves, so operations added later are fuzzed
+without changing this test.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
-from schemathesis import APIOperation
+from hypothesis.errors import Unsatisfiable
+from schemathesis import APIOperation, GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.core.errors import InvalidSchema
 from schemathesis.core.failures import FailureGroup
@@ -31,7 +33,8 @@ from conformo.accounts.services import api_token_create
 
 pytestmark = pytest.mark.django_db
 
-EXAMPLES = 6
+#: Requests per operation: valid input, and input that the document refuses (which must be a documented 4xx).
+EXAMPLES = {GenerationMode.POSITIVE: 4, GenerationMode.NEGATIVE: 2}
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
 
@@ -59,7 +62,12 @@ def test_every_api_operation_answers_as_documented_and_never_with_a_server_error
     }
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", WSGIHandler())
     operations = [operation(result) for result in schema.get_all_operations()]
-    failures = [failure for operation in operations for failure in fuzz(operation, callers)]
+    failures = [
+        failure
+        for operation in operations
+        for mode, examples in EXAMPLES.items()
+        for failure in fuzz(operation, callers, mode, examples)
+    ]
     assert len(operations) > 100
     assert not failures, f"{len(failures)} operations:\n" + "\n\n".join(failures)
 
@@ -71,12 +79,16 @@ def operation(result: Ok[APIOperation] | Err[InvalidSchema]) -> APIOperation:
     return result.ok()
 
 
-def fuzz(operation: Any, callers: dict[str, str | None]) -> list[str]:
-    """The first failure of `EXAMPLES` generated requests to `operation` (none when all answer as documented)."""
+def fuzz(operation: Any, callers: dict[str, str | None], mode: GenerationMode, examples: int) -> list[str]:
+    """The first failure of `examples` requests to `operation` generated in `mode` (valid input, or input the
+    document refuses), or none when all answer as documented."""
     found: list[str] = []
+    inputs = [*operation.path_parameters, *operation.query, *operation.body]
+    if mode is GenerationMode.NEGATIVE and not inputs:
+        return found  # nothing to make invalid
 
-    @settings_for_fuzzing
-    @given(case=operation.as_strategy(), caller=st.sampled_from(sorted(callers)))
+    @settings(parent=FUZZING, max_examples=examples)
+    @given(case=operation.as_strategy(generation_mode=mode), caller=st.sampled_from(sorted(callers)))
     def run(case: Any, caller: str) -> None:
         if found:
             return
@@ -86,9 +98,13 @@ def fuzz(operation: Any, callers: dict[str, str | None]) -> list[str]:
         try:
             case.validate_response(response, checks=CHECKS, headers=headers)
         except (AssertionError, FailureGroup) as exc:
-            found.append(f"{operation.label} as {caller}: {response.status_code} {_describe(exc)}")
+            found.append(f"{operation.label} ({mode.value}) as {caller}: {response.status_code} {_describe(exc)}")
 
-    run()
+    try:
+        run()
+    except Unsatisfiable:
+        if mode is not GenerationMode.NEGATIVE:
+            raise  # a valid request can always be made; an operation may have no input to make invalid
     return found
 
 
@@ -98,8 +114,7 @@ def _describe(exc: BaseException) -> str:
     return str(exc)[:400]
 
 
-settings_for_fuzzing = settings(
-    max_examples=EXAMPLES,
+FUZZING = settings(
     derandomize=True,
     deadline=None,
     database=None,
