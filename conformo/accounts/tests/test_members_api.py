@@ -229,7 +229,7 @@ def test_the_openapi_document_names_every_answer(db: Any) -> None:
     assert set(accept["responses"]) == {"201", "400", "401", "403", "404", "409", "410", "413", "422"}
     assert {} in accept["security"]  # anyone may call it with the link's token
     invite = paths["/api/v1/certification-bodies/{cb_id}/invitations"]["post"]
-    assert set(invite["responses"]) == {"201", "401", "403", "404", "409", "422"}
+    assert set(invite["responses"]) == {"201", "400", "401", "403", "404", "409", "413", "422"}
     names = Client().get("/api/v1/openapi.json").json()["components"]["schemas"]
     assert {"InvitationIn", "InvitationOut", "TenantMemberOut", "InvitationAcceptIn", "MembershipRoleIn"} <= set(names)
 
