@@ -61,7 +61,7 @@ def document_api[S: dict[str, Any]](schema: S) -> S:
 def file_response(description: str, *media_types: str) -> dict[str, Any]:
     """`openapi_extra` of an operation whose success is a file (PDF, JWS, CSV, XLSX, ZIP, iCalendar), not JSON:
     its 200 answer in each media type the operation gives."""
-    textual = ("text/", "application/jose", "application/jwt")
+    textual = ("text/", "application/jose", "application/jwt")  # the rest is binary ("*/*": any file)
     content = {
         media: {"schema": {"type": "string"} if media.startswith(textual) else {"type": "string", "format": "binary"}}
         for media in media_types

@@ -25,6 +25,7 @@ from conformo.audits.schemas import (
     VerifyIn,
 )
 from conformo.core.errors import NotFound
+from conformo.core.openapi import file_response
 from conformo.core.pagination import PageNumberPagination
 from conformo.core.schemas import ErrorOut
 
@@ -148,7 +149,11 @@ def finding_attach(
     return Status(201, services.finding_attach(actor=request.user, finding=finding, file=file, name=name))
 
 
-@router.get("/findings/{finding_id}/attachments/{attachment_id}/file", response={200: None, 404: ErrorOut})
+@router.get(
+    "/findings/{finding_id}/attachments/{attachment_id}/file",
+    response={404: ErrorOut},
+    openapi_extra=file_response("The attachment, in the media type of its file", "*/*"),
+)
 def finding_attachment_file(request: HttpRequest, finding_id: UUID, attachment_id: UUID) -> FileResponse:
     """Download an attachment (only someone who may see the finding)."""
     attachment = _attachment(request, finding_id, attachment_id)

@@ -118,3 +118,20 @@ def test_every_operation_documents_its_refusals_in_the_one_error_shape(document:
                 assert resolve(document, schema).get("required", [])[:2] == ["detail", "code"] or schema == error, (
                     f"{label} {status}: {schema}"
                 )
+
+
+def test_every_success_describes_its_content_and_files_their_media_type(document: dict[str, Any]) -> None:
+    for label, operation in operations(document):
+        for status, answer in operation["responses"].items():
+            if str(status).startswith("2") and str(status) != "204":
+                content = answer.get("content") or {}
+                assert content, f"{label} {status} has no content"
+                json_schema = content.get("application/json", {}).get("schema", {})
+                assert json_schema.get("type") != "string", f"{label} {status}: a file documented as a JSON string"
+    files = {
+        media
+        for _, operation in operations(document)
+        for answer in operation["responses"].values()
+        for media in answer.get("content", {})
+    }
+    assert {"application/pdf", "application/jose", "text/csv", "application/zip", "text/calendar"} <= files
