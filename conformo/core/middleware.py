@@ -37,11 +37,11 @@ def json_response(body: dict[str, Any], status: int) -> HttpResponse:
 
 
 def refusal(request: HttpRequest, error: ApplicationError) -> HttpResponse:
-    """The answer to refused input: the API's JSON error, or the error page."""
+    """The answer to refused input: the API's JSON error, or the error page (400)."""
     if is_api(request):
         return json_response(error.as_dict(), error.status_code)
     context = {"message": error.message, "code": error.code, "fields": error.fields}
-    return render(request, "core/error.html", context, status=error.status_code)
+    return render(request, "core/error.html", context, status=400)
 
 
 def parsed_json_body(request: HttpRequest) -> Any:

@@ -76,10 +76,18 @@ def test_a_control_character_in_a_page_form_gets_the_error_page(client_admin: An
     client = Client()
     client.force_login(client_admin)
     response = client.post(f"/organizations/{acme.public_id}/sites/new/", {"name": "Plant\x00", "country": "DE"})
-    assert response.status_code == 422
+    assert response.status_code == 400
     assert response["Content-Type"].startswith("text/html")
     assert b"control character" in response.content
     assert not Site.objects.exists()
+
+
+def test_a_control_character_in_a_page_query_gets_the_error_page(client_admin: Any, acme: Any) -> None:
+    client = Client()
+    client.force_login(client_admin)
+    response = client.get(f"/readiness/o/{acme.public_id}/risks/", {"kind": "risk\x00"})
+    assert response.status_code == 400
+    assert b"control character" in response.content
 
 
 def test_a_control_character_in_a_page_address_gets_the_error_page() -> None:
