@@ -9,11 +9,14 @@ without changing this test.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.handlers.wsgi import WSGIHandler
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable
@@ -42,6 +45,20 @@ def _token(user: User, scope: str = "read_write") -> str:
     return api_token_create(user=user, name=f"fuzz {scope}", scope=scope)[1]
 
 
+@pytest.fixture
+def _connection_kept_open() -> Iterator[None]:
+    """The WSGI handler closes the database connection after each request; the test's transaction needs it open
+    (as Django's test client does it)."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
+
+
+@pytest.mark.usefixtures("_connection_kept_open")
 def test_every_api_operation_answers_as_documented_and_never_with_a_server_error(
     cb_admin: User,
     programme_manager: User,
