@@ -125,4 +125,3 @@ class Quotation(BaseModel):
 
     def __str__(self) -> str:
         return f"Quotation {self.number} of {self.organization}"
-

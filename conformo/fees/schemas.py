@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 from django.urls import reverse
@@ -16,24 +16,25 @@ from conformo.fees.models import DEFAULT_VALIDITY_DAYS
 from conformo.fees.selectors import is_current
 from conformo.fees.services import MAX_VALIDITY_DAYS
 
-AMOUNT = {"ge": 0, "le": MAX_AMOUNT, "max_digits": 12, "decimal_places": 3}
+Amount = Annotated[Decimal, Field(ge=0, le=MAX_AMOUNT, max_digits=12, decimal_places=3)]
+"""A price: not negative, at most three decimals (the service checks the currency's own)."""
 CURRENCY_HELP = f"ISO 4217 code, one of {', '.join(MINOR_UNITS)}; amounts take its decimals."
 
 
 class PriceSettingsIn(Schema):
     currency: str = Field("EUR", min_length=3, max_length=3, description=CURRENCY_HELP)
-    day_rate: Decimal = Field(..., description="Price of an audit day (every kind without its own rate).", **AMOUNT)
-    stage1_day_rate: Decimal | None = Field(None, description="Empty: the day rate.", **AMOUNT)
-    stage2_day_rate: Decimal | None = Field(None, description="Empty: the day rate.", **AMOUNT)
-    surveillance_day_rate: Decimal | None = Field(None, description="Empty: the day rate.", **AMOUNT)
-    recertification_day_rate: Decimal | None = Field(None, description="Empty: the day rate.", **AMOUNT)
+    day_rate: Amount = Field(..., description="Price of an audit day (every kind without its own rate).")
+    stage1_day_rate: Amount | None = Field(None, description="Empty: the day rate.")
+    stage2_day_rate: Amount | None = Field(None, description="Empty: the day rate.")
+    surveillance_day_rate: Amount | None = Field(None, description="Empty: the day rate.")
+    recertification_day_rate: Amount | None = Field(None, description="Empty: the day rate.")
     travel_mode: str = Field("none", description="none, days (travel days × travel day rate) or flat (per audit).")
     travel_days: Decimal = Field(Decimal(0), ge=0, le=MAX_TRAVEL_DAYS, max_digits=4, decimal_places=1)
-    travel_day_rate: Decimal = Field(Decimal(0), **AMOUNT)
-    travel_flat: Decimal = Field(Decimal(0), description="Per audit with days on site.", **AMOUNT)
-    expenses: Decimal = Field(Decimal(0), description="Per audit with days on site.", **AMOUNT)
-    certificate_fee: Decimal = Field(Decimal(0), description="With stage 2 and the recertification.", **AMOUNT)
-    registration_fee: Decimal = Field(Decimal(0), description="Once a year of the certificate's validity.", **AMOUNT)
+    travel_day_rate: Amount = Field(Decimal(0))
+    travel_flat: Amount = Field(Decimal(0), description="Per audit with days on site.")
+    expenses: Amount = Field(Decimal(0), description="Per audit with days on site.")
+    certificate_fee: Amount = Field(Decimal(0), description="With stage 2 and the recertification.")
+    registration_fee: Amount = Field(Decimal(0), description="Once a year of the certificate's validity.")
     tax_percent: Decimal = Field(Decimal(0), ge=0, le=100, max_digits=5, decimal_places=2)
     validity_days: int = Field(DEFAULT_VALIDITY_DAYS, ge=1, le=MAX_VALIDITY_DAYS)
 

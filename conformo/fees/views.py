@@ -51,7 +51,9 @@ def prices(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _quotations_page(request: HttpRequest, application: Application, form: QuotationCreateForm, status: int) -> HttpResponse:
+def _quotations_page(
+    request: HttpRequest, application: Application, form: QuotationCreateForm, status: int
+) -> HttpResponse:
     return render(
         request,
         "fees/quotations.html",

@@ -47,9 +47,7 @@ def test_the_cb_administrator_saves_the_price_list(cb: Any, cb_admin: Any) -> No
     assert settings.travel_mode == "flat"
 
 
-def test_a_price_finer_than_the_currency_comes_back_on_its_field_and_nothing_is_saved(
-    cb: Any, cb_admin: Any
-) -> None:
+def test_a_price_finer_than_the_currency_comes_back_on_its_field_and_nothing_is_saved(cb: Any, cb_admin: Any) -> None:
     response = login(cb_admin).post(_prices_url(cb), {**FORM, "currency": "JPY", "day_rate": "1250.50"})
     assert response.status_code == 422
     assert response.context["form"].errors["day_rate"] == ["JPY amounts are whole numbers."]
