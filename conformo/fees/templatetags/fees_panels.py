@@ -39,5 +39,4 @@ def quotations_panel(context: dict[str, Any], application: Any) -> dict[str, Any
         "quotations": list(quotation_list(user=user, application=application)) if readers else [],
         "can_quote": application.status in QUOTABLE and has_cb_role(user, application.certification_body_id, *MANAGERS),
         "form": QuotationCreateForm(),
-        "csrf_token": context.get("csrf_token"),
     }

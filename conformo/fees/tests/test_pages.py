@@ -3,10 +3,12 @@ application page, making a quotation, one quotation, its proposal, and other ten
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from conformo.conftest import login
@@ -140,4 +142,18 @@ def test_other_tenants_get_404_for_the_quotation_and_its_proposal(
         assert client.get(reverse("fees:quotation-detail", args=[quotation.public_id])).status_code == 404
         assert client.get(reverse("fees:proposal-pdf", args=[quotation.public_id])).status_code == 404
         assert client.post(reverse("fees:quotation-create", args=[application.public_id])).status_code == 404
+    assert Quotation.objects.count() == 1
+
+
+def test_the_quote_button_carries_the_pages_csrf_token(
+    application: Any, prices: PriceSettings, programme_manager: Any
+) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(programme_manager)
+    page = client.get(reverse("audits:application-detail", args=[application.public_id])).content.decode()
+    create = reverse("fees:quotation-create", args=[application.public_id])
+    form = page[page.index(f'action="{create}"') :]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form)
+    assert token is not None
+    assert client.post(create, {"csrfmiddlewaretoken": token.group(1)}).status_code == 302
     assert Quotation.objects.count() == 1
