@@ -8,7 +8,9 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from conformo.conftest import login
@@ -157,3 +159,20 @@ def test_the_quote_button_carries_the_pages_csrf_token(
     assert token is not None
     assert client.post(create, {"csrfmiddlewaretoken": token.group(1)}).status_code == 302
     assert Quotation.objects.count() == 1
+
+
+def test_the_application_page_takes_the_same_queries_for_one_quotation_or_many(
+    application: Any, prices: PriceSettings, programme_manager: Any
+) -> None:
+    client = login(programme_manager)
+    url = reverse("audits:application-detail", args=[application.public_id])
+    services.quotation_create(actor=programme_manager, application=application)
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    for _ in range(3):
+        services.quotation_create(actor=programme_manager, application=application)
+    with CaptureQueriesContext(connection) as four:
+        page = client.get(url)
+    assert page.content.count(b"proposal.pdf") == 4
+    assert len(four) == len(one)
