@@ -59,18 +59,17 @@ def _snapshot(settings: PriceSettings) -> dict[str, Any]:
 
 
 def _check_prices(settings: PriceSettings) -> None:
+    """Every problem of the price list at once, by field (the domain's checks need a known travel mode)."""
     errors: dict[str, list[str]] = {}
-    if settings.travel_mode not in TravelMode.values:
-        errors["travel_mode"] = [f"One of {', '.join(TravelMode.values)}."]
     if not isinstance(settings.validity_days, int) or not 1 <= settings.validity_days <= MAX_VALIDITY_DAYS:
         errors["validity_days"] = [f"1 to {MAX_VALIDITY_DAYS} days."]
-    if not errors:
-        field_of_kind = {"stage1": "stage1_day_rate", "stage2": "stage2_day_rate"}
+    if settings.travel_mode not in TravelMode.values:
+        errors["travel_mode"] = [f"One of {', '.join(TravelMode.values)}."]
+    else:
         for name, message in price_problems(settings.price_list()).items():
-            if name.startswith("day_rates."):
-                kind = name.removeprefix("day_rates.")
-                name = field_of_kind.get(kind, f"{kind}_day_rate")
-            errors[name] = [message]
+            # a kind's day rate (`day_rates.surveillance`) is the field `surveillance_day_rate`
+            kind = name.removeprefix("day_rates.")
+            errors[f"{kind}_day_rate" if kind != name else name] = [message]
     if errors:
         raise ValidationFailed("The prices are not valid.", fields=errors)
 
