@@ -16,6 +16,7 @@ from conformo.certificates.api import router as certificates_router
 from conformo.certification.api import router as certification_router
 from conformo.core.api import router as core_router
 from conformo.core.errors import ApplicationError
+from conformo.fees.api import router as fees_router
 from conformo.improvement.api import router as improvement_router
 from conformo.inbox.api import router as inbox_router
 from conformo.notifications.api import router as notifications_router
@@ -80,6 +81,7 @@ api.add_router("/tools", tools_router)
 api.add_router("/", readiness_router)
 api.add_router("/", improvement_router)
 api.add_router("/", audits_router)
+api.add_router("/", fees_router)
 api.add_router("/", certification_router)
 api.add_router("/", certificates_router)
 api.add_router("/", inbox_router)

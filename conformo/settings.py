@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "conformo.improvement",
     "conformo.readiness",
     "conformo.audits",
+    "conformo.fees",
     "conformo.certification",
     "conformo.certificates",
     "conformo.registry",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("readiness/", include("conformo.readiness.urls")),
     path("improvement/", include("conformo.improvement.urls")),
     path("cb/", include("conformo.audits.urls")),
+    path("fees/", include("conformo.fees.urls")),
     path("certification/", include("conformo.certification.urls")),
     path("certificates/", include("conformo.certificates.urls")),
     path("inbox/", include("conformo.inbox.urls")),
