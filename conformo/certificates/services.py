@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
-from conformo.audits.models import Accreditation, CBSettings
+from conformo.audits.models import Accreditation, CBSettings, ScopeLine
 from conformo.certificates import notices
 from conformo.certificates.models import (
     Certificate,
@@ -22,6 +22,7 @@ from conformo.certificates.models import (
     CertificateStatus,
     StatusChange,
 )
+from conformo.certificates.scope import lines_snapshot
 from conformo.certificates.search import search_text
 from conformo.core.actors import Actor, acting_user
 from conformo.core.audit import audit_log_record
@@ -184,6 +185,9 @@ def certificate_issue(*, decision: Decision, actor: Actor) -> Certificate:
         sites=_sites_of(certification, scope),
         standards=[{"id": s.code, "designation": s.designation} for s in standards],
         scope=scope,
+        scope_lines=lines_snapshot(
+            ScopeLine.objects.filter(certification=certification).select_related("standard", "site")
+        ),
         sector_codes=list(certification.sector_codes or []),
         issued_on=issued_on,
         original_issued_on=original,

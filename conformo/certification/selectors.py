@@ -16,6 +16,7 @@ from conformo.audits.models import (
     AuditProgramme,
     AuditReport,
     Finding,
+    ScopeLine,
     TeamMember,
     Verification,
 )
@@ -26,7 +27,12 @@ from conformo.core.tenancy import reach
 
 
 def certification_list(*, user: Any) -> QuerySet[Certification]:
-    return Certification.objects.visible_to(user).select_related("organization").order_by("-created_at")
+    return (
+        Certification.objects.visible_to(user)
+        .select_related("organization")
+        .prefetch_related(Prefetch("scope_lines", queryset=ScopeLine.objects.select_related("standard", "site")))
+        .order_by("-created_at")
+    )
 
 
 def certification_get(*, user: Any, public_id: Any) -> Certification:
