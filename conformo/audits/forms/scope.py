@@ -64,8 +64,65 @@ ScopeLineFormSet = forms.formset_factory(
 )
 
 
+class ScopeRows:
+    """The lines of a scope as a formset inside another form (the application's scope, a scope decision): their
+    cleaned values as the services take them, and the service's row-numbered errors placed on their rows."""
+
+    def __init__(
+        self,
+        data: Any,
+        *,
+        prefix: str,
+        standards: Sequence[tuple[str, str]],
+        sites: Sequence[tuple[str, str]],
+        lines: Sequence[dict[str, Any]] = (),
+    ) -> None:
+        self.prefix = prefix
+        self.formset = ScopeLineFormSet(
+            data,
+            prefix=prefix,
+            initial=[
+                {
+                    "standard": line["standard"],
+                    "site": line["site"] or "",
+                    "activity": line["activity"],
+                    "sector_codes": [str(code) for code in line["sector_codes"]],
+                }
+                for line in lines
+            ],
+            form_kwargs={"standards": standards, "sites": sites},
+        )
+        self._rows: list[int] = []
+
+    def cleaned(self) -> list[dict[str, Any]] | str:
+        """The lines given (rows with activities, not removed), or why the rows are not valid."""
+        if not self.formset.is_valid():
+            errors = self.formset.non_form_errors()
+            return " ".join(str(e) for e in errors) if errors else "Some scope lines need attention."
+        self._rows = [index for index, row in enumerate(self.formset.forms) if row.is_line()]
+        return [
+            {
+                "standard": self.formset.forms[index].cleaned_data["standard"],
+                "site": self.formset.forms[index].cleaned_data["site"] or None,
+                "activity": self.formset.forms[index].cleaned_data["activity"],
+                "sector_codes": [int(code) for code in self.formset.forms[index].cleaned_data["sector_codes"]],
+            }
+            for index in self._rows
+        ]
+
+    def route_error(self, name: str, error: str) -> bool:
+        """Place `<prefix>.<n>.<field>` (n counts the lines sent, as the API does) on its row."""
+        head, _, rest = name.partition(".")
+        index, _, leaf = rest.partition(".")
+        if head != self.prefix or not index.isdigit() or int(index) >= len(self._rows):
+            return False
+        row = self.formset.forms[self._rows[int(index)]]
+        row.add_error(leaf if leaf in row.fields else None, error)
+        return True
+
+
 class ScopeLinesForm(ActionForm):
-    """Every line of the scope at once: saving replaces them all."""
+    """Every line of the application's scope at once: saving replaces them all."""
 
     id_prefix = "scope"
     replace_statement = forms.BooleanField(
@@ -83,47 +140,18 @@ class ScopeLinesForm(ActionForm):
         lines: Sequence[dict[str, Any]] = (),
     ) -> None:
         super().__init__(data)
-        self.lines = ScopeLineFormSet(
-            data,
-            prefix="lines",
-            initial=[
-                {
-                    "standard": line["standard"],
-                    "site": line["site"] or "",
-                    "activity": line["activity"],
-                    "sector_codes": [str(code) for code in line["sector_codes"]],
-                }
-                for line in lines
-            ],
-            form_kwargs={"standards": standards, "sites": sites},
-        )
-        self._rows: list[int] = []
+        self.rows = ScopeRows(data, prefix="lines", standards=standards, sites=sites, lines=lines)
+        self.lines = self.rows.formset
 
     def full_clean(self) -> None:
         super().full_clean()
         if not self.is_bound:
             return
-        if not self.lines.is_valid():
-            errors = self.lines.non_form_errors()
-            self.add_error(None, " ".join(str(e) for e in errors) if errors else "Some scope lines need attention.")
-            return
-        self._rows = [index for index, row in enumerate(self.lines.forms) if row.is_line()]
-        self.cleaned_data["lines"] = [
-            {
-                "standard": self.lines.forms[index].cleaned_data["standard"],
-                "site": self.lines.forms[index].cleaned_data["site"] or None,
-                "activity": self.lines.forms[index].cleaned_data["activity"],
-                "sector_codes": [int(code) for code in self.lines.forms[index].cleaned_data["sector_codes"]],
-            }
-            for index in self._rows
-        ]
+        lines = self.rows.cleaned()
+        if isinstance(lines, str):
+            self.add_error(None, lines)
+        elif not self.errors:
+            self.cleaned_data["lines"] = lines
 
     def route_error(self, name: str, error: str) -> bool:
-        """Place `lines.<n>.<field>` (n counts the lines sent, as the API does) on its row."""
-        head, _, rest = name.partition(".")
-        index, _, leaf = rest.partition(".")
-        if head != "lines" or not index.isdigit() or int(index) >= len(self._rows):
-            return False
-        row = self.lines.forms[self._rows[int(index)]]
-        row.add_error(leaf if leaf in row.fields else None, error)
-        return True
+        return self.rows.route_error(name, error)
