@@ -11,7 +11,7 @@ from django import forms
 
 from conformo.audits.forms.base import ActionForm
 from conformo.domain.scope import ACTIVITY_MAX, LINES_MAX
-from conformo.domain.sectors import NAMES
+from conformo.domain.sectors import NAMES, parse_iaf_code
 
 SECTOR_CHOICES = [(str(code), f"{code} — {name}") for code, name in NAMES.items()]
 ALL_SITES_CHOICE = ("", "All sites (central function included)")
@@ -26,8 +26,9 @@ class ScopeLineRowForm(forms.Form):
     activity = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=ACTIVITY_MAX, label="Activities"
     )
-    sector_codes = forms.MultipleChoiceField(
+    sector_codes = forms.TypedMultipleChoiceField(
         choices=SECTOR_CHOICES,
+        coerce=parse_iaf_code,
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 5}),
         label="IAF sector codes",
@@ -105,7 +106,7 @@ class ScopeRows:
                 "standard": self.formset.forms[index].cleaned_data["standard"],
                 "site": self.formset.forms[index].cleaned_data["site"] or None,
                 "activity": self.formset.forms[index].cleaned_data["activity"],
-                "sector_codes": [int(code) for code in self.formset.forms[index].cleaned_data["sector_codes"]],
+                "sector_codes": list(self.formset.forms[index].cleaned_data["sector_codes"]),
             }
             for index in self._rows
         ]
