@@ -34,7 +34,7 @@ def application(ready: Any, acme: Any, acme_sites: list[Any], programme_manager:
     )
 
 
-def lines_of(application: Application) -> list[tuple[str, str | None, str, list[int]]]:
+def lines_of(application: Any) -> list[tuple[str, str | None, str, list[int]]]:
     return [
         (line.standard.code, line.site.name if line.site else None, line.activity, line.sector_codes)
         for line in services.scope_lines(application)
@@ -71,6 +71,7 @@ def test_the_client_administrator_replaces_every_line_and_the_codes_follow(
     ]
     assert application.sector_codes == [17, 18]
     entry = AuditLogEntry.objects.get(action="application.scope")
+    assert entry.after is not None
     assert [line["activity"] for line in entry.after["lines"]] == ["Machining of precision parts", "Surface treatment"]
 
 
