@@ -11,7 +11,8 @@ from conformo.domain.scope import ScopeLine as DomainScopeLine
 
 
 class ScopeLine(BaseModel):
-    """One line of an application's or a certification's scope; an empty site means all sites."""
+    """One line of an application's or a certification's scope; an empty site means all sites. Read only through
+    its owner (`Application.objects.visible_to`, `Certification.objects.visible_to`), never on its own."""
 
     application = models.ForeignKey(
         "audits.Application", null=True, blank=True, on_delete=models.CASCADE, related_name="scope_lines"

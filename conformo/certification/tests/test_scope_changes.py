@@ -4,12 +4,14 @@ the certificate keeps the lines it was issued with."""
 
 from __future__ import annotations
 
+import io
 import json
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
 from conformo.audits import services
@@ -49,6 +51,7 @@ def test_a_reduction_to_one_site_is_accepted_and_the_statement_generated(granted
     assert granted.scope == f"ISO 9001:2015 — Plant North: {MACHINING} (IAF 17)."
     certificate = Certificate.objects.get(certification=granted, is_current=True)
     assert certificate.revision == 1
+    assert [(site["name"], site["scope"]) for site in certificate.sites] == [("Plant North", MACHINING)]
     assert certificate.scope_lines == [
         {
             "standard": "iso-9001-2015",
@@ -163,3 +166,12 @@ def test_the_decision_page_reduces_the_scope_with_its_lines(granted, decision_ma
     data["scope_lines-0-sector_codes"] = ["17"]
     assert client.post(url, data).status_code == 302
     assert lines_of(granted) == [("iso-9001-2015", "Plant South", MACHINING, [17])]
+
+
+def test_the_cli_shows_the_scope_lines_by_standard_and_site(granted):
+    out = io.StringIO()
+    call_command("certification", "scope", str(granted.public_id), stdout=out)
+    assert out.getvalue().splitlines()[1:] == ["ISO 9001:2015", f"  All sites: {MACHINING} [IAF 17]"]
+    as_json = io.StringIO()
+    call_command("certification", "scope", str(granted.public_id), "--json", stdout=as_json)
+    assert json.loads(as_json.getvalue())[0]["sector_codes"] == [17]

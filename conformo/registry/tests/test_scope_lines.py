@@ -58,6 +58,10 @@ def test_the_certificate_keeps_the_lines_it_was_issued_with(structured: Certific
         ("ISO 9001:2015", "Leipzig warehouse", "Storage and dispatch", [31]),
         ("ISO 14001:2015", "Leipzig warehouse", "Storage and dispatch", []),
     ]
+    assert [(site["name"], site["scope"]) for site in structured.sites] == [
+        ("Stuttgart plant", "Machining of precision parts"),
+        ("Leipzig warehouse", "Machining of precision parts; Storage and dispatch"),
+    ]
     ScopeLine.objects.filter(certification=structured.certification).delete()
     structured.refresh_from_db()
     assert len(structured.scope_lines) == 3
