@@ -28,6 +28,7 @@ from conformo.certification.selectors import (
 from conformo.certification.services import application_accept, decision_options, decision_take
 from conformo.core.pagination import PageNumberPagination
 from conformo.core.schemas import ErrorOut
+from conformo.domain.scope import LINES_MAX
 
 router = Router(tags=["certification"])
 E = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
@@ -73,7 +74,7 @@ class DecisionIn(Schema):
     scope: str | None = Field(None, description="The scope statement; generated from `scope_lines` when empty.")
     scope_lines: list[ScopeLineIn] | None = Field(
         None,
-        max_length=200,
+        max_length=LINES_MAX,
         description="Scope changes: every line of the new scope (errors name `scope_lines.<row>.<field>`). A "
         "reduction must stay within the current lines (refused with `scope_not_subset` naming what is not).",
     )
