@@ -175,3 +175,38 @@ def test_the_cli_shows_the_scope_lines_by_standard_and_site(granted):
     as_json = io.StringIO()
     call_command("certification", "scope", str(granted.public_id), "--json", stdout=as_json)
     assert json.loads(as_json.getvalue())[0]["sector_codes"] == [17]
+
+
+def test_the_certifications_api_lists_scope_lines_in_a_constant_number_of_queries(cb, acme, cb_admin):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from conformo.audits.models import ScopeLine
+    from conformo.audits.tests.factories import StandardFactory
+    from conformo.certification.models import Certification
+    from conformo.core.tests.factories import SiteFactory
+
+    standard = StandardFactory.create(code="iso-9001-2015", designation="ISO 9001:2015")
+    site = SiteFactory.create(organization=acme, name="Plant")
+    client, _ = token_client(cb_admin)
+
+    def add(count: int) -> None:
+        for _ in range(count):
+            certification = Certification.objects.create(certification_body=cb, organization=acme, scope="Work")
+            certification.standards.set([standard])
+            for where in (None, site):
+                ScopeLine.objects.create(certification=certification, standard=standard, site=where, activity="Work")
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get("/api/v1/certifications")
+        assert response.status_code == 200
+        return len(captured)
+
+    add(1)
+    queries()  # the token's first use records it
+    one = queries()
+    add(5)
+    assert queries() == one
+    items = client.get("/api/v1/certifications").json()["items"]
+    assert [line["site_name"] for line in items[0]["scope_lines"]] == [None, "Plant"]
