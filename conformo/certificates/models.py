@@ -117,6 +117,13 @@ class Certificate(BaseModel):
     sites = models.JSONField(default=list, help_text='[{"name", "address", "country", "headquarters", "scope"}]')
     standards = models.JSONField(default=list, help_text='[{"id": "iso-9001-2015", "designation": "ISO 9001:2015"}]')
     scope = models.TextField()
+    scope_lines = models.JSONField(
+        default=list,
+        blank=True,
+        db_default=[],  # rows the CertSearch import writes by COPY leave it out
+        help_text='[{"standard", "designation", "site", "address", "activity", "iaf_codes"}]: the structured scope '
+        "as issued (site null: all sites); empty on imported certificates and on those issued before it existed.",
+    )
     sector_codes = models.JSONField(default=list, blank=True)
 
     issued_on = models.DateField(help_text="Current issue date: never before the decision (8.2.2 b).")

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from conformo.certificates.certsearch import HEADERS, REQUIRED, ImportRejected, certsearch_export, certsearch_import
 from conformo.certificates.forms import ImportForm
 from conformo.certificates.pdf import certificate_pdf
+from conformo.certificates.scope import certificate_lines, scope_groups
 from conformo.certificates.selectors import certificate_for_download, certificates_visible_to
 from conformo.core.errors import PermissionDenied, ValidationFailed
 from conformo.core.roles import Role
@@ -74,6 +75,7 @@ def certificate_detail(request: HttpRequest, number: str) -> HttpResponse:
             "status": certificate.effective_status(timezone.localdate()),
             "revisions": revisions.order_by("-revision"),
             "history": history,
+            "scope_groups": scope_groups(certificate_lines(certificate)),
         },
     )
 

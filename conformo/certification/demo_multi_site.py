@@ -14,6 +14,7 @@ from conformo.audits import services
 from conformo.audits.choices import QualificationRole
 from conformo.audits.models import Auditor
 from conformo.certification.demo import CODES, _standards, _user
+from conformo.certification.demo_data import demo_scope_set
 from conformo.certification.services import application_accept
 from conformo.domain.determination import Adjustment, Choices, SitePlan
 from conformo.organizations.models import CertificationBody, Organization
@@ -106,6 +107,14 @@ def demo_multi_site(cb: CertificationBody, today: date | None = None) -> None:
         scope="Retail sale of home and garden products in 11 stores, with central purchasing and logistics",
         sites=list(org.sites.all()),
         sector_codes=[29],
+    )
+    demo_scope_set(
+        pm,
+        application,
+        [
+            ("iso-9001-2015", None, "Retail sale of home and garden products", [29]),
+            ("iso-9001-2015", "Head office, Wien", "Central purchasing, logistics and training for the stores", [29]),
+        ],
     )
     stores = [s for s in org.sites.all() if not s.is_headquarters]
     central = "Purchasing, training and internal audits are run by the head office for every store."

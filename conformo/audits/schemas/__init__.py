@@ -63,6 +63,7 @@ from conformo.audits.schemas.reports import (
     ReportSectionOut,
     ReportSummaryOut,
 )
+from conformo.audits.schemas.scope import ApplicationScopeIn, ApplicationScopeOut, ScopeLineIn, ScopeLineOut
 from conformo.audits.schemas.setup import (
     AccreditationIn,
     AccreditationOut,
@@ -86,6 +87,8 @@ __all__ = [
     "AppealOut",
     "ApplicationIn",
     "ApplicationOut",
+    "ApplicationScopeIn",
+    "ApplicationScopeOut",
     "AttachmentOut",
     "AuditOut",
     "AuditorIn",
@@ -130,6 +133,8 @@ __all__ = [
     "ResponseOut",
     "ReviewIn",
     "ReviewOut",
+    "ScopeLineIn",
+    "ScopeLineOut",
     "SpecialAuditIn",
     "TeamIn",
     "TimetableRowIn",

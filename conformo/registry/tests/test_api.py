@@ -27,6 +27,7 @@ RECORD_KEYS = {
     "holder",
     "standards",
     "scope",
+    "scope_lines",
     "sites",
     "issued_on",
     "original_issued_on",
@@ -56,6 +57,10 @@ def test_anyone_reads_a_certificate_record(granted: Certificate, client: Client,
         "holder": {"name": "Acme Precision Parts", "country": "DE"},
         "standards": ["iso-14001-2015", "iso-9001-2015"],
         "scope": "Machining of precision parts",
+        "scope_lines": [
+            {"standard": code, "site": None, "activity": "Machining of precision parts", "iaf_codes": [17]}
+            for code in ("iso-14001-2015", "iso-9001-2015")
+        ],
         "sites": [
             {
                 "name": "Stuttgart plant",
