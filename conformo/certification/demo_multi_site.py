@@ -17,6 +17,7 @@ from conformo.certification.demo import CODES, _standards, _user
 from conformo.certification.demo_data import demo_scope_set
 from conformo.certification.services import application_accept
 from conformo.domain.determination import Adjustment, Choices, SitePlan
+from conformo.fees.demo import demo_prices, demo_quotation
 from conformo.organizations.models import CertificationBody, Organization
 from conformo.organizations.services import organization_create, site_create
 
@@ -142,6 +143,8 @@ def demo_multi_site(cb: CertificationBody, today: date | None = None) -> None:
         ),
         on=applied,
     )
+    demo_prices(actor=_user("admin@northbridge.example"), cb=cb)
+    demo_quotation(actor=pm, application=application, on=applied + timedelta(days=1))
     application_accept(actor=pm, application=application, on=applied + timedelta(days=2))
 
 
