@@ -10,6 +10,7 @@ import os
 import sys
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 import django_stubs_ext
@@ -295,8 +296,26 @@ API_MAX_PAGE_SIZE = env_int("API_MAX_PAGE_SIZE", 500)
 API_TOKEN_TTL_DAYS = env_int("API_TOKEN_TTL_DAYS", 90)
 if API_TOKEN_TTL_DAYS < 1:
     raise ImproperlyConfigured(f"API_TOKEN_TTL_DAYS must be at least 1, not {API_TOKEN_TTL_DAYS}.")
-# Anonymous registry clients: "<requests>/<seconds>" per client address and worker ("0" turns it off).
+# Anonymous registry clients: "<requests>/<seconds>" per client address, over a sliding window, counted in the
+# shared cache below by every worker and process together ("0" turns it off).
 REGISTRY_RATE_LIMIT = os.environ.get("REGISTRY_RATE_LIMIT", "120/60")
+# The cache the rate limit counts in (docs/configuration.md, "Rate limit"): "database" (default: a table of the
+# site's own database, created by `migrate`) or a redis:// / rediss:// URL (needs the `redis` package).
+RATE_LIMIT_CACHE = os.environ.get("RATE_LIMIT_CACHE", "database").strip()
+if RATE_LIMIT_CACHE == "database":
+    _shared_cache: dict[str, Any] = {
+        "BACKEND": "conformo.core.cache.CounterDatabaseCache",
+        "LOCATION": "conformo_cache",
+        "OPTIONS": {"MAX_ENTRIES": 1_000_000},
+    }
+elif RATE_LIMIT_CACHE.startswith(("redis://", "rediss://")):
+    _shared_cache = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": RATE_LIMIT_CACHE}
+else:
+    raise ImproperlyConfigured(f"RATE_LIMIT_CACHE must be 'database' or a redis:// URL, not {RATE_LIMIT_CACHE!r}.")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "shared": _shared_cache,
+}
 # PostgreSQL: the longest a registry browse (or a search of only common words) may run before it is refused as
 # too broad (0 = no limit); the most certificates a name search may match (docs/registry.md).
 REGISTRY_SEARCH_TIMEOUT_MS = env_int("REGISTRY_SEARCH_TIMEOUT_MS", 2000)
