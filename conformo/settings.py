@@ -293,7 +293,7 @@ FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 # The Django admin's address (docs/configuration.md); its sign-in is throttled like the site's own.
 ADMIN_PATH = os.environ.get("ADMIN_PATH", "admin/").strip().strip("/") + "/"
-if ADMIN_PATH == "/" or not all(part.replace("-", "").replace("_", "").isalnum() for part in ADMIN_PATH[:-1].split("/")):
+if ADMIN_PATH == "/" or not all(p.replace("-", "").replace("_", "").isalnum() for p in ADMIN_PATH[:-1].split("/")):
     raise ImproperlyConfigured(f"ADMIN_PATH must be a path such as 'admin/' or 'back-office/', not {ADMIN_PATH!r}.")
 
 # Content-Security-Policy (Django's own, docs/configuration.md "Headers"): scripts, styles, images and fonts from
@@ -313,8 +313,7 @@ SECURE_CSP = {
 # Browser features no page of Conformo uses, switched off for every page (docs/configuration.md "Headers").
 PERMISSIONS_POLICY = os.environ.get(
     "PERMISSIONS_POLICY",
-    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
-    "payment=(), usb=()",
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()",
 )
 
 # Security. Production defaults are strict; set SECURE_SSL_REDIRECT=0 behind a proxy that handles TLS.

@@ -3,12 +3,13 @@
 `GET /api/v1/registry/certificates/<number>` and `GET /api/v1/registry/certificates?…` from anonymous
 clients are answered here — rate limit, one indexed statement, JSON with ETag / Cache-Control, the headers
 of SecurityMiddleware, ContentSecurityPolicyMiddleware, PermissionsPolicyMiddleware and XFrameOptionsMiddleware
-(their own `process_response`) — without sessions, authentication, CSRF, messages, URL resolving or django-ninja. Everything else (a request with a session
-cookie, so that signed-in users keep their exemption from the rate limit; the credential; other methods;
-parameters that the API's schema, `SearchIn`, refuses) falls through to the normal path, which gives the same
-answers.
+(their own `process_response`) — without sessions, authentication, CSRF, messages, URL resolving or django-ninja.
+Everything else (a request with a session cookie, so that signed-in users keep their exemption from the rate
+limit; the credential; other methods; parameters that the API's schema, `SearchIn`, refuses) falls through to the
+normal path, which gives the same answers.
 
-Install as the first entry of MIDDLEWARE after the body limit: "conformo.registry.fastpath.RegistryFastPathMiddleware".
+Install as the first entry of MIDDLEWARE after the body limit (conformo.core.limits):
+"conformo.registry.fastpath.RegistryFastPathMiddleware".
 """
 
 from __future__ import annotations

@@ -17,6 +17,7 @@ when its earlier requests leave the window (the `Retry-After` the refusal gives)
 
 from __future__ import annotations
 
+import contextlib
 import math
 import time
 from typing import Any
@@ -69,10 +70,8 @@ def count_request(store: Any, client: str, limit: int, window: int, now: float) 
     total = sum(int(counts.get(f"{prefix}{s}", 0)) for s in slots)
     if total <= limit:
         return None
-    try:
+    with contextlib.suppress(ValueError):
         store.decr(key)
-    except ValueError:
-        pass
     # The request would be allowed once enough of the oldest slots have left the counted span.
     freed = 0
     for s in slots:

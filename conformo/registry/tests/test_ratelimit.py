@@ -54,7 +54,7 @@ def test_a_steady_client_on_two_processes_never_exceeds_the_limit_in_any_window(
             allowed.append(now)
     assert most_in_any_window(allowed, 60) <= 20
     # The conservative slot count costs at most one slot (6 s) of the window: ≥ 20 per 66 s get through.
-    assert len(allowed) >= 20 * int(180 // 66)
+    assert len(allowed) >= 20 * (180 // 66)
 
 
 def test_a_refused_request_does_not_count_and_retry_after_is_when_the_client_is_let_in() -> None:
