@@ -32,6 +32,8 @@ CULL_EVERY = 200
 class CounterDatabaseCache(DatabaseCache):
     """`DatabaseCache` with atomic `incr`/`decr` and a one-statement `add` (module docstring)."""
 
+    _table: str
+
     def _encode(self, value: Any) -> str:
         return base64.b64encode(pickle.dumps(value, self.pickle_protocol)).decode("latin1")
 

@@ -49,7 +49,7 @@ def test_the_page_export_neutralises_the_name_in_csv_and_xlsx(granted: Certifica
     assert granted.holder_name == HOSTILE
     client = login(cb_admin)
     url = reverse("certificates:certsearch-export")
-    cb = granted.certification_body.public_id
+    cb = str(granted.certification_body.public_id)
     assert names_in_csv(client.get(url, {"cb": cb, "format": "csv"}).content) == ["'" + HOSTILE]
     xlsx = client.get(url, {"cb": cb, "format": "xlsx"}).content
     assert names_in_xlsx(xlsx) == ["'" + HOSTILE]
