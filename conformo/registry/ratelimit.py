@@ -60,11 +60,11 @@ def count_request(store: Any, client: str, limit: int, window: int, now: float) 
     prefix = f"registry-rl:{client}:"
     key = f"{prefix}{current}"
     lifetime = (span + 2) * slot
-    if not store.add(key, 1, timeout=lifetime):
-        try:
-            store.incr(key)
-        except ValueError:  # expired between the two calls
-            store.add(key, 1, timeout=lifetime)
+    try:
+        store.incr(key)
+    except ValueError:  # the slot's first request
+        if not store.add(key, 1, timeout=lifetime):
+            store.incr(key)  # another process added it first
     slots = range(current - span, current + 1)
     counts = store.get_many([f"{prefix}{s}" for s in slots])
     total = sum(int(counts.get(f"{prefix}{s}", 0)) for s in slots)

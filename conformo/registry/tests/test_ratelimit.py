@@ -74,20 +74,56 @@ def test_clients_are_counted_apart() -> None:
     assert count_request(store, "10.0.0.6", 1, 60, T0) is None
 
 
-def test_the_counter_survives_concurrent_style_interleaving_of_add_and_incr() -> None:
+def test_two_clients_of_the_cache_add_and_increment_one_counter() -> None:
     first, second = two_processes()
     assert first.add("k", 1, timeout=60)
     assert not second.add("k", 1, timeout=60)
     assert second.incr("k") == 2
     assert first.incr("k", 3) == 5
     assert second.decr("k") == 4
+    assert first.get_many(["k", "missing"]) == {"k": 4}
     with pytest.raises(ValueError, match="not found"):
         first.incr("missing")
 
 
-def test_counting_a_request_costs_a_constant_number_of_queries(django_assert_max_num_queries: Any) -> None:
+def test_the_cache_keeps_djangos_behaviour_for_other_values() -> None:
+    store = caches[CACHE_ALIAS]
+    store.set("pickled", 5, timeout=60)  # Django's own set: a pickle
+    assert store.incr("pickled") == 6
+    store.set("text", {"a": [1, "i:2"]}, timeout=60)
+    assert store.get("text") == {"a": [1, "i:2"]}
+    assert store.add("expired", 1, timeout=-1)
+    assert store.get("expired") is None
+    assert store.add("expired", 7, timeout=60)  # an expired entry is replaced
+    assert store.get("expired") == 7
+    with pytest.raises(ValueError, match="not found"):
+        store.incr("expired-again") if store.add("expired-again", 1, timeout=-1) else None
+
+
+def test_counting_a_request_costs_two_statements(django_assert_num_queries: Any) -> None:
     store = caches[CACHE_ALIAS]
     count_request(store, "10.0.0.7", 100, 60, T0)
-    # add (refused), then incr in its transaction (savepoint, select, update, release), then one read.
-    with django_assert_max_num_queries(7):
+    with django_assert_num_queries(2):  # one atomic increment, one read of the window's slots
         assert count_request(store, "10.0.0.7", 100, 60, T0) is None
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent connections need PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_increments_from_many_connections_lose_no_count() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connections
+
+    store = caches[CACHE_ALIAS]
+    assert store.add("shared", 0, timeout=60)
+
+    def work(_: int) -> None:
+        try:
+            for _ in range(50):
+                CounterDatabaseCache(store._table, {}).incr("shared")  # type: ignore[attr-defined]
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(work, range(4)))
+    assert store.get("shared") == 200
