@@ -278,6 +278,8 @@ MAX_REQUEST_BYTES = env_int("MAX_REQUEST_BYTES", 2 * 1024 * 1024)
 MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_BYTES", 25 * 1024 * 1024)
 if MAX_REQUEST_BYTES < 1024 or MAX_UPLOAD_BYTES < 1024:
     raise ImproperlyConfigured("MAX_REQUEST_BYTES and MAX_UPLOAD_BYTES must be at least 1024 (bytes).")
+# The largest catalog file (CISO Assistant YAML, OSCAL JSON) the standards import accepts.
+STANDARDS_IMPORT_MAX_BYTES = env_int("STANDARDS_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
 # Spreadsheets (XLSX) are checked before they are parsed (conformo.core.spreadsheets): the sizes their archive
 # declares once unpacked, in all and per member, and how much each member is compressed.
 XLSX_MAX_UNPACKED_BYTES = env_int("XLSX_MAX_UNPACKED_BYTES", 200 * 1024 * 1024)

@@ -32,10 +32,12 @@ def body_limit(request: HttpRequest) -> int:
 
 
 def megabytes(size: int) -> str:
-    """`26214400` → `"25 MB"`; below 1 MB in KB."""
+    """`26214400` → `"25 MB"`; below 1 MB in KB, below 1 KB in bytes."""
     if size >= 1024 * 1024:
         return f"{size / (1024 * 1024):.4g} MB"
-    return f"{max(1, size // 1024)} KB"
+    if size >= 1024:
+        return f"{size / 1024:.4g} KB"
+    return f"{size} bytes"
 
 
 def too_large(request: HttpRequest, limit: int) -> HttpResponse:
