@@ -10,7 +10,9 @@ keeps its table and every other behaviour, and changes three operations:
   holds the row's lock (`SELECT ... FOR UPDATE` on PostgreSQL; SQLite's writes run one at a time);
 - `add` is one `INSERT ... ON CONFLICT` statement (it replaces only an expired entry), and expired entries are
   removed on about one `add` in `CULL_EVERY`, instead of counting the table on each write;
-- `get_many` reads both forms.
+- `get_many` reads both forms;
+- `incr_and_sum(key, others)`, for the rate limit, increments one counter and sums others: one statement on
+  PostgreSQL (one round trip per counted request), two on SQLite (in-process, no round trip).
 
 The table is created by the migration `core.0002_cache_table` (Django's `createcachetable`).
 """
@@ -97,21 +99,61 @@ class CounterDatabaseCache(DatabaseCache):
             )
             return bool(cursor.rowcount)
 
+    def _increment_sql(self, quote: Any, table: str) -> str:
+        value, expires = quote("value"), quote("expires")
+        return (
+            f"UPDATE {table} SET {value} = %s || CAST(CAST(SUBSTR({value}, 3) AS INTEGER) + %s AS TEXT) "  # noqa: S608
+            f"WHERE {quote('cache_key')} = %s AND {expires} >= %s AND {value} LIKE %s RETURNING {value}"
+        )
+
+    def _sum_sql(self, quote: Any, table: str, count: int) -> str:
+        value = quote("value")
+        return (
+            f"SELECT COALESCE(SUM(CAST(SUBSTR({value}, 3) AS INTEGER)), 0) FROM {table} "  # noqa: S608
+            f"WHERE {quote('cache_key')} IN ({', '.join(['%s'] * count)}) AND {quote('expires')} >= %s "
+            f"AND {value} LIKE %s"
+        )
+
     def incr(self, key: str, delta: int = 1, version: int | None = None) -> int:
         key = self.make_and_validate_key(key, version=version)
         _, connection, quote, table = self._connection(write=True)
-        value, expires = quote("value"), quote("expires")
         now = connection.ops.adapt_datetimefield_value(tz_now())
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {table} SET {value} = %s || CAST(CAST(SUBSTR({value}, 3) AS INTEGER) + %s AS TEXT) "  # noqa: S608
-                f"WHERE {quote('cache_key')} = %s AND {expires} >= %s AND {value} LIKE %s RETURNING {value}",
-                [INTEGER, int(delta), key, now, f"{INTEGER}%"],
-            )
+            cursor.execute(self._increment_sql(quote, table), [INTEGER, int(delta), key, now, f"{INTEGER}%"])
             row = cursor.fetchone()
         if row is not None:
             return int(self._decode(row[0]))
         return self._incr_locked(key, delta)
+
+    def incr_and_sum(
+        self, key: str, others: list[str], delta: int = 1, version: int | None = None
+    ) -> tuple[int, int] | None:
+        """Add `delta` to the whole number at `key` and sum the whole numbers at `others` (missing ones count 0):
+        (new value, sum), or None when `key` holds no whole number (missing or expired)."""
+        key = self.make_and_validate_key(key, version=version)
+        other_keys = [self.make_and_validate_key(other, version=version) for other in others]
+        _, connection, quote, table = self._connection(write=True)
+        now = connection.ops.adapt_datetimefield_value(tz_now())
+        increment = [INTEGER, int(delta), key, now, f"{INTEGER}%"]
+        total = [*other_keys, now, f"{INTEGER}%"]
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql" and other_keys:
+                cursor.execute(
+                    f"WITH up AS ({self._increment_sql(quote, table)}) "  # noqa: S608 - quoted names, bound values
+                    f"SELECT (SELECT {quote('value')} FROM up), ({self._sum_sql(quote, table, len(other_keys))})",
+                    [*increment, *total],
+                )
+                value, summed = cursor.fetchone()
+                return None if value is None else (int(self._decode(value)), int(summed))
+            cursor.execute(self._increment_sql(quote, table), increment)
+            row = cursor.fetchone()
+            if row is None:
+                return None
+            summed = 0
+            if other_keys:
+                cursor.execute(self._sum_sql(quote, table, len(other_keys)), total)
+                summed = int(cursor.fetchone()[0])
+        return int(self._decode(row[0])), summed
 
     def _incr_locked(self, key: str, delta: int) -> int:
         """`incr` of a value that is missing (ValueError) or not stored as a whole number: read and rewrite it

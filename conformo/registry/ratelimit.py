@@ -51,34 +51,46 @@ def client_ip(request: HttpRequest) -> str:
     return str(request.META.get("REMOTE_ADDR") or "unknown")
 
 
+def _count(store: Any, keys: list[str], lifetime: int) -> int:
+    """Count one request in the last of `keys` (the current slot); the sum of all their counts."""
+    key, older = keys[-1], keys[:-1]
+    combined = getattr(store, "incr_and_sum", None)  # conformo.core.cache: one statement on PostgreSQL
+    if combined is not None:
+        found = combined(key, older)
+        if found is None:  # the slot's first request (or another process adds it at the same moment)
+            store.add(key, 0, timeout=lifetime)
+            found = combined(key, older)
+        if found is not None:
+            return int(found[0]) + int(found[1])
+    try:
+        store.incr(key)
+    except ValueError:  # the slot's first request
+        if not store.add(key, 1, timeout=lifetime):
+            store.incr(key)  # another process added it first
+    counts = store.get_many(keys)
+    return sum(int(counts.get(k, 0)) for k in keys)
+
+
 def count_request(store: Any, client: str, limit: int, window: int, now: float) -> int | None:
     """Count one request of `client` at `now` (seconds since the epoch) in the cache `store`; None when it may
     proceed, else the whole seconds until it would be allowed (module docstring)."""
     slot = max(1, window // SLOTS)
     span = -(-window // slot)  # slots per window, rounded up: span × slot ≥ window
     current = int(now // slot)
-    prefix = f"registry-rl:{client}:"
-    key = f"{prefix}{current}"
-    lifetime = (span + 2) * slot
-    try:
-        store.incr(key)
-    except ValueError:  # the slot's first request
-        if not store.add(key, 1, timeout=lifetime):
-            store.incr(key)  # another process added it first
     slots = range(current - span, current + 1)
-    counts = store.get_many([f"{prefix}{s}" for s in slots])
-    total = sum(int(counts.get(f"{prefix}{s}", 0)) for s in slots)
-    if total <= limit:
+    keys = [f"registry-rl:{client}:{s}" for s in slots]
+    if _count(store, keys, lifetime=(span + 2) * slot) <= limit:
         return None
     with contextlib.suppress(ValueError):
-        store.decr(key)
-    # The request would be allowed once enough of the oldest slots have left the counted span.
-    freed = 0
-    for s in slots:
-        freed += int(counts.get(f"{prefix}{s}", 0))
-        if freed >= total - limit:
+        store.decr(keys[-1])  # a refused request is not counted
+    # Allowed once enough of the oldest slots have left the counted span that the others number below the limit.
+    counts = store.get_many(keys)
+    remaining = sum(int(counts.get(k, 0)) for k in keys)
+    for s, k in zip(slots, keys, strict=True):
+        remaining -= int(counts.get(k, 0))
+        if remaining < limit:
             return max(1, math.ceil((s + span + 1) * slot - now))
-    return max(1, window)  # unreachable: the last slot frees the whole count
+    return max(1, window)  # unreachable: with every slot gone nothing remains
 
 
 def retry_after(request: HttpRequest) -> int | None:
