@@ -44,7 +44,7 @@ def crawl(user: User) -> list[tuple[str, int | str, str]]:
     client = login(user)
     seen: set[str] = set(START)
     queue: deque[tuple[str, str]] = deque((url, "(start)") for url in START)
-    failures = []
+    failures: list[tuple[str, int | str, str]] = []
     download_shapes: set[str] = set()
     while queue:
         url, referrer = queue.popleft()
