@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import importlib
+import os
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,6 +18,7 @@ from django.urls import clear_url_caches
 from conformo.conftest import login
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+ROOT = Path(__file__).resolve().parents[3]
 # Rendered to PDF (WeasyPrint) or sent as e-mail, never served as a page: no Content-Security-Policy applies.
 NOT_PAGES = re.compile(r"(_pdf\.html|/pdf\.html|/email/)")
 
@@ -102,3 +106,22 @@ def test_the_admin_sits_at_its_configured_path_and_its_sign_in_is_throttled(
     refused = client.post("/back-office/login/", {"username": "root@example.test", "password": "pw-for-tests"})
     assert refused.status_code == 429
     assert client.get("/back-office/").status_code == 302  # still not signed in
+
+
+@pytest.mark.parametrize(("value", "accepted"), [("back-office", True), ("ops/admin_1/", True), ("../x", False)])
+def test_admin_path_must_be_a_plain_path(value: str, accepted: bool) -> None:
+    env = {**os.environ, "ADMIN_PATH": value, "CONFORMO_TESTING": "1", "PYTHONPATH": str(ROOT)}
+    result = subprocess.run(
+        [sys.executable, "-c", "import conformo.settings as s; print(s.ADMIN_PATH)"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert (result.returncode == 0) is accepted
+    if accepted:
+        assert result.stdout.strip() == value.strip("/") + "/"
+    else:
+        assert "ADMIN_PATH must be a path" in result.stderr
