@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.views.decorators.csp import csp_override
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 
@@ -40,6 +42,9 @@ api = ConformoAPI(
     description="ISO management-system certification: catalogs, rules, certification bodies, readiness, registry.",
     urls_namespace="api",
     auth=api_auth,
+    # Swagger UI (the docs page) sets inline styles as it renders: that page alone allows them; scripts stay
+    # the site's own files (its settings are a JSON data block, which is never executed).
+    docs_decorator=csp_override({**settings.SECURE_CSP, "style-src": ["'self'", "'unsafe-inline'"]}),
 )
 
 

@@ -16,6 +16,7 @@ from conformo.certificates.pdf import certificate_pdf
 from conformo.certificates.selectors import certificate_for_download, certificates_visible_to
 from conformo.core.errors import NotFound
 from conformo.core.pagination import PageNumberPagination
+from conformo.core.spreadsheets import check_xlsx
 from conformo.organizations.models import CertificationBody
 
 router = Router(tags=["certificates"])
@@ -98,6 +99,8 @@ def certificate_import(request: HttpRequest, cb_id: UUID, file: File[UploadedFil
     """Import a register in the IAF CertSearch layout (CSV or XLSX): every row or none; 422 lists
     `errors: [{row, field, message}]`."""
     cb = _my_cb(request.user, cb_id)
+    if (file.name or "").lower().endswith(".xlsx"):
+        check_xlsx(cast(IO[bytes], file.file))
     result = certsearch_import(
         actor=request.user, certification_body=cb, handle=cast(IO[bytes], file.file), filename=file.name or ""
     )

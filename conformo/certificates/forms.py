@@ -6,6 +6,9 @@ from typing import Any
 
 from django import forms
 
+from conformo.core.errors import ValidationFailed
+from conformo.core.spreadsheets import check_xlsx
+
 
 class ImportForm(forms.Form):
     file = forms.FileField(
@@ -18,4 +21,9 @@ class ImportForm(forms.Form):
         file = self.cleaned_data["file"]
         if not (file.name or "").lower().endswith((".csv", ".xlsx")):
             raise forms.ValidationError("Upload a .csv or .xlsx file.")
+        if file.name.lower().endswith(".xlsx"):
+            try:
+                check_xlsx(file.file)
+            except ValidationFailed as exc:
+                raise forms.ValidationError(exc.fields.get("file", [exc.message])) from exc
         return file

@@ -70,6 +70,7 @@ from conformo.certificates.models import Certificate, CertificateStatus
 from conformo.core.actors import Actor
 from conformo.core.audit import audit_log_record
 from conformo.core.errors import ValidationFailed
+from conformo.core.spreadsheets import neutralise_row
 from conformo.core.tenancy import require_cb_role
 from conformo.domain.certificate_states import CertificateState, effective_state
 from conformo.organizations.models import CertificationBody
@@ -225,7 +226,8 @@ def certsearch_export(*, actor: Actor, certification_body: CertificationBody, fm
     require_cb_role(
         actor, certification_body.pk, "cb_admin", "programme_manager", "decision_maker", action="export the register"
     )
-    rows = export_rows(certification_body, timezone.localdate())
+    # Text a spreadsheet would run as a formula is prefixed with ' (OWASP CSV injection; docs/certificates.md).
+    rows = [neutralise_row(row) for row in export_rows(certification_body, timezone.localdate())]
     if fmt == "xlsx":
         from openpyxl import Workbook
 

@@ -1,5 +1,5 @@
 """Every demo user, signed in, follows every link the pages show them and meets no refusal, no dead link and no
-server error.
+server error; every page they see has the Content-Security-Policy and nothing inline that it would refuse.
 
 Every page link is followed. Downloads (PDF, ZIP, CSV, XLSX, iCalendar) are rendered once per user and URL shape
 (ids replaced): the permission and existence checks run before the rendering, which is what takes the time."""
@@ -17,6 +17,8 @@ from conformo.conftest import login
 from conformo.home.demo import demo_load
 
 HREF = re.compile(r'href="([^"]*)"')
+# What the Content-Security-Policy refuses in a page: inline scripts, event handlers, style attributes or elements.
+INLINE = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)|\son[a-z]+=|\sstyle=|<style", re.IGNORECASE)
 SKIP_PREFIXES = ("/static/", "/media/", "/api/", "/admin/", "/accounts/logout")
 START = ("/", "/inbox/")
 ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9]+")
@@ -38,11 +40,11 @@ def links(body: str) -> set[str]:
     return found
 
 
-def crawl(user: User) -> list[tuple[str, int, str]]:
+def crawl(user: User) -> list[tuple[str, int | str, str]]:
     client = login(user)
     seen: set[str] = set(START)
     queue: deque[tuple[str, str]] = deque((url, "(start)") for url in START)
-    failures = []
+    failures: list[tuple[str, int | str, str]] = []
     download_shapes: set[str] = set()
     while queue:
         url, referrer = queue.popleft()
@@ -56,7 +58,10 @@ def crawl(user: User) -> list[tuple[str, int, str]]:
         if not response.get("Content-Type", "").startswith("text/html"):
             download_shapes.add(shape(url))
             continue
-        for link in links(response.content.decode()) - seen:
+        body = response.content.decode()
+        if "script-src 'self';" not in response.get("Content-Security-Policy", "") or INLINE.search(body):
+            failures.append((url, "inline script or style, or no Content-Security-Policy", referrer))
+        for link in links(body) - seen:
             seen.add(link)
             queue.append((link, url))
     return failures
