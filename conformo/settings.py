@@ -164,6 +164,7 @@ if _database_url:
         _options["options"] = f"{_options.get('options', '')} -c plan_cache_mode=force_generic_plan".strip()
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
+    _sqlite_busy_seconds = env_int("SQLITE_BUSY_TIMEOUT_SECONDS", 5)
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
@@ -172,15 +173,20 @@ else:
             "CONN_MAX_AGE": None,
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
+                # A write waits at most this long for another's (an import's publish, a sign-in); then the
+                # request is answered 503 with Retry-After (conformo.core.middleware), never 500.
+                "timeout": _sqlite_busy_seconds,
                 "init_command": (
                     "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA foreign_keys=ON;"
-                    "PRAGMA busy_timeout=20000;PRAGMA cache_size=-20000;"
+                    f"PRAGMA busy_timeout={_sqlite_busy_seconds * 1000};PRAGMA cache_size=-20000;"
                 ),
             },
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Seconds a client is asked to wait (Retry-After) when the database is down or busy: the 503 answer of
+# conformo.core.middleware.DatabaseUnavailableMiddleware.
+DB_UNAVAILABLE_RETRY_AFTER = env_int("DB_UNAVAILABLE_RETRY_AFTER", 5)
 
 AUTH_USER_MODEL = "accounts.User"
 # django-axes' backend first: it refuses a locked-out sign-in before the password is checked.
@@ -301,6 +307,12 @@ REGISTRY_RATE_LIMIT = os.environ.get("REGISTRY_RATE_LIMIT", "120/60")
 # too broad (0 = no limit); the most certificates a name search may match (docs/registry.md).
 REGISTRY_SEARCH_TIMEOUT_MS = env_int("REGISTRY_SEARCH_TIMEOUT_MS", 2000)
 REGISTRY_SEARCH_MAX_MATCHES = env_int("REGISTRY_SEARCH_MAX_MATCHES", 5000)
+
+# CertSearch import (docs/registry.md, "Import"): the largest file accepted, in bytes (the reverse proxy's
+# client_max_body_size must allow it: deploy/nginx.conf); on PostgreSQL the longest the import's publishing
+# transaction waits for a lock before it gives up (nothing written) rather than queue readers behind it.
+CERTSEARCH_IMPORT_MAX_BYTES = env_int("CERTSEARCH_IMPORT_MAX_BYTES", 100 * 1024 * 1024)
+CERTSEARCH_IMPORT_LOCK_TIMEOUT_MS = env_int("CERTSEARCH_IMPORT_LOCK_TIMEOUT_MS", 5000)
 
 # Invitations to join a CB or an organization (docs/people.md): a link expires this many days after it was sent.
 INVITATION_TTL_DAYS = env_int("INVITATION_TTL_DAYS", 7)

@@ -92,11 +92,11 @@ def certificate_pdf_get(request: HttpRequest, number: str) -> HttpResponse:
 
 @router.post(
     "/certification-bodies/{cb_id}/certificates/import",
-    response={201: ImportOut, 403: ErrorOut, 404: ErrorOut, 422: Any},
+    response={201: ImportOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: Any},
 )
 def certificate_import(request: HttpRequest, cb_id: UUID, file: File[UploadedFile]) -> Any:
     """Import a register in the IAF CertSearch layout (CSV or XLSX): every row or none; 422 lists
-    `errors: [{row, field, message}]`."""
+    `errors: [{row, field, message}]`; 409 when another writer took one of its numbers meanwhile."""
     cb = _my_cb(request.user, cb_id)
     result = certsearch_import(
         actor=request.user, certification_body=cb, handle=cast(IO[bytes], file.file), filename=file.name or ""

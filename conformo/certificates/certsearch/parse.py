@@ -301,6 +301,14 @@ def parse_file(rows: Iterable[list[str]], certification_body: CertificationBody)
             cells = [raw[i].strip() if i >= 0 else "" for i in positions_used]
         if not any(cells) and not any(cell.strip() for cell in raw):
             continue
+        if "\x00" in "".join(raw):
+            # A NUL character cannot be stored (PostgreSQL text refuses it): name the cell, write nothing.
+            errors.extend(
+                RowError(line, header[i] if i < len(header) and header[i] else f"Column {i + 1}", "Holds a NUL character.")
+                for i, cell in enumerate(raw)
+                if "\x00" in cell
+            )
+            continue
         row = _parse(line, cells, memo, errors)
         if row is None:
             continue
