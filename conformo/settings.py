@@ -313,6 +313,9 @@ REGISTRY_SEARCH_MAX_MATCHES = env_int("REGISTRY_SEARCH_MAX_MATCHES", 5000)
 # transaction waits for a lock before it gives up (nothing written) rather than queue readers behind it.
 CERTSEARCH_IMPORT_MAX_BYTES = env_int("CERTSEARCH_IMPORT_MAX_BYTES", 100 * 1024 * 1024)
 CERTSEARCH_IMPORT_LOCK_TIMEOUT_MS = env_int("CERTSEARCH_IMPORT_LOCK_TIMEOUT_MS", 5000)
+# A file uploaded on the import page larger than this is imported by the worker (`conformo worker`), its
+# progress on a status page; smaller ones are imported while the page waits.
+CERTSEARCH_IMPORT_INLINE_MAX_BYTES = env_int("CERTSEARCH_IMPORT_INLINE_MAX_BYTES", 2 * 1024 * 1024)
 
 # Invitations to join a CB or an organization (docs/people.md): a link expires this many days after it was sent.
 INVITATION_TTL_DAYS = env_int("INVITATION_TTL_DAYS", 7)

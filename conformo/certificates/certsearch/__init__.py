@@ -51,6 +51,7 @@ from conformo.certificates.certsearch.parse import (
     _is_country,
     _known_standards,
     _Memo,
+    Progress,
     _parse,
     _quote,
     _Row,
@@ -93,6 +94,7 @@ __all__ = [
     "_COUNTRY",
     "_DATE_FIELDS",
     "ImportRejected",
+    "Progress",
     "ImportResult",
     "RowError",
     "_Memo",
@@ -121,7 +123,12 @@ __all__ = [
 
 
 def certsearch_import(
-    *, actor: Actor, certification_body: CertificationBody, handle: IO[bytes], filename: str
+    *,
+    actor: Actor,
+    certification_body: CertificationBody,
+    handle: IO[bytes],
+    filename: str,
+    progress: Progress | None = None,
 ) -> ImportResult:
     """Import a register in the CertSearch layout: every row or none (ImportRejected lists the errors).
 
@@ -130,9 +137,13 @@ def certsearch_import(
     check and the publish refuses the whole file (Conflict; nothing written)."""
     require_cb_role(actor, certification_body.pk, "cb_admin", action="import certificates")
     check_size(handle, filename, settings.CERTSEARCH_IMPORT_MAX_BYTES)
-    rows = parse_file(read_rows(handle, filename), certification_body)
+    rows = parse_file(read_rows(handle, filename), certification_body, progress)
     accreditation = _accreditation(certification_body, timezone.localdate())
+    if progress is not None:
+        progress("writing", len(rows))
     stage(rows, certification_body, accreditation)
+    if progress is not None:
+        progress("publishing", len(rows))
     try:
         with transaction.atomic():
             publish()
