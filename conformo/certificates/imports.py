@@ -103,7 +103,10 @@ def certsearch_import_run(import_id: int) -> str:
         outcome = {"status": ImportStatus.REJECTED, "message": exc.message}
     except Exception as exc:  # any other failure ends the import as failed (nothing was written), never stuck
         logger.exception("CertSearch import %s failed", import_id)
-        outcome = {"status": ImportStatus.FAILED, "message": f"The import failed ({type(exc).__name__}); nothing was written."}
+        outcome = {
+            "status": ImportStatus.FAILED,
+            "message": f"The import failed ({type(exc).__name__}); nothing was written.",
+        }
     job.file.delete(save=False)
     _update(import_id, stage="", file="", finished_at=timezone.now(), **outcome)
     return str(outcome["status"])

@@ -30,6 +30,7 @@ from django.conf import settings
 from joserfc import jws
 from joserfc.errors import BadSignatureError, JoseError, SecurityWarning
 from joserfc.jwk import OKPKey
+
 from conformo.core import paths
 
 ALG = "EdDSA"

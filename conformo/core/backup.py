@@ -31,7 +31,6 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.db import connection
 
 from conformo.core.errors import ApplicationError, Conflict
@@ -136,9 +135,7 @@ def backup_create(output: Path) -> BackupResult:
         _copy_tree(keys_dir(), root / "keys")
         _copy_tree(uploads_dir(), root / "uploads")
         members = sorted(p for p in root.rglob("*") if p.is_file())
-        files = {
-            p.relative_to(root).as_posix(): {"sha256": _sha256(p), "size": p.stat().st_size} for p in members
-        }
+        files = {p.relative_to(root).as_posix(): {"sha256": _sha256(p), "size": p.stat().st_size} for p in members}
         manifest = {
             "format": FORMAT,
             "conformo": _version(),

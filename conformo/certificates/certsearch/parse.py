@@ -28,7 +28,6 @@ from conformo.domain.sectors import parse_iaf_code
 from conformo.organizations.models import CertificationBody
 from conformo.standards.models import Standard
 
-
 Progress = Callable[[str, int], None]
 """Told (stage, rows so far) while an import runs: `checking`, `writing`, `publishing`."""
 
@@ -317,7 +316,9 @@ def parse_file(
         if "\x00" in "".join(raw):
             # A NUL character cannot be stored (PostgreSQL text refuses it): name the cell, write nothing.
             errors.extend(
-                RowError(line, header[i] if i < len(header) and header[i] else f"Column {i + 1}", "Holds a NUL character.")
+                RowError(
+                    line, header[i] if i < len(header) and header[i] else f"Column {i + 1}", "Holds a NUL character."
+                )
                 for i, cell in enumerate(raw)
                 if "\x00" in cell
             )

@@ -37,8 +37,13 @@ def manage(var_dir: Path, database_url: str | None, *args: str) -> subprocess.Co
     env |= {"CONFORMO_VAR_DIR": str(var_dir), "DEBUG": "1", "PYTHONPATH": str(ROOT)}
     if database_url:
         env["DATABASE_URL"] = database_url
-    return subprocess.run(  # noqa: S603 - our own manage.py
-        [sys.executable, str(ROOT / "manage.py"), *args], env=env, capture_output=True, text=True, timeout=300, check=False
+    return subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
 
 
@@ -71,7 +76,8 @@ def test_a_credential_issued_before_the_backup_verifies_in_an_instance_restored_
     archive = tmp_path / "backup.tar.gz"
     result = backup_create(archive)
     assert result.files == 4  # the database, the signing key and its `current` pointer, the upload
-    members = tarfile.open(archive).getnames()
+    with tarfile.open(archive) as opened:
+        members = opened.getnames()
     assert members[0] == "manifest.json"
     assert "uploads/evidence/plan.txt" in members
 
@@ -80,9 +86,13 @@ def test_a_credential_issued_before_the_backup_verifies_in_an_instance_restored_
     assert restored.returncode == 0, restored.stderr
     (tmp_path / "token.jws").write_text(token)
     check = manage(
-        fresh, empty_database, "shell", "-c", CHECK.replace("sys.argv[1]", repr(str(tmp_path / "token.jws"))).replace(
+        fresh,
+        empty_database,
+        "shell",
+        "-c",
+        CHECK.replace("sys.argv[1]", repr(str(tmp_path / "token.jws"))).replace(
             "sys.argv[2]", repr(str(fresh / "files" / "evidence" / "plan.txt"))
-        )
+        ),
     )
     assert check.returncode == 0, check.stderr
     assert f'"sub": "{granted.number}"' in check.stdout

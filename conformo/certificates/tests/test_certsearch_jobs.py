@@ -102,10 +102,14 @@ def test_a_large_upload_on_the_page_goes_to_the_worker_and_its_page_polls_until_
 def test_an_import_whose_requester_lost_the_role_imports_nothing(
     accredited_cb: Any, cb_admin: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
-    from conformo.certificates.imports import certsearch_import_enqueue
     from conformo.accounts.models import Membership
+    from conformo.certificates.imports import certsearch_import_enqueue
 
-    job = certsearch_import_enqueue(actor=cb_admin, certification_body=accredited_cb, upload=SimpleUploadedFile("register.csv", csv_file([row()]).getvalue()))
+    job = certsearch_import_enqueue(
+        actor=cb_admin,
+        certification_body=accredited_cb,
+        upload=SimpleUploadedFile("register.csv", csv_file([row()]).getvalue()),
+    )
     Membership.objects.filter(user=cb_admin).delete()
     cb_admin.refresh_from_db()
     assert certsearch_import_run(job.pk) == ImportStatus.REJECTED
@@ -119,7 +123,11 @@ def test_the_status_page_is_only_for_the_cb_s_administrators(
 ) -> None:
     from conformo.certificates.imports import certsearch_import_enqueue
 
-    job = certsearch_import_enqueue(actor=cb_admin, certification_body=accredited_cb, upload=SimpleUploadedFile("register.csv", csv_file([row()]).getvalue()))
+    job = certsearch_import_enqueue(
+        actor=cb_admin,
+        certification_body=accredited_cb,
+        upload=SimpleUploadedFile("register.csv", csv_file([row()]).getvalue()),
+    )
     url = reverse("certificates:certsearch-import", args=[job.public_id])
     assert login(other_cb_admin).get(url).status_code == 404
     assert login(cb_admin).get(url).status_code == 200

@@ -64,7 +64,9 @@ def test_the_api_answers_bad_cells_with_row_numbered_errors(accredited_cb: Any, 
     nul.name = "nul.csv"
     response = api.post(url, {"file": nul})
     assert response.status_code == 422
-    assert response.json()["errors"] == [{"row": 2, "field": "Certification Scope", "message": "Holds a NUL character."}]
+    assert response.json()["errors"] == [
+        {"row": 2, "field": "Certification Scope", "message": "Holds a NUL character."}
+    ]
     huge = csv_file([row(**{"Certified Entity Address": "y" * 200_000})])
     huge.name = "huge.csv"
     response = api.post(url, {"file": huge})

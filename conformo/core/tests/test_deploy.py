@@ -78,15 +78,16 @@ def test_systemd_accepts_both_units(tmp_path: Path) -> None:
     for name in UNITS:
         text = (DEPLOY / name).read_text(encoding="utf-8").replace("/opt/conformo/.venv/bin/", venv_bin)
         (tmp_path / name).write_text(text, encoding="utf-8")
-    result = subprocess.run(  # noqa: S603 - fixed command, our own files
-        ["systemd-analyze", "verify", *(str(tmp_path / n) for n in UNITS)],  # noqa: S607
+    result = subprocess.run(
+        ["systemd-analyze", "verify", *(str(tmp_path / n) for n in UNITS)],
         capture_output=True,
         text=True,
         timeout=60,
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    assert "Unknown key" not in result.stderr and "Unknown lvalue" not in result.stderr, result.stderr
+    assert "Unknown key" not in result.stderr, result.stderr
+    assert "Unknown lvalue" not in result.stderr, result.stderr
 
 
 def test_the_proxy_example_agrees_with_the_app() -> None:
@@ -100,6 +101,7 @@ def test_the_proxy_example_agrees_with_the_app() -> None:
     assert "proxy_set_header X-Forwarded-Proto $scheme;" in text
     assert "proxy_set_header Host $host;" in text
     assert f"alias {environment()['CONFORMO_VAR_DIR']}/static/;" in text
-    assert "listen 443 ssl;" in text and "ssl_certificate " in text
+    assert "listen 443 ssl;" in text
+    assert "ssl_certificate " in text
     assert "/files" not in text.replace("(CONFORMO_VAR_DIR/files)", "")  # uploads only through the app
     assert text.count("{") == text.count("}")
