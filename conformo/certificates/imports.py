@@ -18,6 +18,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from conformo.accounts.models import User
 from conformo.certificates.certsearch import ImportRejected, certsearch_import, check_size
 from conformo.certificates.models import CertificateImport, ImportStatus
 from conformo.core.actors import Actor
@@ -49,7 +50,7 @@ def certsearch_import_enqueue(
     check_size(cast(IO[bytes], upload.file), filename, settings.CERTSEARCH_IMPORT_MAX_BYTES)
     job = CertificateImport(
         certification_body=certification_body,
-        requested_by=actor if getattr(actor, "pk", None) else None,
+        requested_by=actor if isinstance(actor, User) else None,
         filename=filename,
     )
     job.file.save(filename, upload, save=False)

@@ -152,7 +152,7 @@ def backup_create(output: Path) -> BackupResult:
                 archive.add(path, arcname=path.relative_to(root).as_posix())
         os.chmod(partial, 0o600)  # the archive holds the private signing keys
         os.replace(partial, output)
-    return BackupResult(path=output, engine=manifest["engine"], files=len(files), size=output.stat().st_size)
+    return BackupResult(path=output, engine=_engine(), files=len(files), size=output.stat().st_size)
 
 
 # --- restore -----------------------------------------------------------------------------------------

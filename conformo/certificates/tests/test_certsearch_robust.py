@@ -113,11 +113,16 @@ def test_the_staging_tables_are_gone_after_an_import(accredited_cb: Any, cb_admi
 
 
 def test_an_upload_form_refuses_a_file_over_the_limit(settings: Any) -> None:
-    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
+
+    from django.utils.datastructures import MultiValueDict
 
     from conformo.certificates.forms import ImportForm
 
     settings.CERTSEARCH_IMPORT_MAX_BYTES = 10
-    form = ImportForm({}, {"file": SimpleUploadedFile("r.csv", io.BytesIO(b"x" * 11).getvalue())})
+    files: MultiValueDict[str, UploadedFile] = MultiValueDict(
+        {"file": [SimpleUploadedFile("r.csv", io.BytesIO(b"x" * 11).getvalue())]}
+    )
+    form = ImportForm({}, files)
     assert not form.is_valid()
     assert form.errors["file"] == ["The file is 11 bytes; an import takes at most 10 bytes."]
