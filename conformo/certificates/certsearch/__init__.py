@@ -65,6 +65,7 @@ from conformo.certificates.certsearch.write import (
     _accreditation,
     _copy_text,
     _uuid4_texts,
+    merge_search_index,
     publish,
     stage,
     unstage,
@@ -162,6 +163,7 @@ def certsearch_import(
         ) from exc
     finally:
         unstage()
+    merge_search_index()
     return ImportResult(imported=len(rows), numbers=[r.number for r in rows[:20]])
 
 

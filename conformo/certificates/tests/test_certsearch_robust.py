@@ -114,7 +114,6 @@ def test_the_staging_tables_are_gone_after_an_import(accredited_cb: Any, cb_admi
 
 def test_an_upload_form_refuses_a_file_over_the_limit(settings: Any) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
-
     from django.utils.datastructures import MultiValueDict
 
     from conformo.certificates.forms import ImportForm
