@@ -65,7 +65,6 @@ from conformo.certificates.certsearch.write import (
     _accreditation,
     _copy_text,
     _uuid4_texts,
-    merge_search_index,
     publish,
     stage,
     unstage,
@@ -163,7 +162,6 @@ def certsearch_import(
         ) from exc
     finally:
         unstage()
-    merge_search_index()
     return ImportResult(imported=len(rows), numbers=[r.number for r in rows[:20]])
 
 

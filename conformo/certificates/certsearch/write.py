@@ -118,10 +118,6 @@ def publish() -> int:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(f"SET LOCAL lock_timeout = {int(settings.CERTSEARCH_IMPORT_LOCK_TIMEOUT_MS)}")
-            # The word-prefix GIN index takes the new entries into its pending list (an append) instead of
-            # merging them a few MB at a time while the transaction runs; `merge_search_index` merges them
-            # in one pass after the commit.
-            cursor.execute("SET LOCAL gin_pending_list_limit = '2GB'")
         cursor.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {_temp(STAGING)}")  # noqa: S608
         written = cursor.rowcount
         cursor.execute(
@@ -129,23 +125,6 @@ def publish() -> int:
             f"FROM {_temp(STAGING_LINKS)} s JOIN {table} c ON c.number = s.number"
         )
     return int(written)
-
-
-SEARCH_INDEX = "cert_search_prefixes"  # the registry's word-prefix search index (migration 0004)
-
-
-def merge_search_index() -> None:
-    """PostgreSQL: merge the search index's pending entries after a publish, outside its transaction (readers
-    go on; searches read the pending list until it is merged). Nothing to do elsewhere."""
-    if connection.vendor != "postgresql" or connection.in_atomic_block:
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT to_regclass(%s)", [SEARCH_INDEX])
-        if cursor.fetchone()[0] is None:
-            return
-        cursor.execute("SET maintenance_work_mem = '256MB'")
-        cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [SEARCH_INDEX])
-        cursor.execute("RESET maintenance_work_mem")
 
 
 def _stage_postgresql(rows: list[_Row], cb: CertificationBody, accreditation: str) -> None:
