@@ -174,6 +174,7 @@ else:
     _sqlite_file = VAR_DIR / "conformo.sqlite3"
     # Created owner-only before SQLite opens it; SQLite gives its -wal and -shm files the same mode.
     os.close(os.open(_sqlite_file, os.O_WRONLY | os.O_CREAT, 0o600))
+    _sqlite_busy_seconds = env_int("SQLITE_BUSY_TIMEOUT_SECONDS", 5)
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
@@ -182,15 +183,20 @@ else:
             "CONN_MAX_AGE": None,
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
+                # A write waits at most this long for another's (an import's publish, a sign-in); then the
+                # request is answered 503 with Retry-After (conformo.core.middleware), never 500.
+                "timeout": _sqlite_busy_seconds,
                 "init_command": (
                     "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA foreign_keys=ON;"
-                    "PRAGMA busy_timeout=20000;PRAGMA cache_size=-20000;"
+                    f"PRAGMA busy_timeout={_sqlite_busy_seconds * 1000};PRAGMA cache_size=-20000;"
                 ),
             },
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Seconds a client is asked to wait (Retry-After) when the database is down or busy: the 503 answer of
+# conformo.core.middleware.DatabaseUnavailableMiddleware.
+DB_UNAVAILABLE_RETRY_AFTER = env_int("DB_UNAVAILABLE_RETRY_AFTER", 5)
 
 AUTH_USER_MODEL = "accounts.User"
 # django-axes' backend first: it refuses a locked-out sign-in before the password is checked.
@@ -375,6 +381,16 @@ CACHES = {
 # too broad (0 = no limit); the most certificates a name search may match (docs/registry.md).
 REGISTRY_SEARCH_TIMEOUT_MS = env_int("REGISTRY_SEARCH_TIMEOUT_MS", 2000)
 REGISTRY_SEARCH_MAX_MATCHES = env_int("REGISTRY_SEARCH_MAX_MATCHES", 5000)
+
+# CertSearch import (docs/registry.md, "Import"): the largest file accepted, in bytes (by the command line; a page
+# or API upload is bounded by MAX_UPLOAD_BYTES too, as is the proxy's client_max_body_size: deploy/nginx.conf);
+# on PostgreSQL the longest the import's publishing transaction waits for a lock before it gives up (nothing
+# written) rather than queue readers behind it.
+CERTSEARCH_IMPORT_MAX_BYTES = env_int("CERTSEARCH_IMPORT_MAX_BYTES", 100 * 1024 * 1024)
+CERTSEARCH_IMPORT_LOCK_TIMEOUT_MS = env_int("CERTSEARCH_IMPORT_LOCK_TIMEOUT_MS", 5000)
+# A file uploaded on the import page larger than this is imported by the worker (`conformo worker`), its
+# progress on a status page; smaller ones are imported while the page waits.
+CERTSEARCH_IMPORT_INLINE_MAX_BYTES = env_int("CERTSEARCH_IMPORT_INLINE_MAX_BYTES", 2 * 1024 * 1024)
 
 # Invitations to join a CB or an organization (docs/people.md): a link expires this many days after it was sent.
 INVITATION_TTL_DAYS = env_int("INVITATION_TTL_DAYS", 7)

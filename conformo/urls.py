@@ -27,3 +27,5 @@ urlpatterns = [
 ]
 
 handler404 = "conformo.core.views.page_not_found"
+# The database down or busy is a 503 (conformo.core.unavailable), anything else the 500 page.
+handler500 = "conformo.core.unavailable.server_error"
