@@ -5,15 +5,21 @@
 Writes a CSV of `--rows` CertSearch rows (1–5 sites each, the ISO Survey standard mix), then, in a fresh
 database `conformo_bench_import`:
 - raw: `COPY bare FROM STDIN (FORMAT csv, HEADER)` into a bare table of 17 text columns (no index, no check);
-- importer: `certsearch_import` — parse, check every row, normalize, write with COPY and the standard links,
-  all in one transaction — into the migrated, indexed certificates table.
+- importer: `certsearch_import` — parse, check every row, normalize, stage with COPY, publish with the links
+  in one short transaction — into the migrated, indexed certificates table.
 Prints both times and the ratio (target ≤ 3).
+
+With `--lookups N` it then measures what an import does to the public registry: a separate process looks up
+certificates of the first import (`GET /api/v1/registry/certificates/{number}`, the registry's fast path)
+for a while without any import, then while a second import of N new rows runs, and prints the look-up p50/p99
+of both and their ratio (target: p99 during the import ≤ 2× the p99 without).
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import multiprocessing
 import os
 import random
 import secrets
@@ -21,6 +27,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -76,9 +83,81 @@ def write_file(path: Path, rows: int) -> None:
             )
 
 
+def _lookups(numbers: list[str], seconds: float, stop: Any, out: Any) -> None:
+    """Look certificates up through the registry API for `seconds` or until `stop` is set; put
+    [(wall time, seconds, status)] on `out`."""
+    import django
+
+    django.setup()
+    from django.test import Client
+
+    client = Client()
+    samples = []
+    end = time.monotonic() + seconds
+    i = 0
+    while time.monotonic() < end and not stop.is_set():
+        number = numbers[(i * 7919) % len(numbers)]
+        i += 1
+        started = time.perf_counter()
+        status = client.get(f"/api/v1/registry/certificates/{number}").status_code
+        samples.append((time.time(), time.perf_counter() - started, status))
+    out.put(samples)
+
+
+def _quantile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000 if ordered else float("nan")
+
+
+def _registry_under_import(rows: int, existing: int, workdir: Path) -> None:
+    from conformo.certificates.certsearch import certsearch_import
+    from conformo.core.actors import SYSTEM
+    from conformo.organizations.models import CertificationBody
+
+    numbers = [f"MIG-{i:08d}-A01" for i in range(1, existing + 1)]
+    second = workdir / "second.csv"
+    write_file(second, rows)
+    second.write_text(second.read_text(encoding="utf-8").replace("MIG-", "NEW-"), encoding="utf-8")
+    cb = CertificationBody.objects.create(name="Second CB", short_name="NEW", country="GB")
+    spawn = multiprocessing.get_context("spawn")
+
+    def run(seconds: float, during: bool) -> tuple[list[tuple[float, float, int]], float, float]:
+        out, stop = spawn.Queue(), spawn.Event()
+        child = spawn.Process(target=_lookups, args=(numbers, seconds, stop, out))
+        child.start()
+        time.sleep(3)  # the child's start-up
+        begun = time.time()
+        if during:
+            with second.open("rb") as handle:
+                certsearch_import(actor=SYSTEM, certification_body=cb, handle=handle, filename=second.name)
+        ended = time.time()
+        if during:
+            time.sleep(1)
+            stop.set()
+        samples = out.get()
+        child.join()
+        return samples, begun, ended
+
+    quiet, _, _ = run(15, during=False)
+    busy, begun, ended = run(600, during=True)
+    baseline = [s for _, s, _ in quiet[len(quiet) // 5 :]]  # past the child's warm-up
+    during = [s for t, s, _ in busy if begun <= t <= ended]
+    errors = sum(1 for _, _, status in busy if status >= 500)
+    print(
+        f"look-ups without import: {len(baseline):,}, p50 {_quantile(baseline, 0.5):.2f} ms, "
+        f"p99 {_quantile(baseline, 0.99):.2f} ms"
+    )
+    print(
+        f"look-ups during a {rows:,}-row import ({ended - begun:.1f} s): {len(during):,}, "
+        f"p50 {_quantile(during, 0.5):.2f} ms, p99 {_quantile(during, 0.99):.2f} ms; 5xx answers: {errors}"
+    )
+    print(f"ratio p99 during / without: {_quantile(during, 0.99) / _quantile(baseline, 0.99):.2f} (target <= 2)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--lookups", type=int, default=0, help="Then measure look-ups during an import of N rows.")
     args = parser.parse_args()
     admin_url = os.environ.get("DATABASE_URL", "")
     if not admin_url.startswith("postgres"):
@@ -98,6 +177,7 @@ def main() -> None:
         CONFORMO_VAR_DIR=str(workdir / "var"),
         DJANGO_SETTINGS_MODULE="conformo.settings",
         DEBUG="0",
+        REGISTRY_RATE_LIMIT="0",
     )
     import django
 
@@ -138,6 +218,8 @@ def main() -> None:
     ours = time.perf_counter() - started
     print(f"importer:  {ours:7.2f} s  ({result.imported:,} certificates, checked, indexed, all-or-nothing)")
     print(f"ratio importer / raw COPY: {ours / raw:.2f} (target <= 3)")
+    if args.lookups:
+        _registry_under_import(args.lookups, result.imported, workdir)
 
 
 if __name__ == "__main__":

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
+from django.views.decorators.csp import csp_override
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
@@ -21,6 +23,7 @@ from conformo.core.api import router as core_router
 from conformo.core.errors import ApplicationError, status_error
 from conformo.core.middleware import parsed_json_body
 from conformo.core.openapi import document_api
+from conformo.fees.api import router as fees_router
 from conformo.improvement.api import router as improvement_router
 from conformo.inbox.api import router as inbox_router
 from conformo.notifications.api import router as notifications_router
@@ -53,6 +56,9 @@ api = ConformoAPI(
     urls_namespace="api",
     auth=api_auth,
     parser=JSONBodyParser(),
+    # Swagger UI (the docs page) sets inline styles as it renders: that page alone allows them; scripts stay
+    # the site's own files (its settings are a JSON data block, which is never executed).
+    docs_decorator=csp_override({**settings.SECURE_CSP, "style-src": ["'self'", "'unsafe-inline'"]}),
 )
 
 
@@ -126,6 +132,7 @@ api.add_router("/tools", tools_router)
 api.add_router("/", readiness_router)
 api.add_router("/", improvement_router)
 api.add_router("/", audits_router)
+api.add_router("/", fees_router)
 api.add_router("/", certification_router)
 api.add_router("/", certificates_router)
 api.add_router("/", inbox_router)

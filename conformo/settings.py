@@ -10,6 +10,7 @@ import os
 import sys
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 import django_stubs_ext
@@ -97,6 +98,7 @@ INSTALLED_APPS = [
     "conformo.improvement",
     "conformo.readiness",
     "conformo.audits",
+    "conformo.fees",
     "conformo.certification",
     "conformo.certificates",
     "conformo.registry",
@@ -107,12 +109,17 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # Under /api/, every answer that is not a success is JSON {"detail", "code"}, whoever gave it (docs/api.md).
     "conformo.core.middleware.ApiErrorMiddleware",
+    # 413 for a body over MAX_REQUEST_BYTES / MAX_UPLOAD_BYTES, before anything reads it (docs/configuration.md).
+    "conformo.core.limits.RequestSizeLimitMiddleware",
     # Refuses control characters in the path, query and bodies, and unreadable API bodies, before anything reads
     # them (conformo/core/cleaning.py).
     "conformo.core.middleware.InputMiddleware",
     # Anonymous registry look-ups and searches are answered here, ahead of the rest (docs/registry.md).
     "conformo.registry.fastpath.RegistryFastPathMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy (SECURE_CSP) and Permissions-Policy (PERMISSIONS_POLICY) on every response.
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "conformo.core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -168,24 +175,33 @@ if _database_url:
         _options.setdefault("prepare_threshold", 2**31 - 1)
         _options["options"] = f"{_options.get('options', '')} -c plan_cache_mode=force_generic_plan".strip()
 else:
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    VAR_DIR.mkdir(parents=True, exist_ok=True, mode=0o700)
+    _sqlite_file = VAR_DIR / "conformo.sqlite3"
+    # Created owner-only before SQLite opens it; SQLite gives its -wal and -shm files the same mode.
+    os.close(os.open(_sqlite_file, os.O_WRONLY | os.O_CREAT, 0o600))
+    _sqlite_busy_seconds = env_int("SQLITE_BUSY_TIMEOUT_SECONDS", 5)
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": str(VAR_DIR / "conformo.sqlite3"),
+            "NAME": str(_sqlite_file),
             # Keep the connection per worker: opening SQLite and applying the pragmas costs more than a query.
             "CONN_MAX_AGE": None,
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
+                # A write waits at most this long for another's (an import's publish, a sign-in); then the
+                # request is answered 503 with Retry-After (conformo.core.middleware), never 500.
+                "timeout": _sqlite_busy_seconds,
                 "init_command": (
                     "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA foreign_keys=ON;"
-                    "PRAGMA busy_timeout=20000;PRAGMA cache_size=-20000;"
+                    f"PRAGMA busy_timeout={_sqlite_busy_seconds * 1000};PRAGMA cache_size=-20000;"
                 ),
             },
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Seconds a client is asked to wait (Retry-After) when the database is down or busy: the 503 answer of
+# conformo.core.middleware.DatabaseUnavailableMiddleware.
+DB_UNAVAILABLE_RETRY_AFTER = env_int("DB_UNAVAILABLE_RETRY_AFTER", 5)
 
 AUTH_USER_MODEL = "accounts.User"
 # django-axes' backend first: it refuses a locked-out sign-in before the password is checked.
@@ -268,6 +284,52 @@ AXES_RESET_ON_SUCCESS = False
 # Successful sign-ins are not kept in a table of their own; lockouts and failures go to the audit log.
 AXES_DISABLE_ACCESS_LOG = True
 
+# Limits on request bodies (docs/configuration.md, "Limits"), checked from Content-Length before the body is read:
+# a file upload (multipart) may be up to MAX_UPLOAD_BYTES, any other body up to MAX_REQUEST_BYTES.
+MAX_REQUEST_BYTES = env_int("MAX_REQUEST_BYTES", 2 * 1024 * 1024)
+MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_BYTES", 25 * 1024 * 1024)
+if MAX_REQUEST_BYTES < 1024 or MAX_UPLOAD_BYTES < 1024:
+    raise ImproperlyConfigured("MAX_REQUEST_BYTES and MAX_UPLOAD_BYTES must be at least 1024 (bytes).")
+# The largest catalog file (CISO Assistant YAML, OSCAL JSON) the standards import accepts.
+STANDARDS_IMPORT_MAX_BYTES = env_int("STANDARDS_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
+# Spreadsheets (XLSX) are checked before they are parsed (conformo.core.spreadsheets): the sizes their archive
+# declares once unpacked, in all and per member, and how much each member is compressed.
+XLSX_MAX_UNPACKED_BYTES = env_int("XLSX_MAX_UNPACKED_BYTES", 200 * 1024 * 1024)
+XLSX_MAX_MEMBER_BYTES = env_int("XLSX_MAX_MEMBER_BYTES", 100 * 1024 * 1024)
+XLSX_MAX_RATIO = env_int("XLSX_MAX_RATIO", 100)
+if min(XLSX_MAX_UNPACKED_BYTES, XLSX_MAX_MEMBER_BYTES, XLSX_MAX_RATIO) < 1:
+    raise ImproperlyConfigured("XLSX_MAX_UNPACKED_BYTES, XLSX_MAX_MEMBER_BYTES and XLSX_MAX_RATIO must be positive.")
+
+# Files Conformo writes are readable by its own user only: uploads, their folders, the SQLite database and the
+# signing keys (docs/deployment.md).
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+
+# The Django admin's address (docs/configuration.md); its sign-in is throttled like the site's own.
+ADMIN_PATH = os.environ.get("ADMIN_PATH", "admin/").strip().strip("/") + "/"
+if ADMIN_PATH == "/" or not all(p.replace("-", "").replace("_", "").isalnum() for p in ADMIN_PATH[:-1].split("/")):
+    raise ImproperlyConfigured(f"ADMIN_PATH must be a path such as 'admin/' or 'back-office/', not {ADMIN_PATH!r}.")
+
+# Content-Security-Policy (Django's own, docs/configuration.md "Headers"): scripts, styles, images and fonts from
+# this site only; no inline script or style, no plugins, no framing, forms post only here.
+SECURE_CSP = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'none'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+# Browser features no page of Conformo uses, switched off for every page (docs/configuration.md "Headers").
+PERMISSIONS_POLICY = os.environ.get(
+    "PERMISSIONS_POLICY",
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()",
+)
+
 # Security. Production defaults are strict; set SECURE_SSL_REDIRECT=0 behind a proxy that handles TLS.
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -300,12 +362,40 @@ API_MAX_PAGE_SIZE = env_int("API_MAX_PAGE_SIZE", 500)
 API_TOKEN_TTL_DAYS = env_int("API_TOKEN_TTL_DAYS", 90)
 if API_TOKEN_TTL_DAYS < 1:
     raise ImproperlyConfigured(f"API_TOKEN_TTL_DAYS must be at least 1, not {API_TOKEN_TTL_DAYS}.")
-# Anonymous registry clients: "<requests>/<seconds>" per client address and worker ("0" turns it off).
+# Anonymous registry clients: "<requests>/<seconds>" per client address, over a sliding window, counted in the
+# shared cache below by every worker and process together ("0" turns it off).
 REGISTRY_RATE_LIMIT = os.environ.get("REGISTRY_RATE_LIMIT", "120/60")
+# The cache the rate limit counts in (docs/configuration.md, "Rate limit"): "database" (default: a table of the
+# site's own database, created by `migrate`) or a redis:// / rediss:// URL (needs the `redis` package).
+RATE_LIMIT_CACHE = os.environ.get("RATE_LIMIT_CACHE", "database").strip()
+if RATE_LIMIT_CACHE == "database":
+    _shared_cache: dict[str, Any] = {
+        "BACKEND": "conformo.core.cache.CounterDatabaseCache",
+        "LOCATION": "conformo_cache",
+        "OPTIONS": {"MAX_ENTRIES": 1_000_000},
+    }
+elif RATE_LIMIT_CACHE.startswith(("redis://", "rediss://")):
+    _shared_cache = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": RATE_LIMIT_CACHE}
+else:
+    raise ImproperlyConfigured(f"RATE_LIMIT_CACHE must be 'database' or a redis:// URL, not {RATE_LIMIT_CACHE!r}.")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "shared": _shared_cache,
+}
 # PostgreSQL: the longest a registry browse (or a search of only common words) may run before it is refused as
 # too broad (0 = no limit); the most certificates a name search may match (docs/registry.md).
 REGISTRY_SEARCH_TIMEOUT_MS = env_int("REGISTRY_SEARCH_TIMEOUT_MS", 2000)
 REGISTRY_SEARCH_MAX_MATCHES = env_int("REGISTRY_SEARCH_MAX_MATCHES", 5000)
+
+# CertSearch import (docs/registry.md, "Import"): the largest file accepted, in bytes (by the command line; a page
+# or API upload is bounded by MAX_UPLOAD_BYTES too, as is the proxy's client_max_body_size: deploy/nginx.conf);
+# on PostgreSQL the longest the import's publishing transaction waits for a lock before it gives up (nothing
+# written) rather than queue readers behind it.
+CERTSEARCH_IMPORT_MAX_BYTES = env_int("CERTSEARCH_IMPORT_MAX_BYTES", 100 * 1024 * 1024)
+CERTSEARCH_IMPORT_LOCK_TIMEOUT_MS = env_int("CERTSEARCH_IMPORT_LOCK_TIMEOUT_MS", 5000)
+# A file uploaded on the import page larger than this is imported by the worker (`conformo worker`), its
+# progress on a status page; smaller ones are imported while the page waits.
+CERTSEARCH_IMPORT_INLINE_MAX_BYTES = env_int("CERTSEARCH_IMPORT_INLINE_MAX_BYTES", 2 * 1024 * 1024)
 
 # Invitations to join a CB or an organization (docs/people.md): a link expires this many days after it was sent.
 INVITATION_TTL_DAYS = env_int("INVITATION_TTL_DAYS", 7)

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -7,7 +8,7 @@ from conformo.core.views import healthz
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("api/v1/", api.urls),
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_PATH, admin.site.urls),
     path("accounts/", include("conformo.accounts.urls")),
     path("organizations/", include("conformo.organizations.urls")),
     path("notifications/", include("conformo.notifications.urls")),
@@ -16,6 +17,7 @@ urlpatterns = [
     path("readiness/", include("conformo.readiness.urls")),
     path("improvement/", include("conformo.improvement.urls")),
     path("cb/", include("conformo.audits.urls")),
+    path("fees/", include("conformo.fees.urls")),
     path("certification/", include("conformo.certification.urls")),
     path("certificates/", include("conformo.certificates.urls")),
     path("inbox/", include("conformo.inbox.urls")),
@@ -25,3 +27,5 @@ urlpatterns = [
 ]
 
 handler404 = "conformo.core.views.page_not_found"
+# The database down or busy is a 503 (conformo.core.unavailable), anything else the 500 page.
+handler500 = "conformo.core.unavailable.server_error"

@@ -60,7 +60,9 @@ def plan_context(plan: AuditPlan) -> dict[str, Any]:
     }
 
 
-def _render(template: str, context: dict[str, Any]) -> bytes:
+def render_pdf(template: str, context: dict[str, Any]) -> bytes:
+    """The PDF bytes of `template` with `context`, in the documents' stylesheet (the plan, the report, the
+    proposal of conformo.fees)."""
     from weasyprint import HTML
 
     renderer = _renderer()
@@ -75,7 +77,7 @@ def _render(template: str, context: dict[str, Any]) -> bytes:
 
 def plan_pdf(plan: AuditPlan) -> bytes:
     """The PDF bytes of one version of the audit plan."""
-    return _render("audits/plan_pdf.html", plan_context(plan))
+    return render_pdf("audits/plan_pdf.html", plan_context(plan))
 
 
 def report_context(report: AuditReport) -> dict[str, Any]:
@@ -93,4 +95,4 @@ def report_context(report: AuditReport) -> dict[str, Any]:
 
 def report_pdf(report: AuditReport) -> bytes:
     """The PDF bytes of one revision of the audit report (or the stage 1 report)."""
-    return _render("audits/report_pdf.html", report_context(report))
+    return render_pdf("audits/report_pdf.html", report_context(report))

@@ -13,6 +13,7 @@ urlpatterns = [
     path("applications/<uuid:public_id>/", views.application_detail, name="application-detail"),
     path("applications/<uuid:public_id>/review/", views.application_review, name="application-review"),
     path("applications/<uuid:public_id>/decline/", views.application_decline, name="application-decline"),
+    path("applications/<uuid:public_id>/scope/", views.application_scope, name="application-scope"),
     path("applications/<uuid:public_id>/audit-time/", views.application_determine, name="application-determine"),
     path("programmes/<uuid:public_id>/", views.programme_detail, name="programme-detail"),
     path("programmes/<uuid:public_id>/combine/", views.programme_combine, name="programme-combine"),

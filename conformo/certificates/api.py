@@ -1,23 +1,25 @@
 """Certificates in the API for signed-in users: list, PDF, and the CB's CertSearch import/export.
 (The anonymous registry is conformo/registry/api.py.)"""
 
-from datetime import date
+from datetime import date, datetime
 from typing import IO, Any, Literal, cast
 from uuid import UUID
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import File, Router, Schema, Status
+from ninja import Field, File, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from conformo.certificates.certsearch import certsearch_export, certsearch_import
+from conformo.certificates.imports import certsearch_import_enqueue, import_visible_to
 from conformo.certificates.pdf import certificate_pdf
 from conformo.certificates.selectors import certificate_for_download, certificates_visible_to
 from conformo.core.errors import NotFound
 from conformo.core.openapi import file_response
 from conformo.core.pagination import PageNumberPagination
 from conformo.core.schemas import ErrorOut
+from conformo.core.spreadsheets import check_xlsx
 from conformo.organizations.models import CertificationBody
 
 router = Router(tags=["certificates"])
@@ -52,7 +54,7 @@ class CertificateImportOut(Schema):
     imported: int
 
 
-class CertificateImportRowErrorOut(Schema):
+class ImportErrorRowOut(Schema):
     row: int
     field: str
     message: str
@@ -61,7 +63,7 @@ class CertificateImportRowErrorOut(Schema):
 class CertificateImportErrorOut(ErrorOut):
     """A refused register: the error body with every row's errors."""
 
-    errors: list[CertificateImportRowErrorOut] = []
+    errors: list[ImportErrorRowOut] = []
 
 
 def _my_cb(user: Any, public_id: UUID) -> CertificationBody:
@@ -96,16 +98,54 @@ def certificate_pdf_get(request: HttpRequest, number: str) -> HttpResponse:
 
 @router.post(
     "/certification-bodies/{cb_id}/certificates/import",
-    response={201: CertificateImportOut, 403: ErrorOut, 404: ErrorOut, 422: CertificateImportErrorOut},
+    response={201: CertificateImportOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: CertificateImportErrorOut},
 )
 def certificate_import(request: HttpRequest, cb_id: UUID, file: File[UploadedFile]) -> Any:
     """Import a register in the IAF CertSearch layout (CSV or XLSX): every row or none; 422 lists
-    `errors: [{row, field, message}]`."""
+    `errors: [{row, field, message}]`; 409 when another writer took one of its numbers meanwhile."""
     cb = _my_cb(request.user, cb_id)
+    if (file.name or "").lower().endswith(".xlsx"):
+        check_xlsx(cast(IO[bytes], file.file))
     result = certsearch_import(
         actor=request.user, certification_body=cb, handle=cast(IO[bytes], file.file), filename=file.name or ""
     )
     return Status(201, CertificateImportOut(imported=result.imported))
+
+
+class ImportJobOut(Schema):
+    id: UUID = Field(alias="public_id")
+    filename: str
+    status: str
+    stage: str
+    rows_checked: int
+    imported: int
+    error_count: int
+    errors: list[ImportErrorRowOut]
+    message: str
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+
+
+@router.post(
+    "/certification-bodies/{cb_id}/certificates/import-jobs",
+    response={202: ImportJobOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+)
+def certificate_import_job_create(request: HttpRequest, cb_id: UUID, file: File[UploadedFile]) -> Any:
+    """Queue a CertSearch import for the background worker (large registers): 202 with the import to poll at
+    `GET /certificates/import-jobs/{id}` (status queued → running → imported | rejected | failed)."""
+    cb = _my_cb(request.user, cb_id)
+    job = certsearch_import_enqueue(actor=request.user, certification_body=cb, upload=file)
+    return Status(202, job)
+
+
+@router.get("/certificates/import-jobs/{job_id}", response={200: ImportJobOut, 404: ErrorOut})
+def certificate_import_job_get(request: HttpRequest, job_id: UUID) -> Any:
+    """A queued import's progress (stage, rows checked) and outcome (imported count or row errors)."""
+    job = import_visible_to(request.user, job_id)
+    if job is None:
+        raise NotFound("No such import.")
+    return job
 
 
 @router.get(

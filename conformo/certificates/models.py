@@ -117,6 +117,13 @@ class Certificate(BaseModel):
     sites = models.JSONField(default=list, help_text='[{"name", "address", "country", "headquarters", "scope"}]')
     standards = models.JSONField(default=list, help_text='[{"id": "iso-9001-2015", "designation": "ISO 9001:2015"}]')
     scope = models.TextField()
+    scope_lines = models.JSONField(
+        default=list,
+        blank=True,
+        db_default=[],  # rows the CertSearch import writes by COPY leave it out
+        help_text='[{"standard", "designation", "site", "address", "activity", "iaf_codes"}]: the structured scope '
+        "as issued (site null: all sites); empty on imported certificates and on those issued before it existed.",
+    )
     sector_codes = models.JSONField(default=list, blank=True)
 
     issued_on = models.DateField(help_text="Current issue date: never before the decision (8.2.2 b).")
@@ -211,3 +218,44 @@ class StatusChange(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.certificate.number}: {self.event} on {self.on}"
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    IMPORTED = "imported", "Imported"
+    REJECTED = "rejected", "Rejected"
+    FAILED = "failed", "Failed"
+
+
+class CertificateImport(BaseModel):
+    """A CertSearch import run by the worker (conformo.certificates.imports): its file until it ran, its
+    progress while it runs, its outcome after. The import itself is all or nothing (docs/certificates.md)."""
+
+    certification_body = models.ForeignKey(
+        "organizations.CertificationBody", on_delete=models.CASCADE, related_name="certificate_imports"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    filename = models.CharField(max_length=255)
+    file = models.FileField(upload_to="certsearch-imports/", blank=True)
+    status = models.CharField(max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
+    stage = models.CharField(max_length=40, blank=True, help_text="What the running import is doing.")
+    rows_checked = models.PositiveIntegerField(default=0)
+    imported = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True, help_text="The first rejected rows: {row, field, message}.")
+    error_count = models.PositiveIntegerField(default=0)
+    message = models.TextField(blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.filename}: {self.status}"
+
+    @property
+    def done(self) -> bool:
+        return self.status in (ImportStatus.IMPORTED, ImportStatus.REJECTED, ImportStatus.FAILED)

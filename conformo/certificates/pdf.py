@@ -21,6 +21,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 
 from conformo.certificates.models import Certificate
+from conformo.certificates.scope import scope_groups
 
 STATIC = Path(__file__).resolve().parent.parent / "static" / "certificates"
 STYLESHEET = STATIC / "pdf.css"
@@ -51,6 +52,7 @@ def certificate_context(certificate: Certificate) -> dict[str, Any]:
         "mark": cb_mark_data_uri(),
         "multi_site": len(certificate.sites) > 1,
         "superseded": not certificate.is_current,
+        "scope_groups": scope_groups(certificate.scope_lines),
     }
 
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
-from conformo.audits.models import Accreditation, CBSettings
+from conformo.audits.models import Accreditation, CBSettings, ScopeLine
 from conformo.certificates import notices
 from conformo.certificates.models import (
     Certificate,
@@ -22,6 +22,7 @@ from conformo.certificates.models import (
     CertificateStatus,
     StatusChange,
 )
+from conformo.certificates.scope import lines_snapshot
 from conformo.certificates.search import search_text
 from conformo.core.actors import Actor, acting_user
 from conformo.core.audit import audit_log_record
@@ -89,22 +90,34 @@ def _accreditation_text(certification_body: CertificationBody, standard_ids: lis
     return "; ".join(dict.fromkeys(found))[:300]
 
 
-def _sites_of(certification: Certification, scope: str) -> list[dict[str, Any]]:
-    """Headquarters and every site within scope (8.2.2 a, f): the application's sites, else all of them."""
+def _sites_of(certification: Certification, scope: str, lines: list[ScopeLine]) -> list[dict[str, Any]]:
+    """Headquarters and every site within scope (8.2.2 a, f): the application's sites, else all of them; when
+    every scope line names its site, only those sites. Each site's scope is the activities of the lines for it
+    and for all sites (the statement when there are no lines)."""
     sites: list[Site] = []
     programme = certification.programmes.exclude(application=None).select_related("application").first()
     if programme is not None and programme.application is not None:
         sites = list(programme.application.sites.all())
     if not sites:
         sites = list(certification.organization.sites.all())
+    if lines and all(line.site is not None for line in lines):
+        named = {line.site.pk: line.site for line in lines if line.site is not None}
+        sites = [site for site in sites if site.pk in named] + [
+            site for pk, site in named.items() if pk not in {s.pk for s in sites}
+        ]
     sites.sort(key=lambda s: (not s.is_headquarters, s.name))
+
+    def scope_at(site: Site) -> str:
+        activities = [line.activity for line in lines if line.site_id in (None, site.pk)]
+        return "; ".join(dict.fromkeys(activities)) or scope
+
     return [
         {
             "name": site.name,
             "address": site.address,
             "country": site.country,
             "headquarters": site.is_headquarters,
-            "scope": scope,
+            "scope": scope_at(site),
         }
         for site in sites
     ]
@@ -158,6 +171,7 @@ def certificate_issue(*, decision: Decision, actor: Actor) -> Certificate:
         original = previous.original_issued_on
     standards = sorted(certification.standards.all(), key=lambda s: s.code)
     scope = decision.scope_after or certification.scope
+    lines = list(ScopeLine.objects.filter(certification=certification).select_related("standard", "site"))
     expires_on = certification.expires_on or expiry_date(issued_on)
     org = certification.organization
     hq = org.sites.filter(is_headquarters=True).first()
@@ -181,9 +195,10 @@ def certificate_issue(*, decision: Decision, actor: Actor) -> Certificate:
         holder_country=org.country,
         holder_address=(hq.address if hq else ""),
         holder_identifier=org.registration_number,
-        sites=_sites_of(certification, scope),
+        sites=_sites_of(certification, scope, lines),
         standards=[{"id": s.code, "designation": s.designation} for s in standards],
         scope=scope,
+        scope_lines=lines_snapshot(lines),
         sector_codes=list(certification.sector_codes or []),
         issued_on=issued_on,
         original_issued_on=original,

@@ -31,6 +31,8 @@ from joserfc import jws
 from joserfc.errors import BadSignatureError, JoseError, SecurityWarning
 from joserfc.jwk import OKPKey
 
+from conformo.core import paths
+
 ALG = "EdDSA"
 CURRENT_FILE = "current"
 
@@ -82,7 +84,7 @@ class SigningKey:
 
 
 def keys_dir() -> Path:
-    return Path(settings.VAR_DIR) / "keys"
+    return paths.keys_dir()
 
 
 def _write_private(directory: Path, key: Ed25519PrivateKey) -> str:

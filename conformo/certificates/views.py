@@ -4,7 +4,9 @@ CB's CertSearch import / export page."""
 from __future__ import annotations
 
 from typing import IO, cast
+from uuid import UUID
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -16,7 +18,10 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from conformo.certificates.certsearch import HEADERS, REQUIRED, ImportRejected, certsearch_export, certsearch_import
 from conformo.certificates.forms import ImportForm
+from conformo.certificates.imports import certsearch_import_enqueue, import_visible_to
+from conformo.certificates.models import CertificateImport
 from conformo.certificates.pdf import certificate_pdf
+from conformo.certificates.scope import certificate_lines, scope_groups
 from conformo.certificates.selectors import certificate_for_download, certificates_visible_to
 from conformo.core.errors import PermissionDenied, ValidationFailed
 from conformo.core.roles import Role
@@ -74,6 +79,7 @@ def certificate_detail(request: HttpRequest, number: str) -> HttpResponse:
             "status": certificate.effective_status(timezone.localdate()),
             "revisions": revisions.order_by("-revision"),
             "history": history,
+            "scope_groups": scope_groups(certificate_lines(certificate)),
         },
     )
 
@@ -106,6 +112,9 @@ def certsearch(request: HttpRequest) -> HttpResponse:
             raise PermissionDenied("Only the certification body's administrator imports certificates.")
         if form.is_valid():
             upload = form.cleaned_data["file"]
+            if upload.size > settings.CERTSEARCH_IMPORT_INLINE_MAX_BYTES:
+                job = certsearch_import_enqueue(actor=request.user, certification_body=cb, upload=upload)
+                return redirect("certificates:certsearch-import", public_id=job.public_id)
             try:
                 result = certsearch_import(
                     actor=request.user,
@@ -128,6 +137,7 @@ def certsearch(request: HttpRequest) -> HttpResponse:
         "rejected": rejected,
         "error_rows": len({e.row for e in rejected.errors}) if rejected else 0,
         "required": [h for h in HEADERS if h in REQUIRED],
+        "imports": CertificateImport.objects.filter(certification_body=cb)[:5] if can_import else [],
     }
     return render(request, "certificates/certsearch.html", context, status=status)
 
@@ -148,3 +158,15 @@ def certsearch_download(request: HttpRequest) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="certsearch-{short}-{stamp}.{fmt}"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@login_required
+@require_safe
+def certsearch_import_status(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """A background import's progress and outcome (its CB's administrators); the page polls itself with htmx
+    until the import is done."""
+    job = import_visible_to(request.user, public_id)
+    if job is None:
+        raise Http404("No such import.")
+    template = "certificates/_import_status.html" if request.headers.get("HX-Request") else "certificates/import.html"
+    return render(request, template, {"job": job})

@@ -11,7 +11,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from conformo.audits.models import Appeal, AuditProgramme
-from conformo.audits.schemas import AppealIn, AppealOut, ProgrammeOut
+from conformo.audits.schemas import AppealIn, AppealOut, ProgrammeOut, ScopeLineIn, ScopeLineOut
 from conformo.audits.selectors import appeal_list, application_get
 from conformo.audits.services import appeal_lodge
 from conformo.certification.export import certification_file_build
@@ -29,6 +29,7 @@ from conformo.certification.services import application_accept, decision_options
 from conformo.core.openapi import file_response
 from conformo.core.pagination import PageNumberPagination
 from conformo.core.schemas import ErrorOut, column
+from conformo.domain.scope import LINES_MAX
 
 router = Router(tags=["certification"])
 E = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
@@ -41,6 +42,7 @@ class CertificationOut(Schema):
     effective_state: str
     standards: list[str]
     scope: str
+    scope_lines: list[ScopeLineOut] = Field(description="The structured scope: standard, site (null: all sites)")
     sector_codes: list[int]
     original_decision_on: date | None
     expires_on: date | None
@@ -59,12 +61,22 @@ class CertificationOut(Schema):
     def resolve_standards(obj: Any) -> list[str]:
         return [s.code for s in obj.standards.all()]
 
+    @staticmethod
+    def resolve_scope_lines(obj: Any) -> list[Any]:
+        return list(obj.scope_lines.all())
+
 
 class DecisionIn(Schema):
     kind: str = column(Decision, "kind")
     reason: str = column(Decision, "reason", default="")
     decided_on: date | None = None
-    scope: str | None = None
+    scope: str | None = Field(None, description="The scope statement; generated from `scope_lines` when empty.")
+    scope_lines: list[ScopeLineIn] | None = Field(
+        None,
+        max_length=LINES_MAX,
+        description="Scope changes: every line of the new scope (errors name `scope_lines.<row>.<field>`). A "
+        "reduction must stay within the current lines (refused with `scope_not_subset` naming what is not).",
+    )
     issue_resolved: bool = False
 
 
@@ -323,7 +335,9 @@ def certification_decision_file(request: HttpRequest, certification_id: UUID) ->
 def decision_create(request: HttpRequest, certification_id: UUID, payload: DecisionIn) -> Status[Decision]:
     """Take a certification decision (a decision maker who was on no audit team of the cycle)."""
     certification = certification_get(user=request.user, public_id=certification_id)
-    return Status(201, decision_take(actor=request.user, certification=certification, **payload.model_dump()))
+    data = payload.model_dump(exclude={"scope_lines"})
+    lines = [line.row() for line in payload.scope_lines] if payload.scope_lines is not None else None
+    return Status(201, decision_take(actor=request.user, certification=certification, scope_lines=lines, **data))
 
 
 @router.get("/decisions", response=list[DecisionOut])

@@ -42,6 +42,7 @@ from conformo.audits.models import Application, Audit, Auditor, AuditProgramme
 from conformo.audits.services.reports import is_isms
 from conformo.certificates.models import Certificate, StatusChange
 from conformo.certificates.services import ISSUING_KINDS, STATUS_KINDS, certificate_apply_decision
+from conformo.certification.demo_data import ACME_SCOPE, STATUS_CLIENTS, demo_scope_set
 from conformo.certification.models import Decision
 from conformo.certification.services import application_accept, decision_take
 from conformo.core.actors import SYSTEM
@@ -202,6 +203,7 @@ def _demo_first_clients(cb: CertificationBody, today: date | None = None) -> Non
 
     # Acme: certified about ten months ago, surveillance 1 planned.
     application = _apply(pm, cb, acme, [qms], "Design and machining of precision metal parts")
+    demo_scope_set(pm, application, ACME_SCOPE)
     services.application_review(actor=pm, application=application, on=today - timedelta(days=420))
     programme = application_accept(actor=pm, application=application, on=today - timedelta(days=420))
     quality = _user("quality@acme.example")
@@ -393,56 +395,6 @@ def _demo_first_clients(cb: CertificationBody, today: date | None = None) -> Non
 
 # --- certificates in every status -------------------------------------------------------------------
 
-STATUS_CLIENTS: list[dict[str, object]] = [
-    {
-        "legal_name": "Delta Logística S.A.",
-        "country": "ES",
-        "registration_number": "A-28123456",
-        "sector_codes": [31],
-        "standard": "iso-14001-2015",
-        "scope": "Refrigerated warehousing and distribution of food products",
-        "sites": [
-            {"name": "Valencia terminal (HQ)", "country": "ES", "is_headquarters": True, "permanent_staff": 70},
-            {"name": "Zaragoza hub", "country": "ES", "permanent_staff": 25},
-        ],
-        # Granted 3 years and 2 months ago, never renewed: past its expiry date.
-        "granted_days_ago": 3 * 365 + 60,
-        "then": [],
-    },
-    {
-        "legal_name": "Echo Engineering Ltd",
-        "country": "IE",
-        "registration_number": "IE-654321",
-        "sector_codes": [18],
-        "standard": "iso-45001-2018",
-        "scope": "Design, installation and maintenance of industrial pumping equipment",
-        "sites": [{"name": "Cork works (HQ)", "country": "IE", "is_headquarters": True, "permanent_staff": 55}],
-        "granted_days_ago": 480,
-        "then": [
-            (
-                "suspend",
-                30,
-                "Surveillance 1 was not held within the time limit (ISO/IEC 17021-1 9.6.5.1).",
-            )
-        ],
-    },
-    {
-        "legal_name": "Foxtrot Metals Oy",
-        "country": "FI",
-        "registration_number": "FI-2345678-9",
-        "sector_codes": [17],
-        "standard": "iso-9001-2015",
-        "scope": "Casting and machining of steel and aluminium components",
-        "sites": [{"name": "Tampere foundry (HQ)", "country": "FI", "is_headquarters": True, "permanent_staff": 140}],
-        "granted_days_ago": 730,
-        "then": [
-            ("suspend", 240, "Repeated failure to implement corrective actions for major nonconformities."),
-            ("withdraw", 40, "The causes of the suspension were not resolved within six months (9.6.5.4)."),
-        ],
-    },
-]
-"""Demo clients whose certificates end up suspended, withdrawn and expired (and their decisions' dates)."""
-
 
 def demo_certificate_statuses(cb: CertificationBody, today: date | None = None) -> None:
     """Add the Delta, Echo and Foxtrot clients of `cb` with their certification histories (once each)."""
@@ -479,6 +431,7 @@ def demo_certificate_statuses(cb: CertificationBody, today: date | None = None) 
         granted = today - timedelta(days=int(client["granted_days_ago"]))  # type: ignore[call-overload]
         applied = granted - timedelta(days=120)
         application = _apply(pm, cb, org, [std[str(client["standard"])]], str(client["scope"]))
+        demo_scope_set(pm, application, client.get("scope_lines", []))  # type: ignore[arg-type]
         services.application_review(actor=pm, application=application, on=applied)
         programme = application_accept(actor=pm, application=application, on=applied)
         stage1_on = applied + timedelta(days=30)

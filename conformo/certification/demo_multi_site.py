@@ -14,8 +14,10 @@ from conformo.audits import services
 from conformo.audits.choices import QualificationRole
 from conformo.audits.models import Auditor
 from conformo.certification.demo import CODES, _standards, _user
+from conformo.certification.demo_data import demo_scope_set
 from conformo.certification.services import application_accept
 from conformo.domain.determination import Adjustment, Choices, SitePlan
+from conformo.fees.demo import demo_prices, demo_quotation
 from conformo.organizations.models import CertificationBody, Organization
 from conformo.organizations.services import organization_create, site_create
 
@@ -107,6 +109,14 @@ def demo_multi_site(cb: CertificationBody, today: date | None = None) -> None:
         sites=list(org.sites.all()),
         sector_codes=[29],
     )
+    demo_scope_set(
+        pm,
+        application,
+        [
+            ("iso-9001-2015", None, "Retail sale of home and garden products", [29]),
+            ("iso-9001-2015", "Head office, Wien", "Central purchasing, logistics and training for the stores", [29]),
+        ],
+    )
     stores = [s for s in org.sites.all() if not s.is_headquarters]
     central = "Purchasing, training and internal audits are run by the head office for every store."
     defaults = services.application_determination_record(actor=pm, application=application)
@@ -133,6 +143,8 @@ def demo_multi_site(cb: CertificationBody, today: date | None = None) -> None:
         ),
         on=applied,
     )
+    demo_prices(actor=_user("admin@northbridge.example"), cb=cb)
+    demo_quotation(actor=pm, application=application, on=applied + timedelta(days=1))
     application_accept(actor=pm, application=application, on=applied + timedelta(days=2))
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 
 from conformo.audits.forms import ActionForm
+from conformo.audits.forms.scope import ScopeRows
 from conformo.certification.models import Decision as DecisionRecord
 from conformo.certification.selectors import decision_list
 from conformo.certification.services import DecisionOption
@@ -20,12 +21,31 @@ class DecisionForm(forms.Form):
     kind = forms.ChoiceField(choices=(), widget=forms.RadioSelect, label="Decision")
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, label="Reason", max_length=4000)
     scope = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 2}), required=False, label="New scope (scope changes only)"
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        label="New scope statement (scope changes only)",
+        help_text="Left empty, it is generated from the scope lines below.",
     )
     issue_resolved = forms.BooleanField(required=False, label="The issue behind the suspension is resolved")
 
-    def __init__(self, *args: Any, options: Sequence[DecisionOption], **kwargs: Any) -> None:
+    SCOPE_KINDS = ("reduce_scope", "extend_scope")
+
+    def __init__(
+        self,
+        *args: Any,
+        options: Sequence[DecisionOption],
+        standards: Sequence[tuple[str, str]] = (),
+        sites: Sequence[tuple[str, str]] = (),
+        lines: Sequence[dict[str, Any]] = (),
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        # The scope lines after a scope change, starting from the current ones: a reduction removes lines,
+        # sites or codes; an extension adds them. Other decisions ignore them.
+        self.scope_rows = ScopeRows(
+            self.data if self.is_bound else None, prefix="scope_lines", standards=standards, sites=sites, lines=lines
+        )
+        self.has_lines = bool(lines)
         # Only the decisions that can be taken today are shown, none pre-selected (the decider chooses); the
         # others are listed with the domain's reason (`unavailable`). The field still accepts every decision
         # the state allows, so a blocked one posted anyway gets the domain's own refusal, code and clause.
@@ -40,6 +60,20 @@ class DecisionForm(forms.Form):
 
     def clean_scope(self) -> str | None:
         return self.cleaned_data["scope"] or None
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        data["scope_lines"] = None
+        if data.get("kind") in self.SCOPE_KINDS and (self.has_lines or self.scope_rows.formset.total_form_count()):
+            lines = self.scope_rows.cleaned()
+            if isinstance(lines, str):
+                raise forms.ValidationError(lines)
+            # A certification without lines yet (made before they existed) may still change by its statement alone.
+            data["scope_lines"] = lines if lines or self.has_lines else None
+        return data
+
+    def route_error(self, name: str, error: str) -> bool:
+        return self.scope_rows.route_error(name, error)
 
 
 class AppealLodgeForm(ActionForm):

@@ -16,6 +16,7 @@ from conformo.audits.models import (
     AuditProgramme,
     AuditReport,
     Finding,
+    ScopeLine,
     TeamMember,
     Verification,
 )
@@ -25,12 +26,22 @@ from conformo.core.errors import NotFound, PermissionDenied
 from conformo.core.tenancy import reach
 
 
+def _scope_lines() -> Prefetch:
+    """A certification's scope lines with their standard and site, in one query."""
+    return Prefetch("scope_lines", queryset=ScopeLine.objects.select_related("standard", "site"))
+
+
 def certification_list(*, user: Any) -> QuerySet[Certification]:
-    return Certification.objects.visible_to(user).select_related("organization").order_by("-created_at")
+    return (
+        Certification.objects.visible_to(user)
+        .select_related("organization")
+        .prefetch_related(_scope_lines())
+        .order_by("-created_at")
+    )
 
 
 def certification_get(*, user: Any, public_id: Any) -> Certification:
-    found = Certification.objects.visible_to(user).filter(public_id=public_id).first()
+    found = Certification.objects.visible_to(user).filter(public_id=public_id).prefetch_related(_scope_lines()).first()
     if found is None:
         raise NotFound("No such certification.")
     return found

@@ -21,6 +21,15 @@ from conformo.audits.services.programmes import (
     programme_retire_open_audits,
     programme_start_cycle,
 )
+from conformo.audits.services.scope import (
+    checked_statement,
+    line_dict,
+    scope_lines_copy,
+    scope_lines_write,
+    scope_of,
+    scope_rows_check,
+)
+from conformo.audits.services.scope import scope_lines as lines_of
 from conformo.audits.services.setup import cb_settings_get
 from conformo.certificates.services import certificate_apply_decision
 from conformo.certification import notices
@@ -38,6 +47,7 @@ from conformo.domain.certificate_states import (
 )
 from conformo.domain.certificate_states import Decision as D
 from conformo.domain.errors import DomainError, IllegalTransition
+from conformo.domain.scope import NOT_SUBSET, not_covered
 
 INITIAL_KINDS = (AuditKind.STAGE_1, AuditKind.STAGE_2, AuditKind.TRANSFER_REVIEW)
 
@@ -56,6 +66,7 @@ def application_accept(*, actor: Actor, application: Application, on: date | Non
         transferred_from=str(transfer["issuing_cb"]) if transfer else "",
     )
     certification.standards.set(application.standards.all())
+    scope_lines_copy(source=application, owner_field="certification", owner=certification)
     programme = programme_create(
         actor=actor, application=application, review=review, certification=certification, on=on or timezone.localdate()
     )
@@ -223,6 +234,38 @@ def _transition(
     )
 
 
+def _new_scope_lines(
+    certification: Certification, decision: D, current: list[Any], rows: list[dict[str, Any]] | None
+) -> list[Any] | None:
+    """The checked new lines of a scope change (None: the lines do not change). A certification with lines is
+    reduced only by giving the lines that remain, each within the current scope."""
+    if rows is None:
+        if decision is D.REDUCE_SCOPE and current:
+            raise ValidationFailed(
+                "Give the scope lines that remain after the reduction.", fields={"scope_lines": ["Required."]}
+            )
+        return None
+    checked = scope_rows_check(
+        rows,
+        standards=list(certification.standards.order_by("code")),
+        sites=list(certification.organization.sites.all()),
+        field="scope_lines",
+    )
+    if decision is D.REDUCE_SCOPE and current:
+        gaps = not_covered([made for _, _, made in checked], scope_of(current))
+        if gaps:
+            standards = {x.standard.code: x.standard.designation for x in current}
+            standards |= {standard.code: standard.designation for standard, _, _ in checked}
+            sites = {str(site.public_id): site.name for _, site, _ in checked if site is not None}
+            what = "; ".join(gap.describe(standards, sites) for gap in gaps)
+            raise ValidationFailed(
+                f"A reduction keeps only parts of the current scope (ISO/IEC 17021-1 9.6.5.5): {what}.",
+                code=NOT_SUBSET,
+                fields={"scope_lines": [f"Not in the current scope: {what}."]},
+            )
+    return checked
+
+
 @dataclass(frozen=True)
 class DecisionOption:
     """A decision the certification's state allows, and why it cannot be taken today (empty when it can)."""
@@ -263,13 +306,19 @@ def decision_take(
     reason: str = "",
     decided_on: date | None = None,
     scope: str | None = None,
+    scope_lines: list[dict[str, Any]] | None = None,
     issue_resolved: bool = False,
 ) -> Decision:
     """Take a certification decision: grant, refuse, renew, suspend, restore, withdraw, reduce or extend
     scope. Only a decision maker who was on no audit team of the cycle; refused with the rule's reason.
 
     This function gathers the facts; ``domain.certificate_states.transition`` decides (every precondition
-    of 17021-1 9.5 and 9.6 is checked there, once) and its refusal is reported with the domain's code."""
+    of 17021-1 9.5 and 9.6 is checked there, once) and its refusal is reported with the domain's code.
+
+    A scope change takes the new scope lines (`scope_lines`, as `application_scope_set` takes them) and, if no
+    statement is given, generates it from them. A reduction must leave a subset of the current lines (9.6.5.5;
+    refused with ``scope_not_subset`` naming what is not covered); an extension follows its special audit and
+    may add anything within the certification's standards and the organization's sites."""
     cb_id = certification.certification_body_id
     if not has_cb_role(actor, cb_id, "decision_maker"):
         raise PermissionDenied(
@@ -282,6 +331,12 @@ def decision_take(
         raise ValidationFailed(f"Unknown decision {kind!r}.", fields={"kind": ["Invalid."]}) from None
     if decision is D.EXPIRE:
         raise ValidationFailed("Expiry follows from the calendar; it is not a decision.", fields={"kind": ["Invalid."]})
+    lines_before = lines_of(certification)
+    new_lines = None
+    if decision in (D.REDUCE_SCOPE, D.EXTEND_SCOPE):
+        new_lines = _new_scope_lines(certification, decision, lines_before, scope_lines)
+        if new_lines is not None and not (scope or "").strip():
+            scope = checked_statement(new_lines)
     if decision is D.EXTEND_SCOPE and not (scope or "").strip():
         raise ValidationFailed("Give the extended scope.", fields={"scope": ["Required."]})
     programme = current_programme(certification)
@@ -305,6 +360,9 @@ def decision_take(
         certification.suspended_on = on
     elif decision in (D.RESTORE, D.REDUCE_SCOPE):
         certification.suspended_on = None
+    if new_lines is not None:
+        written = scope_lines_write("certification", certification, new_lines)
+        certification.sector_codes = sorted({code for line in written for code in line.sector_codes})
     if decision in (D.REDUCE_SCOPE, D.EXTEND_SCOPE) and scope:
         certification.scope = scope.strip()
     certification.state = new_state.value
@@ -332,9 +390,11 @@ def decision_take(
         actor=actor,
         action=f"certification.{decision.value}",
         obj=certification,
-        before={"state": state.value, "scope": scope_before},
+        before={"state": state.value, "scope": scope_before, "scope_lines": [line_dict(x) for x in lines_before]},
         after={
             "state": new_state.value,
+            **({"scope": certification.scope} if new_lines is not None or scope else {}),
+            **({"scope_lines": [line_dict(x) for x in lines_of(certification)]} if new_lines is not None else {}),
             "reason": record.reason,
             "decided_on": on,
             "expires_on": certification.expires_on,

@@ -13,8 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from conformo.audits.scope_display import lines_snapshot, scope_groups
 from conformo.audits.selectors import application_get
-from conformo.audits.services import appeal_lodge
+from conformo.audits.services import appeal_lodge, scope_lines
+from conformo.audits.services.scope import line_dict
 from conformo.certificates.selectors import certificate_of_certification
 from conformo.certification.forms import AppealLodgeForm, DecisionForm
 from conformo.certification.models import Certification
@@ -61,7 +63,13 @@ def awaiting_decision_view(request: HttpRequest) -> HttpResponse:
 
 
 def _decision_form(certification: Certification, data: Any = None) -> DecisionForm:
-    return DecisionForm(data, options=decision_options(certification=certification))
+    return DecisionForm(
+        data,
+        options=decision_options(certification=certification),
+        standards=[(s.code, s.designation) for s in certification.standards.order_by("code")],
+        sites=[(str(s.public_id), s.name) for s in certification.organization.sites.all()],
+        lines=[line_dict(line) for line in scope_lines(certification)],
+    )
 
 
 def _certification_page(
@@ -91,6 +99,7 @@ def _certification_page(
             "form": form,
             "choices": form.offered,
             "unavailable": form.unavailable,
+            "scope_groups": scope_groups(lines_snapshot(scope_lines(certification))),
         },
         status=status,
     )

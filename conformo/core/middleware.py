@@ -1,5 +1,5 @@
-"""Request middleware: refused input (control characters, unreadable bodies), the API's one error shape, and
-ApplicationError raised by a page turned into a readable 4xx page."""
+"""Request middleware: refused input (control characters, unreadable bodies), the API's one error shape, an
+ApplicationError raised by a page turned into a readable 4xx page, and the Permissions-Policy header."""
 
 from __future__ import annotations
 
@@ -8,10 +8,12 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from conformo.core.cleaning import (
     CONTROL_CHARACTER_MESSAGE,
@@ -28,6 +30,14 @@ API_PREFIX = "/api/"
 FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
 
 
+def back_url(request: HttpRequest) -> str:
+    """The page the user came from, when it is on this site (a "Go back" link without script)."""
+    referer = str(request.META.get("HTTP_REFERER", ""))
+    if referer and url_has_allowed_host_and_scheme(referer, {request.get_host()}, require_https=request.is_secure()):
+        return referer
+    return ""
+
+
 def is_api(request: HttpRequest) -> bool:
     return request.path_info.startswith(API_PREFIX)
 
@@ -40,7 +50,7 @@ def refusal(request: HttpRequest, error: ApplicationError) -> HttpResponse:
     """The answer to refused input: the API's JSON error, or the error page (400)."""
     if is_api(request):
         return json_response(error.as_dict(), error.status_code)
-    context = {"message": error.message, "code": error.code, "fields": error.fields}
+    context = {"message": error.message, "code": error.code, "fields": error.fields, "back_url": back_url(request)}
     return render(request, "core/error.html", context, status=400)
 
 
@@ -140,8 +150,6 @@ class ApiErrorMiddleware:
 
 
 class ApplicationErrorMiddleware:
-    """Turns an ApplicationError raised by a page into a readable 4xx page."""
-
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
@@ -154,6 +162,27 @@ class ApplicationErrorMiddleware:
         return render(
             request,
             "core/error.html",
-            {"message": exception.message, "code": exception.code, "fields": exception.fields},
+            {
+                "message": exception.message,
+                "code": exception.code,
+                "fields": exception.fields,
+                "back_url": back_url(request),
+            },
             status=exception.status_code,
         )
+
+
+class PermissionsPolicyMiddleware:
+    """Sets the Permissions-Policy header (settings.PERMISSIONS_POLICY; empty = none) on every response."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.policy = str(getattr(settings, "PERMISSIONS_POLICY", ""))
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.process_response(request, self.get_response(request))
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        if self.policy and "Permissions-Policy" not in response:
+            response["Permissions-Policy"] = self.policy
+        return response

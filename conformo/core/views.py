@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import connection
@@ -12,6 +14,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from conformo.core.models import AuditLogEntry
+
+logger = logging.getLogger(__name__)
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -30,14 +34,16 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 @require_safe
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
-    """`{"status": "ok", "database": "ok"}`, or 503 with the reason when the database does not answer."""
+    """`{"status": "ok", "database": "ok"}`, or 503 `{"status": "error", "detail": "database unavailable"}` when the
+    database does not answer. The cause (which may name the host, port or database) goes to the log, not the
+    caller."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
-    except DatabaseError as exc:
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
-        return JsonResponse({"status": "error", "database": "unreachable", "reason": reason}, status=503)
+    except DatabaseError:
+        logger.exception("Health check: the database does not answer.")
+        return JsonResponse({"status": "error", "detail": "database unavailable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
 
 

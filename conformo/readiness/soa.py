@@ -7,6 +7,7 @@ from typing import Any
 
 from django.template.loader import render_to_string
 
+from conformo.core.spreadsheets import neutralise_row
 from conformo.readiness.choices import ItemStatus
 from conformo.readiness.models import Assessment, Evidence, Item
 from conformo.standards.models import ClauseKind, Standard
@@ -49,21 +50,23 @@ def soa_xlsx(*, rows: list[dict[str, Any]], title: str) -> bytes:
     sheet = workbook.active
     assert sheet is not None
     sheet.title = "Statement of Applicability"
-    sheet.append([title])
+    sheet.append(neutralise_row([title]))
     sheet.append(SOA_COLUMNS)
     for cell in sheet[2]:
         cell.font = Font(bold=True)
     for row in rows:
         sheet.append(
-            [
-                f"A.{row['ref']}",
-                row["title"],
-                row["theme"],
-                "Yes" if row["applicable"] else "No",
-                row["justification"],
-                row["status_label"],
-                "; ".join(row["evidence"]),
-            ]
+            neutralise_row(
+                [
+                    f"A.{row['ref']}",
+                    row["title"],
+                    row["theme"],
+                    "Yes" if row["applicable"] else "No",
+                    row["justification"],
+                    row["status_label"],
+                    "; ".join(row["evidence"]),
+                ]
+            )
         )
     for column, width in zip("ABCDEFG", (10, 50, 16, 11, 60, 22, 40), strict=True):
         sheet.column_dimensions[column].width = width
@@ -107,18 +110,20 @@ def assessment_xlsx(*, assessment: Assessment) -> bytes:
             sheets[standard.pk] = sheet
         answer = item.answer
         sheet.append(
-            [
-                item.clause.kind,
-                item.clause.ref,
-                item.clause.title,
-                item.clause.hs_ref,
-                "yes" if answer.hs_ref else "no",
-                ItemStatus(answer.status).label,
-                answer.justification,
-                answer.owner.email if answer.owner else "",
-                answer.due_date,
-                answer.notes,
-            ]
+            neutralise_row(
+                [
+                    item.clause.kind,
+                    item.clause.ref,
+                    item.clause.title,
+                    item.clause.hs_ref,
+                    "yes" if answer.hs_ref else "no",
+                    ItemStatus(answer.status).label,
+                    answer.justification,
+                    answer.owner.email if answer.owner else "",
+                    answer.due_date,
+                    answer.notes,
+                ]
+            )
         )
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -32,6 +32,13 @@ class RegistrySiteOut(Schema):
     scope: str
 
 
+class RegistryScopeLineOut(Schema):
+    standard: str = Field(description="Standard id, e.g. iso-9001-2015")
+    site: str | None = Field(description="The site's name; null for all sites of the certificate")
+    activity: str
+    iaf_codes: list[int] = Field(description="IAF sector codes (IAF ID 1) of the line")
+
+
 class BodyOut(Schema):
     name: str
     accreditation: str
@@ -43,6 +50,10 @@ class RecordOut(Schema):
     holder: HolderOut
     standards: list[str]
     scope: str
+    scope_lines: list[RegistryScopeLineOut] = Field(
+        description="The structured scope by standard and site; a certificate issued without lines (imported, or "
+        "older) gives one line per standard for all sites, with `scope` as the activity"
+    )
     sites: list[RegistrySiteOut]
     issued_on: date
     original_issued_on: date

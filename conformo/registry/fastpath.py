@@ -2,14 +2,15 @@
 
 `GET /api/v1/registry/certificates/<number>` and `GET /api/v1/registry/certificates?…` from anonymous
 clients are answered here — rate limit, one indexed statement, JSON with ETag / Cache-Control, the headers
-of SecurityMiddleware and XFrameOptionsMiddleware (their own `process_response`) — without sessions,
-authentication, CSRF, messages, URL resolving or django-ninja. Everything else (a request with a session
-cookie, so that signed-in users keep their exemption from the rate limit; the credential; other methods;
-parameters that the API's schema, `SearchIn`, refuses) falls through to the normal path, which gives the same
-answers.
+of SecurityMiddleware, ContentSecurityPolicyMiddleware, PermissionsPolicyMiddleware and XFrameOptionsMiddleware
+(their own `process_response`) — without sessions, authentication, CSRF, messages, URL resolving or django-ninja.
+Everything else (a request with a session cookie, so that signed-in users keep their exemption from the rate
+limit; the credential; other methods; parameters that the API's schema, `SearchIn`, refuses) falls through to the
+normal path, which gives the same answers.
 
-Install in MIDDLEWARE right after the API error shape and the input checks (`conformo.core.middleware`), ahead
-of the rest: "conformo.registry.fastpath.RegistryFastPathMiddleware".
+Install in MIDDLEWARE right after the API error shape, the body limit (conformo.core.limits) and the input
+checks (`conformo.core.middleware.InputMiddleware`), ahead of the rest:
+"conformo.registry.fastpath.RegistryFastPathMiddleware".
 """
 
 from __future__ import annotations
@@ -19,10 +20,12 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.middleware.clickjacking import XFrameOptionsMiddleware
+from django.middleware.csp import ContentSecurityPolicyMiddleware
 from django.middleware.security import SecurityMiddleware
 from django.utils import timezone
 from pydantic import ValidationError
 
+from conformo.core.middleware import PermissionsPolicyMiddleware
 from conformo.registry import selectors
 from conformo.registry.http import cached_response, json_body, json_error, too_many
 from conformo.registry.ratelimit import retry_after
@@ -81,7 +84,12 @@ class RegistryFastPathMiddleware:
         self.get_response = get_response
         self.session_cookie = settings.SESSION_COOKIE_NAME
         # The security headers of the middleware a fast answer skips, set by that middleware itself.
-        self.headers = (SecurityMiddleware(get_response), XFrameOptionsMiddleware(get_response))
+        self.headers = (
+            SecurityMiddleware(get_response),
+            ContentSecurityPolicyMiddleware(get_response),
+            PermissionsPolicyMiddleware(get_response),
+            XFrameOptionsMiddleware(get_response),
+        )
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         path = request.path_info

@@ -23,6 +23,7 @@ from django.db.models import BooleanField, CharField, Count, DateField, Exists, 
 from django.db.models.expressions import RawSQL
 
 from conformo.certificates.models import Certificate, CertificateStandard, CertificateStatus
+from conformo.certificates.scope import record_lines
 from conformo.certificates.search import PREFIX_LENGTH, WORD_SEPARATORS, prefix_tsquery, prefixes_tsquery, search_words
 from conformo.core.prepared import Placeholder, Statement, fetch_rows, statement
 from conformo.domain.certificate_states import CertificateState, effective_state
@@ -35,6 +36,8 @@ RECORD_FIELDS = (
     "holder_country",
     "standards",
     "scope",
+    "scope_lines",
+    "sector_codes",
     "sites",
     "issued_on",
     "original_issued_on",
@@ -134,7 +137,7 @@ def registry_search(
     return _search_rows(word_params, standard=standard, country=country.upper(), status=status, today=today)
 
 
-_JSON_FIELDS = ("standards", "sites")
+_JSON_FIELDS = ("standards", "sites", "scope_lines", "sector_codes")
 _DATE_FIELDS = ("issued_on", "original_issued_on", "expires_on")
 _LOOKUP_COLUMNS = (*RECORD_FIELDS, "is_current", "certification_body_id")
 
@@ -193,6 +196,15 @@ def registry_record(row: dict[str, Any], today: date) -> dict[str, Any]:
         "holder": {"name": row["holder_name"], "country": row["holder_country"]},
         "standards": [s["id"] for s in row["standards"]],
         "scope": row["scope"],
+        "scope_lines": [
+            {
+                "standard": line["standard"],
+                "site": line["site"],
+                "activity": line["activity"],
+                "iaf_codes": line["iaf_codes"],
+            }
+            for line in record_lines(row)
+        ],
         "sites": [
             {
                 "name": s.get("name", ""),

@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from conformo.certificates.scope import record_lines, scope_groups
 from conformo.certificates.signing import jwks
 from conformo.registry import selectors
 from conformo.registry.ratelimit import retry_after
@@ -102,6 +103,7 @@ def verify(request: HttpRequest, number: str) -> HttpResponse:
         "designations": selectors.standard_designations(row),
         "asked_for": number,
         "superseded": record["number"] != number,
+        "scope_groups": scope_groups(record_lines(row)),
     }
     return render(request, "registry/verify.html", context)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from ninja import File, Form, Query, Router, Status
@@ -11,6 +12,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from conformo.core.errors import ValidationFailed
+from conformo.core.limits import megabytes
 from conformo.core.pagination import PageNumberPagination
 from conformo.core.schemas import ErrorOut
 from conformo.standards.importers import oscal_export_json
@@ -34,8 +36,6 @@ from conformo.standards.selectors import (
 from conformo.standards.services import catalog_import
 
 router = Router(tags=["standards"])
-
-MAX_IMPORT_BYTES = 5 * 1024 * 1024
 
 
 def _standards(codes: str | None) -> list[Standard] | None:
@@ -62,8 +62,10 @@ def standard_import(
 
     A malformed file is refused (422) with the file, the place and the reason; nothing of it is loaded.
     """
-    if file.size and file.size > MAX_IMPORT_BYTES:
-        raise ValidationFailed(f"{file.name}: the file is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB.")
+    limit = int(settings.STANDARDS_IMPORT_MAX_BYTES)
+    if file.size and file.size > limit:
+        message = f"The file is larger than {megabytes(limit)}."
+        raise ValidationFailed(f"{file.name}: {message[0].lower()}{message[1:]}", fields={"file": [message]})
     standard = catalog_import(content=file.read(), filename=file.name or "upload", format=format, actor=request.user)
     summary = standard_summary(standard_get(code=standard.code))
     return Status(

@@ -17,6 +17,8 @@ from conformo.audits.schemas import (
     ApplicationIn,
     ApplicationOut,
     ApplicationReviewOut,
+    ApplicationScopeIn,
+    ApplicationScopeOut,
     ReasonIn,
 )
 from conformo.core.errors import NotFound
@@ -85,3 +87,35 @@ def application_review(request: HttpRequest, application_id: UUID) -> Status[Any
 def application_decline(request: HttpRequest, application_id: UUID, payload: ReasonIn) -> Application:
     application = selectors.application_get(user=request.user, public_id=application_id)
     return services.application_decline(actor=request.user, application=application, reason=payload.reason)
+
+
+def _scope_out(application: Application) -> dict[str, Any]:
+    lines = services.scope_lines(application)
+    return {
+        "application_id": application.public_id,
+        "status": application.status,
+        "lines": lines,
+        "statement": services.scope_statement(lines),
+    }
+
+
+@router.get("/applications/{application_id}/scope", response={200: ApplicationScopeOut, 404: ErrorOut})
+def application_scope(request: HttpRequest, application_id: UUID) -> dict[str, Any]:
+    """The application's scope lines (standard, site or all sites, activity, IAF codes) and a statement made
+    from them."""
+    return _scope_out(selectors.application_get(user=request.user, public_id=application_id))
+
+
+@router.post("/applications/{application_id}/scope", response={200: ApplicationScopeOut, **E})
+def application_scope_set(request: HttpRequest, application_id: UUID, payload: ApplicationScopeIn) -> dict[str, Any]:
+    """Replace the application's scope lines, all or none (the client's administrator or the CB's staff, until
+    the application is accepted or declined); errors name their row: `lines.<row>.<field>`, rows from 0. A
+    reviewed application goes back to be reviewed again."""
+    application = selectors.application_get(user=request.user, public_id=application_id)
+    application = services.application_scope_set(
+        actor=request.user,
+        application=application,
+        lines=[line.row() for line in payload.lines],
+        replace_statement=payload.replace_statement,
+    )
+    return _scope_out(application)

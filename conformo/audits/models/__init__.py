@@ -13,6 +13,7 @@ from conformo.audits.models.plans import AuditPlan, PlanObjection
 from conformo.audits.models.programmes import Audit, AuditProgramme, TeamMember
 from conformo.audits.models.registers import Appeal, Complaint
 from conformo.audits.models.reports import AuditReport
+from conformo.audits.models.scope import ScopeLine
 from conformo.audits.models.setup import (
     Accreditation,
     Auditor,
@@ -41,6 +42,7 @@ __all__ = [
     "FindingResponse",
     "PlanObjection",
     "Qualification",
+    "ScopeLine",
     "TeamMember",
     "Unavailability",
     "Verification",

@@ -63,6 +63,7 @@ from conformo.audits.schemas.reports import (
     ReportSectionOut,
     ReportSummaryOut,
 )
+from conformo.audits.schemas.scope import ApplicationScopeIn, ApplicationScopeOut, ScopeLineIn, ScopeLineOut
 from conformo.audits.schemas.setup import (
     AccreditationIn,
     AccreditationOut,
@@ -87,6 +88,8 @@ __all__ = [
     "ApplicationIn",
     "ApplicationOut",
     "ApplicationReviewOut",
+    "ApplicationScopeIn",
+    "ApplicationScopeOut",
     "AttachmentOut",
     "AuditOut",
     "AuditorIn",
@@ -130,6 +133,8 @@ __all__ = [
     "ReportSummaryOut",
     "ResponseIn",
     "ResponseOut",
+    "ScopeLineIn",
+    "ScopeLineOut",
     "SpecialAuditIn",
     "TeamIn",
     "TimetableRowIn",

@@ -72,6 +72,13 @@ from conformo.audits.services.reports import (
     report_section_write,
     report_update,
 )
+from conformo.audits.services.scope import (
+    application_scope_set,
+    can_edit_scope,
+    scope_edit_check,
+    scope_lines,
+    scope_statement,
+)
 from conformo.audits.services.setup import (
     accreditation_create,
     auditor_register,
@@ -93,6 +100,7 @@ __all__ = [
     "application_determine",
     "application_mark_accepted",
     "application_review",
+    "application_scope_set",
     "application_submit",
     "audit_complete",
     "audit_plan",
@@ -100,6 +108,7 @@ __all__ = [
     "audit_team_assign",
     "audit_team_check",
     "auditor_register",
+    "can_edit_scope",
     "cb_settings_get",
     "cb_settings_update",
     "complaint_advance",
@@ -143,6 +152,9 @@ __all__ = [
     "report_revise",
     "report_section_write",
     "report_update",
+    "scope_edit_check",
+    "scope_lines",
+    "scope_statement",
     "special_audit_create",
     "unavailability_add",
 ]

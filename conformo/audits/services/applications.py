@@ -19,6 +19,7 @@ from conformo.audits.models import (
     ApplicationReview,
     AuditTimeDetermination,
     Qualification,
+    ScopeLine,
 )
 from conformo.audits.services.determinations import application_determination_record, determination_of
 from conformo.audits.services.setup import check_sector_codes
@@ -113,6 +114,18 @@ def application_submit(
     )
     application.standards.set(standards)
     application.sites.set(sites)
+    # The free text becomes the first scope lines, one per standard for all sites; the client or the CB then
+    # structures them (`application_scope_set`).
+    ScopeLine.objects.bulk_create(
+        ScopeLine(
+            application=application,
+            standard=standard,
+            activity=application.scope,
+            sector_codes=application.sector_codes,
+            position=n,
+        )
+        for n, standard in enumerate(sorted(standards, key=lambda s: s.code))
+    )
     audit_log_record(
         actor=actor,
         action="application.submit",

@@ -50,6 +50,7 @@ from conformo.audits.views.reports import (
     report_section_write,
     report_update,
 )
+from conformo.audits.views.scope import application_scope
 from conformo.audits.views.setup import (
     accreditations,
     auditor_detail,
@@ -84,6 +85,7 @@ __all__ = [
     "application_detail",
     "application_determine",
     "application_review",
+    "application_scope",
     "audit_complete",
     "audit_detail",
     "audit_plan",

@@ -23,7 +23,7 @@ from conformo.organizations.models import CertificationBody, Organization
 from conformo.organizations.tenancy import cbs_of
 
 
-def _current_cb(request: HttpRequest) -> CertificationBody:
+def current_cb(request: HttpRequest) -> CertificationBody:
     """The CB the page is about: `?cb=<id>` among the user's CBs, else their first; 404 for non-members."""
     cbs = cbs_of(request.user).order_by("name")
     cb = by_id(cbs, request.GET.get("cb")) or cbs.first()
@@ -32,14 +32,14 @@ def _current_cb(request: HttpRequest) -> CertificationBody:
     return cb
 
 
-def _with_cb(name: str, cb: CertificationBody) -> str:
+def with_cb(name: str, cb: CertificationBody) -> str:
     return f"{reverse(name)}?cb={cb.public_id}"
 
 
 @login_required
 def cb_settings(request: HttpRequest) -> HttpResponse:
     """The CB's choices for every non-normative rule: CB staff read them, the CB administrator edits."""
-    cb = _current_cb(request)
+    cb = current_cb(request)
     current = services.cb_settings_get(cb)
     form = CBSettingsForm(request.POST or None, instance=current)
     if request.method == "POST" and form.is_valid():
@@ -51,7 +51,7 @@ def cb_settings(request: HttpRequest) -> HttpResponse:
             apply_errors(form, exc)
         else:
             messages.success(request, "Settings saved.")
-            return redirect(_with_cb("audits:cb-settings", cb))
+            return redirect(with_cb("audits:cb-settings", cb))
     return render(
         request,
         "audits/cb_settings.html",
@@ -69,7 +69,7 @@ def cb_settings(request: HttpRequest) -> HttpResponse:
 @login_required
 def accreditations(request: HttpRequest) -> HttpResponse:
     """The CB's accreditations (standards × IAF sector codes, validity); the CB administrator adds them."""
-    cb = _current_cb(request)
+    cb = current_cb(request)
     form = AccreditationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -78,7 +78,7 @@ def accreditations(request: HttpRequest) -> HttpResponse:
             apply_errors(form, exc)
         else:
             messages.success(request, "Accreditation recorded.")
-            return redirect(_with_cb("audits:accreditations", cb))
+            return redirect(with_cb("audits:accreditations", cb))
     return render(
         request,
         "audits/accreditations.html",

@@ -24,6 +24,7 @@ from conformo.audits.choices import AuditKind
 from conformo.audits.models import Audit, Auditor
 from conformo.audits.views.common import is_manager, plan_section, report_section
 from conformo.audits.views.determinations import determination_panel
+from conformo.audits.views.scope import scope_panel
 from conformo.core.forms import handle, posted
 from conformo.core.tenancy import MANAGERS, has_cb_role, reach
 from conformo.organizations.models import CertificationBody, Organization
@@ -90,6 +91,8 @@ def _application_page(request: HttpRequest, application: Any, status: int = 200,
                 selectors.application_determination(user=request.user, application=application)
             ),
             "programme": application.programme.first(),
+            "scope": scope_panel(application),
+            "can_edit_scope": services.can_edit_scope(request.user, application),
             "is_manager": is_manager(request.user),
             "decide_form": bound.get("decide_form") or forms.EmptyForm(),
             "decline_form": bound.get("decline_form") or forms.DeclineForm(),

@@ -2,8 +2,9 @@
 (docs/certificates.md, reference: CertSearch field glossary v2.1), as CSV or XLSX.
 
 Import is all or nothing: every row is checked first and every bad row reported with its row number (the
-spreadsheet's: the header is row 1) and field; nothing is written when any row is bad. On PostgreSQL the
-rows are written with `COPY`, elsewhere with `bulk_create`, in one transaction.
+spreadsheet's: the header is row 1) and field; nothing is written when any row is bad. The checked rows are
+staged in temporary tables of the import's connection, then published in one short transaction (`write`), so
+the public registry's readers never wait for an import and, on SQLite, other writers wait only for the publish.
 
 The package is split by aggregate: `fields` (the field model, error types, reading a file), `parse` (checking
 the rows), `write` (the COPY and ORM writers); the import and export entry points live here, and every name
@@ -18,7 +19,8 @@ from collections.abc import Iterator
 from datetime import date
 from typing import IO
 
-from django.db import connection, transaction
+from django.conf import settings
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from conformo.certificates.certsearch.fields import (
@@ -35,6 +37,7 @@ from conformo.certificates.certsearch.fields import (
     ImportResult,
     RowError,
     _cell,
+    check_size,
     read_rows,
 )
 from conformo.certificates.certsearch.parse import (
@@ -42,6 +45,7 @@ from conformo.certificates.certsearch.parse import (
     _COLUMN,
     _CONFIDENTIAL,
     _DATE_FIELDS,
+    Progress,
     _check_existing,
     _check_existing_postgresql,
     _date,
@@ -58,18 +62,18 @@ from conformo.certificates.certsearch.parse import (
 from conformo.certificates.certsearch.write import (
     _COPY_COLUMNS,
     _COPY_ESCAPES,
-    SEARCH_INDEX,
-    SEARCH_INDEX_REBUILD_RATIO,
     _accreditation,
     _copy_text,
     _uuid4_texts,
-    _write_orm,
-    _write_postgresql,
+    publish,
+    stage,
+    unstage,
 )
 from conformo.certificates.models import Certificate, CertificateStatus
 from conformo.core.actors import Actor
 from conformo.core.audit import audit_log_record
-from conformo.core.errors import ValidationFailed
+from conformo.core.errors import Conflict, ValidationFailed
+from conformo.core.spreadsheets import neutralise_row
 from conformo.core.tenancy import require_cb_role
 from conformo.domain.certificate_states import CertificateState, effective_state
 from conformo.organizations.models import CertificationBody
@@ -81,8 +85,6 @@ __all__ = [
     "LIST_SEPARATOR",
     "MAX_LENGTH",
     "REQUIRED",
-    "SEARCH_INDEX",
-    "SEARCH_INDEX_REBUILD_RATIO",
     "SITE_FIELD_SEPARATOR",
     "SITE_SEPARATOR",
     "_ACCREDITED",
@@ -94,6 +96,7 @@ __all__ = [
     "_DATE_FIELDS",
     "ImportRejected",
     "ImportResult",
+    "Progress",
     "RowError",
     "_Memo",
     "_Row",
@@ -109,11 +112,10 @@ __all__ = [
     "_parse",
     "_quote",
     "_uuid4_texts",
-    "_write_orm",
-    "_write_postgresql",
     "_yyyymmdd",
     "certsearch_export",
     "certsearch_import",
+    "check_size",
     "export_rows",
     "parse_file",
     "read_rows",
@@ -121,25 +123,46 @@ __all__ = [
 ]
 
 
-@transaction.atomic
 def certsearch_import(
-    *, actor: Actor, certification_body: CertificationBody, handle: IO[bytes], filename: str
+    *,
+    actor: Actor,
+    certification_body: CertificationBody,
+    handle: IO[bytes],
+    filename: str,
+    progress: Progress | None = None,
 ) -> ImportResult:
-    """Import a register in the CertSearch layout: every row or none (ImportRejected lists the errors)."""
+    """Import a register in the CertSearch layout: every row or none (ImportRejected lists the errors).
+
+    The rows are checked and staged outside any transaction on the register, then published with the audit
+    record in one short transaction (`publish`). A certificate number taken by another writer between the
+    check and the publish refuses the whole file (Conflict; nothing written)."""
     require_cb_role(actor, certification_body.pk, "cb_admin", action="import certificates")
-    rows = parse_file(read_rows(handle, filename), certification_body)
+    check_size(handle, filename, settings.CERTSEARCH_IMPORT_MAX_BYTES)
+    rows = parse_file(read_rows(handle, filename), certification_body, progress)
     accreditation = _accreditation(certification_body, timezone.localdate())
-    if connection.vendor == "postgresql":
-        _write_postgresql(rows, certification_body, accreditation)
-    else:
-        _write_orm(rows, certification_body, accreditation)
-    audit_log_record(
-        actor=actor,
-        action="certificates.import",
-        obj=certification_body,
-        after={"file": filename, "rows": len(rows), "first": rows[0].number, "last": rows[-1].number},
-        certification_body_id=certification_body.pk,
-    )
+    if progress is not None:
+        progress("writing", len(rows))
+    stage(rows, certification_body, accreditation)
+    if progress is not None:
+        progress("publishing", len(rows))
+    try:
+        with transaction.atomic():
+            publish()
+            audit_log_record(
+                actor=actor,
+                action="certificates.import",
+                obj=certification_body,
+                after={"file": filename, "rows": len(rows), "first": rows[0].number, "last": rows[-1].number},
+                certification_body_id=certification_body.pk,
+            )
+    except IntegrityError as exc:
+        raise Conflict(
+            "Some of these certificate numbers were added to the register while the file was being checked; "
+            "nothing was written. Import the file again to see which.",
+            code="import_conflict",
+        ) from exc
+    finally:
+        unstage()
     return ImportResult(imported=len(rows), numbers=[r.number for r in rows[:20]])
 
 
@@ -225,7 +248,8 @@ def certsearch_export(*, actor: Actor, certification_body: CertificationBody, fm
     require_cb_role(
         actor, certification_body.pk, "cb_admin", "programme_manager", "decision_maker", action="export the register"
     )
-    rows = export_rows(certification_body, timezone.localdate())
+    # Text a spreadsheet would run as a formula is prefixed with ' (OWASP CSV injection; docs/certificates.md).
+    rows = [neutralise_row(row) for row in export_rows(certification_body, timezone.localdate())]
     if fmt == "xlsx":
         from openpyxl import Workbook
 

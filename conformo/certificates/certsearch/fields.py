@@ -136,8 +136,32 @@ def read_rows(handle: IO[bytes], filename: str) -> Iterator[list[str]]:
             yield [_cell(v) for v in values]
         workbook.close()
         return
+    read = 0  # records read so far, the header included: the failing one is row read + 1
     try:
         text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
-        yield from csv.reader(text)
+        for record in csv.reader(text):
+            read += 1
+            yield record
     except UnicodeDecodeError as exc:
         raise ValidationFailed(f"{filename} is not UTF-8 text.", code="unreadable_file") from exc
+    except csv.Error as exc:
+        # The csv module refuses a cell over its field size limit (131,072 characters) and stops there.
+        message = (
+            f"A cell is longer than {csv.field_size_limit():,} characters (often an unclosed quote)."
+            if "field limit" in str(exc)
+            else f"Not readable as CSV: {exc}."
+        )
+        raise ImportRejected([RowError(read + 1, "(row)", message)]) from exc
+
+
+def check_size(handle: IO[bytes], filename: str, limit: int) -> None:
+    """Refuse a file over `limit` bytes before reading it (the handle is left at its start)."""
+    handle.seek(0, io.SEEK_END)
+    size = handle.tell()
+    handle.seek(0)
+    if size > limit:
+        raise ValidationFailed(
+            f"{filename} is {size:,} bytes; an import takes at most {limit:,} bytes. Split the file.",
+            code="file_too_large",
+            fields={"file": [f"At most {limit:,} bytes."]},
+        )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -27,6 +27,9 @@ from conformo.domain.errors import InvalidInput
 from conformo.domain.sectors import parse_iaf_code
 from conformo.organizations.models import CertificationBody
 from conformo.standards.models import Standard
+
+Progress = Callable[[str, int], None]
+"""Told (stage, rows so far) while an import runs: `checking`, `writing`, `publishing`."""
 
 
 def _date(text: str) -> date:
@@ -276,8 +279,15 @@ def _known_standards() -> dict[str, str]:
     return known
 
 
-def parse_file(rows: Iterable[list[str]], certification_body: CertificationBody) -> list[_Row]:
-    """Check every row; raise ImportRejected listing every error, or return the parsed rows."""
+PROGRESS_EVERY = 10_000
+"""Rows between two progress reports of a long check."""
+
+
+def parse_file(
+    rows: Iterable[list[str]], certification_body: CertificationBody, progress: Progress | None = None
+) -> list[_Row]:
+    """Check every row; raise ImportRejected listing every error, or return the parsed rows. `progress` is
+    told ("checking", rows so far) every PROGRESS_EVERY rows."""
     iterator = iter(rows)
     header = [h.strip() for h in next(iterator, [])]
     missing = [h for h in REQUIRED if h not in header]
@@ -293,6 +303,8 @@ def parse_file(rows: Iterable[list[str]], certification_body: CertificationBody)
     seen_numbers: dict[str, int] = {}
     seen_bases: dict[str, int] = {}
     for line, raw in enumerate(iterator, start=2):
+        if progress is not None and line % PROGRESS_EVERY == 0:
+            progress("checking", line - 1)
         if len(raw) < width:
             raw = raw + [""] * (width - len(raw))
         if positions_used is None:
@@ -300,6 +312,16 @@ def parse_file(rows: Iterable[list[str]], certification_body: CertificationBody)
         else:
             cells = [raw[i].strip() if i >= 0 else "" for i in positions_used]
         if not any(cells) and not any(cell.strip() for cell in raw):
+            continue
+        if "\x00" in "".join(raw):
+            # A NUL character cannot be stored (PostgreSQL text refuses it): name the cell, write nothing.
+            errors.extend(
+                RowError(
+                    line, header[i] if i < len(header) and header[i] else f"Column {i + 1}", "Holds a NUL character."
+                )
+                for i, cell in enumerate(raw)
+                if "\x00" in cell
+            )
             continue
         row = _parse(line, cells, memo, errors)
         if row is None:

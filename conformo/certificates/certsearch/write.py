@@ -1,5 +1,15 @@
-"""Writing checked CertSearch rows: `COPY` on PostgreSQL (with the search index rebuilt once for a large
-import), `bulk_create` elsewhere."""
+"""Writing checked CertSearch rows so that the public registry never waits for an import (docs/registry.md,
+"Import"):
+
+1. `stage`: the rows go into two temporary tables of the import's own connection (`COPY` on PostgreSQL,
+   batched inserts on SQLite). Nothing else sees them; on SQLite a temporary table is written without the
+   database's write lock, so other writes go on.
+2. `publish`: one short statement each copies the staged rows into the certificates table and their standard
+   links into theirs, in the caller's transaction. Readers never wait: no index is dropped or rebuilt and no
+   lock stronger than a row writer's is taken; on PostgreSQL `lock_timeout` bounds any wait of the import
+   itself (CERTSEARCH_IMPORT_LOCK_TIMEOUT_MS).
+3. `unstage`: the temporary tables are dropped (they also vanish with the connection, e.g. a killed import).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +18,7 @@ import os
 from collections.abc import Iterator
 from datetime import date
 
+from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
@@ -24,7 +35,6 @@ def _accreditation(cb: CertificationBody, on: date) -> str:
 
 
 _COPY_COLUMNS = [
-    "id",
     "public_id",
     "created_at",
     "updated_at",
@@ -52,11 +62,11 @@ _COPY_COLUMNS = [
     "accreditation",
     "search_text",
 ]
+"""The certificate columns an import writes (the id comes from the table's own sequence)."""
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-SEARCH_INDEX = "cert_search_prefixes"  # the registry's word-prefix search index (migration 0004)
-SEARCH_INDEX_REBUILD_RATIO = 1.0
-"""An import of 10,000 rows or more and at least this many times the table's (estimated) size rebuilds the
-search index once instead of updating it row by row (faster; readers of the table wait for the commit)."""
+STAGING = "certsearch_staging"
+STAGING_LINKS = "certsearch_staging_links"
+_BATCH = 5000
 
 
 def _copy_text(value: str) -> str:
@@ -73,35 +83,63 @@ def _uuid4_texts(count: int) -> Iterator[str]:
         yield f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{'89ab'[int(h[16], 16) & 3]}{h[17:20]}-{h[20:]}"
 
 
-def _write_postgresql(rows: list[_Row], cb: CertificationBody, accreditation: str) -> None:
-    """Stream the rows into the certificates table and their standard links into theirs, each with one
-    `COPY … FROM STDIN`. Ids are drawn from the table's sequence first, so the links need no read-back."""
+def _temp(name: str) -> str:
+    return f"pg_temp.{name}" if connection.vendor == "postgresql" else f"temp.{name}"
+
+
+def unstage() -> None:
+    """Drop the staging tables of this connection (no error when there are none)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {_temp(STAGING)}")
+        cursor.execute(f"DROP TABLE IF EXISTS {_temp(STAGING_LINKS)}")
+
+
+def stage(rows: list[_Row], cb: CertificationBody, accreditation: str) -> None:
+    """Write the rows into this connection's staging tables (emptied first)."""
+    unstage()
+    table = Certificate._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {STAGING} AS SELECT {', '.join(_COPY_COLUMNS)} FROM {table} WHERE 1 = 0"  # noqa: S608
+        )
+        cursor.execute(f"CREATE TEMPORARY TABLE {STAGING_LINKS} (number varchar(60), code varchar(100))")
+    if connection.vendor == "postgresql":
+        _stage_postgresql(rows, cb, accreditation)
+    else:
+        _stage_sqlite(rows, cb, accreditation)
+
+
+def publish() -> int:
+    """Copy the staged rows into the register in two statements; call inside the import's transaction.
+    Returns the number of certificates written."""
     table = Certificate._meta.db_table
     links = CertificateStandard._meta.db_table
+    columns = ", ".join(_COPY_COLUMNS)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"SET LOCAL lock_timeout = {int(settings.CERTSEARCH_IMPORT_LOCK_TIMEOUT_MS)}")
+        cursor.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {_temp(STAGING)}")  # noqa: S608
+        written = cursor.rowcount
+        cursor.execute(
+            f"INSERT INTO {links} (certificate_id, code) SELECT c.id, s.code "  # noqa: S608
+            f"FROM {_temp(STAGING_LINKS)} s JOIN {table} c ON c.number = s.number"
+        )
+    return int(written)
+
+
+def _stage_postgresql(rows: list[_Row], cb: CertificationBody, accreditation: str) -> None:
+    """Stream the rows and their standard links into the staging tables, each with one `COPY … FROM STDIN`."""
     now = timezone.now().isoformat()
     with connection.cursor() as cursor:
         raw = cursor.cursor
-        # The planner's row estimate is enough to choose (an exact count of a large table costs a scan).
-        raw.execute("SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = %s::regclass", [table])
-        public = raw.fetchone()[0]
-        rebuild = len(rows) >= SEARCH_INDEX_REBUILD_RATIO * max(public, 1) and len(rows) >= 10_000
-        raw.execute("SELECT indexdef FROM pg_indexes WHERE tablename = %s AND indexname = %s", [table, SEARCH_INDEX])
-        found = raw.fetchone()
-        if rebuild and found:
-            raw.execute(f"DROP INDEX {SEARCH_INDEX}")
-        raw.execute(
-            f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) FROM generate_series(1, %s)",  # noqa: S608
-            [len(rows)],
-        )
-        ids = [i for (i,) in raw.fetchall()]
         prefix = "\t".join((now, now, str(cb.pk), CertificateSource.IMPORTED))
         cb_part = "\t".join((_copy_text(cb.name), _copy_text(cb.address)))
         accredited_text, unaccredited_text = _copy_text(accreditation), ""
-        with raw.copy(f"COPY {table} ({', '.join(_COPY_COLUMNS)}) FROM STDIN") as copy:
+        with raw.copy(f"COPY {STAGING} ({', '.join(_COPY_COLUMNS)}) FROM STDIN") as copy:
             buffer: list[str] = []
-            for pk, public_id, r in zip(ids, _uuid4_texts(len(rows)), rows, strict=True):
+            for public_id, r in zip(_uuid4_texts(len(rows)), rows, strict=True):
                 buffer.append(
-                    f"{pk}\t{public_id}\t{prefix}\t{_copy_text(r.base)}\t0\t{_copy_text(r.number)}\tt\t{r.status}\t"
+                    f"{public_id}\t{prefix}\t{_copy_text(r.base)}\t0\t{_copy_text(r.number)}\tt\t{r.status}\t"
                     f"{'t' if r.confidential else 'f'}\t{_copy_text(r.name)}\t{r.country}\t{_copy_text(r.address)}\t"
                     f"{_copy_text(r.entity_id)}\t{_copy_text(r.sites_json())}\t{_copy_text(r.standards.json)}\t"
                     f"{_copy_text(r.scope)}\t{json.dumps(r.sectors)}\t{r.issued.isoformat()}\t"
@@ -109,65 +147,66 @@ def _write_postgresql(rows: list[_Row], cb: CertificationBody, accreditation: st
                     f"{accredited_text if r.accredited else unaccredited_text}\t"
                     f"{_copy_text(search_text(r.number, r.name))}\n"
                 )
-                if len(buffer) >= 5000:
+                if len(buffer) >= _BATCH:
                     copy.write("".join(buffer))
                     buffer = []
             if buffer:
                 copy.write("".join(buffer))
-        with raw.copy(f"COPY {links} (certificate_id, code) FROM STDIN") as copy:
+        with raw.copy(f"COPY {STAGING_LINKS} (number, code) FROM STDIN") as copy:
             buffer = []
-            for pk, r in zip(ids, rows, strict=True):
+            for r in rows:
+                number = _copy_text(r.number)
                 for code in r.standards.codes:
-                    buffer.append(f"{pk}\t{_copy_text(code)}\n")
-                if len(buffer) >= 10_000:
+                    buffer.append(f"{number}\t{_copy_text(code)}\n")
+                if len(buffer) >= 2 * _BATCH:
                     copy.write("".join(buffer))
                     buffer = []
             if buffer:
                 copy.write("".join(buffer))
-        if rebuild and found:
-            # CREATE INDEX refuses to run with deferred foreign-key checks pending: run them now.
-            raw.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            raw.execute("SET LOCAL maintenance_work_mem = '256MB'")
-            raw.execute(found[0])
-            raw.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
-def _write_orm(rows: list[_Row], cb: CertificationBody, accreditation: str) -> None:
-    batch = 2000
-    for start in range(0, len(rows), batch):
-        objects = [
-            Certificate(
-                certification_body=cb,
-                source=CertificateSource.IMPORTED,
-                base_number=r.base,
-                revision=0,
-                number=r.number,
-                is_current=True,
-                status=r.status,
-                confidential=r.confidential,
-                holder_name=r.name,
-                holder_country=r.country,
-                holder_address=r.address,
-                holder_identifier=r.entity_id,
-                sites=r.site_dicts(),
-                standards=r.standards.items,
-                scope=r.scope,
-                sector_codes=r.sectors,
-                issued_on=r.issued,
-                original_issued_on=r.original,
-                expires_on=r.expires,
-                cb_name=cb.name,
-                cb_address=cb.address,
-                accreditation=accreditation if r.accredited else "",
-                search_text=search_text(r.number, r.name),
+def _stage_sqlite(rows: list[_Row], cb: CertificationBody, accreditation: str) -> None:
+    """Insert the rows into the staging tables in batches, in the values Django stores on SQLite."""
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    placeholders = ", ".join(["%s"] * len(_COPY_COLUMNS))
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), _BATCH):
+            part = rows[start : start + _BATCH]
+            cursor.executemany(
+                f"INSERT INTO {_temp(STAGING)} ({', '.join(_COPY_COLUMNS)}) VALUES ({placeholders})",  # noqa: S608
+                [
+                    (
+                        public_id.replace("-", ""),
+                        now,
+                        now,
+                        cb.pk,
+                        CertificateSource.IMPORTED.value,
+                        r.base,
+                        0,
+                        r.number,
+                        True,
+                        r.status,
+                        r.confidential,
+                        r.name,
+                        r.country,
+                        r.address,
+                        r.entity_id,
+                        r.sites_json(),
+                        r.standards.json,
+                        r.scope,
+                        json.dumps(r.sectors),
+                        r.issued.isoformat(),
+                        r.original.isoformat(),
+                        r.expires.isoformat(),
+                        cb.name,
+                        cb.address,
+                        accreditation if r.accredited else "",
+                        search_text(r.number, r.name),
+                    )
+                    for public_id, r in zip(_uuid4_texts(len(part)), part, strict=True)
+                ],
             )
-            for r in rows[start : start + batch]
-        ]
-        created = Certificate.objects.bulk_create(objects)
-        CertificateStandard.objects.bulk_create(
-            [
-                CertificateStandard(certificate_id=c.pk, code=code)
-                for c, r in zip(created, rows[start : start + batch], strict=True)
-                for code in r.standards.codes
-            ]
-        )
+            cursor.executemany(
+                f"INSERT INTO {_temp(STAGING_LINKS)} (number, code) VALUES (%s, %s)",  # noqa: S608
+                [(r.number, code) for r in part for code in r.standards.codes],
+            )

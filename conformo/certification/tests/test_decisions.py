@@ -77,6 +77,7 @@ def test_reduce_scope_changes_the_scope_and_keeps_it_active(granted, decision_ma
         kind="reduce_scope",
         reason="Plant closed",
         scope="Machining of precision parts (Stuttgart only)",
+        scope_lines=[{"standard": "iso-9001-2015", "activity": "Machining of precision parts", "sector_codes": [17]}],
         decided_on=date(2026, 6, 1),
     )
     granted.refresh_from_db()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 
@@ -95,3 +96,28 @@ def test_the_retailer_shows_the_sample_of_stores_and_the_time_of_each_site(demo)
     assert {site["reduction_percent"] for site in stores} == {10}
     stage2 = next(row for row in result["audits"] if row["audit"] == "stage2")
     assert len(stage2["sites"]) == 5
+
+
+def test_the_retailer_was_quoted_in_pounds_with_vat_before_its_application_was_accepted(demo):
+    from conformo.fees.models import Quotation
+
+    quotation = Quotation.objects.get(application__organization__legal_name="Linden Home & Garden GmbH")
+    assert quotation.currency == "GBP"
+    assert quotation.tax == (quotation.subtotal * Decimal("0.20")).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    assert quotation.total == quotation.subtotal + quotation.tax
+    assert quotation.determination == quotation.application.programme.get().determination
+
+
+def test_the_demo_certificates_carry_structured_scopes(demo):
+    from conformo.certificates.models import Certificate
+
+    acme = Certificate.objects.get(organization__country="DE", is_current=True)
+    assert [(line["site"], line["iaf_codes"]) for line in acme.scope_lines] == [
+        (None, [17]),
+        ("Stuttgart plant (HQ)", [17, 18]),
+        ("Leipzig warehouse", [17]),
+    ]
+    delta = Certificate.objects.get(holder_name="Delta Logística S.A.")
+    assert [line["site"] for line in delta.scope_lines] == [None, "Zaragoza hub"]
+    retailer = Certification.objects.get(organization__country="AT")
+    assert [line.site.name if line.site else None for line in retailer.scope_lines.all()] == [None, "Head office, Wien"]

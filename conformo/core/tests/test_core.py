@@ -26,12 +26,15 @@ def test_health_reports_the_database(db):
     assert response.json() == {"status": "ok", "database": "ok"}
 
 
-def test_health_is_503_with_a_reason_when_the_database_is_down(db):
-    with mock.patch("django.db.backends.utils.CursorWrapper.execute", side_effect=DatabaseError("connection refused")):
+def test_health_is_503_database_unavailable_without_the_connection_details(db, caplog):
+    cause = 'connection to server at "db.internal" (10.1.2.3), port 5433 failed: database "conformo_prod"'
+    with mock.patch("django.db.backends.utils.CursorWrapper.execute", side_effect=DatabaseError(cause)):
         response = Client().get("/healthz")
     assert response.status_code == 503
-    assert response.json()["database"] == "unreachable"
-    assert "connection refused" in response.json()["reason"]
+    assert response.json() == {"status": "error", "detail": "database unavailable"}
+    for detail in ("db.internal", "10.1.2.3", "5433", "conformo_prod"):
+        assert detail not in response.content.decode()
+    assert "db.internal" in caplog.text  # the operator finds the cause in the log
 
 
 def test_the_openapi_document_is_3_1(db):

@@ -95,6 +95,15 @@ def test_a_cb_admin_imports_an_oscal_catalog(cb_admin: Any) -> None:
     }
 
 
+def test_a_catalog_file_over_the_import_limit_is_refused_on_its_field(cb_admin: Any, settings: Any) -> None:
+    settings.STANDARDS_IMPORT_MAX_BYTES = 200
+    client, _ = token_client(cb_admin)
+    response = _upload(client, oscal_catalog())
+    assert response.status_code == 422
+    assert response.json()["fields"] == {"file": ["The file is larger than 200 bytes."]}
+    assert client.get("/api/v1/standards/oscal-gadget-security-catalog").status_code == 404
+
+
 def test_a_client_admin_may_not_import(client_admin: Any) -> None:
     response = _upload(login(client_admin), oscal_catalog())
     assert response.status_code == 403

@@ -133,10 +133,13 @@ class Command(ConformoCommand):
 
     def import_file(self, file: str, cb_name: str) -> None:
         from conformo.certificates.certsearch import ImportRejected, certsearch_import
+        from conformo.core.spreadsheets import check_xlsx
 
         cb = self._cb(cb_name)
         try:
             with open(file, "rb") as handle:
+                if file.lower().endswith(".xlsx"):
+                    check_xlsx(handle)
                 result = certsearch_import(actor=SYSTEM, certification_body=cb, handle=handle, filename=file)
         except OSError as exc:
             raise CommandError(f"Cannot read {file}: {exc.strerror}.") from exc
