@@ -359,6 +359,15 @@ def current_agreement_template(cb: Any) -> AgreementTemplate | None:
     )
 
 
+def published_agreement_templates(cb_id: int) -> list[AgreementTemplate]:
+    """The CB's published agreement versions, the current one first."""
+    return list(
+        AgreementTemplate.objects.filter(
+            certification_body_id=cb_id, status=AgreementTemplateStatus.PUBLISHED
+        ).order_by("-version")
+    )
+
+
 def agreement_template_list(*, user: Any) -> QuerySet[AgreementTemplate]:
     """The agreement versions of the CBs whose staff (CB administrator, programme manager, decision maker) the
     user is, newest first."""

@@ -14,7 +14,7 @@ from conformo.audits import services
 from conformo.audits.choices import QualificationRole
 from conformo.audits.models import Auditor
 from conformo.certification.demo import CODES, _standards, _user
-from conformo.certification.services import application_accept
+from conformo.certification.demo_agreements import accept_with_agreement
 from conformo.domain.determination import Adjustment, Choices, SitePlan
 from conformo.organizations.models import CertificationBody, Organization
 from conformo.organizations.services import organization_create, site_create
@@ -133,7 +133,7 @@ def demo_multi_site(cb: CertificationBody, today: date | None = None) -> None:
         ),
         on=applied,
     )
-    application_accept(actor=pm, application=application, on=applied + timedelta(days=2))
+    accept_with_agreement(pm, application, applied + timedelta(days=2))
 
 
 __all__ = ["demo_multi_site"]

@@ -9,7 +9,7 @@ import time_machine
 from conformo.audits import services
 from conformo.audits.choices import AuditKind
 from conformo.audits.models import AuditProgramme
-from conformo.audits.tests.factories import Ready, ready_cb, sites_for
+from conformo.audits.tests.factories import Ready, agreement_accepted, ready_cb, sites_for
 from conformo.certification.services import application_accept
 
 
@@ -37,6 +37,7 @@ def programme(ready: Ready, acme: Any, acme_sites: list[Any], programme_manager:
             sector_codes=[17],
         )
         services.application_review(actor=programme_manager, application=application)
+        agreement_accepted(application)
         return application_accept(actor=programme_manager, application=application)
 
 
