@@ -68,10 +68,6 @@ def audit_plan(
             f"the planned end {planned_end.isoformat()} is past that limit.",
             code="surveillance_past_limit",
         )
-    if audit.kind == AuditKind.STAGE_1:
-        refusal = stage1_agreement_block(programme.application)
-        if refusal is not None:
-            raise Conflict(refusal, code="agreement_not_accepted")
     if audit.kind == AuditKind.STAGE_2 and not programme.combined_stages_justification:
         stage1 = _stage1(programme)
         stage1_end = stage1.completed_on or stage1.planned_end if stage1 else None
