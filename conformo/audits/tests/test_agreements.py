@@ -219,6 +219,7 @@ def test_the_stage1_exception_needs_the_cb_setting_and_a_reason(unsigned, progra
     services.agreement_stage1_record(
         actor=programme_manager, application=unsigned, reason="The director signs at the opening meeting"
     )
+    unsigned.refresh_from_db()  # the service wrote a fresh copy of the application
     assert services.audit_start(actor=programme_manager, audit=stage1_of(unsigned)).status == "in_progress"
     assert AuditLogEntry.objects.filter(action="agreement.stage1_exception").count() == 1
 
