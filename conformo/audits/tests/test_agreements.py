@@ -12,11 +12,9 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from conformo.audits import selectors, services
-from conformo.audits.choices import AuditKind
 from conformo.audits.models import Agreement, AgreementTemplate
-from conformo.audits.tests.conftest import audit_of, team
+from conformo.audits.tests.conftest import stage1_of
 from conformo.audits.tests.factories import AGREEMENT_TEXTS, published_agreement
-from conformo.certification.services import application_accept
 from conformo.conftest import token_client
 from conformo.core.errors import Conflict, PermissionDenied, ValidationFailed
 from conformo.core.models import AuditLogEntry
@@ -28,33 +26,6 @@ API = "/api/v1"
 @pytest.fixture(autouse=True)
 def media(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture
-def unsigned(ready: Any, acme: Any, acme_sites: list[Any], programme_manager: Any) -> Any:
-    """Acme's accepted application and programme, stage 1 planned with an eligible team, no agreement accepted."""
-    with time_machine.travel(date(2026, 1, 5), tick=False):
-        application = services.application_submit(
-            actor=programme_manager,
-            certification_body=ready.cb,
-            organization=acme,
-            standards=[ready.qms],
-            scope="Machining of precision parts",
-            sites=acme_sites,
-            sector_codes=[17],
-        )
-        services.application_review(actor=programme_manager, application=application)
-        programme = application_accept(actor=programme_manager, application=application)
-    stage1 = audit_of(programme, AuditKind.STAGE_1)
-    services.audit_plan(
-        actor=programme_manager, audit=stage1, planned_start=date(2026, 2, 2), planned_end=date(2026, 2, 2)
-    )
-    services.audit_team_assign(actor=programme_manager, audit=stage1, members=team(ready))
-    return application
-
-
-def stage1_of(application: Any) -> Any:
-    return audit_of(application.programme.get(), AuditKind.STAGE_1)
 
 
 def pdf(name: str = "signed.pdf") -> SimpleUploadedFile:
