@@ -49,7 +49,7 @@ class AgreementTemplateOut(Schema):
 
 
 class AgreementAcceptIn(Schema):
-    version: int = Field(ge=1, description="The version the client read: the CB's current version.")
+    version: int = Field(ge=1, le=1_000_000, description="The version the client read: the CB's current version.")
     on_behalf: bool = Field(description="Accepted on behalf of the organization (must be true).")
 
 

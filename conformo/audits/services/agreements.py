@@ -36,6 +36,8 @@ from conformo.organizations.models import CertificationBody
 
 TEMPLATE_FIELDS = ["title", "body", "mark_rules", "suspension_duties"]
 TEMPLATE_LIMITS = {"title": 200, "body": 100_000, "mark_rules": 20_000, "suspension_duties": 20_000}
+MAX_VERSION = 1_000_000
+"""Versions number from 1; a larger number names none (and is never sent to the database)."""
 SIGNED_COPY_EXTENSIONS = frozenset({".pdf", ".png", ".jpg", ".jpeg"})
 """A signed copy is a scan or a signed PDF (within the attachment size limit of `attachment_limits`)."""
 
@@ -230,11 +232,13 @@ def agreement_record(
                 code="agreement_unpublished",
             )
     else:
-        template = AgreementTemplate.objects.filter(
-            certification_body_id=application.certification_body_id,
-            version=version,
-            status=AgreementTemplateStatus.PUBLISHED,
-        ).first()
+        template = None
+        if 1 <= version <= MAX_VERSION:
+            template = AgreementTemplate.objects.filter(
+                certification_body_id=application.certification_body_id,
+                version=version,
+                status=AgreementTemplateStatus.PUBLISHED,
+            ).first()
         if template is None:
             raise ValidationFailed(
                 f"Version {version} is not a published version of the agreement.",

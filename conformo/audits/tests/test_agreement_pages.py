@@ -27,7 +27,7 @@ def test_the_cb_administrator_writes_edits_and_publishes_a_version(ready, cb_adm
     created = browser.post(f"{reverse('audits:agreement-template-create')}?cb={ready.cb.public_id}", AGREEMENT_TEXTS)
     template = AgreementTemplate.objects.get()
     assert created.status_code == 302
-    assert created.url == reverse("audits:agreement-template-detail", args=[template.public_id])
+    assert created["Location"] == reverse("audits:agreement-template-detail", args=[template.public_id])
     edited = browser.post(
         reverse("audits:agreement-template-update", args=[template.public_id]), {**AGREEMENT_TEXTS, "title": "Terms"}
     )

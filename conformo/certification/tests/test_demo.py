@@ -33,7 +33,8 @@ def test_every_demo_client_has_accepted_a_version_of_the_cbs_agreement(demo):
     assert by_method["Acme Precision Parts GmbH"] == "in_app"
     assert by_method["Foxtrot Metals Oy"] == "signed_paper"
     foxtrot = accepted["Foxtrot Metals Oy"]
-    assert foxtrot is not None and foxtrot.signed_copy.read().startswith(b"%PDF")
+    assert foxtrot is not None
+    assert foxtrot.signed_copy.read().startswith(b"%PDF")
 
 
 def test_acmes_grant_stands_on_issued_plans_and_an_issued_report_recommending_it(demo):
@@ -83,7 +84,8 @@ def test_acmes_certification_file_holds_its_agreement_plans_reports_and_certific
         "certificate",
     ]
     agreement = json.loads(archive.read("agreement/01-v1.json"))
-    assert (agreement["version"], agreement["method"], agreement["accepted_by"]) == (1, "in_app", "quality@acme.example")
+    assert (agreement["version"], agreement["method"]) == (1, "in_app")
+    assert agreement["accepted_by"] == "quality@acme.example"
 
 
 def test_cobalts_review_records_its_27006_complexity_and_one_justified_adjustment(demo):
