@@ -2,8 +2,9 @@
 
 A client applies; the programme manager reviews and accepts; the client accepts the certification agreement; the
 programme manager plans and assigns the teams; the lead auditor runs stage 1 and stage 2 (a major and a minor
-nonconformity); the client answers both; the lead auditor accepts the answers and verifies the major; a decision maker who was on no team grants. Then surveillance,
-a suspension when surveillance 2 slips, a short-notice audit and restoration, recertification and renewal.
+nonconformity); the client answers both; the lead auditor accepts the answers and verifies the major; a decision
+maker who was on no team grants. Then surveillance, a suspension when surveillance 2 slips, a short-notice audit
+and restoration, recertification and renewal.
 
 The live server runs in a thread of this process, so `time_machine.travel(..., tick=True)` moves its clock
 too. Each person keeps their own browser context (and session) across the years.
