@@ -124,7 +124,6 @@ def agreement_section(user: Any, application: Any, bound: dict[str, Any]) -> dic
         and open_application
         and overview["allow_at_stage1"]
         and overview["accepted"] is None,
-        "agreement_staff": office or has_cb_role(user, application.certification_body_id, Role.DECISION_MAKER.value),
         "accept_form": bound.get("accept_form")
         or forms.AgreementAcceptForm(
             initial={"version": current.version if current else None}, organization=application.organization
