@@ -286,3 +286,21 @@ def test_another_cb_sees_neither_the_versions_nor_an_applications_agreement(unsi
     assert post(other_cb_admin, f"/agreement-templates/{template.public_id}/publish", {}).status_code == 404
     mine, _ = token_client(cb_admin)
     assert [t["version"] for t in mine.get(f"{API}/agreement-templates").json()["items"]] == [1]
+
+
+def test_the_versions_list_runs_the_same_queries_for_one_version_or_five(ready, cb_admin):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client, _ = token_client(cb_admin)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(f"{API}/agreement-templates").status_code == 200
+        return len(queries)
+
+    published_agreement(ready.cb)
+    one = count()
+    for _ in range(4):
+        services.agreement_template_create(actor=cb_admin, certification_body=ready.cb, **AGREEMENT_TEXTS)
+    assert count() == one
