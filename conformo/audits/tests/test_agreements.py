@@ -300,6 +300,7 @@ def test_the_versions_list_runs_the_same_queries_for_one_version_or_five(ready, 
         return len(queries)
 
     published_agreement(ready.cb)
+    count()  # warm-up: the first use of a token also records when it was last used
     one = count()
     for _ in range(4):
         services.agreement_template_create(actor=cb_admin, certification_body=ready.cb, **AGREEMENT_TEXTS)
