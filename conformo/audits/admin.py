@@ -1,6 +1,9 @@
 """Back-office repair views. Day-to-day work goes through the pages and the API (services)."""
 
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from conformo.audits import models
 
@@ -67,3 +70,18 @@ class ComplaintAdmin(ReadOnlyTimestamps):
 @admin.register(models.Appeal)
 class AppealAdmin(ReadOnlyTimestamps):
     list_display = ("subject", "certification_body", "status", "received_on")
+
+
+@admin.register(models.AgreementTemplate)
+class AgreementTemplateAdmin(ReadOnlyTimestamps):
+    list_display = ("certification_body", "version", "title", "status", "published_at")
+
+
+@admin.register(models.Agreement)
+class AgreementAdmin(ReadOnlyTimestamps):
+    """Acceptances are records (who, when, which version, from where): shown, never edited here."""
+
+    list_display = ("application", "template", "method", "accepted_at")
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

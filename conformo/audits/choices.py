@@ -145,3 +145,13 @@ class DeterminationPurpose(models.TextChoices):
     INITIAL = "initial", "Application review"
     RECERTIFICATION = "recertification", "Recertification (from current data)"
     CHANGE = "change", "Changes reported by the client"
+
+
+class AgreementTemplateStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+
+
+class AgreementMethod(models.TextChoices):
+    IN_APP = "in_app", "Accepted in Conformo"
+    SIGNED_PAPER = "signed_paper", "Signed copy recorded by the CB"

@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from conformo.audits.choices import (
+    AgreementTemplateStatus,
     AuditKind,
     AuditStatus,
     DeterminationPurpose,
@@ -19,6 +20,8 @@ from conformo.audits.choices import (
 )
 from conformo.audits.models import (
     Accreditation,
+    Agreement,
+    AgreementTemplate,
     Appeal,
     Application,
     Audit,
@@ -37,6 +40,7 @@ from conformo.audits.models.programmes import AuditQuerySet, certification_ended
 from conformo.core.errors import NotFound
 from conformo.core.roles import CB_ROLES
 from conformo.core.tenancy import MANAGERS, has_cb_role, reach
+from conformo.domain.agreement import MARK_USE_DUTY_FALLBACK
 from conformo.domain.certificate_states import CertificateState
 from conformo.domain.determination import site_changes
 from conformo.organizations.models import Organization, Site
@@ -339,3 +343,90 @@ def programmes_to_redetermine(*, user: Any) -> list[tuple[AuditProgramme, list[s
         if reasons:
             found.append((programme, reasons))
     return found
+
+
+# --- the certification agreement (17021-1 5.1.2) ----------------------------------------------------------------
+
+
+def current_agreement_template(cb: Any) -> AgreementTemplate | None:
+    """The CB's current certification agreement: its latest published version (None before the first). What a
+    proposal and the client's acceptance carry."""
+    cb_id = cb if isinstance(cb, int) else cb.pk
+    return (
+        AgreementTemplate.objects.filter(certification_body_id=cb_id, status=AgreementTemplateStatus.PUBLISHED)
+        .order_by("-version")
+        .first()
+    )
+
+
+def published_agreement_templates(cb_id: int) -> list[AgreementTemplate]:
+    """The CB's published agreement versions, the current one first."""
+    return list(
+        AgreementTemplate.objects.filter(
+            certification_body_id=cb_id, status=AgreementTemplateStatus.PUBLISHED
+        ).order_by("-version")
+    )
+
+
+def agreement_template_list(*, user: Any) -> QuerySet[AgreementTemplate]:
+    """The agreement versions of the CBs whose staff (CB administrator, programme manager, decision maker) the
+    user is, newest first."""
+    return (
+        AgreementTemplate.objects.visible_to(user)
+        .select_related("certification_body", "published_by")
+        .order_by("certification_body__name", "-version")
+    )
+
+
+def agreement_template_get(*, user: Any, public_id: Any) -> AgreementTemplate:
+    return _get(AgreementTemplate.objects.visible_to(user), public_id, "agreement version")
+
+
+def application_agreements(application: Application) -> list[Agreement]:
+    """The application's accepted agreement versions, the latest acceptance first."""
+    return list(
+        Agreement.objects.filter(application=application)
+        .select_related("template", "accepted_by", "recorded_by")
+        .order_by("-accepted_at", "-id")
+    )
+
+
+def accepted_agreement(application: Application) -> Agreement | None:
+    """The application's latest acceptance of the CB's agreement (None when none is accepted)."""
+    return (
+        Agreement.objects.filter(application=application)
+        .select_related("template", "accepted_by", "recorded_by")
+        .order_by("-accepted_at", "-id")
+        .first()
+    )
+
+
+def client_agreement(certification_body_id: int, organization_id: int | None) -> Agreement | None:
+    """The latest agreement the organization accepted with the CB, whichever application it came with."""
+    if organization_id is None:
+        return None
+    return (
+        Agreement.objects.filter(
+            application__certification_body_id=certification_body_id, application__organization_id=organization_id
+        )
+        .select_related("template", "application", "accepted_by", "recorded_by")
+        .order_by("-accepted_at", "-id")
+        .first()
+    )
+
+
+def mark_use_duty(certification_body_id: int, organization_id: int | None) -> str:
+    """What the client must do about marks and references to certification on suspension or withdrawal
+    (17021-1 9.6.5): the text of the agreement it accepted, or our reading of the clause when it accepted none."""
+    agreement = client_agreement(certification_body_id, organization_id)
+    if agreement is None:
+        return MARK_USE_DUTY_FALLBACK
+    return (
+        f"{agreement.template.suspension_duties} "
+        f'(certification agreement "{agreement.template.title}", version {agreement.template.version})'
+    )
+
+
+def agreement_get(*, application: Application, public_id: Any) -> Agreement:
+    """One acceptance of an application the caller reads (the application comes from `application_get`)."""
+    return _get(Agreement.objects.filter(application=application).select_related("template"), public_id, "agreement")

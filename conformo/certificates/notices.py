@@ -1,5 +1,7 @@
 """What the certificate's changes tell the client and the CB's office: issued (or re-issued), suspended,
-withdrawn. Called by the certificate services inside their transaction; each status change is its own event (a
+withdrawn — a suspension or withdrawal with what the client must do about marks and references to certification
+(17021-1 9.6.5: the accepted agreement's text, `audits.selectors.mark_use_duty`). Called by the certificate
+services inside their transaction; each status change is its own event (a
 certificate suspended, restored and suspended again is told twice)."""
 
 from __future__ import annotations
@@ -8,6 +10,7 @@ from django.urls import NoReverseMatch, reverse
 
 from conformo.audits.notices import tell
 from conformo.audits.recipients import client_and_cb_office
+from conformo.audits.selectors import mark_use_duty
 from conformo.certificates.models import Certificate, StatusChange
 from conformo.core.actors import Actor
 from conformo.notifications.kinds import Kind
@@ -30,6 +33,11 @@ def certificate_link(certificate: Certificate) -> str:
         return reverse("certificates:list")
 
 
+def _mark_use(certificate: Certificate) -> str:
+    duty = mark_use_duty(certificate.certification_body_id, certificate.organization_id)
+    return f"Use of marks and references to certification: {duty}"
+
+
 def certificate_changed(*, actor: Actor, certificate: Certificate, change: StatusChange) -> None:
     """The client and the CB's office: the certificate is issued or re-issued, suspended or withdrawn."""
     kind = _KINDS.get(change.event)
@@ -47,17 +55,21 @@ def certificate_changed(*, actor: Actor, certificate: Certificate, change: Statu
         ]
     elif kind == Kind.CERTIFICATE_SUSPENDED:
         verb = "suspended"
+        duty = _mark_use(certificate)
         lines = [
             f"Certificate {number} is suspended from {change.on.isoformat()}.",
             *reason,
             "While it is suspended the certification is not valid; the public registry shows it as suspended.",
+            duty,
         ]
     else:
         verb = "withdrawn"
+        duty = _mark_use(certificate)
         lines = [
             f"Certificate {number} is withdrawn from {change.on.isoformat()}.",
             *reason,
             "The certification has ended; the public registry shows the certificate as withdrawn.",
+            duty,
         ]
     tell(
         people=client_and_cb_office(certificate, exclude=actor),

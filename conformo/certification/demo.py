@@ -42,9 +42,10 @@ from conformo.audits.models import Application, Audit, Auditor, AuditProgramme
 from conformo.audits.services.reports import is_isms
 from conformo.certificates.models import Certificate, StatusChange
 from conformo.certificates.services import ISSUING_KINDS, STATUS_KINDS, certificate_apply_decision
+from conformo.certification.demo_agreements import accept_with_agreement
 from conformo.certification.demo_data import ACME_SCOPE, STATUS_CLIENTS, demo_scope_set
 from conformo.certification.models import Decision
-from conformo.certification.services import application_accept, decision_take
+from conformo.certification.services import decision_take
 from conformo.core.actors import SYSTEM
 from conformo.domain.audit_time import ISMS
 from conformo.domain.determination import Adjustment, Choices, IsmsAssessment
@@ -205,7 +206,7 @@ def _demo_first_clients(cb: CertificationBody, today: date | None = None) -> Non
     application = _apply(pm, cb, acme, [qms], "Design and machining of precision metal parts")
     demo_scope_set(pm, application, ACME_SCOPE)
     services.application_review(actor=pm, application=application, on=today - timedelta(days=420))
-    programme = application_accept(actor=pm, application=application, on=today - timedelta(days=420))
+    programme = accept_with_agreement(pm, application, today - timedelta(days=420))
     quality = _user("quality@acme.example")
     stage1 = _run(
         _audit(programme, AuditKind.STAGE_1),
@@ -280,7 +281,7 @@ def _demo_first_clients(cb: CertificationBody, today: date | None = None) -> Non
     # Bluewater: stage 2 done, a major and a minor awaiting the client's answer.
     application = _apply(pm, cb, bluewater, [ems], "Warehousing and road transport of palletised goods")
     services.application_review(actor=pm, application=application, on=today - timedelta(days=120))
-    programme = application_accept(actor=pm, application=application, on=today - timedelta(days=120))
+    programme = accept_with_agreement(pm, application, today - timedelta(days=120))
     only_lead = [services.Member(lead, QualificationRole.LEAD_AUDITOR)]
     stage1 = _run(
         _audit(programme, AuditKind.STAGE_1),
@@ -372,7 +373,7 @@ def _demo_first_clients(cb: CertificationBody, today: date | None = None) -> Non
         ),
         on=today - timedelta(days=7),
     )
-    programme = application_accept(actor=pm, application=application, on=today - timedelta(days=5))
+    programme = accept_with_agreement(pm, application, today - timedelta(days=5))
     stage1 = _audit(programme, AuditKind.STAGE_1)
     start = today + timedelta(days=14)
     services.audit_plan(actor=pm, audit=stage1, planned_start=start, planned_end=start)
@@ -433,7 +434,7 @@ def demo_certificate_statuses(cb: CertificationBody, today: date | None = None) 
         application = _apply(pm, cb, org, [std[str(client["standard"])]], str(client["scope"]))
         demo_scope_set(pm, application, client.get("scope_lines", []))  # type: ignore[arg-type]
         services.application_review(actor=pm, application=application, on=applied)
-        programme = application_accept(actor=pm, application=application, on=applied)
+        programme = accept_with_agreement(pm, application, applied)
         stage1_on = applied + timedelta(days=30)
         stage1 = _run(_audit(programme, AuditKind.STAGE_1), pm, lena, team, stage1_on, stage1_on)
         services.audit_complete(actor=lena, audit=stage1, on=stage1_on)

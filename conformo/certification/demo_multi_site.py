@@ -14,8 +14,8 @@ from conformo.audits import services
 from conformo.audits.choices import QualificationRole
 from conformo.audits.models import Auditor
 from conformo.certification.demo import CODES, _standards, _user
+from conformo.certification.demo_agreements import accept_with_agreement
 from conformo.certification.demo_data import demo_scope_set
-from conformo.certification.services import application_accept
 from conformo.domain.determination import Adjustment, Choices, SitePlan
 from conformo.fees.demo import demo_prices, demo_quotation
 from conformo.organizations.models import CertificationBody, Organization
@@ -145,7 +145,7 @@ def demo_multi_site(cb: CertificationBody, today: date | None = None) -> None:
     )
     demo_prices(actor=_user("admin@northbridge.example"), cb=cb)
     demo_quotation(actor=pm, application=application, on=applied + timedelta(days=1))
-    application_accept(actor=pm, application=application, on=applied + timedelta(days=2))
+    accept_with_agreement(pm, application, applied + timedelta(days=2))
 
 
 __all__ = ["demo_multi_site"]

@@ -11,6 +11,11 @@ Contents, with stable names (the same certification gives the same names on ever
   review's, each re-determination), oldest first: its inputs (the sites as reported, the CB's choices with
   their justifications, the CB's policy), its figures and the trace that justifies them (IAF MD 5; 17021-1
   9.9: the justification of the audit-time determination is a client record);
+- `agreement/<nn>-v<version>.json`: each acceptance of the certification agreement by the certification's
+  applications (17021-1 5.1.2; 9.9: the agreement is a client record), oldest first: the version with its texts
+  (the agreement, the rules for marks, the duties on suspension or withdrawal), how it was accepted (in the app
+  or a signed copy recorded by the CB), by whom, when and from which address, and the reason recorded when the
+  CB let it be signed at stage 1; `agreement/<nn>-signed-<file name>`: the signed copy, when one was recorded;
 - `audit-log.json`: the audit-log entries of the certification, its decisions, programmes, audits (with
   their plans, reports and findings) and certificates, oldest first;
 - `manifest.json`: the certification's identity and cycle, and what each file above is with its SHA-256.
@@ -33,6 +38,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from conformo.audits.models import (
+    Agreement,
     ApplicationReview,
     Audit,
     AuditPlan,
@@ -124,14 +130,68 @@ def _determination_file(record: AuditTimeDetermination) -> dict[str, Any]:
     }
 
 
+def _agreements(programmes: list[AuditProgramme]) -> list[Agreement]:
+    """The acceptances of the agreement by the applications the programmes came from, oldest first."""
+    return list(
+        Agreement.objects.filter(application_id__in=[p.application_id for p in programmes if p.application_id])
+        .select_related("template", "application__agreement_stage1_by", "accepted_by", "recorded_by")
+        .order_by("accepted_at", "id")
+    )
+
+
+def _agreement_file(agreement: Agreement) -> dict[str, Any]:
+    template, application = agreement.template, agreement.application
+    person = agreement.accepted_by or agreement.recorded_by
+    stage1_by = application.agreement_stage1_by
+    return {
+        "id": str(agreement.public_id),
+        "application": str(application.public_id),
+        "version": template.version,
+        "title": template.title,
+        "published_at": template.published_at,
+        "body": template.body,
+        "mark_rules": template.mark_rules,
+        "suspension_duties": template.suspension_duties,
+        "method": agreement.method,
+        "accepted_by": agreement.accepted_by.get_username() if agreement.accepted_by else None,
+        "recorded_by": agreement.recorded_by.get_username() if agreement.recorded_by else None,
+        "person": person.get_username() if person else None,
+        "accepted_at": agreement.accepted_at,
+        "ip_address": agreement.ip_address,
+        "signed_on": agreement.signed_on,
+        "signed_copy": agreement.signed_copy_name or None,
+        "stage1_exception": (
+            {
+                "reason": application.agreement_stage1_reason,
+                "recorded_by": stage1_by.get_username() if stage1_by else None,
+                "recorded_at": application.agreement_stage1_at,
+            }
+            if application.agreement_stage1_reason
+            else None
+        ),
+    }
+
+
+def _signed_copy(agreement: Agreement) -> bytes | None:
+    if not agreement.signed_copy:
+        return None
+    try:
+        with agreement.signed_copy.open("rb") as handle:
+            return bytes(handle.read())
+    except OSError:  # a lost file is reported by its absence from the manifest, not by a failed export
+        return None
+
+
 def _audit_log(
     certification: Certification,
     programmes: list[AuditProgramme],
     audits: list[Audit],
     determinations: list[AuditTimeDetermination],
+    agreements: list[Agreement],
 ) -> list[Any]:
     audit_ids = [a.pk for a in audits]
     objects: dict[str, list[int]] = {
+        "audits.agreement": [a.pk for a in agreements],
         "audits.audittimedetermination": [d.pk for d in determinations],
         "certification.certification": [certification.pk],
         "certification.decision": list(
@@ -218,6 +278,27 @@ def certification_file_entries(certification: Certification) -> tuple[dict[str, 
                 _json(_determination_file(record)),
             )
         )
+    agreements = _agreements(programmes)
+    for index, agreement in enumerate(agreements, start=1):
+        files.append(
+            FileEntry(
+                f"agreement/{index:02d}-v{agreement.template.version}.json",
+                "agreement",
+                f"Certification agreement version {agreement.template.version}, "
+                f"{agreement.get_method_display().lower()} on {agreement.accepted_at:%Y-%m-%d}",
+                _json(_agreement_file(agreement)),
+            )
+        )
+        signed = _signed_copy(agreement)
+        if signed is not None:
+            files.append(
+                FileEntry(
+                    f"agreement/{index:02d}-signed-{agreement.signed_copy_name.replace('/', '-')}",
+                    "agreement_signed_copy",
+                    f"Signed copy of the certification agreement version {agreement.template.version}",
+                    signed,
+                )
+            )
     certificate = Certificate.objects.filter(certification=certification, is_current=True).first()
     if certificate is not None:
         files.append(
@@ -232,9 +313,9 @@ def certification_file_entries(certification: Certification) -> tuple[dict[str, 
         FileEntry(
             "audit-log.json",
             "audit_log",
-            "Audit-log entries of the certification, its decisions, programmes, audit-time determinations, "
-            "audits, plans, reports, findings and certificates, oldest first",
-            _json(_audit_log(certification, programmes, audits, determinations)),
+            "Audit-log entries of the certification, its agreement, decisions, programmes, audit-time "
+            "determinations, audits, plans, reports, findings and certificates, oldest first",
+            _json(_audit_log(certification, programmes, audits, determinations, agreements)),
         )
     )
     current = next((p for p in reversed(programmes) if p.active), programmes[-1] if programmes else None)

@@ -13,10 +13,14 @@ from django.urls import reverse
 
 from conformo.audits.notices import tell
 from conformo.audits.recipients import client_and_cb_office
+from conformo.audits.selectors import mark_use_duty
 from conformo.certificates.services import TOLD_DECISIONS
-from conformo.certification.models import CertificationState, Decision
+from conformo.certification.models import CertificationState, Decision, DecisionChoice
 from conformo.core.actors import Actor
 from conformo.notifications.kinds import Kind
+
+MARK_USE_DECISIONS = frozenset({DecisionChoice.SUSPEND, DecisionChoice.WITHDRAW})
+"""Decisions whose notice repeats the client's duty about marks and references to certification (17021-1 9.6.5)."""
 
 
 def decision_taken(*, actor: Actor, decision: Decision, certificate: Any) -> None:
@@ -30,6 +34,9 @@ def decision_taken(*, actor: Actor, decision: Decision, certificate: Any) -> Non
     if decision.reason:
         lines.append(f"Reason: {decision.reason[:500]}")
     lines.append(f"The certification is now: {CertificationState(decision.state_after).label.lower()}.")
+    if decision.kind in MARK_USE_DECISIONS:
+        duty = mark_use_duty(certification.certification_body_id, certification.organization_id)
+        lines.append(f"Use of marks and references to certification: {duty}")
     tell(
         people=client_and_cb_office(certification, exclude=actor),
         of=certification,

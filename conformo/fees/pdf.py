@@ -2,9 +2,9 @@
 CB's identity, the client, standards and scope, the summary of the audit-time justification, the programme,
 the fees and the total with tax, valid until a date.
 
-The proposal is a list of sections (`PROPOSAL_SECTIONS`, one template each, in order); a section the CB's
-offer gains later (e.g. the certification agreement) is one more template there. Everything it shows is the
-quotation's own copy (facts, prices, fees) or the determination it rests on, which is never changed: the
+The proposal is a list of sections (`PROPOSAL_SECTIONS`, one template each, in order); the last one names the
+CB's certification agreement version current when the quotation was made (ISO/IEC 17021-1 5.1.2). Everything it
+shows is the quotation's own copy (facts, prices, fees) or the determination it rests on, which is never changed: the
 proposal of a quotation reads the same whenever it is downloaded."""
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ PROPOSAL_SECTIONS: tuple[str, ...] = (
     "fees/proposal/justification.html",
     "fees/proposal/programme.html",
     "fees/proposal/fees.html",
+    "fees/proposal/agreement.html",
 )
 """The proposal's sections after its heading, in order."""
 

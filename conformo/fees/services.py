@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from conformo.audits.choices import ApplicationStatus
 from conformo.audits.models import Application
+from conformo.audits.selectors import current_agreement_template
 from conformo.audits.services import determination_of
 from conformo.core.actors import Actor, acting_user
 from conformo.core.audit import audit_log_record
@@ -100,10 +101,25 @@ def price_settings_update(*, actor: Actor, certification_body: CertificationBody
     return settings
 
 
+def _agreement_facts(cb: CertificationBody) -> dict[str, Any] | None:
+    """The CB's current certification agreement version, which the proposal carries (ISO/IEC 17021-1 5.1.2)."""
+    template = current_agreement_template(cb)
+    if template is None:
+        return None
+    return {
+        "id": str(template.public_id),
+        "version": template.version,
+        "title": template.title,
+        "published_on": template.published_at.date().isoformat() if template.published_at else None,
+        "mark_rules": template.mark_rules,
+    }
+
+
 def _facts(application: Application, reference: str) -> dict[str, Any]:
     cb = application.certification_body
     org = application.organization
     return {
+        "agreement": _agreement_facts(cb),
         "reference": reference,
         "certification_body": {"name": cb.name, "address": cb.address, "country": cb.country, "website": cb.website},
         "client": {"name": org.legal_name, "country": org.country},

@@ -1,6 +1,12 @@
 """Forms of the CB pages, one per action. They parse and label input (a bad date, number or choice is a
 field error); the rules stay in the services. One module per part of the workspace."""
 
+from conformo.audits.forms.agreements import (
+    AgreementAcceptForm,
+    AgreementRecordForm,
+    AgreementStage1Form,
+    AgreementTemplateForm,
+)
 from conformo.audits.forms.base import ActionForm, parse_sector_codes
 from conformo.audits.forms.determinations import DeterminationForm
 from conformo.audits.forms.plans import (
@@ -43,6 +49,10 @@ from conformo.audits.forms.workflow import (
 __all__ = [
     "AccreditationForm",
     "ActionForm",
+    "AgreementAcceptForm",
+    "AgreementRecordForm",
+    "AgreementStage1Form",
+    "AgreementTemplateForm",
     "AppealDecideForm",
     "ApplicationForm",
     "AttachmentForm",

@@ -37,6 +37,7 @@ class CBSettingsForm(forms.ModelForm[CBSettings]):
             "report_due_days": "Audit report due after the audit is completed (days)",
             "max_remote_percent": "Most of an audit's days that may be remote (%)",
             "max_remote_percent_isms": "Most of an ISMS audit's days that may be remote (%)",
+            "allow_agreement_at_stage1": "Stage 1 may start before the agreement is signed (with a recorded reason)",
             "certificate_number_pattern": "Certificate numbering pattern",
         }
         error_messages = {

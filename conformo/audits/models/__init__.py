@@ -5,6 +5,7 @@ Every model with a `VISIBILITY` has a `visible_to(user)` queryset built on
 `conformo.core.tenancy.tenant_q`; writes go through `conformo.audits.services`.
 """
 
+from conformo.audits.models.agreements import Agreement, AgreementTemplate
 from conformo.audits.models.applications import Application, ApplicationReview
 from conformo.audits.models.base import _new_calendar_token
 from conformo.audits.models.determinations import AuditTimeDetermination
@@ -25,6 +26,8 @@ from conformo.audits.models.setup import (
 
 __all__ = [
     "Accreditation",
+    "Agreement",
+    "AgreementTemplate",
     "Appeal",
     "Application",
     "ApplicationReview",

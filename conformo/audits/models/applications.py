@@ -57,6 +57,15 @@ class Application(BaseModel):
         "and the organization has none.",
     )
     decision_reason = models.TextField(blank=True)
+    agreement_stage1_reason = models.TextField(
+        blank=True,
+        help_text="Why the certification agreement is signed at stage 1 rather than before it (recorded by the CB "
+        "when its settings allow it: `CBSettings.allow_agreement_at_stage1`).",
+    )
+    agreement_stage1_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    agreement_stage1_at = models.DateTimeField(null=True, blank=True)
 
     objects = ApplicationQuerySet.as_manager()
 

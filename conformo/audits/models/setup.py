@@ -59,6 +59,11 @@ class CBSettings(BaseModel):
         default=100,
         help_text="[?] The same for an audit that includes ISO/IEC 27001 (ISO/IEC 27006-1 limits not read).",
     )
+    allow_agreement_at_stage1 = models.BooleanField(
+        default=False,
+        help_text="[P] Stage 1 may start before the client accepts the certification agreement, when the CB records "
+        "why it is signed at stage 1 (17021-1 5.1.2). Off: the agreement is accepted before stage 1.",
+    )
     certificate_number_pattern = models.CharField(
         max_length=100, default="{cb}-{year}-{seq:05d}", help_text="Certificate numbering scheme."
     )

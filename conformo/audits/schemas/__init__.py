@@ -1,5 +1,15 @@
 """API input and output schemas of the CB workflow, one module per aggregate; every schema is re-exported here."""
 
+from conformo.audits.schemas.agreements import (
+    AgreementAcceptanceOut,
+    AgreementAcceptIn,
+    AgreementStage1In,
+    AgreementStage1Out,
+    AgreementTemplateEditIn,
+    AgreementTemplateIn,
+    AgreementTemplateOut,
+    ApplicationAgreementOut,
+)
 from conformo.audits.schemas.applications import (
     ApplicationIn,
     ApplicationOut,
@@ -82,9 +92,17 @@ __all__ = [
     "AccreditationIn",
     "AccreditationOut",
     "AdvanceIn",
+    "AgreementAcceptIn",
+    "AgreementAcceptanceOut",
+    "AgreementStage1In",
+    "AgreementStage1Out",
+    "AgreementTemplateEditIn",
+    "AgreementTemplateIn",
+    "AgreementTemplateOut",
     "AppealDecideIn",
     "AppealIn",
     "AppealOut",
+    "ApplicationAgreementOut",
     "ApplicationIn",
     "ApplicationOut",
     "ApplicationReviewOut",

@@ -34,6 +34,11 @@ class CBSettingsIO(Schema):
     report_due_days: int = Field(30, ge=0, le=365, description="[P] Report due after the audit is completed.")
     max_remote_percent: int = Field(100, ge=0, le=100, description="[P] Most of an audit's days that may be remote.")
     max_remote_percent_isms: int = Field(100, ge=0, le=100, description="[?] The same for an ISO/IEC 27001 audit.")
+    allow_agreement_at_stage1: bool = Field(
+        False,
+        description="[P] Stage 1 may start before the client accepts the certification agreement when the CB "
+        "records why it is signed at stage 1 (ISO/IEC 17021-1 5.1.2).",
+    )
     certificate_number_pattern: str = Field("{cb}-{year}-{seq:05d}", max_length=100)
 
 

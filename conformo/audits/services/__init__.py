@@ -3,6 +3,16 @@
 Each checks permission and invariants, writes, and appends an audit-log entry in the same transaction.
 """
 
+from conformo.audits.services.agreements import (
+    agreement_accept,
+    agreement_overview,
+    agreement_record,
+    agreement_stage1_record,
+    agreement_template_create,
+    agreement_template_publish,
+    agreement_template_update,
+    stage1_agreement_block,
+)
 from conformo.audits.services.applications import (
     application_decline,
     application_determine,
@@ -92,6 +102,13 @@ from conformo.audits.services.setup import (
 __all__ = [
     "Member",
     "accreditation_create",
+    "agreement_accept",
+    "agreement_overview",
+    "agreement_record",
+    "agreement_stage1_record",
+    "agreement_template_create",
+    "agreement_template_publish",
+    "agreement_template_update",
     "appeal_assign",
     "appeal_decide",
     "appeal_lodge",
@@ -156,5 +173,6 @@ __all__ = [
     "scope_lines",
     "scope_statement",
     "special_audit_create",
+    "stage1_agreement_block",
     "unavailability_add",
 ]

@@ -23,6 +23,7 @@ from conformo.audits.models import (
     TeamMember,
     Unavailability,
 )
+from conformo.audits.services.agreements import stage1_agreement_block
 from conformo.audits.services.common import SURVEILLANCE_KINDS, is_lead, log_programme, require_manager
 from conformo.audits.services.setup import cb_settings_get
 from conformo.core.actors import Actor
@@ -262,8 +263,9 @@ def audit_team_assign(*, actor: Actor, audit: Audit, members: list[Member]) -> A
 
 @transaction.atomic
 def audit_start(*, actor: Actor, audit: Audit, on: date | None = None) -> Audit:
-    """Start an audit. Needs an eligible team and no open objection of the client to a team member; stage 2
-    needs stage 1 completed (or a recorded combined audit)."""
+    """Start an audit. Needs an eligible team and no open objection of the client to a team member; stage 1 needs
+    the certification agreement accepted (or the CB's recorded reason to sign it at stage 1, when its settings
+    allow that); stage 2 needs stage 1 completed (or a recorded combined audit)."""
     programme = audit.programme
     if not (has_cb_role(actor, programme.certification_body_id, *MANAGERS) or is_lead(actor, audit)):
         raise PermissionDenied("Only the programme manager or the audit's lead auditor can start this audit.")
@@ -271,6 +273,10 @@ def audit_start(*, actor: Actor, audit: Audit, on: date | None = None) -> Audit:
         raise Conflict(f"This audit is {audit.get_status_display().lower()}; only a planned audit can start.")
     if not audit.eligibility_ok or not audit.team.exists():
         raise Conflict("Assign an eligible audit team before the audit starts.", code="team_not_eligible")
+    if audit.kind == AuditKind.STAGE_1:
+        refusal = stage1_agreement_block(programme.application)
+        if refusal is not None:
+            raise Conflict(refusal, code="agreement_not_accepted")
     if audit.kind == AuditKind.STAGE_2 and not programme.combined_stages_justification:
         stage1 = _stage1(programme)
         if stage1 is not None and stage1.status != AuditStatus.COMPLETED:

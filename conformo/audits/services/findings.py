@@ -7,7 +7,6 @@ from datetime import date
 from pathlib import PurePath
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -22,6 +21,7 @@ from conformo.audits.choices import (
     VerificationMethod,
 )
 from conformo.audits.models import Audit, Finding, FindingAttachment, FindingResponse, Verification
+from conformo.audits.services.common import check_upload
 from conformo.audits.services.programmes import is_lead, on_team
 from conformo.audits.services.setup import cb_settings_get
 from conformo.core.actors import Actor, acting_user
@@ -400,45 +400,6 @@ def finding_verify(
     return verification
 
 
-#: Attachment limits, shared by the page and the API (override with the settings
-#: AUDITS_ATTACHMENT_MAX_BYTES / AUDITS_ATTACHMENT_EXTENSIONS).
-MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
-ATTACHMENT_EXTENSIONS = frozenset(
-    {
-        ".pdf",
-        ".docx",
-        ".xlsx",
-        ".pptx",
-        ".odt",
-        ".ods",
-        ".odp",
-        ".txt",
-        ".md",
-        ".csv",
-        ".png",
-        ".jpg",
-        ".jpeg",
-        ".gif",
-        ".webp",
-    }
-)
-
-
-def attachment_limits() -> tuple[int, frozenset[str]]:
-    """(maximum size in bytes, accepted file name extensions)."""
-    return (
-        int(getattr(settings, "AUDITS_ATTACHMENT_MAX_BYTES", MAX_ATTACHMENT_BYTES)),
-        frozenset(getattr(settings, "AUDITS_ATTACHMENT_EXTENSIONS", ATTACHMENT_EXTENSIONS)),
-    )
-
-
-def size_label(n: int) -> str:
-    for unit, factor in (("MB", 1024 * 1024), ("KB", 1024)):
-        if n >= factor:
-            return f"{n / factor:g} {unit}"
-    return f"{n} bytes"
-
-
 @transaction.atomic
 def finding_attach(*, actor: Actor, finding: Finding, file: Any, name: str = "") -> FindingAttachment:
     """Attach a file: objective evidence (the audit team) or evidence of the client's action (the client).
@@ -451,16 +412,7 @@ def finding_attach(*, actor: Actor, finding: Finding, file: Any, name: str = "")
         or has_org_role(actor, organization_id, *CLIENTS)
     ):
         raise PermissionDenied("Only the audit team or the audited organization can attach files to this finding.")
-    if file is None or not getattr(file, "size", 0):
-        raise ValidationFailed("Choose a file to attach.", fields={"file": ["Required."]})
-    max_bytes, extensions = attachment_limits()
-    if PurePath(file.name or "").suffix.lower() not in extensions:
-        raise ValidationFailed(
-            "This type of file is not accepted.", fields={"file": [f"Accepted types: {', '.join(sorted(extensions))}."]}
-        )
-    if file.size > max_bytes:
-        limit = size_label(max_bytes)
-        raise ValidationFailed(f"Attachments are limited to {limit}.", fields={"file": [f"The limit is {limit}."]})
+    check_upload(file)
     attachment = FindingAttachment.objects.create(
         finding=finding,
         file=file,

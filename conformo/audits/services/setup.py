@@ -42,6 +42,7 @@ SETTINGS_FIELDS = [
     "report_due_days",
     "max_remote_percent",
     "max_remote_percent_isms",
+    "allow_agreement_at_stage1",
     "certificate_number_pattern",
 ]
 

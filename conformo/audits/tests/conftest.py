@@ -9,7 +9,7 @@ import time_machine
 from conformo.audits import services
 from conformo.audits.choices import AuditKind
 from conformo.audits.models import AuditProgramme
-from conformo.audits.tests.factories import Ready, ready_cb, sites_for
+from conformo.audits.tests.factories import Ready, agreement_accepted, ready_cb, sites_for
 from conformo.certification.services import application_accept
 
 
@@ -37,6 +37,7 @@ def programme(ready: Ready, acme: Any, acme_sites: list[Any], programme_manager:
             sector_codes=[17],
         )
         services.application_review(actor=programme_manager, application=application)
+        agreement_accepted(application)
         return application_accept(actor=programme_manager, application=application)
 
 
@@ -120,3 +121,30 @@ def issue_report(audit: Any, lead: Any, **values: Any) -> Any:
     )
     services.report_update(actor=lead, audit=audit, **{**defaults, **values})
     return services.report_issue(actor=lead, audit=audit)
+
+
+@pytest.fixture
+def unsigned(ready: Any, acme: Any, acme_sites: list[Any], programme_manager: Any) -> Any:
+    """Acme's accepted application and programme, stage 1 planned with an eligible team, no agreement accepted."""
+    with time_machine.travel(date(2026, 1, 5), tick=False):
+        application = services.application_submit(
+            actor=programme_manager,
+            certification_body=ready.cb,
+            organization=acme,
+            standards=[ready.qms],
+            scope="Machining of precision parts",
+            sites=acme_sites,
+            sector_codes=[17],
+        )
+        services.application_review(actor=programme_manager, application=application)
+        programme = application_accept(actor=programme_manager, application=application)
+    stage1 = audit_of(programme, AuditKind.STAGE_1)
+    services.audit_plan(
+        actor=programme_manager, audit=stage1, planned_start=date(2026, 2, 2), planned_end=date(2026, 2, 2)
+    )
+    services.audit_team_assign(actor=programme_manager, audit=stage1, members=team(ready))
+    return application
+
+
+def stage1_of(application: Any) -> Any:
+    return audit_of(application.programme.get(), AuditKind.STAGE_1)

@@ -9,9 +9,10 @@ from typing import Any
 import factory
 from factory.django import DjangoModelFactory
 
-from conformo.audits import services
+from conformo.audits import selectors, services
 from conformo.audits.choices import QualificationRole
 from conformo.audits.models import Auditor
+from conformo.core.actors import SYSTEM
 from conformo.core.tests.factories import SiteFactory
 from conformo.organizations.models import CertificationBody, Organization, Site
 from conformo.standards.models import Clause, Standard
@@ -104,3 +105,27 @@ def sites_for(org: Organization) -> list[Site]:
         SiteFactory(organization=org, name="Plant North", permanent_staff=20),
         SiteFactory(organization=org, name="Plant South", permanent_staff=15),
     ]
+
+
+AGREEMENT_TEXTS = {
+    "title": "Certification agreement",
+    "body": "The client gives the CB's auditors access to its sites, people and records.\nFees are in the quotation.",
+    "mark_rules": "The certification mark is never put on a product, its packaging or a test report.",
+    "suspension_duties": "On suspension or withdrawal the client stops every reference to its certification.",
+}
+
+
+def published_agreement(cb: CertificationBody) -> Any:
+    """The CB's current agreement, written and published once (as the installation) if it has none."""
+    current = selectors.current_agreement_template(cb)
+    if current is not None:
+        return current
+    draft = services.agreement_template_create(actor=SYSTEM, certification_body=cb, **AGREEMENT_TEXTS)
+    return services.agreement_template_publish(actor=SYSTEM, template=draft)
+
+
+def agreement_accepted(application: Any) -> Any:
+    """The application's client has accepted the CB's current agreement (set up as the installation), so that
+    its stage 1 may start (ISO/IEC 17021-1 5.1.2)."""
+    template = published_agreement(application.certification_body)
+    return services.agreement_accept(actor=SYSTEM, application=application, version=template.version)

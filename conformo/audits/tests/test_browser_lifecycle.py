@@ -1,9 +1,10 @@
 """The whole certification lifecycle through the pages, in Chromium, as each role would drive it.
 
-A client applies; the programme manager reviews and accepts, plans and assigns the teams; the lead auditor
-runs stage 1 and stage 2 (a major and a minor nonconformity); the client answers both; the lead auditor
-accepts the answers and verifies the major; a decision maker who was on no team grants. Then surveillance,
-a suspension when surveillance 2 slips, a short-notice audit and restoration, recertification and renewal.
+A client applies; the programme manager reviews and accepts; the client accepts the certification agreement; the
+programme manager plans and assigns the teams; the lead auditor runs stage 1 and stage 2 (a major and a minor
+nonconformity); the client answers both; the lead auditor accepts the answers and verifies the major; a decision
+maker who was on no team grants. Then surveillance, a suspension when surveillance 2 slips, a short-notice audit
+and restoration, recertification and renewal.
 
 The live server runs in a thread of this process, so `time_machine.travel(..., tick=True)` moves its clock
 too. Each person keeps their own browser context (and session) across the years.
@@ -22,6 +23,7 @@ from playwright.sync_api import expect
 
 from conformo.audits.models import Audit, ConflictOfInterest, Unavailability
 from conformo.audits.tests.conftest import issue_report
+from conformo.audits.tests.factories import published_agreement
 from conformo.certification.models import Certification
 from conformo.core.tests.browser import sign_in
 
@@ -131,6 +133,7 @@ def people(
 @pytest.mark.django_db(transaction=True)
 def test_the_whole_lifecycle_runs_through_the_pages(people: dict[str, Any], ready: Any, bluewater: Any) -> None:
     expect.set_options(timeout=15_000)
+    published_agreement(ready.cb)
     client, pm, lead, dm = people["client"], people["pm"], people["lead"], people["dm"]
     team = {str(ready.lead): "lead_auditor", str(ready.auditor): "auditor"}
 
@@ -161,11 +164,18 @@ def test_the_whole_lifecycle_runs_through_the_pages(people: dict[str, Any], read
         pm.get_by_role("link", name="Acme Precision Parts").first.click()
         press(pm, "Run the review", "Review recorded.")
         expect(pm.get_by_text("passed", exact=True)).to_be_visible()
+        application_url = str(pm.url)
         press(pm, "Accept and create the programme", "the 3-year programme is created")
         pm.wait_for_url(re.compile(r"/cb/programmes/[0-9a-f-]+/$"))
         programme_url = str(pm.url)
         for audit in ("Stage 1", "Stage 2", "Surveillance 1", "Surveillance 2", "Recertification"):
             expect(pm.get_by_role("link", name=audit, exact=True)).to_be_visible()
+
+        # The client accepts the CB's certification agreement on the application page (17021-1 5.1.2).
+        client.goto(application_url)
+        client.get_by_label("I accept this agreement on behalf of Acme Precision Parts").check()
+        press(client, "Accept the agreement", "Agreement accepted.")
+        expect(client.locator("#agreement")).to_contain_text("Accepted in Conformo")
 
     with on(date(2026, 2, 2)):
         stage1 = plan_and_assign(pm, programme_url, "Stage 1", "2026-02-02", "2026-02-02", team)

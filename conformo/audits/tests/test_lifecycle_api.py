@@ -8,6 +8,7 @@ from typing import Any
 
 import time_machine
 
+from conformo.audits.tests.factories import AGREEMENT_TEXTS as AGREEMENT
 from conformo.conftest import token_client
 from conformo.core.models import AuditLogEntry
 
@@ -38,7 +39,7 @@ def _issue_report(lead: Any, audit_id: str, **values: Any) -> None:
 
 
 def test_the_whole_lifecycle_runs_through_the_api(
-    ready, acme, acme_sites, client_admin, programme_manager, lead_auditor, decision_maker, settings
+    ready, acme, acme_sites, client_admin, cb_admin, programme_manager, lead_auditor, decision_maker, settings
 ):
     settings.API_TOKEN_TTL_DAYS = 10 * 365  # the story spans a 3-year cycle: the tokens outlive it
     client, pm, lead, dm = Api(client_admin), Api(programme_manager), Api(lead_auditor), Api(decision_maker)
@@ -77,6 +78,11 @@ def test_the_whole_lifecycle_runs_through_the_api(
         ]
         assert review["sampling"]["initial"] == 2
         programme = pm.post(f"/applications/{application['id']}/accept", status=201)
+        # The CB publishes its certification agreement; the client accepts it before stage 1 (17021-1 5.1.2).
+        admin = Api(cb_admin)
+        draft = admin.post("/agreement-templates", {"certification_body_id": str(ready.cb.public_id), **AGREEMENT}, 201)
+        admin.post(f"/agreement-templates/{draft['id']}/publish")
+        client.post(f"/applications/{application['id']}/agreement/accept", {"version": 1, "on_behalf": True}, 201)
     audits = {a["kind"]: a for a in programme["audits"]}
     assert list(audits) == ["stage1", "stage2", "surveillance1", "surveillance2", "recertification"]
     certification_id = programme["certification_id"]

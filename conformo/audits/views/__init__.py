@@ -1,12 +1,24 @@
 """Pages of the CB workflow: thin views that parse, call a service or selector, and render.
 
-`workflow`: workspace, applications, programmes, audits; `determinations`: the audit-time determination of a
+`workflow`: workspace, applications, programmes, audits; `agreements`: the certification agreement's versions
+and an application's acceptance; `determinations`: the audit-time determination of a
 review and a programme's re-determination; `findings`: a finding's response, review,
 verification and corrections; `plans` and `reports`: the audit plan and the audit report; `registers`:
 auditors, schedule, calendar, complaints, appeals; `setup`: CB settings, accreditations, an auditor's
 conflicts of interest and unavailability.
 """
 
+from conformo.audits.views.agreements import (
+    agreement_accept,
+    agreement_file,
+    agreement_record,
+    agreement_stage1,
+    agreement_template_create,
+    agreement_template_detail,
+    agreement_template_publish,
+    agreement_template_update,
+    agreement_templates,
+)
 from conformo.audits.views.determinations import application_determine, programme_redetermine
 from conformo.audits.views.findings import (
     finding_attach,
@@ -77,6 +89,15 @@ from conformo.audits.views.workflow import (
 
 __all__ = [
     "accreditations",
+    "agreement_accept",
+    "agreement_file",
+    "agreement_record",
+    "agreement_stage1",
+    "agreement_template_create",
+    "agreement_template_detail",
+    "agreement_template_publish",
+    "agreement_template_update",
+    "agreement_templates",
     "appeal_assign",
     "appeal_decide",
     "appeals",

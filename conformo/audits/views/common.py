@@ -96,3 +96,38 @@ def report_section(user: Any, audit: Any, bound: dict[str, Any]) -> dict[str, An
         "report_issue_form": bound.get("report_issue_form") or forms.EmptyForm(),
         "report_revise_form": bound.get("report_revise_form") or forms.ReportReviseForm(),
     }
+
+
+def agreement_section(user: Any, application: Any, bound: dict[str, Any]) -> dict[str, Any]:
+    """The application page's agreement section (17021-1 5.1.2): the CB's current version, the acceptances,
+    the stage-1 exception, and the forms of the actions this user may take — the client's administrator accepts
+    the current version, the CB's office records a signed copy or its reason to sign at stage 1."""
+    from conformo.audits import forms, selectors, services
+    from conformo.audits.choices import ApplicationStatus
+    from conformo.core.tenancy import has_cb_role, has_org_role
+
+    overview = services.agreement_overview(application)
+    current = overview["current"]
+    open_application = application.status != ApplicationStatus.DECLINED
+    accepted_versions = {a.template_id for a in overview["acceptances"]}
+    client_admin = has_org_role(user, application.organization_id, Role.CLIENT_ADMIN.value)
+    office = has_cb_role(user, application.certification_body_id, *MANAGERS)
+    published = selectors.published_agreement_templates(application.certification_body_id) if office else []
+    return {
+        "agreement": overview,
+        "agreement_can_accept": client_admin
+        and open_application
+        and current is not None
+        and current.pk not in accepted_versions,
+        "agreement_can_record": office and open_application and bool(published),
+        "agreement_can_stage1": office
+        and open_application
+        and overview["allow_at_stage1"]
+        and overview["accepted"] is None,
+        "accept_form": bound.get("accept_form")
+        or forms.AgreementAcceptForm(
+            initial={"version": current.version if current else None}, organization=application.organization
+        ),
+        "record_form": bound.get("record_form") or forms.AgreementRecordForm(versions=published),
+        "stage1_form": bound.get("stage1_form") or forms.AgreementStage1Form(),
+    }

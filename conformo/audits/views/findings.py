@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from conformo.audits import forms, selectors, services
-from conformo.audits.services.findings import attachment_limits, size_label
+from conformo.audits.services.common import attachment_limits, size_label
 from conformo.core.forms import handle, posted
 from conformo.core.tenancy import by_id, reach
 from conformo.standards.models import Clause

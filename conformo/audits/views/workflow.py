@@ -22,7 +22,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 from conformo.audits import forms, selectors, services
 from conformo.audits.choices import AuditKind
 from conformo.audits.models import Audit, Auditor
-from conformo.audits.views.common import is_manager, plan_section, report_section
+from conformo.audits.services.common import is_lead
+from conformo.audits.views.common import agreement_section, is_manager, plan_section, report_section
 from conformo.audits.views.determinations import determination_panel
 from conformo.audits.views.scope import scope_panel
 from conformo.core.forms import handle, posted
@@ -96,6 +97,7 @@ def _application_page(request: HttpRequest, application: Any, status: int = 200,
             "is_manager": is_manager(request.user),
             "decide_form": bound.get("decide_form") or forms.EmptyForm(),
             "decline_form": bound.get("decline_form") or forms.DeclineForm(),
+            **agreement_section(request.user, application, bound),
         },
         status=status,
     )
@@ -228,6 +230,19 @@ def _client_readiness(user: Any, audit: Any) -> dict[str, bool] | None:
     return {"shares": shares, "readable": shares and can_read(user, programme.organization_id)}
 
 
+def _start_section(user: Any, audit: Any) -> dict[str, Any]:
+    """Whether this user may start the audit (the programme manager, the lead auditor) and, for a planned stage 1,
+    why it cannot start yet for want of a certification agreement."""
+    programme = audit.programme
+    blocked = None
+    if audit.kind == AuditKind.STAGE_1 and audit.status == "planned":
+        blocked = services.stage1_agreement_block(programme.application)
+    return {
+        "can_start": has_cb_role(user, programme.certification_body_id, *MANAGERS) or is_lead(user, audit),
+        "start_blocked": blocked,
+    }
+
+
 def _audit_page(request: HttpRequest, audit: Any, status: int = 200, **bound: Any) -> HttpResponse:
     return render(
         request,
@@ -245,6 +260,7 @@ def _audit_page(request: HttpRequest, audit: Any, status: int = 200, **bound: An
             "start_form": bound.get("start_form") or forms.EmptyForm(),
             "complete_form": bound.get("complete_form") or forms.CompleteForm(),
             "finding_form": bound.get("finding_form") or _finding_form(audit),
+            **_start_section(request.user, audit),
             **plan_section(request.user, audit, bound),
             **report_section(request.user, audit, bound),
         },

@@ -1,5 +1,6 @@
-"""The certification file: one ZIP with the issued plans and reports, the certificate, the audit log and a
-manifest whose SHA-256s match the files; for the CB-wide staff of the certification's CB only."""
+"""The certification file: one ZIP with the accepted agreements, the issued plans and reports, the certificate,
+the audit log and a manifest whose SHA-256s match the files; for the CB-wide staff of the certification's CB
+only."""
 
 from __future__ import annotations
 
@@ -12,12 +13,14 @@ from unittest import mock
 
 import pytest
 import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connections
 from django.urls import reverse
 
 from conformo.audits import services
 from conformo.audits.choices import AuditKind
 from conformo.audits.tests.conftest import ROW, issue_report
+from conformo.audits.tests.factories import AGREEMENT_TEXTS
 from conformo.certificates.models import Certificate
 from conformo.certification.export import certification_file_build, certification_for_file
 from conformo.certification.services import decision_take
@@ -91,6 +94,7 @@ def test_the_file_holds_each_issued_plan_and_report_revision_the_certificate_the
     certificate = Certificate.objects.get(certification=filed, is_current=True)
     assert name == f"certification-file-{certificate.number}.zip"
     assert sorted(_open(data).namelist()) == [
+        "agreement/01-v1.json",
         "audit-log.json",
         "audit-time/01-initial.json",
         f"certificate/{certificate.number}.pdf",
@@ -100,6 +104,45 @@ def test_the_file_holds_each_issued_plan_and_report_revision_the_certificate_the
         "reports/cycle-1/01-stage1-report-rev1.pdf",
         "reports/cycle-1/02-stage2-report-rev1.pdf",
         "reports/cycle-1/02-stage2-report-rev2.pdf",
+    ]
+
+
+def test_the_file_holds_each_accepted_agreement_who_when_how_from_where_and_the_signed_copy(
+    filed, cb_admin, programme_manager, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    application = filed.programmes.get().application
+    draft = services.agreement_template_create(
+        actor=cb_admin, certification_body=filed.certification_body, **{**AGREEMENT_TEXTS, "title": "Terms 2"}
+    )
+    services.agreement_template_publish(actor=cb_admin, template=draft)
+    services.agreement_record(
+        actor=programme_manager,
+        application=application,
+        file=SimpleUploadedFile("countersigned.pdf", b"%PDF-1.4 v2"),
+        signed_on=date(2026, 5, 2),
+        ip_address="203.0.113.20",
+    )
+    archive = _open(certification_file_build(user=programme_manager, certification=filed)[1])
+    first = json.loads(archive.read("agreement/01-v1.json"))
+    assert (first["version"], first["method"], first["mark_rules"]) == (1, "in_app", AGREEMENT_TEXTS["mark_rules"])
+    second = json.loads(archive.read("agreement/02-v2.json"))
+    assert (second["title"], second["method"], second["recorded_by"]) == (
+        "Terms 2",
+        "signed_paper",
+        "programme@northbridge.test",
+    )
+    assert (second["ip_address"], second["signed_on"], second["signed_copy"]) == (
+        "203.0.113.20",
+        "2026-05-02",
+        "countersigned.pdf",
+    )
+    assert second["accepted_at"]
+    assert archive.read("agreement/02-signed-countersigned.pdf") == b"%PDF-1.4 v2"
+    log = json.loads(archive.read("audit-log.json"))
+    assert [r["action"] for r in log if r["object_type"] == "audits.agreement"] == [
+        "agreement.accept",
+        "agreement.record",
     ]
 
 

@@ -1,5 +1,6 @@
 """The demo's plans and reports: Acme's decision stands on issued plans and reports, Bluewater's stage 2 report
-is issued with its findings open, Cobalt's stage 1 plan is accepted; and Acme's certification file holds them."""
+is issued with its findings open, Cobalt's stage 1 plan is accepted; and Acme's certification file holds them.
+Every client has accepted the CB's certification agreement."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 
-from conformo.audits.models import AuditPlan, AuditReport, Finding
+from conformo.audits.models import Application, AuditPlan, AuditReport, Finding
+from conformo.audits.selectors import accepted_agreement
 from conformo.certification.export import certification_file_build
 from conformo.certification.models import Certification
 from conformo.core.actors import SYSTEM
@@ -18,8 +20,22 @@ from conformo.home.demo import demo_load
 
 
 @pytest.fixture
-def demo(db):
+def demo(db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path  # the signed copies of the clients without a client administrator
     demo_load()
+
+
+def test_every_demo_client_has_accepted_a_version_of_the_cbs_agreement(demo):
+    applications = list(Application.objects.select_related("organization"))
+    assert len(applications) == 7
+    accepted = {a.organization.legal_name: accepted_agreement(a) for a in applications}
+    assert all(accepted.values()), [name for name, agreement in accepted.items() if agreement is None]
+    by_method = {name: agreement.method for name, agreement in accepted.items() if agreement}
+    assert by_method["Acme Precision Parts GmbH"] == "in_app"
+    assert by_method["Foxtrot Metals Oy"] == "signed_paper"
+    foxtrot = accepted["Foxtrot Metals Oy"]
+    assert foxtrot is not None
+    assert foxtrot.signed_copy.read().startswith(b"%PDF")
 
 
 def test_acmes_grant_stands_on_issued_plans_and_an_issued_report_recommending_it(demo):
@@ -60,13 +76,17 @@ def test_a_second_load_adds_no_plan_or_report(demo):
     assert (AuditPlan.objects.count(), AuditReport.objects.count()) == counts
 
 
-def test_acmes_certification_file_holds_its_plans_reports_and_certificate(demo):
+def test_acmes_certification_file_holds_its_agreement_plans_reports_and_certificate(demo):
     acme = Certification.objects.get(organization__country="DE")
     archive = zipfile.ZipFile(io.BytesIO(certification_file_build(user=SYSTEM, certification=acme)[1]))
     kinds = sorted(f["kind"] for f in json.loads(archive.read("manifest.json"))["files"])
-    assert kinds == ["audit_log"] + ["audit_plan"] * 3 + ["audit_report"] * 2 + ["audit_time_determination"] + [
-        "certificate"
+    assert kinds == ["agreement", "audit_log"] + ["audit_plan"] * 3 + ["audit_report"] * 2 + [
+        "audit_time_determination",
+        "certificate",
     ]
+    agreement = json.loads(archive.read("agreement/01-v1.json"))
+    assert (agreement["version"], agreement["method"]) == (1, "in_app")
+    assert agreement["accepted_by"] == "quality@acme.example"
 
 
 def test_cobalts_review_records_its_27006_complexity_and_one_justified_adjustment(demo):
@@ -106,6 +126,7 @@ def test_the_retailer_was_quoted_in_pounds_with_vat_before_its_application_was_a
     assert quotation.tax == (quotation.subtotal * Decimal("0.20")).quantize(Decimal("0.01"), ROUND_HALF_UP)
     assert quotation.total == quotation.subtotal + quotation.tax
     assert quotation.determination == quotation.application.programme.get().determination
+    assert quotation.facts["agreement"]["version"] == 1
 
 
 def test_the_demo_certificates_carry_structured_scopes(demo):

@@ -1,5 +1,6 @@
 """A certification decision is told to the client and the CB's office once: by the certificate when it issues,
-suspends or withdraws one, else as a decision. A restoration can put a renewal report back in the queue."""
+suspends or withdraws one, else as a decision. A restoration can put a renewal report back in the queue. A
+suspension or withdrawal repeats what the client must do about marks (its accepted agreement)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import time_machine
 
 from conformo.audits import services
 from conformo.audits.choices import AuditKind
+from conformo.audits.tests.factories import AGREEMENT_TEXTS
 from conformo.certification.services import decision_take
 from conformo.certification.tests.conftest import issue_report, team
 from conformo.conftest import login
@@ -103,3 +105,27 @@ def test_a_renewal_report_issued_while_suspended_reaches_the_queue_when_the_cert
     [notice] = renewal
     assert notice.recipient == colleague  # the decision maker who restored it knows already
     assert notice.subject == "Awaiting your decision: renewal for Acme Precision Parts"
+
+
+def test_a_suspension_and_a_withdrawal_tell_the_mark_use_duty_of_the_accepted_agreement(
+    people, granted, decision_maker
+):
+    decision_take(
+        actor=decision_maker,
+        certification=granted,
+        kind="suspend",
+        reason="Client request",
+        decided_on=date(2026, 6, 1),
+    )
+    decision_take(
+        actor=decision_maker,
+        certification=granted,
+        kind="withdraw",
+        reason="Not resolved",
+        decided_on=date(2026, 7, 1),
+    )
+    duty = f"Use of marks and references to certification: {AGREEMENT_TEXTS['suspension_duties']}"
+    for kind in (Kind.CERTIFICATE_SUSPENDED, Kind.CERTIFICATE_WITHDRAWN):
+        notice = told(kind)["quality@acme.test"]
+        assert any(line.startswith(duty) for line in notice.lines), notice.lines
+    assert "Certification agreement" in told(Kind.CERTIFICATE_WITHDRAWN)["quality@acme.test"].lines[-1]

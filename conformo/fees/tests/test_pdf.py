@@ -53,3 +53,18 @@ def test_the_proposal_reads_the_same_after_the_prices_change(quotation: Any, cb_
     )
     again = selectors.quotation_get(user=cb_admin, public_id=quotation.public_id)
     assert render_to_string("fees/proposal_pdf.html", proposal_context(again)) == before
+
+
+def test_the_proposal_carries_the_agreement_version_current_when_it_was_made(
+    application: Any, prices: PriceSettings, programme_manager: Any
+) -> None:
+    from conformo.audits.tests.factories import published_agreement
+
+    without = services.quotation_create(actor=programme_manager, application=application)
+    template = published_agreement(application.certification_body)
+    made = services.quotation_create(actor=programme_manager, application=application)
+    html = render_to_string("fees/proposal_pdf.html", proposal_context(made))
+    assert f"version {template.version} — {template.title}" in html
+    assert "Use of certification marks" in html
+    earlier = render_to_string("fees/proposal_pdf.html", proposal_context(without))
+    assert "had published no certification agreement" in earlier
