@@ -26,8 +26,9 @@ from conformo.audits.schemas import (
     ApplicationAgreementOut,
 )
 from conformo.core.errors import NotFound, ValidationFailed
+from conformo.core.openapi import file_response
 from conformo.core.pagination import PageNumberPagination
-from conformo.core.schemas import ErrorOut
+from conformo.core.schemas import ErrorOut, PositiveInt32
 
 router = Router()
 
@@ -103,7 +104,7 @@ def application_agreement_record(
     application_id: UUID,
     file: File[UploadedFile],
     signed_on: Form[date],
-    version: Form[int | None] = None,
+    version: Form[PositiveInt32 | None] = None,
 ) -> Status[Any]:
     """The CB's office records a signed copy (multipart: `file` — PDF, PNG or JPEG within the attachment size
     limit —, `signed_on`, optional `version`: the current one when not given)."""
@@ -131,7 +132,11 @@ def application_agreement_stage1(request: HttpRequest, application_id: UUID, pay
     return services.agreement_overview(application)
 
 
-@router.get("/applications/{application_id}/agreement/{agreement_id}/file", response={200: None, 404: ErrorOut})
+@router.get(
+    "/applications/{application_id}/agreement/{agreement_id}/file",
+    response={404: ErrorOut},
+    openapi_extra=file_response("The signed copy (PDF, PNG or JPEG)", "application/pdf", "image/png", "image/jpeg"),
+)
 def application_agreement_file(request: HttpRequest, application_id: UUID, agreement_id: UUID) -> FileResponse:
     """Download the signed copy of an acceptance (whoever may read the application)."""
     agreement = selectors.agreement_get(application=_application(request, application_id), public_id=agreement_id)
