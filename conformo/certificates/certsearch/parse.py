@@ -23,6 +23,7 @@ from conformo.certificates.certsearch.fields import (
     RowError,
 )
 from conformo.certificates.models import Certificate
+from conformo.core.cleaning import CONTROL_CHARACTER_MESSAGE, has_control_characters
 from conformo.domain.errors import InvalidInput
 from conformo.domain.sectors import parse_iaf_code
 from conformo.organizations.models import CertificationBody
@@ -313,14 +314,15 @@ def parse_file(
             cells = [raw[i].strip() if i >= 0 else "" for i in positions_used]
         if not any(cells) and not any(cell.strip() for cell in raw):
             continue
-        if "\x00" in "".join(raw):
-            # A NUL character cannot be stored (PostgreSQL text refuses it): name the cell, write nothing.
+        if has_control_characters("".join(raw)):
+            # NUL and the other control characters are refused in every imported file (conformo.core.cleaning;
+            # PostgreSQL text cannot even store NUL): name the cell, write nothing.
             errors.extend(
                 RowError(
-                    line, header[i] if i < len(header) and header[i] else f"Column {i + 1}", "Holds a NUL character."
+                    line, header[i] if i < len(header) and header[i] else f"Column {i + 1}", CONTROL_CHARACTER_MESSAGE
                 )
                 for i, cell in enumerate(raw)
-                if "\x00" in cell
+                if has_control_characters(cell)
             )
             continue
         row = _parse(line, cells, memo, errors)

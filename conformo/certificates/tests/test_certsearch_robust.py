@@ -30,7 +30,7 @@ def test_a_nul_character_is_reported_with_its_row_and_field_and_nothing_is_writt
     with pytest.raises(ImportRejected) as caught:
         certsearch_import(actor=cb_admin, certification_body=accredited_cb, handle=csv_file(rows), filename="r.csv")
     assert [(e.row, e.field, e.message) for e in caught.value.errors] == [
-        (3, "Certified Entity Name", "Holds a NUL character.")
+        (3, "Certified Entity Name", "Control characters (such as NUL) are not allowed.")
     ]
     assert not Certificate.objects.filter(source="imported").exists()
 
@@ -65,7 +65,7 @@ def test_the_api_answers_bad_cells_with_row_numbered_errors(accredited_cb: Any, 
     response = api.post(url, {"file": nul})
     assert response.status_code == 422
     assert response.json()["errors"] == [
-        {"row": 2, "field": "Certification Scope", "message": "Holds a NUL character."}
+        {"row": 2, "field": "Certification Scope", "message": "Control characters (such as NUL) are not allowed."}
     ]
     huge = csv_file([row(**{"Certified Entity Address": "y" * 200_000})])
     huge.name = "huge.csv"
