@@ -15,3 +15,10 @@ class CoreConfig(AppConfig):
 
         # A value its column cannot hold is refused before it is written, on both databases (core/columns.py).
         pre_save.connect(refuse_unstorable_values, dispatch_uid="conformo.core.columns")
+
+        from django.urls import register_converter
+
+        from conformo.core.converters import Int32Converter
+
+        # `<int32:…>` in page addresses: a number no column holds is a 404, not a database error.
+        register_converter(Int32Converter, "int32")
