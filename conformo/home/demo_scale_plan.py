@@ -140,14 +140,23 @@ def _certification(rng: random.Random, standard: str, outcome: str) -> Certifica
     elif outcome == "withdrawn":
         granted = rng.randint(500, 1050)
         withdrawn = rng.randint(5, 200)
-        decisions.append(("suspend", withdrawn + rng.randint(60, 150), "Corrective actions for a major nonconformity not implemented."))
+        decisions.append(
+            (
+                "suspend",
+                withdrawn + rng.randint(60, 150),
+                "Corrective actions for a major nonconformity not implemented.",
+            )
+        )
         decisions.append(("withdraw", withdrawn, "The causes of the suspension were not resolved in time."))
     else:
         granted = rng.randint(20, 1040)
     stage2 = granted + rng.randint(20, 40)
     stage1 = stage2 + rng.randint(30, 60)
     applied = stage1 + rng.randint(20, 40)
-    audits = [AuditPlan("stage1", stage1, _findings(rng, "stage1")), AuditPlan("stage2", stage2, _findings(rng, "stage2"))]
+    audits = [
+        AuditPlan("stage1", stage1, _findings(rng, "stage1")),
+        AuditPlan("stage2", stage2, _findings(rng, "stage2")),
+    ]
     # Surveillance audits a year and two years after the grant, held while the certificate was in force.
     stop = decisions[0][1] if decisions else 0
     for kind, after in (("surveillance1", 330), ("surveillance2", 690)):

@@ -72,10 +72,13 @@ class _Undo(Exception):
 def _load_and_undo(n: int, seed: int) -> list[tuple[str, str, str, str]]:
     """Load the scale demo, take its certificates and roll the load back."""
     snapshot: list[tuple[str, str, str, str]] = []
-    with pytest.raises(_Undo), transaction.atomic():
-        demo_scale_load(n, seed=seed, today=TODAY)
-        snapshot = _snapshot()
-        raise _Undo
+    try:
+        with transaction.atomic():
+            demo_scale_load(n, seed=seed, today=TODAY)
+            snapshot = _snapshot()
+            raise _Undo
+    except _Undo:
+        pass
     assert not CertificationBody.objects.filter(name=SCALE_CB_NAME).exists()
     return snapshot
 
