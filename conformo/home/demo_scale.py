@@ -22,7 +22,7 @@ from django.utils import timezone
 from conformo.accounts.models import User
 from conformo.accounts.services import membership_add
 from conformo.audits import services
-from conformo.audits.choices import QualificationRole
+from conformo.audits.choices import AuditStatus, QualificationRole
 from conformo.audits.models import Audit, Auditor, Finding
 from conformo.certificates.models import Certificate
 from conformo.certification.demo import _standards
@@ -127,11 +127,14 @@ def _client(cast: ScaleCast, client: ClientPlan) -> tuple[Organization, User]:
 
 
 def scale_counts(cb: CertificationBody, today: date) -> tuple[dict[str, int], dict[str, int]]:
-    """What the CB holds: counts of its rows, and its current certificates by the status read today."""
+    """What the CB holds: counts of its rows, and its current certificates by the status read today. The audits
+    are every audit of the programmes (five per cycle, from stage 1 to recertification); those held are
+    completed."""
     counts = {
         "organizations": Organization.objects.filter(client_relationships__certification_body=cb).count(),
         "auditors": Auditor.objects.filter(certification_body=cb).count(),
         "audits": Audit.objects.filter(programme__certification_body=cb).count(),
+        "audits held": Audit.objects.filter(programme__certification_body=cb, status=AuditStatus.COMPLETED).count(),
         "findings": Finding.objects.filter(audit__programme__certification_body=cb).count(),
         "certificates": Certificate.objects.filter(certification_body=cb, is_current=True).count(),
     }

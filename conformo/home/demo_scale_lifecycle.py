@@ -46,9 +46,7 @@ def _team(cast: ScaleCast) -> tuple[Auditor, list[services.Member]]:
     return lead, [services.Member(lead, QualificationRole.LEAD_AUDITOR)]
 
 
-def _hold(
-    cast: ScaleCast, audit: Audit, plan: AuditPlan, today: date, client: User, org: Organization
-) -> tuple[Audit, User]:
+def _hold(cast: ScaleCast, audit: Audit, plan: AuditPlan, today: date, client: User, standard: str) -> User:
     """Plan, staff and run the audit on its day, raise its findings and complete it. The client answers the
     nonconformities of a stage 2 (answers accepted, as a grant needs) and of some surveillance audits."""
     start = today - timedelta(days=plan.days_ago)
@@ -57,7 +55,7 @@ def _hold(
     services.audit_plan(actor=cast.pm, audit=audit, planned_start=start, planned_end=end)
     services.audit_team_assign(actor=cast.pm, audit=audit, members=team)
     services.audit_start(actor=lead.user, audit=audit, on=start)
-    clauses = cast.clauses[audit.programme.standards.first().code]  # type: ignore[union-attr]
+    clauses = cast.clauses[standard]
     raised = []
     for grade, statement in plan.findings:
         raised.append(
@@ -84,7 +82,7 @@ def _hold(
             planned_completion=end + timedelta(days=30),
         )
         services.finding_response_review(actor=lead.user, response=response, accept=True, comment="Plan accepted")
-    return audit, lead.user
+    return lead.user
 
 
 def certification_run(
@@ -109,7 +107,7 @@ def certification_run(
     certification = None
     for plan_audit in plan.audits:
         audit = programme.audits.get(kind=plan_audit.kind)
-        audit, lead = _hold(cast, audit, plan_audit, today, client, org)
+        lead = _hold(cast, audit, plan_audit, today, client, plan.standard)
         if plan_audit.kind == AuditKind.STAGE_2:
             _issue_report(lead, audit)
             certification = programme.certification
