@@ -97,3 +97,12 @@ def test_a_second_scale_load_is_refused_and_changes_nothing(db: Any) -> None:
     with pytest.raises(CommandError, match="already loaded"):
         call_command("demo", "--scale", "1", "--seed", "3")
     assert Certificate.objects.count() == before
+
+
+@pytest.mark.parametrize("scale", ["0", "-3", "many"])
+def test_a_scale_that_is_not_a_positive_whole_number_is_refused_in_one_line(db: Any, cli: Any, scale: str) -> None:
+    result = cli("demo", "--scale", scale)
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert "--scale" in result.stderr
+    assert not CertificationBody.objects.filter(name=SCALE_CB_NAME).exists()
