@@ -22,7 +22,8 @@ STANDARDS_PER_CLIENT = {2: 2, 3: 3, 4: 5}
 FINDINGS_PER_AUDIT = {1: 2, 2: 2, 3: 3, 4: 3, 5: 2, 6: 1}
 """How many findings an audit raises (weights): 3.3 on average."""
 OUTCOME_WEIGHTS = {"valid": 70, "suspended": 10, "withdrawn": 10, "expired": 10}
-"""What a certificate's status is today (weights). Every status appears at least once whatever N."""
+"""What a certificate's status is today (weights). The first four certifications take one status each, so every
+status appears once N ≥ 2 (each client holds at least two)."""
 CLIENTS_PER_AUDITOR = 15
 
 COUNTRIES = ("DE", "NL", "GB", "FR", "ES", "IT", "IE", "BE", "AT", "PL", "SE", "FI", "DK", "PT", "CZ")
@@ -136,7 +137,7 @@ def _certification(rng: random.Random, standard: str, outcome: str) -> Certifica
         granted = 3 * 365 + rng.randint(5, 60)
     elif outcome == "suspended":
         granted = rng.randint(420, 1000)
-        decisions.append(("suspend", rng.randint(5, 90), "Surveillance audit not held within the time limit."))
+        decisions.append(("suspend", rng.randint(5, 90), "A major nonconformity not corrected within the time limit."))
     elif outcome == "withdrawn":
         granted = rng.randint(500, 1050)
         withdrawn = rng.randint(5, 200)
@@ -185,7 +186,7 @@ def scale_plan(n: int, seed: int) -> ScalePlan:
         standards = sorted(rng.sample(STANDARD_CODES, count), key=STANDARD_CODES.index)
         certifications = []
         for standard in standards:
-            # The first certifications cover every outcome, so each status appears however small N is.
+            # The first four certifications take one outcome each (see OUTCOME_WEIGHTS).
             outcome = outcomes[made] if made < len(outcomes) else str(_pick(rng, OUTCOME_WEIGHTS))
             certifications.append(_certification(rng, standard, outcome))
             made += 1

@@ -41,6 +41,13 @@ def test_the_plan_keeps_the_ratios_of_the_scale() -> None:
     assert max(cert.applied_days_ago for cert in certifications) < 4 * 365
 
 
+@pytest.mark.parametrize("seed", range(5))
+def test_two_clients_already_hold_a_certificate_in_every_status(seed: int) -> None:
+    plan = scale_plan(2, seed)
+    outcomes = {cert.outcome for client in plan.clients for cert in client.certifications}
+    assert outcomes == {"valid", "suspended", "withdrawn", "expired"}
+
+
 def _snapshot() -> list[tuple[str, str, str, str]]:
     return sorted(
         Certificate.objects.filter(certification_body__name=SCALE_CB_NAME, is_current=True).values_list(
