@@ -97,6 +97,7 @@ def _application_page(request: HttpRequest, application: Any, status: int = 200,
             "is_manager": is_manager(request.user),
             "decide_form": bound.get("decide_form") or forms.EmptyForm(),
             "decline_form": bound.get("decline_form") or forms.DeclineForm(),
+            "accept_form": bound.get("accept_form") or forms.AcceptApplicationForm(),
             **agreement_section(request.user, application, bound),
         },
         status=status,
@@ -207,8 +208,10 @@ def _team_form(audit: Any, data: Any = None) -> forms.TeamForm:
     auditors = Auditor.objects.filter(
         certification_body_id=audit.programme.certification_body_id, active=True
     ).select_related("user")
+    auditors = list(auditors)
     current = {m.auditor_id: m.role for m in audit.team.all()}
-    return forms.TeamForm(data, auditors=auditors, current=current)
+    eligibility = services.auditor_eligibility(audit, auditors)
+    return forms.TeamForm(data, auditors=auditors, current=current, eligibility=eligibility)
 
 
 def _finding_form(audit: Any, data: Any = None) -> forms.FindingForm:
@@ -257,7 +260,7 @@ def _audit_page(request: HttpRequest, audit: Any, status: int = 200, **bound: An
             "client_readiness": _client_readiness(request.user, audit),
             "plan_form": bound.get("plan_form") or forms.AuditPlanForm(initial=forms.AuditPlanForm.initial_for(audit)),
             "team_form": bound.get("team_form") or _team_form(audit),
-            "start_form": bound.get("start_form") or forms.EmptyForm(),
+            "start_form": bound.get("start_form") or forms.StartForm(),
             "complete_form": bound.get("complete_form") or forms.CompleteForm(),
             "finding_form": bound.get("finding_form") or _finding_form(audit),
             **_start_section(request.user, audit),
@@ -331,7 +334,7 @@ def audit_start(request: HttpRequest, public_id: str) -> HttpResponse:
         request,
         public_id,
         "start_form",
-        lambda audit, data: forms.EmptyForm(data),
+        lambda audit, data: forms.StartForm(data),
         lambda audit, _: services.audit_start(actor=request.user, audit=audit),
         "Audit started.",
     )
