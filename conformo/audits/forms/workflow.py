@@ -24,6 +24,7 @@ from conformo.audits.forms.base import (
 from conformo.core.forms import set_queryset
 from conformo.organizations.models import CertificationBody, Organization, Site
 from conformo.standards.models import Clause, ClauseKind, Standard
+from conformo.standards.pickers import with_search
 
 
 class ApplicationForm(ActionForm):
@@ -226,10 +227,12 @@ class FindingForm(ActionForm):
     )
     site = _by_public_id(Site.objects.none(), required=False, empty_label="—", label="Site")
 
-    def __init__(self, *args: Any, clauses: Any, sites: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, clauses: Any, sites: Any, search_url: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         set_queryset(self, "clauses", clauses, label=clause_choice_label)
         set_queryset(self, "site", sites, label=lambda site: site.name)
+        if search_url:
+            with_search(self, "clauses", search_url)
 
     def clean_clauses(self) -> list[Clause]:
         return list(self.cleaned_data["clauses"])

@@ -15,6 +15,7 @@ from conformo.audits import services
 from conformo.audits.choices import AuditKind, AuditStatus
 from conformo.audits.tests.conftest import audit_of, team
 from conformo.conftest import login
+from conformo.standards.models import Clause
 
 
 def _team_page(user: Any, audit: Any) -> Any:
@@ -131,3 +132,54 @@ def test_accepting_an_application_without_the_confirmation_is_a_form_error_and_o
     done = login(programme_manager).post(url, {"confirm": "on"})
     assert done.status_code == 302
     assert application.programme.exists()
+
+
+def _picker(user: Any, audit: Any, **query: Any) -> Any:
+    return login(user).get(reverse("audits:clause-picker", args=[audit.public_id]), query)
+
+
+def test_the_finding_forms_clause_picker_has_a_search_box_asking_the_audits_clause_search(
+    programme, ready, programme_manager
+):
+    stage1 = _planned_stage1(programme, programme_manager)
+    services.audit_team_assign(actor=programme_manager, audit=stage1, members=team(ready))
+    services.audit_start(actor=programme_manager, audit=stage1)
+    html = _team_page(programme_manager, stage1).content.decode()
+    assert f'hx-get="{reverse("audits:clause-picker", args=[stage1.public_id])}"' in html
+    assert 'hx-target="#finding_clauses"' in html
+
+
+def test_the_clause_search_matches_by_number_and_keeps_the_chosen_clauses_selected(programme, programme_manager):
+    stage1 = audit_of(programme, AuditKind.STAGE_1)
+    internal = ready_clause(programme, "9.2")
+    page = _picker(
+        programme_manager, stage1, clause_q="8.5", clauses=[str(internal.public_id)], widget_id="edit_clauses"
+    )
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert 'id="edit_clauses"' in html
+    assert "clause 8.5.1 Control of production" in html
+    assert f'value="{internal.public_id}" selected' in html
+    assert "7.5 Documented information" not in html
+
+
+def test_the_clause_search_matches_by_title(programme, programme_manager):
+    stage1 = audit_of(programme, AuditKind.STAGE_1)
+    html = _picker(programme_manager, stage1, clause_q="internal AUDIT", widget_id="finding_clauses").content.decode()
+    assert "clause 9.2 Internal audit" in html
+    assert "8.5.1" not in html
+
+
+def test_a_malformed_clause_search_is_a_400_not_an_error(programme, programme_manager):
+    stage1 = audit_of(programme, AuditKind.STAGE_1)
+    assert _picker(programme_manager, stage1, clause_q="9", widget_id='x" onclick="a').status_code == 400
+    assert _picker(programme_manager, stage1, clause_q="x" * 101, widget_id="finding_clauses").status_code == 400
+
+
+def test_another_cbs_user_cannot_search_the_audits_clauses(programme, other_cb_admin):
+    stage1 = audit_of(programme, AuditKind.STAGE_1)
+    assert _picker(other_cb_admin, stage1, clause_q="9", widget_id="finding_clauses").status_code == 404
+
+
+def ready_clause(programme: Any, ref: str) -> Any:
+    return Clause.objects.get(standard__in=programme.standards.all(), ref=ref)

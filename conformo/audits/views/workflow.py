@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django import forms as django_forms
 from django.contrib.auth.decorators import login_required
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
@@ -31,6 +32,7 @@ from conformo.core.tenancy import MANAGERS, has_cb_role, reach
 from conformo.organizations.models import CertificationBody, Organization
 from conformo.organizations.tenancy import can_read, readiness_shared
 from conformo.standards.models import Clause
+from conformo.standards.pickers import clause_picker_response
 
 
 @login_required
@@ -220,7 +222,18 @@ def _finding_form(audit: Any, data: Any = None) -> forms.FindingForm:
         data,
         clauses=Clause.objects.filter(standard__in=programme.standards.all()).select_related("standard"),
         sites=programme.organization.sites.all(),
+        search_url=reverse("audits:clause-picker", args=[audit.public_id]),
     )
+
+
+@login_required
+@require_safe
+def clause_picker(request: HttpRequest, public_id: str) -> HttpResponse:
+    """The finding forms' clause search (htmx): the audit's clauses matching by number or title, the chosen kept."""
+    audit = selectors.audit_get(user=request.user, public_id=public_id)
+    field = _finding_form(audit).fields["clauses"]
+    assert isinstance(field, django_forms.ModelMultipleChoiceField)
+    return clause_picker_response(request, field)
 
 
 def _client_readiness(user: Any, audit: Any) -> dict[str, bool] | None:
