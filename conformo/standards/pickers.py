@@ -11,10 +11,12 @@ import json
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from conformo.standards.models import Clause
 from conformo.standards.selectors import clause_filter
 
 # At most this many matches are listed for a search (the chosen clauses come on top); an empty search lists all.
@@ -79,14 +81,15 @@ def clause_picker_response(
     if not query.is_valid():
         return HttpResponse("The search could not be read.", status=400, content_type="text/plain; charset=utf-8")
     chosen = list(query.cleaned_data[name])
-    matches = clause_filter(field.queryset, query.cleaned_data["clause_q"])
+    offered: QuerySet[Any] = field.queryset if field.queryset is not None else Clause.objects.none()
+    matches = clause_filter(offered, query.cleaned_data["clause_q"])
     if query.cleaned_data["clause_q"].strip():
         matches = matches[:SEARCH_LIMIT]
     keep = {c.pk for c in chosen} | set(matches.values_list("pk", flat=True))
     picker = copy.deepcopy(field)
-    picker.queryset = field.queryset.filter(pk__in=keep)
+    picker.queryset = offered.filter(pk__in=keep)
     attrs = {k: v for k, v in field.widget.attrs.items() if k != "id"}
     widget = forms.SelectMultiple(attrs={**attrs, "id": query.cleaned_data["widget_id"]})
-    widget.choices = picker.choices
+    widget.choices = picker.choices  # type: ignore[assignment]  # a ModelChoiceIterator, as Django sets it
     html = widget.render(name, [picker.prepare_value(c) for c in chosen])
     return HttpResponse(html)

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from conformo.audits import forms, selectors, services
-from conformo.audits.choices import AuditKind
+from conformo.audits.choices import AuditKind, AuditStatus
 from conformo.audits.models import Audit, Auditor
 from conformo.audits.services.common import is_lead
 from conformo.audits.views.common import agreement_section, is_manager, plan_section, report_section
@@ -207,12 +207,14 @@ def special_audit_create(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 def _team_form(audit: Any, data: Any = None) -> forms.TeamForm:
-    auditors = Auditor.objects.filter(
-        certification_body_id=audit.programme.certification_body_id, active=True
-    ).select_related("user")
-    auditors = list(auditors)
+    auditors = list(
+        Auditor.objects.filter(certification_body_id=audit.programme.certification_body_id, active=True).select_related(
+            "user"
+        )
+    )
     current = {m.auditor_id: m.role for m in audit.team.all()}
-    eligibility = services.auditor_eligibility(audit, auditors)
+    # Each auditor's eligibility, from the rule the assignment enforces; only a planned audit's team changes.
+    eligibility = services.auditor_eligibility(audit, auditors) if audit.status == AuditStatus.PLANNED else {}
     return forms.TeamForm(data, auditors=auditors, current=current, eligibility=eligibility)
 
 

@@ -33,7 +33,7 @@ def test_the_internal_audit_search_finds_a_clause_number_across_the_assessments_
 ):
     chosen = Clause.objects.get(standard=catalog["9001"], ref="4")
     url = reverse("readiness:internal-audit-clauses", args=[acme.public_id])
-    page = login(client_admin).get(url, {"clause_q": "9.2", "clauses": [chosen.pk], "widget_id": "id_clauses"})
+    page = login(client_admin).get(url, {"clause_q": "9.2", "clauses": [str(chosen.pk)], "widget_id": "id_clauses"})
     html = page.content.decode()
     assert page.status_code == 200
     assert "ISO 9001:2015 9.2 Clause 9.2" in html

@@ -4,6 +4,8 @@ clauses its form accepts, so a search offers nothing the form would refuse."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -15,7 +17,7 @@ from conformo.readiness.views.programme import _internal_audit_form, _risk_form,
 from conformo.standards.pickers import clause_picker_response
 
 
-def _field(form: forms.Form) -> forms.ModelMultipleChoiceField[object]:
+def _field(form: forms.Form) -> forms.ModelMultipleChoiceField[Any]:
     field = form.fields["clauses"]
     assert isinstance(field, forms.ModelMultipleChoiceField)
     return field
