@@ -140,7 +140,7 @@ def application_accept_view(request: HttpRequest, public_id: str) -> HttpRespons
         lambda _: application_accept(actor=request.user, application=application),
         success="Accepted: the 3-year programme is created.",
         done=lambda programme: reverse("audits:programme-detail", args=[programme.public_id]),
-        page=lambda status: _application_page(request, application, status, accept_form=form),
+        page=lambda status: _application_page(request, application, status, application_accept_form=form),
     )
 
 

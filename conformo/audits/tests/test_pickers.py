@@ -125,9 +125,12 @@ def test_accepting_an_application_without_the_confirmation_is_a_form_error_and_o
     )
     services.application_review(actor=programme_manager, application=application)
     url = reverse("certification:application-accept", args=[application.public_id])
+    shown = login(programme_manager).get(reverse("audits:application-detail", args=[application.public_id]))
+    assert "I confirm the acceptance" in shown.content.decode()
     page = login(programme_manager).post(url, {})
     assert page.status_code == 422
-    assert page.context["accept_form"].errors["confirm"]
+    assert page.context["application_accept_form"].errors["confirm"]
+    assert "Tick the box to confirm." in page.content.decode()
     assert not application.programme.exists()
     done = login(programme_manager).post(url, {"confirm": "on"})
     assert done.status_code == 302
