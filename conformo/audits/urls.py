@@ -51,6 +51,7 @@ urlpatterns = [
     path("audits/<uuid:public_id>/start/", views.audit_start, name="audit-start"),
     path("audits/<uuid:public_id>/complete/", views.audit_complete, name="audit-complete"),
     path("audits/<uuid:public_id>/findings/", views.finding_raise, name="finding-raise"),
+    path("audits/<uuid:public_id>/clauses/", views.clause_picker, name="clause-picker"),
     path("findings/<uuid:public_id>/", views.finding_detail, name="finding-detail"),
     path("findings/<uuid:public_id>/respond/", views.finding_respond, name="finding-respond"),
     path("findings/<uuid:public_id>/edit/", views.finding_edit, name="finding-edit"),

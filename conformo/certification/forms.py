@@ -8,15 +8,18 @@ from typing import Any
 
 from django import forms
 
-from conformo.audits.forms import ActionForm
+from conformo.audits.forms import ActionForm, ConfirmForm
 from conformo.audits.forms.scope import ScopeRows
 from conformo.certification.models import Decision as DecisionRecord
 from conformo.certification.selectors import decision_list
 from conformo.certification.services import DecisionOption
 
 
-class DecisionForm(forms.Form):
-    """One of the decisions the certification's state allows, with its reason."""
+class DecisionForm(ConfirmForm):
+    """One of the decisions the certification's state allows, with its reason, confirmed (a decision is
+    recorded for good)."""
+
+    confirm_label = "I confirm this certification decision; it is recorded and cannot be withdrawn."
 
     kind = forms.ChoiceField(choices=(), widget=forms.RadioSelect, label="Decision")
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, label="Reason", max_length=4000)

@@ -5,18 +5,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
+from conformo.audits.forms import AcceptApplicationForm
 from conformo.audits.scope_display import lines_snapshot, scope_groups
 from conformo.audits.selectors import application_get
 from conformo.audits.services import appeal_lodge, scope_lines
 from conformo.audits.services.scope import line_dict
+from conformo.audits.views.workflow import _application_page
 from conformo.certificates.selectors import certificate_of_certification
 from conformo.certification.forms import AppealLodgeForm, DecisionForm
 from conformo.certification.models import Certification
@@ -35,7 +36,6 @@ from conformo.certification.services import (
     decision_options,
     decision_take,
 )
-from conformo.core.errors import Conflict, ValidationFailed
 from conformo.core.forms import handle, posted
 from conformo.core.tenancy import reach
 
@@ -127,18 +127,21 @@ def decision_take_view(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def application_accept_view(request: HttpRequest, public_id: str) -> HttpResponse:
-    """Accept a reviewed application (the button on the application's page): opens the certification record and
-    its 3-year programme, then shows the programme; a refusal goes back to the application with its reason."""
+    """Accept a reviewed application (the form on the application's page, with its confirmation): opens the
+    certification record and its 3-year programme, then shows the programme; an unconfirmed or refused
+    acceptance comes back on the application's page with the reason."""
     application = application_get(user=request.user, public_id=public_id)
-    try:
-        programme = application_accept(actor=request.user, application=application)
-    except (ValidationFailed, Conflict) as exc:
-        messages.error(request, exc.message)
-        return redirect("audits:application-detail", application.public_id)
-    messages.success(request, "Accepted: the 3-year programme is created.")
-    return redirect("audits:programme-detail", programme.public_id)
+    form = AcceptApplicationForm(posted(request))
+    return handle(
+        request,
+        form,
+        lambda _: application_accept(actor=request.user, application=application),
+        success="Accepted: the 3-year programme is created.",
+        done=lambda programme: reverse("audits:programme-detail", args=[programme.public_id]),
+        page=lambda status: _application_page(request, application, status, application_accept_form=form),
+    )
 
 
 @login_required

@@ -12,6 +12,7 @@ from conformo.organizations.tenancy import member_choices
 from conformo.readiness.choices import DocumentKind, ItemStatus, RiskKind, Treatment, TreatmentStatus
 from conformo.readiness.models import Document
 from conformo.standards.models import Clause, Standard
+from conformo.standards.pickers import with_search
 
 
 class ClauseChoiceField(forms.ModelMultipleChoiceField[Clause]):
@@ -63,11 +64,13 @@ class InternalAuditForm(forms.Form):
     title = forms.CharField(max_length=200)
     planned_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     auditor = forms.CharField(max_length=200, required=False)
-    clauses = ClauseChoiceField(widget=forms.CheckboxSelectMultiple)
+    clauses = ClauseChoiceField(widget=forms.SelectMultiple(attrs={"size": 10}))
 
-    def __init__(self, *args: Any, clauses: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, clauses: Any, search_url: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         set_queryset(self, "clauses", clauses)
+        if search_url:
+            with_search(self, "clauses", search_url)
 
 
 class ReviewForm(forms.Form):
@@ -146,10 +149,12 @@ class RiskUpdateForm(forms.Form):
         help_text="The clauses or Annex controls that treat this entry (Ctrl/Cmd-click to choose several).",
     )
 
-    def __init__(self, *args: Any, organization: Any, clauses: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, organization: Any, clauses: Any, search_url: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         set_queryset(self, "owner", member_choices(organization))
         set_queryset(self, "clauses", clauses)
+        if search_url:
+            with_search(self, "clauses", search_url)
 
 
 # --- One form per page action (issue 11): they parse and validate; the services decide. -----------------

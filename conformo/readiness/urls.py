@@ -1,6 +1,6 @@
 from django.urls import path
 
-from conformo.readiness.views import assessments, dashboard, documents, programme
+from conformo.readiness.views import assessments, dashboard, documents, pickers, programme
 
 app_name = "readiness"
 
@@ -14,6 +14,7 @@ urlpatterns = [
     path("o/<uuid:org_id>/documents/prefill/", documents.document_prefill_view, name="documents-prefill"),
     path("o/<uuid:org_id>/internal-audits/", programme.audit_programme_view, name="audit-programme"),
     path("o/<uuid:org_id>/internal-audits/new/", programme.internal_audit_create_view, name="internal-audit-create"),
+    path("o/<uuid:org_id>/internal-audits/clauses/", pickers.audit_clauses_view, name="internal-audit-clauses"),
     path("o/<uuid:org_id>/management-reviews/", programme.review_list_view, name="reviews"),
     path("o/<uuid:org_id>/management-reviews/new/", programme.review_create_view, name="review-create"),
     path("o/<uuid:org_id>/risks/", programme.risk_list_view, name="risks"),
@@ -74,4 +75,5 @@ urlpatterns = [
     path("review-actions/<uuid:public_id>/reopen/", programme.review_action_reopen_view, name="review-action-reopen"),
     path("risks/<uuid:public_id>/", programme.risk_detail_view, name="risk-detail"),
     path("risks/<uuid:public_id>/treatment/", programme.risk_update_view, name="risk-update"),
+    path("risks/<uuid:public_id>/clauses/", pickers.risk_clauses_view, name="risk-clauses"),
 ]

@@ -100,16 +100,22 @@ def correspondence_map(standard: Standard, standards: Iterable[Standard] | None 
     return result
 
 
-def clause_search(*, q: str, standards: Iterable[Standard] | None = None, limit: int = 100) -> list[Clause]:
-    """Clauses and controls whose ref starts with `q` or whose title contains it; `A.5.1` searches controls only."""
+def clause_filter(clauses: QuerySet[Clause], q: str) -> QuerySet[Clause]:
+    """`clauses` whose ref starts with `q` or whose title contains it; `A.5.1` matches Annex controls only.
+    An empty `q` keeps them all."""
     q = q.strip()
     if not q:
-        return []
+        return clauses
     if q[:2].upper() == "A." and len(q) > 2:
-        matches = Clause.objects.filter(kind=ClauseKind.CONTROL, ref__startswith=q[2:])
-    else:
-        matches = Clause.objects.filter(Q(ref__startswith=q) | Q(title__icontains=q))
-    matches = matches.filter(retired=False)
+        return clauses.filter(kind=ClauseKind.CONTROL, ref__startswith=q[2:])
+    return clauses.filter(Q(ref__startswith=q) | Q(title__icontains=q))
+
+
+def clause_search(*, q: str, standards: Iterable[Standard] | None = None, limit: int = 100) -> list[Clause]:
+    """Clauses and controls whose ref starts with `q` or whose title contains it; `A.5.1` searches controls only."""
+    if not q.strip():
+        return []
+    matches = clause_filter(Clause.objects.filter(retired=False), q)
     if standards is not None:
         matches = matches.filter(standard__in=[s.pk for s in standards])
     return list(matches.select_related("standard", "parent").order_by("standard__code", "kind", "position")[:limit])

@@ -7,7 +7,7 @@ from conformo.audits.forms.agreements import (
     AgreementStage1Form,
     AgreementTemplateForm,
 )
-from conformo.audits.forms.base import ActionForm, parse_sector_codes
+from conformo.audits.forms.base import ActionForm, ConfirmForm, parse_sector_codes
 from conformo.audits.forms.determinations import DeterminationForm
 from conformo.audits.forms.plans import (
     ObjectionResolveForm,
@@ -28,6 +28,7 @@ from conformo.audits.forms.registers import (
 from conformo.audits.forms.reports import ReportEditForm, ReportReviseForm, ReportSectionForm
 from conformo.audits.forms.setup import AccreditationForm, CBSettingsForm, ConflictForm, UnavailabilityForm
 from conformo.audits.forms.workflow import (
+    AcceptApplicationForm,
     ApplicationForm,
     AttachmentForm,
     AuditPlanForm,
@@ -41,12 +42,14 @@ from conformo.audits.forms.workflow import (
     ResponseForm,
     ResponseReviewForm,
     SpecialAuditForm,
+    StartForm,
     TeamForm,
     VerificationForm,
     clause_choice_label,
 )
 
 __all__ = [
+    "AcceptApplicationForm",
     "AccreditationForm",
     "ActionForm",
     "AgreementAcceptForm",
@@ -63,6 +66,7 @@ __all__ = [
     "ComplaintAdvanceForm",
     "ComplaintForm",
     "CompleteForm",
+    "ConfirmForm",
     "ConflictForm",
     "DeclineForm",
     "DeterminationForm",
@@ -83,6 +87,7 @@ __all__ = [
     "ResponseReviewForm",
     "ScheduleForm",
     "SpecialAuditForm",
+    "StartForm",
     "TeamForm",
     "UnavailabilityForm",
     "VerificationForm",

@@ -32,6 +32,24 @@ class ActionForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
+class ConfirmForm(ActionForm):
+    """An action that cannot be undone: the page asks for a ticked confirmation, checked by the server, so it
+    works without script. `confirm_label` says what is confirmed."""
+
+    confirm_label = "I confirm this action; it cannot be undone."
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["confirm"] = forms.BooleanField(
+            label=self.confirm_label, error_messages={"required": "Tick the box to confirm."}
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        data.pop("confirm", None)
+        return data
+
+
 def _by_public_id(queryset: Any, **kwargs: Any) -> forms.ModelChoiceField[Any]:
     return forms.ModelChoiceField(queryset=queryset, to_field_name="public_id", **kwargs)
 

@@ -13,10 +13,18 @@ from conformo.audits.choices import (
     SpecialPurpose,
     VerificationMethod,
 )
-from conformo.audits.forms.base import COMPLEXITY, DATE, ActionForm, _by_public_id, parse_sector_codes
+from conformo.audits.forms.base import (
+    COMPLEXITY,
+    DATE,
+    ActionForm,
+    ConfirmForm,
+    _by_public_id,
+    parse_sector_codes,
+)
 from conformo.core.forms import set_queryset
 from conformo.organizations.models import CertificationBody, Organization, Site
 from conformo.standards.models import Clause, ClauseKind, Standard
+from conformo.standards.pickers import with_search
 
 
 class ApplicationForm(ActionForm):
@@ -143,11 +151,15 @@ NOT_ON_TEAM = ("", "— not on the team —")
 
 
 class TeamForm(ActionForm):
-    """One role choice per active auditor of the CB, preselected with today's team."""
+    """One role choice per active auditor of the CB, preselected with today's team; each auditor's line says
+    whether the auditor is eligible for this audit and why not (`services.auditor_eligibility`, the rule the
+    assignment enforces)."""
 
     id_prefix = "team"
 
-    def __init__(self, *args: Any, auditors: Any, current: dict[int, str], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, auditors: Any, current: dict[int, str], eligibility: dict[int, Any], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.auditors = {f"role-{a.public_id}": a for a in auditors}
         for name, auditor in self.auditors.items():
@@ -156,6 +168,7 @@ class TeamForm(ActionForm):
                 required=False,
                 label=str(auditor),
                 initial=current.get(auditor.pk, ""),
+                help_text=eligibility_text(eligibility.get(auditor.pk)),
             )
 
     def members(self) -> list[Any]:
@@ -164,8 +177,31 @@ class TeamForm(ActionForm):
         return [Member(a, self.cleaned_data[name]) for name, a in self.auditors.items() if self.cleaned_data[name]]
 
 
-class CompleteForm(ActionForm):
+def eligibility_text(entry: Any) -> str:
+    """The picker's line for one auditor: eligible or not with the reasons, then whether the auditor may lead."""
+    if entry is None:
+        return ""
+    member = "Eligible." if entry.eligible else "Not eligible: " + " ".join(r["message"] for r in entry.reasons)
+    if entry.can_lead:
+        return f"{member} Qualified as lead auditor."
+    if entry.lead_reasons:
+        return f"{member} {' '.join(r['message'] for r in entry.lead_reasons)}"
+    return member
+
+
+class AcceptApplicationForm(ConfirmForm):
+    id_prefix = "accept"
+    confirm_label = "I confirm the acceptance: it opens the certification record and its programme."
+
+
+class StartForm(ConfirmForm):
+    id_prefix = "start"
+    confirm_label = "I confirm the audit starts now; a started audit cannot go back to planned."
+
+
+class CompleteForm(ConfirmForm):
     id_prefix = "complete"
+    confirm_label = "I confirm the audit is complete; findings can no longer be raised or changed."
     summary = forms.CharField(required=False, label="Summary")
 
 
@@ -191,10 +227,12 @@ class FindingForm(ActionForm):
     )
     site = _by_public_id(Site.objects.none(), required=False, empty_label="—", label="Site")
 
-    def __init__(self, *args: Any, clauses: Any, sites: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, clauses: Any, sites: Any, search_url: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         set_queryset(self, "clauses", clauses, label=clause_choice_label)
         set_queryset(self, "site", sites, label=lambda site: site.name)
+        if search_url:
+            with_search(self, "clauses", search_url)
 
     def clean_clauses(self) -> list[Clause]:
         return list(self.cleaned_data["clauses"])

@@ -21,6 +21,7 @@ from conformo.audits.services.applications import (
     application_submit,
     latest_review,
 )
+from conformo.audits.services.audits import AuditorEligibility, auditor_eligibility
 from conformo.audits.services.determinations import (
     application_determination_record,
     determination_of,
@@ -100,6 +101,7 @@ from conformo.audits.services.setup import (
 )
 
 __all__ = [
+    "AuditorEligibility",
     "Member",
     "accreditation_create",
     "agreement_accept",
@@ -124,6 +126,7 @@ __all__ = [
     "audit_start",
     "audit_team_assign",
     "audit_team_check",
+    "auditor_eligibility",
     "auditor_register",
     "can_edit_scope",
     "cb_settings_get",

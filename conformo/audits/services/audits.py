@@ -143,26 +143,87 @@ class Member:
     clauses: tuple[str, ...] = ()
 
 
-def audit_team_check(audit: Audit, members: list[Member], on: date | None = None) -> dict[str, Any]:
-    """The eligibility of a proposed team, with reasons: together it covers every standard × IAF sector
-    code of the scope; a qualified lead auditor; nobody with a conflict inside the cooling-off period;
-    nobody unavailable on the audit's dates."""
+@dataclass(frozen=True)
+class _Facts:
+    """What the eligibility rule reads, fetched once for a set of auditors: the day checked, the scope's
+    standards and sector codes, the qualifications valid that day, and each auditor's own bars (off the CB's
+    register, a conflict inside the cooling-off period, unavailable on the audit's dates) in rule order."""
+
+    day: date
+    standards: list[Any]
+    sector_codes: list[int]
+    quals: list[Qualification]
+    bars: list[tuple[int, dict[str, str]]]
+
+    def covers(self, auditor_id: int, standard_id: int, code: int) -> bool:
+        return any(
+            q.auditor_id == auditor_id and q.standard_id == standard_id and code in q.sector_codes for q in self.quals
+        )
+
+    def lead_unqualified(self, auditor_id: int) -> list[str]:
+        """The scope's standards this auditor may not lead."""
+        return [
+            str(s)
+            for s in self.standards
+            if not any(
+                q.auditor_id == auditor_id and q.standard_id == s.pk and q.role == QualificationRole.LEAD_AUDITOR
+                for q in self.quals
+            )
+        ]
+
+
+def _facts(audit: Audit, auditors: list[Auditor], on: date | None) -> _Facts:
     programme = audit.programme
     settings = cb_settings_get(programme.certification_body)
     day = on or audit.planned_start or timezone.localdate()
     end = audit.planned_end or day
-    reasons: list[dict[str, str]] = []
-    coverage: list[dict[str, Any]] = []
-    auditors = [m.auditor for m in members]
     quals = [
         q
         for q in Qualification.objects.filter(auditor__in=auditors).select_related("standard", "auditor__user")
         if q.valid_on(day)
     ]
-    standards = list(programme.standards.order_by("code"))
-    for standard in standards:
-        for code in programme.sector_codes:
-            by = sorted({str(q.auditor) for q in quals if q.standard_id == standard.pk and code in q.sector_codes})
+    bars: list[tuple[int, dict[str, str]]] = []
+    for auditor in auditors:
+        if auditor.certification_body_id != programme.certification_body_id or not auditor.active:
+            bars.append(
+                (auditor.pk, {"code": "auditor_not_registered", "message": f"{auditor} is not on this CB's register."})
+            )
+    for conflict in ConflictOfInterest.objects.filter(
+        auditor__in=auditors, organization_id=programme.organization_id
+    ).select_related("auditor__user"):
+        until = add_months(conflict.ended_on, settings.cooling_off_months) if conflict.ended_on else None
+        if until is None or day <= until:
+            when = "is ongoing" if until is None else f"ended {conflict.ended_on}; cooling-off runs to {until}"
+            message = (
+                f"{conflict.auditor} has a conflict of interest with {programme.organization} "
+                f"({conflict.get_kind_display().lower()}, {when}; {settings.cooling_off_months}-month cooling-off)."
+            )
+            bars.append((conflict.auditor_id, {"code": "auditor_in_cooling_off", "message": message}))
+    for period in Unavailability.objects.filter(
+        auditor__in=auditors, starts_on__lte=end, ends_on__gte=day
+    ).select_related("auditor__user"):
+        message = f"{period.auditor} is unavailable from {period.starts_on} to {period.ends_on}."
+        bars.append((period.auditor_id, {"code": "auditor_unavailable", "message": message}))
+    return _Facts(
+        day=day,
+        standards=list(programme.standards.order_by("code")),
+        sector_codes=list(programme.sector_codes),
+        quals=quals,
+        bars=bars,
+    )
+
+
+def audit_team_check(audit: Audit, members: list[Member], on: date | None = None) -> dict[str, Any]:
+    """The eligibility of a proposed team, with reasons: together it covers every standard × IAF sector
+    code of the scope; a qualified lead auditor; nobody with a conflict inside the cooling-off period;
+    nobody unavailable on the audit's dates."""
+    auditors = [m.auditor for m in members]
+    facts = _facts(audit, auditors, on)
+    reasons: list[dict[str, str]] = []
+    coverage: list[dict[str, Any]] = []
+    for standard in facts.standards:
+        for code in facts.sector_codes:
+            by = sorted({str(a) for a in auditors if facts.covers(a.pk, standard.pk, code)})
             coverage.append({"standard": standard.code, "sector_code": code, "covered_by": by})
             if not by:
                 reasons.append(
@@ -176,14 +237,7 @@ def audit_team_check(audit: Audit, members: list[Member], on: date | None = None
         reasons.append({"code": "lead_auditor_required", "message": "The team needs exactly one lead auditor."})
     else:
         lead = leads[0].auditor
-        unqualified = [
-            str(s)
-            for s in standards
-            if not any(
-                q.auditor_id == lead.pk and q.standard_id == s.pk and q.role == QualificationRole.LEAD_AUDITOR
-                for q in quals
-            )
-        ]
+        unqualified = facts.lead_unqualified(lead.pk)
         if unqualified:
             reasons.append(
                 {
@@ -191,37 +245,65 @@ def audit_team_check(audit: Audit, members: list[Member], on: date | None = None
                     "message": f"{lead} is not qualified as lead auditor for {', '.join(unqualified)}.",
                 }
             )
-    for auditor in auditors:
-        if auditor.certification_body_id != programme.certification_body_id or not auditor.active:
-            reasons.append({"code": "auditor_not_registered", "message": f"{auditor} is not on this CB's register."})
-    for conflict in ConflictOfInterest.objects.filter(
-        auditor__in=auditors, organization_id=programme.organization_id
-    ).select_related("auditor__user"):
-        until = add_months(conflict.ended_on, settings.cooling_off_months) if conflict.ended_on else None
-        if until is None or day <= until:
-            when = "is ongoing" if until is None else f"ended {conflict.ended_on}; cooling-off runs to {until}"
-            reasons.append(
-                {
-                    "code": "auditor_in_cooling_off",
-                    "message": f"{conflict.auditor} has a conflict of interest with {programme.organization} "
-                    f"({conflict.get_kind_display().lower()}, {when}; "
-                    f"{settings.cooling_off_months}-month cooling-off).",
-                }
-            )
-    for period in Unavailability.objects.filter(auditor__in=auditors, starts_on__lte=end, ends_on__gte=day):
-        reasons.append(
-            {
-                "code": "auditor_unavailable",
-                "message": f"{period.auditor} is unavailable from {period.starts_on} to {period.ends_on}.",
-            }
-        )
+    reasons.extend(reason for _, reason in facts.bars)
     return {
         "ok": not reasons,
-        "checked_on": day.isoformat(),
+        "checked_on": facts.day.isoformat(),
         "members": [{"auditor": str(m.auditor), "role": m.role} for m in members],
         "reasons": reasons,
         "coverage": coverage,
     }
+
+
+@dataclass(frozen=True)
+class AuditorEligibility:
+    """One auditor against the team rule of `audit_team_check`, for the team picker: `reasons` bar or limit the
+    auditor as a member (a sector code the auditor is not qualified for must be covered by another member);
+    `lead_reasons` say why the auditor may not lead."""
+
+    auditor: Auditor
+    reasons: tuple[dict[str, str], ...]
+    lead_reasons: tuple[dict[str, str], ...]
+
+    @property
+    def eligible(self) -> bool:
+        return not self.reasons
+
+    @property
+    def can_lead(self) -> bool:
+        return not self.reasons and not self.lead_reasons
+
+
+def auditor_eligibility(audit: Audit, auditors: list[Auditor], on: date | None = None) -> dict[int, AuditorEligibility]:
+    """Each auditor's eligibility for this audit (by auditor pk), read from the same facts and messages as the
+    team check: the scope's standards × IAF sector codes the auditor is qualified for, lead-auditor
+    qualification, conflicts inside the cooling-off period, unavailability on the audit's dates."""
+    facts = _facts(audit, auditors, on)
+    result: dict[int, AuditorEligibility] = {}
+    for auditor in auditors:
+        reasons = [
+            {
+                "code": "auditor_missing_sector_code",
+                "message": f"Not qualified for {standard} in IAF sector code {code}.",
+            }
+            for standard in facts.standards
+            for code in facts.sector_codes
+            if not facts.covers(auditor.pk, standard.pk, code)
+        ]
+        reasons.extend(reason for pk, reason in facts.bars if pk == auditor.pk)
+        unqualified = facts.lead_unqualified(auditor.pk)
+        lead = (
+            [
+                {
+                    "code": "lead_auditor_not_qualified",
+                    "message": f"Not qualified as lead auditor for {', '.join(unqualified)}.",
+                }
+            ]
+            if unqualified
+            else []
+        )
+        result[auditor.pk] = AuditorEligibility(auditor, tuple(reasons), tuple(lead))
+    return result
 
 
 def audit_team_assign(*, actor: Actor, audit: Audit, members: list[Member]) -> Audit:

@@ -127,7 +127,7 @@ def test_the_audit_page_says_why_stage_1_cannot_start_and_offers_no_start(unsign
     page = browser.get(reverse("audits:audit-detail", args=[stage1.public_id])).content.decode()
     assert "This audit cannot start yet." in page
     assert "Start the audit</button>" not in page
-    refused = browser.post(reverse("audits:audit-start", args=[stage1.public_id]))
+    refused = browser.post(reverse("audits:audit-start", args=[stage1.public_id]), {"confirm": "on"})
     assert refused.status_code == 409
     assert "certification agreement" in refused.content.decode()
     stage1.refresh_from_db()

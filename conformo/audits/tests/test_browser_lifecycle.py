@@ -65,6 +65,7 @@ def plan_and_assign(pm: Any, programme_url: str, audit: str, start: str, end: st
 def run_audit(lead: Any, url: str, findings: Sequence[tuple[str, str]] = (), summary: str = "Done") -> None:
     """The lead auditor starts the audit, raises `findings` (grade label, statement) and completes it."""
     lead.goto(url)
+    lead.get_by_label("I confirm").check()
     press(lead, "Start the audit", "Audit started.")
     for grade, statement in findings:
         lead.get_by_label("Grade").select_option(label=grade)
@@ -74,6 +75,7 @@ def run_audit(lead: Any, url: str, findings: Sequence[tuple[str, str]] = (), sum
         press(lead, "Raise", "Finding raised.")
         expect(lead.get_by_role("cell", name=statement)).to_be_visible()
     lead.get_by_label("Summary").fill(summary)
+    lead.get_by_label("I confirm").check()
     press(lead, "Complete the audit", "Audit completed.")
 
 
@@ -90,6 +92,7 @@ def decide(dm: Any, certification_url: str, kind: str, reason: str = "", resolve
         dm.get_by_label("Reason", exact=True).fill(reason)
     if resolved:
         dm.get_by_label("The issue behind the suspension is resolved").check()
+    dm.get_by_label("I confirm").check()
     press(dm, "Record the decision", "Decision recorded.")
 
 
@@ -165,6 +168,7 @@ def test_the_whole_lifecycle_runs_through_the_pages(people: dict[str, Any], read
         press(pm, "Run the review", "Review recorded.")
         expect(pm.get_by_text("passed", exact=True)).to_be_visible()
         application_url = str(pm.url)
+        pm.get_by_label("I confirm").check()
         press(pm, "Accept and create the programme", "the 3-year programme is created")
         pm.wait_for_url(re.compile(r"/cb/programmes/[0-9a-f-]+/$"))
         programme_url = str(pm.url)

@@ -187,12 +187,14 @@ def test_stage_2_from_its_plan_and_an_objection_to_the_grant(
     with on(date(2026, 3, 16)):
         # The lead auditor runs the audit.
         lead.goto(stage2)
+        lead.get_by_label("I confirm").check()
         press(lead, "Start the audit", "Audit started.")
         expect(lead.get_by_text("In progress", exact=True)).to_be_visible()
 
     with on(date(2026, 3, 18)):
         lead.goto(stage2)
         lead.get_by_label("Summary").fill("The management system is effective")
+        lead.get_by_label("I confirm").check()
         press(lead, "Complete the audit", "Audit completed.")
         expect(lead.get_by_text("Completed", exact=True)).to_be_visible()
 
@@ -222,6 +224,7 @@ def test_stage_2_from_its_plan_and_an_objection_to_the_grant(
         expect(file).to_contain_text("Version 2 (issued")
         expect(file).to_contain_text("rev. 1 (issued) — recommends: Grant certification")
         dm.get_by_role("radio", name=re.compile(r"^Grant —")).check()
+        dm.get_by_label("I confirm").check()
         press(dm, "Record the decision", "Decision recorded.")
         expect(dm.get_by_text("Active", exact=True)).to_be_visible()
 

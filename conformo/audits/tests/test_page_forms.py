@@ -121,7 +121,7 @@ def test_a_finding_with_an_unknown_grade_clause_or_site_is_a_form_error(stage1_d
 
 def test_starting_an_audit_without_a_team_shows_the_reason_on_the_page(programme, programme_manager):
     stage1 = audit_of(programme, AuditKind.STAGE_1)
-    page = login(programme_manager).post(reverse("audits:audit-start", args=[stage1.public_id]))
+    page = login(programme_manager).post(reverse("audits:audit-start", args=[stage1.public_id]), {"confirm": "on"})
     assert page.status_code in (409, 422)
     assert page.context["start_form"].non_field_errors()
     stage1.refresh_from_db()

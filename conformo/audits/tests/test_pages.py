@@ -93,7 +93,7 @@ def test_the_application_is_made_reviewed_and_accepted_on_the_pages(
     args = [application.public_id]
     page = staff.post(reverse("audits:application-review", args=args), follow=True)
     assert b"How the audit time was determined" in page.content
-    page = staff.post(reverse("certification:application-accept", args=args), follow=True)
+    page = staff.post(reverse("certification:application-accept", args=args), {"confirm": "on"}, follow=True)
     assert b"Surveillance 2" in page.content
 
 
@@ -134,7 +134,8 @@ def test_the_decision_page_tells_a_team_member_they_cannot_decide(
     url = reverse("certification:detail", args=[stage1_done.certification.public_id])
     assert b"you cannot take its certification decision" in client.get(url).content
     page = client.post(
-        reverse("certification:decision-take", args=[stage1_done.certification.public_id]), {"kind": "grant"}
+        reverse("certification:decision-take", args=[stage1_done.certification.public_id]),
+        {"kind": "grant", "confirm": "on"},
     )
     assert page.status_code == 403
     assert b"9.5.1.2" in page.content

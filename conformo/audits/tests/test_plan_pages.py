@@ -70,14 +70,14 @@ def test_an_objection_from_the_page_blocks_the_start_until_the_cb_resolves_it(
     sent = client.post(url("plan-object", stage1), {"auditor": str(ready.auditor.public_id), "reason": "Competitor"})
     assert sent.status_code == 302
     cb = login(programme_manager)
-    refused = cb.post(url("audit-start", stage1))
+    refused = cb.post(url("audit-start", stage1), {"confirm": "on"})
     assert refused.status_code == 409
     assert "objects to" in refused.content.decode()
     objection = issued.objections.get()
     resolve = reverse("audits:objection-resolve", args=[objection.public_id])
     assert cb.post(resolve, {"resolution": "kept", "note": ""}).status_code == 422
     assert cb.post(resolve, {"resolution": "kept", "note": "Checked: no link"}).status_code == 302
-    assert cb.post(url("audit-start", stage1)).status_code == 302
+    assert cb.post(url("audit-start", stage1), {"confirm": "on"}).status_code == 302
 
 
 def test_each_version_renders_as_a_pdf(issued, stage1, programme_manager, client_admin):

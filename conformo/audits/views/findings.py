@@ -27,6 +27,7 @@ def _finding_edit_form(finding: Any, data: Any = None) -> forms.FindingEditForm:
         data,
         clauses=Clause.objects.filter(standard__in=programme.standards.all()).select_related("standard"),
         sites=programme.organization.sites.all(),
+        search_url=reverse("audits:clause-picker", args=[finding.audit.public_id]),
         initial=forms.FindingEditForm.initial_for(finding),
     )
 

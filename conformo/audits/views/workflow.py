@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django import forms as django_forms
 from django.contrib.auth.decorators import login_required
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
@@ -20,7 +21,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from conformo.audits import forms, selectors, services
-from conformo.audits.choices import AuditKind
+from conformo.audits.choices import AuditKind, AuditStatus
 from conformo.audits.models import Audit, Auditor
 from conformo.audits.services.common import is_lead
 from conformo.audits.views.common import agreement_section, is_manager, plan_section, report_section
@@ -31,6 +32,7 @@ from conformo.core.tenancy import MANAGERS, has_cb_role, reach
 from conformo.organizations.models import CertificationBody, Organization
 from conformo.organizations.tenancy import can_read, readiness_shared
 from conformo.standards.models import Clause
+from conformo.standards.pickers import clause_picker_response
 
 
 @login_required
@@ -97,6 +99,7 @@ def _application_page(request: HttpRequest, application: Any, status: int = 200,
             "is_manager": is_manager(request.user),
             "decide_form": bound.get("decide_form") or forms.EmptyForm(),
             "decline_form": bound.get("decline_form") or forms.DeclineForm(),
+            "application_accept_form": bound.get("application_accept_form") or forms.AcceptApplicationForm(),
             **agreement_section(request.user, application, bound),
         },
         status=status,
@@ -204,11 +207,15 @@ def special_audit_create(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 def _team_form(audit: Any, data: Any = None) -> forms.TeamForm:
-    auditors = Auditor.objects.filter(
-        certification_body_id=audit.programme.certification_body_id, active=True
-    ).select_related("user")
+    auditors = list(
+        Auditor.objects.filter(certification_body_id=audit.programme.certification_body_id, active=True).select_related(
+            "user"
+        )
+    )
     current = {m.auditor_id: m.role for m in audit.team.all()}
-    return forms.TeamForm(data, auditors=auditors, current=current)
+    # Each auditor's eligibility, from the rule the assignment enforces; only a planned audit's team changes.
+    eligibility = services.auditor_eligibility(audit, auditors) if audit.status == AuditStatus.PLANNED else {}
+    return forms.TeamForm(data, auditors=auditors, current=current, eligibility=eligibility)
 
 
 def _finding_form(audit: Any, data: Any = None) -> forms.FindingForm:
@@ -217,7 +224,18 @@ def _finding_form(audit: Any, data: Any = None) -> forms.FindingForm:
         data,
         clauses=Clause.objects.filter(standard__in=programme.standards.all()).select_related("standard"),
         sites=programme.organization.sites.all(),
+        search_url=reverse("audits:clause-picker", args=[audit.public_id]),
     )
+
+
+@login_required
+@require_safe
+def clause_picker(request: HttpRequest, public_id: str) -> HttpResponse:
+    """The finding forms' clause search (htmx): the audit's clauses matching by number or title, the chosen kept."""
+    audit = selectors.audit_get(user=request.user, public_id=public_id)
+    field = _finding_form(audit).fields["clauses"]
+    assert isinstance(field, django_forms.ModelMultipleChoiceField)
+    return clause_picker_response(request, field)
 
 
 def _client_readiness(user: Any, audit: Any) -> dict[str, bool] | None:
@@ -257,7 +275,7 @@ def _audit_page(request: HttpRequest, audit: Any, status: int = 200, **bound: An
             "client_readiness": _client_readiness(request.user, audit),
             "plan_form": bound.get("plan_form") or forms.AuditPlanForm(initial=forms.AuditPlanForm.initial_for(audit)),
             "team_form": bound.get("team_form") or _team_form(audit),
-            "start_form": bound.get("start_form") or forms.EmptyForm(),
+            "start_form": bound.get("start_form") or forms.StartForm(),
             "complete_form": bound.get("complete_form") or forms.CompleteForm(),
             "finding_form": bound.get("finding_form") or _finding_form(audit),
             **_start_section(request.user, audit),
@@ -331,7 +349,7 @@ def audit_start(request: HttpRequest, public_id: str) -> HttpResponse:
         request,
         public_id,
         "start_form",
-        lambda audit, data: forms.EmptyForm(data),
+        lambda audit, data: forms.StartForm(data),
         lambda audit, _: services.audit_start(actor=request.user, audit=audit),
         "Audit started.",
     )

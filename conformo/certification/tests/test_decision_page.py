@@ -24,7 +24,7 @@ def test_the_page_offers_only_the_decisions_the_state_allows(granted, decision_m
 
 
 def test_a_decision_the_state_does_not_allow_is_a_form_error(granted, decision_maker):
-    page = login(decision_maker).post(_url(granted), {"kind": "grant", "reason": "Kept reason"})
+    page = login(decision_maker).post(_url(granted), {"kind": "grant", "reason": "Kept reason", "confirm": "on"})
     assert page.status_code == 422
     assert page.context["form"].errors["kind"]
     assert "Kept reason</textarea>" in page.content.decode()
@@ -32,7 +32,7 @@ def test_a_decision_the_state_does_not_allow_is_a_form_error(granted, decision_m
 
 
 def test_a_suspension_without_a_reason_is_shown_on_the_reason_field(granted, decision_maker):
-    page = login(decision_maker).post(_url(granted), {"kind": "suspend"})
+    page = login(decision_maker).post(_url(granted), {"kind": "suspend", "confirm": "on"})
     assert page.status_code == 422
     assert page.context["form"].errors["reason"] == ["Required."]
     granted.refresh_from_db()
@@ -42,7 +42,7 @@ def test_a_suspension_without_a_reason_is_shown_on_the_reason_field(granted, dec
 def test_a_valid_suspension_is_recorded(granted, decision_maker):
     with time_machine.travel(date(2026, 9, 1), tick=False):
         page = login(decision_maker).post(
-            _url(granted), {"kind": "suspend", "reason": "Surveillance not held"}, follow=True
+            _url(granted), {"kind": "suspend", "reason": "Surveillance not held", "confirm": "on"}, follow=True
         )
     assert b"Decision recorded." in page.content
     granted.refresh_from_db()
@@ -70,7 +70,7 @@ def test_a_grant_without_the_issued_report_is_shown_as_not_possible_with_the_dom
 
 
 def test_a_blocked_decision_posted_anyway_gets_the_domain_s_refusal(stage1_done, decision_maker):
-    page = login(decision_maker).post(_url(stage1_done.certification), {"kind": "grant"})
+    page = login(decision_maker).post(_url(stage1_done.certification), {"kind": "grant", "confirm": "on"})
     assert page.status_code == 409
     assert "needs a completed stage 2 audit" in page.content.decode()
     assert not Decision.objects.filter(certification=stage1_done.certification).exists()
@@ -86,3 +86,12 @@ def test_a_pending_certification_has_no_certificate_link(stage1_done, decision_m
     page = login(decision_maker).get(reverse("certification:detail", args=[stage1_done.certification.public_id]))
     assert page.context["certificate"] is None
     assert "/certificates/" not in page.content.decode().split("<main", 1)[-1].split("</main>")[0]
+
+
+def test_a_decision_without_the_confirmation_is_a_form_error_and_records_nothing(granted, decision_maker):
+    page = login(decision_maker).post(_url(granted), {"kind": "suspend", "reason": "Surveillance not held"})
+    assert page.status_code == 422
+    assert page.context["form"].errors["confirm"]
+    assert Decision.objects.filter(certification=granted).count() == 1
+    granted.refresh_from_db()
+    assert granted.state == "active"

@@ -127,6 +127,7 @@ def test_the_api_refuses_a_reduction_outside_the_scope_then_takes_one_within(gra
     body: dict[str, Any] = {
         "kind": "reduce_scope",
         "reason": "Plant sold",
+        "confirm": "on",
         "decided_on": "2026-06-01",
         "scope_lines": [{"standard": "iso-9001-2015", "activity": "Assembly", "sector_codes": [17]}],
     }
@@ -150,6 +151,7 @@ def test_the_decision_page_reduces_the_scope_with_its_lines(granted, decision_ma
     data = {
         "kind": "reduce_scope",
         "reason": "Plant sold",
+        "confirm": "on",
         "scope_lines-TOTAL_FORMS": "1",
         "scope_lines-INITIAL_FORMS": "1",
         "scope_lines-MIN_NUM_FORMS": "0",

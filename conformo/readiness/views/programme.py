@@ -87,7 +87,12 @@ def _audit_programme_page(request: HttpRequest, org: Any, assessment: Any, form:
 def audit_programme_view(request: HttpRequest, org_id: str) -> HttpResponse:
     org = organization_for(request.user, org_id)
     assessment = selectors.latest_assessment(user=request.user, organization=org)
-    return _audit_programme_page(request, org, assessment, InternalAuditForm(clauses=_assessed_clauses(assessment)))
+    return _audit_programme_page(request, org, assessment, _internal_audit_form(None, org, assessment))
+
+
+def _internal_audit_form(data: Any, org: Any, assessment: Any) -> InternalAuditForm:
+    url = reverse("readiness:internal-audit-clauses", args=[org.public_id])
+    return InternalAuditForm(data, clauses=_assessed_clauses(assessment), search_url=url)
 
 
 @login_required
@@ -96,7 +101,7 @@ def internal_audit_create_view(request: HttpRequest, org_id: str) -> HttpRespons
     """Plan an internal audit on clauses of the latest assessment. GET shows the programme with the form."""
     org = organization_to_manage(request.user, org_id)
     assessment = selectors.latest_assessment(user=request.user, organization=org)
-    form = InternalAuditForm(posted(request), clauses=_assessed_clauses(assessment))
+    form = _internal_audit_form(posted(request), org, assessment)
     return handle(
         request,
         form,
@@ -446,6 +451,7 @@ def _risk_form(request: HttpRequest, risk: Risk, linked: list[Clause]) -> RiskUp
         posted(request),
         organization=risk.organization,
         clauses=clauses.distinct(),
+        search_url=reverse("readiness:risk-clauses", args=[risk.public_id]),
         initial={
             "treatment": risk.treatment,
             "treatment_status": risk.treatment_status,
