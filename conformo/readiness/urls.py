@@ -32,7 +32,9 @@ urlpatterns = [
         assessments.item_evidence_add_view,
         name="item-evidence-add",
     ),
-    path("assessments/<uuid:public_id>/items/<int32:item_id>/status/", assessments.item_status_view, name="item-status"),
+    path(
+        "assessments/<uuid:public_id>/items/<int32:item_id>/status/", assessments.item_status_view, name="item-status"
+    ),
     path(
         "assessments/<uuid:public_id>/items/<int32:item_id>/answer-mode/own/",
         assessments.item_override_view,

@@ -57,7 +57,9 @@ def test_a_rejected_file_lists_its_row_errors_on_the_resource(
         )
     done = api.get(f"/api/v1/certificates/import-jobs/{response.json()['id']}").json()
     assert done["status"] == "rejected"
-    assert done["errors"] == [{"row": 3, "field": "Certified Entity Name", "message": "Control characters (such as NUL) are not allowed."}]
+    assert done["errors"] == [
+        {"row": 3, "field": "Certified Entity Name", "message": "Control characters (such as NUL) are not allowed."}
+    ]
     assert "nothing was written" in done["message"]
     assert not Certificate.objects.filter(source="imported").exists()
 
