@@ -21,7 +21,12 @@ from conformo.improvement.schemas import (
     NonconformityIn,
     NonconformityOut,
 )
-from conformo.improvement.selectors import cb_findings, nonconformity_get, nonconformity_list
+from conformo.improvement.selectors import (
+    CORRECTIVE_ACTION_HISTORY,
+    cb_findings,
+    nonconformity_get,
+    nonconformity_list,
+)
 from conformo.improvement.services import (
     corrective_action_complete,
     corrective_action_set,
@@ -41,7 +46,9 @@ def nonconformities(
 ) -> QuerySet[Nonconformity]:
     """The organization's improvement log, newest first."""
     org = organization_for(request.user, organization_id)
-    return nonconformity_list(user=request.user, organization=org, open_only=open_only)
+    return nonconformity_list(user=request.user, organization=org, open_only=open_only).prefetch_related(
+        *CORRECTIVE_ACTION_HISTORY
+    )
 
 
 @router.get("/organizations/{organization_id}/cb-findings", response={200: list[CbFindingOut], 404: ErrorOut})

@@ -17,6 +17,10 @@ from conformo.improvement.choices import OPEN_STATUSES
 from conformo.improvement.models import Nonconformity, NonconformityQuerySet
 
 
+#: What to prefetch to show each nonconformity's corrective-action history.
+CORRECTIVE_ACTION_HISTORY = ("corrective_action_revisions__owner", "corrective_action_revisions__recorded_by")
+
+
 def nonconformity_list(
     *, user: Any, organization: Any = None, open_only: bool = False
 ) -> NonconformityQuerySet[Nonconformity]:
@@ -34,7 +38,13 @@ def nonconformity_get(*, user: Any, public_id: Any) -> Nonconformity:
     nc = (
         nonconformity_list(user=user)
         .select_related("site", "internal_audit")
-        .prefetch_related("clauses", "clauses__standard", "effectiveness_checks", "effectiveness_checks__checked_by")
+        .prefetch_related(
+            "clauses",
+            "clauses__standard",
+            "effectiveness_checks",
+            "effectiveness_checks__checked_by",
+            *CORRECTIVE_ACTION_HISTORY,
+        )
         .filter(public_id=public_id)
         .first()
     )
