@@ -16,7 +16,6 @@ from conformo.core.errors import NotFound
 from conformo.improvement.choices import OPEN_STATUSES
 from conformo.improvement.models import Nonconformity, NonconformityQuerySet
 
-
 #: What to prefetch to show each nonconformity's corrective-action history.
 CORRECTIVE_ACTION_HISTORY = ("corrective_action_revisions__owner", "corrective_action_revisions__recorded_by")
 

@@ -29,7 +29,11 @@ def nc(client_admin, acme):
 
 def _replanned(client_admin, nc):
     corrective_action_set(
-        actor=client_admin, nonconformity=nc, root_cause="No buffer stock", action="Keep stock", due_date=date(2026, 2, 1)
+        actor=client_admin,
+        nonconformity=nc,
+        root_cause="No buffer stock",
+        action="Keep stock",
+        due_date=date(2026, 2, 1),
     )
     corrective_action_complete(actor=client_admin, nonconformity=nc, completed_on=date(2026, 1, 20))
     effectiveness_check_record(actor=client_admin, nonconformity=nc, effective=False, notes="Late again")
@@ -60,10 +64,11 @@ def test_a_refused_revision_adds_nothing_to_the_history(client_admin, client_mem
     from conformo.core.errors import PermissionDenied, ValidationFailed
 
     corrective_action_set(actor=client_admin, nonconformity=nc, root_cause="r", action="a", due_date=date(2026, 2, 1))
+    due = date(2026, 2, 1)
     with pytest.raises(ValidationFailed):
-        corrective_action_set(actor=client_admin, nonconformity=nc, root_cause=" ", action="a", due_date=date(2026, 2, 1))
+        corrective_action_set(actor=client_admin, nonconformity=nc, root_cause=" ", action="a", due_date=due)
     with pytest.raises(PermissionDenied):
-        corrective_action_set(actor=client_member, nonconformity=nc, root_cause="x", action="y", due_date=date(2026, 2, 1))
+        corrective_action_set(actor=client_member, nonconformity=nc, root_cause="x", action="y", due_date=due)
     assert nc.corrective_action_revisions.count() == 1
 
 
@@ -71,7 +76,8 @@ def test_the_page_shows_the_history_once_the_action_was_revised(client_admin, cl
     _replanned(client_admin, nc)
     body = login(client_member).get(reverse("improvement:detail", args=[nc.public_id])).content.decode()
     assert "History of the corrective action" in body
-    assert "No buffer stock" in body and "Supplier lead time" in body
+    assert "No buffer stock" in body
+    assert "Supplier lead time" in body
 
 
 def test_the_revision_form_on_the_page_appends_to_the_history(client_admin, nc):

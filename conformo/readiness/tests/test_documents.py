@@ -117,9 +117,7 @@ def test_a_client_member_named_approver_approves_on_the_page_and_the_admin_is_to
     assert entry.actor == client_member
 
 
-def test_a_client_member_named_approver_approves_and_sends_back_through_the_api(
-    client_admin, client_member, document
-):
+def test_a_client_member_named_approver_approves_and_sends_back_through_the_api(client_admin, client_member, document):
     revision = _in_review_with_approver(client_admin, document, client_member)
     member, _ = token_client(client_member)
     admin, _ = token_client(client_admin)
