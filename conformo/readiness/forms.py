@@ -134,6 +134,17 @@ class ReviewActionForm(forms.Form):
         set_queryset(self, "owner", member_choices(organization))
 
 
+class RiskRatingForm(forms.Form):
+    """A rating on the organization's likelihood × impact matrix: the risk re-rated, or its residual rating."""
+
+    likelihood = forms.IntegerField(min_value=1)
+    impact = forms.IntegerField(min_value=1)
+
+
+class RiskAcceptForm(forms.Form):
+    """The risk owner's acceptance of the residual risk as rated (a button: the owner and the time are recorded)."""
+
+
 class RiskUpdateForm(forms.Form):
     treatment = forms.ChoiceField(choices=Treatment.choices)
     treatment_status = forms.ChoiceField(choices=TreatmentStatus.choices, label="Treatment status")

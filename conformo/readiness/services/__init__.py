@@ -32,6 +32,7 @@ from conformo.readiness.services.programme import (
     risk_update_treatment,
     soa_publish,
 )
+from conformo.readiness.services.risks import may_accept, risk_accept, risk_rate_residual, risk_rerate
 
 __all__ = [
     "assessment_create",
@@ -48,6 +49,7 @@ __all__ = [
     "item_share",
     "management_review_create",
     "management_review_record",
+    "may_accept",
     "may_approve",
     "review_action_add",
     "review_action_complete",
@@ -55,8 +57,11 @@ __all__ = [
     "revision_create",
     "revision_reject",
     "revision_submit",
+    "risk_accept",
     "risk_create",
     "risk_matrix_configure",
+    "risk_rate_residual",
+    "risk_rerate",
     "risk_update",
     "risk_update_treatment",
     "soa_publish",
