@@ -133,6 +133,9 @@ class ItemPatch(Schema):
     notes: str | None = None
     due_date: date | None = None
     owner_email: str | None = Field(None, description="Email of a member of the organization; empty string clears.")
+    apply_to_subclauses: bool = Field(
+        False, description="With status not_applicable: give the sub-clauses the same answer and justification."
+    )
 
 
 class ScoreOut(Schema):

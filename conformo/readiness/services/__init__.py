@@ -7,6 +7,7 @@ from conformo.readiness.services.assessments import (
     item_answer,
     item_override,
     item_share,
+    subclause_items,
 )
 from conformo.readiness.services.documents import (
     document_create,
@@ -65,4 +66,5 @@ __all__ = [
     "risk_update",
     "risk_update_treatment",
     "soa_publish",
+    "subclause_items",
 ]
