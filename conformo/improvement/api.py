@@ -21,7 +21,12 @@ from conformo.improvement.schemas import (
     NonconformityIn,
     NonconformityOut,
 )
-from conformo.improvement.selectors import cb_findings, nonconformity_get, nonconformity_list
+from conformo.improvement.selectors import (
+    CORRECTIVE_ACTION_HISTORY,
+    cb_findings,
+    nonconformity_get,
+    nonconformity_list,
+)
 from conformo.improvement.services import (
     corrective_action_complete,
     corrective_action_set,
@@ -41,15 +46,18 @@ def nonconformities(
 ) -> QuerySet[Nonconformity]:
     """The organization's improvement log, newest first."""
     org = organization_for(request.user, organization_id)
-    return nonconformity_list(user=request.user, organization=org, open_only=open_only)
+    return nonconformity_list(user=request.user, organization=org, open_only=open_only).prefetch_related(
+        *CORRECTIVE_ACTION_HISTORY
+    )
 
 
 @router.get("/organizations/{organization_id}/cb-findings", response={200: list[CbFindingOut], 404: ErrorOut})
-def cb_findings_endpoint(request: HttpRequest, organization_id: UUID) -> Any:
+def cb_findings_endpoint(request: HttpRequest, organization_id: UUID, awaiting_answer: bool = False) -> Any:
     """The findings the certification body raised about the organization (read-only here: the organization
-    answers each on its `url`, the audits app's respond page)."""
+    answers each on its `url`, the audits app's respond page). `awaiting_answer=true` keeps the nonconformities
+    still waiting for the organization's answer, soonest response date first (what its dashboard counts as due)."""
     org = organization_for(request.user, organization_id)
-    return cb_findings(user=request.user, organization=org)
+    return cb_findings(user=request.user, organization=org, awaiting_answer=awaiting_answer)
 
 
 @router.post("/organizations/{organization_id}/nonconformities", response={201: NonconformityOut, **ERRORS})

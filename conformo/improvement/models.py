@@ -82,6 +82,34 @@ class CorrectiveAction(BaseModel):
         return f"Corrective action for {self.nonconformity}"
 
 
+class CorrectiveActionRevision(BaseModel):
+    """One recorded plan of a nonconformity's corrective action, append-only: each time the correction, root
+    cause or action is recorded or revised a new revision is added (numbered 1, 2, ...), so the first root
+    cause and action stay on record after an ineffective check sends the nonconformity back (clause 10.2.2)."""
+
+    nonconformity = models.ForeignKey(
+        Nonconformity, on_delete=models.CASCADE, related_name="corrective_action_revisions"
+    )
+    number = models.PositiveIntegerField()
+    correction = models.TextField(blank=True)
+    root_cause = models.TextField()
+    action = models.TextField()
+    owner = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    due_date = models.DateField()
+    recorded_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    objects = NonconformityChildQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["nonconformity", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["nonconformity", "number"], name="unique_corrective_action_revision")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.nonconformity.reference} corrective action, revision {self.number}"
+
+
 class EffectivenessCheck(BaseModel):
     """Whether the corrective action worked (clause 10.2.1 d). An ineffective check reopens the action."""
 

@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -37,6 +37,25 @@ class CorrectiveActionOut(Schema):
         return obj.owner.email if obj.owner_id else None
 
 
+class CorrectiveActionRevisionOut(Schema):
+    number: int
+    recorded_at: datetime = Field(alias="created_at")
+    recorded_by: str | None
+    correction: str
+    root_cause: str
+    action: str
+    due_date: date
+    owner: str | None
+
+    @staticmethod
+    def resolve_owner(obj: Any) -> str | None:
+        return obj.owner.email if obj.owner_id else None
+
+    @staticmethod
+    def resolve_recorded_by(obj: Any) -> str | None:
+        return obj.recorded_by.email if obj.recorded_by_id else None
+
+
 class CorrectiveActionCompleteIn(Schema):
     completed_on: date
 
@@ -58,10 +77,17 @@ class NonconformityOut(Schema):
     status: str
     closed_on: date | None
     corrective_action: CorrectiveActionOut | None
+    corrective_action_history: list[CorrectiveActionRevisionOut] = Field(
+        description="Every recorded plan of the corrective action, newest first."
+    )
 
     @staticmethod
     def resolve_corrective_action(obj: Any) -> Any:
         return getattr(obj, "corrective_action", None)
+
+    @staticmethod
+    def resolve_corrective_action_history(obj: Any) -> list[Any]:
+        return list(obj.corrective_action_revisions.all())
 
 
 class CbFindingOut(Schema):

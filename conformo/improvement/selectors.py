@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,6 +15,9 @@ from conformo.audits.selectors import findings_for_organization
 from conformo.core.errors import NotFound
 from conformo.improvement.choices import OPEN_STATUSES
 from conformo.improvement.models import Nonconformity, NonconformityQuerySet
+
+#: What to prefetch to show each nonconformity's corrective-action history.
+CORRECTIVE_ACTION_HISTORY = ("corrective_action_revisions__owner", "corrective_action_revisions__recorded_by")
 
 
 def nonconformity_list(
@@ -34,7 +37,13 @@ def nonconformity_get(*, user: Any, public_id: Any) -> Nonconformity:
     nc = (
         nonconformity_list(user=user)
         .select_related("site", "internal_audit")
-        .prefetch_related("clauses", "clauses__standard", "effectiveness_checks", "effectiveness_checks__checked_by")
+        .prefetch_related(
+            "clauses",
+            "clauses__standard",
+            "effectiveness_checks",
+            "effectiveness_checks__checked_by",
+            *CORRECTIVE_ACTION_HISTORY,
+        )
         .filter(public_id=public_id)
         .first()
     )
@@ -69,8 +78,25 @@ class CbFinding:
     url: str
 
 
-def cb_findings(*, user: Any, organization: Any) -> list[CbFinding]:
-    """The CB's findings about this organization that the user may see (conformo.audits owns the read)."""
+def cb_findings_to_answer(*, user: Any, organization: Any, today: date | None = None) -> Any:
+    """The CB's nonconformities about this organization still waiting for the client's answer (correction, root
+    cause, corrective action), soonest response date first; they count as due on the client's dashboards."""
+    today = today or timezone.localdate()
+    return (
+        findings_for_organization(user=user, organization=organization)
+        .awaiting_response(today)  # type: ignore[attr-defined]
+        .order_by(F("response_due").asc(nulls_last=True), "raised_on", "pk")
+    )
+
+
+def cb_findings(*, user: Any, organization: Any, awaiting_answer: bool = False) -> list[CbFinding]:
+    """The CB's findings about this organization that the user may see (conformo.audits owns the read); with
+    `awaiting_answer`, only those still waiting for the client's answer."""
+    findings = (
+        cb_findings_to_answer(user=user, organization=organization)
+        if awaiting_answer
+        else findings_for_organization(user=user, organization=organization)
+    )
     return [
         CbFinding(
             public_id=finding.public_id,
@@ -84,5 +110,5 @@ def cb_findings(*, user: Any, organization: Any) -> list[CbFinding]:
             response_due=finding.response_due,
             url=reverse("audits:finding-respond", args=[finding.public_id]),
         )
-        for finding in findings_for_organization(user=user, organization=organization)
+        for finding in findings
     ]

@@ -15,7 +15,7 @@ from conformo.core.actors import Actor, acting_user
 from conformo.core.audit import audit_log_record
 from conformo.core.errors import Conflict, ValidationFailed
 from conformo.improvement.choices import Grade, NonconformityStatus, Source
-from conformo.improvement.models import CorrectiveAction, EffectivenessCheck, Nonconformity
+from conformo.improvement.models import CorrectiveAction, CorrectiveActionRevision, EffectivenessCheck, Nonconformity
 from conformo.organizations.models import Organization
 from conformo.organizations.tenancy import require_manage
 from conformo.standards.models import Clause
@@ -88,7 +88,8 @@ def corrective_action_set(
     correction: str = "",
     owner: Any = None,
 ) -> CorrectiveAction:
-    """Record (or revise) the correction, root cause and corrective action with owner and due date."""
+    """Record (or revise) the correction, root cause and corrective action with owner and due date. Every call
+    appends a numbered `CorrectiveActionRevision`, so earlier root causes and actions stay on record."""
     require_manage(actor, nonconformity.organization_id, "nonconformity")
     if nonconformity.status == NonconformityStatus.CLOSED:
         raise Conflict("This nonconformity is closed.")
@@ -114,6 +115,18 @@ def corrective_action_set(
             "completed_on": None,
         },
     )
+    Nonconformity.objects.select_for_update().filter(pk=nonconformity.pk).first()
+    last = nonconformity.corrective_action_revisions.aggregate(m=Max("number"))["m"] or 0
+    revision = CorrectiveActionRevision.objects.create(
+        nonconformity=nonconformity,
+        number=last + 1,
+        correction=ca.correction,
+        root_cause=ca.root_cause,
+        action=ca.action,
+        owner=owner,
+        due_date=due_date,
+        recorded_by=acting_user(actor),
+    )
     nonconformity.status = NonconformityStatus.ACTION_PLANNED
     nonconformity.save(update_fields=["status", "updated_at"])
     audit_log_record(
@@ -126,6 +139,7 @@ def corrective_action_set(
             "action": ca.action,
             "due_date": due_date,
             "owner": getattr(owner, "pk", None),
+            "revision": revision.number,
         },
         organization_id=nonconformity.organization_id,
     )

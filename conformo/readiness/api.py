@@ -105,7 +105,8 @@ def item_update(request: HttpRequest, assessment_id: UUID, item_id: PositiveInt3
     assessment = selectors.assessment_get(user=request.user, public_id=assessment_id)
     item = selectors.item_get(user=request.user, assessment=assessment, item_id=item_id)
     data = payload.model_dump(exclude_unset=True)
-    kwargs: dict[str, Any] = {k: data[k] for k in ("status", "justification", "notes", "due_date") if k in data}
+    fields = ("status", "justification", "notes", "due_date", "apply_to_subclauses")
+    kwargs: dict[str, Any] = {k: data[k] for k in fields if k in data}
     if "owner_email" in data:
         email = (data["owner_email"] or "").strip().lower()
         owner = User.objects.filter(email=email).first() if email else None

@@ -24,11 +24,16 @@ from conformo.readiness.schemas import (
     ReviewActionOut,
     RiskDetailOut,
     RiskPatch,
+    RiskRerateIn,
+    RiskResidualIn,
 )
 from conformo.readiness.services import (
     evidence_add,
     review_action_add,
     review_action_complete,
+    risk_accept,
+    risk_rate_residual,
+    risk_rerate,
     risk_update,
 )
 from conformo.standards.models import Clause, ClauseKind
@@ -142,7 +147,7 @@ def review_action_done_endpoint(request: HttpRequest, action_id: UUID, payload: 
 def _risk(user: Any, public_id: UUID) -> Risk:
     risk = (
         Risk.objects.visible_to(user)
-        .select_related("owner")
+        .select_related("owner", "accepted_by", "organization")
         .prefetch_related("clauses__standard")
         .filter(public_id=public_id)
         .first()
@@ -169,4 +174,26 @@ def risk_update_endpoint(request: HttpRequest, risk_id: UUID, payload: RiskPatch
     if data.get("clauses") is not None:
         kwargs["clauses"] = clauses_by_refs(data["clauses"])
     risk_update(actor=request.user, risk=risk, **kwargs)
+    return _risk(request.user, risk_id)
+
+
+@router.post("/risks/{risk_id}/rerate", response={200: RiskDetailOut, **ERRORS})
+def risk_rerate_endpoint(request: HttpRequest, risk_id: UUID, payload: RiskRerateIn) -> Risk:
+    """Rate the risk again on the organization's matrix; the owner's acceptance is withdrawn."""
+    risk_rerate(actor=request.user, risk=_risk(request.user, risk_id), **payload.model_dump())
+    return _risk(request.user, risk_id)
+
+
+@router.post("/risks/{risk_id}/residual", response={200: RiskDetailOut, **ERRORS})
+def risk_residual_endpoint(request: HttpRequest, risk_id: UUID, payload: RiskResidualIn) -> Risk:
+    """Record the residual rating after treatment; the owner's acceptance is withdrawn."""
+    risk_rate_residual(actor=request.user, risk=_risk(request.user, risk_id), **payload.model_dump())
+    return _risk(request.user, risk_id)
+
+
+@router.post("/risks/{risk_id}/accept", response={200: RiskDetailOut, **ERRORS})
+def risk_accept_endpoint(request: HttpRequest, risk_id: UUID) -> Risk:
+    """The risk owner accepts the residual risk as rated (27001 6.1.3 f): 403 for anyone else, 409 before the
+    residual rating or when already accepted."""
+    risk_accept(actor=request.user, risk=_risk(request.user, risk_id))
     return _risk(request.user, risk_id)

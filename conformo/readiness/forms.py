@@ -43,10 +43,19 @@ class ItemForm(forms.Form):
     owner: forms.ModelChoiceField[Any] = forms.ModelChoiceField(queryset=User.objects.none(), required=False)
     due_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    apply_to_subclauses = forms.BooleanField(required=False)
 
-    def __init__(self, *args: Any, organization: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, organization: Any, subclauses: int = 0, **kwargs: Any) -> None:
+        """`subclauses`: how many sub-clauses the item's clause has in the assessment (the checkbox that marks
+        them not applicable too is offered only when there are some)."""
         super().__init__(*args, **kwargs)
         set_queryset(self, "owner", member_choices(organization))
+        if subclauses:
+            field = self.fields["apply_to_subclauses"]
+            field.label = f"If not applicable, apply to its {subclauses} sub-clause{'s' if subclauses != 1 else ''}"
+            field.help_text = "They get the same justification."
+        else:
+            del self.fields["apply_to_subclauses"]
 
 
 class DocumentForm(forms.Form):
@@ -135,6 +144,17 @@ class ReviewActionForm(forms.Form):
     def __init__(self, *args: Any, organization: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         set_queryset(self, "owner", member_choices(organization))
+
+
+class RiskRatingForm(forms.Form):
+    """A rating on the organization's likelihood × impact matrix: the risk re-rated, or its residual rating."""
+
+    likelihood = forms.IntegerField(min_value=1)
+    impact = forms.IntegerField(min_value=1)
+
+
+class RiskAcceptForm(forms.Form):
+    """The risk owner's acceptance of the residual risk as rated (a button: the owner and the time are recorded)."""
 
 
 class RiskUpdateForm(forms.Form):

@@ -348,6 +348,13 @@ class Risk(BaseModel):
         max_length=12, choices=TreatmentStatus.choices, default=TreatmentStatus.NOT_STARTED
     )
     clauses = models.ManyToManyField("standards.Clause", related_name="+", blank=True)
+    #: The rating left after treatment (27001 6.1.3 f, 6.1.2 d): set by `risk_rate_residual`.
+    residual_likelihood = models.PositiveSmallIntegerField(null=True, blank=True)
+    residual_impact = models.PositiveSmallIntegerField(null=True, blank=True)
+    residual_level = models.CharField(max_length=10, blank=True)
+    #: The risk owner's acceptance of the residual rating (27001 6.1.3 f); cleared when a rating changes.
+    accepted_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    accepted_at = models.DateTimeField(null=True, blank=True)
 
     objects = OrgScopedQuerySet.as_manager()
 
@@ -360,3 +367,9 @@ class Risk(BaseModel):
     @property
     def rating(self) -> int:
         return self.likelihood * self.impact
+
+    @property
+    def residual_rating(self) -> int | None:
+        if self.residual_likelihood is None or self.residual_impact is None:
+            return None
+        return self.residual_likelihood * self.residual_impact

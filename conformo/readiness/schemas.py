@@ -136,6 +136,9 @@ class ItemPatch(Schema):
     notes: str | None = column(Answer, "notes", default=None)
     due_date: date | None = None
     owner_email: str | None = Field(None, description="Email of a member of the organization; empty string clears.")
+    apply_to_subclauses: bool = Field(
+        False, description="With status not_applicable: give the sub-clauses the same answer and justification."
+    )
 
 
 class ScoreOut(Schema):
@@ -361,10 +364,29 @@ class RiskPatch(Schema):
     )
 
 
+class RiskRerateIn(Schema):
+    likelihood: int = Field(ge=1, description="On the organization's matrix, 1 to its likelihood levels")
+    impact: int = Field(ge=1, description="On the organization's matrix, 1 to its impact levels")
+
+
+class RiskResidualIn(Schema):
+    likelihood: int = Field(ge=1, description="Residual likelihood after treatment")
+    impact: int = Field(ge=1, description="Residual impact after treatment")
+
+
 class RiskDetailOut(RiskOut):
     treatment_plan: str
     owner: str | None
     clauses: list[str]
+    residual_likelihood: int | None
+    residual_impact: int | None
+    residual_level: str = Field(description="Empty until the residual risk is rated")
+    accepted_by: str | None = Field(description="The risk owner who accepted the residual risk (27001 6.1.3 f)")
+    accepted_at: datetime | None
+
+    @staticmethod
+    def resolve_accepted_by(obj: Any) -> str | None:
+        return obj.accepted_by.email if obj.accepted_by_id else None
 
     @staticmethod
     def resolve_owner(obj: Any) -> str | None:

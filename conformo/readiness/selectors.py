@@ -302,22 +302,38 @@ class Attention:
     readiness_url: str
     overdue: list[tuple[str, str, Any]] = field(default_factory=list)  # (label, url, due date)
     documents_due: list[tuple[str, str, Any, bool]] = field(default_factory=list)  # (+ overdue?)
+    #: CB nonconformities waiting for the client's answer (label, url, response due or None, overdue?).
+    answers_due: list[tuple[str, str, Any, bool]] = field(default_factory=list)
+    #: How many items are due in all: overdue improvement items, CB findings to answer, documents due.
+    due_count: int = 0
 
 
 DUE_SOON_DAYS = 30
 
 
 def attention_for(*, user: Any, organization: Any, today: date | None = None, limit: int = 5) -> Attention:
-    """Overdue corrective actions and management-review actions, and documents whose review is due within
-    30 days (or past due), of one organization the user may read. A bounded number of queries."""
+    """Overdue corrective actions and management-review actions, the CB's nonconformities waiting for the
+    client's answer, and documents whose review is due within 30 days (or past due), of one organization the
+    user may read, each list cut at `limit`, and how many are due in all. A bounded number of queries."""
     from django.urls import reverse
 
-    from conformo.improvement.selectors import overdue_actions
+    from conformo.improvement.selectors import cb_findings_to_answer, overdue_actions
     from conformo.readiness.models import Document, ReviewAction
 
     today = today or timezone.localdate()
     attention = Attention(readiness_url=reverse("readiness:dashboard", args=[organization.public_id]))
-    for nc in overdue_actions(user=user, organization=organization, today=today)[:limit]:
+    overdue_ncs = overdue_actions(user=user, organization=organization, today=today)
+    findings = cb_findings_to_answer(user=user, organization=organization, today=today)
+    for finding in findings[:limit]:
+        attention.answers_due.append(
+            (
+                f"{finding.reference or 'Finding'} {finding.statement[:120]} — CB finding to answer",
+                reverse("audits:finding-respond", args=[finding.public_id]),
+                finding.response_due,
+                finding.response_due is not None and finding.response_due < today,
+            )
+        )
+    for nc in overdue_ncs[:limit]:
         attention.overdue.append(
             (
                 f"{nc.reference} {nc.title} — corrective action",
@@ -330,9 +346,9 @@ def attention_for(*, user: Any, organization: Any, today: date | None = None, li
         .open()
         .filter(review__organization=organization, due_date__lt=today)
         .select_related("review")
-        .order_by("due_date")[:limit]
+        .order_by("due_date")
     )
-    for action in actions:
+    for action in actions[:limit]:
         attention.overdue.append(
             (
                 f"{action.description} — management-review action",
@@ -345,9 +361,10 @@ def attention_for(*, user: Any, organization: Any, today: date | None = None, li
         Document.objects.visible_to(user)
         .review_due_by(today + timedelta(days=DUE_SOON_DAYS))
         .filter(organization=organization)
-        .order_by("review_due")[:limit]
+        .order_by("review_due")
     )
-    for document in documents:
+    attention.due_count = overdue_ncs.count() + actions.count() + findings.count() + documents.count()
+    for document in documents[:limit]:
         attention.documents_due.append(
             (
                 document.title,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from conformo.readiness.views import assessments, dashboard, documents, pickers, programme
+from conformo.readiness.views import assessments, dashboard, documents, pickers, programme, risks
 
 app_name = "readiness"
 
@@ -75,7 +75,10 @@ urlpatterns = [
     path("management-reviews/<uuid:public_id>/actions/", programme.review_action_add_view, name="review-action-add"),
     path("review-actions/<uuid:public_id>/done/", programme.review_action_done_view, name="review-action-done"),
     path("review-actions/<uuid:public_id>/reopen/", programme.review_action_reopen_view, name="review-action-reopen"),
-    path("risks/<uuid:public_id>/", programme.risk_detail_view, name="risk-detail"),
-    path("risks/<uuid:public_id>/treatment/", programme.risk_update_view, name="risk-update"),
+    path("risks/<uuid:public_id>/", risks.risk_detail_view, name="risk-detail"),
+    path("risks/<uuid:public_id>/treatment/", risks.risk_update_view, name="risk-update"),
+    path("risks/<uuid:public_id>/rerate/", risks.risk_rerate_view, name="risk-rerate"),
+    path("risks/<uuid:public_id>/residual/", risks.risk_residual_view, name="risk-residual"),
+    path("risks/<uuid:public_id>/accept/", risks.risk_accept_view, name="risk-accept"),
     path("risks/<uuid:public_id>/clauses/", pickers.risk_clauses_view, name="risk-clauses"),
 ]

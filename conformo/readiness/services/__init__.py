@@ -7,12 +7,14 @@ from conformo.readiness.services.assessments import (
     item_answer,
     item_override,
     item_share,
+    subclause_items,
 )
 from conformo.readiness.services.documents import (
     document_create,
     document_obsolete,
     document_register_prefill,
     document_update,
+    may_approve,
     revision_approve,
     revision_create,
     revision_reject,
@@ -31,6 +33,7 @@ from conformo.readiness.services.programme import (
     risk_update_treatment,
     soa_publish,
 )
+from conformo.readiness.services.risks import may_accept, risk_accept, risk_rate_residual, risk_rerate
 
 __all__ = [
     "assessment_create",
@@ -47,15 +50,21 @@ __all__ = [
     "item_share",
     "management_review_create",
     "management_review_record",
+    "may_accept",
+    "may_approve",
     "review_action_add",
     "review_action_complete",
     "revision_approve",
     "revision_create",
     "revision_reject",
     "revision_submit",
+    "risk_accept",
     "risk_create",
     "risk_matrix_configure",
+    "risk_rate_residual",
+    "risk_rerate",
     "risk_update",
     "risk_update_treatment",
     "soa_publish",
+    "subclause_items",
 ]

@@ -153,8 +153,11 @@ def item_answer(
     owner: Any = _UNSET,
     due_date: date | None = _UNSET,
     notes: str | None = None,
+    apply_to_subclauses: bool = False,
 ) -> Answer:
-    """Answer an item. A shared answer changes for every standard whose clause maps to the same HS clause."""
+    """Answer an item. A shared answer changes for every standard whose clause maps to the same HS clause.
+    With `apply_to_subclauses`, a "not applicable" answer is given, with the same justification, to every
+    sub-clause of the item's clause in the assessment not already not applicable (each audit-logged)."""
     _require_answer(
         actor, item, changes_owner=owner is not _UNSET and getattr(owner, "pk", owner) != item.answer.owner_id
     )
@@ -195,7 +198,29 @@ def item_answer(
         | {"assessment": str(item.assessment.public_id), "shared": answer.is_shared},
         organization_id=item.assessment.organization_id,
     )
+    if apply_to_subclauses and answer.status == ItemStatus.NOT_APPLICABLE:
+        for sub in subclause_items(item).exclude(answer__status=ItemStatus.NOT_APPLICABLE):
+            if sub.answer.status != ItemStatus.NOT_APPLICABLE:  # a shared answer may have changed meanwhile
+                item_answer(actor=actor, item=sub, status=ItemStatus.NOT_APPLICABLE, justification=answer.justification)
     return answer
+
+
+def subclause_items(item: Item) -> Any:
+    """The assessment's items whose clause lies under the item's clause (children, grandchildren, ...)."""
+    tree: dict[int | None, list[int]] = {}
+    for pk, parent_id in Clause.objects.filter(standard_id=item.clause.standard_id).values_list("pk", "parent_id"):
+        tree.setdefault(parent_id, []).append(pk)
+    below: list[int] = []
+    todo = list(tree.get(item.clause_id, []))
+    while todo:
+        pk = todo.pop()
+        below.append(pk)
+        todo.extend(tree.get(pk, []))
+    return (
+        Item.objects.filter(assessment_id=item.assessment_id, clause_id__in=below)
+        .select_related("answer", "clause", "assessment")
+        .order_by("clause__position", "pk")
+    )
 
 
 @transaction.atomic

@@ -17,7 +17,7 @@ from conformo.core.actors import Actor, acting_user
 from conformo.core.audit import audit_log_record
 from conformo.core.errors import Conflict, PermissionDenied, ValidationFailed
 from conformo.organizations.models import Organization
-from conformo.organizations.tenancy import require_manage
+from conformo.organizations.tenancy import can_manage, is_member, require_manage, require_read
 from conformo.readiness.choices import DocumentKind, RevisionStatus
 from conformo.readiness.files import atomic_with_files, track
 from conformo.readiness.models import Document, DocumentRevision
@@ -177,6 +177,24 @@ def revision_create(
     return revision
 
 
+def may_approve(user: Any, document: Document) -> bool:
+    """Who decides on a revision in review: the document's named approver (any member of the organization,
+    client member or administrator) and nobody else; with no approver named, the client administrators."""
+    if document.approver_id:
+        return bool(document.approver_id == getattr(user, "pk", None) and is_member(user, document.organization_id))
+    return can_manage(user, document.organization_id)
+
+
+def require_approver(actor: Actor, document: Document) -> None:
+    """404 for those who may not read the document, 403 with the reason for readers who may not approve it."""
+    require_read(actor, document.organization_id, "document")
+    if may_approve(actor, document):
+        return
+    if document.approver_id:
+        raise PermissionDenied(f"Only the document's approver ({document.approver}) can approve it.")
+    raise PermissionDenied("Only a client administrator can approve this document.")
+
+
 def _transition(actor: Actor, revision: DocumentRevision, allowed: set[str], new: str, action: str) -> DocumentRevision:
     revision = DocumentRevision.objects.select_related("document").select_for_update().get(pk=revision.pk)
     if revision.status not in allowed:
@@ -205,8 +223,8 @@ def revision_submit(*, actor: Actor, revision: DocumentRevision) -> DocumentRevi
 
 @transaction.atomic
 def revision_reject(*, actor: Actor, revision: DocumentRevision) -> DocumentRevision:
-    """Send a revision in review back to draft."""
-    require_manage(actor, revision.document.organization_id, "document")
+    """Send a revision in review back to draft: whoever may approve it may send it back."""
+    require_approver(actor, revision.document)
     return _transition(actor, revision, {RevisionStatus.IN_REVIEW}, RevisionStatus.DRAFT, "readiness.revision.reject")
 
 
@@ -215,9 +233,7 @@ def revision_approve(*, actor: Actor, revision: DocumentRevision) -> DocumentRev
     """Approve a revision in review. The named approver (if any) must approve; the previously approved
     revision becomes obsolete. Audit-logged."""
     document = revision.document
-    require_manage(actor, document.organization_id, "document")
-    if document.approver_id and document.approver_id != actor.pk:
-        raise PermissionDenied(f"Only the document's approver ({document.approver}) can approve it.")
+    require_approver(actor, document)
     previous = document.approved_revision
     revision = _transition(
         actor, revision, {RevisionStatus.IN_REVIEW}, RevisionStatus.APPROVED, "readiness.revision.approve"

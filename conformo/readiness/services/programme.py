@@ -180,7 +180,11 @@ def risk_matrix_configure(
     except ReadinessInputError as exc:
         raise ValidationFailed(str(exc)) from exc
     risks = list(Risk.objects.filter(organization=organization))
-    if any(r.likelihood > likelihood_levels or r.impact > impact_levels for r in risks):
+    if any(
+        max(r.likelihood, r.residual_likelihood or 0) > likelihood_levels
+        or max(r.impact, r.residual_impact or 0) > impact_levels
+        for r in risks
+    ):
         raise ValidationFailed("Some risks are rated beyond the new matrix; re-rate them first.")
     config, _ = RiskMatrixConfig.objects.update_or_create(
         organization=organization,
@@ -193,7 +197,9 @@ def risk_matrix_configure(
     )
     for risk in risks:
         risk.level = matrix.level(risk.likelihood, risk.impact)
-    Risk.objects.bulk_update(risks, ["level"])
+        if risk.residual_likelihood is not None and risk.residual_impact is not None:
+            risk.residual_level = matrix.level(risk.residual_likelihood, risk.residual_impact)
+    Risk.objects.bulk_update(risks, ["level", "residual_level"])
     audit_log_record(
         actor=actor,
         action="readiness.risk_matrix.configure",

@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from conformo.conftest import login
+from conformo.conftest import login, token_client
 from conformo.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from conformo.core.models import AuditLogEntry
 from conformo.organizations.models import ClientRelationship
@@ -89,6 +89,55 @@ def test_only_the_named_approver_may_approve(client_admin, acme, document):
     with pytest.raises(PermissionDenied, match="approver"):
         revision_approve(actor=client_admin, revision=revision)
     revision_approve(actor=approver, revision=revision)
+
+
+def _in_review_with_approver(client_admin, document, approver):
+    document.approver = approver
+    document.save()
+    revision = revision_create(actor=client_admin, document=document)
+    return revision_submit(actor=client_admin, revision=revision)
+
+
+def test_a_client_member_named_approver_approves_on_the_page_and_the_admin_is_told_why_not(
+    client_admin, client_member, document
+):
+    revision = _in_review_with_approver(client_admin, document, client_member)
+    page = reverse("readiness:document-detail", args=[document.public_id])
+    approve = reverse("readiness:revision-approve", args=[revision.public_id])
+    assert approve.encode() not in login(client_admin).get(page).content
+    refused = login(client_admin).post(approve)
+    assert refused.status_code == 403
+    assert b"approver" in refused.content
+    assert approve.encode() in login(client_member).get(page).content
+    assert login(client_member).post(approve).status_code == 302
+    revision.refresh_from_db()
+    assert revision.status == "approved"
+    assert revision.approved_by == client_member
+    entry = AuditLogEntry.objects.get(action="readiness.revision.approve")
+    assert entry.actor == client_member
+
+
+def test_a_client_member_named_approver_approves_and_sends_back_through_the_api(client_admin, client_member, document):
+    revision = _in_review_with_approver(client_admin, document, client_member)
+    member, _ = token_client(client_member)
+    admin, _ = token_client(client_admin)
+    assert admin.post(f"/api/v1/revisions/{revision.public_id}/approve").status_code == 403
+    assert admin.post(f"/api/v1/revisions/{revision.public_id}/reject").status_code == 403
+    assert member.post(f"/api/v1/revisions/{revision.public_id}/reject").json()["status"] == "draft"
+    revision_submit(actor=client_admin, revision=revision)
+    answer = member.post(f"/api/v1/revisions/{revision.public_id}/approve")
+    assert answer.status_code == 200
+    assert answer.json()["status"] == "approved"
+    assert Document.objects.get(pk=document.pk).approved_revision_id == revision.pk
+
+
+def test_a_client_member_who_is_not_the_approver_cannot_approve(client_admin, client_member, document):
+    revision = revision_create(actor=client_admin, document=document)
+    revision_submit(actor=client_admin, revision=revision)
+    with pytest.raises(PermissionDenied, match="administrator"):
+        revision_approve(actor=client_member, revision=revision)
+    revision.refresh_from_db()
+    assert revision.status == "in_review"
 
 
 def test_members_read_but_cannot_change_documents(client_member, acme, document):

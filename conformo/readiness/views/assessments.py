@@ -36,6 +36,7 @@ from conformo.readiness.services import (
     item_override,
     item_share,
     soa_publish,
+    subclause_items,
 )
 from conformo.readiness.soa import assessment_xlsx, soa_pdf, soa_rows, soa_xlsx
 from conformo.standards.models import ClauseKind
@@ -180,7 +181,12 @@ def item_view(request: HttpRequest, public_id: str, item_id: int) -> HttpRespons
     """GET: the row as an edit form (htmx). POST: save the answer, return the row(s)."""
     assessment = selectors.assessment_get(user=request.user, public_id=public_id)
     item = selectors.item_get(user=request.user, assessment=assessment, item_id=item_id)
-    form = ItemForm(posted(request), initial=_item_initial(item), organization=assessment.organization)
+    form = ItemForm(
+        posted(request),
+        initial=_item_initial(item),
+        organization=assessment.organization,
+        subclauses=subclause_items(item).count(),
+    )
     if (
         request.method == "POST"
         and attempt(form, lambda data: item_answer(actor=request.user, item=item, **data)) is not None
@@ -209,6 +215,7 @@ def item_status_view(request: HttpRequest, public_id: str, item_id: int) -> Http
             "notes": answer.notes,
         },
         organization=assessment.organization,
+        subclauses=subclause_items(item).count(),
     )
     carry_errors(status_form, form)
     return _item_form_page(request, assessment, item, form)

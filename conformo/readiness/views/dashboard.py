@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from conformo.domain.readiness import age_buckets
-from conformo.improvement.selectors import nonconformity_list, overdue_actions
+from conformo.improvement.selectors import cb_findings_to_answer, nonconformity_list, overdue_actions
 from conformo.organizations.tenancy import default_organization, org_context, organization_for, readable_organizations
 from conformo.readiness import selectors
 from conformo.readiness.charts import bar_chart, heatmap_chart
@@ -65,6 +65,7 @@ def dashboard_view(request: HttpRequest, org_id: str) -> HttpResponse:
             "age_chart": bar_chart(buckets, title="Open nonconformities by age", unit="", maximum=None),
             "due_docs": due_docs,
             "overdue": list(overdue_actions(user=request.user, organization=org, today=today)),
+            "answers_due": list(cb_findings_to_answer(user=request.user, organization=org, today=today)[:20]),
             "today": today,
         },
     )

@@ -34,7 +34,6 @@ from conformo.readiness.forms import (
     ReviewForm,
     RiskForm,
     RiskMatrixForm,
-    RiskUpdateForm,
     choice_filter,
     year_filter,
 )
@@ -48,7 +47,6 @@ from conformo.readiness.services import (
     review_action_complete,
     risk_create,
     risk_matrix_configure,
-    risk_update,
 )
 from conformo.readiness.services.programme import risk_matrix_for
 from conformo.standards.models import Clause, ClauseKind, Standard
@@ -428,73 +426,4 @@ def _linkable_clauses(user: Any, organization: Any) -> Any:
         .exclude(kind=ClauseKind.CLAUSE, depth=1)
         .select_related("standard")
         .order_by("standard__code", "kind", "position")
-    )
-
-
-def _risk_get(request: HttpRequest, public_id: str) -> Risk:
-    risk = (
-        Risk.objects.visible_to(request.user)
-        .select_related("organization", "owner")
-        .prefetch_related("clauses__standard")
-        .filter(public_id=public_id)
-        .first()
-    )
-    if risk is None:
-        raise NotFound("No such risk.")
-    return risk
-
-
-def _risk_form(request: HttpRequest, risk: Risk, linked: list[Clause]) -> RiskUpdateForm:
-    """The treatment form; unbound it shows the entry as it stands."""
-    clauses = _linkable_clauses(request.user, risk.organization) | Clause.objects.filter(pk__in=[c.pk for c in linked])
-    return RiskUpdateForm(
-        posted(request),
-        organization=risk.organization,
-        clauses=clauses.distinct(),
-        search_url=reverse("readiness:risk-clauses", args=[risk.public_id]),
-        initial={
-            "treatment": risk.treatment,
-            "treatment_status": risk.treatment_status,
-            "treatment_plan": risk.treatment_plan,
-            "owner": risk.owner,
-            "clauses": linked,
-        },
-    )
-
-
-def _risk_page(request: HttpRequest, risk: Risk, linked: list[Clause], form: RiskUpdateForm) -> HttpResponse:
-    return render(
-        request,
-        "readiness/risk_detail.html",
-        {**org_context(request, risk.organization, "risks"), "risk": risk, "linked": linked, "form": form},
-        status=form_status(form),
-    )
-
-
-@login_required
-@require_safe
-def risk_detail_view(request: HttpRequest, public_id: str) -> HttpResponse:
-    """One entry of the register: its rating, and (client administrators) the form for its treatment,
-    treatment status, owner and the clauses or controls it is linked to."""
-    risk = _risk_get(request, public_id)
-    linked = list(risk.clauses.all())
-    return _risk_page(request, risk, linked, _risk_form(request, risk, linked))
-
-
-@login_required
-@require_http_methods(["GET", "HEAD", "POST"])
-def risk_update_view(request: HttpRequest, public_id: str) -> HttpResponse:
-    """Save the entry's treatment and links. GET shows the entry with the form."""
-    risk = _risk_get(request, public_id)
-    if request.method == "POST":
-        require_manage(request.user, risk.organization_id, "risk")
-    linked = list(risk.clauses.all())
-    form = _risk_form(request, risk, linked)
-    return handle(
-        request,
-        form,
-        lambda data: risk_update(actor=request.user, risk=risk, **{**data, "clauses": list(data["clauses"])}),
-        success="Treatment saved.",
-        done=reverse("readiness:risk-detail", args=[risk.public_id]),
-        page=lambda status: _risk_page(request, risk, linked, form),
     )
