@@ -13,7 +13,8 @@ from django.views.decorators.http import require_safe
 
 from conformo.organizations.tenancy import organization_for
 from conformo.readiness import selectors
-from conformo.readiness.views.programme import _internal_audit_form, _risk_form, _risk_get
+from conformo.readiness.views.programme import _internal_audit_form
+from conformo.readiness.views.risks import _risk_form, _risk_get
 from conformo.standards.pickers import clause_picker_response
 
 
