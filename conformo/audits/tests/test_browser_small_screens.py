@@ -35,10 +35,12 @@ def test_a_lead_auditor_raises_a_finding_on_a_phone(
             statement = tab.get_by_label("Statement")
             box = statement.bounding_box()
             assert box is not None
-            assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+            assert box["x"] >= 0
+            assert box["x"] + box["width"] <= PHONE["width"]
             for field in (tab.get_by_label("Grade"), statement, tab.get_by_role("button", name="Raise", exact=True)):
                 height = field.bounding_box()
-                assert height is not None and height["height"] >= 44
+                assert height is not None
+                assert height["height"] >= 44
 
             tab.get_by_label("Grade").select_option("area_of_concern")  # stage 1 raises areas of concern
             statement.fill("Calibration labels not yet planned for gauges")

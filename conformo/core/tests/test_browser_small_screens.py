@@ -50,7 +50,9 @@ def test_the_verify_page_a_list_and_the_dashboard_fit_phones_and_laptops(
         expect(visitor.get_by_role("status")).to_contain_text("NOT VALID")
         assert page_scroll_width(visitor) <= PHONE["width"]
         verdict = visitor.get_by_role("status").bounding_box()
-        assert verdict is not None and verdict["x"] >= 0 and verdict["x"] + verdict["width"] <= PHONE["width"]
+        assert verdict is not None
+        assert verdict["x"] >= 0
+        assert verdict["x"] + verdict["width"] <= PHONE["width"]
     finally:
         visitor.context.close()
 
@@ -75,7 +77,8 @@ def test_the_verify_page_a_list_and_the_dashboard_fit_phones_and_laptops(
         last_header = box.locator("thead th").last
         box.evaluate("e => { e.scrollLeft = e.scrollWidth; }")
         header = last_header.bounding_box()
-        assert header is not None and header["x"] + header["width"] <= PHONE["width"] + 1
+        assert header is not None
+        assert header["x"] + header["width"] <= PHONE["width"] + 1
     finally:
         admin.context.close()
 
