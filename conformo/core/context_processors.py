@@ -33,6 +33,19 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
                 "name": item.url_name,
                 "url": url,
                 "active": request.path.startswith(url) and url != "/",
+                "group": item.group,
             }
         )
-    return {"nav_items": items, "user_roles": sorted(roles)}
+    return {"nav_items": items, "nav_groups": _grouped(items), "user_roles": sorted(roles)}
+
+
+def _grouped(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The entries by group, the main group (no name) first and the others in the order they first appear."""
+    groups: dict[str, list[dict[str, Any]]] = {"": []}
+    for entry in items:
+        groups.setdefault(entry["group"], []).append(entry)
+    return [
+        {"label": label, "slug": f"nav-group-{index}", "items": entries}
+        for index, (label, entries) in enumerate(groups.items())
+        if entries
+    ]

@@ -1,4 +1,5 @@
-"""Navigation by role: each entry names the URL and the roles that see it (empty = everyone signed in)."""
+"""Navigation by role: each entry names the URL and the roles that see it (empty = everyone signed in), and
+the group it is shown under (empty = the main group, first)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,11 @@ class NavItem:
     url_name: str
     roles: frozenset[str] = frozenset()
     public: bool = False
+    group: str = ""
+
+
+# The certification body's own registers, shown together under this heading.
+CB_GROUP = "Certification body"
 
 
 NAV_ITEMS: list[NavItem] = [
@@ -30,14 +36,15 @@ NAV_ITEMS.append(NavItem("Readiness", "readiness:home", frozenset({r.value for r
 _CB_STAFF = frozenset(r.value for r in CB_ROLES)
 NAV_ITEMS += [
     NavItem("Certification", "audits:home", frozenset({r.value for r in Role})),
-    NavItem("Schedule", "audits:schedule", _CB_STAFF),
-    NavItem("Auditors", "audits:auditors", _CB_STAFF),
+    NavItem("Schedule", "audits:schedule", _CB_STAFF, group=CB_GROUP),
+    NavItem("Auditors", "audits:auditors", _CB_STAFF, group=CB_GROUP),
     NavItem(
         "Complaints",
         "audits:complaints",
         frozenset(
             {Role.CB_ADMIN.value, Role.PROGRAMME_MANAGER.value, Role.DECISION_MAKER.value, Role.CLIENT_ADMIN.value}
         ),
+        group=CB_GROUP,
     ),
     NavItem(
         "Appeals",
@@ -45,6 +52,7 @@ NAV_ITEMS += [
         frozenset(
             {Role.CB_ADMIN.value, Role.PROGRAMME_MANAGER.value, Role.DECISION_MAKER.value, Role.CLIENT_ADMIN.value}
         ),
+        group=CB_GROUP,
     ),
 ]
 
@@ -52,7 +60,7 @@ NAV_ITEMS += [
     NavItem("Certificates", "certificates:list", frozenset({r.value for r in Role})),
     NavItem("Registry", "registry:search", public=True),
     # The CB's notices whose e-mail failed (conformo.notifications): its administrator sends them again.
-    NavItem("Deliveries", "notifications:deliveries", frozenset({Role.CB_ADMIN.value})),
+    NavItem("Deliveries", "notifications:deliveries", frozenset({Role.CB_ADMIN.value}), group=CB_GROUP),
 ]
 
 # Every member sees the members of their CB or organization (conformo.accounts.members).

@@ -82,6 +82,14 @@ def soa_pdf(*, rows: list[dict[str, Any]], title: str, organization: Any) -> byt
     return HTML(string=html).write_pdf()
 
 
+_SHEET_TITLE_ESCAPES = str.maketrans({":": " ", "/": "-", "\\": "-", "?": "", "*": "", "[": "(", "]": ")"})
+
+
+def _sheet_title(designation: str) -> str:
+    """A standard's designation as a sheet name, which may not hold : / \\ ? * [ ] and is at most 31 long."""
+    return designation.translate(_SHEET_TITLE_ESCAPES)[:31]
+
+
 def assessment_xlsx(*, assessment: Assessment) -> bytes:
     """Every item of the assessment, one sheet per standard."""
     from openpyxl import Workbook
@@ -101,9 +109,9 @@ def assessment_xlsx(*, assessment: Assessment) -> bytes:
         if sheet is None:
             if first is not None:
                 sheet, first = first, None
-                sheet.title = standard.code[:31]
+                sheet.title = _sheet_title(standard.designation)
             else:
-                sheet = workbook.create_sheet(standard.code[:31])
+                sheet = workbook.create_sheet(_sheet_title(standard.designation))
             sheet.append(["Kind", "Ref", "Title", "HS", "Shared", "Status", "Justification", "Owner", "Due", "Notes"])
             for cell in sheet[1]:
                 cell.font = Font(bold=True)
@@ -112,7 +120,7 @@ def assessment_xlsx(*, assessment: Assessment) -> bytes:
         sheet.append(
             neutralise_row(
                 [
-                    item.clause.kind,
+                    item.clause.get_kind_display(),
                     item.clause.ref,
                     item.clause.title,
                     item.clause.hs_ref,

@@ -177,6 +177,14 @@ class Audit(BaseModel):
         label = self.get_purpose_display() if self.purpose else self.get_kind_display()
         return f"{label} — {self.programme.organization}"
 
+    @property
+    def status_label(self) -> str:
+        """The status in words for pages: a planned audit without dates yet reads "To be planned", not
+        "Planned"."""
+        if self.status == AuditStatus.PLANNED and self.planned_start is None:
+            return "To be planned"
+        return str(self.get_status_display())
+
     def timing(self, today: date) -> str:
         """`done`, `ended` (open, but its certification is withdrawn, refused or expired: nothing is due any
         more), `overdue` (past its limit), `at_risk` (unplanned close to its limit, or planned past it),

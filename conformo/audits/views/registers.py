@@ -114,7 +114,10 @@ def schedule(request: HttpRequest) -> HttpResponse:
         )
     data = form.cleaned_data if form.is_bound else {}
     start = data.get("start") or today
-    end = start + timedelta(days=data.get("days") or 90)
+    days = data.get("days") or 90
+    end = start + timedelta(days=days)
+    # The filter shows the period the list covers, including a default that filled a blank field.
+    form = forms.ScheduleForm(initial={"start": start, "days": days})
     audits = selectors.schedule(user=request.user, start=start, end=end, today=today)
     return render(
         request,

@@ -30,3 +30,40 @@ def sign_in(page: Any, email: str, password: str) -> None:
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url("**/dashboard/")
+
+
+# A phone held upright (the narrowest width pages are laid out for) and a laptop window.
+PHONE = {"width": 390, "height": 844}
+LAPTOP = {"width": 1280, "height": 800}
+
+
+def page_scroll_width(page: Any) -> int:
+    """How wide the page's content is, in CSS pixels (more than the window: the page scrolls sideways)."""
+    return int(page.evaluate("document.documentElement.scrollWidth"))
+
+
+def unstyled_fields(page: Any) -> list[str]:
+    """The visible form fields that conformo.css's field rule does not reach (its 1 px grey border)."""
+    return list(
+        page.evaluate(
+            """() => [...document.querySelectorAll('main input, main select, main textarea')]
+              .filter(e => !['checkbox', 'radio', 'hidden', 'submit', 'button', 'file'].includes(e.type))
+              .filter(e => e.offsetParent !== null)
+              .filter(e => getComputedStyle(e).borderTopColor !== 'rgb(156, 163, 175)')
+              .map(e => e.name || e.id || e.outerHTML.slice(0, 60))"""
+        )
+    )
+
+
+def check_folding_menu(page: Any) -> None:
+    """On a phone the main menu is folded behind its "Menu" button, which opens and closes it."""
+    menu = page.get_by_role("navigation", name="Main")
+    toggle = page.get_by_role("button", name="Menu")
+    assert toggle.get_attribute("aria-expanded") == "false"
+    assert not menu.is_visible()
+    toggle.click()
+    assert toggle.get_attribute("aria-expanded") == "true"
+    assert menu.is_visible()
+    page.keyboard.press("Escape")
+    assert toggle.get_attribute("aria-expanded") == "false"
+    assert not menu.is_visible()

@@ -1,12 +1,16 @@
 from __future__ import annotations
 
+from io import BytesIO
+
 import pytest
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from conformo.conftest import login, token_client
 from conformo.core.errors import NotFound, PermissionDenied, ValidationFailed
 from conformo.core.models import AuditLogEntry
 from conformo.organizations.models import ClientRelationship
+from conformo.readiness.choices import ItemStatus
 from conformo.readiness.models import Answer, Item
 from conformo.readiness.selectors import assessment_summary
 from conformo.readiness.services import assessment_create, assessment_rerun, item_answer, item_override, item_share
@@ -214,6 +218,11 @@ def test_the_assessment_exports_as_xlsx(client_admin, assessment):
     response = login(client_admin).get(reverse("readiness:assessment-export", args=[assessment.public_id, "xlsx"]))
     assert response.status_code == 200
     assert response.content[:2] == b"PK"
+    workbook = load_workbook(BytesIO(response.content))
+    sheet = workbook.worksheets[0]
+    assert sheet.title.startswith("ISO ")
+    assert sheet["A2"].value in {"Clause", "Annex control"}
+    assert sheet["F2"].value in {label for _, label in ItemStatus.choices}
 
 
 @pytest.mark.parametrize(

@@ -49,7 +49,7 @@ def test_htmx_audit_time_returns_the_fragment_with_figures_trace_and_warnings(cl
     # (4.5 + 6) x 0.8 = 8.4 -> 8.5 days
     assert "<dd>8.5 days</dd>" in body
     assert (
-        '<th scope="row">iso-9001-2015</th><td class="num">5</td><td class="num">-10</td><td class="num">4.5</td>'
+        '<th scope="row">ISO 9001:2015</th><td class="num">5</td><td class="num">-10</td><td class="num">4.5</td>'
         in body
     )
     assert '<th scope="col">Rule</th><th scope="col">Source</th><th scope="col">Value</th>' in body
