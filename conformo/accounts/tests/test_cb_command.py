@@ -20,8 +20,8 @@ def printed_token(stdout: str) -> str:
     return link.rstrip("/").rsplit("/", 1)[1]
 
 
-def test_cb_create_registers_the_cb_and_prints_its_administrators_link(cli_db: Any) -> None:
-    result = cli_db(
+def test_cb_create_registers_the_cb_and_prints_its_administrators_link(cli: Any) -> None:
+    result = cli(
         "cb", "create", "--name", "Eastline Audit", "--country", "de", "--admin-email", "Boss@Eastline.example"
     )
     assert result.returncode == 0, result.stderr
@@ -42,17 +42,13 @@ def test_cb_create_registers_the_cb_and_prints_its_administrators_link(cli_db: A
     }
 
 
-def test_cb_invite_sends_an_open_invitation_again_with_a_new_link(cli_db: Any) -> None:
-    first = cli_db(
-        "cb", "create", "--name", "Eastline Audit", "--country", "DE", "--admin-email", "boss@eastline.example"
-    )
-    again = cli_db("cb", "invite", "--cb", "eastline audit", "--email", "boss@eastline.example")
+def test_cb_invite_sends_an_open_invitation_again_with_a_new_link(cli: Any) -> None:
+    first = cli("cb", "create", "--name", "Eastline Audit", "--country", "DE", "--admin-email", "boss@eastline.example")
+    again = cli("cb", "invite", "--cb", "eastline audit", "--email", "boss@eastline.example")
     assert again.returncode == 0, again.stderr
     assert printed_token(again.stdout) != printed_token(first.stdout)
     assert Invitation.objects.get().sent_count == 2
-    staff = cli_db(
-        "cb", "invite", "--cb", "Eastline Audit", "--email", "e@eastline.example", "--role", "technical_expert"
-    )
+    staff = cli("cb", "invite", "--cb", "Eastline Audit", "--email", "e@eastline.example", "--role", "technical_expert")
     assert staff.returncode == 0, staff.stderr
     assert Invitation.objects.filter(role="technical_expert").exists()
 
@@ -67,18 +63,16 @@ def test_cb_invite_sends_an_open_invitation_again_with_a_new_link(cli_db: Any) -
         (["invite", "--cb", "X", "--email", "a@x.example", "--role", "client_admin"], "invalid choice"),
     ],
 )
-def test_a_refusal_is_one_line_and_a_non_zero_exit(cli_db: Any, args: list[str], message: str) -> None:
-    result = cli_db("cb", *args)
+def test_a_refusal_is_one_line_and_a_non_zero_exit(cli: Any, args: list[str], message: str) -> None:
+    result = cli("cb", *args)
     assert result.returncode != 0
     assert message in result.stderr
     assert "Traceback" not in result.stderr
     assert not CertificationBody.objects.exists()
 
 
-def test_a_second_cb_with_the_same_name_is_refused(cli_db: Any) -> None:
-    cli_db("cb", "create", "--name", "Eastline Audit", "--country", "DE", "--admin-email", "a@eastline.example")
-    result = cli_db(
-        "cb", "create", "--name", "EASTLINE AUDIT", "--country", "DE", "--admin-email", "b@eastline.example"
-    )
+def test_a_second_cb_with_the_same_name_is_refused(cli: Any) -> None:
+    cli("cb", "create", "--name", "Eastline Audit", "--country", "DE", "--admin-email", "a@eastline.example")
+    result = cli("cb", "create", "--name", "EASTLINE AUDIT", "--country", "DE", "--admin-email", "b@eastline.example")
     assert result.returncode != 0
     assert "exists already" in result.stderr

@@ -37,16 +37,14 @@ def join(path: str, name: str) -> Client:
 
 
 def test_a_new_cb_administrator_builds_the_cb_and_a_clients_team_from_the_pages(
-    cli_db: Any, django_capture_on_commit_callbacks: Any
+    cli: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     def sent(action: Any) -> Any:
         with django_capture_on_commit_callbacks(execute=True):
             return action()
 
     sent(
-        lambda: cli_db(
-            "cb", "create", "--name", "Eastline Audit", "--country", "DE", "--admin-email", "ada@east.example"
-        )
+        lambda: cli("cb", "create", "--name", "Eastline Audit", "--country", "DE", "--admin-email", "ada@east.example")
     )
     cb = CertificationBody.objects.get()
     members = f"/accounts/members/certification-bodies/{cb.public_id}/"

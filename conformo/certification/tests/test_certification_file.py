@@ -9,12 +9,10 @@ import io
 import json
 import zipfile
 from datetime import date
-from unittest import mock
 
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connections
 from django.urls import reverse
 
 from conformo.audits import services
@@ -68,19 +66,6 @@ def filed(programme, ready, programme_manager, decision_maker):
     certification = programme.certification
     certification.refresh_from_db()
     return certification
-
-
-@pytest.fixture
-def cli_db(cli):
-    """The in-process CLI, keeping the test's database connection: a management command run from the command
-    line closes every connection when it ends (`BaseCommand.run_from_argv`), which on PostgreSQL would close
-    the connection holding the test's transaction."""
-
-    def run(*args):
-        with mock.patch.object(connections, "close_all"):
-            return cli(*args)
-
-    return run
 
 
 def _open(data: bytes) -> zipfile.ZipFile:
@@ -198,18 +183,18 @@ def test_the_audit_log_holds_the_certifications_rows_and_those_of_its_audits_and
     assert [row["at"] for row in log] == sorted(row["at"] for row in log)
 
 
-def test_the_cli_writes_the_file_named_by_certificate_number(filed, cli_db, tmp_path):
+def test_the_cli_writes_the_file_named_by_certificate_number(filed, cli, tmp_path):
     number = Certificate.objects.get(certification=filed, is_current=True).number
     out = tmp_path / "file.zip"
-    result = cli_db("certification", "export-file", number, "--out", str(out))
+    result = cli("certification", "export-file", number, "--out", str(out))
     assert result.returncode == 0, result.stderr
     assert "manifest.json" in _open(out.read_bytes()).namelist()
-    again = cli_db("certification", "export-file", str(filed.public_id), "--out", str(out))
+    again = cli("certification", "export-file", str(filed.public_id), "--out", str(out))
     assert again.returncode == 0, again.stderr
 
 
-def test_the_cli_refuses_an_unknown_certification_in_one_line(db, cli_db, tmp_path):
-    result = cli_db("certification", "export-file", "NO-SUCH-1", "--out", str(tmp_path / "x.zip"))
+def test_the_cli_refuses_an_unknown_certification_in_one_line(db, cli, tmp_path):
+    result = cli("certification", "export-file", "NO-SUCH-1", "--out", str(tmp_path / "x.zip"))
     assert result.returncode != 0
     assert result.stderr.strip().count("\n") == 0
     assert "NO-SUCH-1" in result.stderr
@@ -217,8 +202,8 @@ def test_the_cli_refuses_an_unknown_certification_in_one_line(db, cli_db, tmp_pa
     assert not (tmp_path / "x.zip").exists()
 
 
-def test_the_cli_refuses_a_directory_as_the_output(filed, cli_db, tmp_path):
-    result = cli_db("certification", "export-file", str(filed.public_id), "--out", str(tmp_path))
+def test_the_cli_refuses_a_directory_as_the_output(filed, cli, tmp_path):
+    result = cli("certification", "export-file", str(filed.public_id), "--out", str(tmp_path))
     assert result.returncode != 0
     assert "directory" in result.stderr
 
@@ -267,15 +252,15 @@ def test_exporting_writes_nothing(filed, programme_manager):
     assert AuditLogEntry.objects.count() == before
 
 
-def test_the_cli_without_out_is_one_argparse_line_with_exit_2(db, cli_db):
-    done = cli_db("certification", "export-file", "CERT-1")
+def test_the_cli_without_out_is_one_argparse_line_with_exit_2(db, cli):
+    done = cli("certification", "export-file", "CERT-1")
     assert done.returncode == 2
     assert done.stderr.strip().splitlines() == [
         "conformo certification export-file: error: the following arguments are required: --out"
     ]
 
 
-def test_conformo_help_lists_the_certification_command(db, cli_db):
-    done = cli_db("--help")
+def test_conformo_help_lists_the_certification_command(db, cli):
+    done = cli("--help")
     assert done.returncode == 0
     assert "  certification " in done.stdout

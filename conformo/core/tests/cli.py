@@ -13,6 +13,8 @@ import os
 import subprocess
 from unittest import mock
 
+from django.db import connections
+
 from conformo.cli import main
 
 
@@ -20,7 +22,9 @@ def run_in_process(*args: str) -> subprocess.CompletedProcess[str]:
     """`conformo ARGS` through `conformo.cli.main`, with its exit code, stdout and stderr captured.
 
     Django is already set up by the test run (``django.setup`` would configure logging a second time); an
-    exception that the CLI lets through fails the test instead of printing a traceback."""
+    exception that the CLI lets through fails the test instead of printing a traceback. A command run from the
+    command line closes every database connection when it ends (`BaseCommand.run_from_argv`), which on
+    PostgreSQL would close the connection holding the test's transaction: here the connections stay open."""
     out, err = io.StringIO(), io.StringIO()
     # With a SECRET_KEY in the environment the CLI does not create (and then keep using) var/secret_key.
     environ = {"SECRET_KEY": os.environ.get("SECRET_KEY") or "in-process-cli-test"}
@@ -29,6 +33,7 @@ def run_in_process(*args: str) -> subprocess.CompletedProcess[str]:
         contextlib.redirect_stderr(err),
         mock.patch("django.setup"),
         mock.patch.dict(os.environ, environ),
+        mock.patch.object(connections, "close_all"),
     ):
         try:
             code = main(list(args))

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from unittest import mock
 
 import pytest
 import time_machine
 from django.core import mail
-from django.db import connections
 
 from conformo.audits import services
 from conformo.audits.choices import AuditKind
@@ -245,25 +243,13 @@ def test_a_surveillance_planned_before_its_window_opens_needs_no_reminder(grante
 # --- the command ----------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def cli_db(cli):
-    """The in-process CLI keeping the test's connection: a command run from the command line closes every
-    connection when it ends, which on PostgreSQL would close the one holding the test's transaction."""
-
-    def run(*args):
-        with mock.patch.object(connections, "close_all"):
-            return cli(*args)
-
-    return run
-
-
-def test_conformo_remind_runs_the_scan_for_a_date_and_says_how_many(cli_db, open_minor, client_admin, client_member):
+def test_conformo_remind_runs_the_scan_for_a_date_and_says_how_many(cli, open_minor, client_admin, client_member):
     day = (open_minor.response_due - timedelta(days=3)).isoformat()
-    result = cli_db("remind", "--date", day)
+    result = cli("remind", "--date", day)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[0] == f"Reminders of {day}: 2 notices."
     assert "Response to a finding due within 7 days: 2" in result.stdout
-    assert cli_db("remind", "--date", day).stdout.splitlines()[0] == f"Reminders of {day}: 0 notices."
+    assert cli("remind", "--date", day).stdout.splitlines()[0] == f"Reminders of {day}: 0 notices."
 
 
 def test_conformo_remind_refuses_a_date_that_is_not_one(cli):
