@@ -23,20 +23,26 @@ def acme_sites(acme: Any) -> list[Any]:
     return sites_for(acme)
 
 
+def reviewed_application(ready: Any, acme: Any, acme_sites: list[Any], programme_manager: Any) -> Any:
+    """Acme's ISO 9001 application (sector 17, its sites), submitted and reviewed by the programme manager."""
+    application = services.application_submit(
+        actor=programme_manager,
+        certification_body=ready.cb,
+        organization=acme,
+        standards=[ready.qms],
+        scope="Machining of precision parts",
+        sites=acme_sites,
+        sector_codes=[17],
+    )
+    services.application_review(actor=programme_manager, application=application)
+    return application
+
+
 @pytest.fixture
 def programme(ready: Ready, acme: Any, acme_sites: list[Any], programme_manager: Any) -> AuditProgramme:
     """Acme's accepted ISO 9001 application (sector 17): a fresh 3-year programme, accepted on 2026-01-05."""
     with time_machine.travel(date(2026, 1, 5), tick=False):
-        application = services.application_submit(
-            actor=programme_manager,
-            certification_body=ready.cb,
-            organization=acme,
-            standards=[ready.qms],
-            scope="Machining of precision parts",
-            sites=acme_sites,
-            sector_codes=[17],
-        )
-        services.application_review(actor=programme_manager, application=application)
+        application = reviewed_application(ready, acme, acme_sites, programme_manager)
         agreement_accepted(application)
         return application_accept(actor=programme_manager, application=application)
 
@@ -127,16 +133,7 @@ def issue_report(audit: Any, lead: Any, **values: Any) -> Any:
 def unsigned(ready: Any, acme: Any, acme_sites: list[Any], programme_manager: Any) -> Any:
     """Acme's accepted application and programme, stage 1 planned with an eligible team, no agreement accepted."""
     with time_machine.travel(date(2026, 1, 5), tick=False):
-        application = services.application_submit(
-            actor=programme_manager,
-            certification_body=ready.cb,
-            organization=acme,
-            standards=[ready.qms],
-            scope="Machining of precision parts",
-            sites=acme_sites,
-            sector_codes=[17],
-        )
-        services.application_review(actor=programme_manager, application=application)
+        application = reviewed_application(ready, acme, acme_sites, programme_manager)
         programme = application_accept(actor=programme_manager, application=application)
     stage1 = audit_of(programme, AuditKind.STAGE_1)
     services.audit_plan(

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from conformo.audits import services
 from conformo.audits.choices import AuditKind, AuditStatus
-from conformo.audits.tests.conftest import audit_of, team
+from conformo.audits.tests.conftest import audit_of, reviewed_application, team
 from conformo.conftest import login
 from conformo.standards.models import Clause
 
@@ -114,16 +114,7 @@ def test_completing_an_audit_without_the_confirmation_is_a_form_error_and_change
 def test_accepting_an_application_without_the_confirmation_is_a_form_error_and_opens_no_programme(
     ready, acme, acme_sites, programme_manager
 ):
-    application = services.application_submit(
-        actor=programme_manager,
-        certification_body=ready.cb,
-        organization=acme,
-        standards=[ready.qms],
-        scope="Machining of precision parts",
-        sites=acme_sites,
-        sector_codes=[17],
-    )
-    services.application_review(actor=programme_manager, application=application)
+    application = reviewed_application(ready, acme, acme_sites, programme_manager)
     url = reverse("certification:application-accept", args=[application.public_id])
     shown = login(programme_manager).get(reverse("audits:application-detail", args=[application.public_id]))
     assert "I confirm the acceptance" in shown.content.decode()
