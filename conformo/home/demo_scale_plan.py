@@ -193,12 +193,14 @@ def scale_plan(n: int, seed: int) -> ScalePlan:
         sites = [(f"{name.split()[0]} head office", rng.randint(20, 300))]
         sites += [(f"{name.split()[0]} site {k}", rng.randint(5, 120)) for k in range(2, rng.randint(1, 3) + 1)]
         admin = f"{rng.choice(GIVEN_NAMES)} {rng.choice(FAMILY_NAMES)}"
+        registration = f"{country}-{rng.randint(100000, 999999)}"
+        codes = tuple(sorted(rng.sample(SECTORS, rng.randint(1, 2))))
         clients.append(
             ClientPlan(
                 legal_name=name,
                 country=country,
-                registration_number=f"{country}-{rng.randint(100000, 999999)}",
-                sector_codes=tuple(sorted(rng.sample(SECTORS, rng.randint(1, 2)))),
+                registration_number=registration,
+                sector_codes=codes,
                 sites=tuple(sites),
                 admin_name=admin,
                 admin_email=f"client{index + 1:04d}@scale-demo.example",

@@ -365,13 +365,13 @@ class RiskPatch(Schema):
 
 
 class RiskRerateIn(Schema):
-    likelihood: int = Field(ge=1, description="On the organization's matrix, 1 to its likelihood levels")
-    impact: int = Field(ge=1, description="On the organization's matrix, 1 to its impact levels")
+    likelihood: int = column(Risk, "likelihood", ge=1, description="On the matrix: 1 to its likelihood levels")
+    impact: int = column(Risk, "impact", ge=1, description="On the matrix: 1 to its impact levels")
 
 
 class RiskResidualIn(Schema):
-    likelihood: int = Field(ge=1, description="Residual likelihood after treatment")
-    impact: int = Field(ge=1, description="Residual impact after treatment")
+    likelihood: int = column(Risk, "residual_likelihood", ge=1, description="Residual likelihood after treatment")
+    impact: int = column(Risk, "residual_impact", ge=1, description="Residual impact after treatment")
 
 
 class RiskDetailOut(RiskOut):
