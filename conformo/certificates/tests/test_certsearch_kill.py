@@ -88,7 +88,9 @@ def test_an_import_killed_part_way_writes_nothing_and_the_registry_reads_on(
     if finished:
         assert count == ROWS  # too fast to be caught: then it imported the whole file
     else:
-        assert count == 0, "a killed import left part of its rows"
+        # All or nothing: killed before its commit it wrote nothing; killed between its commit and its exit
+        # (the summary still being printed on a busy machine) it wrote the whole file. Never a part.
+        assert count in (0, ROWS), f"a killed import left {count} of its {ROWS} rows"
     started = time.monotonic()
     response = Client().get(f"/api/v1/registry/certificates/{granted.number}")
     assert response.status_code == 200
