@@ -100,7 +100,7 @@ def _pg_env() -> dict[str, str]:
 
 
 def _run(command: list[str]) -> None:
-    result = subprocess.run(command, env=_pg_env(), capture_output=True, text=True, check=False)  # noqa: S603
+    result = subprocess.run(command, env=_pg_env(), capture_output=True, text=True, check=False)  # noqa: S603 - a fixed pg_dump/pg_restore argv, no shell
     if result.returncode != 0:
         raise ApplicationError(f"{Path(command[0]).name} failed: {result.stderr.strip()[:500]}", code="tool_failed")
 

@@ -67,7 +67,7 @@ class CounterDatabaseCache(DatabaseCache):
         _, connection, quote, table = self._connection(write=False)
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT {quote('cache_key')}, {quote('value')}, {quote('expires')} FROM {table} "  # noqa: S608
+                f"SELECT {quote('cache_key')}, {quote('value')}, {quote('expires')} FROM {table} "  # noqa: S608 - quoted names, values bound
                 f"WHERE {quote('cache_key')} IN ({', '.join(['%s'] * len(key_map))})",
                 list(key_map),
             )
@@ -89,9 +89,9 @@ class CounterDatabaseCache(DatabaseCache):
         now = connection.ops.adapt_datetimefield_value(tz_now().replace(microsecond=0))
         with connection.cursor() as cursor:
             if random.randrange(CULL_EVERY) == 0:  # noqa: S311 - a sampling rate, not a secret
-                cursor.execute(f"DELETE FROM {table} WHERE {quote('expires')} < %s", [now])  # noqa: S608
+                cursor.execute(f"DELETE FROM {table} WHERE {quote('expires')} < %s", [now])  # noqa: S608 - quoted names, values bound
             cursor.execute(
-                f"INSERT INTO {table} ({quote('cache_key')}, {quote('value')}, {quote('expires')}) "  # noqa: S608
+                f"INSERT INTO {table} ({quote('cache_key')}, {quote('value')}, {quote('expires')}) "  # noqa: S608 - quoted names, values bound
                 f"VALUES (%s, %s, %s) ON CONFLICT ({quote('cache_key')}) DO UPDATE "
                 f"SET {quote('value')} = excluded.{quote('value')}, {quote('expires')} = excluded.{quote('expires')} "
                 f"WHERE {table}.{quote('expires')} < %s",
@@ -102,14 +102,14 @@ class CounterDatabaseCache(DatabaseCache):
     def _increment_sql(self, quote: Any, table: str) -> str:
         value, expires = quote("value"), quote("expires")
         return (
-            f"UPDATE {table} SET {value} = %s || CAST(CAST(SUBSTR({value}, 3) AS INTEGER) + %s AS TEXT) "  # noqa: S608
+            f"UPDATE {table} SET {value} = %s || CAST(CAST(SUBSTR({value}, 3) AS INTEGER) + %s AS TEXT) "  # noqa: S608 - quoted names, values bound
             f"WHERE {quote('cache_key')} = %s AND {expires} >= %s AND {value} LIKE %s RETURNING {value}"
         )
 
     def _sum_sql(self, quote: Any, table: str, count: int) -> str:
         value = quote("value")
         return (
-            f"SELECT COALESCE(SUM(CAST(SUBSTR({value}, 3) AS INTEGER)), 0) FROM {table} "  # noqa: S608
+            f"SELECT COALESCE(SUM(CAST(SUBSTR({value}, 3) AS INTEGER)), 0) FROM {table} "  # noqa: S608 - quoted names, values bound
             f"WHERE {quote('cache_key')} IN ({', '.join(['%s'] * count)}) AND {quote('expires')} >= %s "
             f"AND {value} LIKE %s"
         )
@@ -164,7 +164,7 @@ class CounterDatabaseCache(DatabaseCache):
         converters = connection.ops.get_db_converters(expression) + expression.get_db_converters(connection)
         with transaction.atomic(using=db), connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT {quote('value')}, {quote('expires')} FROM {table} "  # noqa: S608
+                f"SELECT {quote('value')}, {quote('expires')} FROM {table} "  # noqa: S608 - quoted names, values bound
                 f"WHERE {quote('cache_key')} = %s{lock}",
                 [key],
             )
@@ -178,7 +178,7 @@ class CounterDatabaseCache(DatabaseCache):
                 raise ValueError(f"Key '{key}' not found.")
             new = self._decode(connection.ops.process_clob(row[0])) + delta
             cursor.execute(
-                f"UPDATE {table} SET {quote('value')} = %s WHERE {quote('cache_key')} = %s",  # noqa: S608
+                f"UPDATE {table} SET {quote('value')} = %s WHERE {quote('cache_key')} = %s",  # noqa: S608 - quoted names, values bound
                 [self._encode(new), key],
             )
         return int(new)

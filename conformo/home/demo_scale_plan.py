@@ -122,7 +122,7 @@ def _findings(rng: random.Random, kind: str) -> tuple[tuple[str, str], ...]:
         grades = ("minor", "minor", "ofi", "ofi", "positive")
     else:
         grades = ("major", "minor", "minor", "minor", "ofi", "ofi", "positive")
-    count = int(_pick(rng, FINDINGS_PER_AUDIT))  # type: ignore[call-overload]
+    count = int(_pick(rng, FINDINGS_PER_AUDIT))  # type: ignore[call-overload]  # the weights tables mix int and str keys
     found = []
     for _ in range(count):
         grade = rng.choice(grades)
@@ -182,7 +182,7 @@ def scale_plan(n: int, seed: int) -> ScalePlan:
         while name in names:
             name = f"{base} {rng.choice(FIRST_WORDS)} {LEGAL_FORMS.get(country, 'Ltd')}"
         names.add(name)
-        count = int(_pick(rng, STANDARDS_PER_CLIENT))  # type: ignore[call-overload]
+        count = int(_pick(rng, STANDARDS_PER_CLIENT))  # type: ignore[call-overload]  # the weights tables mix int and str keys
         standards = sorted(rng.sample(STANDARD_CODES, count), key=STANDARD_CODES.index)
         certifications = []
         for standard in standards:

@@ -84,7 +84,7 @@ def cb_findings_to_answer(*, user: Any, organization: Any, today: date | None = 
     today = today or timezone.localdate()
     return (
         findings_for_organization(user=user, organization=organization)
-        .awaiting_response(today)  # type: ignore[attr-defined]
+        .awaiting_response(today)  # type: ignore[attr-defined]  # the findings queryset's own method
         .order_by(F("response_due").asc(nulls_last=True), "raised_on", "pk")
     )
 

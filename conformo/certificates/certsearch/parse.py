@@ -380,7 +380,7 @@ def _check_existing_postgresql(rows: list[_Row], cb: CertificationBody, errors: 
         for (number,) in cursor.fetchall():
             errors.append(RowError(by_number[number].line, "Certificate Number", "Already in the register."))
         cursor.execute(
-            f"SELECT DISTINCT base_number FROM {table} WHERE certification_body_id = %s AND base_number IN "  # noqa: S608
+            f"SELECT DISTINCT base_number FROM {table} WHERE certification_body_id = %s AND base_number IN "  # noqa: S608 - the model's own table name, values bound
             "(SELECT jsonb_array_elements_text(%s::jsonb))",
             [cb.pk, json.dumps(list(by_base))],
         )
