@@ -116,3 +116,10 @@ class CertificationBodySecurityForm(forms.Form):
         help_text="Every person with a role at this certification body (you included) must enter a code from an "
         "authenticator app at each sign-in; those without an app are asked to set one up before anything else.",
     )
+
+
+class NextForm(forms.Form):
+    """Where the user was going (`next`), posted back by the two-factor forms or given in the query; checked
+    by the view before anyone is sent there."""
+
+    next = forms.CharField(required=False, max_length=2000)

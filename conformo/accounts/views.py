@@ -21,6 +21,7 @@ from conformo.accounts.forms import (
     ApiTokenForm,
     CertificationBodySecurityForm,
     LoginForm,
+    NextForm,
     PasswordResetForm,
     SetNewPasswordForm,
     TwoFactorCodeForm,
@@ -169,7 +170,11 @@ def token_revoke(request: HttpRequest, public_id: str) -> HttpResponse:
 def _next_param(request: HttpRequest) -> str:
     """The page the user was on their way to (`next`, posted back by the two-factor forms or in the query), as
     given: `_next_url` checks it before anyone is sent there."""
-    return request.POST.get("next") or request.GET.get("next") or ""
+    for data in (request.POST, request.GET):
+        form = NextForm(data)
+        if form.is_valid() and form.cleaned_data["next"]:
+            return str(form.cleaned_data["next"])
+    return ""
 
 
 def _next_url(request: HttpRequest) -> str:

@@ -274,7 +274,7 @@ def test_the_api_records_a_signed_copy_as_multipart_and_serves_it(unsigned, prog
     client, _ = token_client(client_admin)
     download = client.get(f"{API}/applications/{unsigned.public_id}/agreement/{body['id']}/file")
     assert download.status_code == 200
-    assert b"".join(download.streaming_content) == b"%PDF-1.4 signed"  # type: ignore[attr-defined]
+    assert b"".join(download.streaming_content) == b"%PDF-1.4 signed"  # type: ignore[attr-defined]  # a FileResponse streams
 
 
 def test_another_cb_sees_neither_the_versions_nor_an_applications_agreement(unsigned, other_cb_admin, cb_admin):

@@ -151,7 +151,7 @@ def test_files_are_served_only_to_those_allowed(client_admin, other_client_admin
     url = reverse("readiness:revision-file", args=[revision.public_id])
     response = login(client_admin).get(url)
     assert response.status_code == 200
-    assert b"".join(response.streaming_content) == b"%PDF-1.4 manual"  # type: ignore[attr-defined]
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 manual"  # type: ignore[attr-defined]  # a FileResponse streams
     assert response["Content-Disposition"].startswith("attachment")
     for user in (other_client_admin, cb_admin, outsider):
         assert login(user).get(url).status_code == 404
