@@ -2,20 +2,22 @@
 (The anonymous registry is conformo/registry/api.py.)"""
 
 from datetime import date, datetime
-from typing import IO, Any, Literal, cast
+from typing import IO, TYPE_CHECKING, Any, Literal, cast
 from uuid import UUID
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import Field, File, Router, Schema, Status
+from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from conformo.certificates.certsearch import certsearch_export, certsearch_import
+from conformo.certificates.filters import CertificateFilter
 from conformo.certificates.imports import certsearch_import_enqueue, import_visible_to
 from conformo.certificates.pdf import certificate_pdf
 from conformo.certificates.selectors import certificate_for_download, certificates_visible_to
 from conformo.core.errors import NotFound
+from conformo.core.listing import filter_schema, filtered
 from conformo.core.openapi import file_response
 from conformo.core.pagination import PageNumberPagination
 from conformo.core.schemas import ErrorOut
@@ -23,6 +25,11 @@ from conformo.core.spreadsheets import check_xlsx
 from conformo.organizations.models import CertificationBody
 
 router = Router(tags=["certificates"])
+
+if TYPE_CHECKING:  # the query schema is built from the FilterSet at import time (core/listing.py)
+    CertificateQuery = Schema
+else:
+    CertificateQuery = filter_schema(CertificateFilter)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -73,12 +80,13 @@ def _my_cb(user: Any, public_id: UUID) -> CertificationBody:
     return cb
 
 
-@router.get("/certificates", response=list[CertificateOut])
+@router.get("/certificates", response={200: list[CertificateOut], 422: ErrorOut})
 @paginate(PageNumberPagination)
-def certificate_list(request: HttpRequest, current: bool = True) -> Any:
-    """Certificates of your CB or organization (current revisions unless `current=false`)."""
+def certificate_list(request: HttpRequest, filters: Query[CertificateQuery], current: bool = True) -> Any:
+    """Certificates of your CB or organization (current revisions unless `current=false`): search `q` (number,
+    holder, scope), filters and `sort` as on the certificates page."""
     rows = certificates_visible_to(request.user).order_by("holder_name", "number", "-revision")
-    return rows.filter(is_current=True) if current else rows
+    return filtered(CertificateFilter, filters, rows.filter(is_current=True) if current else rows, request)
 
 
 @router.get(

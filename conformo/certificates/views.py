@@ -9,7 +9,6 @@ from uuid import UUID
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from conformo.certificates.certsearch import HEADERS, REQUIRED, ImportRejected, certsearch_export, certsearch_import
+from conformo.certificates.filters import CertificateFilter
 from conformo.certificates.forms import ImportForm
 from conformo.certificates.imports import certsearch_import_enqueue, import_visible_to
 from conformo.certificates.models import CertificateImport
@@ -24,6 +24,7 @@ from conformo.certificates.pdf import certificate_pdf
 from conformo.certificates.scope import certificate_lines, scope_groups
 from conformo.certificates.selectors import certificate_for_download, certificates_visible_to
 from conformo.core.errors import PermissionDenied, ValidationFailed
+from conformo.core.listing import list_page
 from conformo.core.roles import Role
 from conformo.core.tenancy import by_id, has_cb_role
 from conformo.organizations.models import CertificationBody
@@ -51,12 +52,18 @@ def pdf(request: HttpRequest, number: str) -> HttpResponse:
 
 @login_required
 def certificate_list(request: HttpRequest) -> HttpResponse:
-    rows = certificates_visible_to(request.user).filter(is_current=True).order_by("holder_name", "number")
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    """Current certificates of the user's CB or organization: search, filters, sort and pages (core/listing.py)."""
     today = timezone.localdate()
-    items = [(c, c.effective_status(today)) for c in page.object_list]
+    rows = certificates_visible_to(request.user).filter(is_current=True).order_by("holder_name", "number")
     can_certsearch = cbs_of(request.user, *EXPORT_ROLES).exists()
-    return render(request, "certificates/list.html", {"page": page, "items": items, "can_certsearch": can_certsearch})
+    return list_page(
+        request,
+        CertificateFilter,
+        rows,
+        "certificates/list.html",
+        {"can_certsearch": can_certsearch},
+        rows=lambda page: [(c, c.effective_status(today)) for c in page],
+    )
 
 
 @login_required

@@ -25,6 +25,7 @@ from django.db.models.expressions import RawSQL
 from conformo.certificates.models import Certificate, CertificateStandard, CertificateStatus
 from conformo.certificates.scope import record_lines
 from conformo.certificates.search import PREFIX_LENGTH, WORD_SEPARATORS, prefix_tsquery, prefixes_tsquery, search_words
+from conformo.certificates.selectors import status_q
 from conformo.core.prepared import Placeholder, Statement, fetch_rows, statement
 from conformo.domain.certificate_states import CertificateState, effective_state
 
@@ -51,16 +52,6 @@ STATUSES = tuple(CertificateStatus.values)
 def public_certificates() -> QuerySet[Certificate]:
     """Every certificate the public may see: current revisions that are not confidential."""
     return Certificate.objects.filter(is_current=True, confidential=False)
-
-
-def status_q(status: str, today: Any) -> Q:
-    """The SQL condition for a status as read on `today` (same answer as `effective_state`)."""
-    live = [CertificateStatus.ACTIVE, CertificateStatus.SUSPENDED]
-    if status in live:
-        return Q(status=status, expires_on__gte=today)
-    if status == CertificateStatus.EXPIRED:
-        return Q(status=CertificateStatus.EXPIRED) | Q(status__in=live, expires_on__lt=today)
-    return Q(status=status)
 
 
 @cache
