@@ -6,8 +6,7 @@
   CB-wide roles (CB admin, programme manager, decision maker) and the auditors on one of the client's audit
   teams at that CB read it (the stage-1 auditor reviews the client's stage-1 check and documents, ISO/IEC
   17021-1 9.3.1.2.2); the CB's other auditors do not, and nobody of the CB writes;
-* the CB's other staff, and client members of it where a write is refused, get a refusal page (403: they know
-  the client); everyone else sees nothing (a 404, never a 403 that would reveal the object exists).
+* everyone else sees nothing (a 404, never a 403 that would reveal the object exists).
 
 The organization ids are computed once per user object (from `conformo.core.tenancy.reach`, the one membership
 reader) and kept on it. The org-scoped querysets, the member choices and the page context of these apps live here
@@ -23,7 +22,7 @@ from django.db import models
 from django.db.models import F
 from django.http import HttpRequest
 
-from conformo.core.errors import NotFound, OutOfReach, PermissionDenied
+from conformo.core.errors import NotFound, PermissionDenied
 from conformo.core.roles import Role
 from conformo.core.tenancy import reach
 from conformo.organizations.models import CertificationBody, ClientRelationship, Organization
@@ -111,21 +110,9 @@ def is_member(user: Any, organization_id: int) -> bool:
     return access.all or organization_id in access.member_of
 
 
-def not_readable(user: Any, organization_id: int | None, what: str) -> NotFound:
-    """The error for the organization's work that `user` may not read: `OutOfReach` (a 403 page; the API's 404)
-    for the staff of a CB the organization is a client of — they know the client — else `NotFound`."""
-    cbs = list(reach(user).roles_by_cb)
-    if organization_id is not None and cbs:
-        known = ClientRelationship.objects.filter(organization_id=organization_id, certification_body_id__in=cbs)
-        if known.exists():
-            refusal = f"This {what} is the client's own work, and the client does not share it with you."
-            return OutOfReach(f"No such {what}.", refusal=refusal)
-    return NotFound(f"No such {what}.")
-
-
 def require_read(user: Any, organization_id: int, what: str = "object") -> None:
     if not can_read(user, organization_id):
-        raise not_readable(user, organization_id, what)
+        raise NotFound(f"No such {what}.")
 
 
 def require_manage(user: Any, organization_id: int, what: str = "object") -> None:
@@ -143,8 +130,7 @@ def organization_for(user: Any, public_id: Any) -> Organization:
         qs = qs.filter(pk__in=ids)
     org = qs.first()
     if org is None:
-        known = Organization.objects.filter(public_id=public_id).values_list("pk", flat=True).first()
-        raise not_readable(user, known, "organization's readiness work")
+        raise NotFound("No such organization.")
     return org
 
 

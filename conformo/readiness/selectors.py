@@ -61,10 +61,7 @@ def assessment_get(*, user: Any, public_id: Any) -> Assessment:
         .first()
     )
     if assessment is None:
-        from conformo.organizations.tenancy import not_readable
-
-        organization_id = Assessment.objects.filter(public_id=public_id).values_list("organization_id", flat=True)
-        raise not_readable(user, organization_id.first(), "assessment")
+        raise NotFound("No such assessment.")
     return assessment
 
 
