@@ -103,7 +103,10 @@ class FindingOut(Schema):
     status: str
     statement: str
     evidence: str
-    clauses: list[str] = Field(description="'standard-code:ref' for a clause, 'standard-code:A.ref' for a control.")
+    clauses: list[str] = Field(
+        description="Clause references in the one form: 'iso-9001-2015:9.2' for a clause, "
+        "'iso-iec-27001-2022:A.5.1' for an Annex A control."
+    )
     references: list[ClauseRefOut]
     site: str | None
     raised_on: date

@@ -124,7 +124,9 @@ def test_an_annex_ref_search_returns_only_controls(shipped: dict[str, Standard])
     assert clause_search(q="   ") == []
 
 
-@pytest.mark.parametrize("q", ["iso-9001-2015:9.2", "iso-9001-2015 9.2", "ISO 9001:2015 9.2", "ISO 9001:2015 clause 9.2"])
+@pytest.mark.parametrize(
+    "q", ["iso-9001-2015:9.2", "iso-9001-2015 9.2", "ISO 9001:2015 9.2", "ISO 9001:2015 clause 9.2"]
+)
 def test_search_reads_a_whole_clause_reference_in_any_accepted_form(shipped: dict[str, Standard], q: str) -> None:
     found = {(c.standard.code, c.kind, c.ref) for c in clause_search(q=q)}
     assert ("iso-9001-2015", "clause", "9.2") in found
