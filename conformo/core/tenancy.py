@@ -129,7 +129,7 @@ def not_visible(model: Any, user: Any, what: str, **lookup: Any) -> NotFound:
     query = known_q(user, **paths)
     manager = model._default_manager
     if (manager.all() if query is None else manager.filter(query)).filter(**lookup).exists():
-        return OutOfReach(f"No such {what}.", refusal=f"Your role does not include this {what}.")
+        return OutOfReach(f"No such {what}.", refusal=f"Your role does not give you access to this {what}.")
     return NotFound(f"No such {what}.")
 
 
