@@ -61,3 +61,14 @@ def test_another_clients_audit_and_another_cbs_audit_stay_not_found(stage1, othe
 
 def test_a_decision_maker_sees_what_a_cb_wide_role_sees(stage1, decision_maker):
     assert login(decision_maker).get(reverse("audits:audit-detail", args=[stage1.public_id])).status_code == 200
+
+
+def test_the_cb_accepting_the_clients_audit_plan_is_refused(issued, programme_manager, stage1):
+    assert_refused(login(programme_manager).post(reverse("audits:plan-accept", args=[stage1.public_id])))
+    issued.refresh_from_db()
+    assert issued.accepted_at is None
+
+
+def test_a_decision_maker_starting_an_audit_is_refused(stage1, decision_maker):
+    url = reverse("audits:audit-start", args=[stage1.public_id])
+    assert_refused(login(decision_maker).post(url, {"confirm": "on"}))
