@@ -39,16 +39,20 @@ from conformo.audits.models.determinations import site_facts
 from conformo.audits.models.programmes import AuditQuerySet, certification_ended_q
 from conformo.core.errors import NotFound
 from conformo.core.roles import CB_ROLES
-from conformo.core.tenancy import MANAGERS, has_cb_role, reach
+from conformo.core.tenancy import MANAGERS, has_cb_role, not_visible, reach
 from conformo.domain.agreement import MARK_USE_DUTY_FALLBACK
 from conformo.domain.certificate_states import CertificateState
 from conformo.domain.determination import site_changes
 from conformo.organizations.models import Organization, Site
 
 
-def _get(queryset: QuerySet[Any], public_id: Any, what: str) -> Any:
+def _get(queryset: QuerySet[Any], public_id: Any, what: str, *, user: Any = None) -> Any:
+    """The object of `queryset` with `public_id`; else, given `user`, a 403 page when the object is in one of
+    the user's own tenants (`core.tenancy.not_visible`), otherwise 404."""
     found = queryset.filter(public_id=public_id).first()
     if found is None:
+        if user is not None:
+            raise not_visible(queryset.model, user, what, public_id=public_id)
         raise NotFound(f"No such {what}.")
     return found
 
@@ -58,7 +62,7 @@ def application_list(*, user: Any) -> QuerySet[Application]:
 
 
 def application_get(*, user: Any, public_id: Any) -> Application:
-    return _get(Application.objects.visible_to(user), public_id, "application")
+    return _get(Application.objects.visible_to(user), public_id, "application", user=user)
 
 
 def programme_list(*, user: Any) -> QuerySet[AuditProgramme]:
@@ -68,7 +72,7 @@ def programme_list(*, user: Any) -> QuerySet[AuditProgramme]:
 
 
 def programme_get(*, user: Any, public_id: Any) -> AuditProgramme:
-    return _get(AuditProgramme.objects.visible_to(user), public_id, "programme")
+    return _get(AuditProgramme.objects.visible_to(user), public_id, "programme", user=user)
 
 
 def audit_list(*, user: Any) -> AuditQuerySet[Audit]:
@@ -88,7 +92,7 @@ def open_audits(*, user: Any, today: date) -> QuerySet[Audit]:
 
 
 def audit_get(*, user: Any, public_id: Any) -> Audit:
-    return _get(Audit.objects.visible_to(user), public_id, "audit")
+    return _get(Audit.objects.visible_to(user), public_id, "audit", user=user)
 
 
 def finding_list(*, user: Any) -> QuerySet[Finding]:
@@ -100,7 +104,7 @@ def finding_list(*, user: Any) -> QuerySet[Finding]:
 
 
 def finding_get(*, user: Any, public_id: Any) -> Finding:
-    return _get(Finding.objects.visible_to(user), public_id, "finding")
+    return _get(Finding.objects.visible_to(user), public_id, "finding", user=user)
 
 
 def findings_for_organization(*, user: Any, organization: Organization) -> QuerySet[Finding]:
@@ -120,7 +124,7 @@ def auditor_list(*, user: Any) -> QuerySet[Auditor]:
 
 
 def auditor_get(*, user: Any, public_id: Any) -> Auditor:
-    return _get(Auditor.objects.visible_to(user), public_id, "auditor")
+    return _get(Auditor.objects.visible_to(user), public_id, "auditor", user=user)
 
 
 def accreditation_list(*, user: Any) -> QuerySet[Accreditation]:
@@ -132,7 +136,7 @@ def complaint_list(*, user: Any) -> QuerySet[Complaint]:
 
 
 def complaint_get(*, user: Any, public_id: Any) -> Complaint:
-    return _get(Complaint.objects.visible_to(user), public_id, "complaint")
+    return _get(Complaint.objects.visible_to(user), public_id, "complaint", user=user)
 
 
 def appeal_list(*, user: Any) -> QuerySet[Appeal]:
@@ -140,7 +144,7 @@ def appeal_list(*, user: Any) -> QuerySet[Appeal]:
 
 
 def appeal_get(*, user: Any, public_id: Any) -> Appeal:
-    return _get(Appeal.objects.visible_to(user), public_id, "appeal")
+    return _get(Appeal.objects.visible_to(user), public_id, "appeal", user=user)
 
 
 def assignments_for(auditor: Auditor) -> QuerySet[TeamMember]:
@@ -379,7 +383,7 @@ def agreement_template_list(*, user: Any) -> QuerySet[AgreementTemplate]:
 
 
 def agreement_template_get(*, user: Any, public_id: Any) -> AgreementTemplate:
-    return _get(AgreementTemplate.objects.visible_to(user), public_id, "agreement version")
+    return _get(AgreementTemplate.objects.visible_to(user), public_id, "agreement version", user=user)
 
 
 def application_agreements(application: Application) -> list[Agreement]:

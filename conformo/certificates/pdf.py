@@ -22,6 +22,7 @@ from django.template.loader import render_to_string
 
 from conformo.certificates.models import Certificate
 from conformo.certificates.scope import scope_groups
+from conformo.core.labels import human_label
 
 STATIC = Path(__file__).resolve().parent.parent / "static" / "certificates"
 STYLESHEET = STATIC / "pdf.css"
@@ -46,7 +47,8 @@ def certificate_context(certificate: Certificate) -> dict[str, Any]:
     url = verify_url(certificate.number)
     return {
         "c": certificate,
-        "designations": [s.get("designation") or s["id"] for s in certificate.standards],
+        # A standard stored without its designation (an imported record) is named as ISO writes it, not by its key.
+        "designations": [s.get("designation") or human_label(s["id"]) for s in certificate.standards],
         "verify_url": url,
         "qr_svg": qr_svg(url),
         "mark": cb_mark_data_uri(),

@@ -22,8 +22,8 @@ from conformo.audits.models import (
 )
 from conformo.audits.selectors import awaiting_decision_q
 from conformo.certification.models import Certification, CertificationState, Decision
-from conformo.core.errors import NotFound, PermissionDenied
-from conformo.core.tenancy import reach
+from conformo.core.errors import PermissionDenied
+from conformo.core.tenancy import not_visible, reach
 
 
 def _scope_lines() -> Prefetch:
@@ -43,7 +43,7 @@ def certification_list(*, user: Any) -> QuerySet[Certification]:
 def certification_get(*, user: Any, public_id: Any) -> Certification:
     found = Certification.objects.visible_to(user).filter(public_id=public_id).prefetch_related(_scope_lines()).first()
     if found is None:
-        raise NotFound("No such certification.")
+        raise not_visible(Certification, user, "certification", public_id=public_id)
     return found
 
 
@@ -58,7 +58,7 @@ def decision_list(*, user: Any) -> QuerySet[Decision]:
 def decision_get(*, user: Any, public_id: Any) -> Decision:
     found = Decision.objects.visible_to(user).filter(public_id=public_id).first()
     if found is None:
-        raise NotFound("No such decision.")
+        raise not_visible(Decision, user, "decision", public_id=public_id)
     return found
 
 

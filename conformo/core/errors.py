@@ -55,6 +55,16 @@ class NotFound(ApplicationError):
     default_code = "not_found"
 
 
+class OutOfReach(NotFound):
+    """The object is in one of the user's own tenants (they may know it exists), but their role may not use it:
+    pages answer a 403 "You don't have access to this" page, the API 404 as for any object not visible to the
+    caller (docs/api.md#errors). Objects of another tenant are a plain `NotFound` (`core.tenancy.not_visible`)."""
+
+    def __init__(self, message: str, *, refusal: str) -> None:
+        super().__init__(message)
+        self.refusal = refusal
+
+
 class Conflict(ApplicationError):
     """The action is not allowed in the object's current state."""
 

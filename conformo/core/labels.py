@@ -3,7 +3,8 @@ the `label` template filter on pages, PDFs and exports.
 
 A key is looked up in the choices of the model field named (`"audits.Finding.grade"`), else in the choices
 of every model (where two fields give one key different labels, the shorter, plainer label wins), else in
-the catalog codes of the standards (`iso-9001-2015` → "ISO 9001:2015"), and otherwise spelled out from the
+the catalog codes of the standards (`iso-9001-2015` → "ISO 9001:2015") and clause references
+(`iso-9001-2015:9.2` → "ISO 9001:2015 9.2"), and otherwise spelled out from the
 key itself (`lead_auditor` → "Lead auditor", `stage1` → "Stage 1")."""
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import re
 from functools import cache
 
 from django.apps import apps
+
+from conformo.domain.clause_refs import ClauseRefError, human_clause_ref, parse_clause_ref
 
 _STANDARD_CODE = re.compile(r"^iso(?P<iec>-iec)?-(?P<number>\d+)(?P<part>(?:-\d+)*)-(?P<year>\d{4})$")
 _DIGITS_AFTER_LETTERS = re.compile(r"(?<=[a-z])(?=\d)")
@@ -70,4 +73,16 @@ def human_label(value: object, field: str = "") -> str:
     known = _all_choices().get(key)
     if known is not None:
         return known
-    return standard_label(key) or spelled_out(key)
+    return standard_label(key) or clause_ref_label(key) or spelled_out(key)
+
+
+def clause_ref_label(key: str) -> str | None:
+    """A clause reference as people read it (`iso-9001-2015:9.2` → "ISO 9001:2015 9.2"), None if not one."""
+    if ":" not in key:
+        return None
+    try:
+        ref = parse_clause_ref(key)
+    except ClauseRefError:
+        return None
+    designation = standard_label(ref.standard)
+    return human_clause_ref(designation, ref.ref, control=ref.control) if designation else None

@@ -22,7 +22,7 @@ from conformo.core.cleaning import (
     has_control_characters,
     json_document,
 )
-from conformo.core.errors import ApplicationError, ValidationFailed, status_error
+from conformo.core.errors import ApplicationError, OutOfReach, ValidationFailed, status_error
 
 logger = logging.getLogger(__name__)
 
@@ -150,6 +150,10 @@ class ApiErrorMiddleware:
 
 
 class ApplicationErrorMiddleware:
+    """An ApplicationError raised by a page becomes the error page with its status and message; a refusal (403,
+    and `OutOfReach`: an object of the user's own tenants their role may not use) says "You don't have access to
+    this" and links to the user's dashboard. Objects of another tenant stay "Not found" (404)."""
+
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
@@ -159,6 +163,19 @@ class ApplicationErrorMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not isinstance(exception, ApplicationError):
             return None
+        if isinstance(exception, OutOfReach):
+            # An object of the user's own tenants that their role may not use: a refusal, not "Not found".
+            return render(
+                request,
+                "core/error.html",
+                {
+                    "message": exception.refusal,
+                    "code": "permission_denied",
+                    "status": 403,
+                    "back_url": back_url(request),
+                },
+                status=403,
+            )
         return render(
             request,
             "core/error.html",
@@ -166,6 +183,7 @@ class ApplicationErrorMiddleware:
                 "message": exception.message,
                 "code": exception.code,
                 "fields": exception.fields,
+                "status": exception.status_code,
                 "back_url": back_url(request),
             },
             status=exception.status_code,

@@ -19,7 +19,7 @@ from django.db import models
 from django.db.models import Q
 
 from conformo.core.actors import SystemActor
-from conformo.core.errors import PermissionDenied
+from conformo.core.errors import NotFound, OutOfReach, PermissionDenied
 from conformo.core.roles import AUDIT_TEAM_ROLES, CB_WIDE_ROLES, Role
 
 _CACHE = "_conformo_reach"
@@ -107,6 +107,30 @@ def tenant_q(user: Any, *, cb: str, org: str | None, team_user: str | None) -> Q
     if team_user and r.auditor_cbs:
         query |= Q(**{team_user: user, f"{cb}__in": list(r.auditor_cbs)})
     return query
+
+
+def known_q(user: Any, *, cb: str, org: str | None, **_: Any) -> Q | None:
+    """The filter for objects of the user's own tenants, whatever their role there: any role at the object's CB,
+    or a membership of its organization. None for a superuser (everything)."""
+    r = reach(user)
+    if r.superuser:
+        return None
+    query = Q(**{f"{cb}__in": list(r.roles_by_cb)})
+    if org:
+        query |= Q(**{f"{org}__in": list(r.organizations)})
+    return query
+
+
+def not_visible(model: Any, user: Any, what: str, **lookup: Any) -> NotFound:
+    """The error for an object `user` may not see: `OutOfReach` (a 403 page) when it is in one of their own
+    tenants — an auditor's audit he is not on, a client's draft — else `NotFound` (never reveal an object of
+    another tenant, nor whether one exists)."""
+    paths = getattr(model, "VISIBILITY")  # noqa: B009 - each model of the CB workflow names its paths
+    query = known_q(user, **paths)
+    manager = model._default_manager
+    if (manager.all() if query is None else manager.filter(query)).filter(**lookup).exists():
+        return OutOfReach(f"No such {what}.", refusal=f"Your role does not give you access to this {what}.")
+    return NotFound(f"No such {what}.")
 
 
 class VisibleQuerySet[M: models.Model](models.QuerySet[M]):

@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import OuterRef, QuerySet, Subquery
 
 from conformo.audits.models import Application
-from conformo.core.errors import NotFound
+from conformo.core.tenancy import not_visible
 from conformo.fees.models import Quotation
 
 
@@ -29,10 +29,11 @@ def quotation_list(*, user: Any, application: Application) -> QuerySet[Quotation
 
 
 def quotation_get(*, user: Any, public_id: Any) -> Quotation:
-    """One quotation this user may read (404 otherwise, as if it did not exist)."""
+    """One quotation this user may read: else 404, as if it did not exist (the API), and on pages a refusal (403)
+    for the CB's auditors, who know the application but not its prices (`core.tenancy.not_visible`)."""
     found = _visible(user).filter(public_id=public_id).first()
     if found is None:
-        raise NotFound("No such quotation.")
+        raise not_visible(Quotation, user, "quotation", public_id=public_id)
     return found
 
 

@@ -7,7 +7,6 @@ field errors."""
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Q
 from django.http import HttpRequest
 from ninja import Router, Status
 
@@ -36,29 +35,18 @@ from conformo.readiness.services import (
     risk_rerate,
     risk_update,
 )
-from conformo.standards.models import Clause, ClauseKind
+from conformo.standards import clause_refs
+from conformo.standards.models import Clause
 
 router = Router(tags=["readiness"])
 ERRORS: dict[int, Any] = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
 def clauses_by_refs(refs: list[str]) -> list[Clause]:
-    """Clauses '<standard code> <ref>' and annex controls '<standard code> A.<ref>'; unknown ones are a
-    field error on `clauses`."""
-    wanted: list[tuple[str, str, str]] = []
-    for raw in refs:
-        code, _, ref = raw.strip().partition(" ")
-        ref = ref.strip()
-        kind: str = ClauseKind.CONTROL if ref.startswith("A.") else ClauseKind.CLAUSE
-        wanted.append((code, ref.removeprefix("A.") if kind == ClauseKind.CONTROL else ref, kind))
-    query = Q(pk__in=[])
-    for code, ref, kind in wanted:
-        query |= Q(standard__code=code, ref=ref, kind=kind, retired=False)
-    found = {(c.standard.code, c.ref, c.kind): c for c in Clause.objects.filter(query).select_related("standard")}
-    unknown = [raw for raw, key in zip(refs, wanted, strict=True) if key not in found]
-    if unknown:
-        raise ValidationFailed("Unknown clause or control.", fields={"clauses": [f"Unknown: {', '.join(unknown)}."]})
-    return [found[key] for key in wanted]
+    """Clauses and annex controls by reference in any accepted form ('iso-9001-2015:6.1',
+    'iso-iec-27001-2022:A.5.1', the older 'iso-9001-2015 6.1'; conformo.standards.clause_refs); unknown or
+    unreadable ones are a field error on `clauses`."""
+    return clause_refs.clauses_by_refs(refs)
 
 
 # --- Evidence of an assessment item -----------------------------------------------------------------------

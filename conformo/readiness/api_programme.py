@@ -4,7 +4,7 @@ Mounted on the readiness router (see api.py)."""
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
@@ -50,7 +50,8 @@ from conformo.readiness.services import (
     soa_publish,
 )
 from conformo.readiness.soa import soa_rows
-from conformo.standards.models import Clause, ClauseKind, Standard
+from conformo.standards import clause_refs
+from conformo.standards.models import Clause, Standard
 
 router = Router(tags=["readiness"])
 ERRORS: dict[int, Any] = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
@@ -168,19 +169,8 @@ def revision_transition(request: HttpRequest, revision_id: UUID, action: str) ->
 
 
 def _clauses(refs: list[str]) -> list[Clause]:
-    wanted = []
-    for raw in refs:
-        code, _, ref = raw.strip().partition(" ")
-        wanted.append((code, ref.strip()))
-    query = Q(pk__in=[])
-    for code, ref in wanted:
-        query |= Q(standard__code=code, ref=ref, kind=ClauseKind.CLAUSE)
-    found = list(Clause.objects.filter(query).select_related("standard"))
-    keys = {(c.standard.code, c.ref) for c in found}
-    unknown = [f"{c} {r}" for c, r in wanted if (c, r) not in keys]
-    if unknown:
-        raise ValidationFailed("Unknown clause.", fields={"clauses": [f"Unknown: {', '.join(unknown)}."]})
-    return found
+    """The clauses an internal audit covers, by reference in any accepted form (not annex controls)."""
+    return clause_refs.clauses_by_refs(refs, controls=False)
 
 
 @router.get("/organizations/{organization_id}/internal-audits", response=list[InternalAuditOut])

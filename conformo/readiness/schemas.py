@@ -9,6 +9,7 @@ from ninja import Field, Schema
 
 from conformo.core.schemas import column
 from conformo.readiness.models import Answer, Document, Risk
+from conformo.standards.clause_refs import clause_ref, format_clause_ref
 
 
 class AssessmentIn(Schema):
@@ -205,7 +206,7 @@ class DocumentOut(Schema):
     @staticmethod
     def resolve_mandatory_clause(obj: Any) -> str | None:
         md = obj.mandatory
-        return f"{md.standard.code} {md.clause_ref}" if md else None
+        return format_clause_ref(md.standard.code, md.clause_ref) if md else None
 
     @staticmethod
     def resolve_approved_revision(obj: Any) -> int | None:
@@ -220,7 +221,11 @@ class InternalAuditIn(Schema):
     title: str = Field(min_length=1, max_length=200)
     planned_on: date
     auditor: str = ""
-    clauses: list[str] = Field(min_length=1, description="'<standard code> <ref>', e.g. 'iso-9001-2015 7.5'.")
+    clauses: list[str] = Field(
+        min_length=1,
+        description="Clause references, e.g. 'iso-9001-2015:7.5' (also read: 'iso-9001-2015 7.5', "
+        "'ISO 9001:2015 7.5').",
+    )
 
 
 class InternalAuditOut(Schema):
@@ -360,7 +365,9 @@ class RiskPatch(Schema):
     treatment_plan: str | None = column(Risk, "treatment_plan", default=None)
     owner_email: str | None = None
     clauses: list[str] | None = Field(
-        None, description="Linked clauses '<standard code> <ref>' and controls '<standard code> A.<ref>'."
+        None,
+        description="Linked clauses 'iso-9001-2015:6.1' and controls 'iso-iec-27001-2022:A.5.1' (also read: "
+        "'iso-9001-2015 6.1', 'ISO/IEC 27001:2022 A.5.1').",
     )
 
 
@@ -394,4 +401,4 @@ class RiskDetailOut(RiskOut):
 
     @staticmethod
     def resolve_clauses(obj: Any) -> list[str]:
-        return sorted(f"{c.standard.code} {'A.' if c.kind == 'control' else ''}{c.ref}" for c in obj.clauses.all())
+        return sorted(clause_ref(c) for c in obj.clauses.all())

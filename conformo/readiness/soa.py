@@ -7,6 +7,7 @@ from typing import Any
 
 from django.template.loader import render_to_string
 
+from conformo.core.labels import human_label
 from conformo.core.spreadsheets import neutralise_row
 from conformo.readiness.choices import ItemStatus
 from conformo.readiness.models import Assessment, Evidence, Item
@@ -60,7 +61,7 @@ def soa_xlsx(*, rows: list[dict[str, Any]], title: str) -> bytes:
                 [
                     f"A.{row['ref']}",
                     row["title"],
-                    row["theme"],
+                    human_label(row["theme"]),
                     "Yes" if row["applicable"] else "No",
                     row["justification"],
                     row["status_label"],

@@ -11,6 +11,7 @@ from typing import Any
 from django.db import models
 
 from conformo.core.models import BaseModel
+from conformo.domain.clause_refs import human_clause_ref
 
 
 class StandardStatus(models.TextChoices):
@@ -92,8 +93,13 @@ class Clause(BaseModel):
         indexes = [models.Index(fields=["hs_ref"])]
 
     def __str__(self) -> str:
-        prefix = "A." if self.kind == ClauseKind.CONTROL else ""
-        return f"{self.standard.designation} {prefix}{self.ref} {self.display_title}"
+        return f"{self.reference} {self.display_title}"
+
+    @property
+    def reference(self) -> str:
+        """The reference people read: `ISO 9001:2015 9.2`, `ISO/IEC 27001:2022 A.5.1` (conformo.domain.clause_refs;
+        the machine form is `conformo.standards.clause_refs.clause_ref`)."""
+        return human_clause_ref(self.standard.designation, self.ref, control=self.kind == ClauseKind.CONTROL)
 
     @property
     def display_title(self) -> str:

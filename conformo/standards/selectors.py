@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from conformo.core.errors import NotFound
+from conformo.domain.clause_refs import ClauseRefError, parse_clause_ref
 from conformo.standards.models import Clause, ClauseKind, MandatoryDocument, Standard
 
 
@@ -101,11 +102,20 @@ def correspondence_map(standard: Standard, standards: Iterable[Standard] | None 
 
 
 def clause_filter(clauses: QuerySet[Clause], q: str) -> QuerySet[Clause]:
-    """`clauses` whose ref starts with `q` or whose title contains it; `A.5.1` matches Annex controls only.
-    An empty `q` keeps them all."""
+    """`clauses` whose ref starts with `q` or whose title contains it; `A.5.1` matches Annex controls only; a
+    whole clause reference in any accepted form (`iso-9001-2015:9.2`, `ISO 9001:2015 9.2`; docs/api.md) matches
+    that standard's clause (or control) and its sub-clauses. An empty `q` keeps them all."""
     q = q.strip()
     if not q:
         return clauses
+    try:
+        ref = parse_clause_ref(q)
+    except ClauseRefError:
+        pass
+    else:
+        kind = ClauseKind.CONTROL if ref.control else ClauseKind.CLAUSE
+        numbered = Q(ref=ref.ref) | Q(ref__startswith=f"{ref.ref}.")
+        return clauses.filter((numbered & Q(standard__code=ref.standard, kind=kind)) | Q(title__icontains=q))
     if q[:2].upper() == "A." and len(q) > 2:
         return clauses.filter(kind=ClauseKind.CONTROL, ref__startswith=q[2:])
     return clauses.filter(Q(ref__startswith=q) | Q(title__icontains=q))

@@ -7,7 +7,9 @@ from uuid import UUID
 from conformo.accounts.models import User
 from conformo.core.errors import NotFound, ValidationFailed
 from conformo.core.schemas import ErrorOut
+from conformo.domain.clause_refs import ClauseRef, ClauseRefError
 from conformo.organizations.models import CertificationBody, Organization, Site
+from conformo.standards.clause_refs import clauses_by_refs
 from conformo.standards.models import Clause, ClauseKind, Standard
 
 E = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
@@ -40,30 +42,22 @@ def standards_by_code(codes: list[str]) -> list[Standard]:
 
 def clauses_by_ref(refs: list[Any]) -> list[Clause]:
     """Clauses and controls by unambiguous reference: an object with `standard`, `kind` ('clause' or 'control')
-    and `ref`; or the older plain string 'standard-code:ref', which names a clause ('standard-code:A.ref' names
-    an Annex A control). A control's number may be written with or without its 'A.'."""
-    clauses = []
+    and `ref` (a control's number with or without its 'A.'); or a string in any accepted clause-reference form
+    (`iso-9001-2015:9.2`, `iso-9001-2015 9.2`, `ISO 9001:2015 9.2`; a control as `iso-iec-27001-2022:A.5.1`;
+    conformo.domain.clause_refs). One query; unknown or unreadable references are a 422 on `clauses`."""
+    wanted: list[str | ClauseRef] = []
     for item in refs:
         if isinstance(item, str):
-            code, _, number = item.partition(":")
-            kind = ClauseKind.CONTROL if number.startswith("A.") else ClauseKind.CLAUSE
-            label = item
-        else:
-            code, kind, number = item.standard, ClauseKind(item.kind), item.ref
-            label = f"{code}:{'A.' if kind == ClauseKind.CONTROL and not number.startswith('A.') else ''}{number}"
-        if kind == ClauseKind.CONTROL:
-            number = number.removeprefix("A.")
-        clause = (
-            Clause.objects.filter(standard__code=code, kind=kind, ref=number.strip()).select_related("standard").first()
-        )
-        if clause is None:
-            raise ValidationFailed(
-                f"Unknown {kind.label.lower()} {label!r}; write {{'standard': 'iso-9001-2015', 'kind': 'clause', "
-                "'ref': '8.5.1'}} (or the string 'iso-9001-2015:8.5.1'; a control as 'iso-iec-27001-2022:A.5.1').",
-                fields={"clauses": ["Unknown clause or control."]},
+            wanted.append(item)
+            continue
+        control = ClauseKind(item.kind) == ClauseKind.CONTROL
+        try:
+            wanted.append(
+                ClauseRef(item.standard, item.ref.strip().removeprefix("A.") if control else item.ref.strip(), control)
             )
-        clauses.append(clause)
-    return clauses
+        except ClauseRefError as exc:
+            raise ValidationFailed("A clause reference cannot be read.", fields={"clauses": [exc.message]}) from None
+    return clauses_by_refs(wanted)
 
 
 def sites_of(org: Organization, ids: list[UUID]) -> list[Site]:

@@ -9,11 +9,13 @@ from uuid import UUID
 from django.utils import timezone
 from ninja import Field, Schema
 
+from conformo.standards.clause_refs import clause_ref
+
 CLAUSES_HELP = (
     "Clauses or controls cited: each {'standard': 'iso-iec-27001-2022', 'kind': 'control', 'ref': '5.1'} "
-    "(kind 'clause' or 'control'). The older plain string 'standard-code:ref' (e.g. 'iso-9001-2015:8.5.1') is "
-    "still accepted and names a clause; 'standard-code:A.5.1' names an Annex A control. A nonconformity (major, "
-    "minor) cites at least one."
+    "(kind 'clause' or 'control'), or a clause reference string (docs/api.md, 'Clause references'): "
+    "'iso-9001-2015:8.5.1' for a clause, 'iso-iec-27001-2022:A.5.1' for an Annex A control; the forms "
+    "'iso-9001-2015 8.5.1' and 'ISO 9001:2015 8.5.1' are read too. A nonconformity (major, minor) cites at least one."
 )
 
 
@@ -101,7 +103,10 @@ class FindingOut(Schema):
     status: str
     statement: str
     evidence: str
-    clauses: list[str] = Field(description="'standard-code:ref' for a clause, 'standard-code:A.ref' for a control.")
+    clauses: list[str] = Field(
+        description="Clause references in the one form: 'iso-9001-2015:9.2' for a clause, "
+        "'iso-iec-27001-2022:A.5.1' for an Annex A control."
+    )
     references: list[ClauseRefOut]
     site: str | None
     raised_on: date
@@ -125,7 +130,7 @@ class FindingOut(Schema):
 
     @staticmethod
     def resolve_clauses(obj: Any) -> list[str]:
-        return [f"{c.standard.code}:{'A.' if c.kind == 'control' else ''}{c.ref}" for c in obj.clauses.all()]
+        return [clause_ref(c) for c in obj.clauses.all()]
 
     @staticmethod
     def resolve_references(obj: Any) -> list[dict[str, str]]:

@@ -30,7 +30,8 @@ from conformo.core.errors import Conflict, PermissionDenied, ValidationFailed
 from conformo.core.tenancy import CLIENTS, MANAGERS, has_cb_role, has_org_role
 from conformo.domain.nonconformity import Grade, finding_deadlines
 from conformo.organizations.models import Site
-from conformo.standards.models import Clause, ClauseKind
+from conformo.standards.clause_refs import clause_ref
+from conformo.standards.models import Clause
 
 DOMAIN_GRADE = {FindingGrade.MAJOR: Grade.MAJOR, FindingGrade.MINOR: Grade.MINOR}
 STAGE1_GRADES = (FindingGrade.AREA_OF_CONCERN, FindingGrade.OFI, FindingGrade.POSITIVE)
@@ -165,8 +166,7 @@ def finding_raise(
 
 def clause_label(clause: Clause) -> str:
     """An unambiguous reference: `iso-iec-27001-2022:A.5.1` for an Annex A control, `...:5.1` for a clause."""
-    prefix = "A." if clause.kind == ClauseKind.CONTROL else ""
-    return f"{clause.standard.code}:{prefix}{clause.ref}"
+    return clause_ref(clause)
 
 
 def finding_change_refusal(finding: Finding) -> str | None:

@@ -245,9 +245,7 @@ def report_facts(audit: Audit) -> dict[str, Any]:
                 "grade": f.get_grade_display(),
                 "statement": f.statement,
                 "evidence": f.evidence,
-                "clauses": [
-                    f"{c.standard.designation} {'A.' if c.kind == 'control' else ''}{c.ref}" for c in f.clauses.all()
-                ],
+                "clauses": [c.reference for c in f.clauses.all()],
             }
             for f in findings
         ],

@@ -61,8 +61,10 @@ def test_other_staff_read_the_settings_but_cannot_change_them(cb, programme_mana
     assert CBSettings.objects.get(certification_body=cb).major_response_days == 90
 
 
-def test_clients_do_not_reach_the_cb_settings(client_admin):
-    assert login(client_admin).get(reverse("audits:cb-settings")).status_code == 404
+def test_clients_are_told_the_cb_settings_are_not_for_them(client_admin):
+    refused = login(client_admin).get(reverse("audits:cb-settings"))
+    assert refused.status_code == 403
+    assert b"You don't have access to this" in refused.content
 
 
 def test_a_first_surveillance_past_12_months_is_shown_on_its_field(cb, cb_admin):
@@ -110,7 +112,7 @@ def test_only_the_cb_admin_records_accreditations(ready, programme_manager, clie
     assert refused.status_code == 403
     assert b"record accreditations" in refused.content
     assert not ready.cb.accreditations.filter(accreditation_body="DAkkS").exists()
-    assert login(client_admin).get(reverse("audits:accreditations")).status_code == 404
+    assert login(client_admin).get(reverse("audits:accreditations")).status_code == 403
 
 
 def test_bad_accreditation_input_shows_on_its_fields(ready, cb_admin):
@@ -179,8 +181,8 @@ def test_a_programme_manager_records_for_an_auditor(ready, acme, programme_manag
 
 def test_others_cannot_declare_for_an_auditor(ready, acme, auditor, decision_maker, client_admin):
     url = reverse("audits:auditor-detail", args=[ready.lead.public_id])
-    # Another auditor does not even see the lead auditor's page.
-    assert login(auditor).get(url).status_code == 404
+    # Another auditor of the CB does not see the lead auditor's page: a refusal, not "Not found".
+    assert login(auditor).get(url).status_code == 403
     assert login(client_admin).get(url).status_code == 404
     # The decision maker sees it, without the forms, and the service refuses a post.
     page = login(decision_maker).get(url)

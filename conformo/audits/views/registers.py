@@ -20,7 +20,7 @@ from conformo.audits import forms, selectors, services
 from conformo.audits.ical import auditor_calendar
 from conformo.audits.models import Auditor
 from conformo.audits.views.common import is_manager
-from conformo.core.errors import NotFound
+from conformo.core.errors import NotFound, PermissionDenied
 from conformo.core.forms import handle, posted
 from conformo.organizations.models import CertificationBody, Organization
 
@@ -71,7 +71,7 @@ def auditor_register(request: HttpRequest) -> HttpResponse:
 
     def register(data: dict[str, Any]) -> Any:
         if cb is None:
-            raise NotFound("Auditors are registered by the staff of a certification body.")
+            raise PermissionDenied("Auditors are registered by the staff of a certification body.")
         return services.auditor_register(actor=request.user, certification_body=cb, user=data["email"])
 
     return handle(

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from conformo.audits import selectors, services
 from conformo.audits.forms import AccreditationForm, CBSettingsForm, ConflictForm, UnavailabilityForm
 from conformo.audits.views.common import CB_ADMIN
-from conformo.core.errors import NotFound, ValidationFailed
+from conformo.core.errors import PermissionDenied, ValidationFailed
 from conformo.core.forms import apply_errors, form_status, handle, posted
 from conformo.core.tenancy import MANAGERS, by_id, has_cb_role
 from conformo.organizations.models import CertificationBody, Organization
@@ -24,11 +24,12 @@ from conformo.organizations.tenancy import cbs_of
 
 
 def current_cb(request: HttpRequest) -> CertificationBody:
-    """The CB the page is about: `?cb=<id>` among the user's CBs, else their first; 404 for non-members."""
+    """The CB the page is about: `?cb=<id>` among the user's CBs, else their first; a refusal page (403) for
+    those who are not a CB's staff: the page exists, their role does not include it."""
     cbs = cbs_of(request.user).order_by("name")
     cb = by_id(cbs, request.GET.get("cb")) or cbs.first()
     if cb is None:
-        raise NotFound("These pages are for the staff of a certification body.")
+        raise PermissionDenied("These pages are for the staff of a certification body.")
     return cb
 
 

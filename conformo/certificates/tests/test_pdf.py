@@ -55,6 +55,13 @@ def test_the_certificate_shows_the_17021_contents_and_a_site_annex(granted: Cert
     assert "https://registry.example.test/verify/NBC-2026-00001" in html
 
 
+def test_a_standard_recorded_without_its_designation_is_named_in_words_not_by_its_key(granted: Certificate) -> None:
+    granted.standards = [{"id": "iso-iec-27001-2022"}]  # as an imported record may hold it; not saved
+    html = certificate_html(granted)
+    assert "ISO/IEC 27001:2022" in html
+    assert "iso-iec-27001-2022" not in html
+
+
 def test_the_qr_code_points_at_the_verify_page(granted: Certificate) -> None:
     url = verify_url(granted.number)
     assert url == "https://registry.example.test/verify/NBC-2026-00001"

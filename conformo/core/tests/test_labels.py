@@ -50,3 +50,15 @@ def test_the_template_filter_uses_the_same_words() -> None:
     assert template.render(Context({"grade": "minor", "code": "iso-14001-2015"})) == (
         "Minor nonconformity / ISO 14001:2015"
     )
+
+
+@pytest.mark.parametrize(
+    ("key", "words"),
+    [
+        ("iso-9001-2015:9.2", "ISO 9001:2015 9.2"),
+        ("iso-iec-27001-2022:A.5.1", "ISO/IEC 27001:2022 A.5.1"),
+        ("harmonized-structure:4.1", "Harmonized structure:4.1"),  # not an ISO catalog code: spelled out
+    ],
+)
+def test_a_clause_reference_reads_as_people_cite_it(key: str, words: str) -> None:
+    assert human_label(key) == words

@@ -81,7 +81,9 @@ def test_a_programme_manager_reads_the_prices_but_may_not_change_them(
 
 
 def test_the_prices_page_is_for_cb_staff_only(client_admin: Any) -> None:
-    assert login(client_admin).get(reverse("fees:prices")).status_code == 404
+    refused = login(client_admin).get(reverse("fees:prices"))
+    assert refused.status_code == 403
+    assert b"You don't have access to this" in refused.content
 
 
 def test_the_programme_manager_quotes_from_the_application_page(
@@ -131,8 +133,15 @@ def test_an_auditor_sees_no_prices_on_the_application(
 ) -> None:
     quotation = services.quotation_create(actor=programme_manager, application=application)
     client = login(auditor)
-    assert client.get(reverse("fees:quotation-detail", args=[quotation.public_id])).status_code == 404
-    assert client.get(reverse("fees:proposal-pdf", args=[quotation.public_id])).status_code == 404
+    # The auditor knows the application: a refusal, not "Not found" (the API keeps its 404: test_api.py).
+    for url in (
+        reverse("fees:quotation-detail", args=[quotation.public_id]),
+        reverse("fees:proposal-pdf", args=[quotation.public_id]),
+    ):
+        refused = client.get(url)
+        assert refused.status_code == 403
+        assert b"You don't have access to this" in refused.content
+        assert b"Valid until" not in refused.content
 
 
 def test_other_tenants_get_404_for_the_quotation_and_its_proposal(

@@ -24,6 +24,7 @@ from conformo.readiness.models import (
     RiskMatrixConfig,
     SoAVersion,
 )
+from conformo.standards.clause_refs import clause_ref
 from conformo.standards.models import Clause, Standard
 
 
@@ -349,8 +350,7 @@ def risk_update(
 
 
 def _clause_label(clause: Clause) -> str:
-    prefix = "A." if clause.kind == "control" else ""
-    return f"{clause.standard.code} {prefix}{clause.ref}"
+    return clause_ref(clause)
 
 
 def risk_update_treatment(

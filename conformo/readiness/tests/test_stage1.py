@@ -61,10 +61,12 @@ def test_a_client_admin_takes_a_fresh_organization_to_a_green_stage1_check_throu
         assert client.post(f"/api/v1/revisions/{revision['id']}/submit").status_code == 200
         assert client.post(f"/api/v1/revisions/{revision['id']}/approve").json()["status"] == "approved"
 
-    # internal audit covering every clause, completed
+    # internal audit covering every clause (written in each accepted clause-reference form), completed
+    forms = ("iso-9001-2015:{}", "iso-9001-2015 {}", "ISO 9001:2015 clause {}")
+    refs = [forms[i % 3].format(c) for i, c in enumerate(CLAUSES_9001)]
     response = client.post(
         f"/api/v1/organizations/{org}/internal-audits",
-        {"title": "QMS audit", "planned_on": "2026-03-01", "clauses": [f"iso-9001-2015 {c}" for c in CLAUSES_9001]},
+        {"title": "QMS audit", "planned_on": "2026-03-01", "clauses": refs},
         content_type="application/json",
     )
     assert response.status_code == 201, response.content

@@ -359,7 +359,7 @@ def _risk_list_page(request: HttpRequest, org: Any, **forms: Any) -> HttpRespons
         Risk.objects.visible_to(request.user)
         .filter(organization=org)
         .select_related("owner")
-        .prefetch_related("clauses")
+        .prefetch_related("clauses__standard")
     )
     kind = choice_filter(request.GET, "kind", RiskKind.choices)
     if kind is not None:

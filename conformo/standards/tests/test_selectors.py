@@ -122,3 +122,18 @@ def test_search_finds_clauses_by_ref_or_title(
 def test_an_annex_ref_search_returns_only_controls(shipped: dict[str, Standard]) -> None:
     assert {c.kind for c in clause_search(q="A.5.1")} == {ClauseKind.CONTROL}
     assert clause_search(q="   ") == []
+
+
+@pytest.mark.parametrize(
+    "q", ["iso-9001-2015:9.2", "iso-9001-2015 9.2", "ISO 9001:2015 9.2", "ISO 9001:2015 clause 9.2"]
+)
+def test_search_reads_a_whole_clause_reference_in_any_accepted_form(shipped: dict[str, Standard], q: str) -> None:
+    found = {(c.standard.code, c.kind, c.ref) for c in clause_search(q=q)}
+    assert ("iso-9001-2015", "clause", "9.2") in found
+    assert ("iso-9001-2015", "clause", "9.2.1") in found
+    assert {code for code, _, _ in found} == {"iso-9001-2015"}
+
+
+def test_search_reads_a_whole_control_reference(shipped: dict[str, Standard]) -> None:
+    found = {(c.standard.code, c.kind, c.ref) for c in clause_search(q="ISO/IEC 27001:2022 A.5.7")}
+    assert found == {("iso-iec-27001-2022", "control", "5.7")}
