@@ -1,15 +1,16 @@
 """Complaints (17021-1 9.8) and appeals (9.7) under /api/v1/."""
 
-from typing import Any
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Router, Status
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from conformo.audits import selectors, services
 from conformo.audits.api.lookups import E, cb_staff, visible_org
+from conformo.audits.filters import AppealFilter, ComplaintFilter
 from conformo.audits.models import (
     Appeal,
     Complaint,
@@ -23,19 +24,30 @@ from conformo.audits.schemas import (
     HandlerIn,
 )
 from conformo.core.errors import NotFound
+from conformo.core.listing import filter_schema, filtered
 from conformo.core.pagination import PageNumberPagination
+from conformo.core.schemas import ErrorOut
 from conformo.organizations.models import CertificationBody
 
 router = Router()
+
+if TYPE_CHECKING:  # the query schemas are built from the FilterSets at import time (core/listing.py)
+    ComplaintQuery = Schema
+    AppealQuery = Schema
+else:
+    ComplaintQuery = filter_schema(ComplaintFilter)
+    AppealQuery = filter_schema(AppealFilter)
 
 
 # --- complaints and appeals --------------------------------------------------------------------------------
 
 
-@router.get("/complaints", response=list[ComplaintOut])
+@router.get("/complaints", response={200: list[ComplaintOut], 422: ErrorOut})
 @paginate(PageNumberPagination)
-def complaints(request: HttpRequest, **kwargs: Any) -> QuerySet[Complaint]:
-    return selectors.complaint_list(user=request.user)
+def complaints(request: HttpRequest, filters: Query[ComplaintQuery]) -> QuerySet[Complaint]:
+    """Complaints you may read, the latest received first: search `q` (subject, complainant, organization),
+    filters and `sort` as on the complaints page."""
+    return filtered(ComplaintFilter, filters, selectors.complaint_list(user=request.user), request)
 
 
 @router.post("/complaints", response={201: ComplaintOut, **E})
@@ -59,6 +71,14 @@ def complaint_assign(request: HttpRequest, complaint_id: UUID, payload: HandlerI
 def complaint_advance(request: HttpRequest, complaint_id: UUID, payload: AdvanceIn) -> Complaint:
     complaint = selectors.complaint_get(user=request.user, public_id=complaint_id)
     return services.complaint_advance(actor=request.user, complaint=complaint, **payload.model_dump())
+
+
+@router.get("/appeals", response={200: list[AppealOut], 422: ErrorOut})
+@paginate(PageNumberPagination)
+def appeals(request: HttpRequest, filters: Query[AppealQuery]) -> QuerySet[Appeal]:
+    """Appeals you may read, the latest received first: search `q` (subject, grounds, organization), filters and
+    `sort` as on the appeals page."""
+    return filtered(AppealFilter, filters, selectors.appeal_list(user=request.user), request)
 
 
 @router.post("/appeals/{appeal_id}/assign", response={200: AppealOut, **E})
