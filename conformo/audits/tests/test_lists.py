@@ -22,6 +22,7 @@ from conformo.audits.models import Appeal, Audit, Auditor, Complaint
 from conformo.audits.tests.conftest import audit_of, team
 from conformo.audits.tests.test_query_counts import _client_with_findings
 from conformo.conftest import login, token_client
+from conformo.organizations.models import Organization
 
 pytestmark = pytest.mark.django_db
 RAISED = date(2026, 3, 2)
@@ -216,7 +217,7 @@ APIS = [
 
 def _grow(ready: Any, programme_manager: Any, name: str) -> None:
     _client_with_findings(ready, programme_manager, name)
-    org = Audit.objects.filter(programme__organization__legal_name=name).first().programme.organization
+    org = Organization.objects.get(legal_name=name)
     Complaint.objects.create(
         certification_body=ready.cb,
         organization=org,

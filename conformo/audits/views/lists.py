@@ -69,8 +69,14 @@ def home(request: HttpRequest) -> HttpResponse:
             "applications": list(applications[:WORKSPACE_ROWS]),
             "application_counts": {
                 "all": (applications.count(), _link("audits:applications")),
-                "to_review": (applications.to_review().count(), _link("audits:applications", status="submitted")),
-                "to_accept": (applications.to_accept().count(), _link("audits:applications", status="reviewed")),
+                "to_review": (
+                    _narrowed(request, ApplicationFilter, applications, status="submitted").count(),
+                    _link("audits:applications", status="submitted"),
+                ),
+                "to_accept": (
+                    _narrowed(request, ApplicationFilter, applications, status="reviewed").count(),
+                    _link("audits:applications", status="reviewed"),
+                ),
             },
             "audits": [(a, a.timing(today)) for a in audits[:WORKSPACE_ROWS]],
             "audit_counts": {
