@@ -10,7 +10,7 @@ from ninja.pagination import paginate
 
 from conformo.audits import selectors, services
 from conformo.audits.api.lookups import E, cb_staff, visible_org
-from conformo.audits.filters import AppealFilter, ComplaintFilter
+from conformo.audits.filters import ComplaintFilter
 from conformo.audits.models import (
     Appeal,
     Complaint,
@@ -33,10 +33,8 @@ router = Router()
 
 if TYPE_CHECKING:  # the query schemas are built from the FilterSets at import time (core/listing.py)
     ComplaintQuery = Schema
-    AppealQuery = Schema
 else:
     ComplaintQuery = filter_schema(ComplaintFilter)
-    AppealQuery = filter_schema(AppealFilter)
 
 
 # --- complaints and appeals --------------------------------------------------------------------------------
@@ -71,14 +69,6 @@ def complaint_assign(request: HttpRequest, complaint_id: UUID, payload: HandlerI
 def complaint_advance(request: HttpRequest, complaint_id: UUID, payload: AdvanceIn) -> Complaint:
     complaint = selectors.complaint_get(user=request.user, public_id=complaint_id)
     return services.complaint_advance(actor=request.user, complaint=complaint, **payload.model_dump())
-
-
-@router.get("/appeals", response={200: list[AppealOut], 422: ErrorOut})
-@paginate(PageNumberPagination)
-def appeals(request: HttpRequest, filters: Query[AppealQuery]) -> QuerySet[Appeal]:
-    """Appeals you may read, the latest received first: search `q` (subject, grounds, organization), filters and
-    `sort` as on the appeals page."""
-    return filtered(AppealFilter, filters, selectors.appeal_list(user=request.user), request)
 
 
 @router.post("/appeals/{appeal_id}/assign", response={200: AppealOut, **E})
