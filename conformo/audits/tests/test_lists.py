@@ -268,3 +268,18 @@ def test_the_schedule_keeps_its_period_in_the_filter_bar(two_clients, programme_
     refused = login(programme_manager).get(reverse("audits:schedule"), {"start": "not-a-date"})
     assert refused.status_code == 422
     assert (date(2026, 1, 1) + timedelta(days=30)).isoformat() not in refused.content.decode()
+
+
+def test_each_list_starts_from_what_the_user_may_read(two_clients, client_admin, auditor):
+    client = login(client_admin)
+    home = _html(client.get(reverse("audits:home")))
+    assert 'href="/cb/findings/?open=true"' in home
+    for name in ("applications", "programmes", "audits", "findings"):
+        page = _html(client.get(reverse(f"audits:{name}"), {"q": "zephyr"}))
+        assert "Zephyr" not in page, name
+    assert _count(_html(client.get(reverse("audits:findings"))), "finding") == 1
+    api, _ = token_client(client_admin)
+    assert api.get("/api/v1/findings").json()["count"] == 1
+    # An auditor reads the audits of their teams only, whatever the filters ask.
+    mine = _html(login(auditor).get(reverse("audits:audits"), {"kind": "surveillance1"}))
+    assert _count(mine, "audit") == 0

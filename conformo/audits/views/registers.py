@@ -118,7 +118,7 @@ def schedule(request: HttpRequest) -> HttpResponse:
             AuditFilter,
             selectors.audit_list(user=request.user).none(),
             "audits/schedule.html",
-            {"extra_form": period, "start": None, "end": None},
+            {"form": period, "extra_form": period, "start": None, "end": None},
             status=422,
         )
     data = period.cleaned_data if period.is_bound else {}
@@ -135,7 +135,7 @@ def schedule(request: HttpRequest) -> HttpResponse:
         AuditFilter,
         audits,
         "audits/schedule.html",
-        {"extra_form": period, "start": start, "end": end},
+        {"form": period, "extra_form": period, "start": start, "end": end},
         rows=lambda page: [(a, a.timing(today)) for a in page],
         summary=audit_summary(today),
     )
