@@ -140,7 +140,7 @@ def complaint_get(*, user: Any, public_id: Any) -> Complaint:
 
 
 def appeal_list(*, user: Any) -> QuerySet[Appeal]:
-    return Appeal.objects.visible_to(user).select_related("organization", "handler")
+    return Appeal.objects.visible_to(user).select_related("organization", "handler", "decision")
 
 
 def appeal_get(*, user: Any, public_id: Any) -> Appeal:

@@ -1,15 +1,16 @@
 """Certifications and decisions under /api/v1/."""
 
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
+from conformo.audits.filters import AppealFilter
 from conformo.audits.models import Appeal, AuditProgramme
 from conformo.audits.schemas import AppealIn, AppealOut, ProgrammeOut, ScopeLineIn, ScopeLineOut
 from conformo.audits.selectors import appeal_list, application_get
@@ -26,12 +27,18 @@ from conformo.certification.selectors import (
     suspension_proposals,
 )
 from conformo.certification.services import application_accept, decision_options, decision_take
+from conformo.core.listing import filter_schema, filtered
 from conformo.core.openapi import file_response
 from conformo.core.pagination import PageNumberPagination
 from conformo.core.schemas import ErrorOut, column
 from conformo.domain.scope import LINES_MAX
 
 router = Router(tags=["certification"])
+
+if TYPE_CHECKING:  # the query schema is built from the FilterSet at import time (core/listing.py)
+    AppealQuery = Schema
+else:
+    AppealQuery = filter_schema(AppealFilter)
 E = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
@@ -255,14 +262,16 @@ def application_accept_endpoint(request: HttpRequest, application_id: UUID) -> S
 
 @router.get(
     "/appeals",
-    response=list[AppealOut],
+    response={200: list[AppealOut], 422: ErrorOut},
     tags=["audits"],
     # GET and POST of one path belong to one router; both kept the ids they had in conformo.audits.api.registers.
     operation_id="conformo_audits_api_registers_appeals",
 )
 @paginate(PageNumberPagination)
-def appeals(request: HttpRequest, **kwargs: Any) -> QuerySet[Appeal]:
-    return appeal_list(user=request.user)
+def appeals(request: HttpRequest, filters: Query[AppealQuery]) -> QuerySet[Appeal]:
+    """Appeals you may read, the latest received first: search `q` (subject, grounds, organization), filters and
+    `sort` as on the appeals page (conformo/audits/filters.py)."""
+    return filtered(AppealFilter, filters, appeal_list(user=request.user), request)
 
 
 @router.post(

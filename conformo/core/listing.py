@@ -126,10 +126,14 @@ def list_page(
     context: Mapping[str, Any] | None = None,
     *,
     rows: Callable[[list[Any]], list[Any]] | None = None,
+    summary: Callable[[QuerySet[Any]], Mapping[str, Any]] | None = None,
     page_size: int = PAGE_SIZE,
+    status: int = 200,
 ) -> HttpResponse:
     """Render `template` with `filter`, `page` (a Django page of the filtered rows) and `rows` (the page's objects,
-    or `rows(objects)` when given: e.g. pairs with a status computed at read time).
+    or `rows(objects)` when given: e.g. pairs with a status computed at read time). `summary(filtered)` adds to
+    the context what is counted over the whole filtered queryset (e.g. how many are overdue), so badges stay true
+    on every page; `status` is the answer's status (a page shown again with a refused form's errors).
 
     An htmx request aimed at `#results` gets only the template's `results` partial; a history restore gets the
     whole page."""
@@ -141,13 +145,14 @@ def list_page(
         "filter": filters,
         "page": page,
         "rows": rows(objects) if rows else objects,
+        **(summary(filters.qs) if summary else {}),
     }
     partial = (
         request.headers.get("HX-Request") == "true"
         and request.headers.get("HX-Target") == "results"
         and request.headers.get("HX-History-Restore-Request") != "true"
     )
-    response = render(request, f"{template}#results" if partial else template, full)
+    response = render(request, f"{template}#results" if partial else template, full, status=status)
     response["Vary"] = "HX-Request, HX-Target"
     return response
 

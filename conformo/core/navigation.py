@@ -36,6 +36,11 @@ NAV_ITEMS.append(NavItem("Readiness", "readiness:home", frozenset({r.value for r
 _CB_STAFF = frozenset(r.value for r in CB_ROLES)
 NAV_ITEMS += [
     NavItem("Certification", "audits:home", frozenset({r.value for r in Role})),
+    # The CB's full lists behind the workspace (conformo.audits.views.lists); clients reach theirs from the workspace.
+    NavItem("Applications", "audits:applications", _CB_STAFF, group=CB_GROUP),
+    NavItem("Programmes", "audits:programmes", _CB_STAFF, group=CB_GROUP),
+    NavItem("Audits", "audits:audits", _CB_STAFF, group=CB_GROUP),
+    NavItem("Findings", "audits:findings", _CB_STAFF, group=CB_GROUP),
     NavItem("Schedule", "audits:schedule", _CB_STAFF, group=CB_GROUP),
     NavItem("Auditors", "audits:auditors", _CB_STAFF, group=CB_GROUP),
     NavItem(

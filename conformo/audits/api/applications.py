@@ -1,15 +1,16 @@
 """Applications for certification and their review under /api/v1/."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Router, Status
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from conformo.audits import selectors, services
 from conformo.audits.api.lookups import E, sites_of, standards_by_code, visible_org
+from conformo.audits.filters import ApplicationFilter
 from conformo.audits.models import (
     Application,
 )
@@ -22,20 +23,29 @@ from conformo.audits.schemas import (
     ReasonIn,
 )
 from conformo.core.errors import NotFound
+from conformo.core.listing import filter_schema, filtered
 from conformo.core.pagination import PageNumberPagination
 from conformo.core.schemas import ErrorOut
 from conformo.organizations.models import CertificationBody
 
 router = Router()
 
+if TYPE_CHECKING:  # the query schemas are built from the FilterSets at import time (core/listing.py)
+    ApplicationQuery = Schema
+else:
+    ApplicationQuery = filter_schema(ApplicationFilter)
+
 
 # --- applications and reviews --------------------------------------------------------------------------
 
 
-@router.get("/applications", response=list[ApplicationOut])
+@router.get("/applications", response={200: list[ApplicationOut], 422: ErrorOut})
 @paginate(PageNumberPagination)
-def applications(request: HttpRequest, **kwargs: Any) -> QuerySet[Application]:
-    return selectors.application_list(user=request.user)
+def applications(request: HttpRequest, filters: Query[ApplicationQuery]) -> QuerySet[Application]:
+    """Applications you may read, newest first: search `q` (organization, scope, standard, contact), filters and
+    `sort` as on the applications page."""
+    rows = selectors.application_list(user=request.user).order_by("-created_at", "-pk")
+    return filtered(ApplicationFilter, filters, rows, request)
 
 
 @router.post("/applications", response={201: ApplicationOut, **E})

@@ -1,16 +1,17 @@
 """Findings under /api/v1/: raise, the client's response, the auditor's review, verification, attachments."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.http import FileResponse, HttpRequest
-from ninja import File, Form, Router, Status
+from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from conformo.audits import selectors, services
 from conformo.audits.api.lookups import E, clauses_by_ref, sites_of
+from conformo.audits.filters import FindingFilter
 from conformo.audits.models import Finding
 from conformo.audits.schemas import (
     AttachmentOut,
@@ -25,20 +26,33 @@ from conformo.audits.schemas import (
     VerifyIn,
 )
 from conformo.core.errors import NotFound
+from conformo.core.listing import filter_schema, filtered
 from conformo.core.openapi import file_response
 from conformo.core.pagination import PageNumberPagination
 from conformo.core.schemas import ErrorOut
 
 router = Router()
 
+if TYPE_CHECKING:  # the query schemas are built from the FilterSets at import time (core/listing.py)
+    FindingQuery = Schema
+else:
+    FindingQuery = filter_schema(FindingFilter)
+
 
 # --- findings ------------------------------------------------------------------------------------------------
 
 
-@router.get("/findings", response=list[FindingOut])
+@router.get("/findings", response={200: list[FindingOut], 422: ErrorOut})
 @paginate(PageNumberPagination)
-def findings(request: HttpRequest, **kwargs: Any) -> QuerySet[Finding]:
-    return selectors.finding_list(user=request.user).prefetch_related("responses", "verifications")
+def findings(request: HttpRequest, filters: Query[FindingQuery]) -> QuerySet[Finding]:
+    """Findings you may read, the next response due first: search `q` (reference, statement, organization,
+    clause), filters and `sort` as on the findings page."""
+    rows = (
+        selectors.finding_list(user=request.user)
+        .prefetch_related("responses", "verifications")
+        .order_by(F("response_due").asc(nulls_last=True), "-raised_on", "pk")
+    )
+    return filtered(FindingFilter, filters, rows, request)
 
 
 @router.post("/audits/{audit_id}/findings", response={201: FindingOut, **E})

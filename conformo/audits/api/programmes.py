@@ -2,17 +2,18 @@
 complete, schedule."""
 
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Router, Status
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from conformo.audits import selectors, services
 from conformo.audits.api.lookups import E, sites_of
+from conformo.audits.filters import AuditFilter, ProgrammeFilter
 from conformo.audits.models import (
     Audit,
     Auditor,
@@ -30,21 +31,34 @@ from conformo.audits.schemas import (
 )
 from conformo.audits.services.common import require_manager
 from conformo.core.errors import ValidationFailed
+from conformo.core.listing import filter_schema, filtered
 from conformo.core.pagination import PageNumberPagination
 from conformo.core.schemas import ErrorOut
 
 router = Router()
 
+if TYPE_CHECKING:  # the query schemas are built from the FilterSets at import time (core/listing.py)
+    ProgrammeQuery = Schema
+    AuditQuery = Schema
+else:
+    ProgrammeQuery = filter_schema(ProgrammeFilter)
+    AuditQuery = filter_schema(AuditFilter)
+
 
 # --- programmes and audits -------------------------------------------------------------------------------
 
 
-@router.get("/programmes", response=list[ProgrammeOut])
+@router.get("/programmes", response={200: list[ProgrammeOut], 422: ErrorOut})
 @paginate(PageNumberPagination)
-def programmes(request: HttpRequest, **kwargs: Any) -> QuerySet[AuditProgramme]:
-    return selectors.programme_list(user=request.user).prefetch_related(
-        "standards", "audits__sites", "audits__team__auditor__user"
+def programmes(request: HttpRequest, filters: Query[ProgrammeQuery]) -> QuerySet[AuditProgramme]:
+    """Audit programmes you may read, by organization: search `q` (organization, scope, standard), filters and
+    `sort` as on the programmes page."""
+    rows = (
+        selectors.programme_list(user=request.user)
+        .prefetch_related("standards", "audits__sites", "audits__team__auditor__user")
+        .order_by("organization__legal_name", "-cycle", "pk")
     )
+    return filtered(ProgrammeFilter, filters, rows, request)
 
 
 @router.get("/programmes/{programme_id}", response={200: ProgrammeOut, 404: ErrorOut})
@@ -67,11 +81,14 @@ def special_audit(request: HttpRequest, programme_id: UUID, payload: SpecialAudi
     return Status(201, services.special_audit_create(actor=request.user, programme=programme, **payload.model_dump()))
 
 
-@router.get("/audits", response=list[AuditOut])
+@router.get("/audits", response={200: list[AuditOut], 422: ErrorOut})
 @paginate(PageNumberPagination)
-def audits(request: HttpRequest, **kwargs: Any) -> QuerySet[Audit]:
-    """Audits you may see (auditors: the ones they are on the team of)."""
-    return selectors.audit_list(user=request.user).prefetch_related("sites", "team__auditor__user")
+def audits(request: HttpRequest, filters: Query[AuditQuery]) -> QuerySet[Audit]:
+    """Audits you may see (auditors: the ones they are on the team of), by due date: search `q` (organization,
+    standard, auditor), filters (`timing`: `overdue`, `at_risk` as the `timing` field reads) and `sort` as on the
+    audits page."""
+    rows = selectors.audit_list(user=request.user).prefetch_related("sites", "team__auditor__user")
+    return filtered(AuditFilter, filters, rows, request)
 
 
 @router.get("/audits/{audit_id}", response={200: AuditOut, 404: ErrorOut})
@@ -131,9 +148,17 @@ def audit_complete(request: HttpRequest, audit_id: UUID, payload: DateIn) -> Aud
     return services.audit_complete(actor=request.user, audit=audit, on=payload.on, summary=payload.summary)
 
 
-@router.get("/schedule", response=list[AuditOut])
+@router.get("/schedule", response={200: list[AuditOut], 422: ErrorOut})
 @paginate(PageNumberPagination)
-def schedule(request: HttpRequest, start: date | None = None, end: date | None = None, **kwargs: Any) -> Any:
-    """The CB-wide schedule: audits planned or due between `start` and `end` (default: the next 90 days)."""
+def schedule(
+    request: HttpRequest, filters: Query[AuditQuery], start: date | None = None, end: date | None = None
+) -> Any:
+    """The CB-wide schedule: audits planned or due between `start` and `end` (default: the next 90 days), by
+    start date; the audit list's search, filters and `sort` narrow it."""
     start = start or timezone.localdate()
-    return selectors.schedule(user=request.user, start=start, end=end or start + timedelta(days=90))
+    rows = (
+        selectors.schedule(user=request.user, start=start, end=end or start + timedelta(days=90))
+        .prefetch_related("sites")
+        .order_by(F("planned_start").asc(nulls_last=True), "due_by", "pk")
+    )
+    return filtered(AuditFilter, filters, rows, request)

@@ -1,15 +1,16 @@
 """Complaints (17021-1 9.8) and appeals (9.7) under /api/v1/."""
 
-from typing import Any
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Router, Status
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from conformo.audits import selectors, services
 from conformo.audits.api.lookups import E, cb_staff, visible_org
+from conformo.audits.filters import ComplaintFilter
 from conformo.audits.models import (
     Appeal,
     Complaint,
@@ -23,19 +24,28 @@ from conformo.audits.schemas import (
     HandlerIn,
 )
 from conformo.core.errors import NotFound
+from conformo.core.listing import filter_schema, filtered
 from conformo.core.pagination import PageNumberPagination
+from conformo.core.schemas import ErrorOut
 from conformo.organizations.models import CertificationBody
 
 router = Router()
+
+if TYPE_CHECKING:  # the query schemas are built from the FilterSets at import time (core/listing.py)
+    ComplaintQuery = Schema
+else:
+    ComplaintQuery = filter_schema(ComplaintFilter)
 
 
 # --- complaints and appeals --------------------------------------------------------------------------------
 
 
-@router.get("/complaints", response=list[ComplaintOut])
+@router.get("/complaints", response={200: list[ComplaintOut], 422: ErrorOut})
 @paginate(PageNumberPagination)
-def complaints(request: HttpRequest, **kwargs: Any) -> QuerySet[Complaint]:
-    return selectors.complaint_list(user=request.user)
+def complaints(request: HttpRequest, filters: Query[ComplaintQuery]) -> QuerySet[Complaint]:
+    """Complaints you may read, the latest received first: search `q` (subject, complainant, organization),
+    filters and `sort` as on the complaints page."""
+    return filtered(ComplaintFilter, filters, selectors.complaint_list(user=request.user), request)
 
 
 @router.post("/complaints", response={201: ComplaintOut, **E})

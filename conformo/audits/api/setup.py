@@ -1,17 +1,18 @@
 """CB set-up under /api/v1/: settings, accreditations, the auditor register, qualifications, conflicts of
 interest, unavailability and the auditor's calendar feed."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from ninja import Router, Status
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from conformo.accounts.models import User
 from conformo.audits import selectors, services
 from conformo.audits.api.lookups import E, my_cb, standards_by_code
+from conformo.audits.filters import AuditorFilter
 from conformo.audits.ical import auditor_calendar
 from conformo.audits.models import (
     Accreditation,
@@ -32,12 +33,18 @@ from conformo.audits.schemas import (
 )
 from conformo.audits.services.setup import SETTINGS_FIELDS
 from conformo.core.errors import NotFound, ValidationFailed
+from conformo.core.listing import filter_schema, filtered
 from conformo.core.openapi import file_response
 from conformo.core.pagination import PageNumberPagination
 from conformo.core.schemas import ErrorOut
 from conformo.organizations.models import Organization
 
 router = Router()
+
+if TYPE_CHECKING:  # the query schemas are built from the FilterSets at import time (core/listing.py)
+    AuditorQuery = Schema
+else:
+    AuditorQuery = filter_schema(AuditorFilter)
 
 
 # --- CB set-up -----------------------------------------------------------------------------------------
@@ -75,11 +82,13 @@ def accreditation_create(request: HttpRequest, payload: AccreditationIn) -> Stat
     )
 
 
-@router.get("/auditors", response=list[AuditorOut])
+@router.get("/auditors", response={200: list[AuditorOut], 422: ErrorOut})
 @paginate(PageNumberPagination)
-def auditors(request: HttpRequest, **kwargs: Any) -> QuerySet[Auditor]:
-    """The auditor register (auditors see only themselves)."""
-    return selectors.auditor_list(user=request.user)
+def auditors(request: HttpRequest, filters: Query[AuditorQuery]) -> QuerySet[Auditor]:
+    """The auditor register (auditors see only themselves), by name: search `q` (name, e-mail, notes), filters
+    and `sort` as on the auditors page."""
+    rows = selectors.auditor_list(user=request.user).order_by("user__full_name", "user__email", "pk")
+    return filtered(AuditorFilter, filters, rows, request)
 
 
 @router.post("/auditors", response={201: AuditorOut, **E})

@@ -1,6 +1,7 @@
 """Pages of the CB workflow: thin views that parse, call a service or selector, and render.
 
-`workflow`: workspace, applications, programmes, audits; `agreements`: the certification agreement's versions
+`lists`: the workspace and the full lists of applications, programmes, audits, findings; `workflow`:
+applications, programmes, audits; `agreements`: the certification agreement's versions
 and an application's acceptance; `determinations`: the audit-time determination of a
 review and a programme's re-determination; `findings`: a finding's response, review,
 verification and corrections; `plans` and `reports`: the audit plan and the audit report; `registers`:
@@ -31,6 +32,7 @@ from conformo.audits.views.findings import (
     response_accept,
     response_reject,
 )
+from conformo.audits.views.lists import application_list, audit_list, finding_list, home, programme_list
 from conformo.audits.views.plans import (
     objection_resolve,
     plan_accept,
@@ -81,7 +83,6 @@ from conformo.audits.views.workflow import (
     audit_start,
     clause_picker,
     finding_raise,
-    home,
     programme_combine,
     programme_detail,
     special_audit_create,
@@ -106,10 +107,12 @@ __all__ = [
     "application_decline",
     "application_detail",
     "application_determine",
+    "application_list",
     "application_review",
     "application_scope",
     "audit_complete",
     "audit_detail",
+    "audit_list",
     "audit_plan",
     "audit_start",
     "auditor_detail",
@@ -127,6 +130,7 @@ __all__ = [
     "finding_attachment",
     "finding_detail",
     "finding_edit",
+    "finding_list",
     "finding_raise",
     "finding_respond",
     "finding_verify",
@@ -141,6 +145,7 @@ __all__ = [
     "plan_update",
     "programme_combine",
     "programme_detail",
+    "programme_list",
     "programme_redetermine",
     "qualification_add",
     "report_draft",

@@ -9,19 +9,22 @@ from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from conformo.accounts.models import User
 from conformo.audits import forms, selectors, services
+from conformo.audits.filters import AppealFilter, AuditFilter, AuditorFilter, ComplaintFilter
 from conformo.audits.ical import auditor_calendar
 from conformo.audits.models import Auditor
 from conformo.audits.views.common import is_manager
+from conformo.audits.views.lists import audit_summary
 from conformo.core.errors import NotFound, PermissionDenied
 from conformo.core.forms import handle, posted
+from conformo.core.listing import list_page
 from conformo.organizations.models import CertificationBody, Organization
 
 # --- auditors -------------------------------------------------------------------------------------------
@@ -43,11 +46,12 @@ def _register_form(request: HttpRequest, data: Any = None) -> forms.AuditorRegis
 
 def _auditors_page(request: HttpRequest, status: int = 200, **bound: Any) -> HttpResponse:
     auditors = _auditors(request)
-    return render(
+    return list_page(
         request,
+        AuditorFilter,
+        auditors.order_by("user__full_name", "user__email", "pk"),
         "audits/auditors.html",
         {
-            "auditors": auditors,
             "is_manager": is_manager(request.user),
             "base_url": request.build_absolute_uri("/")[:-1],
             "register_form": bound.get("register_form") or _register_form(request),
@@ -104,25 +108,36 @@ def qualification_add(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def schedule(request: HttpRequest) -> HttpResponse:
-    """The audits of a period: from `start` (today if none) for `days` (90 if none). A bad date or number
-    is shown on the filter, with no audits listed."""
+    """The audits of a period: from `start` (today if none) for `days` (90 if none), with the audit list's search,
+    filters and sort. A bad date or number is shown on the filter, with no audits listed (422)."""
     today = timezone.localdate()
-    form = forms.ScheduleForm(request.GET or None, initial={"start": today})
-    if form.is_bound and not form.is_valid():
-        return render(
-            request, "audits/schedule.html", {"form": form, "audits": [], "start": None, "end": None}, status=422
+    period = forms.ScheduleForm(request.GET or None, initial={"start": today})
+    if period.is_bound and not period.is_valid():
+        return list_page(
+            request,
+            AuditFilter,
+            selectors.audit_list(user=request.user).none(),
+            "audits/schedule.html",
+            {"form": period, "extra_form": period, "start": None, "end": None},
+            status=422,
         )
-    data = form.cleaned_data if form.is_bound else {}
+    data = period.cleaned_data if period.is_bound else {}
     start = data.get("start") or today
     days = data.get("days") or 90
     end = start + timedelta(days=days)
     # The filter shows the period the list covers, including a default that filled a blank field.
-    form = forms.ScheduleForm(initial={"start": start, "days": days})
-    audits = selectors.schedule(user=request.user, start=start, end=end, today=today)
-    return render(
+    period = forms.ScheduleForm(initial={"start": start, "days": days})
+    audits = selectors.schedule(user=request.user, start=start, end=end, today=today).order_by(
+        F("planned_start").asc(nulls_last=True), "due_by", "pk"
+    )
+    return list_page(
         request,
+        AuditFilter,
+        audits,
         "audits/schedule.html",
-        {"form": form, "audits": [(a, a.timing(today)) for a in audits], "start": start, "end": end},
+        {"form": period, "extra_form": period, "start": start, "end": end},
+        rows=lambda page: [(a, a.timing(today)) for a in page],
+        summary=audit_summary(today),
     )
 
 
@@ -158,23 +173,24 @@ def _row_form(form_class: type[forms.ActionForm], name: str, obj: Any, failed: A
 
 def _complaints_page(request: HttpRequest, status: int = 200, **bound: Any) -> HttpResponse:
     failed = bound.get("row")
-    rows = [
-        (
-            c,
-            _row_form(forms.HandlerForm, "assign", c, failed),
-            _row_form(forms.ComplaintAdvanceForm, "advance", c, failed),
-        )
-        for c in selectors.complaint_list(user=request.user)
-    ]
-    return render(
+    return list_page(
         request,
+        ComplaintFilter,
+        selectors.complaint_list(user=request.user),
         "audits/complaints.html",
         {
-            "rows": rows,
             "is_manager": is_manager(request.user),
             "form": bound.get("form")
             or forms.ComplaintForm(organizations=Organization.objects.visible_to(request.user)),
         },
+        rows=lambda page: [
+            (
+                c,
+                _row_form(forms.HandlerForm, "assign", c, failed),
+                _row_form(forms.ComplaintAdvanceForm, "advance", c, failed),
+            )
+            for c in page
+        ],
         status=status,
     )
 
@@ -256,21 +272,20 @@ def complaint_advance(request: HttpRequest, public_id: str) -> HttpResponse:
 
 def _appeals_page(request: HttpRequest, status: int = 200, **bound: Any) -> HttpResponse:
     failed = bound.get("row")
-    rows = [
-        (
-            a,
-            _row_form(forms.HandlerForm, "assign", a, failed),
-            _row_form(forms.AppealDecideForm, "decide", a, failed),
-        )
-        for a in selectors.appeal_list(user=request.user)
-    ]
-    return render(
+    return list_page(
         request,
+        AppealFilter,
+        selectors.appeal_list(user=request.user),
         "audits/appeals.html",
-        {
-            "rows": rows,
-            "is_manager": is_manager(request.user),
-        },
+        {"is_manager": is_manager(request.user)},
+        rows=lambda page: [
+            (
+                a,
+                _row_form(forms.HandlerForm, "assign", a, failed),
+                _row_form(forms.AppealDecideForm, "decide", a, failed),
+            )
+            for a in page
+        ],
         status=status,
     )
 

@@ -1,4 +1,4 @@
-"""Pages of the certification path: workspace, applications and their review, programmes, audits with
+"""Pages of the certification path: applications and their review, programmes, audits with
 their teams, findings with the client's response and the auditor's review and verification.
 
 Every action has its own URL and form (conformo.audits.forms); GET of an action's URL shows its page. Bad
@@ -28,40 +28,11 @@ from conformo.audits.views.common import agreement_section, is_manager, plan_sec
 from conformo.audits.views.determinations import determination_panel
 from conformo.audits.views.scope import scope_panel
 from conformo.core.forms import handle, posted
-from conformo.core.tenancy import MANAGERS, has_cb_role, reach
+from conformo.core.tenancy import MANAGERS, has_cb_role
 from conformo.organizations.models import CertificationBody, Organization
 from conformo.organizations.tenancy import can_read, readiness_shared
 from conformo.standards.models import Clause
 from conformo.standards.pickers import clause_picker_response
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    """The workspace: applications, audits with their timing, findings (and overdue responses)."""
-    today = timezone.localdate()
-    r = reach(request.user)
-    audits = list(selectors.open_audits(user=request.user, today=today)[:100])
-    findings = list(
-        selectors.finding_list(user=request.user).exclude(status__in=["verified", "closed", "withdrawn"])[:100]
-    )
-    is_dm = any("decision_maker" in roles for roles in r.roles_by_cb.values())
-    return render(
-        request,
-        "audits/home.html",
-        {
-            "applications": selectors.application_list(user=request.user)[:50],
-            "audits": [(a, a.timing(today)) for a in audits],
-            "findings": [(f, f.response_overdue(today)) for f in findings],
-            "is_decision_maker": is_dm,
-            "can_apply": bool(r.organizations) or is_manager(request.user),
-            "is_manager": is_manager(request.user),
-            "redetermine": selectors.programmes_to_redetermine(user=request.user)[:50]
-            if is_manager(request.user)
-            else [],
-            "cb_staff": bool(r.roles_by_cb) or r.superuser,
-            "my_auditor": Auditor.objects.filter(user_id=request.user.pk or 0, active=True).first(),
-        },
-    )
 
 
 def _applicable(request: HttpRequest) -> dict[str, Any]:

@@ -1,0 +1,297 @@
+"""The CB workflow's lists: search, filters and sort of the applications, programmes, audits (and the schedule),
+findings, auditors, complaints and appeals — one FilterSet per list, serving its page and its API endpoint with
+the same parameter names (conformo/core/listing.py; docs/api.md, "Search, filters and sort").
+
+Conditions that decide a badge ("overdue", "at risk", "response overdue") are written here once as queries, so
+the workspace's counts, a list's counts and the filters that "See all" links open agree with each other."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import django_filters as df
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+
+from conformo.audits.choices import (
+    NONCONFORMITY_GRADES,
+    AppealStatus,
+    ApplicationStatus,
+    AuditKind,
+    AuditStatus,
+    ComplaintStatus,
+    FindingGrade,
+    FindingStatus,
+    QualificationRole,
+)
+from conformo.audits.models import Auditor, CBSettings
+from conformo.audits.models.programmes import certification_ended_q
+from conformo.core.listing import DueWindowFilter, IafCodeFilter, ListFilter
+from conformo.core.tenancy import reach
+from conformo.standards.filters import standard_choices
+
+CLOSED_AUDIT = [AuditStatus.COMPLETED, AuditStatus.CANCELLED]
+CLOSED_FINDING = [FindingStatus.VERIFIED, FindingStatus.CLOSED, FindingStatus.WITHDRAWN]
+TIMINGS = {"overdue": "Overdue", "at_risk": "At risk"}
+
+
+def auditor_choices(request: Any) -> QuerySet[Auditor]:
+    """The auditors a list may be filtered by: those of the user's own CBs (every CB's for a superuser)."""
+    auditors = Auditor.objects.select_related("user").order_by("user__full_name", "user__email")
+    if request is None:
+        return auditors.none()
+    r = reach(request.user)
+    return auditors if r.superuser else auditors.filter(certification_body_id__in=list(r.roles_by_cb))
+
+
+def auditor_filter(field_name: str) -> df.ModelChoiceFilter:
+    return df.ModelChoiceFilter(
+        queryset=auditor_choices,
+        to_field_name="public_id",
+        field_name=field_name,
+        label="Auditor",
+        help_text="An auditor's id (on the team).",
+    )
+
+
+def standard_filter(field_name: str) -> df.ChoiceFilter:
+    return df.ChoiceFilter(
+        choices=standard_choices, field_name=field_name, label="Standard", help_text="A standard's id."
+    )
+
+
+def country_filter(field_name: str) -> df.CharFilter:
+    return df.CharFilter(
+        field_name=field_name, lookup_expr="iexact", max_length=2, label="Country", help_text="ISO 3166-1 alpha-2."
+    )
+
+
+# --- the conditions of the badges --------------------------------------------------------------------------------
+
+
+def open_audit_q(today: date) -> Q:
+    """Audits still to run: not completed or cancelled, of a certification that has not ended on `today` (the
+    workspace's "open audits"; an ended certification's audits are due no more)."""
+    return ~Q(status__in=CLOSED_AUDIT) & ~certification_ended_q(today)
+
+
+def overdue_audit_q(today: date) -> Q:
+    """An open audit past its due date (`Audit.timing` reads "overdue")."""
+    return open_audit_q(today) & Q(due_by__lt=today)
+
+
+def at_risk_audit_q(today: date, margins: dict[int, int]) -> Q:
+    """An open audit not overdue but planned to end after its due date, or without dates and due within its CB's
+    `at_risk_days` (`margins`: CB id → days) — `Audit.timing` reads "at_risk"."""
+    close = Q(pk__in=[])
+    for cb_id, days in margins.items():
+        close |= Q(programme__certification_body_id=cb_id, due_by__lte=today + timedelta(days=days))
+    late_plan = Q(planned_end__isnull=False, planned_end__gt=F("due_by"))
+    return open_audit_q(today) & Q(due_by__gte=today) & (late_plan | (Q(planned_start__isnull=True) & close))
+
+
+def at_risk_margins(queryset: QuerySet[Any], path: str = "programme__certification_body_id") -> dict[int, int]:
+    """Each CB's `at_risk_days`, for the CBs of `queryset`'s rows (one query)."""
+    cbs = queryset.order_by().values(path).distinct()
+    return dict(
+        CBSettings.objects.filter(certification_body_id__in=cbs).values_list("certification_body_id", "at_risk_days")
+    )
+
+
+def response_overdue_q(today: date) -> Q:
+    """A finding awaiting the client's response past its due date (`Finding.response_overdue`)."""
+    return Q(status=FindingStatus.OPEN, response_due__lt=today)
+
+
+# --- the lists ----------------------------------------------------------------------------------------------------
+
+
+class ApplicationFilter(ListFilter):
+    search_fields = ("organization__legal_name", "scope", "standards__code", "contact_name")
+
+    status = df.ChoiceFilter(choices=ApplicationStatus.choices, label="Status")
+    standard = standard_filter("standards__code")
+    country = country_filter("organization__country")
+    iaf_code = IafCodeFilter(field_name="sector_codes")
+    sort = df.OrderingFilter(
+        fields=(("organization__legal_name", "organization"), ("created_at", "submitted"), ("status", "status")),
+        field_labels={"organization__legal_name": "Organization", "created_at": "Submitted", "status": "Status"},
+        label="Sort",
+    )
+
+    @classmethod
+    def search_placeholder(cls) -> str:
+        return "Organization, scope or standard"
+
+
+class ProgrammeFilter(ListFilter):
+    search_fields = ("organization__legal_name", "scope", "standards__code")
+
+    active = df.BooleanFilter(label="Active", help_text="The current programme of its certification.")
+    standard = standard_filter("standards__code")
+    country = country_filter("organization__country")
+    iaf_code = IafCodeFilter(field_name="sector_codes")
+    expires = DueWindowFilter(field_name="expires_on", label="Cycle ends")
+    sort = df.OrderingFilter(
+        fields=(("organization__legal_name", "organization"), ("expires_on", "expires"), ("cycle", "cycle")),
+        field_labels={"organization__legal_name": "Organization", "expires_on": "Cycle end", "cycle": "Cycle"},
+        label="Sort",
+    )
+
+    @classmethod
+    def search_placeholder(cls) -> str:
+        return "Organization, scope or standard"
+
+
+class AuditFilter(ListFilter):
+    search_fields = (
+        "programme__organization__legal_name",
+        "programme__standards__code",
+        "team__auditor__user__full_name",
+        "team__auditor__user__email",
+    )
+
+    open = df.BooleanFilter(
+        method="by_open", label="Open", help_text="Still to run: not completed or cancelled, certification not ended."
+    )
+    status = df.ChoiceFilter(choices=AuditStatus.choices, label="Status")
+    kind = df.ChoiceFilter(choices=AuditKind.choices, label="Kind")
+    timing = df.ChoiceFilter(
+        choices=list(TIMINGS.items()),
+        method="by_timing",
+        label="Timing",
+        help_text="overdue: open and past its due date; at_risk: planned past its due date, or unplanned close to it.",
+    )
+    standard = standard_filter("programme__standards__code")
+    country = country_filter("programme__organization__country")
+    iaf_code = IafCodeFilter(field_name="programme__sector_codes")
+    auditor = auditor_filter("team__auditor")
+    due = DueWindowFilter(field_name="due_by", label="Due by")
+    starts = DueWindowFilter(field_name="planned_start", label="Starts")
+    sort = df.OrderingFilter(
+        fields=(
+            ("due_by", "due"),
+            ("planned_start", "starts"),
+            ("programme__organization__legal_name", "organization"),
+        ),
+        field_labels={
+            "due_by": "Due date",
+            "planned_start": "Start",
+            "programme__organization__legal_name": "Organization",
+        },
+        label="Sort",
+    )
+
+    @classmethod
+    def search_placeholder(cls) -> str:
+        return "Organization, standard or auditor"
+
+    def by_open(self, queryset: QuerySet[Any], name: str, value: bool) -> QuerySet[Any]:
+        condition = open_audit_q(timezone.localdate())
+        return queryset.filter(condition) if value else queryset.exclude(condition)
+
+    def by_timing(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        today = timezone.localdate()
+        if value == "overdue":
+            return queryset.filter(overdue_audit_q(today))
+        return queryset.filter(at_risk_audit_q(today, at_risk_margins(queryset)))
+
+
+class FindingFilter(ListFilter):
+    search_fields = ("reference", "statement", "audit__programme__organization__legal_name", "clauses__ref")
+
+    open = df.BooleanFilter(method="by_open", label="Open", help_text="Not verified, closed or withdrawn yet.")
+    status = df.ChoiceFilter(choices=FindingStatus.choices, label="Status")
+    grade = df.ChoiceFilter(choices=FindingGrade.choices, label="Grade")
+    nonconformity = df.BooleanFilter(method="by_nonconformity", label="Nonconformity", help_text="Major or minor.")
+    standard = standard_filter("clauses__standard__code")
+    country = country_filter("audit__programme__organization__country")
+    iaf_code = IafCodeFilter(field_name="audit__programme__sector_codes")
+    auditor = auditor_filter("audit__team__auditor")
+    response_due = DueWindowFilter(
+        field_name="response_due",
+        method="by_response_due",
+        label="Response due",
+        help_text="Of findings awaiting the client's response: overdue (before today), or due within 7, 30 or 90 days.",
+    )
+    sort = df.OrderingFilter(
+        fields=(
+            ("raised_on", "raised"),
+            ("response_due", "response_due"),
+            ("reference", "reference"),
+            ("audit__programme__organization__legal_name", "organization"),
+        ),
+        field_labels={
+            "raised_on": "Raised",
+            "response_due": "Response due",
+            "reference": "Reference",
+            "audit__programme__organization__legal_name": "Organization",
+        },
+        label="Sort",
+    )
+
+    @classmethod
+    def search_placeholder(cls) -> str:
+        return "Reference, statement, organization or clause"
+
+    def by_open(self, queryset: QuerySet[Any], name: str, value: bool) -> QuerySet[Any]:
+        return queryset.exclude(status__in=CLOSED_FINDING) if value else queryset.filter(status__in=CLOSED_FINDING)
+
+    def by_nonconformity(self, queryset: QuerySet[Any], name: str, value: bool) -> QuerySet[Any]:
+        grades = list(NONCONFORMITY_GRADES)
+        return queryset.filter(grade__in=grades) if value else queryset.exclude(grade__in=grades)
+
+    def by_response_due(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        waiting = queryset.filter(status=FindingStatus.OPEN)
+        return DueWindowFilter(field_name="response_due").filter(waiting, value)
+
+
+class AuditorFilter(ListFilter):
+    search_fields = ("user__full_name", "user__email", "notes")
+
+    active = df.BooleanFilter(label="Active")
+    standard = standard_filter("qualifications__standard__code")
+    role = df.ChoiceFilter(choices=QualificationRole.choices, field_name="qualifications__role", label="Qualified as")
+    iaf_code = IafCodeFilter(field_name="qualifications__sector_codes")
+    sort = df.OrderingFilter(
+        fields=(("user__full_name", "name"), ("user__email", "email")),
+        field_labels={"user__full_name": "Name", "user__email": "E-mail"},
+        label="Sort",
+    )
+
+    @classmethod
+    def search_placeholder(cls) -> str:
+        return "Name or e-mail"
+
+
+class ComplaintFilter(ListFilter):
+    search_fields = ("subject", "complainant", "organization__legal_name")
+
+    status = df.ChoiceFilter(choices=ComplaintStatus.choices, label="Status")
+    country = country_filter("organization__country")
+    sort = df.OrderingFilter(
+        fields=(("received_on", "received"), ("subject", "subject")),
+        field_labels={"received_on": "Received", "subject": "Subject"},
+        label="Sort",
+    )
+
+    @classmethod
+    def search_placeholder(cls) -> str:
+        return "Subject, complainant or organization"
+
+
+class AppealFilter(ListFilter):
+    search_fields = ("subject", "grounds", "organization__legal_name")
+
+    status = df.ChoiceFilter(choices=AppealStatus.choices, label="Status")
+    country = country_filter("organization__country")
+    sort = df.OrderingFilter(
+        fields=(("received_on", "received"), ("subject", "subject")),
+        field_labels={"received_on": "Received", "subject": "Subject"},
+        label="Sort",
+    )
+
+    @classmethod
+    def search_placeholder(cls) -> str:
+        return "Subject, grounds or organization"

@@ -1,0 +1,171 @@
+"""The CB workspace and the full lists it leads to: applications, programmes, audits, findings.
+
+Each list is a page with search, filters, sort and pages (conformo/core/listing.py, the filters in
+conformo/audits/filters.py); the workspace shows the first rows of each with counts, and every count links to the
+list filtered to exactly those rows (the same FilterSet counts both)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import F, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.views.decorators.http import require_safe
+
+from conformo.audits import selectors
+from conformo.audits.filters import (
+    ApplicationFilter,
+    AuditFilter,
+    FindingFilter,
+    ProgrammeFilter,
+    at_risk_audit_q,
+    at_risk_margins,
+    overdue_audit_q,
+    response_overdue_q,
+)
+from conformo.audits.models import Auditor
+from conformo.audits.views.common import is_manager
+from conformo.core.listing import ListFilter, list_page
+from conformo.core.tenancy import reach
+
+#: Rows of each list the workspace shows before its "See all" link.
+WORKSPACE_ROWS = 10
+
+
+def _link(name: str, **params: str) -> str:
+    return reverse(name) + (f"?{urlencode(params)}" if params else "")
+
+
+def _narrowed(request: HttpRequest, filter_class: type[ListFilter], queryset: QuerySet[Any], **params: str) -> Any:
+    return filter_class(params, queryset=queryset, request=request).qs
+
+
+def _can_apply(request: HttpRequest) -> bool:
+    return bool(reach(request.user).organizations) or is_manager(request.user)
+
+
+@login_required
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    """The workspace: counts and the first rows of the applications, open audits (with their timing) and open
+    findings (with overdue responses), each with a link to its full list, filtered."""
+    today = timezone.localdate()
+    r = reach(request.user)
+    applications = selectors.application_list(user=request.user).order_by("-created_at")
+    audits = _narrowed(request, AuditFilter, selectors.audit_list(user=request.user), open="true")
+    findings = _narrowed(request, FindingFilter, selectors.finding_list(user=request.user), open="true")
+    findings = findings.order_by(F("response_due").asc(nulls_last=True), "raised_on", "pk")
+    manager = is_manager(request.user)
+    return render(
+        request,
+        "audits/home.html",
+        {
+            "applications": list(applications[:WORKSPACE_ROWS]),
+            "application_counts": {
+                "all": (applications.count(), _link("audits:applications")),
+                "to_review": (
+                    _narrowed(request, ApplicationFilter, applications, status="submitted").count(),
+                    _link("audits:applications", status="submitted"),
+                ),
+                "to_accept": (
+                    _narrowed(request, ApplicationFilter, applications, status="reviewed").count(),
+                    _link("audits:applications", status="reviewed"),
+                ),
+            },
+            "audits": [(a, a.timing(today)) for a in audits[:WORKSPACE_ROWS]],
+            "audit_counts": {
+                "all": (audits.count(), _link("audits:audits", open="true")),
+                "overdue": (audits.filter(overdue_audit_q(today)).count(), _link("audits:audits", timing="overdue")),
+                "at_risk": (
+                    audits.filter(at_risk_audit_q(today, at_risk_margins(audits))).count(),
+                    _link("audits:audits", timing="at_risk"),
+                ),
+            },
+            "findings": [(f, f.response_overdue(today)) for f in findings[:WORKSPACE_ROWS]],
+            "finding_counts": {
+                "all": (findings.count(), _link("audits:findings", open="true")),
+                "overdue": (
+                    findings.filter(response_overdue_q(today)).count(),
+                    _link("audits:findings", response_due="overdue"),
+                ),
+            },
+            "is_decision_maker": any("decision_maker" in roles for roles in r.roles_by_cb.values()),
+            "can_apply": _can_apply(request),
+            "is_manager": manager,
+            "redetermine": selectors.programmes_to_redetermine(user=request.user)[:50] if manager else [],
+            "cb_staff": bool(r.roles_by_cb) or r.superuser,
+            "my_auditor": Auditor.objects.filter(user_id=request.user.pk or 0, active=True).first(),
+        },
+    )
+
+
+@login_required
+@require_safe
+def application_list(request: HttpRequest) -> HttpResponse:
+    """Every application the user may read: search, filters, sort and pages."""
+    rows = selectors.application_list(user=request.user).order_by("-created_at", "-pk")
+    return list_page(request, ApplicationFilter, rows, "audits/applications.html", {"can_apply": _can_apply(request)})
+
+
+@login_required
+@require_safe
+def programme_list(request: HttpRequest) -> HttpResponse:
+    """Every audit programme the user may read (the current and the past cycles)."""
+    rows = (
+        selectors.programme_list(user=request.user)
+        .prefetch_related("standards")
+        .order_by("organization__legal_name", "-cycle", "pk")
+    )
+    return list_page(request, ProgrammeFilter, rows, "audits/programmes.html")
+
+
+def audit_summary(today: Any) -> Any:
+    """The counts of a filtered list of audits the page shows beside its total."""
+
+    def summary(audits: QuerySet[Any]) -> Mapping[str, Any]:
+        return {
+            "overdue": audits.filter(overdue_audit_q(today)).count(),
+            "at_risk": audits.filter(at_risk_audit_q(today, at_risk_margins(audits))).count(),
+        }
+
+    return summary
+
+
+@login_required
+@require_safe
+def audit_list(request: HttpRequest) -> HttpResponse:
+    """Every audit the user may read (an auditor: those they are on the team of), by due date."""
+    today = timezone.localdate()
+    rows = selectors.audit_list(user=request.user).prefetch_related("team__auditor__user")
+    return list_page(
+        request,
+        AuditFilter,
+        rows,
+        "audits/audits.html",
+        rows=lambda page: [(a, a.timing(today)) for a in page],
+        summary=audit_summary(today),
+    )
+
+
+@login_required
+@require_safe
+def finding_list(request: HttpRequest) -> HttpResponse:
+    """Every finding the user may read, the next response due first."""
+    today = timezone.localdate()
+    rows = selectors.finding_list(user=request.user).order_by(
+        F("response_due").asc(nulls_last=True), "-raised_on", "pk"
+    )
+    return list_page(
+        request,
+        FindingFilter,
+        rows,
+        "audits/findings.html",
+        rows=lambda page: [(f, f.response_overdue(today)) for f in page],
+        summary=lambda found: {"overdue": found.filter(response_overdue_q(today)).count()},
+    )
