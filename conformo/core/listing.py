@@ -19,6 +19,8 @@ from decimal import Decimal
 from typing import Any, ClassVar, Literal
 
 import django_filters as df
+from django import forms
+from django.forms import BoundField
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet, TextField
 from django.db.models.functions import Cast
@@ -60,6 +62,16 @@ class ListFilter(df.FilterSet):
                 condition |= Q(**{f"{field}__icontains": word})
             queryset = queryset.filter(condition)
         return queryset.distinct() if any("__" in f for f in self.search_fields) else queryset
+
+    @property
+    def shown_fields(self) -> list[BoundField]:
+        """The filter bar's fields: a choice of rows with nothing to choose from is left out (the auditor filter
+        for a client, who may read no CB's auditor register)."""
+        return [
+            bound
+            for bound in self.form
+            if not (isinstance(bound.field, forms.ModelChoiceField) and not bound.field.queryset.exists())
+        ]
 
     @property
     def active(self) -> bool:
