@@ -24,6 +24,7 @@ from conformo.core.errors import ApplicationError, status_error
 from conformo.core.middleware import parsed_json_body
 from conformo.core.openapi import document_api
 from conformo.fees.api import router as fees_router
+from conformo.impartiality.api import router as impartiality_router
 from conformo.improvement.api import router as improvement_router
 from conformo.inbox.api import router as inbox_router
 from conformo.notifications.api import router as notifications_router
@@ -133,6 +134,7 @@ api.add_router("/", readiness_router)
 api.add_router("/", improvement_router)
 api.add_router("/", audits_router)
 api.add_router("/", fees_router)
+api.add_router("/", impartiality_router)
 api.add_router("/", certification_router)
 api.add_router("/", certificates_router)
 api.add_router("/", inbox_router)
