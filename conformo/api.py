@@ -31,6 +31,7 @@ from conformo.notifications.api import router as notifications_router
 from conformo.organizations.api import router as organizations_router
 from conformo.readiness.api import router as readiness_router
 from conformo.registry.api import router as registry_router
+from conformo.retention.api import router as retention_router
 from conformo.standards.api import router as standards_router
 from conformo.tools.api import router as tools_router
 
@@ -138,4 +139,5 @@ api.add_router("/", impartiality_router)
 api.add_router("/", certification_router)
 api.add_router("/", certificates_router)
 api.add_router("/", inbox_router)
+api.add_router("/", retention_router)
 api.add_router("/registry", registry_router)

@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "conformo.certificates",
     "conformo.registry",
     "conformo.inbox",
+    "conformo.retention",
     "conformo.home",
 ]
 

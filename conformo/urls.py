@@ -22,6 +22,7 @@ urlpatterns = [
     path("certification/", include("conformo.certification.urls")),
     path("certificates/", include("conformo.certificates.urls")),
     path("inbox/", include("conformo.inbox.urls")),
+    path("retention/", include("conformo.retention.urls")),
     path("", include("conformo.registry.urls")),
     path("", include("conformo.home.urls")),
     path("", include("conformo.core.urls")),

@@ -196,7 +196,7 @@ def _facts(audit: Audit, auditors: list[Auditor], on: date | None) -> _Facts:
         auditor__in=auditors, organization_id=programme.organization_id
     ).select_related("auditor__user"):
         until = add_months(conflict.ended_on, settings.cooling_off_months) if conflict.ended_on else None
-        if until is None or day <= until:
+        if conflict.auditor_id is not None and (until is None or day <= until):
             when = "is ongoing" if until is None else f"ended {conflict.ended_on}; cooling-off runs to {until}"
             message = (
                 f"{conflict.auditor} has a conflict of interest with {programme.organization} "
