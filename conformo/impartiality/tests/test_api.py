@@ -114,3 +114,24 @@ def test_auditors_clients_and_other_cbs_get_404_and_a_programme_manager_reads_on
     manager = login(programme_manager)
     assert manager.get(f"{base}/threats").status_code == 200
     assert _send(manager, "post", f"{base}/threats", THREAT).status_code == 403
+
+
+def test_the_client_named_in_a_related_bodys_relationship_does_not_read_it_in_its_audit_log(
+    cb, cb_admin, acme, client_admin
+):
+    client = login(cb_admin)
+    body = _send(
+        client,
+        "post",
+        f"/api/v1/certification-bodies/{cb.public_id}/related-bodies",
+        {"name": "QP Ltd", "relationship": "Same owner"},
+    ).json()
+    _send(
+        client,
+        "post",
+        f"/api/v1/related-bodies/{body['id']}/relationships",
+        {"organization_id": str(acme.public_id), "started_on": "2025-01-01"},
+    )
+    actions = [e["action"] for e in login(client_admin).get("/api/v1/audit-log").json()["items"]]
+    assert not [a for a in actions if a.startswith(("related_body", "threat", "committee"))]
+    assert "related_body.relationship" in [e["action"] for e in client.get("/api/v1/audit-log").json()["items"]]
