@@ -81,8 +81,10 @@ def demo_impartiality(*, actor: Actor, cb: CertificationBody, today: date | None
     threats = []
     for values in THREATS:
         on = today - timedelta(days=395 if values["kind"] == "intimidation" else 420)
-        extra = {"related_body": academy} if values["source"] == "related_body" else {}
-        threats.append(services.threat_create(actor=actor, certification_body=cb, on=on, **values, **extra))
+        related = academy if values["source"] == "related_body" else None
+        threats.append(
+            services.threat_create(actor=actor, certification_body=cb, on=on, related_body=related, **values)
+        )
     members = [
         services.committee_member_add(
             actor=actor, certification_body=cb, name=name, interest=interest, joined_on=today - timedelta(days=900)
