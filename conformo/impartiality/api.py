@@ -34,6 +34,7 @@ from conformo.impartiality.schemas import (
     ThreatDetailOut,
     ThreatIn,
     ThreatOut,
+    ThreatReassessIn,
     ThreatReviewIn,
     ThreatReviewOut,
 )
@@ -104,6 +105,15 @@ def threat_create(request: HttpRequest, cb_id: UUID, payload: ThreatIn) -> Statu
 @router.get("/impartiality/threats/{threat_id}", response={200: ThreatDetailOut, **R})
 def threat_get(request: HttpRequest, threat_id: UUID) -> Threat:
     """One threat with its review history."""
+    return selectors.threat_get(user=request.user, public_id=threat_id)
+
+
+@router.put("/impartiality/threats/{threat_id}/assessment", response={200: ThreatDetailOut, **E})
+def threat_reassess(request: HttpRequest, threat_id: UUID, payload: ThreatReassessIn) -> Threat:
+    """Change the threat's likelihood, severity, controls and description (the CB administrator); the level is
+    found again. 409 `threat_retired` for a retired threat."""
+    threat = selectors.threat_get(user=request.user, public_id=threat_id)
+    services.threat_reassess(actor=request.user, threat=threat, **payload.model_dump())
     return selectors.threat_get(user=request.user, public_id=threat_id)
 
 

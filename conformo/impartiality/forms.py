@@ -44,6 +44,15 @@ class ThreatForm(forms.Form):
         set_queryset(self, "related_body", related_bodies)
 
 
+class ReassessForm(forms.Form):
+    """A threat's assessment and controls, changed; the level is found again."""
+
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, label="Description")
+    likelihood = forms.TypedChoiceField(choices=SCALE, coerce=int, label="Likelihood")
+    severity = forms.TypedChoiceField(choices=SCALE, coerce=int, label="Severity")
+    controls = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, label="Controls")
+
+
 class ReviewForm(forms.Form):
     reviewed_on = forms.DateField(widget=DATE, label="Reviewed on")
     outcome = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Outcome")

@@ -35,6 +35,13 @@ class ThreatIn(Schema):
     related_body_id: UUID | None = None
 
 
+class ThreatReassessIn(Schema):
+    likelihood: int = Field(ge=1, le=3)
+    severity: int = Field(ge=1, le=3)
+    controls: str = Field("", max_length=10000)
+    description: str = Field("", max_length=10000)
+
+
 class ThreatReviewIn(Schema):
     reviewed_on: date
     outcome: str = Field(min_length=1, max_length=10000)

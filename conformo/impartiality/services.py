@@ -171,6 +171,39 @@ def threat_review(
 
 
 @transaction.atomic
+def threat_reassess(
+    *, actor: Actor, threat: Threat, likelihood: int, severity: int, controls: str, description: str = ""
+) -> Threat:
+    """Change a threat's assessment and controls (the CB administrator): the level is found again; the residual
+    level stays what the last review found until the next review."""
+    require_cb_role(actor, threat.certification_body_id, ADMIN, action="keep the impartiality register")
+    if threat.status != ThreatStatus.OPEN:
+        raise Conflict(f"“{threat}” is retired; it is no longer assessed.", code="threat_retired")
+    values = {
+        "kind": threat.kind,
+        "source": threat.source,
+        "title": threat.title,
+        "likelihood": likelihood,
+        "severity": severity,
+        "residual_level": threat.residual_level,
+    }
+    level = _check_threat(values)
+    before = {"likelihood": threat.likelihood, "severity": threat.severity, "level": threat.level}
+    threat.likelihood, threat.severity, threat.level = likelihood, severity, level
+    threat.controls, threat.description = controls, description
+    threat.save(update_fields=["likelihood", "severity", "level", "controls", "description", "updated_at"])
+    audit_log_record(
+        actor=actor,
+        action="threat.reassess",
+        obj=threat,
+        before=before,
+        after={"likelihood": likelihood, "severity": severity, "level": level, "controls": controls},
+        certification_body_id=threat.certification_body_id,
+    )
+    return threat
+
+
+@transaction.atomic
 def threat_retire(*, actor: Actor, threat: Threat, reason: str) -> Threat:
     """Take a threat off the open register (it no longer exists); it stays with its reviews."""
     require_cb_role(actor, threat.certification_body_id, ADMIN, action="keep the impartiality register")

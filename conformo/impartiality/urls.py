@@ -10,6 +10,7 @@ urlpatterns = [
     path("threats/new/", views.threat_create, name="threat-create"),
     path("threats/<uuid:public_id>/", views.threat_detail, name="threat-detail"),
     path("threats/<uuid:public_id>/review/", views.threat_review, name="threat-review"),
+    path("threats/<uuid:public_id>/reassess/", views.threat_reassess, name="threat-reassess"),
     path("threats/<uuid:public_id>/retire/", views.threat_retire, name="threat-retire"),
     path("related-bodies/", views.related_bodies, name="related-bodies"),
     path("related-bodies/new/", views.related_body_create, name="related-body-create"),

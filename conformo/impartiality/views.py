@@ -23,6 +23,7 @@ from conformo.impartiality.choices import ThreatStatus
 from conformo.impartiality.forms import (
     MeetingForm,
     MemberForm,
+    ReassessForm,
     RelatedBodyForm,
     RelationshipForm,
     RetireForm,
@@ -119,6 +120,16 @@ def _threat_page(request: HttpRequest, threat: Threat, status: int = 200, **boun
             "review_form": bound.get("review_form")
             or ReviewForm(prefix="review", initial={"reviewed_on": timezone.localdate()}),
             "retire_form": bound.get("retire_form") or RetireForm(prefix="retire"),
+            "reassess_form": bound.get("reassess_form")
+            or ReassessForm(
+                prefix="assess",
+                initial={
+                    "description": threat.description,
+                    "likelihood": threat.likelihood,
+                    "severity": threat.severity,
+                    "controls": threat.controls,
+                },
+            ),
         },
         status=status,
     )
@@ -144,6 +155,22 @@ def threat_review(request: HttpRequest, public_id: str) -> HttpResponse:
         success="Review recorded.",
         done=reverse("impartiality:threat-detail", args=[threat.public_id]),
         page=lambda status: _threat_page(request, threat, status, review_form=form),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def threat_reassess(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Change the threat's assessment and controls (the CB administrator)."""
+    threat = selectors.threat_get(user=request.user, public_id=public_id)
+    form = ReassessForm(posted(request), prefix="assess")
+    return handle(
+        request,
+        form,
+        lambda data: services.threat_reassess(actor=request.user, threat=threat, **data),
+        success="Assessment changed.",
+        done=reverse("impartiality:threat-detail", args=[threat.public_id]),
+        page=lambda status: _threat_page(request, threat, status, reassess_form=form),
     )
 
 

@@ -135,3 +135,13 @@ def test_the_client_named_in_a_related_bodys_relationship_does_not_read_it_in_it
     actions = [e["action"] for e in login(client_admin).get("/api/v1/audit-log").json()["items"]]
     assert not [a for a in actions if a.startswith(("related_body", "threat", "committee"))]
     assert "related_body.relationship" in [e["action"] for e in client.get("/api/v1/audit-log").json()["items"]]
+
+
+def test_the_assessment_is_changed_through_the_api_and_bad_input_is_a_422(cb, cb_admin):
+    client = login(cb_admin)
+    threat = _send(client, "post", f"/api/v1/certification-bodies/{cb.public_id}/impartiality/threats", THREAT).json()
+    url = f"/api/v1/impartiality/threats/{threat['id']}/assessment"
+    changed = _send(client, "put", url, {"likelihood": 1, "severity": 1, "controls": "Gone"})
+    assert changed.status_code == 200
+    assert (changed.json()["level"], changed.json()["controls"]) == ("low", "Gone")
+    assert _send(client, "put", url, {"likelihood": 7, "severity": 1}).status_code == 422

@@ -96,3 +96,14 @@ def test_related_bodies_page_and_declaring_a_relationship(cb, cb_admin, acme):
     )
     assert declared.status_code == 302
     assert b"Acme Precision Parts" in client.get("/impartiality/related-bodies/").content
+
+
+def test_the_cb_administrator_reassesses_a_threat_from_its_page(threat, cb_admin):
+    client = login(cb_admin)
+    url = f"/impartiality/threats/{threat.public_id}/reassess/"
+    bad = client.post(url, {"assess-likelihood": "9", "assess-severity": "1"})
+    assert bad.status_code == 422
+    good = client.post(url, {"assess-likelihood": "3", "assess-severity": "2", "assess-controls": "Cap fees"})
+    assert good.status_code == 302
+    threat.refresh_from_db()
+    assert (threat.level, threat.controls) == ("high", "Cap fees")

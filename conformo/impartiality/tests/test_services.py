@@ -193,3 +193,13 @@ def test_another_cbs_related_body_does_not_bar_this_cbs_auditors(programme, read
     stage1 = audit_of(programme, AuditKind.STAGE_1)
     with time_machine.travel(date(2026, 2, 1), tick=False):
         assert audit_services.audit_team_check(stage1, team(ready))["ok"]
+
+
+def test_a_reassessment_finds_the_level_again_and_is_logged(threat, cb_admin):
+    services.threat_reassess(actor=cb_admin, threat=threat, likelihood=3, severity=3, controls="Rotation and a cap.")
+    threat.refresh_from_db()
+    assert (threat.level, threat.controls, threat.residual_level) == ("high", "Rotation and a cap.", "low")
+    entry = AuditLogEntry.objects.get(action="threat.reassess")
+    assert entry.before == {"likelihood": 2, "severity": 2, "level": "medium"}
+    with pytest.raises(ValidationFailed):
+        services.threat_reassess(actor=cb_admin, threat=threat, likelihood=0, severity=3, controls="")
