@@ -24,12 +24,14 @@ from conformo.core.errors import ApplicationError, status_error
 from conformo.core.middleware import parsed_json_body
 from conformo.core.openapi import document_api
 from conformo.fees.api import router as fees_router
+from conformo.impartiality.api import router as impartiality_router
 from conformo.improvement.api import router as improvement_router
 from conformo.inbox.api import router as inbox_router
 from conformo.notifications.api import router as notifications_router
 from conformo.organizations.api import router as organizations_router
 from conformo.readiness.api import router as readiness_router
 from conformo.registry.api import router as registry_router
+from conformo.retention.api import router as retention_router
 from conformo.standards.api import router as standards_router
 from conformo.tools.api import router as tools_router
 
@@ -133,7 +135,9 @@ api.add_router("/", readiness_router)
 api.add_router("/", improvement_router)
 api.add_router("/", audits_router)
 api.add_router("/", fees_router)
+api.add_router("/", impartiality_router)
 api.add_router("/", certification_router)
 api.add_router("/", certificates_router)
 api.add_router("/", inbox_router)
+api.add_router("/", retention_router)
 api.add_router("/registry", registry_router)

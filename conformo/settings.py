@@ -99,10 +99,12 @@ INSTALLED_APPS = [
     "conformo.readiness",
     "conformo.audits",
     "conformo.fees",
+    "conformo.impartiality",
     "conformo.certification",
     "conformo.certificates",
     "conformo.registry",
     "conformo.inbox",
+    "conformo.retention",
     "conformo.home",
 ]
 

@@ -20,10 +20,10 @@ from typing import Any, ClassVar, Literal
 
 import django_filters as df
 from django import forms
-from django.forms import BoundField
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet, TextField
 from django.db.models.functions import Cast
+from django.forms import BoundField
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone

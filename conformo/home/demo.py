@@ -2,7 +2,8 @@
 
 The composition of each app's demo step: the tenants and their people (organizations, accounts), then the
 certification lifecycle (certification's step, which runs audits' services), the readiness work (readiness'), the
-improvement log (improvement's) and a few pending invitations (accounts').
+improvement log (improvement's), a few pending invitations (accounts'), the impartiality register and its
+committee (impartiality's) and the retention policy (retention's).
 """
 
 from __future__ import annotations
@@ -20,10 +21,12 @@ from conformo.certification.demo import certificates_demo_load, demo_lifecycle
 from conformo.certification.demo_multi_site import demo_multi_site
 from conformo.core.actors import SYSTEM
 from conformo.core.roles import Role
+from conformo.impartiality.demo import demo_impartiality
 from conformo.improvement.demo import demo_improvement
 from conformo.organizations.models import CertificationBody
 from conformo.organizations.services import certification_body_create, organization_create, site_create
 from conformo.readiness.demo import demo_readiness
+from conformo.retention.demo import demo_retention
 
 DEMO_PASSWORD = "conformo-demo"  # noqa: S105 - the published demo password
 DEMO_CB_NAME = "Northbridge Certification Ltd"
@@ -153,6 +156,8 @@ def demo_load() -> DemoResult:
     demo_readiness()
     demo_improvement()
     demo_invitations()
+    demo_impartiality(actor=SYSTEM, cb=cb)
+    demo_retention(actor=SYSTEM, cb=cb)
     result.logins = [(email, Role(role).label) for email, _, role in CB_STAFF]
     for client in CLIENTS:
         result.logins.append((client["admin"][0], f"Client administrator, {client['legal_name']}"))  # type: ignore[index]

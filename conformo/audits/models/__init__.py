@@ -21,6 +21,7 @@ from conformo.audits.models.setup import (
     CBSettings,
     ConflictOfInterest,
     Qualification,
+    RelatedBody,
     Unavailability,
 )
 
@@ -45,6 +46,7 @@ __all__ = [
     "FindingResponse",
     "PlanObjection",
     "Qualification",
+    "RelatedBody",
     "ScopeLine",
     "TeamMember",
     "Unavailability",

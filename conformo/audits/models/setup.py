@@ -152,10 +152,37 @@ class Qualification(BaseModel):
         return self.valid_from <= day and (self.valid_until is None or day <= self.valid_until)
 
 
-class ConflictOfInterest(BaseModel):
-    """A declared relationship between an auditor and a client (17021-1 5.2), with dates."""
+class RelatedBody(BaseModel):
+    """A body related to the CB (common ownership, governance, contract or shared personnel) and the services it
+    offers, e.g. management-system consultancy (17021-1 5.2). Its declared relationships with clients are
+    `ConflictOfInterest` rows with `related_body` set; the cooling-off check reads them for the whole CB."""
 
-    auditor = models.ForeignKey(Auditor, on_delete=models.CASCADE, related_name="conflicts")
+    VISIBILITY: ClassVar[dict[str, Any]] = {"cb": "certification_body_id", "org": None, "team_user": None}
+    certification_body = models.ForeignKey(
+        "organizations.CertificationBody", on_delete=models.CASCADE, related_name="related_bodies"
+    )
+    name = models.CharField(max_length=200)
+    relationship = models.CharField(max_length=300, help_text="How it is related: ownership, governance, contract …")
+    services = models.TextField(blank=True, help_text="What it offers, e.g. management-system consultancy, training.")
+
+    objects = VisibleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["certification_body", "name"]
+        constraints = [models.UniqueConstraint(fields=["certification_body", "name"], name="unique_related_body")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ConflictOfInterest(BaseModel):
+    """A declared relationship with a client (17021-1 5.2), with dates: of an auditor (personnel), or of a body
+    related to the CB (`related_body`: e.g. its consultancy for the client). Exactly one of the two is set."""
+
+    auditor = models.ForeignKey(Auditor, null=True, blank=True, on_delete=models.CASCADE, related_name="conflicts")
+    related_body = models.ForeignKey(
+        RelatedBody, null=True, blank=True, on_delete=models.CASCADE, related_name="conflicts"
+    )
     organization = models.ForeignKey("organizations.Organization", on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=20, choices=ConflictKind.choices, default=ConflictKind.CONSULTANCY)
     description = models.TextField(blank=True)
@@ -164,9 +191,16 @@ class ConflictOfInterest(BaseModel):
 
     class Meta:
         ordering = ["auditor", "-started_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(auditor__isnull=False, related_body__isnull=True)
+                | models.Q(auditor__isnull=True, related_body__isnull=False),
+                name="conflict_of_auditor_or_related_body",
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.auditor} — {self.get_kind_display()} for {self.organization}"
+        return f"{self.auditor or self.related_body} — {self.get_kind_display()} for {self.organization}"
 
 
 class Unavailability(BaseModel):

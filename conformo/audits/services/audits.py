@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from conformo.audits import notices
-from conformo.audits.choices import AuditKind, AuditStatus, ObjectionStatus, QualificationRole
+from conformo.audits.choices import AuditKind, AuditStatus, ConflictKind, ObjectionStatus, QualificationRole
 from conformo.audits.models import (
     Audit,
     Auditor,
@@ -172,6 +172,10 @@ class _Facts:
         ]
 
 
+RELATED_BODY_BARS = (ConflictKind.CONSULTANCY, ConflictKind.INTERNAL_AUDIT)
+"""A related body's relationships with a client that bar the CB from certifying it within the cooling-off period."""
+
+
 def _facts(audit: Audit, auditors: list[Auditor], on: date | None) -> _Facts:
     programme = audit.programme
     settings = cb_settings_get(programme.certification_body)
@@ -192,13 +196,29 @@ def _facts(audit: Audit, auditors: list[Auditor], on: date | None) -> _Facts:
         auditor__in=auditors, organization_id=programme.organization_id
     ).select_related("auditor__user"):
         until = add_months(conflict.ended_on, settings.cooling_off_months) if conflict.ended_on else None
-        if until is None or day <= until:
+        if conflict.auditor_id is not None and (until is None or day <= until):
             when = "is ongoing" if until is None else f"ended {conflict.ended_on}; cooling-off runs to {until}"
             message = (
                 f"{conflict.auditor} has a conflict of interest with {programme.organization} "
                 f"({conflict.get_kind_display().lower()}, {when}; {settings.cooling_off_months}-month cooling-off)."
             )
             bars.append((conflict.auditor_id, {"code": "auditor_in_cooling_off", "message": message}))
+    for consultancy in ConflictOfInterest.objects.filter(
+        related_body__certification_body_id=programme.certification_body_id,
+        organization_id=programme.organization_id,
+        kind__in=RELATED_BODY_BARS,
+    ).select_related("related_body"):
+        # A related body's consultancy (or internal audits) for the client bars the whole CB, so every proposed
+        # auditor (docs/rules.md, "Impartiality": 17021-1 5.2, RELATED_BODY_RULE).
+        until = add_months(consultancy.ended_on, settings.cooling_off_months) if consultancy.ended_on else None
+        if until is None or day <= until:
+            when = "is ongoing" if until is None else f"ended {consultancy.ended_on}; cooling-off runs to {until}"
+            message = (
+                f"{consultancy.related_body}, a body related to the CB, gave {programme.organization} "
+                f"{consultancy.get_kind_display().lower()} ({when}; {settings.cooling_off_months}-month cooling-off): "
+                "no auditor of the CB takes part in its certification."
+            )
+            bars.extend((a.pk, {"code": "client_consulted_by_related_body", "message": message}) for a in auditors)
     for period in Unavailability.objects.filter(
         auditor__in=auditors, starts_on__lte=end, ends_on__gte=day
     ).select_related("auditor__user"):
@@ -245,7 +265,9 @@ def audit_team_check(audit: Audit, members: list[Member], on: date | None = None
                     "message": f"{lead} is not qualified as lead auditor for {', '.join(unqualified)}.",
                 }
             )
-    reasons.extend(reason for _, reason in facts.bars)
+    for _, reason in facts.bars:
+        if reason not in reasons:  # a bar of the whole CB (a related body's consultancy) is said once
+            reasons.append(reason)
     return {
         "ok": not reasons,
         "checked_on": facts.day.isoformat(),

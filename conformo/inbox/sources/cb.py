@@ -17,6 +17,7 @@ from conformo.audits.services import report_due_days_by_cb
 from conformo.certification.selectors import awaiting_decision_reports
 from conformo.core.roles import Role
 from conformo.domain.cycle import planning_horizon
+from conformo.impartiality.models import Threat
 from conformo.inbox.choices import LEAD_AUDITOR, ItemKind
 from conformo.inbox.items import Context, InboxItem, Source
 
@@ -148,6 +149,32 @@ def objections_items(rows: QuerySet[PlanObjection], ctx: Context) -> Iterable[In
             role,
             due=audit.planned_start,
             url=_audit_url(audit, "audit-plan"),
+        )
+
+
+# --- the CB administrator (its quality manager) ---------------------------------------------------------------
+
+
+def impartiality_reviews_rows(ctx: Context) -> QuerySet[Threat] | None:
+    """Open threats of the CB's impartiality register whose review is overdue (17021-1 5.2)."""
+    cbs = ctx.cbs(Role.CB_ADMIN.value)
+    if not cbs:
+        return None
+    return Threat.objects.visible_to(ctx.user).filter(certification_body_id__in=cbs).review_overdue(ctx.today)
+
+
+def impartiality_reviews_items(rows: QuerySet[Threat], ctx: Context) -> Iterable[InboxItem]:
+    for threat in rows.select_related("certification_body"):
+        cb = threat.certification_body
+        yield InboxItem(
+            kind=ItemKind.IMPARTIALITY_REVIEW_DUE,
+            title=f"Review “{threat.title}”",
+            role=Role.CB_ADMIN.value,
+            url=reverse("impartiality:threat-detail", args=[threat.public_id]),
+            organization=cb.name,
+            organization_id=cb.public_id,
+            due=threat.review_due_on,
+            overdue=ctx.is_overdue(threat.review_due_on),
         )
 
 
@@ -309,6 +336,7 @@ SOURCES = [
     Source(ItemKind.AUDIT_TO_PLAN, audits_to_plan_rows, audits_to_plan_items),
     Source(ItemKind.AUDIT_WINDOW_AT_RISK, windows_at_risk_rows, windows_at_risk_items),
     Source(ItemKind.OBJECTION_TO_RESOLVE, objections_rows, objections_items),
+    Source(ItemKind.IMPARTIALITY_REVIEW_DUE, impartiality_reviews_rows, impartiality_reviews_items),
     Source(ItemKind.PLAN_TO_PREPARE, plans_to_prepare_rows, plans_to_prepare_items),
     Source(ItemKind.REPORT_DUE, reports_due_rows, reports_due_items),
     Source(ItemKind.AUDIT_TO_PREPARE, audits_coming_up_rows, audits_coming_up_items),
