@@ -103,7 +103,13 @@ def test_an_incomplete_or_contradictory_map_is_refused_with_every_row_and_nothin
     ]
     error = _refusal(_new(succession=rows))
     assert error.file == "new.yaml"
-    assert set(error.fields) >= {"$.succession[0]", "$.succession[2]", "$.succession[3]", "$.succession[4]", "$.succession[6]"}
+    assert set(error.fields) >= {
+        "$.succession[0]",
+        "$.succession[2]",
+        "$.succession[3]",
+        "$.succession[4]",
+        "$.succession[6]",
+    }
     assert "use 'merged'" in error.fields["$.succession[0]"][0]
     assert "is marked removed but is also mapped" in error.fields["$.succession[4]"][0]
     assert "has no 'A.9.9.9'" in error.fields["$.succession[6]"][0]
@@ -155,7 +161,12 @@ def test_the_shipped_27001_editions_map_every_2013_control_onto_2022(shipped: di
     assert kinds["new"] == 11
     assert kinds["removed"] == 0
     assert {link.new_ref for link in links if link.old_ref == "A.18.2.3"} == {"A.5.36", "A.8.8"}
-    assert {link.old_ref for link in links if link.new_ref == "A.8.32"} == {"A.12.1.2", "A.14.2.2", "A.14.2.3", "A.14.2.4"}
+    assert {link.old_ref for link in links if link.new_ref == "A.8.32"} == {
+        "A.12.1.2",
+        "A.14.2.2",
+        "A.14.2.3",
+        "A.14.2.4",
+    }
     transition = transition_for(new)
     assert transition is not None
     assert transition.ends_on == date(2025, 10, 31)
