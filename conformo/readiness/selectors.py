@@ -57,7 +57,7 @@ def assessment_list(*, user: Any, organization: Any = None) -> QuerySet[Assessme
 def assessment_get(*, user: Any, public_id: Any) -> Assessment:
     assessment = (
         Assessment.objects.visible_to(user)
-        .select_related("organization", "previous")
+        .select_related("organization", "previous", "replaced_edition")
         .prefetch_related("standards")
         .filter(public_id=public_id)
         .first()
@@ -432,7 +432,12 @@ def transition_assessments(*, user: Any, organization: Any) -> list[Assessment]:
     )
 
 
-def transition_choices(*, assessment: Assessment) -> list[Standard]:
+def transition_choices(*, assessment: Assessment) -> QuerySet[Standard]:
     """The new editions `assessment` may move to: standards that replace one it covers and that it lacks."""
     covered = [s.pk for s in assessment.standards.all()]
-    return list(Standard.objects.filter(replaces__in=covered).exclude(pk__in=covered).order_by("code"))
+    return (
+        Standard.objects.filter(replaces__in=covered)
+        .exclude(pk__in=covered)
+        .select_related("replaces")
+        .order_by("code")
+    )

@@ -7,7 +7,9 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.urls import reverse
 
+from conformo.conftest import login
 from conformo.core.actors import SYSTEM
 from conformo.core.errors import Conflict, PermissionDenied, ValidationFailed
 from conformo.core.models import AuditLogEntry
@@ -129,3 +131,39 @@ def test_a_member_who_cannot_manage_may_not_start_a_transition(
 ) -> None:
     with pytest.raises(PermissionDenied):
         assessment_transition(actor=client_member, assessment=old, standard=editions["2022"])
+
+
+def test_the_pages_offer_the_move_create_it_show_progress_and_confirm_a_row(
+    client_admin: Any, old: Any, editions: dict[str, Standard], django_assert_max_num_queries: Any
+) -> None:
+    client = login(client_admin)
+    detail = client.get(reverse("readiness:assessment-detail", args=[old.public_id]))
+    move = reverse("readiness:assessment-transition", args=[old.public_id])
+    assert move in detail.content.decode()
+    assert client.get(move).status_code == 200
+    refused = client.post(move, {"standard": "iso-iec-27001-2013"})
+    assert refused.status_code == 422
+    created = client.post(move, {"standard": "iso-iec-27001-2022", "title": ""})
+    assert created.status_code == 302
+    new = old.reruns.get()
+    with django_assert_max_num_queries(30):
+        page = client.get(created.url).content.decode()
+    assert "carried over, to confirm" in page
+    assert "Merged or split from A.8.1.1 (Implemented), A.8.1.2 (Planned)" in page
+    assert "Transition ends" in page and "2025-10-31" in page
+    item = _item(new, "5.3")
+    confirm = reverse("readiness:item-confirm", args=[new.public_id, item.pk])
+    row = client.post(confirm, HTTP_HX_REQUEST="true").content.decode()
+    assert "Confirmed; from A.6.1.2" in row
+    item.answer.refresh_from_db()
+    assert item.answer.transition_state == TransitionState.CONFIRMED
+    dashboard = client.get(reverse("readiness:dashboard", args=[old.organization.public_id])).content.decode()
+    assert "Transition to ISO/IEC 27001:2022" in dashboard
+    assert "Confirmed: 1 of" in dashboard
+
+
+def test_a_member_sees_neither_the_move_nor_may_post_it(client_member: Any, old: Any) -> None:
+    client = login(client_member)
+    move = reverse("readiness:assessment-transition", args=[old.public_id])
+    assert move not in client.get(reverse("readiness:assessment-detail", args=[old.public_id])).content.decode()
+    assert client.post(move, {"standard": "iso-iec-27001-2022"}).status_code == 403
