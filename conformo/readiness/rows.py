@@ -50,6 +50,7 @@ _OPTIONS = {
 
 
 _BUTTON = '<button type="submit" class="small secondary">{}</button>'
+_CONFIRM = _BUTTON.format("Confirm")
 _TO_SETTLE = (TransitionState.TO_CONFIRM, TransitionState.TO_REVIEW)
 _OVERRIDE = ("answer-mode/own/", _BUTTON.format("Answer differently"))
 _SHARE = ("answer-mode/shared/", _BUTTON.format("Use shared answer"))
@@ -146,7 +147,7 @@ class RowRenderer:
             actions += (
                 f'<form method="post" action="{url}confirm/" hx-post="{url}confirm/" hx-target="#item-{key}" '
                 f'hx-swap="outerHTML" class="inline">'
-                f'<input type="hidden" name="csrfmiddlewaretoken" value="{self.csrf}">{_BUTTON.format("Confirm")}</form>'
+                f'<input type="hidden" name="csrfmiddlewaretoken" value="{self.csrf}">{_CONFIRM}</form>'
             )
         if self.manage and r["clause__hs_ref"]:
             path, button = _OVERRIDE if r["answer__hs_ref"] else _SHARE
