@@ -170,6 +170,8 @@ def item_api_rows(
         due_date=F("answer__due_date"),
         notes=F("answer__notes"),
         needs_review=F("answer__needs_review"),
+        transition_state=F("answer__transition_state"),
+        carried_from=F("answer__carried_from"),
     )
 
 

@@ -23,6 +23,7 @@ from conformo.standards.schemas import (
     CorrespondenceOut,
     StandardDetailOut,
     StandardOut,
+    SuccessionOut,
 )
 from conformo.standards.selectors import (
     clause_get,
@@ -32,6 +33,7 @@ from conformo.standards.selectors import (
     standard_get,
     standard_list,
     standard_summary,
+    succession_document,
 )
 from conformo.standards.services import catalog_import
 
@@ -91,6 +93,13 @@ def clauses_search(
 def standard_detail(request: HttpRequest, code: str) -> dict[str, Any]:
     """One standard with its clause tree, annex controls and mandatory documented information (public)."""
     return standard_document(standard_get(code=code))
+
+
+@router.get("/{code}/succession", response={200: SuccessionOut, 404: ErrorOut}, auth=None)
+def standard_succession(request: HttpRequest, code: str) -> dict[str, Any]:
+    """The succession map from the edition this one replaces: every old and new clause or control with its kind
+    (same, renumbered, merged, split, new, removed), and the transition dates (public)."""
+    return succession_document(standard_get(code=code))
 
 
 @router.get("/{code}/correspondences", response={200: CorrespondenceOut, 404: ErrorOut}, auth=None)

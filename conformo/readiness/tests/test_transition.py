@@ -9,7 +9,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from conformo.conftest import login
+from conformo.conftest import login, token_client
 from conformo.core.actors import SYSTEM
 from conformo.core.errors import Conflict, PermissionDenied, ValidationFailed
 from conformo.core.models import AuditLogEntry
@@ -168,3 +168,35 @@ def test_a_member_sees_neither_the_move_nor_may_post_it(client_member: Any, old:
     move = reverse("readiness:assessment-transition", args=[old.public_id])
     assert move not in client.get(reverse("readiness:assessment-detail", args=[old.public_id])).content.decode()
     assert client.post(move, {"standard": "iso-iec-27001-2022"}).status_code == 403
+
+
+def test_the_api_moves_an_assessment_reports_progress_and_confirms_an_item(
+    client_admin: Any, old: Any, editions: dict[str, Standard]
+) -> None:
+    api, _ = token_client(client_admin)
+    url = f"/api/v1/assessments/{old.public_id}/transition"
+    bad = api.post(url, {"standard": "iso-99999-2024"}, content_type="application/json")
+    assert bad.status_code == 422
+    assert "standard" in bad.json()["fields"]
+    assert api.get(url).status_code == 404  # not a transition assessment
+    created = api.post(url, {"standard": "iso-iec-27001-2022"}, content_type="application/json")
+    assert created.status_code == 201
+    new_id = created.json()["id"]
+    assert created.json()["previous_id"] == str(old.public_id)
+    progress = api.get(f"/api/v1/assessments/{new_id}/transition").json()
+    assert (progress["replaced_edition"], progress["standard"], progress["deadline"]) == (
+        "iso-iec-27001-2013",
+        "iso-iec-27001-2022",
+        "2025-10-31",
+    )
+    assert progress["open"] == 12
+    rows = api.get(f"/api/v1/assessments/{new_id}/items?standard=iso-iec-27001-2022&page_size=200").json()["items"]
+    row = next(r for r in rows if r["kind"] == "control" and r["ref"] == "5.3")
+    assert (row["transition_state"], row["carried_from"]) == (
+        "to_confirm",
+        [{"ref": "A.6.1.2", "status": "implemented"}],
+    )
+    confirmed = api.post(f"/api/v1/assessments/{new_id}/items/{row['id']}/confirm")
+    assert confirmed.json()["transition_state"] == "confirmed"
+    again = api.post(f"/api/v1/assessments/{new_id}/items/{row['id']}/confirm")
+    assert (again.status_code, again.json()["code"]) == (409, "nothing_to_confirm")

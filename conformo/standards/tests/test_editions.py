@@ -170,3 +170,26 @@ def test_the_shipped_27001_editions_map_every_2013_control_onto_2022(shipped: di
     transition = transition_for(new)
     assert transition is not None
     assert transition.ends_on == date(2025, 10, 31)
+
+
+def test_the_pages_and_api_show_the_editions_the_map_and_the_transition(shipped: dict[str, Standard]) -> None:
+    from django.test import Client
+
+    client = Client()
+    new_page = client.get("/standards/iso-iec-27001-2022/").content.decode()
+    assert 'href="/standards/iso-iec-27001-2013/"' in new_page
+    assert "(not loaded)" not in new_page
+    assert "transition ends 2025-10-31" in new_page
+    old_page = client.get("/standards/iso-iec-27001-2013/").content.decode()
+    assert 'Replaced by <a href="/standards/iso-iec-27001-2022/">' in old_page
+    table = client.get("/standards/iso-iec-27001-2022/succession/").content.decode()
+    assert "A.18.2.3" in table
+    assert "Merged" in table
+    body = client.get("/api/v1/standards/iso-iec-27001-2022/succession").json()
+    assert body["replaces"] == "iso-iec-27001-2013"
+    assert body["transition"]["ends_on"] == "2025-10-31"
+    assert body["kinds"]["new"] == 11 + 1
+    assert {"old": "A.6.1.2", "new": "A.5.3", "kind": "renumbered"} in body["rows"]
+    detail = client.get("/api/v1/standards/iso-iec-27001-2013").json()
+    assert detail["replaced_by"] == "iso-iec-27001-2022"
+    assert detail["transition"] is None
