@@ -59,16 +59,27 @@ def standard_import(
     request: HttpRequest,
     format: str = Form(..., pattern="^(ciso-assistant|oscal)$"),
     file: UploadedFile = File(...),  # noqa: B008 - django-ninja declares uploads this way
+    succession: UploadedFile | None = File(None),  # noqa: B008 - django-ninja declares uploads this way
 ) -> Status[dict[str, Any]]:
     """Import a CISO Assistant library (YAML) or an OSCAL catalog (JSON). CB administrators only.
 
     A malformed file is refused (422) with the file, the place and the reason; nothing of it is loaded.
+    `succession` (optional, YAML): the edition the import replaces, its succession map and transition
+    (docs/catalog-format.md), checked against both editions; every bad row is reported.
     """
     limit = int(settings.STANDARDS_IMPORT_MAX_BYTES)
     if file.size and file.size > limit:
         message = f"The file is larger than {megabytes(limit)}."
         raise ValidationFailed(f"{file.name}: {message[0].lower()}{message[1:]}", fields={"file": [message]})
-    standard = catalog_import(content=file.read(), filename=file.name or "upload", format=format, actor=request.user)
+    extra: dict[str, Any] = {}
+    if succession is not None:
+        if succession.size and succession.size > limit:
+            message = f"The file is larger than {megabytes(limit)}."
+            raise ValidationFailed(f"{succession.name}: {message}", fields={"succession": [message]})
+        extra = {"succession": succession.read(), "succession_filename": succession.name or "succession.yaml"}
+    standard = catalog_import(
+        content=file.read(), filename=file.name or "upload", format=format, actor=request.user, **extra
+    )
     summary = standard_summary(standard_get(code=standard.code))
     return Status(
         201,

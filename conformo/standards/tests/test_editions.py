@@ -193,3 +193,63 @@ def test_the_pages_and_api_show_the_editions_the_map_and_the_transition(shipped:
     detail = client.get("/api/v1/standards/iso-iec-27001-2013").json()
     assert detail["replaced_by"] == "iso-iec-27001-2022"
     assert detail["transition"] is None
+
+
+def _ciso_widget(version: int, refs: list[str], name: str) -> bytes:
+    import yaml
+
+    urn = f"urn:acme:risk:req_node:widget-{version}"
+    nodes = [
+        {"urn": f"{urn}:{ref}", "ref_id": ref, "name": f"Widget {ref}", "depth": 1, "assessable": True} for ref in refs
+    ]
+    library = {
+        "urn": f"urn:acme:risk:library:widget-{version}",
+        "ref_id": f"WIDGET-{version}",
+        "name": name,
+        "version": 1,
+        "objects": {"framework": {"urn": f"urn:acme:risk:framework:widget-{version}", "requirement_nodes": nodes}},
+    }
+    return yaml.safe_dump(library).encode()
+
+
+def test_an_import_takes_its_succession_from_a_side_file_checked_against_both_editions() -> None:
+    from conformo.standards.services import catalog_import
+
+    old = catalog_import(
+        actor=SYSTEM,
+        content=_ciso_widget(2015, ["1", "2", "3"], "Widgets 2015"),
+        filename="w15.yaml",
+        format="ciso-assistant",
+    )
+    side = (
+        f"replaces: {old.code}\n"
+        "transition: {published: 2026-04-15}\n"
+        "succession:\n"
+        "- {old: ['1', '2'], new: '1', kind: merged}\n"
+        "- {old: '3', kind: removed}\n"
+    ).encode()
+    bad = side.replace(b"kind: removed", b"kind: same")
+    with pytest.raises(CatalogError) as caught:
+        catalog_import(
+            actor=SYSTEM,
+            content=_ciso_widget(2026, ["1", "4"], "Widgets 2026"),
+            filename="w26.yaml",
+            format="ciso-assistant",
+            succession=bad,
+            succession_filename="w26-succession.yaml",
+        )
+    assert caught.value.file == "w26-succession.yaml"
+    assert caught.value.place == "$.succession[1]"
+    new = catalog_import(
+        actor=SYSTEM,
+        content=_ciso_widget(2026, ["1", "4"], "Widgets 2026"),
+        filename="w26.yaml",
+        format="ciso-assistant",
+        succession=side,
+        succession_filename="w26-succession.yaml",
+    )
+    kinds = {(link.old_ref, link.new_ref): link.kind for link in succession_links(new)}
+    assert kinds == {("1", "1"): "merged", ("2", "1"): "merged", ("3", None): "removed", (None, "4"): "new"}
+    transition = transition_for(new)
+    assert transition is not None
+    assert transition.ends_on == date(2029, 4, 15)
