@@ -131,8 +131,10 @@ def main() -> None:
             f"{create_ms:>11.1f}{median / create_ms:>7.2f}"
         )
     same = results[0][6] == results[1][6]
-    print(f"\nqueries at both sizes equal: {'yes' if same else 'NO'}; 298-item target ≤ 100 ms: "
-          f"{'met' if results[1][4] <= 100 else 'MISSED'} ({results[1][4]:.1f} ms)")
+    print(
+        f"\nqueries at both sizes equal: {'yes' if same else 'NO'}; 298-item target ≤ 100 ms: "
+        f"{'met' if results[1][4] <= 100 else 'MISSED'} ({results[1][4]:.1f} ms)"
+    )
 
 
 if __name__ == "__main__":
