@@ -45,7 +45,7 @@ def assessment_transition_progress(request: HttpRequest, assessment_id: UUID) ->
     return {
         "replaced_edition": old.code,
         "standard": new.code,
-        "previous_id": assessment.previous.public_id if assessment.previous_id else None,
+        "previous_id": assessment.previous.public_id if assessment.previous is not None else None,
         "confirmed": progress.confirmed,
         "to_confirm": progress.to_confirm,
         "to_review": progress.to_review,

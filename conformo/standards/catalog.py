@@ -291,10 +291,9 @@ def succession_parse(
     for index, item in enumerate(data.get("succession", [])):
         place = f"$.succession[{index}]"
         kind = SuccessionKind(item["kind"])
-        olds, news = _refs(item.get("old")), _refs(item.get("new"))
-        for old in olds or [None]:
-            for new in news or [None]:
-                rows.append(SuccessionRow(old, new, kind, place))
+        olds: list[str | None] = [*_refs(item.get("old"))] or [None]
+        news: list[str | None] = [*_refs(item.get("new"))] or [None]
+        rows.extend(SuccessionRow(old, new, kind, place) for old in olds for new in news)
     if rows and not data.get("replaces"):
         where = "$.succession" if "succession" in data else "$.succession_map"
         raise CatalogError(file, where, "a succession map needs 'replaces' (the previous edition's id)")

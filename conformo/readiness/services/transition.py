@@ -119,7 +119,9 @@ def assessment_transition(*, actor: Actor, assessment: Assessment, standard: Sta
         reason = f"No succession map from {old.designation} to {standard.designation} is loaded."
         raise ValidationFailed(reason, fields={"standard": [reason]})
     plan = carry_plan(link.row() for link in links)
-    old_ids = {link.old_ref: link.old_id for link in links if link.old_ref is not None}
+    old_ids: dict[str, int] = {
+        link.old_ref: link.old_id for link in links if link.old_ref is not None and link.old_id is not None
+    }
     new_refs = {link.new_id: link.new_ref for link in links if link.new_id is not None}
     old_answers = _old_answers(assessment)
 
@@ -160,7 +162,7 @@ def assessment_transition(*, actor: Actor, assessment: Assessment, standard: Sta
             continue
         if standard_id == standard.pk:
             state, olds = plan.targets.get(new_refs.get(clause_id) or "", (CarryState.OPEN, ()))
-            fed = [(ref, old_answers[old_ids[ref]]) for ref in olds if old_ids.get(ref) in old_answers]
+            fed = [(ref, old_answers[old_ids[ref]]) for ref in olds if ref in old_ids and old_ids[ref] in old_answers]
             values = _carried_values(state, fed)
             source_ids = [v["answer_id"] for _, v in fed]
         else:
@@ -201,10 +203,12 @@ def assessment_transition(*, actor: Actor, assessment: Assessment, standard: Sta
 def _carry_evidence(old: Assessment, answers: list[Answer], sources_of: list[list[int]]) -> int:
     """Copy the evidence links of each new answer's old answers (one read, one bulk insert)."""
     by_answer: dict[int, list[dict[str, Any]]] = {}
-    for row in Evidence.objects.filter(answer__assessment=old).values(
+    rows = Evidence.objects.filter(answer__assessment=old).values_list(
         "answer_id", "label", "url", "document_id", "added_by_id"
-    ):
-        by_answer.setdefault(row.pop("answer_id"), []).append(row)
+    )
+    for answer_id, label, url, document_id, added_by_id in rows:
+        row = {"label": label, "url": url, "document_id": document_id, "added_by_id": added_by_id}
+        by_answer.setdefault(answer_id, []).append(row)
     copies: list[Evidence] = []
     for answer, source_ids in zip(answers, sources_of, strict=True):
         taken: set[tuple[str, str, int | None]] = set()

@@ -52,6 +52,7 @@ def test_bluewater_has_a_transition_assessment_in_progress_on_the_made_up_demo_e
     from conformo.readiness.selectors import transition_deadline, transition_progress
 
     moved = Assessment.objects.get(organization__legal_name="Bluewater Logistics B.V.", replaced_edition__isnull=False)
+    assert moved.replaced_edition is not None
     assert moved.replaced_edition.code == "iso-14001-2015"
     assert sorted(s.code for s in moved.standards.all()) == ["example-iso-14001-2026", "iso-45001-2018"]
     progress = transition_progress(assessment=moved)
