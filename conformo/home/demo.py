@@ -25,7 +25,7 @@ from conformo.impartiality.demo import demo_impartiality
 from conformo.improvement.demo import demo_improvement
 from conformo.organizations.models import CertificationBody
 from conformo.organizations.services import certification_body_create, organization_create, site_create
-from conformo.readiness.demo import demo_readiness
+from conformo.readiness.demo import demo_readiness, demo_transition
 from conformo.retention.demo import demo_retention
 
 DEMO_PASSWORD = "conformo-demo"  # noqa: S105 - the published demo password
@@ -154,6 +154,7 @@ def demo_load() -> DemoResult:
     demo_multi_site(cb)
     certificates_demo_load()
     demo_readiness()
+    demo_transition()
     demo_improvement()
     demo_invitations()
     demo_impartiality(actor=SYSTEM, cb=cb)
