@@ -15,6 +15,7 @@ from conformo.audits.models.programmes import Audit, AuditProgramme, TeamMember
 from conformo.audits.models.registers import Appeal, Complaint
 from conformo.audits.models.reports import AuditReport
 from conformo.audits.models.scope import ScopeLine
+from conformo.audits.models.transitions import TransitionPolicy
 from conformo.audits.models.setup import (
     Accreditation,
     Auditor,
@@ -47,6 +48,7 @@ __all__ = [
     "Qualification",
     "ScopeLine",
     "TeamMember",
+    "TransitionPolicy",
     "Unavailability",
     "Verification",
     "_new_calendar_token",
