@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ from conformo.core.cleaning import (
     too_deep_message,
 )
 from conformo.core.errors import ValidationFailed
+from conformo.domain.editions import SuccessionKind, SuccessionProblem, SuccessionRow
 from conformo.standards.models import ClauseKind, MandatoryDocument, StandardSource
 
 SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -41,6 +43,20 @@ class CatalogError(ValidationFailed):
         self.place = place
         self.reason = reason
         super().__init__(f"{file}: {place}: {reason}", fields={place: [reason]})
+
+    @classmethod
+    def several(cls, file: str, problems: list[SuccessionProblem]) -> CatalogError:
+        """One error reporting every problem: the message lists them all, `fields` maps each place to its reasons."""
+        error = cls(file, problems[0].place, problems[0].reason)
+        fields: dict[str, list[str]] = {}
+        for problem in problems:
+            fields.setdefault(problem.place, []).append(problem.reason)
+        error.fields = fields
+        if len(problems) > 1:
+            listed = "; ".join(f"{p.place}: {p.reason}" for p in problems)
+            error.message = f"{file}: {len(problems)} problems: {listed}"
+            error.args = (error.message,)
+        return error
 
 
 @dataclass(frozen=True)
@@ -68,6 +84,20 @@ class DocumentData:
     position: int = 0
 
 
+@dataclass(frozen=True)
+class TransitionData:
+    """The new edition's publication and, when a body decided it, the transition end (else the default)."""
+
+    published: str
+    ends: str | None = None
+    source: str = ""
+
+
+def node_key(kind: str, ref: str) -> str:
+    """A node's ref as written in succession maps: annex controls with an `A.` prefix."""
+    return f"A.{ref}" if kind == ClauseKind.CONTROL else ref
+
+
 @dataclass
 class CatalogData:
     """A whole catalog, validated and ready for `catalog_load`."""
@@ -82,6 +112,8 @@ class CatalogData:
     is_harmonized_structure: bool = False
     replaces: str | None = None
     succession_map: dict[str, str] = field(default_factory=dict)
+    succession: list[SuccessionRow] = field(default_factory=list)
+    transition: TransitionData | None = None
     source_info: dict[str, Any] = field(default_factory=dict)
     nodes: list[NodeData] = field(default_factory=list)
     documents: list[DocumentData] = field(default_factory=list)
@@ -137,6 +169,7 @@ def _schema_error(file: str, data: Any) -> CatalogError | None:
 
 def catalog_parse(data: Any, *, file: str, source: str = StandardSource.SHIPPED) -> CatalogData:
     """Validate a catalog document (already parsed from YAML) against the schema and its own cross-references."""
+    data = _dates_as_text(data)
     error = _schema_error(file, data)
     if error:
         raise error
@@ -196,12 +229,8 @@ def catalog_parse(data: Any, *, file: str, source: str = StandardSource.SHIPPED)
                 position=index,
             )
         )
-    succession = {str(k): str(v) for k, v in data.get("succession_map", {}).items()}
-    for old, new in succession.items():
-        if new not in clause_refs:
-            raise CatalogError(file, f"$.succession_map['{old}']", f"clause '{new}' is not in this catalog")
-    if succession and not data.get("replaces"):
-        raise CatalogError(file, "$.succession_map", "a succession map needs 'replaces' (the previous edition's id)")
+    succession, succession_map = succession_parse(data, file=file, new_refs={node_key(n.kind, n.ref) for n in nodes})
+    transition = transition_parse(data, file=file)
 
     source_info: dict[str, Any] = {"file": file}
     for key in ("edition", "sources", "themes", "hs_mapping"):
@@ -219,11 +248,85 @@ def catalog_parse(data: Any, *, file: str, source: str = StandardSource.SHIPPED)
         source=source,
         is_harmonized_structure=bool(data.get("harmonized_structure", False)),
         replaces=data.get("replaces"),
-        succession_map=succession,
+        succession_map=succession_map,
+        succession=succession,
+        transition=transition,
         source_info=source_info,
         nodes=nodes,
         documents=documents,
     )
+
+
+def _dates_as_text(data: Any) -> Any:
+    """YAML reads an unquoted `2022-10-25` as a date: the transition block takes it as text."""
+    transition = data.get("transition") if isinstance(data, dict) else None
+    if isinstance(transition, dict) and any(isinstance(v, date) for v in transition.values()):
+        fixed = {k: v.isoformat() if isinstance(v, date) else v for k, v in transition.items()}
+        return {**data, "transition": fixed}
+    return data
+
+
+def _refs(value: Any) -> list[str]:
+    if value is None:
+        return []
+    return [str(v) for v in value] if isinstance(value, list) else [str(value)]
+
+
+def succession_parse(
+    data: dict[str, Any], *, file: str, new_refs: set[str]
+) -> tuple[list[SuccessionRow], dict[str, str]]:
+    """The declared succession rows (list form `succession`, or the flat `succession_map`) and the flat map of
+    one-to-one renumberings kept on the standard. Refs of this edition must exist; every problem is reported.
+    Refs of the replaced edition are checked when both editions are loaded (`succession_check`)."""
+    rows: list[SuccessionRow] = []
+    if "succession" in data and "succession_map" in data:
+        raise CatalogError(file, "$.succession_map", "give either 'succession' (rows) or 'succession_map', not both")
+    for old, new in data.get("succession_map", {}).items():
+        place = f"$.succession_map['{old}']"
+        if new is None:
+            rows.append(SuccessionRow(str(old), None, SuccessionKind.REMOVED, place))
+        else:
+            kind = SuccessionKind.SAME if str(old) == str(new) else SuccessionKind.RENUMBERED
+            rows.append(SuccessionRow(str(old), str(new), kind, place))
+    for index, item in enumerate(data.get("succession", [])):
+        place = f"$.succession[{index}]"
+        kind = SuccessionKind(item["kind"])
+        olds, news = _refs(item.get("old")), _refs(item.get("new"))
+        for old in olds or [None]:
+            for new in news or [None]:
+                rows.append(SuccessionRow(old, new, kind, place))
+    if rows and not data.get("replaces"):
+        where = "$.succession" if "succession" in data else "$.succession_map"
+        raise CatalogError(file, where, "a succession map needs 'replaces' (the previous edition's id)")
+    problems = [
+        SuccessionProblem(row.place, f"'{row.new}' is not in this catalog")
+        for row in rows
+        if row.new is not None and row.new not in new_refs
+    ]
+    if problems:
+        raise CatalogError.several(file, problems)
+    flat = {row.old: row.new for row in rows if row.kind == SuccessionKind.RENUMBERED and row.old and row.new}
+    return rows, flat
+
+
+def transition_parse(data: dict[str, Any], *, file: str) -> TransitionData | None:
+    """The `transition` block: publication date, optional end date (default: publication + 36 months)."""
+    block = data.get("transition")
+    if block is None:
+        return None
+    if not data.get("replaces"):
+        raise CatalogError(file, "$.transition", "a transition needs 'replaces' (the previous edition's id)")
+    dates: dict[str, date] = {}
+    for key in ("published", "ends"):
+        if block.get(key) is None:
+            continue
+        try:
+            dates[key] = date.fromisoformat(block[key])
+        except ValueError:
+            raise CatalogError(file, f"$.transition.{key}", f"'{block[key]}' is not a date (YYYY-MM-DD)") from None
+    if "ends" in dates and dates["ends"] < dates["published"]:
+        raise CatalogError(file, "$.transition.ends", "the transition cannot end before the publication")
+    return TransitionData(published=block["published"], ends=block.get("ends"), source=block.get("source", ""))
 
 
 def catalog_read(path: Path | str, *, source: str = StandardSource.FILE) -> CatalogData:

@@ -125,3 +125,75 @@ class MandatoryDocument(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.standard.designation} {self.clause_ref}: {self.what}"
+
+
+class SuccessionKind(models.TextChoices):
+    """How a ref of the replaced edition continues here (`conformo.domain.editions.SuccessionKind`)."""
+
+    SAME = "same", "Same"
+    RENUMBERED = "renumbered", "Renumbered"
+    MERGED = "merged", "Merged"
+    SPLIT = "split", "Split"
+    NEW = "new", "New"
+    REMOVED = "removed", "Removed"
+
+
+class Succession(BaseModel):
+    """One row of an edition's succession map: a clause or control of the replaced edition → one here.
+
+    `standard` is the new edition. A `new` row has no `old_clause`, a `removed` row no `new_clause`. Rows are
+    written by the catalog loader from the validated map (docs/catalog-format.md, "Editions and succession"),
+    complete: every node of both editions appears at least once.
+    """
+
+    standard = models.ForeignKey(Standard, on_delete=models.CASCADE, related_name="successions")
+    old_clause = models.ForeignKey(Clause, null=True, blank=True, on_delete=models.CASCADE, related_name="successors")
+    new_clause = models.ForeignKey(Clause, null=True, blank=True, on_delete=models.CASCADE, related_name="predecessors")
+    kind = models.CharField(max_length=12, choices=SuccessionKind.choices)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["standard", "position"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(kind="new", old_clause__isnull=True, new_clause__isnull=False)
+                    | models.Q(kind="removed", old_clause__isnull=False, new_clause__isnull=True)
+                    | (
+                        ~models.Q(kind__in=["new", "removed"])
+                        & models.Q(old_clause__isnull=False, new_clause__isnull=False)
+                    )
+                ),
+                name="succession_row_shape",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.old_clause_id} → {self.new_clause_id} ({self.kind})"
+
+
+class Transition(BaseModel):
+    """The move from one edition (`old_standard`) to its successor (`new_standard`), standard-wide.
+
+    `ends_on` defaults to `published_on` + 36 months (`conformo.domain.editions.transition_end`, three years as
+    for the 2015 revisions — reference/cb-rules.md §8c); a catalog may give the accreditation bodies' date
+    instead (e.g. 31 Oct 2025 for ISO/IEC 27001:2022, IAF MD 26). A CB's own end date is kept by the CB side.
+    """
+
+    old_standard = models.ForeignKey(Standard, on_delete=models.CASCADE, related_name="transitions_out")
+    new_standard = models.ForeignKey(Standard, on_delete=models.CASCADE, related_name="transitions_in")
+    published_on = models.DateField(help_text="Publication date of the new edition.")
+    ends_on = models.DateField(help_text="Last day certificates on the old edition may be valid.")
+    source = models.CharField(max_length=500, blank=True, help_text="Where the dates come from.")
+
+    class Meta:
+        ordering = ["old_standard", "-published_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["old_standard", "new_standard"], name="unique_transition_pair"),
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("published_on")), name="transition_ends_after_publication"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.old_standard_id} → {self.new_standard_id} until {self.ends_on}"

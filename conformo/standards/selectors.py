@@ -12,7 +12,8 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from conformo.core.errors import NotFound
-from conformo.standards.models import Clause, ClauseKind, MandatoryDocument, Standard
+from conformo.domain.editions import SuccessionKind, SuccessionRow
+from conformo.standards.models import Clause, ClauseKind, MandatoryDocument, Standard, Succession, Transition
 
 
 def standard_list() -> QuerySet[Standard]:
@@ -171,3 +172,64 @@ def standard_document(standard: Any) -> dict[str, Any]:
             for d in mandatory_documents(standard)
         ],
     }
+
+
+def transition_for(standard: Standard) -> Transition | None:
+    """The transition *into* `standard` (it is the new edition), with both standards; None when none is recorded."""
+    return (
+        Transition.objects.filter(new_standard=standard)
+        .select_related("old_standard", "new_standard")
+        .order_by("-published_on")
+        .first()
+    )
+
+
+def current_transition(old_standard: Standard) -> Transition | None:
+    """The latest transition *out of* `old_standard` (its successor's), with both standards; None when none."""
+    return (
+        Transition.objects.filter(old_standard=old_standard)
+        .select_related("old_standard", "new_standard")
+        .order_by("-published_on")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class SuccessionLink:
+    """One succession row with both clauses' ids and refs (`A.`-prefixed for controls). One query for a map."""
+
+    kind: str
+    old_id: int | None
+    old_ref: str | None
+    new_id: int | None
+    new_ref: str | None
+
+    def row(self) -> SuccessionRow:
+        return SuccessionRow(self.old_ref, self.new_ref, SuccessionKind(self.kind))
+
+
+def _key(kind: str | None, ref: str | None) -> str | None:
+    if ref is None:
+        return None
+    return f"A.{ref}" if kind == ClauseKind.CONTROL else ref
+
+
+def succession_links(standard: Standard) -> list[SuccessionLink]:
+    """The complete succession map into `standard` (the new edition), in catalog order. One query."""
+    rows = (
+        Succession.objects.filter(standard=standard)
+        .order_by("position")
+        .values_list(
+            "kind",
+            "old_clause_id",
+            "old_clause__kind",
+            "old_clause__ref",
+            "new_clause_id",
+            "new_clause__kind",
+            "new_clause__ref",
+        )
+    )
+    return [
+        SuccessionLink(kind, old_id, _key(old_kind, old_ref), new_id, _key(new_kind, new_ref))
+        for kind, old_id, old_kind, old_ref, new_id, new_kind, new_ref in rows
+    ]

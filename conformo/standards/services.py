@@ -9,6 +9,7 @@ version no longer has are marked `retired`, never deleted.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +22,17 @@ from conformo.core.audit import audit_log_record
 from conformo.core.errors import Conflict, PermissionDenied
 from conformo.core.roles import Role
 from conformo.core.tenancy import reach
-from conformo.standards.catalog import CatalogData, catalog_read, shipped_catalog_paths
-from conformo.standards.models import Clause, ClauseKind, MandatoryDocument, Standard, StandardSource
+from conformo.domain.editions import TRANSITION_SOURCE, SuccessionKind, SuccessionRow, succession_check, transition_end
+from conformo.standards.catalog import CatalogData, CatalogError, catalog_read, node_key, shipped_catalog_paths
+from conformo.standards.models import (
+    Clause,
+    ClauseKind,
+    MandatoryDocument,
+    Standard,
+    StandardSource,
+    Succession,
+    Transition,
+)
 
 CLAUSE_UPDATE_FIELDS = [
     "title",
@@ -199,13 +209,18 @@ def catalog_load(*, catalog: CatalogData, actor: Actor, force: bool = False) -> 
     standard.source = catalog.source
     standard.is_harmonized_structure = catalog.is_harmonized_structure
     standard.succession_map = catalog.succession_map
-    standard.source_info = catalog.source_info
+    standard.source_info = _source_info(catalog)
     standard.replaces = Standard.objects.filter(code=catalog.replaces).first() if catalog.replaces else None
     standard.save()
     retired = _write_nodes(standard, catalog, now)
     _write_documents(standard, catalog, now)
+    if standard.replaces is not None:
+        edition_link(new=standard, old=standard.replaces)
     # An older edition loaded after its successor: link the successor now.
-    Standard.objects.filter(source_info__replaces=standard.code, replaces__isnull=True).update(replaces=standard)
+    for successor in Standard.objects.filter(source_info__replaces=standard.code, replaces__isnull=True):
+        successor.replaces = standard
+        successor.save(update_fields=["replaces", "updated_at"])
+        edition_link(new=successor, old=standard)
     audit_log_record(
         actor=actor,
         action=f"standards.catalog_{'import' if catalog.source in IMPORT_SOURCES else 'load'}",
@@ -225,10 +240,86 @@ def catalog_load(*, catalog: CatalogData, actor: Actor, force: bool = False) -> 
 IMPORT_SOURCES = {StandardSource.CISO_ASSISTANT, StandardSource.OSCAL}
 
 
+def _source_info(catalog: CatalogData) -> dict[str, Any]:
+    """The catalog's source notes plus what linking to the replaced edition needs later (it may load after)."""
+    info = dict(catalog.source_info)
+    if catalog.replaces:
+        info["replaces"] = catalog.replaces
+    if catalog.succession:
+        info["succession"] = [[row.old, row.new, str(row.kind), row.place] for row in catalog.succession]
+    if catalog.transition is not None:
+        t = catalog.transition
+        info["transition"] = {"published": t.published, "ends": t.ends, "source": t.source}
+    return info
+
+
+def edition_link(*, new: Standard, old: Standard) -> None:
+    """Check the succession map of `new` against both editions and write its rows and its `Transition`.
+
+    Called by `catalog_load` once both editions are loaded (whichever came first). Every problem of the map
+    is reported at once (`CatalogError` with the rows' places); the caller's transaction then loads nothing.
+    Queries: two reads of the clauses, one delete and one insert of the rows, the transition's upsert.
+    """
+    info = new.source_info or {}
+    declared = [SuccessionRow(o, n, SuccessionKind(k), place) for o, n, k, place in info.get("succession", [])]
+    old_ids = {
+        node_key(kind, ref): pk
+        for pk, kind, ref in Clause.objects.filter(standard=old, retired=False)
+        .order_by("kind", "position")
+        .values_list("id", "kind", "ref")
+    }
+    new_ids = {
+        node_key(kind, ref): pk
+        for pk, kind, ref in Clause.objects.filter(standard=new, retired=False)
+        .order_by("kind", "position")
+        .values_list("id", "kind", "ref")
+    }
+    rows, problems = succession_check(declared, list(old_ids), list(new_ids))
+    if problems:
+        raise CatalogError.several(str(info.get("file", new.code)), problems)
+    Succession.objects.filter(standard=new).delete()
+    Succession.objects.bulk_create(
+        Succession(
+            standard=new,
+            old_clause_id=old_ids[row.old] if row.old is not None else None,
+            new_clause_id=new_ids[row.new] if row.new is not None else None,
+            kind=str(row.kind),
+            position=position,
+        )
+        for position, row in enumerate(rows)
+    )
+    block = info.get("transition")
+    if block:
+        published = date.fromisoformat(block["published"])
+        ends = date.fromisoformat(block["ends"]) if block.get("ends") else transition_end(published)
+        Transition.objects.update_or_create(
+            old_standard=old,
+            new_standard=new,
+            defaults={
+                "published_on": published,
+                "ends_on": ends,
+                "source": (block.get("source") or ("" if block.get("ends") else TRANSITION_SOURCE))[:500],
+            },
+        )
+
+
 def _source_for(path: Path | str) -> str:
     """Files in the shipped `catalogs/` directory count as shipped; any other file as loaded from a file."""
     shipped_dir = (Path(settings.BASE_DIR) / "catalogs").resolve()
     return StandardSource.SHIPPED if Path(path).resolve().parent == shipped_dir else StandardSource.FILE
+
+
+def _editions_first(catalogs: list[CatalogData]) -> list[CatalogData]:
+    """The batch with every replaced edition before its successor (otherwise in the given order)."""
+    by_code = {c.code: c for c in catalogs}
+
+    def depth(catalog: CatalogData, seen: frozenset[str] = frozenset()) -> int:
+        parent = by_code.get(catalog.replaces or "")
+        if parent is None or parent.code in seen:
+            return 0
+        return 1 + depth(parent, seen | {catalog.code})
+
+    return sorted(catalogs, key=depth)
 
 
 def catalog_load_file(*, path: Path | str, actor: Actor, force: bool = False) -> CatalogLoadResult:
@@ -243,7 +334,7 @@ def catalog_load_shipped(*, actor: Actor, force: bool = False) -> list[CatalogLo
     All files are validated before the first is written, and they load in one transaction.
     """
     _require_catalog_admin(actor)
-    catalogs = [catalog_read(path, source=StandardSource.SHIPPED) for path in shipped_catalog_paths()]
+    catalogs = _editions_first([catalog_read(path, source=StandardSource.SHIPPED) for path in shipped_catalog_paths()])
     with transaction.atomic():
         return [catalog_load(catalog=catalog, actor=actor, force=force) for catalog in catalogs]
 
@@ -251,7 +342,7 @@ def catalog_load_shipped(*, actor: Actor, force: bool = False) -> list[CatalogLo
 def catalog_load_paths(*, paths: list[Path | str], actor: Actor, force: bool = False) -> list[CatalogLoadResult]:
     """Load the given catalog files, all or nothing: every file is validated before any is written."""
     _require_catalog_admin(actor)
-    catalogs = [catalog_read(path, source=_source_for(path)) for path in paths]
+    catalogs = _editions_first([catalog_read(path, source=_source_for(path)) for path in paths])
     with transaction.atomic():
         return [catalog_load(catalog=catalog, actor=actor, force=force) for catalog in catalogs]
 

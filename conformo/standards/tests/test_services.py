@@ -11,6 +11,7 @@ from conformo.core.errors import PermissionDenied
 from conformo.core.models import AuditLogEntry
 from conformo.standards.catalog import CatalogError, catalog_parse, catalog_read, shipped_catalog_paths
 from conformo.standards.models import Clause, ClauseKind, MandatoryDocument, Standard, StandardSource
+from conformo.standards.selectors import succession_links
 from conformo.standards.services import catalog_load, catalog_load_file, catalog_load_paths, catalog_load_shipped
 from conformo.standards.tests.conftest import mini_catalog
 
@@ -143,6 +144,7 @@ def test_mandatory_documents_update_in_place_and_retire() -> None:
 def test_succession_links_the_replaced_edition_whichever_loads_first() -> None:
     new = mini_catalog(replaces="iso-99999-2015", succession_map={"10.1": "10.3"})
     old = mini_catalog(id="iso-99999-2015", designation="ISO 99999:2015", edition_year=2015, status="withdrawn")
+    old["clauses"][1]["children"] = [{"ref": "10.1", "title": "Continual improvement", "hs": "10.1"}]
     catalog_load(actor=SYSTEM, catalog=catalog_parse(new, file="new.yaml"))
     assert Standard.objects.get(code="iso-99999-2024").replaces is None
     catalog_load(actor=SYSTEM, catalog=catalog_parse(old, file="old.yaml"))
@@ -150,6 +152,9 @@ def test_succession_links_the_replaced_edition_whichever_loads_first() -> None:
     assert successor.replaces is not None
     assert successor.replaces.code == "iso-99999-2015"
     assert successor.succession_map == {"10.1": "10.3"}
+    kinds = {(r.old_ref, r.new_ref): r.kind for r in succession_links(successor)}
+    assert kinds[("10.1", "10.3")] == "renumbered"
+    assert kinds[("4.1", "4.1")] == "same"
 
 
 def test_loading_several_files_is_all_or_nothing(write_catalog: Any) -> None:
