@@ -65,16 +65,20 @@ def earliest_end(ends: dict[str, EditionEnd], codes: Iterable[str]) -> EditionEn
     return min(found, key=lambda e: e.ends_on) if found else None
 
 
-def certificate_transition_refresh(*, certification_body_id: int) -> int:
+def certificate_transition_refresh(*, certification_body_id: int, codes: Iterable[str] | None = None) -> int:
     """Copy the CB's transition ends onto its current certificates on an old edition (one UPDATE per
-    transition, the earliest end written last so it wins) and clear it where none applies any more. Runs in the
-    caller's transaction (a policy change, an import); the caller writes the audit-log entry. Returns the
-    number of rows written."""
+    transition, the earliest end written last so it wins) and clear it where none applies any more; `codes`
+    (an import's standards) limits it to those editions and clears nothing. Runs in the caller's transaction (a
+    policy change, an import); the caller writes the audit-log entry. Returns the number of rows written."""
     mine = Certificate.objects.filter(certification_body_id=certification_body_id, is_current=True)
-    ends = edition_ends(certification_body_id)
-    written = mine.filter(transition_ends_on__isnull=False).exclude(standard_links__code__in=list(ends)).update(
-        transition_ends_on=None, transition_edition=""
-    )
+    ends = edition_ends(certification_body_id, codes)
+    written = 0
+    if codes is None:
+        written = (
+            mine.filter(transition_ends_on__isnull=False)
+            .exclude(standard_links__code__in=list(ends))
+            .update(transition_ends_on=None, transition_edition="")
+        )
     for end in sorted(ends.values(), key=lambda e: e.ends_on, reverse=True):
         written += mine.filter(standard_links__code=end.code).update(
             transition_ends_on=end.ends_on, transition_edition=end.designation

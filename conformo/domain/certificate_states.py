@@ -134,6 +134,8 @@ class TransitionContext:
     basis_report_issued: bool = False
     """Whether the report a grant or renewal rests on (the stage 2 or transfer review report; the
     recertification report) is issued with the audit team's recommendation (9.4.8, 9.5.1)."""
+    transition_audit_completed: bool = False
+    """Whether the transition audit against the new edition is completed (a transition decision)."""
 
 
 def _why(decision: Decision, text: str, clause: str = "") -> IllegalTransition:

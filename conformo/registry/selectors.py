@@ -252,6 +252,7 @@ def registry_record(row: dict[str, Any], today: date) -> dict[str, Any]:
         "original_issued_on": row["original_issued_on"].isoformat(),
         "expires_on": row["expires_on"].isoformat(),
         "transition_ends_on": ends_on.isoformat() if ends_on is not None else None,
+        "transition_edition": (row["transition_edition"] or None) if ends_on is not None else None,
         "certification_body": {"name": row["cb_name"], "accreditation": row["accreditation"]},
     }
 
