@@ -323,6 +323,8 @@ def decision_options(*, certification: Certification, on: date | None = None) ->
     for decision in allowed_decisions(CertificateState(certification.state)):
         if decision is D.EXPIRE:
             continue
+        if decision is D.TRANSITION and (programme is None or transition_audit_of(programme) is None):
+            continue  # offered once the programme has a transition audit
         facts, _ = _facts(certification, programme, decision, scope="as given", issue_resolved=True)
         blocked = ""
         try:

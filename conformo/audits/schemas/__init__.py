@@ -53,6 +53,7 @@ from conformo.audits.schemas.programmes import (
     PlanIn,
     ProgrammeOut,
     SpecialAuditIn,
+    TransitionAuditIn,
     TeamIn,
 )
 from conformo.audits.schemas.registers import (
@@ -154,6 +155,7 @@ __all__ = [
     "ScopeLineIn",
     "ScopeLineOut",
     "SpecialAuditIn",
+    "TransitionAuditIn",
     "TeamIn",
     "TimetableRowIn",
     "TimetableRowOut",

@@ -90,6 +90,12 @@ from conformo.audits.services.scope import (
     scope_lines,
     scope_statement,
 )
+from conformo.audits.services.transitions import (
+    clients_in_transition,
+    transition_audit_add,
+    transition_policy_for,
+    transition_policy_set,
+)
 from conformo.audits.services.setup import (
     accreditation_create,
     auditor_register,
@@ -131,6 +137,10 @@ __all__ = [
     "can_edit_scope",
     "cb_settings_get",
     "cb_settings_update",
+    "clients_in_transition",
+    "transition_audit_add",
+    "transition_policy_for",
+    "transition_policy_set",
     "complaint_advance",
     "complaint_assign",
     "complaint_receive",

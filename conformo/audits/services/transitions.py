@@ -23,6 +23,7 @@ from conformo.core.errors import Conflict, ValidationFailed
 from conformo.core.tenancy import require_cb_role
 from conformo.domain.errors import InvalidInput
 from conformo.domain.transitions import (
+    DEFAULT_RISK_DAYS,
     TransitionAudit,
     at_risk_reason,
     days_left,
@@ -240,21 +241,29 @@ class ClientTransition:
     risk: str
 
 
-def clients_in_transition(certification_body_ids: list[int], today: date) -> list[ClientTransition]:
-    """Every active programme of these CBs certifying an edition that is being replaced: the end as each CB
-    applies it, the days left, its transition audit and why it is at risk of missing the window ('' if not).
-    A fixed number of queries whatever the number of clients."""
+def clients_in_transition(
+    certification_body_ids: list[int], today: date, programme_ids: list[int] | None = None
+) -> list[ClientTransition]:
+    """Every active programme of these CBs (or only `programme_ids`) certifying an edition that is being
+    replaced: the end as each CB applies it, the days left, its transition audit and why it is at risk of
+    missing the window ('' if not). A fixed number of queries whatever the number of clients."""
+    transitions = list(Transition.objects.select_related("old_standard", "new_standard"))
+    if not transitions:
+        return []
+    found = AuditProgramme.objects.filter(
+        certification_body_id__in=certification_body_ids,
+        active=True,
+        standards__in={t.old_standard_id for t in transitions},
+    )
+    if programme_ids is not None:
+        found = found.filter(pk__in=programme_ids)
     programmes = list(
-        AuditProgramme.objects.filter(certification_body_id__in=certification_body_ids, active=True)
+        found.distinct()
         .exclude(certification__state__in=["withdrawn", "refused", "expired", "pending"])
         .select_related("organization", "certification", "certification_body")
         .prefetch_related("standards")
     )
-    standard_ids = {s.pk for p in programmes for s in p.standards.all()}
-    transitions = list(
-        Transition.objects.filter(old_standard_id__in=standard_ids).select_related("old_standard", "new_standard")
-    )
-    if not transitions:
+    if not programmes:
         return []
     policies = {
         (p.certification_body_id, p.transition_id): p
@@ -289,7 +298,7 @@ def clients_in_transition(certification_body_ids: list[int], today: date) -> lis
                     completed=audit.status == AuditStatus.COMPLETED,
                 )
             risk = at_risk_reason(
-                facts, ends_on=end, today=today, risk_days=risk_days.get(programme.certification_body_id, 180)
+                facts, ends_on=end, today=today, risk_days=risk_days.get(programme.certification_body_id, DEFAULT_RISK_DAYS)
             )
             rows.append(ClientTransition(programme, t, end, days_left(end, today), audit, risk))
     rows.sort(key=lambda r: (r.ends_on, r.programme.organization.legal_name))

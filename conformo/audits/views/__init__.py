@@ -85,6 +85,7 @@ from conformo.audits.views.workflow import (
     programme_combine,
     programme_detail,
     special_audit_create,
+    transition_audit_create,
     team_assign,
 )
 
@@ -153,6 +154,7 @@ __all__ = [
     "response_reject",
     "schedule",
     "special_audit_create",
+    "transition_audit_create",
     "team_assign",
     "unavailability_add",
 ]
