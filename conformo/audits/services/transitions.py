@@ -259,7 +259,7 @@ def clients_in_transition(
         found = found.filter(pk__in=programme_ids)
     programmes = list(
         found.distinct()
-        .exclude(certification__state__in=["withdrawn", "refused", "expired", "pending"])
+        .exclude(certification__state__in=["withdrawn", "refused", "expired"])
         .select_related("organization", "certification", "certification_body")
         .prefetch_related("standards")
     )
