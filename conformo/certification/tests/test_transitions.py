@@ -341,3 +341,18 @@ def test_the_transitions_page_shows_the_policy_and_saves_it(
     assert good.status_code == 302
     assert certificate_of(granted).transition_ends_on == AB_END
     assert login(auditor).get(f"/certification/transitions/?cb={ready.cb.public_id}").status_code == 403
+
+
+def test_the_cli_sets_and_lists_the_policy(transition: Transition, ready: Any, granted: Any) -> None:
+    from conformo.core.tests.cli import run_in_process
+
+    result = run_in_process(
+        "transition", "set", "--cb", ready.cb.name, "iso-9001-2015", "iso-9001-2026", "--ends-on", "2028-12-31",
+        "--extra-days", "1", "--combine-recertification", "no",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "ISO 9001:2015 → ISO 9001:2026: ends 2028-12-31, extra 0.0 % + 1.0 d, combined with surveillance" in result.stdout
+    assert "Acme Precision Parts: ISO 9001:2015" in result.stdout
+    assert certificate_of(granted).transition_ends_on == AB_END
+    bad = run_in_process("transition", "set", "--cb", ready.cb.name, "iso-9001-2015", "iso-9001-2026", "--ends-on", "2001-01-01")
+    assert bad.returncode != 0 and "published" in bad.stderr
