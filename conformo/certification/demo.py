@@ -37,6 +37,7 @@ from django.utils import timezone
 
 from conformo.accounts.models import User
 from conformo.audits import services
+from conformo.certification.demo_transitions import demo_transitions
 from conformo.audits.choices import AuditKind, QualificationRole
 from conformo.audits.models import Application, Audit, Auditor, AuditProgramme
 from conformo.audits.services.reports import is_isms
@@ -142,6 +143,7 @@ def demo_lifecycle(cb: CertificationBody, today: date | None = None) -> None:
     if not Application.objects.filter(certification_body=cb).exists():
         _demo_first_clients(cb, today)
     demo_certificate_statuses(cb, today)
+    demo_transitions(cb, today)
 
 
 def _demo_first_clients(cb: CertificationBody, today: date | None = None) -> None:
