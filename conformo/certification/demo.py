@@ -37,7 +37,6 @@ from django.utils import timezone
 
 from conformo.accounts.models import User
 from conformo.audits import services
-from conformo.certification.demo_transitions import demo_transitions
 from conformo.audits.choices import AuditKind, QualificationRole
 from conformo.audits.models import Application, Audit, Auditor, AuditProgramme
 from conformo.audits.services.reports import is_isms
@@ -45,6 +44,7 @@ from conformo.certificates.models import Certificate, StatusChange
 from conformo.certificates.services import ISSUING_KINDS, STATUS_KINDS, certificate_apply_decision
 from conformo.certification.demo_agreements import accept_with_agreement
 from conformo.certification.demo_data import ACME_SCOPE, STATUS_CLIENTS, demo_scope_set
+from conformo.certification.demo_transitions import demo_transitions
 from conformo.certification.models import Decision
 from conformo.certification.services import decision_take
 from conformo.core.actors import SYSTEM

@@ -44,6 +44,4 @@ def demo_transitions(cb: CertificationBody, today: date | None = None) -> None:
     audit = services.transition_audit_add(actor=pm, programme=programme, transition=transition)
     end = min(today + timedelta(days=122), transition.ends_on)
     services.audit_plan(actor=pm, audit=audit, planned_start=end - timedelta(days=1), planned_end=end)
-    services.audit_team_assign(
-        actor=pm, audit=audit, members=[services.Member(lead, QualificationRole.LEAD_AUDITOR)]
-    )
+    services.audit_team_assign(actor=pm, audit=audit, members=[services.Member(lead, QualificationRole.LEAD_AUDITOR)])

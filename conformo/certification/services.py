@@ -407,7 +407,10 @@ def decision_take(
             certification.standards.remove(moved.old_standard)
             certification.standards.add(moved.new_standard)
             programme_move_edition(actor=actor, certification=certification, transition=moved)
-            reason = reason.strip() or f"Transition from {moved.old_standard.designation} to {moved.new_standard.designation}"
+            reason = (
+                reason.strip()
+                or f"Transition from {moved.old_standard.designation} to {moved.new_standard.designation}"
+            )
     if new_lines is not None:
         written = scope_lines_write("certification", certification, new_lines)
         certification.sector_codes = sorted({code for line in written for code in line.sector_codes})

@@ -41,7 +41,10 @@ def _form(row: PolicyRow, data: Any = None) -> TransitionPolicyForm:
 
 
 def _page(
-    request: HttpRequest, cb: CertificationBody, status: int = 200, bound: tuple[int, TransitionPolicyForm] | None = None
+    request: HttpRequest,
+    cb: CertificationBody,
+    status: int = 200,
+    bound: tuple[int, TransitionPolicyForm] | None = None,
 ) -> HttpResponse:
     today = timezone.localdate()
     can_edit = has_cb_role(request.user, cb.pk, "cb_admin")

@@ -33,11 +33,19 @@ class TransitionPolicyIn(Schema):
     )
     ends_on_basis: str = Field("", max_length=300, description="Whose decision the end is")
     extra_percent: Decimal = Field(
-        DEFAULT_EXTRA_PERCENT, ge=0, le=MAX_EXTRA_PERCENT, max_digits=4, decimal_places=1,
+        DEFAULT_EXTRA_PERCENT,
+        ge=0,
+        le=MAX_EXTRA_PERCENT,
+        max_digits=4,
+        decimal_places=1,
         description="[P] Extra time of a transition audit as a share of its base time",
     )
     extra_days: Decimal = Field(
-        DEFAULT_EXTRA_DAYS, ge=0, le=MAX_EXTRA_DAYS, max_digits=3, decimal_places=1,
+        DEFAULT_EXTRA_DAYS,
+        ge=0,
+        le=MAX_EXTRA_DAYS,
+        max_digits=3,
+        decimal_places=1,
         description="[P] Extra time of a transition audit in days",
     )
     combine_with_surveillance: bool = True
@@ -118,7 +126,10 @@ def client_out(row: ClientTransition) -> dict[str, Any]:
 def transitions(request: HttpRequest, cb_id: UUID) -> list[dict[str, Any]]:
     """Every edition transition of the catalog with this CB's policy (administrators, programme managers and
     decision makers)."""
-    return [policy_out(row) for row in transition_policies(actor=request.user, certification_body=my_cb(request.user, cb_id))]
+    return [
+        policy_out(row)
+        for row in transition_policies(actor=request.user, certification_body=my_cb(request.user, cb_id))
+    ]
 
 
 @router.put(
@@ -150,4 +161,7 @@ def transition_clients_list(request: HttpRequest, cb_id: UUID) -> list[dict[str,
     """The CB's clients whose programme certifies an edition being replaced: the end, the days left, the
     transition audit and why the client is at risk of missing the window (CB-wide staff)."""
     cb = my_cb(request.user, cb_id)
-    return [client_out(row) for row in transition_clients(actor=request.user, certification_body=cb, today=timezone.localdate())]
+    return [
+        client_out(row)
+        for row in transition_clients(actor=request.user, certification_body=cb, today=timezone.localdate())
+    ]

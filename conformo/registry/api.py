@@ -58,7 +58,7 @@ class RecordOut(Schema):
     )
     status_reason: str | None = Field(
         description="Why the certificate is no longer valid when its edition's transition has ended "
-        "(\"ISO 14001:2015 transition ended on 2029-04-30\"); null otherwise"
+        '("ISO 14001:2015 transition ended on 2029-04-30"); null otherwise'
     )
     holder: HolderOut
     standards: list[str]

@@ -15,7 +15,6 @@ from conformo.audits.models.programmes import Audit, AuditProgramme, TeamMember
 from conformo.audits.models.registers import Appeal, Complaint
 from conformo.audits.models.reports import AuditReport
 from conformo.audits.models.scope import ScopeLine
-from conformo.audits.models.transitions import TransitionPolicy
 from conformo.audits.models.setup import (
     Accreditation,
     Auditor,
@@ -24,6 +23,7 @@ from conformo.audits.models.setup import (
     Qualification,
     Unavailability,
 )
+from conformo.audits.models.transitions import TransitionPolicy
 
 __all__ = [
     "Accreditation",

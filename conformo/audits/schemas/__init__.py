@@ -53,8 +53,8 @@ from conformo.audits.schemas.programmes import (
     PlanIn,
     ProgrammeOut,
     SpecialAuditIn,
-    TransitionAuditIn,
     TeamIn,
+    TransitionAuditIn,
 )
 from conformo.audits.schemas.registers import (
     AdvanceIn,
@@ -155,10 +155,10 @@ __all__ = [
     "ScopeLineIn",
     "ScopeLineOut",
     "SpecialAuditIn",
-    "TransitionAuditIn",
     "TeamIn",
     "TimetableRowIn",
     "TimetableRowOut",
+    "TransitionAuditIn",
     "UnavailabilityIn",
     "UnavailabilityOut",
     "VerificationOut",

@@ -90,12 +90,6 @@ from conformo.audits.services.scope import (
     scope_lines,
     scope_statement,
 )
-from conformo.audits.services.transitions import (
-    clients_in_transition,
-    transition_audit_add,
-    transition_policy_for,
-    transition_policy_set,
-)
 from conformo.audits.services.setup import (
     accreditation_create,
     auditor_register,
@@ -104,6 +98,12 @@ from conformo.audits.services.setup import (
     conflict_declare,
     qualification_add,
     unavailability_add,
+)
+from conformo.audits.services.transitions import (
+    clients_in_transition,
+    transition_audit_add,
+    transition_policy_for,
+    transition_policy_set,
 )
 
 __all__ = [
@@ -138,9 +138,6 @@ __all__ = [
     "cb_settings_get",
     "cb_settings_update",
     "clients_in_transition",
-    "transition_audit_add",
-    "transition_policy_for",
-    "transition_policy_set",
     "complaint_advance",
     "complaint_assign",
     "complaint_receive",
@@ -187,5 +184,8 @@ __all__ = [
     "scope_statement",
     "special_audit_create",
     "stage1_agreement_block",
+    "transition_audit_add",
+    "transition_policy_for",
+    "transition_policy_set",
     "unavailability_add",
 ]

@@ -84,7 +84,9 @@ def transition_policy_set(
         )
     except InvalidInput as exc:
         field = "extra_days" if Decimal(values.get("extra_days", 0)) else "extra_percent"
-        raise ValidationFailed(f"{exc.message[:1].upper()}{exc.message[1:]}.", fields={field: ["Out of range."]}) from exc
+        raise ValidationFailed(
+            f"{exc.message[:1].upper()}{exc.message[1:]}.", fields={field: ["Out of range."]}
+        ) from exc
     policy = transition_policy_for(certification_body, transition)
     before = {name: getattr(policy, name) for name in POLICY_FIELDS} if policy.pk else None
     for name, value in values.items():
@@ -271,16 +273,15 @@ def clients_in_transition(
             certification_body_id__in=certification_body_ids, transition__in=transitions
         )
     }
-    risk_days = {
-        cb_id: days
-        for cb_id, days in CBSettings.objects.filter(
-            certification_body_id__in=certification_body_ids
-        ).values_list("certification_body_id", "transition_risk_days")
-    }
+    risk_days = dict(
+        CBSettings.objects.filter(certification_body_id__in=certification_body_ids).values_list(
+            "certification_body_id", "transition_risk_days"
+        )
+    )
     audits: dict[tuple[int, int], Audit] = {}
-    for audit in Audit.objects.filter(
-        programme__in=programmes, transition__in=transitions
-    ).exclude(status=AuditStatus.CANCELLED):
+    for audit in Audit.objects.filter(programme__in=programmes, transition__in=transitions).exclude(
+        status=AuditStatus.CANCELLED
+    ):
         audits[(audit.programme_id, audit.transition_id or 0)] = audit
     rows: list[ClientTransition] = []
     for programme in programmes:
@@ -298,9 +299,11 @@ def clients_in_transition(
                     completed=audit.status == AuditStatus.COMPLETED,
                 )
             risk = at_risk_reason(
-                facts, ends_on=end, today=today, risk_days=risk_days.get(programme.certification_body_id, DEFAULT_RISK_DAYS)
+                facts,
+                ends_on=end,
+                today=today,
+                risk_days=risk_days.get(programme.certification_body_id, DEFAULT_RISK_DAYS),
             )
             rows.append(ClientTransition(programme, t, end, days_left(end, today), audit, risk))
     rows.sort(key=lambda r: (r.ends_on, r.programme.organization.legal_name))
     return rows
-

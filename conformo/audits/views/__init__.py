@@ -85,8 +85,8 @@ from conformo.audits.views.workflow import (
     programme_combine,
     programme_detail,
     special_audit_create,
-    transition_audit_create,
     team_assign,
+    transition_audit_create,
 )
 
 __all__ = [
@@ -154,7 +154,7 @@ __all__ = [
     "response_reject",
     "schedule",
     "special_audit_create",
-    "transition_audit_create",
     "team_assign",
+    "transition_audit_create",
     "unavailability_add",
 ]

@@ -20,9 +20,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
-from conformo.audits.forms.transitions import TransitionAuditForm
 from conformo.audits import forms, selectors, services
 from conformo.audits.choices import AuditKind, AuditStatus
+from conformo.audits.forms.transitions import TransitionAuditForm
 from conformo.audits.models import Audit, Auditor
 from conformo.audits.services.common import is_lead
 from conformo.audits.views.common import agreement_section, is_manager, plan_section, report_section

@@ -39,7 +39,8 @@ def test_bluewater_has_its_transition_audit_planned_inside_the_window(settings: 
     audit = Audit.objects.get(kind=AuditKind.TRANSITION)
     assert audit.programme.organization.legal_name == "Bluewater Logistics B.V."
     assert audit.transition == transition
-    assert audit.planned_end is not None and today < audit.planned_end <= transition.ends_on
+    assert audit.planned_end is not None
+    assert today < audit.planned_end <= transition.ends_on
     assert audit.team.count() == 1
     rows = clients_in_transition([cb.pk], today)
     bluewater = [r for r in rows if r.programme.pk == audit.programme_id]

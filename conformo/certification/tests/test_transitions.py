@@ -93,12 +93,15 @@ def test_the_registry_reads_validity_around_the_transition_end(
         page = client.get(f"/verify/{number}").content.decode()
         assert "ISO 9001:2015 (2015 edition)" in page
         if reason:
-            assert "EXPIRED — NOT VALID" in page and reason in page
+            assert "EXPIRED — NOT VALID" in page
+            assert reason in page
         else:
             assert "VALID — ACTIVE" in page
 
 
-def test_the_fast_path_answers_the_same_after_the_end(granted: Any, ab_end: Transition, client: Any, settings: Any) -> None:
+def test_the_fast_path_answers_the_same_after_the_end(
+    granted: Any, ab_end: Transition, client: Any, settings: Any
+) -> None:
     number = certificate_of(granted).number
     settings.MIDDLEWARE = ["conformo.registry.fastpath.RegistryFastPathMiddleware", *settings.MIDDLEWARE]
     with time_machine.travel(date(2029, 1, 1), tick=False):
@@ -153,7 +156,9 @@ def test_the_transition_audit_takes_a_surveillances_time_plus_the_extra(
         )
 
 
-def test_combining_follows_the_policy(granted: Any, transition: Transition, programme_manager: Any, cb_admin: Any, ready: Any) -> None:
+def test_combining_follows_the_policy(
+    granted: Any, transition: Transition, programme_manager: Any, cb_admin: Any, ready: Any
+) -> None:
     programme = granted.programmes.get()
     surveillance = audit_of(programme, AuditKind.SURVEILLANCE_1)
     transition_policy_save(
@@ -169,12 +174,15 @@ def test_combining_follows_the_policy(granted: Any, transition: Transition, prog
             actor=programme_manager, programme=programme, transition=transition, combine_with=surveillance
         )
     assert "combine_with" in refused.value.fields
-    transition_policy_save(actor=cb_admin, certification_body=ready.cb, transition=transition, combine_with_surveillance=True)
+    transition_policy_save(
+        actor=cb_admin, certification_body=ready.cb, transition=transition, combine_with_surveillance=True
+    )
     base = surveillance.days
     combined = services.transition_audit_add(
         actor=programme_manager, programme=programme, transition=transition, combine_with=surveillance
     )
-    assert combined.pk == surveillance.pk and combined.transition == transition
+    assert combined.pk == surveillance.pk
+    assert combined.transition == transition
     assert combined.days >= base + base / 10 - Decimal("0.25")
 
 
@@ -182,14 +190,20 @@ def test_only_the_cb_administrator_sets_the_policy_and_an_end_before_publication
     transition: Transition, ready: Any, cb_admin: Any, programme_manager: Any
 ) -> None:
     with pytest.raises(PermissionDenied):
-        transition_policy_save(actor=programme_manager, certification_body=ready.cb, transition=transition, ends_on=AB_END)
+        transition_policy_save(
+            actor=programme_manager, certification_body=ready.cb, transition=transition, ends_on=AB_END
+        )
     with pytest.raises(ValidationFailed) as refused:
-        transition_policy_save(actor=cb_admin, certification_body=ready.cb, transition=transition, ends_on=date(2026, 1, 1))
+        transition_policy_save(
+            actor=cb_admin, certification_body=ready.cb, transition=transition, ends_on=date(2026, 1, 1)
+        )
     assert "ends_on" in refused.value.fields
     assert not AuditLogEntry.objects.filter(action="transition_policy.set").exists()
 
 
-def _run_transition(granted: Any, transition: Transition, ready: Any, programme_manager: Any, decision_maker: Any) -> Any:
+def _run_transition(
+    granted: Any, transition: Transition, ready: Any, programme_manager: Any, decision_maker: Any
+) -> Any:
     programme = granted.programmes.get()
     audit = services.transition_audit_add(actor=programme_manager, programme=programme, transition=transition)
     with time_machine.travel(date(2027, 3, 1), tick=False):
@@ -275,10 +289,13 @@ def test_the_programme_manager_sees_the_client_at_risk_in_my_work_and_on_the_pro
     with time_machine.travel(date(2027, 1, 1), tick=False):
         client = login(programme_manager)
         inbox = client.get("/inbox/").content.decode()
-        programme_page = client.get(reverse("audits:programme-detail", args=[granted.programmes.get().public_id])).content.decode()
+        programme_page = client.get(
+            reverse("audits:programme-detail", args=[granted.programmes.get().public_id])
+        ).content.decode()
     assert "ISO 9001:2015 → ISO 9001:2026: no transition audit planned" in inbox
     assert "Edition transition at risk" in inbox
-    assert "Edition transition" in programme_page and "No transition audit planned" in programme_page
+    assert "Edition transition" in programme_page
+    assert "No transition audit planned" in programme_page
     assert "Plan the transition" in programme_page
 
 
@@ -288,16 +305,24 @@ def test_the_policy_api_reads_and_sets_the_policy(
     admin = login(cb_admin)
     path = f"/api/v1/certification-bodies/{ready.cb.public_id}/transitions"
     listed = admin.get(path).json()
-    assert listed[0]["set"] is False and listed[0]["ends_on"] == "2029-09-15" and listed[0]["extra_days"] == "0.5"
+    assert listed[0]["set"] is False
+    assert listed[0]["ends_on"] == "2029-09-15"
+    assert listed[0]["extra_days"] == "0.5"
     answer = admin.put(
-        f"{path}/{transition.public_id}", {"ends_on": "2028-12-31", "extra_percent": "10"}, content_type="application/json"
+        f"{path}/{transition.public_id}",
+        {"ends_on": "2028-12-31", "extra_percent": "10"},
+        content_type="application/json",
     )
     assert answer.status_code == 200, answer.content
     assert (answer.json()["ends_on"], answer.json()["set"]) == ("2028-12-31", True)
     assert certificate_of(granted).transition_ends_on == AB_END
     bad = admin.put(f"{path}/{transition.public_id}", {"ends_on": "2020-01-01"}, content_type="application/json")
-    assert bad.status_code == 422 and "ends_on" in bad.json()["fields"]
-    assert admin.put(f"{path}/{transition.public_id}", {"extra_days": "99"}, content_type="application/json").status_code == 422
+    assert bad.status_code == 422
+    assert "ends_on" in bad.json()["fields"]
+    assert (
+        admin.put(f"{path}/{transition.public_id}", {"extra_days": "99"}, content_type="application/json").status_code
+        == 422
+    )
     manager = login(programme_manager)
     refused = manager.put(f"{path}/{transition.public_id}", {}, content_type="application/json")
     assert refused.status_code == 403
@@ -313,7 +338,8 @@ def test_the_transition_audit_api_and_page(granted: Any, ab_end: Transition, pro
         {"transition_id": str(programme.public_id)},
         content_type="application/json",
     )
-    assert unknown.status_code == 422 and "transition_id" in unknown.json()["fields"]
+    assert unknown.status_code == 422
+    assert "transition_id" in unknown.json()["fields"]
     made = client.post(
         f"/api/v1/programmes/{programme.public_id}/transition-audits",
         {"transition_id": str(ab_end.public_id)},
@@ -333,7 +359,8 @@ def test_the_transitions_page_shows_the_policy_and_saves_it(
     admin = login(cb_admin)
     page = admin.get(f"/certification/transitions/?cb={ready.cb.public_id}")
     assert page.status_code == 200
-    assert "ISO 9001:2015" in page.content.decode() and "Save the policy" in page.content.decode()
+    assert "ISO 9001:2015" in page.content.decode()
+    assert "Save the policy" in page.content.decode()
     url = f"/certification/transitions/{transition.public_id}/policy?cb={ready.cb.public_id}"
     bad = admin.post(url, {"ends_on": "2020-01-01", "extra_percent": "0", "extra_days": "0.5"})
     assert bad.status_code == 422
@@ -347,12 +374,28 @@ def test_the_cli_sets_and_lists_the_policy(transition: Transition, ready: Any, g
     from conformo.core.tests.cli import run_in_process
 
     result = run_in_process(
-        "transition", "set", "--cb", ready.cb.name, "iso-9001-2015", "iso-9001-2026", "--ends-on", "2028-12-31",
-        "--extra-days", "1", "--combine-recertification", "no",
+        "transition",
+        "set",
+        "--cb",
+        ready.cb.name,
+        "iso-9001-2015",
+        "iso-9001-2026",
+        "--ends-on",
+        "2028-12-31",
+        "--extra-days",
+        "1",
+        "--combine-recertification",
+        "no",
     )
     assert result.returncode == 0, result.stderr
-    assert "ISO 9001:2015 → ISO 9001:2026: ends 2028-12-31, extra 0.0 % + 1.0 d, combined with surveillance" in result.stdout
+    assert (
+        "ISO 9001:2015 → ISO 9001:2026: ends 2028-12-31, extra 0.0 % + 1.0 d, combined with surveillance"
+        in result.stdout
+    )
     assert "Acme Precision Parts: ISO 9001:2015" in result.stdout
     assert certificate_of(granted).transition_ends_on == AB_END
-    bad = run_in_process("transition", "set", "--cb", ready.cb.name, "iso-9001-2015", "iso-9001-2026", "--ends-on", "2001-01-01")
-    assert bad.returncode != 0 and "published" in bad.stderr
+    bad = run_in_process(
+        "transition", "set", "--cb", ready.cb.name, "iso-9001-2015", "iso-9001-2026", "--ends-on", "2001-01-01"
+    )
+    assert bad.returncode != 0
+    assert "published" in bad.stderr

@@ -67,4 +67,6 @@ def test_a_client_is_at_risk_without_a_planned_audit_with_one_past_the_end_or_cl
     assert at_risk_reason(planned, ends_on=END, today=today, risk_days=180) == ""
     assert at_risk_reason(planned, ends_on=END, today=date(2028, 11, 1), risk_days=180).endswith("not decided")
     assert at_risk_reason(TransitionAudit(decided=True), ends_on=END, today=date(2030, 1, 1), risk_days=180) == ""
-    assert at_risk_reason(planned, ends_on=END, today=date(2029, 5, 1), risk_days=180).startswith("the transition ended")
+    assert at_risk_reason(planned, ends_on=END, today=date(2029, 5, 1), risk_days=180).startswith(
+        "the transition ended"
+    )

@@ -116,7 +116,8 @@ def transitions_at_risk_items(rows: QuerySet[AuditProgramme], ctx: Context) -> I
             continue
         first = min(found, key=lambda r: r.ends_on)
         title = "; ".join(
-            f"{r.transition.old_standard.designation} → {r.transition.new_standard.designation}: {r.risk}" for r in found
+            f"{r.transition.old_standard.designation} → {r.transition.new_standard.designation}: {r.risk}"
+            for r in found
         )
         yield InboxItem(
             kind=ItemKind.TRANSITION_AT_RISK,

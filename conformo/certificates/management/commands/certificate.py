@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import urllib.request
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +26,7 @@ def _transition_ended(record: dict[str, Any]) -> str:
     if record.get("status") not in ("active", "suspended") or not isinstance(raw, str):
         return ""
     try:
-        ends_on = datetime.strptime(raw, "%Y-%m-%d").date()
+        ends_on = date.fromisoformat(raw)
     except ValueError:
         return ""
     if not transition_ended(ends_on, timezone.localdate()):

@@ -52,7 +52,10 @@ class Command(ConformoCommand):
     def _cb(self, name: str) -> Any:
         from conformo.organizations.models import CertificationBody
 
-        cb = CertificationBody.objects.filter(name=name).first() or CertificationBody.objects.filter(short_name=name).first()
+        cb = (
+            CertificationBody.objects.filter(name=name).first()
+            or CertificationBody.objects.filter(short_name=name).first()
+        )
         if cb is None:
             raise CommandError(f"No certification body named {name!r}.")
         return cb
@@ -98,8 +101,14 @@ class Command(ConformoCommand):
             self.stdout.write("No edition transition in the catalog.")
         for row in rows:
             p = row.policy
-            combine = [name for name, on in (("surveillance", p.combine_with_surveillance),
-                                            ("recertification", p.combine_with_recertification)) if on]
+            combine = [
+                name
+                for name, on in (
+                    ("surveillance", p.combine_with_surveillance),
+                    ("recertification", p.combine_with_recertification),
+                )
+                if on
+            ]
             self.stdout.write(
                 f"{row.transition.old_standard.designation} → {row.transition.new_standard.designation}: "
                 f"ends {row.ends_on.isoformat()}{' (' + p.ends_on_basis + ')' if p.ends_on_basis else ''}, "
