@@ -12,13 +12,24 @@ from conformo.audits.models import Audit, AuditProgramme
 from conformo.standards.models import Transition
 
 
+class TransitionChoiceField(forms.ModelChoiceField[Transition]):
+    def label_from_instance(self, obj: Transition) -> str:
+        return f"{obj.old_standard.designation} → {obj.new_standard.designation} (ends {obj.ends_on:%Y-%m-%d})"
+
+
+class CombinableAuditField(forms.ModelChoiceField[Audit]):
+    def label_from_instance(self, obj: Audit) -> str:
+        kind = str(obj.get_kind_display())
+        return f"{kind} (due {obj.due_by:%Y-%m-%d})" if obj.due_by else kind
+
+
 class TransitionAuditForm(ActionForm):
     """Which transition, and either a transition audit of its own or a planned surveillance / recertification
     to combine it with (the service checks the CB's policy allows it)."""
 
     id_prefix = "transition"
-    transition = forms.ModelChoiceField(queryset=Transition.objects.none(), label="Move to the new edition")
-    combine_with = forms.ModelChoiceField(
+    transition = TransitionChoiceField(queryset=Transition.objects.none(), label="Move to the new edition")
+    combine_with = CombinableAuditField(
         queryset=Audit.objects.none(),
         required=False,
         label="Combine with",
@@ -33,15 +44,9 @@ class TransitionAuditForm(ActionForm):
         transition.queryset = Transition.objects.filter(old_standard__in=programme.standards.all()).select_related(
             "old_standard", "new_standard"
         )
-        transition.label_from_instance = lambda t: (  # type: ignore[method-assign]  # Django's documented hook
-            f"{t.old_standard.designation} → {t.new_standard.designation} (ends {t.ends_on:%Y-%m-%d})"
-        )
         combine = self.fields["combine_with"]
         assert isinstance(combine, forms.ModelChoiceField)
         combine.queryset = programme.audits.filter(
             status=AuditStatus.PLANNED,
             kind__in=[AuditKind.SURVEILLANCE_1, AuditKind.SURVEILLANCE_2, AuditKind.RECERTIFICATION],
-        )
-        combine.label_from_instance = lambda a: (  # type: ignore[method-assign]  # Django's documented hook
-            f"{a.get_kind_display()} (due {a.due_by:%Y-%m-%d})" if a.due_by else a.get_kind_display()
         )

@@ -291,12 +291,12 @@ def clients_in_transition(
                 continue
             policy = policies.get((programme.certification_body_id, t.pk))
             end = (policy.ends_on if policy is not None and policy.ends_on else None) or t.ends_on
-            audit = audits.get((programme.pk, t.pk))
+            found_audit = audits.get((programme.pk, t.pk))
             facts = None
-            if audit is not None:
+            if found_audit is not None:
                 facts = TransitionAudit(
-                    planned_end=audit.planned_end or audit.completed_on,
-                    completed=audit.status == AuditStatus.COMPLETED,
+                    planned_end=found_audit.planned_end or found_audit.completed_on,
+                    completed=found_audit.status == AuditStatus.COMPLETED,
                 )
             risk = at_risk_reason(
                 facts,
@@ -304,6 +304,6 @@ def clients_in_transition(
                 today=today,
                 risk_days=risk_days.get(programme.certification_body_id, DEFAULT_RISK_DAYS),
             )
-            rows.append(ClientTransition(programme, t, end, days_left(end, today), audit, risk))
+            rows.append(ClientTransition(programme, t, end, days_left(end, today), found_audit, risk))
     rows.sort(key=lambda r: (r.ends_on, r.programme.organization.legal_name))
     return rows

@@ -67,6 +67,7 @@ def test_the_cb_end_is_carried_by_its_old_edition_certificates(granted: Any, ab_
     assert (certificate.transition_ends_on, certificate.transition_edition) == (AB_END, "ISO 9001:2015")
     assert certificate.expires_on == date(2029, 4, 9)  # issued before publication: its expiry is not capped
     entry = AuditLogEntry.objects.filter(action="transition_policy.set").get()
+    assert entry.after is not None
     assert entry.after["ends_on"] == AB_END.isoformat()
 
 
@@ -136,6 +137,7 @@ def test_a_certificate_on_the_old_edition_issued_in_the_window_expires_at_the_en
     change = certificate.status_changes.get()
     assert "no later than the transition end" in change.reason
     entry = AuditLogEntry.objects.get(action="certificate.issue")
+    assert entry.after is not None
     assert entry.after["expiry_capped"].startswith("Expiry set to 2028-06-30 instead of 2029-04-09")
 
 
