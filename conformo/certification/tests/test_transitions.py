@@ -401,3 +401,21 @@ def test_the_cli_sets_and_lists_the_policy(transition: Transition, ready: Any, g
     )
     assert bad.returncode != 0
     assert "published" in bad.stderr
+
+
+def test_the_certificate_page_and_the_decision_page_speak_of_the_transition(
+    granted: Any, ab_end: Transition, ready: Any, programme_manager: Any, decision_maker: Any, cb_admin: Any
+) -> None:
+    number = certificate_of(granted).number
+    with time_machine.travel(date(2027, 1, 1), tick=False):
+        page = login(cb_admin).get(reverse("certificates:detail", args=[number])).content.decode()
+        assert "ISO 9001:2015 is being replaced: valid at most until 2028-12-31" in page
+        decision_page = login(decision_maker).get(reverse("certification:decision-take", args=[granted.public_id]))
+        assert "Move to the new edition" not in decision_page.content.decode()  # no transition audit yet
+    services.transition_audit_add(actor=programme_manager, programme=granted.programmes.get(), transition=ab_end)
+    with time_machine.travel(date(2027, 1, 1), tick=False):
+        decision_page = login(decision_maker).get(reverse("certification:decision-take", args=[granted.public_id]))
+        assert "Move to the new edition" in decision_page.content.decode()
+    with time_machine.travel(date(2029, 1, 1), tick=False):
+        page = login(cb_admin).get(reverse("certificates:detail", args=[number])).content.decode()
+    assert "Expired — ISO 9001:2015 transition ended on 2028-12-31" in page
