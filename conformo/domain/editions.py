@@ -19,6 +19,7 @@ from datetime import date
 from enum import StrEnum
 
 from conformo.domain.cycle import add_months
+from conformo.domain.readiness import Status
 
 #: Months from publication to the transition end (reference/cb-rules.md §8c: three years, the 2015 revisions).
 TRANSITION_MONTHS = 36
@@ -189,3 +190,21 @@ def carry_plan(rows: Iterable[SuccessionRow]) -> CarryPlan:
             state = CarryState.CARRIED
         targets[new] = (state, tuple(olds))
     return CarryPlan(targets=targets, dropped=tuple(dropped))
+
+
+_PROGRESS = (Status.NOT_STARTED, Status.PLANNED, Status.PARTIAL, Status.IMPLEMENTED)
+
+
+def merged_status(statuses: Sequence[str]) -> Status:
+    """The status a new ref starts from when several old answers feed it (merged or split, to review).
+
+    Not applicable only when every source is (the Statement of Applicability keeps a control out only if all
+    the controls it replaces were out); otherwise the least advanced status among the applicable sources, so
+    nothing reads as further along than its weakest part. No source: not started.
+    """
+    applicable = [Status(s) for s in statuses if s != Status.NOT_APPLICABLE]
+    if not statuses:
+        return Status.NOT_STARTED
+    if not applicable:
+        return Status.NOT_APPLICABLE
+    return min(applicable, key=_PROGRESS.index)

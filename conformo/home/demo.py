@@ -23,7 +23,7 @@ from conformo.core.roles import Role
 from conformo.improvement.demo import demo_improvement
 from conformo.organizations.models import CertificationBody
 from conformo.organizations.services import certification_body_create, organization_create, site_create
-from conformo.readiness.demo import demo_readiness
+from conformo.readiness.demo import demo_readiness, demo_transition
 
 DEMO_PASSWORD = "conformo-demo"  # noqa: S105 - the published demo password
 DEMO_CB_NAME = "Northbridge Certification Ltd"
@@ -151,6 +151,7 @@ def demo_load() -> DemoResult:
     demo_multi_site(cb)
     certificates_demo_load()
     demo_readiness()
+    demo_transition()
     demo_improvement()
     demo_invitations()
     result.logins = [(email, Role(role).label) for email, _, role in CB_STAFF]

@@ -174,3 +174,7 @@ router.add_router("", programme_router)
 from conformo.readiness.api_changes import router as changes_router  # noqa: E402
 
 router.add_router("", changes_router)
+
+from conformo.readiness.api_transition import router as transition_router  # noqa: E402 - mounted after the routes above, like the others
+
+router.add_router("", transition_router)

@@ -11,6 +11,16 @@ class ItemStatus(models.TextChoices):
     NOT_APPLICABLE = "not_applicable", "Not applicable"
 
 
+class TransitionState(models.TextChoices):
+    """Where an answer of a transition assessment stands (docs/readiness.md, "Transition assessment")."""
+
+    NONE = "", "—"
+    TO_CONFIRM = "to_confirm", "Carried over, to confirm"
+    TO_REVIEW = "to_review", "To review (merged or split)"
+    OPEN = "open", "New in this edition"
+    CONFIRMED = "confirmed", "Confirmed"
+
+
 class DocumentKind(models.TextChoices):
     DOCUMENT = "document", "Document (maintained)"
     RECORD = "record", "Record (retained)"

@@ -5,23 +5,38 @@ nothing: an organization that already has an assessment is left as it is.
   control (A.7.8) justified as not applicable, and its mandatory documented information registered; the
   information security policy (clause 5.2) is owned by a member and due for review in two weeks.
 - Bluewater Logistics (ISO 14001, after stage 2): an integrated 14001 + 45001 assessment where the clauses
-  the Harmonized Structure makes common are answered once for both standards.
+  the Harmonized Structure makes common are answered once for both standards; then (`demo_transition`) its
+  transition assessment to ISO 14001:2026 in progress. The real 2026 outline is not in Conformo's sourced data,
+  so the demo loads the made-up example edition `example-iso-14001-2026` ("ISO 14001:2026 (made-up example)",
+  docs/examples/example-iso-14001-2026.yaml, replacing iso-14001-2015, transition end 2029-04-15): answers
+  carried over, a few confirmed, one merged clause reviewed (docs/readiness.md, "Demo").
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
 from itertools import cycle
+from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from conformo.accounts.models import User
+from conformo.core.actors import SYSTEM
 from conformo.organizations.models import Organization
-from conformo.readiness.choices import ItemStatus
+from conformo.readiness.choices import ItemStatus, TransitionState
 from conformo.readiness.models import Assessment, Document, Item
-from conformo.readiness.services import assessment_create, document_register_prefill, document_update, item_answer
+from conformo.readiness.services import (
+    answer_confirm,
+    assessment_create,
+    assessment_transition,
+    document_register_prefill,
+    document_update,
+    item_answer,
+)
 from conformo.standards.models import ClauseKind, Standard
+from conformo.standards.services import catalog_load_file
 
 PLAN: list[tuple[str, str, list[str], str]] = [
     ("Cobalt Cloud Services Ltd", "ciso@cobalt.example", ["iso-iec-27001-2022"], "ISMS readiness"),
@@ -87,3 +102,47 @@ def _answer_some(admin: User, assessment: Assessment) -> None:
             continue
         item_answer(actor=admin, item=item, status=next(statuses), notes="Demo answer.")
         answered.add(item.answer_id)
+
+
+#: The made-up example edition the demo moves Bluewater to (an illustration, never a real outline).
+DEMO_EDITION_FILE = Path(settings.BASE_DIR) / "docs" / "examples" / "example-iso-14001-2026.yaml"
+DEMO_EDITION = "example-iso-14001-2026"
+TRANSITION_CLIENT = ("Bluewater Logistics B.V.", "ehs@bluewater.example")
+CONFIRMED_IN_DEMO = 6
+
+
+@transaction.atomic
+def demo_transition() -> None:
+    """Bluewater's move of its EHS assessment to the demo's ISO 14001:2026 edition, in progress, once."""
+    legal_name, admin_email = TRANSITION_CLIENT
+    organization = Organization.objects.filter(legal_name=legal_name).first()
+    admin = User.objects.filter(email=admin_email).first()
+    if organization is None or admin is None or not DEMO_EDITION_FILE.exists():
+        return
+    if Assessment.objects.filter(organization=organization, replaced_edition__isnull=False).exists():
+        return
+    old = Assessment.objects.filter(organization=organization, replaced_edition__isnull=True).order_by("id").first()
+    if old is None or not old.standards.filter(code="iso-14001-2015").exists():
+        return
+    catalog_load_file(path=DEMO_EDITION_FILE, actor=SYSTEM)
+    edition = Standard.objects.get(code=DEMO_EDITION)
+    new = assessment_transition(
+        actor=admin, assessment=old, standard=edition, title="EHS transition to ISO 14001:2026 (made-up example)"
+    )
+    items = (
+        Item.objects.filter(assessment=new, clause__standard=edition)
+        .select_related("answer", "clause", "assessment")
+        .order_by("clause__position")
+    )
+    confirmed: set[int] = set()
+    for item in items:
+        state = item.answer.transition_state
+        if (
+            state == TransitionState.TO_CONFIRM
+            and len(confirmed) < CONFIRMED_IN_DEMO
+            and item.answer_id not in confirmed
+        ):
+            answer_confirm(actor=admin, item=item)
+            confirmed.add(item.answer_id)
+        elif state == TransitionState.TO_REVIEW and item.clause.ref == "7.4.2":
+            item_answer(actor=admin, item=item, status=ItemStatus.PARTIAL, notes="Demo: one procedure for both.")

@@ -37,6 +37,19 @@ class AssessmentForm(forms.Form):
     )
 
 
+class TransitionForm(forms.Form):
+    """Move an assessment to the new edition of one of its standards (`assessment_transition`)."""
+
+    standard: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        queryset=Standard.objects.none(), to_field_name="code", label="New edition", empty_label=None
+    )
+    title = forms.CharField(max_length=200, required=False, help_text="Leave empty for a generated title.")
+
+    def __init__(self, *args: Any, choices: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        set_queryset(self, "standard", choices, label=lambda s: f"{s.designation} (replaces {s.replaces.designation})")
+
+
 class ItemForm(forms.Form):
     status = forms.ChoiceField(choices=ItemStatus.choices)
     justification = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)

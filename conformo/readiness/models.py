@@ -24,6 +24,7 @@ from conformo.readiness.choices import (
     ReviewStatus,
     RevisionStatus,
     RiskKind,
+    TransitionState,
     Treatment,
     TreatmentStatus,
 )
@@ -63,13 +64,26 @@ class Assessment(BaseModel):
     """An integrated gap assessment of one organization over one or more standards.
 
     A re-run (next year) points at the `previous` assessment; its answers start from the previous ones,
-    marked for review, and the previous assessment stays as history to compare with.
+    marked for review, and the previous assessment stays as history to compare with. A transition assessment
+    (`replaced_edition` set) moves `previous` from an old edition of a standard to its successor, across the
+    succession map; `dropped` lists the old clauses that have no successor.
     """
 
     organization = models.ForeignKey("organizations.Organization", on_delete=models.CASCADE, related_name="assessments")
     title = models.CharField(max_length=200)
     standards = models.ManyToManyField("standards.Standard", related_name="+")
     previous = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reruns")
+    replaced_edition = models.ForeignKey(
+        "standards.Standard",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="For a transition assessment: the old edition the previous assessment covered.",
+    )
+    dropped = models.JSONField(
+        default=list, blank=True, help_text="Transition: old clauses without a successor (ref, title, status)."
+    )
     created_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
 
     objects = OrgScopedQuerySet.as_manager()
@@ -95,6 +109,12 @@ class Answer(models.Model):
     due_date = models.DateField(null=True, blank=True)
     notes = models.TextField(blank=True)
     needs_review = models.BooleanField(default=False, help_text="Carried over from the previous assessment.")
+    transition_state = models.CharField(
+        max_length=12, choices=TransitionState.choices, default=TransitionState.NONE, blank=True
+    )
+    carried_from = models.JSONField(
+        default=list, blank=True, help_text="Transition: the old answers that fed this one (ref, status)."
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = AssessmentChildQuerySet.as_manager()

@@ -15,7 +15,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.safestring import SafeString, mark_safe
 
-from conformo.readiness.choices import ItemStatus
+from conformo.readiness.choices import ItemStatus, TransitionState
 
 #: What a row needs, read with `.values(*ROW_FIELDS)`.
 ROW_FIELDS = (
@@ -35,6 +35,8 @@ ROW_FIELDS = (
     "answer__justification",
     "answer__notes",
     "answer__needs_review",
+    "answer__transition_state",
+    "answer__carried_from",
 )
 
 _LABELS = dict(ItemStatus.choices)
@@ -48,12 +50,33 @@ _OPTIONS = {
 
 
 _BUTTON = '<button type="submit" class="small secondary">{}</button>'
+_CONFIRM = _BUTTON.format("Confirm")
+_TO_SETTLE = (TransitionState.TO_CONFIRM, TransitionState.TO_REVIEW)
 _OVERRIDE = ("answer-mode/own/", _BUTTON.format("Answer differently"))
 _SHARE = ("answer-mode/shared/", _BUTTON.format("Use shared answer"))
 
 
 def row_values(items: QuerySet[Any]) -> list[dict[str, Any]]:
     return list(items.values(*ROW_FIELDS))
+
+
+def _transition_note(r: Mapping[str, Any]) -> str:
+    """A transition assessment's badge: carried over (from which old clause), to review (fed by which old
+    answers), new in this edition, or confirmed."""
+    state = r["answer__transition_state"]
+    if not state:
+        return ""
+    sources = ", ".join(
+        f"{escape(str(c.get('ref', '')))} ({escape(str(_LABELS.get(c.get('status'), c.get('status'))))})"
+        for c in r["answer__carried_from"] or []
+    )
+    if state == TransitionState.TO_CONFIRM:
+        return f' <span class="badge">carried over, to confirm</span><br><small>From {sources}</small>'
+    if state == TransitionState.TO_REVIEW:
+        return f' <span class="badge warn">to review</span><br><small>Merged or split from {sources}</small>'
+    if state == TransitionState.OPEN:
+        return ' <span class="badge">new in this edition</span>'
+    return f"<br><small>Confirmed; from {sources}</small>" if sources else ""
 
 
 def _truncate(text: str, limit: int = 120) -> str:
@@ -100,6 +123,7 @@ class RowRenderer:
             clause += "<br><small>Answered for this standard only</small>"
         if r["answer__needs_review"]:
             clause += ' <span class="badge">review</span>'
+        clause += _transition_note(r)
         if can_answer:
             status_cell = (
                 f'<form hx-post="{url}status/" hx-target="#item-{key}" hx-swap="outerHTML" hx-trigger="change" '
@@ -119,6 +143,12 @@ class RowRenderer:
         actions = f'<a href="{url}evidence/">Evidence</a>'
         if can_answer:
             actions = f'<a href="{url}" hx-get="{url}" hx-target="#item-{key}" hx-swap="outerHTML">Edit</a> ' + actions
+        if can_answer and r["answer__transition_state"] in _TO_SETTLE:
+            actions += (
+                f'<form method="post" action="{url}confirm/" hx-post="{url}confirm/" hx-target="#item-{key}" '
+                f'hx-swap="outerHTML" class="inline">'
+                f'<input type="hidden" name="csrfmiddlewaretoken" value="{self.csrf}">{_CONFIRM}</form>'
+            )
         if self.manage and r["clause__hs_ref"]:
             path, button = _OVERRIDE if r["answer__hs_ref"] else _SHARE
             actions += (

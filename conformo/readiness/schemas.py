@@ -48,6 +48,44 @@ class AssessmentRowOut(Schema):
     created_at: datetime
 
 
+TRANSITION_STATE = (
+    "In a transition assessment: to_confirm (carried over one to one), to_review (merged or split), open (new in "
+    "this edition), confirmed; empty otherwise."
+)
+CARRIED_FROM = "In a transition assessment: the old edition's clauses whose answers fed this one, with their status."
+
+
+class CarriedFromOut(Schema):
+    ref: str = Field(..., description="Old clause ref; annex controls as A.<ref>.")
+    status: str
+
+
+class TransitionIn(Schema):
+    standard: str = Field(
+        ..., min_length=1, max_length=100, description="The new edition's id, e.g. iso-iec-27001-2022."
+    )
+    title: str = Field("", max_length=200)
+
+
+class DroppedOut(Schema):
+    ref: str
+    title: str
+    status: str
+
+
+class TransitionProgressOut(Schema):
+    replaced_edition: str = Field(..., description="Id of the old edition the previous assessment covered.")
+    standard: str = Field(..., description="Id of the new edition.")
+    previous_id: UUID | None
+    confirmed: int
+    to_confirm: int
+    to_review: int
+    open: int
+    total: int
+    deadline: date | None = Field(..., description="The transition end (the last day of the old edition).")
+    dropped: list[DroppedOut] = Field(..., description="Old clauses without a successor, with their last status.")
+
+
 class ItemOut(Schema):
     id: int
     standard: str
@@ -62,6 +100,8 @@ class ItemOut(Schema):
     due_date: date | None
     notes: str
     needs_review: bool
+    transition_state: str = Field(..., description=TRANSITION_STATE)
+    carried_from: list[CarriedFromOut] = Field(..., description=CARRIED_FROM)
 
     @staticmethod
     def resolve_standard(obj: Any) -> str:
@@ -111,6 +151,14 @@ class ItemOut(Schema):
     def resolve_needs_review(obj: Any) -> bool:
         return obj.answer.needs_review
 
+    @staticmethod
+    def resolve_transition_state(obj: Any) -> str:
+        return obj.answer.transition_state
+
+    @staticmethod
+    def resolve_carried_from(obj: Any) -> list[dict[str, Any]]:
+        return list(obj.answer.carried_from or [])
+
 
 class ItemRowOut(Schema):
     """An item of the list, read from `.values()` (see `selectors.item_api_rows`): the same fields as ItemOut."""
@@ -128,6 +176,8 @@ class ItemRowOut(Schema):
     due_date: date | None
     notes: str
     needs_review: bool
+    transition_state: str = Field(..., description=TRANSITION_STATE)
+    carried_from: list[CarriedFromOut] = Field(..., description=CARRIED_FROM)
 
 
 class ItemPatch(Schema):

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import (
     BooleanField,
+    Count,
     ExpressionWrapper,
     F,
     OuterRef,
@@ -32,8 +33,9 @@ from conformo.domain.readiness import (
     readiness_summary,
     ref_sort_key,
 )
+from conformo.readiness.choices import TransitionState
 from conformo.readiness.models import Assessment, Item
-from conformo.standards.models import ClauseKind, Standard
+from conformo.standards.models import ClauseKind, Standard, Transition
 
 #: Catalog columns a row never shows (JSON blobs are costly to decode once per row).
 HEAVY_FIELDS = (
@@ -55,7 +57,7 @@ def assessment_list(*, user: Any, organization: Any = None) -> QuerySet[Assessme
 def assessment_get(*, user: Any, public_id: Any) -> Assessment:
     assessment = (
         Assessment.objects.visible_to(user)
-        .select_related("organization", "previous")
+        .select_related("organization", "previous", "replaced_edition")
         .prefetch_related("standards")
         .filter(public_id=public_id)
         .first()
@@ -168,6 +170,8 @@ def item_api_rows(
         due_date=F("answer__due_date"),
         notes=F("answer__notes"),
         needs_review=F("answer__needs_review"),
+        transition_state=F("answer__transition_state"),
+        carried_from=F("answer__carried_from"),
     )
 
 
@@ -374,3 +378,68 @@ def attention_for(*, user: Any, organization: Any, today: date | None = None, li
             )
         )
     return attention
+
+
+@dataclass(frozen=True)
+class TransitionProgress:
+    """Items of a transition assessment by state (docs/readiness.md, "Transition assessment")."""
+
+    confirmed: int
+    to_confirm: int
+    to_review: int
+    open: int
+    total: int
+
+    @property
+    def settled_percent(self) -> int:
+        return round(100 * self.confirmed / self.total) if self.total else 0
+
+
+def transition_progress(*, assessment: Assessment) -> TransitionProgress:
+    """How far the move to the new edition is: confirmed / to confirm / to review / open items. One query."""
+    counts = dict(
+        Item.objects.filter(assessment=assessment)
+        .values_list("answer__transition_state")
+        .annotate(n=Count("id"))
+        .values_list("answer__transition_state", "n")
+    )
+    return TransitionProgress(
+        confirmed=counts.get(TransitionState.CONFIRMED, 0),
+        to_confirm=counts.get(TransitionState.TO_CONFIRM, 0),
+        to_review=counts.get(TransitionState.TO_REVIEW, 0),
+        open=counts.get(TransitionState.OPEN, 0),
+        total=sum(counts.values()),
+    )
+
+
+def transition_deadline(*, organization: Any, standard: Standard) -> date | None:
+    """The last day of the move to `standard` (a new edition) for `organization`: for now the standard-level
+    transition end (`standards.Transition.ends_on`). The hook for a CB's own end date for its clients. One query."""
+    return (
+        Transition.objects.filter(new_standard=standard)
+        .order_by("-published_on")
+        .values_list("ends_on", flat=True)
+        .first()
+    )
+
+
+def transition_assessments(*, user: Any, organization: Any) -> list[Assessment]:
+    """The organization's transition assessments, newest first, with their standards (two queries)."""
+    return list(
+        Assessment.objects.visible_to(user)
+        .filter(organization=organization, replaced_edition__isnull=False)
+        .select_related("replaced_edition")
+        .prefetch_related("standards")
+        .order_by("-created_at", "-id")
+    )
+
+
+def transition_choices(*, assessment: Assessment) -> QuerySet[Standard]:
+    """The new editions `assessment` may move to: standards that replace one it covers and that it lacks."""
+    covered = [s.pk for s in assessment.standards.all()]
+    return (
+        Standard.objects.filter(replaces__in=covered)
+        .exclude(pk__in=covered)
+        .select_related("replaces")
+        .order_by("code")
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from conformo.readiness.views import assessments, dashboard, documents, pickers, programme, risks
+from conformo.readiness.views import assessments, dashboard, documents, pickers, programme, risks, transition
 
 app_name = "readiness"
 
@@ -46,6 +46,16 @@ urlpatterns = [
         name="item-share",
     ),
     path("assessments/<uuid:public_id>/rerun/", assessments.assessment_rerun_view, name="assessment-rerun"),
+    path(
+        "assessments/<uuid:public_id>/transition/",
+        transition.assessment_transition_view,
+        name="assessment-transition",
+    ),
+    path(
+        "assessments/<uuid:public_id>/items/<int32:item_id>/confirm/",
+        transition.item_confirm_view,
+        name="item-confirm",
+    ),
     path("assessments/<uuid:public_id>/compare/", assessments.assessment_compare_view, name="assessment-compare"),
     path("assessments/<uuid:public_id>/export.<str:fmt>", assessments.assessment_export_view, name="assessment-export"),
     path("assessments/<uuid:public_id>/soa/", assessments.soa_view, name="soa"),

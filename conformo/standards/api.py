@@ -23,6 +23,7 @@ from conformo.standards.schemas import (
     CorrespondenceOut,
     StandardDetailOut,
     StandardOut,
+    SuccessionOut,
 )
 from conformo.standards.selectors import (
     clause_get,
@@ -32,6 +33,7 @@ from conformo.standards.selectors import (
     standard_get,
     standard_list,
     standard_summary,
+    succession_document,
 )
 from conformo.standards.services import catalog_import
 
@@ -57,16 +59,27 @@ def standard_import(
     request: HttpRequest,
     format: str = Form(..., pattern="^(ciso-assistant|oscal)$"),
     file: UploadedFile = File(...),  # noqa: B008 - django-ninja declares uploads this way
+    succession: UploadedFile | None = File(None),  # noqa: B008 - django-ninja declares uploads this way
 ) -> Status[dict[str, Any]]:
     """Import a CISO Assistant library (YAML) or an OSCAL catalog (JSON). CB administrators only.
 
     A malformed file is refused (422) with the file, the place and the reason; nothing of it is loaded.
+    `succession` (optional, YAML): the edition the import replaces, its succession map and transition
+    (docs/catalog-format.md), checked against both editions; every bad row is reported.
     """
     limit = int(settings.STANDARDS_IMPORT_MAX_BYTES)
     if file.size and file.size > limit:
         message = f"The file is larger than {megabytes(limit)}."
         raise ValidationFailed(f"{file.name}: {message[0].lower()}{message[1:]}", fields={"file": [message]})
-    standard = catalog_import(content=file.read(), filename=file.name or "upload", format=format, actor=request.user)
+    extra: dict[str, Any] = {}
+    if succession is not None:
+        if succession.size and succession.size > limit:
+            message = f"The file is larger than {megabytes(limit)}."
+            raise ValidationFailed(f"{succession.name}: {message}", fields={"succession": [message]})
+        extra = {"succession": succession.read(), "succession_filename": succession.name or "succession.yaml"}
+    standard = catalog_import(
+        content=file.read(), filename=file.name or "upload", format=format, actor=request.user, **extra
+    )
     summary = standard_summary(standard_get(code=standard.code))
     return Status(
         201,
@@ -91,6 +104,13 @@ def clauses_search(
 def standard_detail(request: HttpRequest, code: str) -> dict[str, Any]:
     """One standard with its clause tree, annex controls and mandatory documented information (public)."""
     return standard_document(standard_get(code=code))
+
+
+@router.get("/{code}/succession", response={200: SuccessionOut, 404: ErrorOut}, auth=None)
+def standard_succession(request: HttpRequest, code: str) -> dict[str, Any]:
+    """The succession map from the edition this one replaces: every old and new clause or control with its kind
+    (same, renumbered, merged, split, new, removed), and the transition dates (public)."""
+    return succession_document(standard_get(code=code))
 
 
 @router.get("/{code}/correspondences", response={200: CorrespondenceOut, 404: ErrorOut}, auth=None)

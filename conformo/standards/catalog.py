@@ -8,7 +8,7 @@ Importers (CISO Assistant, OSCAL) produce the same `CatalogData`, so one loader 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -291,10 +291,9 @@ def succession_parse(
     for index, item in enumerate(data.get("succession", [])):
         place = f"$.succession[{index}]"
         kind = SuccessionKind(item["kind"])
-        olds, news = _refs(item.get("old")), _refs(item.get("new"))
-        for old in olds or [None]:
-            for new in news or [None]:
-                rows.append(SuccessionRow(old, new, kind, place))
+        olds: list[str | None] = [*_refs(item.get("old"))] or [None]
+        news: list[str | None] = [*_refs(item.get("new"))] or [None]
+        rows.extend(SuccessionRow(old, new, kind, place) for old in olds for new in news)
     if rows and not data.get("replaces"):
         where = "$.succession" if "succession" in data else "$.succession_map"
         raise CatalogError(file, where, "a succession map needs 'replaces' (the previous edition's id)")
@@ -327,6 +326,43 @@ def transition_parse(data: dict[str, Any], *, file: str) -> TransitionData | Non
     if "ends" in dates and dates["ends"] < dates["published"]:
         raise CatalogError(file, "$.transition.ends", "the transition cannot end before the publication")
     return TransitionData(published=block["published"], ends=block.get("ends"), source=block.get("source", ""))
+
+
+SUCCESSION_KEYS = ("replaces", "transition", "succession", "succession_map")
+
+
+@cache
+def _succession_validator() -> jsonschema.Draft202012Validator:
+    schema = catalog_schema()
+    return jsonschema.Draft202012Validator(
+        {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["replaces"],
+            "properties": {key: schema["properties"][key] for key in SUCCESSION_KEYS},
+            "$defs": schema["$defs"],
+        }
+    )
+
+
+def succession_file_apply(catalog: CatalogData, content: bytes | str, *, filename: str) -> CatalogData:
+    """An imported catalog (CISO Assistant, OSCAL) with the edition it replaces, its succession map and its
+    transition taken from a separate YAML file holding only those keys of the catalog format
+    (`replaces`, `transition`, `succession` or `succession_map`); refs are the imported catalog's own."""
+    data = _dates_as_text(yaml_parse(content, file=filename))
+    errors = list(_succession_validator().iter_errors(data))
+    if errors:
+        best = jsonschema.exceptions.best_match(errors) or errors[0]
+        raise CatalogError(filename, best.json_path, best.message)
+    rows, flat = succession_parse(data, file=filename, new_refs={node_key(n.kind, n.ref) for n in catalog.nodes})
+    return replace(
+        catalog,
+        replaces=data["replaces"],
+        succession=rows,
+        succession_map=flat,
+        transition=transition_parse(data, file=filename),
+        source_info={**catalog.source_info, "succession_file": filename},
+    )
 
 
 def catalog_read(path: Path | str, *, source: str = StandardSource.FILE) -> CatalogData:

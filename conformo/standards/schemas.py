@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from ninja import Field, Schema
@@ -39,8 +40,32 @@ class MandatoryDocumentOut(Schema):
     condition: str
 
 
+class TransitionOut(Schema):
+    old_standard: str = Field(..., description="Id of the old edition.")
+    new_standard: str = Field(..., description="Id of the new edition.")
+    published_on: date = Field(..., description="Publication date of the new edition.")
+    ends_on: date = Field(..., description="Transition end: old-edition certificates are valid until this day.")
+    source: str
+
+
+class SuccessionRowOut(Schema):
+    old: str | None = Field(..., description="Ref in the replaced edition (annex controls as A.<ref>); null for new.")
+    new: str | None = Field(..., description="Ref in this edition; null for removed.")
+    kind: str = Field(..., description="same, renumbered, merged, split, new or removed.")
+
+
+class SuccessionOut(Schema):
+    id: str
+    replaces: str | None
+    transition: TransitionOut | None
+    kinds: dict[str, int] = Field(..., description="Number of rows per kind.")
+    rows: list[SuccessionRowOut]
+
+
 class StandardDetailOut(StandardOut):
-    succession_map: dict[str, str]
+    replaced_by: str | None = Field(..., description="Id of the loaded edition that succeeds this one.")
+    transition: TransitionOut | None = Field(..., description="The transition into this edition, when recorded.")
+    succession_map: dict[str, str] = Field(..., description="One-to-one renumberings from the replaced edition.")
     children: list[ClauseNodeOut] = Field(..., description="Clauses 4–10, then annex controls (kind 'control').")
     mandatory_documents: list[MandatoryDocumentOut]
 

@@ -163,8 +163,11 @@ def standard_document(standard: Any) -> dict[str, Any]:
 
     Top-level children are clauses 4–10 and then annex controls (`kind: control`), each nesting its own children.
     """
+    successor = standard.replaced_by.order_by("code").values_list("code", flat=True).first()
     return {
         **standard_summary(standard),
+        "replaced_by": successor,
+        "transition": transition_dict(transition_for(standard)),
         "succession_map": standard.succession_map,
         "children": [node_dict(node) for node in clause_tree(standard)],
         "mandatory_documents": [
@@ -233,3 +236,31 @@ def succession_links(standard: Standard) -> list[SuccessionLink]:
         SuccessionLink(kind, old_id, _key(old_kind, old_ref), new_id, _key(new_kind, new_ref))
         for kind, old_id, old_kind, old_ref, new_id, new_kind, new_ref in rows
     ]
+
+
+def transition_dict(transition: Transition | None) -> dict[str, Any] | None:
+    """A transition as JSON: old_standard, new_standard, published_on, ends_on, source."""
+    if transition is None:
+        return None
+    return {
+        "old_standard": transition.old_standard.code,
+        "new_standard": transition.new_standard.code,
+        "published_on": transition.published_on,
+        "ends_on": transition.ends_on,
+        "source": transition.source,
+    }
+
+
+def succession_document(standard: Standard) -> dict[str, Any]:
+    """The succession map into `standard` as JSON: replaces, transition, counts by kind, rows. Two queries."""
+    links = succession_links(standard)
+    kinds: dict[str, int] = {}
+    for link in links:
+        kinds[link.kind] = kinds.get(link.kind, 0) + 1
+    return {
+        "id": standard.code,
+        "replaces": standard.replaces.code if standard.replaces_id and standard.replaces else None,
+        "transition": transition_dict(transition_for(standard)),
+        "kinds": kinds,
+        "rows": [{"old": link.old_ref, "new": link.new_ref, "kind": link.kind} for link in links],
+    }

@@ -23,7 +23,14 @@ from conformo.core.errors import Conflict, PermissionDenied
 from conformo.core.roles import Role
 from conformo.core.tenancy import reach
 from conformo.domain.editions import TRANSITION_SOURCE, SuccessionKind, SuccessionRow, succession_check, transition_end
-from conformo.standards.catalog import CatalogData, CatalogError, catalog_read, node_key, shipped_catalog_paths
+from conformo.standards.catalog import (
+    CatalogData,
+    CatalogError,
+    catalog_read,
+    node_key,
+    shipped_catalog_paths,
+    succession_file_apply,
+)
 from conformo.standards.models import (
     Clause,
     ClauseKind,
@@ -276,7 +283,7 @@ def edition_link(*, new: Standard, old: Standard) -> None:
     }
     rows, problems = succession_check(declared, list(old_ids), list(new_ids))
     if problems:
-        raise CatalogError.several(str(info.get("file", new.code)), problems)
+        raise CatalogError.several(str(info.get("succession_file") or info.get("file") or new.code), problems)
     Succession.objects.filter(standard=new).delete()
     Succession.objects.bulk_create(
         Succession(
@@ -347,11 +354,21 @@ def catalog_load_paths(*, paths: list[Path | str], actor: Actor, force: bool = F
         return [catalog_load(catalog=catalog, actor=actor, force=force) for catalog in catalogs]
 
 
-def catalog_import(*, content: bytes, filename: str, format: str, actor: Actor) -> Standard:
+def catalog_import(
+    *,
+    content: bytes,
+    filename: str,
+    format: str,
+    actor: Actor,
+    succession: bytes | None = None,
+    succession_filename: str = "succession.yaml",
+) -> Standard:
     """Import a CISO Assistant library (YAML) or an OSCAL catalog (JSON) beside the shipped catalogs.
 
     The id is derived from the source (`ciso-…`, `oscal-…`); importing the same source again updates it in
-    place. A malformed file is refused whole, naming the file, the place and the reason.
+    place. A malformed file is refused whole, naming the file, the place and the reason. `succession`: a YAML
+    file declaring the edition the import replaces, its succession map and transition (docs/catalog-format.md),
+    checked against both editions like a catalog file's.
     """
     from conformo.standards.importers import ciso_assistant_parse, oscal_parse
 
@@ -360,6 +377,8 @@ def catalog_import(*, content: bytes, filename: str, format: str, actor: Actor) 
     if format not in parsers:
         raise Conflict(f"Unknown import format '{format}': use one of {', '.join(parsers)}.")
     catalog = parsers[format](content, filename=filename)
+    if succession is not None:
+        catalog = succession_file_apply(catalog, succession, filename=succession_filename)
     existing = Standard.objects.filter(code=catalog.code).values_list("source", flat=True).first()
     if existing is not None and existing != catalog.source:
         raise Conflict(

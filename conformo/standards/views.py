@@ -11,9 +11,12 @@ from conformo.standards.selectors import (
     clause_search,
     clause_tree,
     correspondence_map,
+    current_transition,
     mandatory_documents,
     standard_get,
     standard_list,
+    succession_links,
+    transition_for,
 )
 
 
@@ -52,7 +55,24 @@ def standard_detail_view(request: HttpRequest, code: str) -> HttpResponse:
             "controls": controls,
             "theme_counts": [(themes.get(key, key or "—"), count) for key, count in theme_counts.items()],
             "documents": mandatory_documents(standard),
+            "transition": transition_for(standard),
+            "successor": current_transition(standard),
+            "replaced_by": standard.replaced_by.order_by("code").first(),
         },
+    )
+
+
+def standard_succession_view(request: HttpRequest, code: str) -> HttpResponse:
+    """The succession map from the replaced edition to this one: every old and new clause with its kind."""
+    standard = standard_get(code=code)
+    links = succession_links(standard)
+    kinds: dict[str, int] = {}
+    for link in links:
+        kinds[link.kind] = kinds.get(link.kind, 0) + 1
+    return render(
+        request,
+        "standards/succession.html",
+        {"standard": standard, "links": links, "kinds": sorted(kinds.items()), "transition": transition_for(standard)},
     )
 
 

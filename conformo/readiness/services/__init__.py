@@ -34,10 +34,13 @@ from conformo.readiness.services.programme import (
     soa_publish,
 )
 from conformo.readiness.services.risks import may_accept, risk_accept, risk_rate_residual, risk_rerate
+from conformo.readiness.services.transition import answer_confirm, assessment_transition
 
 __all__ = [
+    "answer_confirm",
     "assessment_create",
     "assessment_rerun",
+    "assessment_transition",
     "document_create",
     "document_obsolete",
     "document_register_prefill",

@@ -16,11 +16,11 @@ from conformo.core.audit import audit_log_record, snapshot
 from conformo.core.errors import PermissionDenied, ValidationFailed
 from conformo.organizations.models import Organization
 from conformo.organizations.tenancy import can_manage, is_member, require_manage, require_read
-from conformo.readiness.choices import ItemStatus
+from conformo.readiness.choices import ItemStatus, TransitionState
 from conformo.readiness.models import Answer, Assessment, Evidence, Item
 from conformo.standards.models import Clause, ClauseKind, Standard
 
-ANSWER_FIELDS = ["status", "justification", "owner", "due_date", "notes", "needs_review"]
+ANSWER_FIELDS = ["status", "justification", "owner", "due_date", "notes", "needs_review", "transition_state"]
 _UNSET: Any = object()
 
 
@@ -187,6 +187,8 @@ def item_answer(
             fields={"justification": ["A justification is required when the requirement is not applicable."]},
         )
     answer.needs_review = False
+    if answer.transition_state:  # answering a transition item settles it (docs/readiness.md)
+        answer.transition_state = TransitionState.CONFIRMED
     answer.save()
     item.answer = answer
     audit_log_record(
@@ -238,6 +240,8 @@ def item_override(*, actor: Actor, item: Item) -> Item:
         owner_id=shared.owner_id,
         due_date=shared.due_date,
         notes=shared.notes,
+        transition_state=shared.transition_state,
+        carried_from=shared.carried_from,
     )
     item.answer = own
     item.save(update_fields=["answer"])

@@ -132,8 +132,21 @@ def assessment_detail_view(request: HttpRequest, public_id: str) -> HttpResponse
             "statuses": ItemStatus.choices,
             "can_manage": manage,
             "has_controls": any("27001" in s.code for s in standards),
+            "transition_choices": list(selectors.transition_choices(assessment=assessment)) if manage else [],
+            "progress": selectors.transition_progress(assessment=assessment)
+            if assessment.replaced_edition_id
+            else None,
+            "deadline": _deadline(assessment, standards),
         },
     )
+
+
+def _deadline(assessment: Any, standards: list[Any]) -> Any:
+    """The transition end of a transition assessment's new edition (None otherwise)."""
+    if not assessment.replaced_edition_id:
+        return None
+    new = next((s for s in standards if s.replaces_id == assessment.replaced_edition_id), None)
+    return selectors.transition_deadline(organization=assessment.organization, standard=new) if new else None
 
 
 def _item_saved(request: HttpRequest, assessment: Any, item: Item) -> HttpResponse:

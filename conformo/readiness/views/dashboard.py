@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -67,5 +68,24 @@ def dashboard_view(request: HttpRequest, org_id: str) -> HttpResponse:
             "overdue": list(overdue_actions(user=request.user, organization=org, today=today)),
             "answers_due": list(cb_findings_to_answer(user=request.user, organization=org, today=today)[:20]),
             "today": today,
+            "transitions": _transitions(request, org, today),
         },
     )
+
+
+def _transitions(request: HttpRequest, org: Any, today: date) -> list[dict[str, Any]]:
+    """The latest transition assessments (at most 3) with their progress, deadline and days left."""
+    rows: list[dict[str, Any]] = []
+    for assessment in selectors.transition_assessments(user=request.user, organization=org)[:3]:
+        new = next((s for s in assessment.standards.all() if s.replaces_id == assessment.replaced_edition_id), None)
+        deadline = selectors.transition_deadline(organization=org, standard=new) if new else None
+        rows.append(
+            {
+                "assessment": assessment,
+                "standard": new,
+                "progress": selectors.transition_progress(assessment=assessment),
+                "deadline": deadline,
+                "days_left": (deadline - today).days if deadline else None,
+            }
+        )
+    return rows

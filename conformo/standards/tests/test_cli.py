@@ -31,8 +31,8 @@ def catalog(*args: str) -> str:
 
 def test_load_without_paths_loads_every_shipped_catalog_and_is_idempotent() -> None:
     first = catalog("load")
-    assert "iso-iec-27001-2022: created version 2 (41 clauses, 93 controls)" in first
-    assert Standard.objects.count() == 8
+    assert "iso-iec-27001-2022: created version 3 (41 clauses, 93 controls)" in first
+    assert Standard.objects.count() == 9
     assert "already loaded, skipped" in catalog("load")
 
 
@@ -47,6 +47,7 @@ def test_list_json_gives_ids_titles_editions_and_counts() -> None:
         "iso-9001-2015",
         "iso-14001-2015",
         "iso-45001-2018",
+        "iso-iec-27001-2013",
         "iso-iec-27001-2022",
         "iso-22301-2019",
         "iso-22000-2018",

@@ -3,7 +3,7 @@
     conformo catalog load [PATH ...] [--force]      load/update the shipped catalogs, or the given files
     conformo catalog list [--json]                  the loaded standards with clause and control counts
     conformo catalog show ID [--json]               one standard with its clause tree and controls
-    conformo catalog import --format {ciso-assistant,oscal} FILE   prints the new id
+    conformo catalog import --format {ciso-assistant,oscal} FILE [--succession YAML]   prints the new id
     conformo catalog export --format oscal ID       OSCAL catalog JSON on stdout
 
 Refusals are one line on stderr with a non-zero exit code (docs/catalog-format.md).
@@ -52,6 +52,11 @@ class Command(ConformoCommand):
         imp = sub.add_parser("import", help="Import a CISO Assistant library or an OSCAL catalog; prints the new id.")
         imp.add_argument("--format", required=True, choices=["ciso-assistant", "oscal"])
         imp.add_argument("file", metavar="FILE")
+        imp.add_argument(
+            "--succession",
+            metavar="YAML",
+            help="A file with replaces, transition and succession (docs/catalog-format.md) for the imported edition.",
+        )
         exp = sub.add_parser("export", help="Export a catalog as OSCAL JSON on stdout.")
         exp.add_argument("--format", required=True, choices=["oscal"])
         exp.add_argument("id", metavar="ID")
@@ -83,7 +88,16 @@ class Command(ConformoCommand):
                 content = path.read_bytes()
             except OSError as exc:
                 raise CommandError(f"{path}: {exc.strerror or 'cannot be read'}") from exc
-            standard = catalog_import(actor=SYSTEM, content=content, filename=path.name, format=options["format"])
+            extra: dict[str, Any] = {}
+            if options.get("succession"):
+                succession_path = Path(options["succession"])
+                try:
+                    extra = {"succession": succession_path.read_bytes(), "succession_filename": succession_path.name}
+                except OSError as exc:
+                    raise CommandError(f"{succession_path}: {exc.strerror or 'cannot be read'}") from exc
+            standard = catalog_import(
+                actor=SYSTEM, content=content, filename=path.name, format=options["format"], **extra
+            )
             self.stdout.write(standard.code)
         elif action == "export":
             self.stdout.write(oscal_export_json(standard_get(code=options["id"])))
