@@ -44,7 +44,6 @@ from conformo.certificates.models import Certificate, StatusChange
 from conformo.certificates.services import ISSUING_KINDS, STATUS_KINDS, certificate_apply_decision
 from conformo.certification.demo_agreements import accept_with_agreement
 from conformo.certification.demo_data import ACME_SCOPE, STATUS_CLIENTS, demo_scope_set
-from conformo.certification.demo_transitions import demo_transitions
 from conformo.certification.models import Decision
 from conformo.certification.services import decision_take
 from conformo.core.actors import SYSTEM
@@ -143,7 +142,6 @@ def demo_lifecycle(cb: CertificationBody, today: date | None = None) -> None:
     if not Application.objects.filter(certification_body=cb).exists():
         _demo_first_clients(cb, today)
     demo_certificate_statuses(cb, today)
-    demo_transitions(cb, today)
 
 
 def _demo_first_clients(cb: CertificationBody, today: date | None = None) -> None:
