@@ -38,6 +38,8 @@ def edition_ends(certification_body_id: int, codes: Iterable[str] | None = None)
     if codes is not None:
         transitions = transitions.filter(old_standard__code__in=list(codes))
     found = list(transitions)
+    if not found:
+        return {}
     policies = {
         p.transition_id: p.ends_on
         for p in TransitionPolicy.objects.filter(

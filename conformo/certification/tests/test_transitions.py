@@ -419,3 +419,12 @@ def test_the_certificate_page_and_the_decision_page_speak_of_the_transition(
     with time_machine.travel(date(2029, 1, 1), tick=False):
         page = login(cb_admin).get(reverse("certificates:detail", args=[number])).content.decode()
     assert "Expired — ISO 9001:2015 transition ended on 2028-12-31" in page
+
+
+def test_the_certificates_api_gives_the_end_and_the_reason(granted: Any, ab_end: Transition, cb_admin: Any) -> None:
+    number = certificate_of(granted).number
+    with time_machine.travel(date(2029, 1, 1), tick=False):
+        listed = login(cb_admin).get("/api/v1/certificates").json()["items"]
+    body = next(item for item in listed if item["number"] == number)
+    assert (body["status"], body["transition_ends_on"]) == ("expired", "2028-12-31")
+    assert body["status_reason"] == "ISO 9001:2015 transition ended on 2028-12-31"
