@@ -239,14 +239,15 @@ def succession_links(standard: Standard) -> list[SuccessionLink]:
 
 
 def transition_dict(transition: Transition | None) -> dict[str, Any] | None:
-    """A transition as JSON: old_standard, new_standard, published_on, ends_on, source."""
+    """A transition as JSON (dates as ISO text, for `catalog show --json` too): old_standard, new_standard,
+    published_on, ends_on, source."""
     if transition is None:
         return None
     return {
         "old_standard": transition.old_standard.code,
         "new_standard": transition.new_standard.code,
-        "published_on": transition.published_on,
-        "ends_on": transition.ends_on,
+        "published_on": transition.published_on.isoformat(),
+        "ends_on": transition.ends_on.isoformat(),
         "source": transition.source,
     }
 

@@ -211,7 +211,7 @@ def _carry_evidence(old: Assessment, answers: list[Answer], sources_of: list[lis
         by_answer.setdefault(answer_id, []).append(row)
     copies: list[Evidence] = []
     for answer, source_ids in zip(answers, sources_of, strict=True):
-        taken: set[tuple[str, str, int | None]] = set()
+        taken: set[tuple[Any, Any, Any]] = set()
         for source_id in dict.fromkeys(source_ids):
             for row in by_answer.get(source_id, []):
                 key = (row["label"], row["url"], row["document_id"])

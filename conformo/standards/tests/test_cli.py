@@ -147,3 +147,12 @@ def test_the_oscal_test_catalog_imports_from_the_command_line(tmp_path: Path) ->
     path = tmp_path / "gadget.json"
     path.write_text(json.dumps(oscal_catalog()))
     assert catalog("import", "--format", "oscal", str(path)).strip() == "oscal-gadget-security-catalog"
+
+
+def test_show_json_gives_an_editions_successor_and_transition() -> None:
+    catalog("load")
+    new = json.loads(catalog("show", "iso-iec-27001-2022", "--json"))
+    assert new["replaces"] == "iso-iec-27001-2013"
+    assert new["transition"]["ends_on"] == "2025-10-31"
+    old = json.loads(catalog("show", "iso-iec-27001-2013", "--json"))
+    assert old["replaced_by"] == "iso-iec-27001-2022"
