@@ -31,6 +31,7 @@ class AuditKind(models.TextChoices):
     RECERTIFICATION = "recertification", "Recertification"
     SPECIAL = "special", "Special audit"
     TRANSFER_REVIEW = "transfer_review", "Transfer review (IAF MD 2)"
+    TRANSITION = "transition", "Transition audit (new edition)"
 
 
 class SpecialPurpose(models.TextChoices):
@@ -137,6 +138,7 @@ class Recommendation(models.TextChoices):
     RENEW = "renew", "Renew certification"
     SUSPEND = "suspend", "Suspend certification"
     REFUSE = "refuse", "Refuse certification"
+    TRANSITION = "transition", "Move the certification to the new edition"
 
 
 class DeterminationPurpose(models.TextChoices):

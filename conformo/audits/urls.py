@@ -34,6 +34,9 @@ urlpatterns = [
     path("applications/<uuid:public_id>/audit-time/", views.application_determine, name="application-determine"),
     path("programmes/<uuid:public_id>/", views.programme_detail, name="programme-detail"),
     path("programmes/<uuid:public_id>/combine/", views.programme_combine, name="programme-combine"),
+    path(
+        "programmes/<uuid:public_id>/transition-audit/", views.transition_audit_create, name="transition-audit-create"
+    ),
     path("programmes/<uuid:public_id>/audit-time/", views.programme_redetermine, name="programme-redetermine"),
     path("programmes/<uuid:public_id>/special-audits/", views.special_audit_create, name="special-audit-create"),
     path("audits/<uuid:public_id>/", views.audit_detail, name="audit-detail"),

@@ -51,10 +51,18 @@ class CertificateOut(Schema):
     original_issued_on: date
     expires_on: date
     superseded_on: date | None
+    transition_ends_on: date | None = Field(
+        description="On an edition being replaced: the last day the certificate may be valid (the CB's transition end)"
+    )
+    status_reason: str = Field(description="Why it no longer reads valid after its edition's transition end; else ''")
 
     @staticmethod
     def resolve_status(obj: Any) -> str:
         return str(obj.effective_status(timezone.localdate()))
+
+    @staticmethod
+    def resolve_status_reason(obj: Any) -> str:
+        return str(obj.status_reason(timezone.localdate()))
 
 
 class CertificateImportOut(Schema):

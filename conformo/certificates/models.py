@@ -25,6 +25,7 @@ from django.db import models
 from conformo.core.models import BaseModel
 from conformo.core.tenancy import VisibleQuerySet
 from conformo.domain.certificate_states import CertificateState, effective_state
+from conformo.domain.transitions import edition_state, ended_reason, transition_ended
 
 
 class CertificateStatus(models.TextChoices):
@@ -142,6 +143,20 @@ class Certificate(BaseModel):
         "(ISO/IEC 27006-1).",
     )
 
+    transition_ends_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="When the certificate is on an edition being replaced: the end of that transition as its CB "
+        "applies it; the day after, the certificate reads as no longer valid (cb-rules §8c).",
+    )
+    transition_edition = models.CharField(
+        max_length=100,
+        blank=True,
+        default="",
+        db_default="",  # rows the CertSearch import writes by COPY leave it out
+        help_text="The designation of the edition whose transition ends on `transition_ends_on`.",
+    )
+
     search_text = models.TextField(
         blank=True, help_text="Number and holder name, lowercased and accent-stripped, for registry search."
     )
@@ -180,8 +195,18 @@ class Certificate(BaseModel):
         return f"Certificate {self.number} — {self.holder_name}"
 
     def effective_status(self, today: date) -> str:
-        """The status to show on `today` (expired past the expiry date even if no job ran)."""
-        return effective_state(CertificateState(self.status), self.expires_on, today).value
+        """The status to show on `today`: expired past the expiry date, or past the end of its edition's
+        transition, even if no job ran."""
+        state = effective_state(CertificateState(self.status), self.expires_on, today)
+        return edition_state(state, self.transition_ends_on, today).value
+
+    def status_reason(self, today: date) -> str:
+        """Why the certificate is no longer valid when its edition's transition has ended ('' otherwise)."""
+        if self.transition_ends_on is not None and transition_ended(self.transition_ends_on, today):
+            state = effective_state(CertificateState(self.status), self.expires_on, today)
+            if state in (CertificateState.ACTIVE, CertificateState.SUSPENDED):
+                return ended_reason(self.transition_edition, self.transition_ends_on)
+        return ""
 
 
 class CertificateStandard(models.Model):

@@ -32,10 +32,18 @@ def certificate_of_certification(*, user: Any, certification: Any) -> Certificat
 
 
 def status_q(status: str, today: Any) -> Q:
-    """The SQL condition for a status as read on `today` (same answer as `effective_state`)."""
+    """The SQL condition for a status as read on `today` (same answer as `effective_state` then
+    `edition_state`: past its expiry date, or past the end of its edition's transition, a live certificate
+    reads expired)."""
     live = [CertificateStatus.ACTIVE, CertificateStatus.SUSPENDED]
     if status in live:
-        return Q(status=status, expires_on__gte=today)
+        return Q(status=status, expires_on__gte=today) & (
+            Q(transition_ends_on__isnull=True) | Q(transition_ends_on__gte=today)
+        )
     if status == CertificateStatus.EXPIRED:
-        return Q(status=CertificateStatus.EXPIRED) | Q(status__in=live, expires_on__lt=today)
+        return (
+            Q(status=CertificateStatus.EXPIRED)
+            | Q(status__in=live, expires_on__lt=today)
+            | Q(status__in=live, transition_ends_on__lt=today)
+        )
     return Q(status=status)

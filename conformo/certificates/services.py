@@ -24,14 +24,16 @@ from conformo.certificates.models import (
 )
 from conformo.certificates.scope import lines_snapshot
 from conformo.certificates.search import search_text
+from conformo.certificates.transitions import earliest_end, edition_ends
 from conformo.core.actors import Actor, acting_user
 from conformo.core.audit import audit_log_record
 from conformo.core.errors import Conflict, PermissionDenied, ValidationFailed
 from conformo.core.tenancy import has_cb_role, require_cb_role
 from conformo.domain.cycle import expiry_date
+from conformo.domain.transitions import capped_expiry
 from conformo.organizations.models import CertificationBody, Site
 
-ISSUING_KINDS = frozenset({"grant", "renew", "extend_scope", "reduce_scope", "restore_after_expiry"})
+ISSUING_KINDS = frozenset({"grant", "renew", "extend_scope", "reduce_scope", "restore_after_expiry", "transition"})
 STATUS_KINDS = {
     "suspend": CertificateStatus.SUSPENDED,
     "restore": CertificateStatus.ACTIVE,
@@ -173,6 +175,21 @@ def certificate_issue(*, decision: Decision, actor: Actor) -> Certificate:
     scope = decision.scope_after or certification.scope
     lines = list(ScopeLine.objects.filter(certification=certification).select_related("standard", "site"))
     expires_on = certification.expires_on or expiry_date(issued_on)
+    # An old edition's certificate issued in its transition window expires no later than the transition end
+    # (cb-rules §8c, IAF ID 10:2015); every old-edition certificate carries the end it reads against.
+    old_edition = earliest_end(edition_ends(cb.pk, [s.code for s in standards]), [s.code for s in standards])
+    capped = ""
+    if old_edition is not None:
+        limit = capped_expiry(
+            expires_on, issued_on=issued_on, published_on=old_edition.published_on, ends_on=old_edition.ends_on
+        )
+        if limit != expires_on:
+            capped = (
+                f"Expiry set to {limit.isoformat()} instead of {expires_on.isoformat()}: a certificate on "
+                f"{old_edition.designation} issued in its transition window expires no later than the transition "
+                f"end (move to {old_edition.new_designation} to keep the cycle's expiry)."
+            )
+            expires_on = limit
     org = certification.organization
     hq = org.sites.filter(is_headquarters=True).first()
     number = revision_number(base, revision)
@@ -207,6 +224,8 @@ def certificate_issue(*, decision: Decision, actor: Actor) -> Certificate:
         cb_address=cb.address,
         accreditation=_accreditation_text(cb, [s.pk for s in standards], issued_on),
         soa_version=_soa_version(decision, previous),
+        transition_ends_on=old_edition.ends_on if old_edition is not None else None,
+        transition_edition=old_edition.designation if old_edition is not None else "",
         search_text=search_text(number, org.legal_name),
     )
     CertificateStandard.objects.bulk_create(
@@ -220,14 +239,21 @@ def certificate_issue(*, decision: Decision, actor: Actor) -> Certificate:
         event="issue" if previous is None else "reissue",
         decision=decision,
         actor=acting_user(actor),
-        reason=decision.reason,
+        reason="\n".join(filter(None, [decision.reason, capped])),
     )
     audit_log_record(
         actor=actor,
         action="certificate.issue" if previous is None else "certificate.reissue",
         obj=certificate,
         before={"number": previous.number, "status": previous.status} if previous is not None else None,
-        after={"number": number, "issued_on": issued_on, "expires_on": expires_on, "decision": decision.kind},
+        after={
+            "number": number,
+            "issued_on": issued_on,
+            "expires_on": expires_on,
+            "decision": decision.kind,
+            "standards": [s.designation for s in standards],
+            **({"expiry_capped": capped} if capped else {}),
+        },
         certification_body_id=cb.pk,
         organization_id=org.pk,
     )

@@ -84,6 +84,7 @@ def certificate_detail(request: HttpRequest, number: str) -> HttpResponse:
         {
             "c": certificate,
             "status": certificate.effective_status(timezone.localdate()),
+            "status_reason": certificate.status_reason(timezone.localdate()),
             "revisions": revisions.order_by("-revision"),
             "history": history,
             "scope_groups": scope_groups(certificate_lines(certificate)),

@@ -4,15 +4,18 @@ input; the rules (who decides, what each decision needs) stay in the services an
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 from django import forms
 
 from conformo.audits.forms import ActionForm, ConfirmForm
+from conformo.audits.forms.base import DATE
 from conformo.audits.forms.scope import ScopeRows
 from conformo.certification.models import Decision as DecisionRecord
 from conformo.certification.selectors import decision_list
 from conformo.certification.services import DecisionOption
+from conformo.domain.transitions import MAX_EXTRA_DAYS, MAX_EXTRA_PERCENT
 
 
 class DecisionForm(ConfirmForm):
@@ -94,3 +97,26 @@ class AppealLodgeForm(ActionForm):
         field = self.fields["decision"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = decision_list(user=user)
+
+
+class TransitionPolicyForm(ActionForm):
+    """The CB's policy for one edition transition (conformo.certification.transitions.transition_policy_save)."""
+
+    id_prefix = "policy"
+    ends_on = forms.DateField(
+        widget=DATE,
+        required=False,
+        label="Transition end applied by the CB",
+        help_text="The CB's or its accreditation body's decision; empty: the standard-level end.",
+    )
+    ends_on_basis = forms.CharField(max_length=300, required=False, label="Whose decision (e.g. the AB's notice)")
+    extra_percent = forms.DecimalField(
+        max_digits=4, decimal_places=1, min_value=Decimal(0), max_value=MAX_EXTRA_PERCENT, label="Extra time (%)"
+    )
+    extra_days = forms.DecimalField(
+        max_digits=3, decimal_places=1, min_value=Decimal(0), max_value=MAX_EXTRA_DAYS, label="Extra time (days)"
+    )
+    combine_with_surveillance = forms.BooleanField(required=False, label="May be combined with a surveillance audit")
+    combine_with_recertification = forms.BooleanField(
+        required=False, label="May be combined with a recertification audit"
+    )

@@ -39,6 +39,7 @@ class DecisionChoice(models.TextChoices):
     EXTEND_SCOPE = DecisionKind.EXTEND_SCOPE.value, "Extend scope"
     EXPIRE = DecisionKind.EXPIRE.value, "Expire"
     RESTORE_AFTER_EXPIRY = DecisionKind.RESTORE_AFTER_EXPIRY.value, "Restore after expiry"
+    TRANSITION = DecisionKind.TRANSITION.value, "Move to the new edition"
 
 
 class Certification(BaseModel):

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from conformo.accounts.invitations import invitation_first_client_admin
 from conformo.audits.choices import AuditKind, AuditStatus, FindingGrade, FindingStatus, ReportStatus, SpecialPurpose
-from conformo.audits.models import Application, AuditProgramme, AuditReport, Finding, TeamMember
+from conformo.audits.models import Application, Audit, AuditProgramme, AuditReport, Finding, TeamMember
 from conformo.audits.notices import decision_awaiting
 from conformo.audits.services.applications import application_mark_accepted
 from conformo.audits.services.programmes import (
@@ -31,6 +31,7 @@ from conformo.audits.services.scope import (
 )
 from conformo.audits.services.scope import scope_lines as lines_of
 from conformo.audits.services.setup import cb_settings_get
+from conformo.audits.services.transitions import programme_move_edition
 from conformo.certificates.services import certificate_apply_decision
 from conformo.certification import notices
 from conformo.certification.models import Certification, Decision, DecisionChoice
@@ -106,8 +107,18 @@ BASIS_KINDS: dict[D, tuple[str, ...]] = {
 
 
 def basis_report(programme: AuditProgramme | None, decision: D) -> AuditReport | None:
-    """The issued revision, with the team's recommendation, of the report a grant (stage 2 or transfer review)
-    or a renewal (recertification) rests on; None when there is none yet."""
+    """The issued revision, with the team's recommendation, of the report a grant (stage 2 or transfer review),
+    a renewal (recertification) or a transition (the audit covering it) rests on; None when there is none yet."""
+    if programme is not None and decision is D.TRANSITION:
+        audit = transition_audit_of(programme)
+        return (
+            AuditReport.objects.filter(audit=audit, status=ReportStatus.ISSUED)
+            .exclude(recommendation="")
+            .order_by("-issued_at", "-revision")
+            .first()
+            if audit is not None
+            else None
+        )
     kinds = BASIS_KINDS.get(decision)
     if programme is None or kinds is None:
         return None
@@ -117,6 +128,30 @@ def basis_report(programme: AuditProgramme | None, decision: D) -> AuditReport |
         .order_by("-issued_at", "-revision")
         .first()
     )
+
+
+def transition_audit_of(programme: AuditProgramme) -> Audit | None:
+    """The programme's audit covering an edition transition (its own kind, or combined), the latest first."""
+    return (
+        programme.audits.filter(transition__isnull=False)
+        .exclude(status=AuditStatus.CANCELLED)
+        .select_related("transition__old_standard", "transition__new_standard")
+        .order_by("-sequence", "-created_at")
+        .first()
+    )
+
+
+def _transition_facts(programme: AuditProgramme | None) -> dict[str, Any]:
+    """What a transition decision rests on: the completed transition audit and its open majors."""
+    audit = transition_audit_of(programme) if programme is not None else None
+    if audit is None:
+        return {}
+    return {
+        "transition_audit_completed": audit.status == AuditStatus.COMPLETED,
+        "majors_unverified": Finding.objects.filter(audit=audit, grade=FindingGrade.MAJOR)
+        .exclude(status__in=[FindingStatus.VERIFIED, FindingStatus.WITHDRAWN])
+        .count(),
+    }
 
 
 def _grant_facts(programme: AuditProgramme | None) -> dict[str, Any]:
@@ -203,8 +238,10 @@ def _facts(
         facts = {"remaining_scope_items": 1 if (scope or "").strip() else 0}
     elif decision is D.RESTORE:
         facts = {"issue_resolved": issue_resolved}
+    elif decision is D.TRANSITION:
+        facts = _transition_facts(programme)
     report = basis_report(programme, decision)
-    if decision in BASIS_KINDS:
+    if decision in BASIS_KINDS or decision is D.TRANSITION:
         facts["basis_report_issued"] = report is not None
     return facts, report
 
@@ -286,6 +323,8 @@ def decision_options(*, certification: Certification, on: date | None = None) ->
     for decision in allowed_decisions(CertificateState(certification.state)):
         if decision is D.EXPIRE:
             continue
+        if decision is D.TRANSITION and (programme is None or transition_audit_of(programme) is None):
+            continue  # offered once the programme has a transition audit
         facts, _ = _facts(certification, programme, decision, scope="as given", issue_resolved=True)
         blocked = ""
         try:
@@ -360,6 +399,18 @@ def decision_take(
         certification.suspended_on = on
     elif decision in (D.RESTORE, D.REDUCE_SCOPE):
         certification.suspended_on = None
+    elif decision is D.TRANSITION and programme is not None:
+        # The new certificate names the new edition and keeps the cycle's expiry (cb-rules §8c).
+        audit = transition_audit_of(programme)
+        if audit is not None and audit.transition is not None:
+            moved = audit.transition
+            certification.standards.remove(moved.old_standard)
+            certification.standards.add(moved.new_standard)
+            programme_move_edition(actor=actor, certification=certification, transition=moved)
+            reason = (
+                reason.strip()
+                or f"Transition from {moved.old_standard.designation} to {moved.new_standard.designation}"
+            )
     if new_lines is not None:
         written = scope_lines_write("certification", certification, new_lines)
         certification.sector_codes = sorted({code for line in written for code in line.sector_codes})

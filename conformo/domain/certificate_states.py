@@ -50,6 +50,9 @@ class Decision(StrEnum):
     RENEW = "renew"
     EXPIRE = "expire"
     RESTORE_AFTER_EXPIRY = "restore_after_expiry"
+    TRANSITION = "transition"
+    """Move the certification to a new edition of its standard after a successful transition audit
+    (cb-rules §8c; ``conformo.domain.transitions``)."""
 
 
 S, D = CertificateState, Decision
@@ -64,6 +67,7 @@ ALLOWED_MOVES: Mapping[tuple[CertificateState, Decision], CertificateState] = Ma
         (S.ACTIVE, D.EXTEND_SCOPE): S.ACTIVE,
         (S.ACTIVE, D.RENEW): S.ACTIVE,
         (S.ACTIVE, D.EXPIRE): S.EXPIRED,
+        (S.ACTIVE, D.TRANSITION): S.ACTIVE,
         (S.SUSPENDED, D.RESTORE): S.ACTIVE,
         (S.SUSPENDED, D.WITHDRAW): S.WITHDRAWN,
         (S.SUSPENDED, D.REDUCE_SCOPE): S.ACTIVE,
@@ -95,6 +99,8 @@ CONDITIONS: Mapping[Decision, str] = MappingProxyType(
         D.EXPIRE: "the date is after the expiry date (9.6.3.2.4)",
         D.RESTORE_AFTER_EXPIRY: "outstanding recertification activities completed and no major left "
         "unverified, within 6 months after expiry (9.6.3.2.5)",
+        D.TRANSITION: "a transition audit against the new edition completed and its report issued with a "
+        "recommendation, no major nonconformity of it left unverified, before expiry (cb-rules §8c)",
     }
 )
 """What each decision needs, in words (read by docs and the UI)."""
@@ -128,6 +134,8 @@ class TransitionContext:
     basis_report_issued: bool = False
     """Whether the report a grant or renewal rests on (the stage 2 or transfer review report; the
     recertification report) is issued with the audit team's recommendation (9.4.8, 9.5.1)."""
+    transition_audit_completed: bool = False
+    """Whether the transition audit against the new edition is completed (a transition decision)."""
 
 
 def _why(decision: Decision, text: str, clause: str = "") -> IllegalTransition:
@@ -210,8 +218,21 @@ def _check(decision: Decision, context: TransitionContext, settings: RuleSetting
             f"({C17021} 9.5.2)",
             f"{C17021} 9.5.2",
         )
-    if decision in (D.GRANT, D.RENEW) and not c.basis_report_issued:
-        audit = "stage 2 (or transfer review)" if decision is D.GRANT else "recertification"
+    if decision is D.TRANSITION:
+        if not c.transition_audit_completed:
+            raise _refusal(
+                "transition_audit_not_completed", "the transition audit against the new edition is not completed"
+            )
+        if c.majors_unverified:
+            raise _refusal(
+                "major_nc_unverified",
+                f"{c.majors_unverified} major nonconformity(ies) of the transition audit not yet verified",
+                f"{C17021} 9.5.2",
+            )
+        if c.expires_on is not None and c.on > c.expires_on:
+            raise _why(decision, f"the certificate expired on {c.expires_on.isoformat()}")
+    if decision in (D.GRANT, D.RENEW, D.TRANSITION) and not c.basis_report_issued:
+        audit = {D.GRANT: "stage 2 (or transfer review)", D.RENEW: "recertification"}.get(decision, "transition")
         raise _refusal(
             "report_not_issued",
             f"the decision rests on the issued {audit} audit report with the team's recommendation; "

@@ -19,6 +19,7 @@ from conformo.accounts.models import User
 from conformo.accounts.services import membership_add, user_create
 from conformo.certification.demo import certificates_demo_load, demo_lifecycle
 from conformo.certification.demo_multi_site import demo_multi_site
+from conformo.certification.demo_transitions import demo_transitions
 from conformo.core.actors import SYSTEM
 from conformo.core.roles import Role
 from conformo.impartiality.demo import demo_impartiality
@@ -155,6 +156,7 @@ def demo_load() -> DemoResult:
     certificates_demo_load()
     demo_readiness()
     demo_transition()
+    demo_transitions(cb)  # the CB's side of Bluewater's move, once the example edition is loaded
     demo_improvement()
     demo_invitations()
     demo_impartiality(actor=SYSTEM, cb=cb)

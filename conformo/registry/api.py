@@ -44,11 +44,25 @@ class BodyOut(Schema):
     accreditation: str
 
 
+class EditionOut(Schema):
+    id: str = Field(description="Standard id, e.g. iso-14001-2015")
+    designation: str = Field(description="As printed, e.g. ISO 14001:2015")
+    year: int | None = Field(description="The edition's year, from the designation; null when it names none")
+
+
 class RecordOut(Schema):
     number: str
-    status: str = Field(description="active | suspended | withdrawn | expired, as of the moment of reading")
+    status: str = Field(
+        description="active | suspended | withdrawn | expired, as of the moment of reading: past the expiry date, "
+        "or past the end of the transition of the edition it is on, an active or suspended certificate reads expired"
+    )
+    status_reason: str | None = Field(
+        description="Why the certificate is no longer valid when its edition's transition has ended "
+        '("ISO 14001:2015 transition ended on 2029-04-30"); null otherwise'
+    )
     holder: HolderOut
     standards: list[str]
+    editions: list[EditionOut] = Field(description="The standards with their edition, in the order of `standards`")
     scope: str
     scope_lines: list[RegistryScopeLineOut] = Field(
         description="The structured scope by standard and site; a certificate issued without lines (imported, or "
@@ -58,6 +72,13 @@ class RecordOut(Schema):
     issued_on: date
     original_issued_on: date
     expires_on: date
+    transition_ends_on: date | None = Field(
+        description="When the certificate is on an edition being replaced: the last day it may be valid (the "
+        "transition end its certification body applies); null otherwise"
+    )
+    transition_edition: str | None = Field(
+        description="The edition being replaced whose transition ends on `transition_ends_on` (ISO 14001:2015)"
+    )
     certification_body: BodyOut
 
 

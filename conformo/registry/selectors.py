@@ -28,6 +28,7 @@ from conformo.certificates.search import PREFIX_LENGTH, WORD_SEPARATORS, prefix_
 from conformo.certificates.selectors import status_q
 from conformo.core.prepared import Placeholder, Statement, fetch_rows, statement
 from conformo.domain.certificate_states import CertificateState, effective_state
+from conformo.domain.transitions import edition_state, ended_reason
 
 RECORD_FIELDS = (
     "number",
@@ -45,6 +46,8 @@ RECORD_FIELDS = (
     "expires_on",
     "cb_name",
     "accreditation",
+    "transition_ends_on",
+    "transition_edition",
 )
 STATUSES = tuple(CertificateStatus.values)
 
@@ -129,7 +132,7 @@ def registry_search(
 
 
 _JSON_FIELDS = ("standards", "sites", "scope_lines", "sector_codes")
-_DATE_FIELDS = ("issued_on", "original_issued_on", "expires_on")
+_DATE_FIELDS = ("issued_on", "original_issued_on", "expires_on", "transition_ends_on")
 _LOOKUP_COLUMNS = (*RECORD_FIELDS, "is_current", "certification_body_id")
 
 
@@ -152,7 +155,7 @@ def _row(names: tuple[str, ...], values: tuple[Any, ...]) -> dict[str, Any]:
     for name in _JSON_FIELDS:
         row[name] = _json_loads(row[name])
     for name in _DATE_FIELDS:
-        if isinstance(row[name], str):
+        if isinstance(row[name], str):  # a null date stays None
             row[name] = date.fromisoformat(row[name])
     return row
 
@@ -179,13 +182,35 @@ def registry_get(number: str) -> dict[str, Any] | None:
     return row
 
 
+def edition_year(designation: str) -> int | None:
+    """The year of an edition's designation (`ISO 14001:2015` → 2015), None when it names none."""
+    year = designation.rpartition(":")[2][:4]
+    return int(year) if len(year) == 4 and year.isdigit() else None
+
+
 def registry_record(row: dict[str, Any], today: date) -> dict[str, Any]:
-    """The public record of one certificate (the registry API's shape, also the credential's payload)."""
+    """The public record of one certificate (the registry API's shape, also the credential's payload).
+
+    `status` is read on `today`: expired past the expiry date, or past the end of the transition of the
+    edition it is on (`status_reason` then says so)."""
+    state = effective_state(CertificateState(row["status"]), row["expires_on"], today)
+    ends_on = row["transition_ends_on"]
+    shown = edition_state(state, ends_on, today)
+    reason = ended_reason(row["transition_edition"], ends_on) if shown is not state else None
     return {
         "number": row["number"],
-        "status": effective_state(CertificateState(row["status"]), row["expires_on"], today).value,
+        "status": shown.value,
+        "status_reason": reason,
         "holder": {"name": row["holder_name"], "country": row["holder_country"]},
         "standards": [s["id"] for s in row["standards"]],
+        "editions": [
+            {
+                "id": s["id"],
+                "designation": s.get("designation") or s["id"],
+                "year": edition_year(s.get("designation") or ""),
+            }
+            for s in row["standards"]
+        ],
         "scope": row["scope"],
         "scope_lines": [
             {
@@ -209,6 +234,8 @@ def registry_record(row: dict[str, Any], today: date) -> dict[str, Any]:
         "issued_on": row["issued_on"].isoformat(),
         "original_issued_on": row["original_issued_on"].isoformat(),
         "expires_on": row["expires_on"].isoformat(),
+        "transition_ends_on": ends_on.isoformat() if ends_on is not None else None,
+        "transition_edition": (row["transition_edition"] or None) if ends_on is not None else None,
         "certification_body": {"name": row["cb_name"], "accreditation": row["accreditation"]},
     }
 

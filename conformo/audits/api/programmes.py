@@ -28,12 +28,14 @@ from conformo.audits.schemas import (
     ProgrammeOut,
     SpecialAuditIn,
     TeamIn,
+    TransitionAuditIn,
 )
 from conformo.audits.services.common import require_manager
 from conformo.core.errors import ValidationFailed
 from conformo.core.listing import filter_schema, filtered
 from conformo.core.pagination import PageNumberPagination
 from conformo.core.schemas import ErrorOut
+from conformo.standards.models import Transition
 
 router = Router()
 
@@ -79,6 +81,29 @@ def programme_combine(request: HttpRequest, programme_id: UUID, payload: Combine
 def special_audit(request: HttpRequest, programme_id: UUID, payload: SpecialAuditIn) -> Status[Audit]:
     programme = selectors.programme_get(user=request.user, public_id=programme_id)
     return Status(201, services.special_audit_create(actor=request.user, programme=programme, **payload.model_dump()))
+
+
+@router.post("/programmes/{programme_id}/transition-audits", response={201: AuditOut, **E})
+def transition_audit(request: HttpRequest, programme_id: UUID, payload: TransitionAuditIn) -> Status[Audit]:
+    """Plan the client's move to a new edition (a CB administrator or programme manager): a transition audit of
+    its own, due by the transition end, its time a surveillance's base time plus the CB's extra; or, the CB's
+    transition policy allowing, a planned surveillance or recertification (`combine_with`) combined with it.
+    An unknown transition or audit is a 422 on its field; a second transition audit for the edition, 409."""
+    programme = selectors.programme_get(user=request.user, public_id=programme_id)
+    transition = Transition.objects.filter(public_id=payload.transition_id).first()
+    if transition is None:
+        raise ValidationFailed("No such edition transition.", fields={"transition_id": ["Unknown transition."]})
+    combine_with = None
+    if payload.combine_with is not None:
+        combine_with = programme.audits.filter(public_id=payload.combine_with).first()
+        if combine_with is None:
+            raise ValidationFailed(
+                "No such audit in this programme.", fields={"combine_with": ["Not an audit of this programme."]}
+            )
+    audit = services.transition_audit_add(
+        actor=request.user, programme=programme, transition=transition, combine_with=combine_with
+    )
+    return Status(201, audit)
 
 
 @router.get("/audits", response={200: list[AuditOut], 422: ErrorOut})

@@ -34,6 +34,8 @@ class CBSettingsForm(forms.ModelForm[CBSettings]):
             "surveillance_1_months": "First surveillance after the decision (months)",
             "surveillance_2_months": "Second surveillance after the decision (months)",
             "at_risk_days": "At-risk margin before an audit's limit (days)",
+            "transition_risk_days": "A client not yet moved to a new edition is at risk this close to the "
+            "transition end (days)",
             "report_due_days": "Audit report due after the audit is completed (days)",
             "max_remote_percent": "Most of an audit's days that may be remote (%)",
             "max_remote_percent_isms": "Most of an ISMS audit's days that may be remote (%)",

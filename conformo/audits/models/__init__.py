@@ -24,6 +24,7 @@ from conformo.audits.models.setup import (
     RelatedBody,
     Unavailability,
 )
+from conformo.audits.models.transitions import TransitionPolicy
 
 __all__ = [
     "Accreditation",
@@ -49,6 +50,7 @@ __all__ = [
     "RelatedBody",
     "ScopeLine",
     "TeamMember",
+    "TransitionPolicy",
     "Unavailability",
     "Verification",
     "_new_calendar_token",

@@ -164,6 +164,15 @@ class Audit(BaseModel):
     plan_notes = models.TextField(blank=True)
     eligibility_ok = models.BooleanField(null=True)
     eligibility = models.JSONField(default=dict, blank=True, help_text="The last team check: ok, reasons, coverage.")
+    transition = models.ForeignKey(
+        "standards.Transition",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The edition transition this audit covers: a transition audit, or a surveillance or "
+        "recertification combined with it.",
+    )
     started_on = models.DateField(null=True, blank=True)
     completed_on = models.DateField(null=True, blank=True)
     summary = models.TextField(blank=True)

@@ -20,6 +20,7 @@ from conformo.core.models import BaseModel
 from conformo.core.tenancy import VisibleQuerySet
 from conformo.domain.impartiality import MIN_COOLING_OFF_MONTHS
 from conformo.domain.settings import RuleSettings
+from conformo.domain.transitions import DEFAULT_RISK_DAYS
 
 
 class CBSettings(BaseModel):
@@ -63,6 +64,11 @@ class CBSettings(BaseModel):
         default=False,
         help_text="[P] Stage 1 may start before the client accepts the certification agreement, when the CB records "
         "why it is signed at stage 1 (17021-1 5.1.2). Off: the agreement is accepted before stage 1.",
+    )
+    transition_risk_days = models.PositiveIntegerField(
+        default=DEFAULT_RISK_DAYS,
+        help_text="[P] A client still on an old edition whose transition is not decided is at risk this many days "
+        "before the transition end (conformo.domain.transitions).",
     )
     certificate_number_pattern = models.CharField(
         max_length=100, default="{cb}-{year}-{seq:05d}", help_text="Certificate numbering scheme."

@@ -54,6 +54,7 @@ from conformo.audits.schemas.programmes import (
     ProgrammeOut,
     SpecialAuditIn,
     TeamIn,
+    TransitionAuditIn,
 )
 from conformo.audits.schemas.registers import (
     AdvanceIn,
@@ -157,6 +158,7 @@ __all__ = [
     "TeamIn",
     "TimetableRowIn",
     "TimetableRowOut",
+    "TransitionAuditIn",
     "UnavailabilityIn",
     "UnavailabilityOut",
     "VerificationOut",

@@ -22,6 +22,15 @@ class SpecialAuditIn(Schema):
     notes: str = ""
 
 
+class TransitionAuditIn(Schema):
+    transition_id: UUID = Field(description="The edition transition (GET /standards/… transitions; its public id)")
+    combine_with: UUID | None = Field(
+        None,
+        description="A planned surveillance or recertification audit of the programme to combine the transition "
+        "with, when the CB's transition policy allows it; empty: a transition audit of its own",
+    )
+
+
 class MemberOut(Schema):
     auditor_id: UUID
     name: str
@@ -58,6 +67,13 @@ class AuditOut(Schema):
     team: list[MemberOut]
     started_on: date | None
     completed_on: date | None
+    covers_transition: bool = Field(
+        description="A transition audit, or a surveillance / recertification combined with an edition transition"
+    )
+
+    @staticmethod
+    def resolve_covers_transition(obj: Any) -> bool:
+        return obj.transition_id is not None
 
     @staticmethod
     def resolve_programme_id(obj: Any) -> UUID:

@@ -31,6 +31,13 @@ class CBSettingsIO(Schema):
     surveillance_1_months: int = Field(12, ge=1, le=12)
     surveillance_2_months: int = Field(24, ge=13, le=35)
     at_risk_days: int = Field(30, ge=0, le=365)
+    transition_risk_days: int = Field(
+        180,
+        ge=0,
+        le=1095,
+        description="[P] A client still on an old edition whose transition is not decided is at risk (My work) this "
+        "many days before the transition end.",
+    )
     report_due_days: int = Field(30, ge=0, le=365, description="[P] Report due after the audit is completed.")
     max_remote_percent: int = Field(100, ge=0, le=100, description="[P] Most of an audit's days that may be remote.")
     max_remote_percent_isms: int = Field(100, ge=0, le=100, description="[?] The same for an ISO/IEC 27001 audit.")

@@ -99,6 +99,12 @@ from conformo.audits.services.setup import (
     qualification_add,
     unavailability_add,
 )
+from conformo.audits.services.transitions import (
+    clients_in_transition,
+    transition_audit_add,
+    transition_policy_for,
+    transition_policy_set,
+)
 
 __all__ = [
     "AuditorEligibility",
@@ -131,6 +137,7 @@ __all__ = [
     "can_edit_scope",
     "cb_settings_get",
     "cb_settings_update",
+    "clients_in_transition",
     "complaint_advance",
     "complaint_assign",
     "complaint_receive",
@@ -177,5 +184,8 @@ __all__ = [
     "scope_statement",
     "special_audit_create",
     "stage1_agreement_block",
+    "transition_audit_add",
+    "transition_policy_for",
+    "transition_policy_set",
     "unavailability_add",
 ]

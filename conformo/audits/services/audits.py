@@ -26,6 +26,7 @@ from conformo.audits.models import (
 from conformo.audits.services.agreements import stage1_agreement_block
 from conformo.audits.services.common import SURVEILLANCE_KINDS, is_lead, log_programme, require_manager
 from conformo.audits.services.setup import cb_settings_get
+from conformo.audits.services.transitions import transition_end_check
 from conformo.core.actors import Actor
 from conformo.core.errors import Conflict, PermissionDenied, ValidationFailed
 from conformo.core.tenancy import MANAGERS, has_cb_role
@@ -78,6 +79,7 @@ def audit_plan(
                 "record a justified combined audit to run them together.",
                 code="stage2_before_stage1",
             )
+    transition_end_check(audit, planned_end)
     onsite = onsite_days if onsite_days is not None else audit.days - remote_days
     total = onsite + remote_days
     if onsite < 0:

@@ -27,6 +27,7 @@ ORDER = {
     AuditKind.SURVEILLANCE_2: 4,
     AuditKind.RECERTIFICATION: 5,
     AuditKind.SPECIAL: 6,
+    AuditKind.TRANSITION: 7,
 }
 
 

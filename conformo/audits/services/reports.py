@@ -47,7 +47,11 @@ RECOMMENDATIONS: dict[str, set[str]] = {
     AuditKind.RECERTIFICATION: {"renew", "refuse"},
     AuditKind.TRANSFER_REVIEW: {"grant", "refuse"},
     AuditKind.SPECIAL: {"grant", "continue", "renew", "suspend", "refuse"},
+    AuditKind.TRANSITION: {"transition", "continue", "suspend"},
 }
+TRANSITION_RECOMMENDATION = "transition"
+"""A surveillance or recertification audit combined with a transition may also recommend the move to the new
+edition (conformo.domain.transitions)."""
 
 
 def report_kind_for(audit: Audit) -> str:
@@ -160,7 +164,9 @@ def _clean(report: AuditReport, values: dict[str, Any]) -> dict[str, Any]:
             cleaned[name] = str(value or "").strip()
         elif name == "recommendation":
             value = str(value or "")
-            allowed = RECOMMENDATIONS.get(report.audit.kind, set())
+            allowed = set(RECOMMENDATIONS.get(report.audit.kind, set()))
+            if report.audit.transition_id is not None:
+                allowed.add(TRANSITION_RECOMMENDATION)
             if value and value not in allowed:
                 raise ValidationFailed(
                     f"A {report.audit.get_kind_display().lower()} report recommends one of: "

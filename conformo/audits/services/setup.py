@@ -39,6 +39,7 @@ SETTINGS_FIELDS = [
     "surveillance_1_months",
     "surveillance_2_months",
     "at_risk_days",
+    "transition_risk_days",
     "report_due_days",
     "max_remote_percent",
     "max_remote_percent_isms",

@@ -22,6 +22,7 @@ SETTINGS = {
     "surveillance_1_months": "12",
     "surveillance_2_months": "24",
     "at_risk_days": "30",
+    "transition_risk_days": "180",
     "report_due_days": "30",
     "max_remote_percent": "100",
     "max_remote_percent_isms": "100",

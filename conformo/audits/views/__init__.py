@@ -87,6 +87,7 @@ from conformo.audits.views.workflow import (
     programme_detail,
     special_audit_create,
     team_assign,
+    transition_audit_create,
 )
 
 __all__ = [
@@ -159,5 +160,6 @@ __all__ = [
     "schedule",
     "special_audit_create",
     "team_assign",
+    "transition_audit_create",
     "unavailability_add",
 ]

@@ -100,7 +100,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "is_manager": manager,
             "redetermine": selectors.programmes_to_redetermine(user=request.user)[:50] if manager else [],
             "cb_staff": bool(r.roles_by_cb) or r.superuser,
-            "cb_office": bool(r.cb_wide) or r.superuser,
+            "cb_wide": bool(r.cb_wide) or r.superuser,
             "my_auditor": Auditor.objects.filter(user_id=request.user.pk or 0, active=True).first(),
         },
     )

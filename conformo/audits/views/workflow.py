@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from conformo.audits import forms, selectors, services
 from conformo.audits.choices import AuditKind, AuditStatus
+from conformo.audits.forms.transitions import TransitionAuditForm
 from conformo.audits.models import Audit, Auditor
 from conformo.audits.services.common import is_lead
 from conformo.audits.views.common import agreement_section, is_manager, plan_section, report_section
@@ -114,6 +115,22 @@ def application_decline(request: HttpRequest, public_id: str) -> HttpResponse:
     )
 
 
+def transition_context(programme: Any, today: Any, manages: bool, form: Any) -> dict[str, Any]:
+    """The programme's editions being replaced (end, days left, transition audit, risk) and the form to plan
+    the move, for those who manage the programme."""
+    rows = services.clients_in_transition([programme.certification_body_id], today, programme_ids=[programme.pk])
+    certificates = []
+    if rows:  # the certificate still on the old edition, read through the certification's reverse relation
+        certificates = list(
+            programme.certification.certificates.filter(is_current=True).values_list("number", flat=True)
+        )
+    return {
+        "transitions": rows,
+        "old_certificates": certificates,
+        "transition_form": form or (TransitionAuditForm(programme=programme) if rows and manages else None),
+    }
+
+
 def _programme_page(request: HttpRequest, programme: Any, status: int = 200, **bound: Any) -> HttpResponse:
     today = timezone.localdate()
     manages = has_cb_role(request.user, programme.certification_body_id, *MANAGERS)
@@ -136,6 +153,7 @@ def _programme_page(request: HttpRequest, programme: Any, status: int = 200, **b
             "reasons": selectors.redetermination_reasons(programme) if manages else [],
             "combine_form": bound.get("combine_form") or forms.CombinedAuditForm(),
             "special_form": bound.get("special_form") or forms.SpecialAuditForm(),
+            **transition_context(programme, today, manages, bound.get("transition_form")),
         },
         status=status,
     )
@@ -349,4 +367,21 @@ def finding_raise(request: HttpRequest, public_id: str) -> HttpResponse:
         _finding_form,
         lambda audit, data: services.finding_raise(actor=request.user, audit=audit, **data),
         "Finding raised.",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def transition_audit_create(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Plan the client's move to a new edition: a transition audit, or a surveillance / recertification
+    combined with it (conformo.audits.services.transitions.transition_audit_add)."""
+    programme = selectors.programme_get(user=request.user, public_id=public_id)
+    form = TransitionAuditForm(posted(request), programme=programme)
+    return handle(
+        request,
+        form,
+        lambda data: services.transition_audit_add(actor=request.user, programme=programme, **data),
+        success="Transition audit planned.",
+        done=reverse("audits:programme-detail", args=[programme.public_id]),
+        page=lambda status: _programme_page(request, programme, status, transition_form=form),
     )

@@ -70,12 +70,14 @@ from conformo.certificates.certsearch.write import (
     unstage,
 )
 from conformo.certificates.models import Certificate, CertificateStatus
+from conformo.certificates.transitions import certificate_transition_refresh
 from conformo.core.actors import Actor
 from conformo.core.audit import audit_log_record
 from conformo.core.errors import Conflict, ValidationFailed
 from conformo.core.spreadsheets import neutralise_row
 from conformo.core.tenancy import require_cb_role
 from conformo.domain.certificate_states import CertificateState, effective_state
+from conformo.domain.transitions import edition_state
 from conformo.organizations.models import CertificationBody
 
 __all__ = [
@@ -148,6 +150,11 @@ def certsearch_import(
     try:
         with transaction.atomic():
             publish()
+            # Old editions (ISO 14001:2015, ISO/IEC 27001:2013) carry their transition end (cb-rules §8c).
+            certificate_transition_refresh(
+                certification_body_id=certification_body.pk,
+                codes={code for row in rows for code in row.standards.codes},
+            )
             audit_log_record(
                 actor=actor,
                 action="certificates.import",
@@ -196,6 +203,7 @@ def export_rows(certification_body: CertificationBody, today: date) -> Iterator[
             "sites",
             "sector_codes",
             "confidential",
+            "transition_ends_on",
         )
     )
     for (
@@ -215,8 +223,9 @@ def export_rows(certification_body: CertificationBody, today: date) -> Iterator[
         sites,
         sectors,
         confidential,
+        transition_end,
     ) in rows.iterator(chunk_size=5000):
-        shown = effective_state(CertificateState(status), expires, today).value
+        shown = edition_state(effective_state(CertificateState(status), expires, today), transition_end, today).value
         yield [
             base,
             number,

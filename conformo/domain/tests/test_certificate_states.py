@@ -39,6 +39,7 @@ def satisfying(decision: Decision) -> TransitionContext:
         recertification_audit_completed=True,
         outstanding_activities_completed=True,
         basis_report_issued=True,
+        transition_audit_completed=True,
     )
 
 

@@ -12,8 +12,8 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.urls import reverse
 
 from conformo.audits.choices import PlanStatus, QualificationRole
-from conformo.audits.models import Application, Audit, AuditPlan, Finding, PlanObjection, TeamMember
-from conformo.audits.services import report_due_days_by_cb
+from conformo.audits.models import Application, Audit, AuditPlan, AuditProgramme, Finding, PlanObjection, TeamMember
+from conformo.audits.services import clients_in_transition, report_due_days_by_cb
 from conformo.certification.selectors import awaiting_decision_reports
 from conformo.core.roles import Role
 from conformo.domain.cycle import planning_horizon
@@ -91,6 +91,45 @@ def windows_at_risk_items(rows: QuerySet[Audit], ctx: Context) -> Iterable[Inbox
             title = "Its due date has passed and it has not started: hold it or replan it"
         role = ctx.cb_role(audit.programme.certification_body_id, MANAGERS)
         yield _audit_item(ctx, audit, ItemKind.AUDIT_WINDOW_AT_RISK, title, role)
+
+
+def transitions_at_risk_rows(ctx: Context) -> QuerySet[AuditProgramme] | None:
+    """Programmes of a client still on an edition being replaced and at risk of missing the window
+    (`conformo.audits.services.transitions.clients_in_transition`: no transition audit planned, planned after the
+    end, or the end within the CB's `transition_risk_days`)."""
+    cbs = ctx.cbs(*MANAGERS)
+    if not cbs:
+        return None
+    at_risk = [row.programme.pk for row in clients_in_transition(list(cbs), ctx.today) if row.risk]
+    return AuditProgramme.objects.visible_to(ctx.user).filter(pk__in=at_risk)
+
+
+def transitions_at_risk_items(rows: QuerySet[AuditProgramme], ctx: Context) -> Iterable[InboxItem]:
+    programmes = list(rows.select_related("organization"))
+    cb_ids = sorted({p.certification_body_id for p in programmes})
+    by_programme: dict[int, list[Any]] = {}
+    for row in clients_in_transition(cb_ids, ctx.today, programme_ids=[p.pk for p in programmes]):
+        if row.risk:
+            by_programme.setdefault(row.programme.pk, []).append(row)
+    for programme in programmes:
+        found = by_programme.get(programme.pk, [])
+        if not found:
+            continue
+        first = min(found, key=lambda r: r.ends_on)
+        title = "; ".join(
+            f"{r.transition.old_standard.designation} → {r.transition.new_standard.designation}: {r.risk}"
+            for r in found
+        )
+        yield InboxItem(
+            kind=ItemKind.TRANSITION_AT_RISK,
+            title=title[:1].upper() + title[1:],
+            role=ctx.cb_role(programme.certification_body_id, MANAGERS),
+            url=reverse("audits:programme-detail", args=[programme.public_id]) + "#transition",
+            organization=programme.organization.legal_name,
+            organization_id=programme.organization.public_id,
+            due=first.ends_on,
+            overdue=ctx.is_overdue(first.ends_on),
+        )
 
 
 def _managed_applications(ctx: Context) -> Any:
@@ -335,6 +374,7 @@ SOURCES = [
     Source(ItemKind.APPLICATION_TO_ACCEPT, applications_to_accept_rows, applications_to_accept_items),
     Source(ItemKind.AUDIT_TO_PLAN, audits_to_plan_rows, audits_to_plan_items),
     Source(ItemKind.AUDIT_WINDOW_AT_RISK, windows_at_risk_rows, windows_at_risk_items),
+    Source(ItemKind.TRANSITION_AT_RISK, transitions_at_risk_rows, transitions_at_risk_items),
     Source(ItemKind.OBJECTION_TO_RESOLVE, objections_rows, objections_items),
     Source(ItemKind.IMPARTIALITY_REVIEW_DUE, impartiality_reviews_rows, impartiality_reviews_items),
     Source(ItemKind.PLAN_TO_PREPARE, plans_to_prepare_rows, plans_to_prepare_items),

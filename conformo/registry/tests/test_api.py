@@ -33,6 +33,10 @@ RECORD_KEYS = {
     "original_issued_on",
     "expires_on",
     "certification_body",
+    "status_reason",
+    "editions",
+    "transition_ends_on",
+    "transition_edition",
 }
 
 
@@ -54,8 +58,13 @@ def test_anyone_reads_a_certificate_record(granted: Certificate, client: Client,
     assert response.json() == {
         "number": "NBC-2026-00001",
         "status": "active",
+        "status_reason": None,
         "holder": {"name": "Acme Precision Parts", "country": "DE"},
         "standards": ["iso-14001-2015", "iso-9001-2015"],
+        "editions": [
+            {"id": "iso-14001-2015", "designation": "ISO 14001:2015", "year": 2015},
+            {"id": "iso-9001-2015", "designation": "ISO 9001:2015", "year": 2015},
+        ],
         "scope": "Machining of precision parts",
         "scope_lines": [
             {"standard": code, "site": None, "activity": "Machining of precision parts", "iaf_codes": [17]}
@@ -80,6 +89,8 @@ def test_anyone_reads_a_certificate_record(granted: Certificate, client: Client,
         "issued_on": "2026-03-02",
         "original_issued_on": "2026-03-02",
         "expires_on": "2029-03-01",
+        "transition_ends_on": None,
+        "transition_edition": None,
         "certification_body": {"name": "Northbridge Certification", "accreditation": "UKAS 0042"},
     }
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import urllib.request
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +13,25 @@ from django.core.management.base import CommandError, CommandParser
 
 from conformo.core.actors import SYSTEM
 from conformo.core.management.base import ConformoCommand
+
+
+def _transition_ended(record: dict[str, Any]) -> str:
+    """Read at verification time, not signing time: past `transition_ends_on`, a credential of an active or
+    suspended certificate on the replaced edition is no longer valid (cb-rules §8c); the reason, or ''."""
+    from django.utils import timezone
+
+    from conformo.domain.transitions import ended_reason, transition_ended
+
+    raw = record.get("transition_ends_on")
+    if record.get("status") not in ("active", "suspended") or not isinstance(raw, str):
+        return ""
+    try:
+        ends_on = date.fromisoformat(raw)
+    except ValueError:
+        return ""
+    if not transition_ended(ends_on, timezone.localdate()):
+        return ""
+    return ended_reason(str(record.get("transition_edition") or ""), ends_on)
 
 
 class Unreadable(Exception):
@@ -101,9 +120,13 @@ class Command(ConformoCommand):
             raise SystemExit(1) from exc
         record = payload.get("certificate") or {}
         holder = record.get("holder") or {}
+        status = str(record.get("status", "?"))
+        ended = _transition_ended(record)
+        if ended:
+            status = f"EXPIRED ({ended}; signed as {status})"
         issued = datetime.fromtimestamp(int(payload.get("iat", 0)), tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         self.stdout.write(
-            f"VALID signature: {payload.get('sub')} {str(record.get('status', '?')).upper()} — "
+            f"VALID signature: {payload.get('sub')} {status.upper() if not ended else status} — "
             f"{holder.get('name', '?')} ({holder.get('country', '?')}), {', '.join(record.get('standards', []))}, "
             f"expires {record.get('expires_on', '?')}; signed by {payload.get('iss')} key {header.get('kid')} "
             f"at {issued}"
