@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "conformo.readiness",
     "conformo.audits",
     "conformo.fees",
+    "conformo.competence",
     "conformo.certification",
     "conformo.certificates",
     "conformo.registry",

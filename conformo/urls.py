@@ -18,6 +18,7 @@ urlpatterns = [
     path("improvement/", include("conformo.improvement.urls")),
     path("cb/", include("conformo.audits.urls")),
     path("fees/", include("conformo.fees.urls")),
+    path("competence/", include("conformo.competence.urls")),
     path("certification/", include("conformo.certification.urls")),
     path("certificates/", include("conformo.certificates.urls")),
     path("inbox/", include("conformo.inbox.urls")),
