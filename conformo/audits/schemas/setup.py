@@ -83,14 +83,6 @@ class AccreditationOut(Schema):
         return [s.code for s in obj.standards.all()]
 
 
-class QualificationIn(Schema):
-    standard: str
-    sector_codes: list[Int32]
-    role: str = "auditor"
-    valid_from: date
-    valid_until: date | None = None
-
-
 class QualificationOut(Schema):
     id: UUID = Field(alias="public_id")
     standard: str

@@ -21,8 +21,8 @@ from conformo.audits.models import (
     Qualification,
     ScopeLine,
 )
-from conformo.audits.services.qualifications import read_qualifications
 from conformo.audits.services.determinations import application_determination_record, determination_of
+from conformo.audits.services.qualifications import read_qualifications
 from conformo.audits.services.setup import check_sector_codes
 from conformo.core.actors import Actor, acting_user
 from conformo.core.audit import audit_log_record

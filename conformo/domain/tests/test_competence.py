@@ -55,7 +55,8 @@ def test_witnessing_is_due_after_the_interval_and_listed_before():
     never = witness_due(
         last_witnessed=None, qualified_since=date(2022, 1, 1), interval_months=36, notice_days=60, on=date(2026, 1, 1)
     )
-    assert never.state == MonitoringState.OVERDUE and never.due_on == date(2025, 1, 1)
+    assert never.state == MonitoringState.OVERDUE
+    assert never.due_on == date(2025, 1, 1)
     soon = witness_due(
         last_witnessed=date(2023, 2, 1),
         qualified_since=date(2020, 1, 1),
@@ -89,4 +90,5 @@ def test_the_database_limit_selects_exactly_the_due_auditors(anchor, on, months,
 
 def test_periods_are_one_month_to_ten_years():
     assert period_refusal(36) is None
-    assert period_refusal(0) is not None and period_refusal(121) is not None
+    assert period_refusal(0) is not None
+    assert period_refusal(121) is not None
