@@ -233,3 +233,10 @@ def witness_due_of(auditor: Any, on: date) -> MonitoringDue:
         notice_days=notice,
         on=on,
     )
+
+
+def qualifications_of_cb(*, cb: CertificationBody, on: date) -> list[QualificationReading]:
+    """Every qualification of the CB's auditors with its state on `on` (the people page; three queries)."""
+    return read_qualifications(
+        Qualification.objects.filter(auditor__certification_body=cb).select_related("auditor", "standard"), on
+    )
