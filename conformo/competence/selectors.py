@@ -220,12 +220,23 @@ def monitoring_due_auditors(cb_ids: list[int], on: date) -> QuerySet[Auditor]:
         )
     if not cb_ids:
         return Auditor.objects.none()
-    return _monitored(Auditor.objects.filter(certification_body_id__in=cb_ids)).filter(query)
+    due = _monitored(Auditor.objects.filter(certification_body_id__in=cb_ids)).filter(query).values("pk")
+    # plain rows (no aggregate), so that the work list can count them in a subquery; `with_witnessing` reads them
+    return Auditor.objects.filter(pk__in=due)
 
 
-def witness_due_of(auditor: Any, on: date) -> MonitoringDue:
-    """The due date and state of an auditor annotated by `monitoring_due_auditors` or `_monitored`."""
-    interval, notice = _settings(auditor.certification_body_id)
+def with_witnessing(auditors: QuerySet[Auditor]) -> QuerySet[Auditor]:
+    """The auditors with `last_witnessed` and `qualified_since` for `witness_due_of`."""
+    return _monitored(auditors)
+
+
+def witness_due_of(auditor: Any, on: date, known: dict[int, tuple[int, int]] | None = None) -> MonitoringDue:
+    """The due date and state of an auditor annotated by `monitoring_due_auditors` or `_monitored` (`known`
+    keeps each CB's settings across calls: one query per CB, not per auditor)."""
+    known = {} if known is None else known
+    if auditor.certification_body_id not in known:
+        known[auditor.certification_body_id] = _settings(auditor.certification_body_id)
+    interval, notice = known[auditor.certification_body_id]
     return witness_due(
         last_witnessed=auditor.last_witnessed,
         qualified_since=auditor.qualified_since,

@@ -18,6 +18,7 @@ from conformo.accounts.models import User
 from conformo.accounts.services import membership_add, user_create
 from conformo.certification.demo import certificates_demo_load, demo_lifecycle
 from conformo.certification.demo_multi_site import demo_multi_site
+from conformo.competence.demo import demo_competence
 from conformo.core.actors import SYSTEM
 from conformo.core.roles import Role
 from conformo.improvement.demo import demo_improvement
@@ -149,6 +150,7 @@ def demo_load() -> DemoResult:
                 membership_add(actor=SYSTEM, user=_user(*member), role=Role.CLIENT_MEMBER, organization=org)
     demo_lifecycle(cb)
     demo_multi_site(cb)
+    demo_competence(cb)
     certificates_demo_load()
     demo_readiness()
     demo_improvement()

@@ -10,6 +10,7 @@ class ItemKind(models.TextChoices):
     AUDIT_TO_PLAN = "audit_to_plan", "Audit to plan"
     AUDIT_WINDOW_AT_RISK = "audit_window_at_risk", "Audit outside its window"
     OBJECTION_TO_RESOLVE = "objection_to_resolve", "Objection to a team member"
+    MONITORING_DUE = "monitoring_due", "Auditor to witness on site"
     # Auditors on an audit's team; the lead auditor.
     PLAN_TO_PREPARE = "plan_to_prepare", "Audit plan to prepare"
     REPORT_DUE = "report_due", "Audit report due"

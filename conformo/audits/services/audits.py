@@ -164,8 +164,8 @@ class _Facts:
 
     def why_not(self, auditor_id: int, standard_id: int, code: int | None = None) -> str:
         """Why a qualification of this auditor for the standard (and code) no longer counts ("expired on …",
-        "lapsed: no audit since …"), or "" when there is none."""
-        for reading in self.stale:
+        "lapsed: no audit since …") — of the latest such qualification —, or "" when there is none."""
+        for reading in sorted(self.stale, key=lambda r: r.qualification.valid_from, reverse=True):
             q = reading.qualification
             if q.auditor_id == auditor_id and q.standard_id == standard_id and (code is None or code in q.sector_codes):
                 return f"{q.get_role_display().lower()} qualification {reading.status.reason}"
