@@ -128,7 +128,7 @@ def record_of(user: Any, cb: Any, membership: Any, today: date) -> dict[str, Any
                 "valid_from": r.qualification.valid_from,
                 "valid_until": r.qualification.valid_until,
                 "basis": r.qualification.basis,
-                "evaluation_id": r.qualification.evaluation.public_id if r.qualification.evaluation_id else None,
+                "evaluation_id": r.qualification.evaluation.public_id if r.qualification.evaluation else None,
                 "state": r.status.state.value,
                 "reason": r.status.reason,
                 "lapses_on": r.status.lapses_on,

@@ -18,8 +18,6 @@ from conformo.competence.models import (
 )
 from conformo.core.schemas import Int32, column
 
-ROLES = {"json_schema_extra": {"enum": list(QualificationRole.values)}}
-
 
 class CriterionIn(Schema):
     function: str = column(CompetenceCriterion, "function")
@@ -106,7 +104,7 @@ class AuditLogRowOut(Schema):
 class GrantIn(Schema):
     standard: str = Field(max_length=100)
     sector_codes: list[Int32] = Field(min_length=1, max_length=39, description="IAF sector codes 1-39.")
-    role: str = Field(QualificationRole.AUDITOR.value, **ROLES)
+    role: str = Field(QualificationRole.AUDITOR.value, json_schema_extra={"enum": list(QualificationRole.values)})
     valid_until: date | None = Field(None, description="Empty: the CB's validity after the evaluation.")
 
 

@@ -188,19 +188,9 @@ class PlanRow:
 def monitoring_plan(*, user: Any, cb: CertificationBody, on: date) -> list[PlanRow]:
     """Every monitored auditor of the CB this user may see, with the next witnessing's due date and state
     (overdue first, then by due date)."""
-    interval, notice = _settings(cb.pk)
+    known = {cb.pk: _settings(cb.pk)}
     rows = [
-        PlanRow(
-            auditor,
-            auditor.last_witnessed,
-            witness_due(
-                last_witnessed=auditor.last_witnessed,
-                qualified_since=auditor.qualified_since,
-                interval_months=interval,
-                notice_days=notice,
-                on=on,
-            ),
-        )
+        PlanRow(auditor, getattr(auditor, "last_witnessed", None), witness_due_of(auditor, on, known))
         for auditor in _monitored(Auditor.objects.visible_to(user).filter(certification_body=cb)).select_related("user")
     ]
     order = {MonitoringState.OVERDUE: 0, MonitoringState.DUE_SOON: 1, MonitoringState.SCHEDULED: 2}
@@ -230,7 +220,7 @@ def with_witnessing(auditors: QuerySet[Auditor]) -> QuerySet[Auditor]:
     return _monitored(auditors)
 
 
-def witness_due_of(auditor: Any, on: date, known: dict[int, tuple[int, int]] | None = None) -> MonitoringDue:
+def witness_due_of(auditor: Auditor, on: date, known: dict[int, tuple[int, int]] | None = None) -> MonitoringDue:
     """The due date and state of an auditor annotated by `monitoring_due_auditors` or `_monitored` (`known`
     keeps each CB's settings across calls: one query per CB, not per auditor)."""
     known = {} if known is None else known
@@ -238,8 +228,8 @@ def witness_due_of(auditor: Any, on: date, known: dict[int, tuple[int, int]] | N
         known[auditor.certification_body_id] = _settings(auditor.certification_body_id)
     interval, notice = known[auditor.certification_body_id]
     return witness_due(
-        last_witnessed=auditor.last_witnessed,
-        qualified_since=auditor.qualified_since,
+        last_witnessed=getattr(auditor, "last_witnessed", None),
+        qualified_since=getattr(auditor, "qualified_since"),  # noqa: B009 - an annotation of `_monitored`
         interval_months=interval,
         notice_days=notice,
         on=on,

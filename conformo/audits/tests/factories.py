@@ -78,10 +78,15 @@ def ready_cb(cb: CertificationBody, cb_admin: Any, lead_user: Any, auditor_user:
         valid_from=date(2020, 1, 1),
         valid_until=date(2035, 12, 31),
     )
-    # the test CB keeps qualifications for ten years (the longest setting), so that tests of any year still find
-    # the team qualified; the competence tests set the periods they test
+    # the test CB keeps qualifications for ten years and witnesses every ten years (the longest settings), so that
+    # tests of any year still find the team qualified and no witnessing due; the competence tests set the periods
+    # they test
     services.cb_settings_update(
-        actor=cb_admin, certification_body=cb, qualification_validity_months=120, qualification_lapse_months=120
+        actor=cb_admin,
+        certification_body=cb,
+        qualification_validity_months=120,
+        qualification_lapse_months=120,
+        witness_interval_months=120,
     )
     lead = services.auditor_register(actor=cb_admin, certification_body=cb, user=lead_user)
     other = services.auditor_register(actor=cb_admin, certification_body=cb, user=auditor_user)

@@ -166,7 +166,10 @@ def test_a_witnessing_is_recorded_on_an_audit_of_the_auditors_team_only(
     assert plan[ready.auditor].due.state == MonitoringState.OVERDUE  # qualified in 2020, never witnessed
 
 
-def test_overdue_witnessing_is_on_the_programme_managers_work_list(stage1_done, ready, programme_manager, auditor):
+def test_overdue_witnessing_is_on_the_programme_managers_work_list(
+    stage1_done, ready, cb_admin, programme_manager, auditor
+):
+    audit_services.cb_settings_update(actor=cb_admin, certification_body=ready.cb, witness_interval_months=36)
     with time_machine.travel(date(2026, 3, 1), tick=False):
         items = [i for i in inbox_items(user=programme_manager) if i.kind == ItemKind.MONITORING_DUE]
         assert sorted(i.title for i in items) == sorted(

@@ -163,7 +163,8 @@ def monitoring_due_items(rows: QuerySet[Auditor], ctx: Context) -> Iterable[Inbo
     for auditor in with_witnessing(rows).select_related("user", "certification_body"):
         cb = auditor.certification_body
         due = witness_due_of(auditor, ctx.today, known)
-        last = f"last witnessed {auditor.last_witnessed:%Y-%m-%d}" if auditor.last_witnessed else "never witnessed yet"
+        witnessed = getattr(auditor, "last_witnessed", None)  # an annotation of `with_witnessing`
+        last = f"last witnessed {witnessed:%Y-%m-%d}" if witnessed else "never witnessed yet"
         yield InboxItem(
             kind=ItemKind.MONITORING_DUE,
             title=f"Witness {auditor} on an audit ({last})",
