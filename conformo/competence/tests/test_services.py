@@ -127,6 +127,7 @@ def test_an_audit_in_the_standard_keeps_a_qualification_from_lapsing(stage1_done
 def test_a_witnessing_is_recorded_on_an_audit_of_the_auditors_team_only(
     stage1_done, ready, cb_admin, programme_manager
 ):
+    audit_services.cb_settings_update(actor=cb_admin, certification_body=ready.cb, witness_interval_months=36)
     stage1 = audit_of(stage1_done, AuditKind.STAGE_1)
     stage2 = audit_of(stage1_done, AuditKind.STAGE_2)
     with pytest.raises(ApplicationError):
