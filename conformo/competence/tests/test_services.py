@@ -204,3 +204,29 @@ def test_the_data_migration_marks_qualifications_without_an_evaluation(ready):
     assert set(Qualification.objects.filter(auditor=ready.auditor).values_list("basis", flat=True)) == {
         QualificationBasis.EVALUATION
     }
+
+
+def test_the_command_prints_the_plan_and_a_persons_competence(stage1_done, ready, cb_admin):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    audit_services.cb_settings_update(actor=cb_admin, certification_body=ready.cb, witness_interval_months=36)
+    out = StringIO()
+    call_command("competence", "plan", "--cb", ready.cb.name, "--date", "2026-03-01", stdout=out)
+    assert out.getvalue().splitlines()[0].startswith("overdue    due 2023-01-01  last witnessed never")
+    out = StringIO()
+    call_command(
+        "competence",
+        "person",
+        "--cb",
+        ready.cb.name,
+        "--email",
+        ready.lead.user.email,
+        "--date",
+        "2026-03-01",
+        stdout=out,
+    )
+    text = out.getvalue()
+    assert f"{ready.qms.code} lead_auditor IAF 17: current" in text
+    assert "interview by" in text
