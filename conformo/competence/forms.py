@@ -13,6 +13,7 @@ from conformo.audits.choices import AuditStatus, QualificationRole
 from conformo.audits.forms.base import DATE, ActionForm, parse_sector_codes
 from conformo.audits.models import Audit, Auditor
 from conformo.competence.choices import EntryKind, Function, Method, MonitoringKind, Outcome, Result
+from conformo.competence.models import CompetenceCriterion
 from conformo.core.forms import set_queryset
 from conformo.organizations.models import CertificationBody
 from conformo.standards.models import Standard
@@ -92,6 +93,12 @@ class EvaluationForm(ActionForm):
     function = forms.ChoiceField(choices=Function.choices, initial=Function.AUDITING, label="Function")
     method = forms.ChoiceField(choices=Method.choices, label="Method")
     result = forms.ChoiceField(choices=Result.choices, label="Result")
+    criteria = forms.ModelMultipleChoiceField(
+        queryset=CompetenceCriterion.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label="Evaluated against the criteria",
+    )
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, label="Findings and notes")
     evidence = forms.FileField(required=False, label="Evidence (a file)")
     standards = forms.ModelMultipleChoiceField(
@@ -112,6 +119,9 @@ class EvaluationForm(ActionForm):
         set_queryset(self, "person", _staff(cb), _person_label)
         set_queryset(self, "evaluator", _staff(cb), _person_label)
         set_queryset(self, "standards", _standards())
+        set_queryset(
+            self, "criteria", CompetenceCriterion.objects.filter(certification_body=cb).select_related("standard")
+        )
 
     def clean_sector_codes(self) -> list[int]:
         return parse_sector_codes(self.cleaned_data["sector_codes"] or "")

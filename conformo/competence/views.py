@@ -179,6 +179,7 @@ def evaluation_create(request: HttpRequest) -> HttpResponse:
             result=data["result"],
             notes=data["notes"],
             grants=grants,
+            criteria=list(data["criteria"]),
         )
         if data["evidence"] is not None:
             services.evidence_attach(actor=request.user, evaluation=evaluation, file=data["evidence"])

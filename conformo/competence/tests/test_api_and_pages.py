@@ -153,7 +153,11 @@ def test_the_evaluation_list_does_not_grow_in_queries(ready, cb_admin):
 
 def test_the_evaluation_page_records_a_positive_evaluation_with_its_file(ready, cb_admin, decision_maker):
     client = login(cb_admin)
+    criterion = services.criterion_create(
+        actor=cb_admin, certification_body=ready.cb, function="auditing", standard=ready.qms, min_audits=4
+    )
     data = {
+        "criteria": [criterion.pk],
         "person": decision_maker.pk,
         "evaluator": cb_admin.pk,
         "evaluated_on": "2026-01-10",
@@ -170,6 +174,9 @@ def test_the_evaluation_page_records_a_positive_evaluation_with_its_file(ready, 
     evaluation = Evaluation.objects.get(person=decision_maker)
     assert evaluation.qualifications.get().sector_codes == [17, 18]
     assert EvaluationEvidence.objects.filter(evaluation=evaluation).count() == 1
+    assert list(evaluation.criteria.all()) == [criterion]
+    detail = client.get(reverse("competence:evaluation", args=[evaluation.public_id]))
+    assert b"exam.pdf" in detail.content
 
 
 def test_a_bad_evaluation_form_is_shown_again_with_its_errors(ready, cb_admin, decision_maker):
