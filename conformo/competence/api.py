@@ -25,9 +25,9 @@ from conformo.competence.schemas import (
     CriterionOut,
     EntryIn,
     EntryOut,
+    EvaluationEvidenceOut,
     EvaluationIn,
     EvaluationOut,
-    EvidenceOut,
     MonitoringIn,
     MonitoringOut,
     PersonOut,
@@ -198,7 +198,7 @@ def evaluation_record(request: HttpRequest, cb_id: UUID, payload: EvaluationIn) 
     return Status(201, selectors.evaluation_get(user=request.user, public_id=evaluation.public_id))
 
 
-@router.post("/competence/evaluations/{evaluation_id}/evidence", response={201: EvidenceOut, **E})
+@router.post("/competence/evaluations/{evaluation_id}/evidence", response={201: EvaluationEvidenceOut, **E})
 def evidence_attach(
     request: HttpRequest, evaluation_id: UUID, file: File[UploadedFile], name: Form[str] = ""
 ) -> Status[Any]:

@@ -134,7 +134,7 @@ class QualificationStateOut(Schema):
     lapses_on: date | None
 
 
-class EvidenceOut(Schema):
+class EvaluationEvidenceOut(Schema):
     id: UUID = Field(alias="public_id")
     name: str
     uploaded_by: str | None
@@ -167,7 +167,7 @@ class EvaluationOut(Schema):
     result: str
     notes: str
     criteria: list[UUID]
-    evidence: list[EvidenceOut]
+    evidence: list[EvaluationEvidenceOut]
     qualifications: list[GrantedOut]
 
     @staticmethod
