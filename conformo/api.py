@@ -20,6 +20,7 @@ from conformo.audits.api import router as audits_router
 from conformo.certificates.api import router as certificates_router
 from conformo.certification.api import router as certification_router
 from conformo.certification.transitions_api import router as transitions_router
+from conformo.competence.api import router as competence_router
 from conformo.core.api import router as core_router
 from conformo.core.errors import ApplicationError, status_error
 from conformo.core.middleware import parsed_json_body
@@ -137,6 +138,7 @@ api.add_router("/", improvement_router)
 api.add_router("/", audits_router)
 api.add_router("/", fees_router)
 api.add_router("/", impartiality_router)
+api.add_router("/", competence_router)
 api.add_router("/", certification_router)
 api.add_router("/", transitions_router)
 api.add_router("/", certificates_router)

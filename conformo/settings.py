@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "conformo.audits",
     "conformo.fees",
     "conformo.impartiality",
+    "conformo.competence",
     "conformo.certification",
     "conformo.certificates",
     "conformo.registry",

@@ -19,6 +19,7 @@ urlpatterns = [
     path("cb/", include("conformo.audits.urls")),
     path("fees/", include("conformo.fees.urls")),
     path("impartiality/", include("conformo.impartiality.urls")),
+    path("competence/", include("conformo.competence.urls")),
     path("certification/", include("conformo.certification.urls")),
     path("certificates/", include("conformo.certificates.urls")),
     path("inbox/", include("conformo.inbox.urls")),

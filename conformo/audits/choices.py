@@ -9,6 +9,11 @@ class QualificationRole(models.TextChoices):
     TECHNICAL_EXPERT = "technical_expert", "Technical expert"
 
 
+class QualificationBasis(models.TextChoices):
+    EVALUATION = "evaluation", "Positive competence evaluation"
+    BEFORE_EVALUATIONS = "before_evaluations", "Granted before evaluations were recorded"
+
+
 class ConflictKind(models.TextChoices):
     CONSULTANCY = "consultancy", "Consultancy for the client"
     EMPLOYMENT = "employment", "Employed by the client"

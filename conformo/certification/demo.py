@@ -46,6 +46,8 @@ from conformo.certification.demo_agreements import accept_with_agreement
 from conformo.certification.demo_data import ACME_SCOPE, STATUS_CLIENTS, demo_scope_set
 from conformo.certification.models import Decision
 from conformo.certification.services import decision_take
+from conformo.competence.demo import demo_qualify
+from conformo.competence.services import Grant
 from conformo.core.actors import SYSTEM
 from conformo.domain.audit_time import ISMS
 from conformo.domain.determination import Adjustment, Choices, IsmsAssessment
@@ -168,26 +170,25 @@ def _demo_first_clients(cb: CertificationBody, today: date | None = None) -> Non
     lead = services.auditor_register(actor=admin, certification_body=cb, user=lena)
     auditor = services.auditor_register(actor=admin, certification_body=cb, user=omar)
     expert = services.auditor_register(actor=admin, certification_body=cb, user=tess)
-    for standard in (qms, ems, ohs, isms):
-        services.qualification_add(
-            actor=admin,
-            auditor=lead,
-            standard=standard,
-            sector_codes=[17, 18, 31, 33],
-            role=QualificationRole.LEAD_AUDITOR,
-            valid_from=since,
-        )
-    for standard in (qms, ems):
-        services.qualification_add(
-            actor=admin, auditor=auditor, standard=standard, sector_codes=[17, 18, 31], valid_from=since
-        )
-    services.qualification_add(
-        actor=admin,
+    # qualifications come only from evaluations (conformo.competence): an examination four years ago, re-evaluated
+    # since; the technical expert joined a year ago
+    codes = [17, 18, 31, 33]
+    demo_qualify(
+        admin=admin,
+        auditor=lead,
+        grants=[Grant(s, codes, QualificationRole.LEAD_AUDITOR) for s in (qms, ems, ohs, isms)],
+        since=since,
+        today=today,
+    )
+    demo_qualify(
+        admin=admin, auditor=auditor, grants=[Grant(s, [17, 18, 31]) for s in (qms, ems)], since=since, today=today
+    )
+    demo_qualify(
+        admin=admin,
         auditor=expert,
-        standard=isms,
-        sector_codes=[33],
-        role=QualificationRole.TECHNICAL_EXPERT,
-        valid_from=since,
+        grants=[Grant(isms, [33], QualificationRole.TECHNICAL_EXPERT)],
+        since=today - timedelta(days=400),
+        today=today,
     )
     orgs = {o.country: o for o in Organization.objects.filter(client_relationships__certification_body=cb)}
     acme, bluewater, cobalt = orgs["DE"], orgs["NL"], orgs["GB"]

@@ -16,6 +16,8 @@ from conformo.audits.models import Auditor
 from conformo.certification.demo import CODES, _standards, _user
 from conformo.certification.demo_agreements import accept_with_agreement
 from conformo.certification.demo_data import demo_scope_set
+from conformo.competence.demo import demo_qualify
+from conformo.competence.services import Grant
 from conformo.domain.determination import Adjustment, Choices, SitePlan
 from conformo.fees.demo import demo_prices, demo_quotation
 from conformo.organizations.models import CertificationBody, Organization
@@ -63,13 +65,8 @@ def demo_multi_site(cb: CertificationBody, today: date | None = None) -> None:
         valid_from=since,
         valid_until=today + timedelta(days=3 * 365),
     )
-    services.qualification_add(
-        actor=admin,
-        auditor=lead,
-        standard=qms,
-        sector_codes=[29],
-        role=QualificationRole.LEAD_AUDITOR,
-        valid_from=since,
+    demo_qualify(
+        admin=admin, auditor=lead, grants=[Grant(qms, [29], QualificationRole.LEAD_AUDITOR)], since=since, today=today
     )
     org = organization_create(
         actor=admin,

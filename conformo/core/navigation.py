@@ -43,6 +43,8 @@ NAV_ITEMS += [
     NavItem("Findings", "audits:findings", _CB_STAFF, group=CB_GROUP),
     NavItem("Schedule", "audits:schedule", _CB_STAFF, group=CB_GROUP),
     NavItem("Auditors", "audits:auditors", _CB_STAFF, group=CB_GROUP),
+    # Competence records, evaluations and the monitoring plan (conformo.competence); an auditor sees their own.
+    NavItem("Competence", "competence:home", _CB_STAFF, group=CB_GROUP),
     NavItem(
         "Complaints",
         "audits:complaints",

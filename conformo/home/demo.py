@@ -20,6 +20,7 @@ from conformo.accounts.services import membership_add, user_create
 from conformo.certification.demo import certificates_demo_load, demo_lifecycle
 from conformo.certification.demo_multi_site import demo_multi_site
 from conformo.certification.demo_transitions import demo_transitions
+from conformo.competence.demo import demo_competence
 from conformo.core.actors import SYSTEM
 from conformo.core.roles import Role
 from conformo.impartiality.demo import demo_impartiality
@@ -153,6 +154,7 @@ def demo_load() -> DemoResult:
                 membership_add(actor=SYSTEM, user=_user(*member), role=Role.CLIENT_MEMBER, organization=org)
     demo_lifecycle(cb)
     demo_multi_site(cb)
+    demo_competence(cb)
     certificates_demo_load()
     demo_readiness()
     demo_transition()

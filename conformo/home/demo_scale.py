@@ -27,6 +27,8 @@ from conformo.audits.models import Audit, Auditor, Finding
 from conformo.certificates.models import Certificate
 from conformo.certification.demo import _standards
 from conformo.certification.demo_agreements import DEMO_AGREEMENT
+from conformo.competence.demo import demo_qualify
+from conformo.competence.services import Grant
 from conformo.core.actors import SYSTEM
 from conformo.core.errors import Conflict
 from conformo.core.roles import Role
@@ -78,15 +80,14 @@ def _cast(cb: CertificationBody, plan: ScalePlan, today: date) -> ScaleCast:
     for k, name in enumerate(plan.auditors, start=1):
         user = _staff(cb, f"auditor{k:03d}", name, Role.AUDITOR)
         auditor = services.auditor_register(actor=admin, certification_body=cb, user=user)
-        for standard in standards:
-            services.qualification_add(
-                actor=admin,
-                auditor=auditor,
-                standard=standard,
-                sector_codes=list(SECTORS),
-                role=QualificationRole.LEAD_AUDITOR,
-                valid_from=since,
-            )
+        # a qualification comes only from an evaluation: one at `since`, re-evaluated every two years
+        demo_qualify(
+            admin=admin,
+            auditor=auditor,
+            grants=[Grant(s, list(SECTORS), QualificationRole.LEAD_AUDITOR) for s in standards],
+            since=since,
+            today=today,
+        )
         auditors.append(auditor)
     draft = services.agreement_template_create(actor=admin, certification_body=cb, **DEMO_AGREEMENT)
     template = services.agreement_template_publish(actor=admin, template=draft)

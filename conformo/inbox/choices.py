@@ -13,6 +13,7 @@ class ItemKind(models.TextChoices):
     # The CB administrator (its quality manager).
     IMPARTIALITY_REVIEW_DUE = "impartiality_review_due", "Impartiality threat to review"
     TRANSITION_AT_RISK = "transition_at_risk", "Edition transition at risk"
+    MONITORING_DUE = "monitoring_due", "Auditor to witness on site"
     # Auditors on an audit's team; the lead auditor.
     PLAN_TO_PREPARE = "plan_to_prepare", "Audit plan to prepare"
     REPORT_DUE = "report_due", "Audit report due"

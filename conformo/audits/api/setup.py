@@ -26,8 +26,6 @@ from conformo.audits.schemas import (
     CBSettingsIO,
     ConflictIn,
     ConflictOut,
-    QualificationIn,
-    QualificationOut,
     UnavailabilityIn,
     UnavailabilityOut,
 )
@@ -105,14 +103,6 @@ def auditor_register(request: HttpRequest, payload: AuditorIn) -> Status[Auditor
 @router.get("/auditors/{auditor_id}", response={200: AuditorOut, 404: ErrorOut})
 def auditor_detail(request: HttpRequest, auditor_id: UUID) -> Auditor:
     return selectors.auditor_get(user=request.user, public_id=auditor_id)
-
-
-@router.post("/auditors/{auditor_id}/qualifications", response={201: QualificationOut, **E})
-def qualification_add(request: HttpRequest, auditor_id: UUID, payload: QualificationIn) -> Status[Any]:
-    auditor = selectors.auditor_get(user=request.user, public_id=auditor_id)
-    [standard] = standards_by_code([payload.standard])
-    data = payload.model_dump(exclude={"standard"})
-    return Status(201, services.qualification_add(actor=request.user, auditor=auditor, standard=standard, **data))
 
 
 @router.post("/auditors/{auditor_id}/conflicts", response={201: ConflictOut, **E})

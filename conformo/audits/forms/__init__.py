@@ -22,7 +22,6 @@ from conformo.audits.forms.registers import (
     ComplaintAdvanceForm,
     ComplaintForm,
     HandlerForm,
-    QualificationForm,
     ScheduleForm,
 )
 from conformo.audits.forms.reports import ReportEditForm, ReportReviseForm, ReportSectionForm
@@ -79,7 +78,6 @@ __all__ = [
     "PlanEditForm",
     "PlanIssueForm",
     "PlanObjectForm",
-    "QualificationForm",
     "ReportEditForm",
     "ReportReviseForm",
     "ReportSectionForm",

@@ -5,18 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.utils import timezone
 
 from conformo.accounts.models import User
 from conformo.audits.choices import (
     ComplaintStatus,
-    QualificationRole,
 )
-from conformo.audits.forms.base import DATE, ActionForm, _by_public_id, parse_sector_codes
-from conformo.audits.models import Auditor
+from conformo.audits.forms.base import DATE, ActionForm, _by_public_id
 from conformo.core.forms import set_queryset
 from conformo.organizations.models import Organization
-from conformo.standards.models import Standard
 
 
 class AuditorRegisterForm(ActionForm):
@@ -32,27 +28,6 @@ class AuditorRegisterForm(ActionForm):
         if user is None:
             raise forms.ValidationError("No member of your CB has that address.")
         return user
-
-
-class QualificationForm(ActionForm):
-    id_prefix = "qualify"
-    auditor = _by_public_id(Auditor.objects.none(), label="Auditor")
-    standard = forms.ModelChoiceField(queryset=Standard.objects.none(), to_field_name="code", label="Standard")
-    sector_codes = forms.CharField(
-        required=False, label="IAF sector codes", widget=forms.TextInput(attrs={"placeholder": "17, 18"})
-    )
-    role = forms.ChoiceField(choices=QualificationRole.choices, initial=QualificationRole.AUDITOR, label="Role")
-    valid_from = forms.DateField(widget=DATE, label="Valid from")
-    valid_until = forms.DateField(widget=DATE, required=False, label="Valid until")
-
-    def __init__(self, *args: Any, auditors: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("initial", {"valid_from": timezone.localdate()})
-        super().__init__(*args, **kwargs)
-        set_queryset(self, "auditor", auditors)
-        set_queryset(self, "standard", Standard.objects.filter(is_harmonized_structure=False))
-
-    def clean_sector_codes(self) -> list[int]:
-        return parse_sector_codes(self.cleaned_data["sector_codes"] or "")
 
 
 class ComplaintForm(ActionForm):

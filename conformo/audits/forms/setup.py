@@ -41,6 +41,10 @@ class CBSettingsForm(forms.ModelForm[CBSettings]):
             "max_remote_percent_isms": "Most of an ISMS audit's days that may be remote (%)",
             "allow_agreement_at_stage1": "Stage 1 may start before the agreement is signed (with a recorded reason)",
             "certificate_number_pattern": "Certificate numbering pattern",
+            "qualification_validity_months": "A qualification is valid after its evaluation for (months)",
+            "qualification_lapse_months": "A qualification lapses without an audit in its standard after (months)",
+            "witness_interval_months": "Each auditor is witnessed on site at least every (months)",
+            "monitoring_notice_days": "Monitoring is listed as due this long before its date (days)",
         }
         error_messages = {
             "cooling_off_months": {"min_value": f"{COOLING_OFF_RULE}."},

@@ -13,11 +13,13 @@ from django.db import models
 
 from conformo.audits.choices import (
     ConflictKind,
+    QualificationBasis,
     QualificationRole,
 )
 from conformo.audits.models.base import _new_calendar_token
 from conformo.core.models import BaseModel
 from conformo.core.tenancy import VisibleQuerySet
+from conformo.domain import competence as competence_rules
 from conformo.domain.impartiality import MIN_COOLING_OFF_MONTHS
 from conformo.domain.settings import RuleSettings
 from conformo.domain.transitions import DEFAULT_RISK_DAYS
@@ -69,6 +71,23 @@ class CBSettings(BaseModel):
         default=DEFAULT_RISK_DAYS,
         help_text="[P] A client still on an old edition whose transition is not decided is at risk this many days "
         "before the transition end (conformo.domain.transitions).",
+    )
+    qualification_validity_months = models.PositiveSmallIntegerField(
+        default=competence_rules.DEFAULT_VALIDITY_MONTHS,
+        help_text="[P] A qualification is valid this many months after the evaluation that granted it (17021-1 7.1.3).",
+    )
+    qualification_lapse_months = models.PositiveSmallIntegerField(
+        default=competence_rules.DEFAULT_LAPSE_MONTHS,
+        help_text="[P] A qualification lapses after this many months without an audit in its standard (7.1.3).",
+    )
+    witness_interval_months = models.PositiveSmallIntegerField(
+        default=competence_rules.DEFAULT_WITNESS_MONTHS,
+        help_text="[P] Each qualified auditor is witnessed on site at least this often (17021-1 7.2; AB practice: "
+        "once per 3-year cycle).",
+    )
+    monitoring_notice_days = models.PositiveSmallIntegerField(
+        default=competence_rules.DEFAULT_NOTICE_DAYS,
+        help_text="[P] Monitoring shows as due on the plan and the work list this many days before its due date.",
     )
     certificate_number_pattern = models.CharField(
         max_length=100, default="{cb}-{year}-{seq:05d}", help_text="Certificate numbering scheme."
@@ -139,7 +158,10 @@ class Auditor(BaseModel):
 
 
 class Qualification(BaseModel):
-    """An auditor's competence: one standard, the IAF sector codes, the role, valid dates."""
+    """An auditor's competence: one standard, the IAF sector codes, the role, valid dates. Granted only by a positive
+    competence evaluation (`conformo.competence`, 17021-1 7.1.3); those recorded before evaluations were kept carry
+    the basis `before_evaluations`. Whether it is current on a day is `conformo.domain.competence`'s rule (expiry,
+    lapse without audits), read by `audits.services.qualifications`."""
 
     auditor = models.ForeignKey(Auditor, on_delete=models.CASCADE, related_name="qualifications")
     standard = models.ForeignKey("standards.Standard", on_delete=models.PROTECT, related_name="+")
@@ -147,6 +169,15 @@ class Qualification(BaseModel):
     role = models.CharField(max_length=20, choices=QualificationRole.choices, default=QualificationRole.AUDITOR)
     valid_from = models.DateField()
     valid_until = models.DateField(null=True, blank=True)
+    basis = models.CharField(max_length=20, choices=QualificationBasis.choices, default=QualificationBasis.EVALUATION)
+    evaluation = models.ForeignKey(
+        "competence.Evaluation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="qualifications",
+        help_text="The positive evaluation that granted it (empty only for `before_evaluations`).",
+    )
 
     class Meta:
         ordering = ["auditor", "standard"]

@@ -11,6 +11,13 @@ from ninja import Field, Schema
 
 from conformo.audits.models.setup import CBSettings
 from conformo.core.schemas import Int32, column
+from conformo.domain.competence import (
+    DEFAULT_LAPSE_MONTHS,
+    DEFAULT_NOTICE_DAYS,
+    DEFAULT_VALIDITY_MONTHS,
+    DEFAULT_WITNESS_MONTHS,
+    MAX_PERIOD_MONTHS,
+)
 from conformo.domain.impartiality import MIN_COOLING_OFF_MONTHS
 
 
@@ -47,6 +54,16 @@ class CBSettingsIO(Schema):
         "records why it is signed at stage 1 (ISO/IEC 17021-1 5.1.2).",
     )
     certificate_number_pattern: str = Field("{cb}-{year}-{seq:05d}", max_length=100)
+    qualification_validity_months: int = Field(
+        DEFAULT_VALIDITY_MONTHS, ge=1, le=MAX_PERIOD_MONTHS, description="[P] Validity after the evaluation."
+    )
+    qualification_lapse_months: int = Field(
+        DEFAULT_LAPSE_MONTHS, ge=1, le=MAX_PERIOD_MONTHS, description="[P] Lapse without an audit in the standard."
+    )
+    witness_interval_months: int = Field(
+        DEFAULT_WITNESS_MONTHS, ge=1, le=MAX_PERIOD_MONTHS, description="[P] Longest interval between witnessings."
+    )
+    monitoring_notice_days: int = Field(DEFAULT_NOTICE_DAYS, ge=0, le=365, description="[P] Shown as due before.")
 
 
 class AccreditationIn(Schema):
@@ -73,14 +90,6 @@ class AccreditationOut(Schema):
         return [s.code for s in obj.standards.all()]
 
 
-class QualificationIn(Schema):
-    standard: str
-    sector_codes: list[Int32]
-    role: str = "auditor"
-    valid_from: date
-    valid_until: date | None = None
-
-
 class QualificationOut(Schema):
     id: UUID = Field(alias="public_id")
     standard: str
@@ -88,10 +97,16 @@ class QualificationOut(Schema):
     role: str
     valid_from: date
     valid_until: date | None
+    basis: str = Field(description="`evaluation`, or `before_evaluations` for those recorded before evaluations.")
+    evaluation_id: UUID | None = Field(None, description="The positive evaluation that granted it.")
 
     @staticmethod
     def resolve_standard(obj: Any) -> str:
         return str(obj.standard.code)
+
+    @staticmethod
+    def resolve_evaluation_id(obj: Any) -> UUID | None:
+        return obj.evaluation.public_id if obj.evaluation_id else None
 
 
 class AuditorIn(Schema):

@@ -22,6 +22,7 @@ from conformo.audits.models import (
     ScopeLine,
 )
 from conformo.audits.services.determinations import application_determination_record, determination_of
+from conformo.audits.services.qualifications import read_qualifications
 from conformo.audits.services.setup import check_sector_codes
 from conformo.core.actors import Actor, acting_user
 from conformo.core.audit import audit_log_record
@@ -171,11 +172,14 @@ def _accreditation_checks(application: Application, standards: list[Standard], o
 
 def _competence_checks(application: Application, standards: list[Standard], on: date) -> list[dict[str, Any]]:
     qualifications = [
-        q
-        for q in Qualification.objects.filter(
-            auditor__certification_body=application.certification_body, auditor__active=True
-        ).select_related("auditor", "standard")
-        if q.valid_on(on)
+        reading.qualification
+        for reading in read_qualifications(
+            Qualification.objects.filter(
+                auditor__certification_body=application.certification_body, auditor__active=True
+            ).select_related("auditor", "standard"),
+            on,
+        )
+        if reading.current
     ]
     checks = []
     for standard in standards:

@@ -3,7 +3,7 @@ computed eligibility check, start and completion."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -25,6 +25,7 @@ from conformo.audits.models import (
 )
 from conformo.audits.services.agreements import stage1_agreement_block
 from conformo.audits.services.common import SURVEILLANCE_KINDS, is_lead, log_programme, require_manager
+from conformo.audits.services.qualifications import QualificationReading, read_qualifications
 from conformo.audits.services.setup import cb_settings_get
 from conformo.audits.services.transitions import transition_end_check
 from conformo.core.actors import Actor
@@ -156,11 +157,21 @@ class _Facts:
     sector_codes: list[int]
     quals: list[Qualification]
     bars: list[tuple[int, dict[str, str]]]
+    stale: list[QualificationReading] = field(default_factory=list)
 
     def covers(self, auditor_id: int, standard_id: int, code: int) -> bool:
         return any(
             q.auditor_id == auditor_id and q.standard_id == standard_id and code in q.sector_codes for q in self.quals
         )
+
+    def why_not(self, auditor_id: int, standard_id: int, code: int | None = None) -> str:
+        """Why a qualification of this auditor for the standard (and code) no longer counts ("expired on …",
+        "lapsed: no audit since …") — of the latest such qualification —, or "" when there is none."""
+        for reading in sorted(self.stale, key=lambda r: r.qualification.valid_from, reverse=True):
+            q = reading.qualification
+            if q.auditor_id == auditor_id and q.standard_id == standard_id and (code is None or code in q.sector_codes):
+                return f"{q.get_role_display().lower()} qualification {reading.status.reason}"
+        return ""
 
     def lead_unqualified(self, auditor_id: int) -> list[str]:
         """The scope's standards this auditor may not lead."""
@@ -183,11 +194,11 @@ def _facts(audit: Audit, auditors: list[Auditor], on: date | None) -> _Facts:
     settings = cb_settings_get(programme.certification_body)
     day = on or audit.planned_start or timezone.localdate()
     end = audit.planned_end or day
-    quals = [
-        q
-        for q in Qualification.objects.filter(auditor__in=auditors).select_related("standard", "auditor__user")
-        if q.valid_on(day)
-    ]
+    readings = read_qualifications(
+        Qualification.objects.filter(auditor__in=auditors).select_related("standard", "auditor__user"), day
+    )
+    quals = [r.qualification for r in readings if r.current]
+    stale = [r for r in readings if not r.current]
     bars: list[tuple[int, dict[str, str]]] = []
     for auditor in auditors:
         if auditor.certification_body_id != programme.certification_body_id or not auditor.active:
@@ -232,6 +243,7 @@ def _facts(audit: Audit, auditors: list[Auditor], on: date | None) -> _Facts:
         sector_codes=list(programme.sector_codes),
         quals=quals,
         bars=bars,
+        stale=stale,
     )
 
 
@@ -248,10 +260,12 @@ def audit_team_check(audit: Audit, members: list[Member], on: date | None = None
             by = sorted({str(a) for a in auditors if facts.covers(a.pk, standard.pk, code)})
             coverage.append({"standard": standard.code, "sector_code": code, "covered_by": by})
             if not by:
+                why = [f"{a}'s {w}" for a in auditors if (w := facts.why_not(a.pk, standard.pk, code))]
                 reasons.append(
                     {
                         "code": "team_missing_sector_code",
-                        "message": f"Nobody on the team is qualified for {standard} in IAF sector code {code}.",
+                        "message": f"Nobody on the team is qualified for {standard} in IAF sector code {code}"
+                        + (f" ({'; '.join(why)})." if why else "."),
                     }
                 )
     leads = [m for m in members if m.role == QualificationRole.LEAD_AUDITOR]
@@ -308,7 +322,8 @@ def auditor_eligibility(audit: Audit, auditors: list[Auditor], on: date | None =
         reasons = [
             {
                 "code": "auditor_missing_sector_code",
-                "message": f"Not qualified for {standard} in IAF sector code {code}.",
+                "message": f"Not qualified for {standard} in IAF sector code {code}"
+                + (f": {why}." if (why := facts.why_not(auditor.pk, standard.pk, code)) else "."),
             }
             for standard in facts.standards
             for code in facts.sector_codes
@@ -316,11 +331,13 @@ def auditor_eligibility(audit: Audit, auditors: list[Auditor], on: date | None =
         ]
         reasons.extend(reason for pk, reason in facts.bars if pk == auditor.pk)
         unqualified = facts.lead_unqualified(auditor.pk)
+        lead_why = [w for s in facts.standards if str(s) in unqualified and (w := facts.why_not(auditor.pk, s.pk))]
         lead = (
             [
                 {
                     "code": "lead_auditor_not_qualified",
-                    "message": f"Not qualified as lead auditor for {', '.join(unqualified)}.",
+                    "message": f"Not qualified as lead auditor for {', '.join(unqualified)}"
+                    + (f" ({'; '.join(lead_why)})." if lead_why else "."),
                 }
             ]
             if unqualified

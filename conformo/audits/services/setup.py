@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
-from conformo.audits.choices import ConflictKind, QualificationRole
+from conformo.audits.choices import ConflictKind, QualificationBasis, QualificationRole
 from conformo.audits.models import (
     Accreditation,
     Auditor,
@@ -21,11 +21,15 @@ from conformo.core.actors import Actor
 from conformo.core.audit import audit_log_record, snapshot
 from conformo.core.errors import ValidationFailed
 from conformo.core.tenancy import MANAGERS, require_cb_role
+from conformo.domain.competence import MAX_PERIOD_MONTHS, period_refusal, qualification_valid_until
 from conformo.domain.errors import InvalidInput
 from conformo.domain.impartiality import MIN_COOLING_OFF_MONTHS, cooling_off_refusal
 from conformo.domain.sectors import parse_iaf_codes
 from conformo.organizations.models import CertificationBody, Organization
 from conformo.standards.models import Standard
+
+if TYPE_CHECKING:
+    from conformo.competence.models import Evaluation
 
 SETTINGS_FIELDS = [
     "major_response_days",
@@ -45,6 +49,10 @@ SETTINGS_FIELDS = [
     "max_remote_percent_isms",
     "allow_agreement_at_stage1",
     "certificate_number_pattern",
+    "qualification_validity_months",
+    "qualification_lapse_months",
+    "witness_interval_months",
+    "monitoring_notice_days",
 ]
 
 
@@ -87,6 +95,11 @@ def cb_settings_update(*, actor: Actor, certification_body: CertificationBody, *
     for name in ("max_remote_percent", "max_remote_percent_isms"):
         if not 0 <= values.get(name, 100) <= 100:
             raise ValidationFailed("A remote share is a percent from 0 to 100.", fields={name: ["0 to 100."]})
+    for name in ("qualification_validity_months", "qualification_lapse_months", "witness_interval_months"):
+        if name in values and (refused := period_refusal(values[name])) is not None:
+            raise ValidationFailed(refused, fields={name: [f"1 to {MAX_PERIOD_MONTHS}."]})
+    if not 0 <= values.get("monitoring_notice_days", 0) <= 365:
+        raise ValidationFailed("At most a year's notice.", fields={"monitoring_notice_days": ["0 to 365."]})
     before = snapshot(settings, SETTINGS_FIELDS)
     for name, value in values.items():
         setattr(settings, name, value)
@@ -175,32 +188,70 @@ def qualification_add(
     *,
     actor: Actor,
     auditor: Auditor,
+    evaluation: Evaluation,
     standard: Standard,
     sector_codes: list[int],
     role: str = QualificationRole.AUDITOR,
-    valid_from: date,
+    valid_from: date | None = None,
     valid_until: date | None = None,
 ) -> Qualification:
-    """Record an auditor's competence for one standard and the IAF sector codes, in a role."""
-    require_cb_role(actor, auditor.certification_body_id, *MANAGERS, action="record qualifications")
+    """Grant an auditor's competence for one standard and the IAF sector codes, in a role — only from a positive
+    competence evaluation of that person (17021-1 7.1.3; `conformo.competence.services.evaluation_record` calls
+    it). Valid from the evaluation day (or a later `valid_from`) until the CB's validity runs out
+    (`CBSettings.qualification_validity_months`; an earlier `valid_until` may be given, never a later one)."""
+    cb_id = auditor.certification_body_id
+    require_cb_role(actor, cb_id, *MANAGERS, action="grant qualifications")
+    if (
+        evaluation is None
+        or evaluation.result != "positive"
+        or evaluation.person_id != auditor.user_id
+        or evaluation.certification_body_id != cb_id
+    ):
+        raise ValidationFailed(
+            "A qualification is granted only from a positive competence evaluation of this person (17021-1 7.1.3).",
+            code="evaluation_required",
+            fields={"evaluation": ["A positive evaluation of this person."]},
+        )
     if role not in QualificationRole.values:
-        raise ValidationFailed(f"Role must be one of: {', '.join(QualificationRole.values)}.")
-    if valid_until is not None and valid_until < valid_from:
-        raise ValidationFailed("The qualification ends before it starts.")
+        raise ValidationFailed(
+            f"Role must be one of: {', '.join(QualificationRole.values)}.", fields={"role": ["Unknown."]}
+        )
+    valid_from = valid_from or evaluation.evaluated_on
+    if valid_from < evaluation.evaluated_on:
+        raise ValidationFailed(
+            "A qualification cannot start before the evaluation that grants it.",
+            fields={"valid_from": ["On or after the evaluation."]},
+        )
+    months = cb_settings_get(auditor.certification_body).qualification_validity_months
+    longest = qualification_valid_until(valid_from, months)
+    if valid_until is not None and not valid_from <= valid_until <= longest:
+        raise ValidationFailed(
+            f"A qualification is valid at most {months} months (the CB's setting): until {longest} at the latest.",
+            fields={"valid_until": [f"From {valid_from} to {longest}."]},
+        )
     qualification = Qualification.objects.create(
         auditor=auditor,
         standard=standard,
         sector_codes=check_sector_codes(sector_codes),
         role=role,
         valid_from=valid_from,
-        valid_until=valid_until,
+        valid_until=valid_until or longest,
+        basis=QualificationBasis.EVALUATION,
+        evaluation=evaluation,
     )
     audit_log_record(
         actor=actor,
-        action="qualification.add",
+        action="qualification.grant",
         obj=qualification,
-        after={"standard": standard.code, "sector_codes": qualification.sector_codes, "role": role},
-        certification_body_id=auditor.certification_body_id,
+        after={
+            "standard": standard.code,
+            "sector_codes": qualification.sector_codes,
+            "role": role,
+            "valid_from": valid_from,
+            "valid_until": qualification.valid_until,
+            "evaluation": str(evaluation.public_id),
+        },
+        certification_body_id=cb_id,
     )
     return qualification
 

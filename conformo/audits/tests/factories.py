@@ -11,7 +11,8 @@ from factory.django import DjangoModelFactory
 
 from conformo.audits import selectors, services
 from conformo.audits.choices import QualificationRole
-from conformo.audits.models import Auditor
+from conformo.audits.models import Auditor, Qualification
+from conformo.competence.services import Grant, evaluation_record
 from conformo.core.actors import SYSTEM
 from conformo.core.tests.factories import SiteFactory
 from conformo.organizations.models import CertificationBody, Organization, Site
@@ -77,25 +78,21 @@ def ready_cb(cb: CertificationBody, cb_admin: Any, lead_user: Any, auditor_user:
         valid_from=date(2020, 1, 1),
         valid_until=date(2035, 12, 31),
     )
+    # the test CB keeps qualifications for ten years and witnesses every ten years (the longest settings), so that
+    # tests of any year still find the team qualified and no witnessing due; the competence tests set the periods
+    # they test
+    services.cb_settings_update(
+        actor=cb_admin,
+        certification_body=cb,
+        qualification_validity_months=120,
+        qualification_lapse_months=120,
+        witness_interval_months=120,
+    )
     lead = services.auditor_register(actor=cb_admin, certification_body=cb, user=lead_user)
     other = services.auditor_register(actor=cb_admin, certification_body=cb, user=auditor_user)
     for standard in (q, e):
-        services.qualification_add(
-            actor=cb_admin,
-            auditor=lead,
-            standard=standard,
-            sector_codes=[17],
-            role=QualificationRole.LEAD_AUDITOR,
-            valid_from=date(2020, 1, 1),
-        )
-        services.qualification_add(
-            actor=cb_admin,
-            auditor=other,
-            standard=standard,
-            sector_codes=[18],
-            role=QualificationRole.AUDITOR,
-            valid_from=date(2020, 1, 1),
-        )
+        qualify(cb_admin, lead, standard, [17], QualificationRole.LEAD_AUDITOR)
+        qualify(cb_admin, other, standard, [18])
     return Ready(cb=cb, lead=lead, auditor=other, qms=q, ems=e)
 
 
@@ -129,3 +126,25 @@ def agreement_accepted(application: Any) -> Any:
     its stage 1 may start (ISO/IEC 17021-1 5.1.2)."""
     template = published_agreement(application.certification_body)
     return services.agreement_accept(actor=SYSTEM, application=application, version=template.version)
+
+
+def qualify(
+    actor: Any,
+    auditor: Auditor,
+    standard: Standard,
+    sector_codes: list[int],
+    role: str = QualificationRole.AUDITOR,
+    on: date = date(2020, 1, 1),
+) -> Qualification:
+    """Grant a qualification the only way there is: a positive evaluation of the auditor by `actor`."""
+    evaluation = evaluation_record(
+        actor=actor,
+        certification_body=auditor.certification_body,
+        person=auditor.user,
+        evaluator=actor,
+        evaluated_on=on,
+        method="interview",
+        result="positive",
+        grants=[Grant(standard=standard, sector_codes=sector_codes, role=role)],
+    )
+    return evaluation.qualifications.get()

@@ -23,6 +23,7 @@ from playwright.sync_api import expect
 from conformo.audits import services
 from conformo.audits.choices import AuditStatus, ObjectionStatus, PlanStatus, QualificationRole
 from conformo.audits.models import Audit, Auditor, AuditPlan, AuditProgramme, PlanObjection
+from conformo.audits.tests.factories import qualify
 from conformo.audits.tests.test_browser_lifecycle import PASSWORD, on, open_audit, press
 from conformo.certification.models import Certification
 from conformo.conftest import _member
@@ -35,14 +36,7 @@ def replacement(ready: Any, cb_admin: Any) -> Auditor:
     """A third auditor on the CB's register, qualified like the one the client will object to."""
     user = _member(Role.AUDITOR, "second@northbridge.test", certification_body=ready.cb)
     auditor = services.auditor_register(actor=cb_admin, certification_body=ready.cb, user=user)
-    services.qualification_add(
-        actor=cb_admin,
-        auditor=auditor,
-        standard=ready.qms,
-        sector_codes=[18],
-        role=QualificationRole.AUDITOR,
-        valid_from=date(2020, 1, 1),
-    )
+    qualify(cb_admin, auditor, ready.qms, [18], QualificationRole.AUDITOR)
     return auditor
 
 

@@ -268,32 +268,13 @@ def test_an_upload_without_a_file_is_a_form_error(open_minor, ready):
 # --- registers ------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("bad", BAD_DATES)
-def test_a_qualification_with_a_bad_date_is_a_form_error_not_today(ready, cb_admin, bad):
-    data = {
-        "auditor": str(ready.auditor.public_id),
-        "standard": ready.ems.code,
-        "sector_codes": "17",
-        "role": "auditor",
-        "valid_from": bad,
-    }
+def test_the_old_qualify_action_records_nothing_and_sends_to_the_evaluation_form(ready, cb_admin):
+    data = {"auditor": str(ready.auditor.public_id), "standard": ready.ems.code, "sector_codes": "29"}
     before = Qualification.objects.count()
     page = login(cb_admin).post(reverse("audits:qualification-add"), data)
-    refused(page, "qualify_form", "valid_from", kept=f'value="{bad}"')
+    assert page.status_code == 302
+    assert page["Location"] == reverse("competence:evaluation-create")
     assert Qualification.objects.count() == before
-
-
-def test_a_qualification_with_words_for_sector_codes_or_an_unknown_auditor_is_a_form_error(ready, cb_admin):
-    data = {"auditor": "nobody", "standard": ready.ems.code, "sector_codes": "17, x", "valid_from": "2026-01-01"}
-    before = Qualification.objects.count()
-    page = login(cb_admin).post(reverse("audits:qualification-add"), data)
-    refused(page, "qualify_form", "sector_codes", kept='value="17, x"')
-    assert page.context["qualify_form"].errors["auditor"]
-    assert Qualification.objects.count() == before
-    data = {**data, "auditor": str(ready.auditor.public_id), "sector_codes": "29", "role": "auditor"}
-    page = login(cb_admin).post(reverse("audits:qualification-add"), data, follow=True)
-    assert b"Qualification recorded." in page.content
-    assert Qualification.objects.filter(auditor=ready.auditor, sector_codes=[29]).exists()
 
 
 def test_registering_an_address_outside_the_cb_is_a_form_error(ready, cb_admin, other_client_admin):

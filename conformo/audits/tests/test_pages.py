@@ -10,6 +10,7 @@ from django.urls import reverse
 from conformo.audits import services
 from conformo.audits.choices import AuditKind
 from conformo.audits.tests.conftest import audit_of, team
+from conformo.audits.tests.factories import qualify
 from conformo.conftest import login
 
 
@@ -120,9 +121,7 @@ def test_the_decision_page_tells_a_team_member_they_cannot_decide(
     stage1_done, ready, decision_maker, cb_admin, programme_manager
 ):
     as_auditor = services.auditor_register(actor=cb_admin, certification_body=ready.cb, user=decision_maker)
-    services.qualification_add(
-        actor=cb_admin, auditor=as_auditor, standard=ready.qms, sector_codes=[17], valid_from=date(2020, 1, 1)
-    )
+    qualify(cb_admin, as_auditor, ready.qms, [17])
     stage2 = audit_of(stage1_done, AuditKind.STAGE_2)
     with time_machine.travel(date(2026, 3, 2), tick=False):
         services.audit_team_assign(

@@ -13,6 +13,7 @@ from conformo.audits import services
 from conformo.audits.choices import AuditKind, FindingStatus
 from conformo.audits.models import Audit
 from conformo.audits.tests.conftest import audit_of, team
+from conformo.audits.tests.factories import qualify
 from conformo.certification.services import application_accept, decision_take
 from conformo.conftest import token_client
 from conformo.core.errors import Conflict, PermissionDenied, ValidationFailed
@@ -63,9 +64,7 @@ def test_a_decision_by_a_member_of_the_audit_team_is_refused(
     stage1_done, ready, programme_manager, decision_maker, cb_admin
 ):
     as_auditor = services.auditor_register(actor=cb_admin, certification_body=ready.cb, user=decision_maker)
-    services.qualification_add(
-        actor=cb_admin, auditor=as_auditor, standard=ready.qms, sector_codes=[17], valid_from=date(2020, 1, 1)
-    )
+    qualify(cb_admin, as_auditor, ready.qms, [17])
     _stage2_with(stage1_done, ready, programme_manager, extra_member=services.Member(as_auditor, "technical_expert"))
     with time_machine.travel(date(2026, 3, 10), tick=False):
         response = _post(

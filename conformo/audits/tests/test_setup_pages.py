@@ -27,6 +27,10 @@ SETTINGS = {
     "max_remote_percent": "100",
     "max_remote_percent_isms": "100",
     "certificate_number_pattern": "NB-{year}-{seq:05d}",
+    "qualification_validity_months": "36",
+    "qualification_lapse_months": "36",
+    "witness_interval_months": "36",
+    "monitoring_notice_days": "60",
 }
 
 

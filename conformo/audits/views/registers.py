@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
@@ -55,7 +56,6 @@ def _auditors_page(request: HttpRequest, status: int = 200, **bound: Any) -> Htt
             "is_manager": is_manager(request.user),
             "base_url": request.build_absolute_uri("/")[:-1],
             "register_form": bound.get("register_form") or _register_form(request),
-            "qualify_form": bound.get("qualify_form") or forms.QualificationForm(auditors=auditors),
         },
         status=status,
     )
@@ -91,15 +91,9 @@ def auditor_register(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def qualification_add(request: HttpRequest) -> HttpResponse:
-    form = forms.QualificationForm(posted(request), auditors=_auditors(request))
-    return handle(
-        request,
-        form,
-        lambda data: services.qualification_add(actor=request.user, **data),
-        success="Qualification recorded.",
-        done=reverse("audits:auditors"),
-        page=lambda status: _auditors_page(request, status, qualify_form=form),
-    )
+    """The old "add a qualification" action: a qualification is now granted only by a positive competence
+    evaluation (17021-1 7.1.3), so the page sends people to the evaluation form (nothing is recorded here)."""
+    return redirect(reverse("competence:evaluation-create"))
 
 
 # --- schedule and calendar ------------------------------------------------------------------------------

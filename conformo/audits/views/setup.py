@@ -11,10 +11,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from conformo.audits import selectors, services
 from conformo.audits.forms import AccreditationForm, CBSettingsForm, ConflictForm, UnavailabilityForm
+from conformo.audits.services.qualifications import read_qualifications
 from conformo.audits.views.common import CB_ADMIN
 from conformo.core.errors import PermissionDenied, ValidationFailed
 from conformo.core.forms import apply_errors, form_status, handle, posted
@@ -100,7 +102,9 @@ def _auditor_page(request: HttpRequest, auditor: Any, status: int = 200, **bound
         "audits/auditor_detail.html",
         {
             "auditor": auditor,
-            "qualifications": auditor.qualifications.select_related("standard"),
+            "qualifications": read_qualifications(
+                auditor.qualifications.select_related("standard", "auditor"), timezone.localdate()
+            ),
             "conflicts": auditor.conflicts.select_related("organization"),
             "periods": auditor.unavailability.all(),
             "conflict_form": bound.get("conflict_form") or _conflict_form(auditor),

@@ -12,9 +12,19 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.urls import reverse
 
 from conformo.audits.choices import PlanStatus, QualificationRole
-from conformo.audits.models import Application, Audit, AuditPlan, AuditProgramme, Finding, PlanObjection, TeamMember
+from conformo.audits.models import (
+    Application,
+    Audit,
+    Auditor,
+    AuditPlan,
+    AuditProgramme,
+    Finding,
+    PlanObjection,
+    TeamMember,
+)
 from conformo.audits.services import clients_in_transition, report_due_days_by_cb
 from conformo.certification.selectors import awaiting_decision_reports
+from conformo.competence.selectors import monitoring_due_auditors, with_witnessing, witness_due_of
 from conformo.core.roles import Role
 from conformo.domain.cycle import planning_horizon
 from conformo.impartiality.models import Threat
@@ -217,6 +227,31 @@ def impartiality_reviews_items(rows: QuerySet[Threat], ctx: Context) -> Iterable
         )
 
 
+def monitoring_due_rows(ctx: Context) -> QuerySet[Auditor] | None:
+    """Auditors whose on-site witnessing is overdue or due within the CB's notice (ISO/IEC 17021-1 7.2)."""
+    cbs = ctx.cbs(*MANAGERS)
+    return monitoring_due_auditors(cbs, ctx.today) if cbs else None
+
+
+def monitoring_due_items(rows: QuerySet[Auditor], ctx: Context) -> Iterable[InboxItem]:
+    known: dict[int, tuple[int, int]] = {}
+    for auditor in with_witnessing(rows).select_related("user", "certification_body"):
+        cb = auditor.certification_body
+        due = witness_due_of(auditor, ctx.today, known)
+        witnessed = getattr(auditor, "last_witnessed", None)  # an annotation of `with_witnessing`
+        last = f"last witnessed {witnessed:%Y-%m-%d}" if witnessed else "never witnessed yet"
+        yield InboxItem(
+            kind=ItemKind.MONITORING_DUE,
+            title=f"Witness {auditor} on an audit ({last})",
+            role=ctx.cb_role(cb.pk, MANAGERS),
+            url=f"{reverse('competence:monitoring')}?cb={cb.public_id}",
+            organization=cb.name,
+            organization_id=cb.public_id,
+            due=due.due_on,
+            overdue=ctx.is_overdue(due.due_on),
+        )
+
+
 # --- auditors on the team, the lead auditor ------------------------------------------------------------------
 
 
@@ -377,6 +412,7 @@ SOURCES = [
     Source(ItemKind.TRANSITION_AT_RISK, transitions_at_risk_rows, transitions_at_risk_items),
     Source(ItemKind.OBJECTION_TO_RESOLVE, objections_rows, objections_items),
     Source(ItemKind.IMPARTIALITY_REVIEW_DUE, impartiality_reviews_rows, impartiality_reviews_items),
+    Source(ItemKind.MONITORING_DUE, monitoring_due_rows, monitoring_due_items),
     Source(ItemKind.PLAN_TO_PREPARE, plans_to_prepare_rows, plans_to_prepare_items),
     Source(ItemKind.REPORT_DUE, reports_due_rows, reports_due_items),
     Source(ItemKind.AUDIT_TO_PREPARE, audits_coming_up_rows, audits_coming_up_items),
