@@ -123,28 +123,31 @@ def awaiting_decision_reports(*, user: Any, decidable_by: Any = None) -> QuerySe
     return reports
 
 
-def awaiting_decision(*, user: Any) -> list[dict[str, Any]]:
-    """The decision makers' queue: certifications whose grant or renewal can now be decided on the record
-    (`awaiting_decision_reports`). Oldest report first; a fixed number of queries whatever the queue's size.
-    The CB's staff only: a client's own certification is not listed to the client."""
-    reports = (
+def awaiting_decision_queryset(*, user: Any) -> QuerySet[AuditReport]:
+    """The decision makers' queue as reports (`awaiting_decision_reports`), with what each row shows in the same
+    query; oldest report first. The CB's staff only: a client's own certification is not listed to the client."""
+    return (
         awaiting_decision_reports(user=user)
         .select_related("audit__programme__certification__organization")
         .order_by("issued_at", "pk")
     )
-    queue = []
-    for report in reports:
-        certification = report.audit.programme.certification
-        renewal = report.audit.kind == AuditKind.RECERTIFICATION
-        queue.append(
-            {
-                "certification": certification,
-                "report": report,
-                "audit": report.audit,
-                "decision": "renew" if renewal else "grant",
-            }
-        )
-    return queue
+
+
+def awaiting_decision_row(report: AuditReport) -> dict[str, Any]:
+    """One entry of the queue: the certification, the report and audit, and the decision (grant or renew)."""
+    renewal = report.audit.kind == AuditKind.RECERTIFICATION
+    return {
+        "certification": report.audit.programme.certification,
+        "report": report,
+        "audit": report.audit,
+        "decision": "renew" if renewal else "grant",
+    }
+
+
+def awaiting_decision(*, user: Any) -> list[dict[str, Any]]:
+    """The decision makers' queue (`awaiting_decision_queryset`) as rows (`awaiting_decision_row`); a fixed number
+    of queries whatever the queue's size."""
+    return [awaiting_decision_row(report) for report in awaiting_decision_queryset(user=user)]
 
 
 @dataclass

@@ -48,6 +48,9 @@ class ListFilter(df.FilterSet):
         super().__init__(*args, **kwargs)
         self.filters["q"].field.widget.input_type = "search"
         self.filters["q"].field.widget.attrs.setdefault("placeholder", self.search_placeholder())
+        for flt in self.filters.values():
+            if isinstance(flt, PersonFilter) and self.queryset is not None:
+                flt.extra["choices"] = flt.people(self.queryset)
 
     @classmethod
     def search_placeholder(cls) -> str:
@@ -118,6 +121,27 @@ class IafCodeFilter(df.ChoiceFilter):
         )
 
 
+class PersonFilter(df.ChoiceFilter):
+    """A person the rows point to (owner, assignee), by e-mail address. The choices are the people named on the
+    rows the user may see (one query, set when the FilterSet is built), so the API takes any address and refuses
+    one that names nobody on the list with a 422."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("choices", [])  # replaced per request by `ListFilter.__init__`
+        kwargs.setdefault("help_text", "A person's e-mail address.")
+        super().__init__(*args, **kwargs)
+
+    def people(self, queryset: QuerySet[Any]) -> list[tuple[str, str]]:
+        email = f"{self.field_name}__email"
+        found = queryset.order_by().exclude(**{f"{email}__isnull": True}).values_list(email, flat=True).distinct()
+        return [(address, address) for address in sorted(set(found))]
+
+    def filter(self, qs: QuerySet[Any], value: Any) -> QuerySet[Any]:
+        if value in (None, ""):
+            return qs
+        return qs.filter(**{f"{self.field_name}__email__iexact": value})
+
+
 def list_page(
     request: HttpRequest,
     filter_class: type[ListFilter],
@@ -127,12 +151,13 @@ def list_page(
     *,
     rows: Callable[[list[Any]], list[Any]] | None = None,
     page_size: int = PAGE_SIZE,
+    status: int = 200,
 ) -> HttpResponse:
     """Render `template` with `filter`, `page` (a Django page of the filtered rows) and `rows` (the page's objects,
     or `rows(objects)` when given: e.g. pairs with a status computed at read time).
 
     An htmx request aimed at `#results` gets only the template's `results` partial; a history restore gets the
-    whole page."""
+    whole page. `status` is the page's status when it also shows a form posted with errors (422)."""
     filters = filter_class(request.GET or None, queryset=queryset, request=request)
     page = Paginator(filters.qs, page_size).get_page(request.GET.get("page"))
     objects = list(page.object_list)
@@ -147,7 +172,7 @@ def list_page(
         and request.headers.get("HX-Target") == "results"
         and request.headers.get("HX-History-Restore-Request") != "true"
     )
-    response = render(request, f"{template}#results" if partial else template, full)
+    response = render(request, f"{template}#results" if partial else template, full, status=status)
     response["Vary"] = "HX-Request, HX-Target"
     return response
 
