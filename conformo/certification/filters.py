@@ -12,20 +12,8 @@ from django.utils import timezone
 from conformo.audits.choices import AuditKind
 from conformo.certification.models import CertificationState
 from conformo.core.listing import DueWindowFilter, IafCodeFilter, ListFilter
+from conformo.organizations.filters import certification_state_q
 from conformo.standards.filters import standard_choices
-
-
-def state_q(state: str, today: Any, prefix: str = "") -> Q:
-    """The SQL condition for a state as read on `today` (the same answer as `Certification.effective_state`: active
-    or suspended past the expiry date reads as expired)."""
-    live = [CertificationState.ACTIVE, CertificationState.SUSPENDED]
-    if state in live:
-        return Q(**{f"{prefix}state": state}) & (
-            Q(**{f"{prefix}expires_on__isnull": True}) | Q(**{f"{prefix}expires_on__gte": today})
-        )
-    if state == CertificationState.EXPIRED:
-        return Q(**{f"{prefix}state": state}) | Q(**{f"{prefix}state__in": live, f"{prefix}expires_on__lt": today})
-    return Q(**{f"{prefix}state": state})
 
 
 class CertificationFilter(ListFilter):
@@ -57,7 +45,7 @@ class CertificationFilter(ListFilter):
         return "Organization or scope"
 
     def by_state(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
-        return queryset.filter(state_q(value, timezone.localdate()))
+        return queryset.filter(certification_state_q(value, timezone.localdate()))
 
 
 DECISIONS = [("grant", "Grant"), ("renew", "Renew")]
