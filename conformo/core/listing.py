@@ -121,10 +121,20 @@ class IafCodeFilter(df.ChoiceFilter):
         )
 
 
+class _EmailChoiceField(df.fields.ChoiceField):
+    """An e-mail address among the choices, compared without regard to case."""
+
+    def to_python(self, value: Any) -> Any:
+        value = super().to_python(value)
+        return value.strip().lower() if isinstance(value, str) else value
+
+
 class PersonFilter(df.ChoiceFilter):
     """A person the rows point to (owner, assignee), by e-mail address. The choices are the people named on the
     rows the user may see (one query, set when the FilterSet is built), so the API takes any address and refuses
     one that names nobody on the list with a 422."""
+
+    field_class = _EmailChoiceField
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("choices", [])  # replaced per request by `ListFilter.__init__`
@@ -134,7 +144,7 @@ class PersonFilter(df.ChoiceFilter):
     def people(self, queryset: QuerySet[Any]) -> list[tuple[str, str]]:
         email = f"{self.field_name}__email"
         found = queryset.order_by().exclude(**{f"{email}__isnull": True}).values_list(email, flat=True).distinct()
-        return [(address, address) for address in sorted(set(found))]
+        return [(address, address) for address in sorted({address.lower() for address in found})]
 
     def filter(self, qs: QuerySet[Any], value: Any) -> QuerySet[Any]:
         if value in (None, ""):
