@@ -265,9 +265,7 @@ def review_record_endpoint(request: HttpRequest, review_id: UUID, payload: Revie
     return _review(request.user, review_id)
 
 
-@router.get(
-    "/organizations/{organization_id}/risks", response={200: list[RiskOut], 404: ErrorOut, 422: ErrorOut}
-)
+@router.get("/organizations/{organization_id}/risks", response={200: list[RiskOut], 404: ErrorOut, 422: ErrorOut})
 @paginate(PageNumberPagination)
 def risks(request: HttpRequest, organization_id: UUID, filters: Query[RiskQuery], **kwargs: Any) -> Any:
     """The register of risks and opportunities: search `q` (title, description, plan), filters and `sort` as on

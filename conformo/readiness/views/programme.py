@@ -356,7 +356,10 @@ def _risk_list_page(request: HttpRequest, org: Any, **forms: Any) -> HttpRespons
         ),
     )
     risks = with_rating(
-        Risk.objects.visible_to(request.user).filter(organization=org).select_related("owner").prefetch_related("clauses")
+        Risk.objects.visible_to(request.user)
+        .filter(organization=org)
+        .select_related("owner")
+        .prefetch_related("clauses")
     )
     return list_page(
         request,
