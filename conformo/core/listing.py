@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Mapping
+from functools import partial
 from decimal import Decimal
 from typing import Any, ClassVar, Literal
 
@@ -50,7 +51,9 @@ class ListFilter(df.FilterSet):
         self.filters["q"].field.widget.attrs.setdefault("placeholder", self.search_placeholder())
         for flt in self.filters.values():
             if isinstance(flt, PersonFilter) and self.queryset is not None:
-                flt.extra["choices"] = flt.people(self.queryset)
+                # Read when the choices are first used (the page's select, or a value to check): an API call that
+                # names no person costs no query for them.
+                flt.extra["choices"] = partial(people_named, self.queryset, flt.field_name)
 
     @classmethod
     def search_placeholder(cls) -> str:
@@ -121,6 +124,13 @@ class IafCodeFilter(df.ChoiceFilter):
         )
 
 
+def people_named(queryset: QuerySet[Any], field_name: str) -> list[tuple[str, str]]:
+    """The e-mail addresses (lower case) of the people `field_name` names on the rows of `queryset`, as choices."""
+    email = f"{field_name}__email"
+    found = queryset.order_by().exclude(**{f"{email}__isnull": True}).values_list(email, flat=True).distinct()
+    return [(address, address) for address in sorted({address.lower() for address in found})]
+
+
 class _EmailChoiceField(df.fields.ChoiceField):
     """An e-mail address among the choices, compared without regard to case."""
 
@@ -131,7 +141,7 @@ class _EmailChoiceField(df.fields.ChoiceField):
 
 class PersonFilter(df.ChoiceFilter):
     """A person the rows point to (owner, assignee), by e-mail address. The choices are the people named on the
-    rows the user may see (one query, set when the FilterSet is built), so the API takes any address and refuses
+    rows the user may see (one query, when first used), so the API takes any address and refuses
     one that names nobody on the list with a 422."""
 
     field_class = _EmailChoiceField
@@ -140,11 +150,6 @@ class PersonFilter(df.ChoiceFilter):
         kwargs.setdefault("choices", [])  # replaced per request by `ListFilter.__init__`
         kwargs.setdefault("help_text", "A person's e-mail address.")
         super().__init__(*args, **kwargs)
-
-    def people(self, queryset: QuerySet[Any]) -> list[tuple[str, str]]:
-        email = f"{self.field_name}__email"
-        found = queryset.order_by().exclude(**{f"{email}__isnull": True}).values_list(email, flat=True).distinct()
-        return [(address, address) for address in sorted({address.lower() for address in found})]
 
     def filter(self, qs: QuerySet[Any], value: Any) -> QuerySet[Any]:
         if value in (None, ""):

@@ -27,7 +27,11 @@ class NonconformityFilter(ListFilter):
 
     status = df.ChoiceFilter(choices=NonconformityStatus.choices, label="Status")
     grade = df.ChoiceFilter(choices=Grade.choices, label="Grade")
-    source = df.ChoiceFilter(choices=Source.choices, label="Source")
+    source = df.ChoiceFilter(
+        # CB findings are the audits app's (shown beside the log); the service logs none with this source.
+        choices=[c for c in Source.choices if c[0] != Source.CB_FINDING],
+        label="Source",
+    )
     standard = df.ChoiceFilter(
         choices=standard_choices,
         field_name="clauses__standard__code",
