@@ -67,6 +67,11 @@ NC_FILTERS = ("", "q=calibration", "status=open", "due=overdue", "sort=due")
 AUDITS_FILTERS = ("", "q={word}")
 
 LISTS: tuple[Listed, ...] = (
+    # Baselines in the same run: the stack's floor (no session, one query), a page with the site's navigation and
+    # no list, and an authenticated API call with no list.
+    Listed("healthz", "cb", ("",)),
+    Listed("accounts:password-change", "cb", ("",)),
+    Listed("api:me", "cb", ("",)),
     Listed("certificates:list", "cb", CERTIFICATE_FILTERS),
     Listed("api:certificate_list", "cb", CERTIFICATE_FILTERS),
     Listed("certification:list", "cb", CERTIFICATION_FILTERS),

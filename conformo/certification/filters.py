@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from conformo.audits.choices import AuditKind
 from conformo.certification.models import CertificationState
+from conformo.certification.selectors import suspension_candidates
 from conformo.core.listing import DueWindowFilter, IafCodeFilter, ListFilter
 from conformo.organizations.filters import certification_state_q
 from conformo.standards.filters import standard_choices
@@ -34,6 +35,13 @@ class CertificationFilter(ListFilter):
     )
     iaf_code = IafCodeFilter(field_name="sector_codes")
     expires = DueWindowFilter(field_name="expires_on", label="Expires")
+    suspension = df.ChoiceFilter(
+        choices=[("proposed", "Proposed for suspension")],
+        method="by_suspension",
+        label="Suspension",
+        help_text="proposed: active with an overdue surveillance or recertification, or an overdue major "
+        "nonconformity (ISO/IEC 17021-1 9.6.5.2), as the suspension proposals read it today.",
+    )
     sort = df.OrderingFilter(
         fields=(("organization__legal_name", "organization"), ("expires_on", "expires"), ("created_at", "created")),
         field_labels={"organization__legal_name": "Organization", "expires_on": "Expiry", "created_at": "Opened"},
@@ -43,6 +51,10 @@ class CertificationFilter(ListFilter):
     @classmethod
     def search_placeholder(cls) -> str:
         return "Organization or scope"
+
+    def by_suspension(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        proposed = suspension_candidates(user=getattr(self.request, "user", None), today=timezone.localdate())
+        return queryset.filter(pk__in=proposed.values("pk"))
 
     def by_state(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         return queryset.filter(certification_state_q(value, timezone.localdate()))

@@ -29,7 +29,7 @@ from conformo.certification.selectors import (
     certification_list,
     decision_file,
     decision_list,
-    suspension_proposals,
+    suspension_proposals_shown,
 )
 from conformo.certification.services import (
     application_accept,
@@ -49,14 +49,17 @@ def certification_list_view(request: HttpRequest) -> HttpResponse:
     """Certifications of the user's CB or organization: search, filters, sort and pages (core/listing.py); the
     suspension proposals and recent decisions beside them."""
     today = timezone.localdate()
+    proposals, proposal_count = suspension_proposals_shown(user=request.user, today=today)
     return list_page(
         request,
         CertificationFilter,
-        certification_list(user=request.user).prefetch_related("standards"),
+        # The page shows no scope lines: only the standards are read with each page of rows.
+        certification_list(user=request.user).prefetch_related(None).prefetch_related("standards"),
         "certification/list.html",
         {
             "decisions": decision_list(user=request.user)[:50],
-            "proposals": suspension_proposals(user=request.user, today=today),
+            "proposals": proposals,
+            "proposal_count": proposal_count,
         },
         rows=lambda page: [(c, c.effective_state(today)) for c in page],
     )

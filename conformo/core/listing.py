@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Mapping
-from functools import partial
 from decimal import Decimal
+from functools import partial
 from typing import Any, ClassVar, Literal
 
 import django_filters as df
