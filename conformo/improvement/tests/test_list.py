@@ -116,7 +116,7 @@ def test_the_api_takes_the_same_filters_and_refuses_a_bad_one_by_name(log: None,
     body = client.get(url, {"due": "overdue"}).json()
     assert [nc["title"] for nc in body["items"]] == ["Calibration lapsed"]
     assert client.get(url, {"q": "spill 05", "sort": "-number"}).json()["count"] == 4
-    assert client.get(url, {"source": "incident", "open_only": True}).json()["count"] == 53
+    assert client.get(url, {"source": "incident", "open_only": "true"}).json()["count"] == 53
     bad = client.get(url, {"due": "soon"})
     assert bad.status_code == 422
     assert "due" in bad.json()["fields"]

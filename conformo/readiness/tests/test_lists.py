@@ -93,7 +93,7 @@ def test_the_apis_take_the_same_filters_and_refuse_a_bad_one_by_name(
     body = client.get(f"{base}/documents", {"review": "overdue"}).json()
     assert [d["title"] for d in body["items"]] == ["Old manual"]
     assert client.get(f"{base}/documents", {"owner": client_admin.email.upper()}).json()["count"] == 1
-    body = client.get(f"{base}/risks", {"sort": "-rating", "page_size": 2}).json()
+    body = client.get(f"{base}/risks", {"sort": "-rating", "page_size": "2"}).json()
     assert [r["title"] for r in body["items"]] == ["Fire", "New market"]
     assert client.get(f"{base}/risks", {"q": "market"}).json()["count"] == 1
     bad = client.get(f"{base}/documents", {"owner": "nobody@example.com"})
