@@ -103,13 +103,18 @@ def suspension_proposals(*, user: Any, today: date, limit: int | None = None) ->
     recertification past its limit (17021-1 9.6.5.2 b), or a major nonconformity past its verification
     date (9.6.5.2 a). Proposals only: the decision stays with the decision maker. A certification past its
     expiry date reads as expired (`effective_state`) and is not proposed: it has ended, the state machine
-    refuses a suspension after expiry. With `limit`, the first `limit` (newest certification first); three
-    queries whatever the number of certifications."""
-    candidates = suspension_candidates(user=user, today=today).select_related("organization").order_by("-created_at")
-    certifications = list(candidates[:limit] if limit is not None else candidates)
-    if not certifications:
+    refuses a suspension after expiry. With `limit`, the first `limit` (newest certification first)."""
+    candidates = suspension_candidates(user=user, today=today).order_by("-created_at")
+    ids = list((candidates[:limit] if limit is not None else candidates).values_list("pk", flat=True))
+    return _proposals(ids, today)
+
+
+def _proposals(ids: list[int], today: date) -> list[dict[str, Any]]:
+    """The proposals of the certifications `ids` (in that order) with their reasons: three queries, each through
+    the certifications' keys."""
+    if not ids:
         return []
-    ids = [c.pk for c in certifications]
+    found = Certification.objects.filter(pk__in=ids).select_related("organization").in_bulk()
     reasons: dict[int, list[str]] = {pk: [] for pk in ids}
     for audit in _overdue_audits(today).filter(programme__certification_id__in=ids).select_related("programme"):
         reasons[audit.programme.certification_id].append(
@@ -121,16 +126,14 @@ def suspension_proposals(*, user: Any, today: date, limit: int | None = None) ->
         reasons[finding.audit.programme.certification_id].append(
             f"Major nonconformity {finding.reference} was due for verification by {finding.verification_due}."
         )
-    return [{"certification": c, "reasons": reasons[c.pk]} for c in certifications if reasons[c.pk]]
+    return [{"certification": found[pk], "reasons": reasons[pk]} for pk in ids if reasons[pk]]
 
 
 def suspension_proposals_shown(*, user: Any, today: date) -> tuple[list[dict[str, Any]], int]:
-    """The first `PROPOSALS_SHOWN` suspension proposals and how many there are (counted only when there may be
-    more): what the certifications list and the CB workspace show."""
-    proposals = suspension_proposals(user=user, today=today, limit=PROPOSALS_SHOWN)
-    if len(proposals) < PROPOSALS_SHOWN:
-        return proposals, len(proposals)
-    return proposals, suspension_candidates(user=user, today=today).count()
+    """The first `PROPOSALS_SHOWN` suspension proposals and how many there are, from one read of the candidates'
+    keys (what the certifications list and the CB workspace show)."""
+    ids = list(suspension_candidates(user=user, today=today).order_by("-created_at").values_list("pk", flat=True))
+    return _proposals(ids[:PROPOSALS_SHOWN], today), len(ids)
 
 
 def awaiting_decision_reports(*, user: Any, decidable_by: Any = None) -> QuerySet[AuditReport]:
