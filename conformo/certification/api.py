@@ -16,9 +16,11 @@ from conformo.audits.schemas import AppealIn, AppealOut, ProgrammeOut, ScopeLine
 from conformo.audits.selectors import appeal_list, application_get
 from conformo.audits.services import appeal_lodge
 from conformo.certification.export import certification_file_build
+from conformo.certification.filters import AwaitingDecisionFilter, CertificationFilter
 from conformo.certification.models import Certification, Decision
 from conformo.certification.selectors import (
-    awaiting_decision,
+    awaiting_decision_queryset,
+    awaiting_decision_row,
     certification_get,
     certification_list,
     decision_file,
@@ -35,10 +37,14 @@ from conformo.domain.scope import LINES_MAX
 
 router = Router(tags=["certification"])
 
-if TYPE_CHECKING:  # the query schema is built from the FilterSet at import time (core/listing.py)
+if TYPE_CHECKING:  # the query schemas are built from the FilterSets at import time (core/listing.py)
     AppealQuery = Schema
+    CertificationQuery = Schema
+    AwaitingDecisionQuery = Schema
 else:
     AppealQuery = filter_schema(AppealFilter)
+    CertificationQuery = filter_schema(CertificationFilter)
+    AwaitingDecisionQuery = filter_schema(AwaitingDecisionFilter)
 E = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
@@ -113,15 +119,37 @@ class DecisionOut(Schema):
 
 
 class AwaitingDecisionOut(Schema):
+    """One issued report awaiting its decision (`selectors.awaiting_decision_queryset`)."""
+
     certification_id: UUID
     organization: str
     decision: str = Field(description="grant or renew")
     audit_id: UUID
     audit_kind: str
-    report_revision: int
+    report_revision: int = Field(alias="revision")
     recommendation: str
     conditions: str
-    report_issued_at: datetime
+    report_issued_at: datetime = Field(alias="issued_at")
+
+    @staticmethod
+    def resolve_certification_id(obj: Any) -> UUID:
+        return awaiting_decision_row(obj)["certification"].public_id
+
+    @staticmethod
+    def resolve_organization(obj: Any) -> str:
+        return str(obj.audit.programme.certification.organization)
+
+    @staticmethod
+    def resolve_decision(obj: Any) -> str:
+        return str(awaiting_decision_row(obj)["decision"])
+
+    @staticmethod
+    def resolve_audit_id(obj: Any) -> UUID:
+        return obj.audit.public_id
+
+    @staticmethod
+    def resolve_audit_kind(obj: Any) -> str:
+        return str(obj.audit.kind)
 
 
 class FileReviewOut(Schema):
@@ -290,10 +318,13 @@ def appeal_lodge_endpoint(request: HttpRequest, payload: AppealIn) -> Status[App
     )
 
 
-@router.get("/certifications", response=list[CertificationOut])
+@router.get("/certifications", response={200: list[CertificationOut], 422: ErrorOut})
 @paginate(PageNumberPagination)
-def certifications(request: HttpRequest, **kwargs: Any) -> QuerySet[Certification]:
-    return certification_list(user=request.user).prefetch_related("standards")
+def certifications(request: HttpRequest, filters: Query[CertificationQuery], **kwargs: Any) -> Any:
+    """Certifications of your CB or organization, newest first: search `q` (organization, scope), filters and
+    `sort` as on the certifications page."""
+    rows = certification_list(user=request.user).prefetch_related("standards")
+    return filtered(CertificationFilter, filters, rows, request)
 
 
 @router.get("/certifications/{certification_id}", response={200: CertificationOut, 404: ErrorOut})
@@ -373,21 +404,9 @@ def proposals(request: HttpRequest) -> list[dict[str, Any]]:
     ]
 
 
-@router.get("/awaiting-decisions", response=list[AwaitingDecisionOut])
-def awaiting_decisions(request: HttpRequest) -> list[dict[str, Any]]:
+@router.get("/awaiting-decisions", response={200: list[AwaitingDecisionOut], 422: ErrorOut})
+@paginate(PageNumberPagination)
+def awaiting_decisions(request: HttpRequest, filters: Query[AwaitingDecisionQuery], **kwargs: Any) -> Any:
     """Grants and renewals whose report is issued with the team's recommendation and not yet decided on
-    (ISO/IEC 17021-1 9.5.1), oldest report first."""
-    return [
-        {
-            "certification_id": item["certification"].public_id,
-            "organization": str(item["certification"].organization),
-            "decision": item["decision"],
-            "audit_id": item["audit"].public_id,
-            "audit_kind": item["audit"].kind,
-            "report_revision": item["report"].revision,
-            "recommendation": item["report"].recommendation,
-            "conditions": item["report"].conditions,
-            "report_issued_at": item["report"].issued_at,
-        }
-        for item in awaiting_decision(user=request.user)
-    ]
+    (ISO/IEC 17021-1 9.5.1), oldest report first: search `q` (organization), filters and `sort` as on the page."""
+    return filtered(AwaitingDecisionFilter, filters, awaiting_decision_queryset(user=request.user), request)

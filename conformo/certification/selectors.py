@@ -62,48 +62,78 @@ def decision_get(*, user: Any, public_id: Any) -> Decision:
     return found
 
 
-def suspension_proposals(*, user: Any, today: date) -> list[dict[str, Any]]:
+#: Suspension proposals a page lists (the certifications list, the CB workspace); the rest are one click away on
+#: the certifications list (`?suspension=proposed`).
+PROPOSALS_SHOWN = 10
+
+
+def _overdue_audits(today: date) -> QuerySet[Audit]:
+    """Surveillance and recertification audits of active programmes past their limit and not held
+    (17021-1 9.6.5.2 b)."""
+    return Audit.objects.filter(
+        programme__active=True,
+        kind__in=[AuditKind.SURVEILLANCE_1, AuditKind.SURVEILLANCE_2, AuditKind.RECERTIFICATION],
+        due_by__lt=today,
+    ).exclude(status__in=["completed", "cancelled"])
+
+
+def _overdue_majors(today: date) -> QuerySet[Finding]:
+    """Major nonconformities past their verification date and not verified (17021-1 9.6.5.2 a)."""
+    return Finding.objects.filter(grade=FindingGrade.MAJOR, verification_due__lt=today).exclude(
+        status__in=[FindingStatus.VERIFIED, FindingStatus.WITHDRAWN]
+    )
+
+
+def suspension_candidates(*, user: Any, today: date) -> QuerySet[Certification]:
+    """The certifications `suspension_proposals` proposes, as one query (EXISTS subqueries): active and not
+    expired, with an overdue surveillance or recertification or an overdue major nonconformity."""
+    overdue = Exists(_overdue_audits(today).filter(programme__certification=OuterRef("pk"))) | Exists(
+        _overdue_majors(today).filter(audit__programme__certification=OuterRef("pk"))
+    )
+    return (
+        Certification.objects.visible_to(user)
+        .filter(state=CertificationState.ACTIVE)
+        .exclude(expires_on__lt=today)
+        .filter(overdue)
+    )
+
+
+def suspension_proposals(*, user: Any, today: date, limit: int | None = None) -> list[dict[str, Any]]:
     """Active certifications the decision maker should consider suspending: a surveillance or
     recertification past its limit (17021-1 9.6.5.2 b), or a major nonconformity past its verification
     date (9.6.5.2 a). Proposals only: the decision stays with the decision maker. A certification past its
     expiry date reads as expired (`effective_state`) and is not proposed: it has ended, the state machine
-    refuses a suspension after expiry."""
-    certifications = list(
-        Certification.objects.visible_to(user)
-        .filter(state=CertificationState.ACTIVE)
-        .exclude(expires_on__lt=today)
-        .select_related("organization")
-    )
-    if not certifications:
+    refuses a suspension after expiry. With `limit`, the first `limit` (newest certification first)."""
+    candidates = suspension_candidates(user=user, today=today).order_by("-created_at")
+    ids = list((candidates[:limit] if limit is not None else candidates).values_list("pk", flat=True))
+    return _proposals(ids, today)
+
+
+def _proposals(ids: list[int], today: date) -> list[dict[str, Any]]:
+    """The proposals of the certifications `ids` (in that order) with their reasons: three queries, each through
+    the certifications' keys."""
+    if not ids:
         return []
-    ids = [c.pk for c in certifications]
+    found = Certification.objects.filter(pk__in=ids).select_related("organization").in_bulk()
     reasons: dict[int, list[str]] = {pk: [] for pk in ids}
-    for audit in (
-        Audit.objects.filter(
-            programme__certification_id__in=ids,
-            programme__active=True,
-            kind__in=[AuditKind.SURVEILLANCE_1, AuditKind.SURVEILLANCE_2, AuditKind.RECERTIFICATION],
-            due_by__lt=today,
-        )
-        .exclude(status__in=["completed", "cancelled"])
-        .select_related("programme")
-    ):
+    for audit in _overdue_audits(today).filter(programme__certification_id__in=ids).select_related("programme"):
         reasons[audit.programme.certification_id].append(
             f"{audit.get_kind_display()} was due by {audit.due_by} and has not taken place."
         )
     for finding in (
-        Finding.objects.filter(
-            audit__programme__certification_id__in=ids,
-            grade=FindingGrade.MAJOR,
-            verification_due__lt=today,
-        )
-        .exclude(status__in=[FindingStatus.VERIFIED, FindingStatus.WITHDRAWN])
-        .select_related("audit__programme")
+        _overdue_majors(today).filter(audit__programme__certification_id__in=ids).select_related("audit__programme")
     ):
         reasons[finding.audit.programme.certification_id].append(
             f"Major nonconformity {finding.reference} was due for verification by {finding.verification_due}."
         )
-    return [{"certification": c, "reasons": reasons[c.pk]} for c in certifications if reasons[c.pk]]
+    return [{"certification": found[pk], "reasons": reasons[pk]} for pk in ids if reasons[pk]]
+
+
+def suspension_proposals_shown(*, user: Any, today: date) -> tuple[list[dict[str, Any]], int]:
+    """The first `PROPOSALS_SHOWN` suspension proposals and how many there are, from one read of the candidates'
+    keys (what the certifications list and the CB workspace show)."""
+    ids = list(suspension_candidates(user=user, today=today).order_by("-created_at").values_list("pk", flat=True))
+    return _proposals(ids[:PROPOSALS_SHOWN], today), len(ids)
 
 
 def awaiting_decision_reports(*, user: Any, decidable_by: Any = None) -> QuerySet[AuditReport]:
@@ -123,28 +153,31 @@ def awaiting_decision_reports(*, user: Any, decidable_by: Any = None) -> QuerySe
     return reports
 
 
-def awaiting_decision(*, user: Any) -> list[dict[str, Any]]:
-    """The decision makers' queue: certifications whose grant or renewal can now be decided on the record
-    (`awaiting_decision_reports`). Oldest report first; a fixed number of queries whatever the queue's size.
-    The CB's staff only: a client's own certification is not listed to the client."""
-    reports = (
+def awaiting_decision_queryset(*, user: Any) -> QuerySet[AuditReport]:
+    """The decision makers' queue as reports (`awaiting_decision_reports`), with what each row shows in the same
+    query; oldest report first. The CB's staff only: a client's own certification is not listed to the client."""
+    return (
         awaiting_decision_reports(user=user)
         .select_related("audit__programme__certification__organization")
         .order_by("issued_at", "pk")
     )
-    queue = []
-    for report in reports:
-        certification = report.audit.programme.certification
-        renewal = report.audit.kind == AuditKind.RECERTIFICATION
-        queue.append(
-            {
-                "certification": certification,
-                "report": report,
-                "audit": report.audit,
-                "decision": "renew" if renewal else "grant",
-            }
-        )
-    return queue
+
+
+def awaiting_decision_row(report: AuditReport) -> dict[str, Any]:
+    """One entry of the queue: the certification, the report and audit, and the decision (grant or renew)."""
+    renewal = report.audit.kind == AuditKind.RECERTIFICATION
+    return {
+        "certification": report.audit.programme.certification,
+        "report": report,
+        "audit": report.audit,
+        "decision": "renew" if renewal else "grant",
+    }
+
+
+def awaiting_decision(*, user: Any) -> list[dict[str, Any]]:
+    """The decision makers' queue (`awaiting_decision_queryset`) as rows (`awaiting_decision_row`); a fixed number
+    of queries whatever the queue's size."""
+    return [awaiting_decision_row(report) for report in awaiting_decision_queryset(user=user)]
 
 
 @dataclass

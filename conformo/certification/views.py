@@ -19,15 +19,17 @@ from conformo.audits.services import appeal_lodge, scope_lines
 from conformo.audits.services.scope import line_dict
 from conformo.audits.views.workflow import _application_page
 from conformo.certificates.selectors import certificate_of_certification
+from conformo.certification.filters import AwaitingDecisionFilter, CertificationFilter
 from conformo.certification.forms import AppealLodgeForm, DecisionForm
 from conformo.certification.models import Certification
 from conformo.certification.selectors import (
-    awaiting_decision,
+    awaiting_decision_queryset,
+    awaiting_decision_row,
     certification_get,
     certification_list,
     decision_file,
     decision_list,
-    suspension_proposals,
+    suspension_proposals_shown,
 )
 from conformo.certification.services import (
     application_accept,
@@ -37,29 +39,44 @@ from conformo.certification.services import (
     decision_take,
 )
 from conformo.core.forms import handle, posted
+from conformo.core.listing import list_page
 from conformo.core.tenancy import reach
 
 
 @login_required
 @require_safe
 def certification_list_view(request: HttpRequest) -> HttpResponse:
+    """Certifications of the user's CB or organization: search, filters, sort and pages (core/listing.py); the
+    suspension proposals and recent decisions beside them."""
     today = timezone.localdate()
-    return render(
+    proposals, proposal_count = suspension_proposals_shown(user=request.user, today=today)
+    return list_page(
         request,
+        CertificationFilter,
+        # The page shows no scope lines: only the standards are read with each page of rows.
+        certification_list(user=request.user).prefetch_related(None).prefetch_related("standards"),
         "certification/list.html",
         {
-            "certifications": [(c, c.effective_state(today)) for c in certification_list(user=request.user)[:200]],
             "decisions": decision_list(user=request.user)[:50],
-            "proposals": suspension_proposals(user=request.user, today=today),
+            "proposals": proposals,
+            "proposal_count": proposal_count,
         },
+        rows=lambda page: [(c, c.effective_state(today)) for c in page],
     )
 
 
 @login_required
 @require_safe
 def awaiting_decision_view(request: HttpRequest) -> HttpResponse:
-    """The decision makers' queue: grants and renewals whose report is issued and not yet decided on."""
-    return render(request, "certification/awaiting.html", {"queue": awaiting_decision(user=request.user)})
+    """The decision makers' queue: grants and renewals whose report is issued and not yet decided on; search,
+    filters, sort and pages (core/listing.py)."""
+    return list_page(
+        request,
+        AwaitingDecisionFilter,
+        awaiting_decision_queryset(user=request.user),
+        "certification/awaiting.html",
+        rows=lambda page: [awaiting_decision_row(report) for report in page],
+    )
 
 
 def _decision_form(certification: Certification, data: Any = None) -> DecisionForm:

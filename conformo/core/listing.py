@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Mapping
 from decimal import Decimal
+from functools import partial
 from typing import Any, ClassVar, Literal
 
 import django_filters as df
@@ -50,6 +51,11 @@ class ListFilter(df.FilterSet):
         super().__init__(*args, **kwargs)
         self.filters["q"].field.widget.input_type = "search"
         self.filters["q"].field.widget.attrs.setdefault("placeholder", self.search_placeholder())
+        for flt in self.filters.values():
+            if isinstance(flt, PersonFilter) and self.queryset is not None:
+                # Read when the choices are first used (the page's select, or a value to check): an API call that
+                # names no person costs no query for them.
+                flt.extra["choices"] = partial(people_named, self.queryset, flt.field_name)
 
     @classmethod
     def search_placeholder(cls) -> str:
@@ -130,6 +136,39 @@ class IafCodeFilter(df.ChoiceFilter):
         )
 
 
+def people_named(queryset: QuerySet[Any], field_name: str) -> list[tuple[str, str]]:
+    """The e-mail addresses (lower case) of the people `field_name` names on the rows of `queryset`, as choices."""
+    email = f"{field_name}__email"
+    found = queryset.order_by().exclude(**{f"{email}__isnull": True}).values_list(email, flat=True).distinct()
+    return [(address, address) for address in sorted({address.lower() for address in found})]
+
+
+class _EmailChoiceField(df.fields.ChoiceField):
+    """An e-mail address among the choices, compared without regard to case."""
+
+    def to_python(self, value: Any) -> Any:
+        value = super().to_python(value)
+        return value.strip().lower() if isinstance(value, str) else value
+
+
+class PersonFilter(df.ChoiceFilter):
+    """A person the rows point to (owner, assignee), by e-mail address. The choices are the people named on the
+    rows the user may see (one query, when first used), so the API takes any address and refuses
+    one that names nobody on the list with a 422."""
+
+    field_class = _EmailChoiceField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("choices", [])  # replaced per request by `ListFilter.__init__`
+        kwargs.setdefault("help_text", "A person's e-mail address.")
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs: QuerySet[Any], value: Any) -> QuerySet[Any]:
+        if value in (None, ""):
+            return qs
+        return qs.filter(**{f"{self.field_name}__email__iexact": value})
+
+
 def list_page(
     request: HttpRequest,
     filter_class: type[ListFilter],
@@ -148,7 +187,7 @@ def list_page(
     on every page; `status` is the answer's status (a page shown again with a refused form's errors).
 
     An htmx request aimed at `#results` gets only the template's `results` partial; a history restore gets the
-    whole page."""
+    whole page. `status` is the page's status when it also shows a form posted with errors (422)."""
     filters = filter_class(request.GET or None, queryset=queryset, request=request)
     page = Paginator(filters.qs, page_size).get_page(request.GET.get("page"))
     objects = list(page.object_list)

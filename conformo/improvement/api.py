@@ -1,17 +1,18 @@
 """Improvement-log API: nonconformities, corrective actions, effectiveness checks."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Router, Status
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from conformo.accounts.models import User
 from conformo.core.errors import ValidationFailed
+from conformo.core.listing import filter_schema, filtered
 from conformo.core.pagination import PageNumberPagination
 from conformo.core.schemas import ErrorOut
+from conformo.improvement.filters import NonconformityFilter
 from conformo.improvement.models import Nonconformity
 from conformo.improvement.schemas import (
     CbFindingOut,
@@ -36,19 +37,31 @@ from conformo.improvement.services import (
 from conformo.organizations.tenancy import organization_for
 
 router = Router(tags=["improvement"])
+if TYPE_CHECKING:  # the query schema is built from the FilterSet at import time (core/listing.py)
+    NonconformityQuery = Schema
+else:
+    NonconformityQuery = filter_schema(NonconformityFilter)
+
 ERRORS: dict[int, Any] = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
-@router.get("/organizations/{organization_id}/nonconformities", response=list[NonconformityOut])
+@router.get(
+    "/organizations/{organization_id}/nonconformities",
+    response={200: list[NonconformityOut], 404: ErrorOut, 422: ErrorOut},
+)
 @paginate(PageNumberPagination)
 def nonconformities(
-    request: HttpRequest, organization_id: UUID, open_only: bool = False, **kwargs: Any
-) -> QuerySet[Nonconformity]:
-    """The organization's improvement log, newest first."""
+    request: HttpRequest,
+    organization_id: UUID,
+    filters: Query[NonconformityQuery],
+    open_only: bool = False,
+    **kwargs: Any,
+) -> Any:
+    """The organization's improvement log, newest first: search `q` (title, description, action), filters and
+    `sort` as on the log's page; `open_only` keeps those not closed."""
     org = organization_for(request.user, organization_id)
-    return nonconformity_list(user=request.user, organization=org, open_only=open_only).prefetch_related(
-        *CORRECTIVE_ACTION_HISTORY
-    )
+    rows = nonconformity_list(user=request.user, organization=org, open_only=open_only)
+    return filtered(NonconformityFilter, filters, rows.prefetch_related(*CORRECTIVE_ACTION_HISTORY), request)
 
 
 @router.get("/organizations/{organization_id}/cb-findings", response={200: list[CbFindingOut], 404: ErrorOut})

@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from conformo.core.forms import attempt, form_status, posted
+from conformo.core.listing import list_page
+from conformo.improvement.filters import NonconformityFilter
 from conformo.improvement.forms import (
     CompletionForm,
     CorrectiveActionForm,
@@ -33,12 +35,14 @@ from conformo.organizations.tenancy import org_context, organization_for
 
 
 def _log_page(request: HttpRequest, org: Organization, form: NonconformityForm) -> HttpResponse:
-    return render(
+    """The log with search, filters, sort and pages (core/listing.py); the CB's findings beside it."""
+    return list_page(
         request,
+        NonconformityFilter,
+        nonconformity_list(user=request.user, organization=org),
         "improvement/log.html",
         {
             **org_context(request, org, "improvement"),
-            "nonconformities": nonconformity_list(user=request.user, organization=org),
             "cb_findings": cb_findings(user=request.user, organization=org),
             "form": form,
             "today": timezone.localdate(),

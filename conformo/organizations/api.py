@@ -1,14 +1,16 @@
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Router, Status
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from conformo.core.errors import NotFound
+from conformo.core.listing import filter_schema, filtered
 from conformo.core.pagination import PageNumberPagination
 from conformo.core.schemas import ErrorOut
+from conformo.organizations.filters import OrganizationFilter
 from conformo.organizations.models import CertificationBody, ClientRelationship, Organization, Site
 from conformo.organizations.schemas import ClientRelationshipOut, OrganizationIn, OrganizationOut, SiteIn, SiteOut
 from conformo.organizations.selectors import (
@@ -29,12 +31,18 @@ from conformo.organizations.services import (
 
 router = Router(tags=["organizations"])
 
+if TYPE_CHECKING:  # the query schema is built from the FilterSet at import time (core/listing.py)
+    OrganizationQuery = Schema
+else:
+    OrganizationQuery = filter_schema(OrganizationFilter)
 
-@router.get("/organizations", response=list[OrganizationOut])
+
+@router.get("/organizations", response={200: list[OrganizationOut], 422: ErrorOut})
 @paginate(PageNumberPagination)
-def organizations(request: HttpRequest, **kwargs: Any) -> QuerySet[Organization]:
-    """Organizations you may see: your own, or your CB's clients."""
-    return organization_list(user=request.user)
+def organizations(request: HttpRequest, filters: Query[OrganizationQuery], **kwargs: Any) -> Any:
+    """Organizations you may see: your own, or your CB's clients. Search `q` (legal name, registration number),
+    filters and `sort` as on the organizations page."""
+    return filtered(OrganizationFilter, filters, organization_list(user=request.user), request)
 
 
 @router.post("/organizations", response={201: OrganizationOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})

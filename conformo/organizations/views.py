@@ -13,8 +13,10 @@ from django.views.decorators.http import require_http_methods
 
 from conformo.core.errors import PermissionDenied, ValidationFailed
 from conformo.core.forms import handle, posted
+from conformo.core.listing import list_page
 from conformo.core.roles import Role
 from conformo.core.tenancy import has_org_role
+from conformo.organizations.filters import OrganizationFilter
 from conformo.organizations.forms import OrganizationForm, ReadinessSharingForm, SiteForm
 from conformo.organizations.models import CertificationBody, Organization
 from conformo.organizations.selectors import (
@@ -54,10 +56,13 @@ def _managed_cbs(user: Any) -> Any:
 
 @login_required
 def organization_list_view(request: HttpRequest) -> HttpResponse:
-    return render(
+    """Organizations the user may see (a CB's clients): search, filters, sort and pages (core/listing.py)."""
+    return list_page(
         request,
+        OrganizationFilter,
+        organization_list(user=request.user),
         "organizations/list.html",
-        {"organizations": organization_list(user=request.user), "can_create": _managed_cbs(request.user).exists()},
+        {"can_create": _managed_cbs(request.user).exists()},
     )
 
 

@@ -1,21 +1,23 @@
 """Readiness API, part 2: documented information, internal audits, management reviews, risks, SoA.
 Mounted on the readiness router (see api.py)."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import File, Form, Router, Status
+from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from conformo.accounts.models import User
 from conformo.core.errors import NotFound, ValidationFailed
+from conformo.core.listing import filter_schema, filtered
 from conformo.core.pagination import PageNumberPagination
 from conformo.core.schemas import ErrorOut
 from conformo.organizations.tenancy import organization_for
 from conformo.readiness import selectors
+from conformo.readiness.filters import DocumentFilter, RiskFilter, with_rating
 from conformo.readiness.models import Document, DocumentRevision, InternalAudit, ManagementReview, Risk, SoAVersion
 from conformo.readiness.schemas import (
     DocumentIn,
@@ -54,6 +56,13 @@ from conformo.standards import clause_refs
 from conformo.standards.models import Clause, Standard
 
 router = Router(tags=["readiness"])
+if TYPE_CHECKING:  # the query schemas are built from the FilterSets at import time (core/listing.py)
+    DocumentQuery = Schema
+    RiskQuery = Schema
+else:
+    DocumentQuery = filter_schema(DocumentFilter)
+    RiskQuery = filter_schema(RiskFilter)
+
 ERRORS: dict[int, Any] = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
@@ -89,12 +98,15 @@ def _document(user: Any, public_id: UUID) -> Document:
     return document
 
 
-@router.get("/organizations/{organization_id}/documents", response=list[DocumentOut])
+@router.get(
+    "/organizations/{organization_id}/documents",
+    response={200: list[DocumentOut], 404: ErrorOut, 422: ErrorOut},
+)
 @paginate(PageNumberPagination)
-def documents(request: HttpRequest, organization_id: UUID, **kwargs: Any) -> QuerySet[Document]:
-    """The register of documented information."""
+def documents(request: HttpRequest, organization_id: UUID, filters: Query[DocumentQuery], **kwargs: Any) -> Any:
+    """The register of documented information: search `q` (title, clause), filters and `sort` as on its page."""
     org = organization_for(request.user, organization_id)
-    return _documents(request.user).filter(organization=org)
+    return filtered(DocumentFilter, filters, _documents(request.user).filter(organization=org), request)
 
 
 @router.post("/organizations/{organization_id}/documents", response={201: DocumentOut, **ERRORS})
@@ -243,11 +255,14 @@ def review_record_endpoint(request: HttpRequest, review_id: UUID, payload: Revie
     return _review(request.user, review_id)
 
 
-@router.get("/organizations/{organization_id}/risks", response=list[RiskOut])
+@router.get("/organizations/{organization_id}/risks", response={200: list[RiskOut], 404: ErrorOut, 422: ErrorOut})
 @paginate(PageNumberPagination)
-def risks(request: HttpRequest, organization_id: UUID, **kwargs: Any) -> QuerySet[Risk]:
+def risks(request: HttpRequest, organization_id: UUID, filters: Query[RiskQuery], **kwargs: Any) -> Any:
+    """The register of risks and opportunities: search `q` (title, description, plan), filters and `sort` as on
+    its page."""
     org = organization_for(request.user, organization_id)
-    return Risk.objects.visible_to(request.user).filter(organization=org)
+    rows = with_rating(Risk.objects.visible_to(request.user).filter(organization=org))
+    return filtered(RiskFilter, filters, rows, request)
 
 
 @router.post("/organizations/{organization_id}/risks", response={201: RiskOut, **ERRORS})

@@ -9,7 +9,7 @@ from django import forms, template
 from django.utils import timezone
 
 from conformo.certification.forms import AppealLodgeForm
-from conformo.certification.selectors import suspension_proposals
+from conformo.certification.selectors import suspension_proposals_shown
 from conformo.core.tenancy import has_cb_role
 
 register = template.Library()
@@ -17,9 +17,11 @@ register = template.Library()
 
 @register.inclusion_tag("certification/_proposals.html", takes_context=True)
 def suspension_proposals_panel(context: dict[str, Any]) -> dict[str, Any]:
-    """The certifications the user can see for which suspension is proposed, with the reasons."""
+    """The certifications the user can see for which suspension is proposed, with the reasons: the first
+    `selectors.PROPOSALS_SHOWN` and how many there are (the rest: the certifications list, `?suspension=proposed`)."""
     user = context["request"].user
-    return {"proposals": suspension_proposals(user=user, today=timezone.localdate())}
+    proposals, count = suspension_proposals_shown(user=user, today=timezone.localdate())
+    return {"proposals": proposals, "proposal_count": count}
 
 
 @register.inclusion_tag("certification/_appeal_lodge.html", takes_context=True)

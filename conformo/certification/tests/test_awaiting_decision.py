@@ -67,11 +67,28 @@ def test_the_queue_through_the_api_not_for_another_certification_body_nor_the_cl
 ):
     issue_report(_stage2_completed(stage1_done, ready, programme_manager), ready.lead.user)
     client, _ = token_client(decision_maker)
-    [item] = client.get("/api/v1/awaiting-decisions").json()
+    [item] = client.get("/api/v1/awaiting-decisions").json()["items"]
     assert item["certification_id"] == str(stage1_done.certification.public_id)
     assert (item["decision"], item["audit_kind"], item["report_revision"]) == ("grant", "stage2", 1)
     assert item["recommendation"] == "grant"
     other, _ = token_client(other_cb_admin)
-    assert other.get("/api/v1/awaiting-decisions").json() == []
+    assert other.get("/api/v1/awaiting-decisions").json()["items"] == []
     own, _ = token_client(client_admin)
-    assert own.get("/api/v1/awaiting-decisions").json() == []  # the client's own certification: staff only
+    assert own.get("/api/v1/awaiting-decisions").json()["items"] == []  # the client's own certification: staff only
+
+
+def test_the_queue_finds_by_organization_and_decision_on_the_page_and_in_the_api(
+    stage1_done, ready, programme_manager, decision_maker
+):
+    issue_report(_stage2_completed(stage1_done, ready, programme_manager), ready.lead.user)
+    organization = stage1_done.certification.organization
+    page = login(decision_maker).get(reverse("certification:awaiting"), {"q": organization.legal_name[:5]})
+    assert "1 report matches" in page.content.decode()
+    renewals = login(decision_maker).get(reverse("certification:awaiting"), {"decision": "renew"})
+    assert "No report matches" in renewals.content.decode()
+    client, _ = token_client(decision_maker)
+    assert client.get("/api/v1/awaiting-decisions", {"decision": "grant"}).json()["count"] == 1
+    assert client.get("/api/v1/awaiting-decisions", {"q": "nobody-like-this"}).json()["count"] == 0
+    bad = client.get("/api/v1/awaiting-decisions", {"decision": "refuse"})
+    assert bad.status_code == 422
+    assert "decision" in bad.json()["fields"]

@@ -13,6 +13,7 @@ from conformo.audits.choices import AuditKind
 from conformo.certification.models import Decision
 from conformo.certification.services import application_accept, decision_take
 from conformo.certification.tests.conftest import issue_report, team
+from conformo.conftest import login
 from conformo.core.errors import Conflict, ValidationFailed
 from conformo.core.models import AuditLogEntry
 from conformo.domain.errors import IllegalTransition
@@ -291,3 +292,18 @@ def test_a_renewal_without_the_issued_recertification_report_is_refused(
     renewal = decision_take(actor=decision_maker, certification=granted, kind="renew", decided_on=date(2029, 3, 1))
     assert renewal.basis_report is not None
     assert renewal.basis_report.audit == recert
+
+
+def test_the_certifications_list_finds_those_proposed_for_suspension(granted, decision_maker):
+    with time_machine.travel("2027-04-11", tick=False):
+        client = login(decision_maker)
+        page = client.get("/certification/").content.decode()
+        assert "Suspension proposed (1)" in page
+        proposed = client.get("/certification/", {"suspension": "proposed"}).content.decode()
+        assert "1 certification matches" in proposed
+        assert str(granted.public_id) in proposed
+    with time_machine.travel("2027-04-10", tick=False):
+        assert (
+            "0 certifications match"
+            in login(decision_maker).get("/certification/?suspension=proposed").content.decode()
+        )

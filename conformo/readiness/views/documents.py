@@ -10,11 +10,14 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from conformo.core.errors import Conflict, NotFound, ValidationFailed
 from conformo.core.forms import attempt, form_status, handle, posted
+from conformo.core.listing import list_page
 from conformo.organizations.tenancy import org_context, organization_for, organization_to_manage, require_manage
+from conformo.readiness.filters import DocumentFilter
 from conformo.readiness.forms import DocumentForm, DocumentOwnersForm, RevisionForm
 from conformo.readiness.models import Document, DocumentRevision
 from conformo.readiness.selectors import latest_assessment
@@ -44,15 +47,18 @@ def document_get(*, user: object, public_id: str) -> Document:
 
 
 def _document_list_page(request: HttpRequest, org: Any, form: DocumentForm) -> HttpResponse:
+    """The register with search, filters, sort and pages (core/listing.py), and the form to add an entry."""
     documents = (
         Document.objects.visible_to(request.user)
         .filter(organization=org)
         .select_related("mandatory", "mandatory__standard", "current_revision", "approved_revision", "owner")
     )
-    return render(
+    return list_page(
         request,
+        DocumentFilter,
+        documents,
         "readiness/document_list.html",
-        {**org_context(request, org, "documents"), "documents": documents, "form": form},
+        {**org_context(request, org, "documents"), "form": form, "today": timezone.localdate()},
         status=form_status(form),
     )
 

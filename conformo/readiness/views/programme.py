@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from conformo.core.errors import Conflict, NotFound
 from conformo.core.forms import attempt, form_status, handle, posted
+from conformo.core.listing import list_page
 from conformo.domain.readiness import management_review_inputs
 from conformo.improvement.services import nonconformity_raise
 from conformo.organizations.tenancy import (
@@ -24,7 +25,7 @@ from conformo.organizations.tenancy import (
     require_manage,
 )
 from conformo.readiness import selectors
-from conformo.readiness.choices import RiskKind
+from conformo.readiness.filters import RiskFilter, with_rating
 from conformo.readiness.forms import (
     InternalAuditCompleteForm,
     InternalAuditFindingForm,
@@ -34,7 +35,6 @@ from conformo.readiness.forms import (
     ReviewForm,
     RiskForm,
     RiskMatrixForm,
-    choice_filter,
     year_filter,
 )
 from conformo.readiness.models import InternalAudit, ManagementReview, ReviewAction, Risk, RiskMatrixConfig
@@ -355,21 +355,19 @@ def _risk_list_page(request: HttpRequest, org: Any, **forms: Any) -> HttpRespons
             }
         ),
     )
-    risks = (
+    risks = with_rating(
         Risk.objects.visible_to(request.user)
         .filter(organization=org)
         .select_related("owner")
         .prefetch_related("clauses__standard")
     )
-    kind = choice_filter(request.GET, "kind", RiskKind.choices)
-    if kind is not None:
-        risks = risks.filter(kind=kind)
-    return render(
+    return list_page(
         request,
+        RiskFilter,
+        risks,
         "readiness/risk_list.html",
         {
             **org_context(request, org, "risks"),
-            "risks": risks,
             "matrix": matrix,
             "configured": RiskMatrixConfig.objects.filter(organization=org).exists(),
             **forms,
