@@ -104,7 +104,10 @@ def test_an_auditor_reads_only_their_own_record_and_clients_nothing(ready, audit
     assert [p["email"] for p in client.get(f"{_base(ready)}/people").json()["items"]] == [auditor.email]
     outsider, _ = token_client(client_admin)
     assert outsider.get(f"{_base(ready)}/people/{own.public_id}").status_code == 404
-    assert login(client_admin).get(reverse("competence:home")).status_code == 404
+    # The page is the CB's: a client is told it is not theirs (docs/api.md, "Errors": pages refuse with 403).
+    refused = login(client_admin).get(reverse("competence:home"))
+    assert refused.status_code == 403
+    assert b"have access to this" in refused.content
 
 
 def test_monitoring_through_the_api_and_its_plan(stage1_done, ready, cb_admin, programme_manager):
