@@ -162,6 +162,8 @@ def _anonymise_decision(decision: Any) -> None:
     decision.scope_after = REMOVED if decision.scope_after else ""
     decision.decided_by = None
     decision.save(update_fields=["reason", "scope_before", "scope_after", "decided_by"])
+    # Decisions are logged on their certification (`certification.<kind>`, with the reason): redact those too.
+    redact_audit_log(decision.certification)
 
 
 # --- certificates ------------------------------------------------------------------------------------------
