@@ -173,12 +173,12 @@ def _certificate_closed_on(
     certificate: Any, ended: dict[int, date], withdrawn: dict[int, date], today: date
 ) -> date | None:
     if certificate.superseded_on is not None:
-        return certificate.superseded_on  # type: ignore[no-any-return]  # a DateField
+        return certificate.superseded_on
     if certificate.certification_id is not None:
         return ended.get(certificate.certification_id)
     if certificate.status == CertificateStatus.WITHDRAWN:
         return withdrawn.get(certificate.pk, certificate.expires_on)
-    return certificate.expires_on if certificate.expires_on < today else None  # type: ignore[no-any-return]
+    return certificate.expires_on if certificate.expires_on < today else None
 
 
 def _certificates(cb: CertificationBody, cutoff: date, today: date) -> Iterator[Candidate]:

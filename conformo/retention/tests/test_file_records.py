@@ -27,11 +27,12 @@ from conformo.certificates.models import Certificate
 from conformo.certification.models import Decision
 from conformo.certification.services import decision_take
 from conformo.certification.tests.conftest import granted  # noqa: F401 - fixture
+from conformo.core.errors import ValidationFailed
 from conformo.core.models import AuditLogEntry
 from conformo.fees.models import Quotation
 from conformo.registry import selectors as registry
 from conformo.retention import services
-from conformo.retention.models import RetentionLogEntry
+from conformo.retention.models import RetentionLogEntry, RetentionPolicy
 from conformo.retention.records import REMOVED
 from conformo.retention.selectors import due_records
 
@@ -159,3 +160,21 @@ def test_the_file_of_a_running_certification_is_never_due(granted, cb_admin):  #
     assert {d.kind.value for d in due_records(cb, date(2040, 1, 1))} & FILE_KINDS == set()
     assert _apply(cb, cb_admin, date(2040, 1, 1)) is None
     assert AuditReport.objects.get().conclusions == "Effective"
+
+
+def test_the_certification_file_can_be_kept_longer_but_never_deleted(cb, cb_admin):
+    with pytest.raises(ValidationFailed) as refused:
+        services.policy_update(
+            actor=cb_admin,
+            certification_body=cb,
+            rows=[
+                {"kind": "certificates", "years": 10, "action": "delete"},
+                {"kind": "decisions", "years": 12, "action": "anonymise"},
+            ],
+        )
+    assert set(refused.value.fields) == {"certificates.action"}
+    assert not RetentionPolicy.objects.filter(certification_body=cb).exists()
+    services.policy_update(
+        actor=cb_admin, certification_body=cb, rows=[{"kind": "decisions", "years": 12, "action": "anonymise"}]
+    )
+    assert RetentionPolicy.objects.get(certification_body=cb).years == 12
