@@ -24,6 +24,7 @@ CYCLE_YEARS = 3
 MIN_RETENTION_YEARS = 2 * CYCLE_YEARS
 """[N] The floor: the current cycle plus one full cycle, counted from the day the record closed."""
 MAX_RETENTION_YEARS = 100
+CERTIFICATION_ENDED = "the day the client's certification ended (withdrawn, refused or expired)"
 
 
 class RetentionAction(StrEnum):
@@ -42,6 +43,13 @@ class RecordKind(StrEnum):
     COMPLAINTS = "complaints"
     APPEALS = "appeals"
     FINDING_EVIDENCE = "finding_evidence"
+    AUDIT_PLANS = "audit_plans"
+    AUDIT_REPORTS = "audit_reports"
+    FINDINGS = "findings"
+    DECISIONS = "decisions"
+    CERTIFICATES = "certificates"
+    AGREEMENTS = "agreements"
+    QUOTATIONS = "quotations"
 
 
 @dataclass(frozen=True)
@@ -82,9 +90,62 @@ KIND_RULES: dict[RecordKind, KindRule] = {
         KindRule(
             RecordKind.FINDING_EVIDENCE,
             "Uploaded evidence of findings",
-            "the day the client's certification ended (withdrawn, refused or expired)",
+            CERTIFICATION_ENDED,
             (RetentionAction.DELETE,),
             RetentionAction.DELETE,
+        ),
+        # The certification file (9.9; what an accreditation body samples). Anonymise only: the rows feed the
+        # figures (audit days, nonconformities per audit day, decision lead times, certificates by status) and
+        # are held by PROTECT keys (a decision's basis report, a certificate's decision, an appeal's decision).
+        KindRule(
+            RecordKind.AUDIT_PLANS,
+            "Audit plans",
+            CERTIFICATION_ENDED,
+            (RetentionAction.ANONYMISE,),
+            RetentionAction.ANONYMISE,
+        ),
+        KindRule(
+            RecordKind.AUDIT_REPORTS,
+            "Audit reports",
+            CERTIFICATION_ENDED,
+            (RetentionAction.ANONYMISE,),
+            RetentionAction.ANONYMISE,
+        ),
+        KindRule(
+            RecordKind.FINDINGS,
+            "Findings, with their responses and verifications",
+            CERTIFICATION_ENDED,
+            (RetentionAction.ANONYMISE,),
+            RetentionAction.ANONYMISE,
+        ),
+        KindRule(
+            RecordKind.DECISIONS,
+            "Certification decisions",
+            CERTIFICATION_ENDED,
+            (RetentionAction.ANONYMISE,),
+            RetentionAction.ANONYMISE,
+        ),
+        KindRule(
+            RecordKind.CERTIFICATES,
+            "Certificates (superseded, expired, withdrawn)",
+            "the day the revision was superseded, else the day the certification ended; an imported certificate:"
+            " the day it was withdrawn or expired",
+            (RetentionAction.ANONYMISE,),
+            RetentionAction.ANONYMISE,
+        ),
+        KindRule(
+            RecordKind.AGREEMENTS,
+            "Certification agreements",
+            CERTIFICATION_ENDED,
+            (RetentionAction.ANONYMISE,),
+            RetentionAction.ANONYMISE,
+        ),
+        KindRule(
+            RecordKind.QUOTATIONS,
+            "Quotations (fees)",
+            "the day the certification ended; for a declined application, the day it was declined",
+            (RetentionAction.ANONYMISE,),
+            RetentionAction.ANONYMISE,
         ),
     )
 }

@@ -10,6 +10,13 @@ class RecordKindChoice(models.TextChoices):
     COMPLAINTS = "complaints", "Complaints"
     APPEALS = "appeals", "Appeals"
     FINDING_EVIDENCE = "finding_evidence", "Uploaded evidence of findings"
+    AUDIT_PLANS = "audit_plans", "Audit plans"
+    AUDIT_REPORTS = "audit_reports", "Audit reports"
+    FINDINGS = "findings", "Findings, with their responses and verifications"
+    DECISIONS = "decisions", "Certification decisions"
+    CERTIFICATES = "certificates", "Certificates (superseded, expired, withdrawn)"
+    AGREEMENTS = "agreements", "Certification agreements"
+    QUOTATIONS = "quotations", "Quotations (fees)"
 
 
 class ActionChoice(models.TextChoices):

@@ -15,7 +15,7 @@ and the object's name are redacted (`redact_audit_log`), so the log still shows 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -28,7 +28,6 @@ from conformo.audits.models import Appeal, Application, Complaint, FindingAttach
 from conformo.certification.models import Certification, CertificationState, DecisionChoice
 from conformo.core.models import AuditLogEntry
 from conformo.domain.certificate_states import CertificateState, certification_ended
-from conformo.domain.retention import RecordKind
 from conformo.organizations.models import CertificationBody
 
 REMOVED = "[removed under the retention policy]"
@@ -175,18 +174,3 @@ def _delete_with_file(attachment: Any) -> None:
 
 def _delete(obj: Any) -> None:
     obj.delete()
-
-
-@dataclass(frozen=True)
-class KindAdapter:
-    candidates: Callable[[CertificationBody, date, date], Iterator[Candidate]]
-    anonymise: Callable[[Any], None] | None
-    delete: Callable[[Any], None] | None
-
-
-ADAPTERS: dict[RecordKind, KindAdapter] = {
-    RecordKind.APPLICATIONS: KindAdapter(_applications, _anonymise_application, None),
-    RecordKind.COMPLAINTS: KindAdapter(_complaints, _anonymise_complaint, _delete),
-    RecordKind.APPEALS: KindAdapter(_appeals, _anonymise_appeal, _delete),
-    RecordKind.FINDING_EVIDENCE: KindAdapter(_finding_evidence, None, _delete_with_file),
-}

@@ -19,8 +19,8 @@ from conformo.domain.retention import (
     keep_until,
 )
 from conformo.organizations.models import CertificationBody
+from conformo.retention.adapters import ADAPTERS
 from conformo.retention.models import RetentionLogEntry, RetentionPolicy, RetentionRun
-from conformo.retention.records import ADAPTERS
 
 
 @dataclass(frozen=True)

@@ -18,9 +18,10 @@ from conformo.core.roles import Role
 from conformo.core.tenancy import require_cb_role
 from conformo.domain.retention import RecordKind, RetentionAction, action_refusal, retention_years_refusal
 from conformo.organizations.models import CertificationBody
+from conformo.retention.adapters import ADAPTERS
 from conformo.retention.choices import Via
 from conformo.retention.models import RetentionLogEntry, RetentionPolicy, RetentionRun
-from conformo.retention.records import ADAPTERS, redact_audit_log
+from conformo.retention.records import redact_audit_log
 from conformo.retention.selectors import DueRecord, due_records, policy_in_force
 
 ADMIN = Role.CB_ADMIN.value

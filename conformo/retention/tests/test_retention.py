@@ -31,6 +31,13 @@ def test_the_default_policy_keeps_every_kind_six_years(cb):
         ("complaints", 6, "anonymise", False),
         ("appeals", 6, "anonymise", False),
         ("finding_evidence", 6, "delete", False),
+        ("audit_plans", 6, "anonymise", False),
+        ("audit_reports", 6, "anonymise", False),
+        ("findings", 6, "anonymise", False),
+        ("decisions", 6, "anonymise", False),
+        ("certificates", 6, "anonymise", False),
+        ("agreements", 6, "anonymise", False),
+        ("quotations", 6, "anonymise", False),
     }
 
 
