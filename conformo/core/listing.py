@@ -73,11 +73,12 @@ class ListFilter(df.FilterSet):
     def shown_fields(self) -> list[BoundField]:
         """The filter bar's fields: a choice of rows with nothing to choose from is left out (the auditor filter
         for a client, who may read no CB's auditor register)."""
-        return [
-            bound
-            for bound in self.form
-            if not (isinstance(bound.field, forms.ModelChoiceField) and not bound.field.queryset.exists())
-        ]
+        shown = []
+        for bound in self.form:
+            rows = bound.field.queryset if isinstance(bound.field, forms.ModelChoiceField) else None
+            if rows is None or rows.exists():
+                shown.append(bound)
+        return shown
 
     @property
     def active(self) -> bool:
