@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "conformo.certification",
     "conformo.certificates",
     "conformo.registry",
+    "conformo.figures",
     "conformo.inbox",
     "conformo.home",
 ]

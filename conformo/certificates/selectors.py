@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, CharField, F, Q, QuerySet, Value, When
 
-from conformo.certificates.models import Certificate
+from conformo.certificates.models import Certificate, CertificateStatus
 
 
 def certificates_visible_to(user: Any) -> QuerySet[Certificate]:
@@ -29,3 +30,18 @@ def certificate_for_download(*, user: Any, number: str) -> Certificate | None:
 def certificate_of_certification(*, user: Any, certification: Any) -> Certificate | None:
     """The current revision of the certificate a certification produced, if `user` may read it."""
     return certificates_visible_to(user).filter(certification=certification, is_current=True).first()
+
+
+def status_read_on(today: date) -> Case:
+    """The status anyone reads on `today` as an SQL expression (the same answer as `Certificate.effective_status`
+    and the registry's `status_q`): an active or suspended certificate past its expiry date reads expired even
+    if no job has run (`conformo.domain.certificate_states.effective_state`)."""
+    return Case(
+        When(
+            status__in=[CertificateStatus.ACTIVE, CertificateStatus.SUSPENDED],
+            expires_on__lt=today,
+            then=Value(CertificateStatus.EXPIRED.value),
+        ),
+        default=F("status"),
+        output_field=CharField(),
+    )

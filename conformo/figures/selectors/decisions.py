@@ -1,0 +1,196 @@
+"""Figures of the certification decisions and certificates: decision lead times, suspensions and
+withdrawals with their reasons, certificates by status and standard.
+
+Each is one grouped query (two for the suspension list). Lead times are grouped by the database into a
+histogram (how many decisions took each number of days); `conformo.domain.figures.summarize` reads median,
+mean and maximum from it (a median in SQL is PostgreSQL-only)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Case, Count, DateField, DurationField, ExpressionWrapper, F, OuterRef, Subquery, When
+
+from conformo.audits.choices import AuditKind, AuditStatus
+from conformo.audits.models import Audit
+from conformo.certificates.models import Certificate
+from conformo.certificates.selectors import status_read_on
+from conformo.certification.models import Decision, DecisionChoice
+from conformo.domain.figures import summarize
+from conformo.figures.filters import FigureFilter
+from conformo.figures.tables import Column, Figure, Table, sum_by
+
+STANDARD = Column("standard", "Standard", "label")
+DECISION = Column("kind", "Decision", "label", "certification.Decision.kind")
+
+#: The audit each decision's lead time is counted from: a grant from its stage 2 (or the transfer review,
+#: IAF MD 2), a renewal from its recertification audit (17021-1 9.5, 9.6.3).
+BASIS = {
+    DecisionChoice.GRANT: [AuditKind.STAGE_2, AuditKind.TRANSFER_REVIEW],
+    DecisionChoice.RENEW: [AuditKind.RECERTIFICATION],
+}
+
+
+def _basis_end(kinds: list[AuditKind]) -> Subquery:
+    """The last day of the latest completed audit of these kinds of the decision's certification, on or before
+    the decision."""
+    return Subquery(
+        Audit.objects.filter(
+            programme__certification=OuterRef("certification"),
+            kind__in=kinds,
+            status=AuditStatus.COMPLETED,
+            completed_on__lte=OuterRef("decided_on"),
+        )
+        .order_by("-completed_on")
+        .values("completed_on")[:1],
+        output_field=DateField(),
+    )
+
+
+def lead_times(f: FigureFilter) -> Figure:
+    """Days from the end of the audit a grant or renewal rests on (stage 2, transfer review; recertification)
+    to the decision, for the decisions taken in the range: count, median, mean, maximum by standard and kind."""
+    decisions = Decision.objects.filter(
+        certification__certification_body_id=f.cb_id,
+        kind__in=list(BASIS),
+        decided_on__range=(f.start, f.end),
+    )
+    if f.standard:
+        decisions = decisions.filter(certification__standards__code=f.standard)
+    histogram = (
+        decisions.annotate(
+            basis_end=Case(*(When(kind=kind, then=_basis_end(kinds)) for kind, kinds in BASIS.items())),
+            standard=F("certification__standards__code"),
+        )
+        .filter(basis_end__isnull=False)
+        .annotate(lead=ExpressionWrapper(F("decided_on") - F("basis_end"), output_field=DurationField()))
+        .values("standard", "kind", "lead")
+        .annotate(decisions=Count("id"))
+        .order_by("standard", "kind", "lead")
+    )
+    groups: dict[tuple[str, str], list[tuple[int, int]]] = {}
+    for row in histogram:
+        groups.setdefault((row["standard"], row["kind"]), []).append((row["lead"].days, row["decisions"]))
+    rows: list[dict[str, Any]] = []
+    for (standard, kind), counts in groups.items():
+        summary = summarize(counts)
+        rows.append(
+            {
+                "standard": standard,
+                "kind": kind,
+                "decisions": summary.count,
+                "median_days": summary.median,
+                "mean_days": summary.mean,
+                "max_days": summary.maximum,
+            }
+        )
+    table = Table(
+        "lead_times",
+        "Decision lead times",
+        (
+            STANDARD,
+            DECISION,
+            Column("decisions", "Decisions", "number"),
+            Column("median_days", "Median days", "number"),
+            Column("mean_days", "Mean days", "number"),
+            Column("max_days", "Longest (days)", "number"),
+        ),
+        rows,
+        note="From the last day of stage 2 (a transfer review; a renewal: the recertification audit) to the "
+        "decision, for the decisions taken in the range.",
+    )
+    return Figure(
+        "lead-times",
+        "Decision lead times",
+        [table],
+        bars=[
+            (f"{STANDARD.words(row['standard'])} {DECISION.words(row['kind']).lower()}", row["median_days"])
+            for row in rows
+        ],
+        chart_title="Median days from the audit to the decision",
+        unit="days",
+    )
+
+
+ENDINGS = [DecisionChoice.SUSPEND, DecisionChoice.WITHDRAW]
+
+
+def suspensions(f: FigureFilter) -> Figure:
+    """Suspensions and withdrawals decided in the range: counts by standard, decision and reason (a reason is
+    free text, 17021-1 9.6.5: the same words count together), and the list."""
+    decisions = Decision.objects.filter(
+        certification__certification_body_id=f.cb_id, kind__in=ENDINGS, decided_on__range=(f.start, f.end)
+    )
+    if f.standard:
+        decisions = decisions.filter(certification__standards__code=f.standard)
+    counts = list(
+        decisions.annotate(standard=F("certification__standards__code"))
+        .values("standard", "kind", "reason")
+        .annotate(decisions=Count("id"))
+        .order_by("standard", "kind", "-decisions", "reason")
+    )
+    listing = list(
+        decisions.order_by("-decided_on", "-pk").values(
+            "decided_on", "kind", "reason", decision_id=F("public_id"), organization=F("certification__organization__legal_name")
+        )
+    )
+    return Figure(
+        "suspensions",
+        "Suspensions and withdrawals",
+        [
+            Table(
+                "ending_counts",
+                "Suspensions and withdrawals by reason",
+                (STANDARD, DECISION, Column("reason", "Reason"), Column("decisions", "Decisions", "number")),
+                counts,
+            ),
+            Table(
+                "ending_list",
+                "Suspensions and withdrawals",
+                (
+                    Column("decided_on", "Decided on", "date"),
+                    Column("organization", "Organization"),
+                    DECISION,
+                    Column("reason", "Reason"),
+                ),
+                listing,
+            ),
+        ],
+        bars=sum_by(counts, "kind", "decisions", DECISION),
+        chart_title="Suspensions and withdrawals",
+        unit="",
+    )
+
+
+def certificates(f: FigureFilter) -> Figure:
+    """The CB's certificates (current revisions) by standard and status as read on `today` — an active or
+    suspended certificate past its expiry reads expired (`certificates.selectors.status_read_on`). One query;
+    a certificate of several standards counts under each; imported certificates count too."""
+    found = Certificate.objects.filter(certification_body_id=f.cb_id, is_current=True)
+    if f.standard:
+        found = found.filter(standard_links__code=f.standard)
+    rows = list(
+        found.annotate(standard=F("standard_links__code"), read_status=status_read_on(f.today))
+        .values("standard", "read_status")
+        .annotate(certificates=Count("id"))
+        .order_by("standard", "read_status")
+    )
+    for row in rows:
+        row["status"] = row.pop("read_status")
+    status = Column("status", "Status", "label", "certificates.Certificate.status")
+    return Figure(
+        "certificates",
+        "Certificates by status",
+        [
+            Table(
+                "certificates",
+                "Certificates by standard and status",
+                (STANDARD, status, Column("certificates", "Certificates", "number")),
+                rows,
+                note=f"Status on {f.today}; a certificate of several standards counts under each.",
+            )
+        ],
+        bars=sum_by(rows, "status", "certificates", status),
+        chart_title="Certificates by status",
+        unit="",
+    )
