@@ -24,6 +24,7 @@ from conformo.core.errors import ApplicationError, status_error
 from conformo.core.middleware import parsed_json_body
 from conformo.core.openapi import document_api
 from conformo.fees.api import router as fees_router
+from conformo.figures.api import router as figures_router
 from conformo.improvement.api import router as improvement_router
 from conformo.inbox.api import router as inbox_router
 from conformo.notifications.api import router as notifications_router
@@ -135,5 +136,6 @@ api.add_router("/", audits_router)
 api.add_router("/", fees_router)
 api.add_router("/", certification_router)
 api.add_router("/", certificates_router)
+api.add_router("/", figures_router)
 api.add_router("/", inbox_router)
 api.add_router("/registry", registry_router)

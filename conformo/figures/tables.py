@@ -52,6 +52,8 @@ class Figure:
     bars: list[tuple[str, Any]] = field(default_factory=list)
     chart_title: str = ""
     unit: str = ""
+    #: Figures beside the tables (the audit days' totals, each audit counted once).
+    totals: dict[str, Any] = field(default_factory=dict)
 
     def table(self, key: str) -> Table | None:
         return next((table for table in self.tables if table.key == key), None)

@@ -22,8 +22,19 @@ FIGURES: dict[str, tuple[str, Callable[[FigureFilter], Figure]]] = {
     "auditors": ("Auditors per qualification", auditors),
 }
 
+
+
+def figure_for(slug: str, chosen: FigureFilter, *, full: bool = False) -> Figure:
+    """The figure `slug` (a key of `FIGURES`) for the filter; `full`: every listed row (downloads, API), not only
+    the first ones a page shows."""
+    if full and slug == "overdue-surveillance":
+        return overdue_surveillance(chosen, listed=0)
+    return FIGURES[slug][1](chosen)
+
+
 __all__ = [
     "FIGURES",
+    "figure_for",
     "audit_days",
     "auditors",
     "certificates",

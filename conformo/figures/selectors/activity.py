@@ -83,6 +83,7 @@ def audit_days(f: FigureFilter) -> Figure:
         bars=sum_by(rows, "standard", "days", STANDARD),
         chart_title="Audit days by standard",
         unit="days",
+        totals={"audits": total["audits"], "days": total["days"] or Decimal(0)},
     )
 
 

@@ -16,7 +16,7 @@ from conformo.domain.figures import summarize
 from conformo.figures.filters import FigureFilter
 from conformo.figures.tables import Column, Figure, Table
 
-REGISTER = Column("register", "Register", "label")
+REGISTER = Column("case", "Case", "label")
 
 
 def _register(model: Any, f: FigureFilter) -> tuple[list[dict[str, Any]], dict[str, Any]]:
@@ -39,9 +39,9 @@ def _register(model: Any, f: FigureFilter) -> tuple[list[dict[str, Any]], dict[s
             histogram.append((row["handling"].days, row["cases"]))
     summary = summarize(histogram)
     received = sum(by_status.values())
-    status_rows = [{"register": name, "status": status, "cases": cases} for status, cases in by_status.items()]
+    status_rows = [{"case": name, "status": status, "cases": cases} for status, cases in by_status.items()]
     return status_rows, {
-        "register": name,
+        "case": name,
         "received": received,
         "closed": summary.count,
         "open": received - summary.count,
@@ -81,7 +81,7 @@ def complaints_appeals(f: FigureFilter) -> Figure:
                 complaint_status + appeal_status,
             ),
         ],
-        bars=[(str(REGISTER.words(row["register"])), row["received"]) for row in summary],
+        bars=[(str(REGISTER.words(row["case"])), row["received"]) for row in summary],
         chart_title="Complaints and appeals received",
         unit="",
     )
