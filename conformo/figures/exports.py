@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 from conformo.core.spreadsheets import neutralise_row
 from conformo.figures.tables import Table
@@ -32,7 +33,7 @@ def table_xlsx(table: Table, *, heading: str) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None
-    sheet.title = table.title[:31]
+    sheet.title = re.sub(r"[\\/*?:\[\]]", " ", table.title)[:31]  # characters a sheet title may not hold
     sheet.append(neutralise_row([heading]))
     sheet.append(neutralise_row(column.title for column in table.columns))
     for cell in sheet[2]:
