@@ -66,7 +66,7 @@ def figure_filter(
     start, end = start or first, end or last
     try:
         check_range(start, end)
-    except DomainError as exc:
+    except DomainError:
         fields["end"] = [f"The end is before the start ({start})."]
     try:
         grouping = Period(period)
@@ -75,7 +75,8 @@ def figure_filter(
     if standard and not Standard.objects.filter(code=standard).exists():
         fields["standard"] = [f"Unknown standard {standard!r}."]
     if fields:
-        raise ValidationFailed("The figures' filter is not valid.", fields=fields)
+        details = "; ".join(f"{name}: {' '.join(messages)}" for name, messages in fields.items())
+        raise ValidationFailed(f"The figures' filter is not valid ({details})", fields=fields)
     return FigureFilter(cb.pk, start, end, grouping, standard or None, on or today, today)
 
 
