@@ -82,9 +82,13 @@ def main() -> None:
 
     print(
         f"Conformo figures benchmark: {connection.vendor}, {clients} clients, {audits} audits, "
-        f"{certificates} certificates; {args.runs} runs each, in-process, DEBUG off; filter {query or '(current year)'}\n"
+        f"{certificates} certificates; {args.runs} runs each, in-process, DEBUG off; "
+        f"filter {query or '(current year)'}\n"
     )
-    print(f"{'figure':<30}{'page median ms':>15}{'p95 ms':>9}{'queries':>9}{'API median ms':>15}{'p95 ms':>9}{'queries':>9}")
+    print(
+        f"{'figure':<30}{'page median ms':>15}{'p95 ms':>9}{'queries':>9}"
+        f"{'API median ms':>15}{'p95 ms':>9}{'queries':>9}"
+    )
     worst = 0.0
     for slug in FIGURES:
         page = measure(client, reverse("figures:figure", args=[slug]) + query, args.runs)

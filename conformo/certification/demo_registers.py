@@ -62,7 +62,9 @@ def demo_registers(cb: CertificationBody, today: date | None = None) -> None:
         received_on=today - timedelta(days=10),
     )
     withdrawal = Decision.objects.filter(
-        certification__certification_body=cb, certification__organization__legal_name="Foxtrot Metals Oy", kind="withdraw"
+        certification__certification_body=cb,
+        certification__organization__legal_name="Foxtrot Metals Oy",
+        kind="withdraw",
     ).first()
     if withdrawal is None:
         return
@@ -78,5 +80,6 @@ def demo_registers(cb: CertificationBody, today: date | None = None) -> None:
         actor=admin,
         appeal=appeal,
         upheld=False,
-        outcome="The actions were completed after the six months the suspension allowed (9.6.5.4): the withdrawal stands.",
+        outcome="The actions were completed after the six months the suspension allowed (9.6.5.4): the "
+        "withdrawal stands.",
     )

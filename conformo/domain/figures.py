@@ -61,10 +61,14 @@ def summarize(histogram: Iterable[tuple[int, int]]) -> Summary:
             high = value
             break
         seen += counts[value]
-    assert low is not None and high is not None  # total > 0: both ranks fall inside the histogram
+    # total > 0: both ranks fall inside the histogram
+    assert low is not None
+    assert high is not None
     median = (Decimal(low) + Decimal(high)) / 2
     mean = Decimal(sum(value * times for value, times in counts.items())) / total
-    return Summary(total, median.quantize(ONE_PLACE, ROUND_HALF_UP), mean.quantize(ONE_PLACE, ROUND_HALF_UP), values[-1])
+    return Summary(
+        total, median.quantize(ONE_PLACE, ROUND_HALF_UP), mean.quantize(ONE_PLACE, ROUND_HALF_UP), values[-1]
+    )
 
 
 def per_day(count: int, days: Decimal) -> Decimal | None:

@@ -13,13 +13,13 @@ from conformo.standards.models import Standard
 
 
 class FigureFilterForm(forms.Form):
-    year = forms.IntegerField(
-        required=False, min_value=1900, max_value=9999, help_text="The current year when empty."
-    )
+    year = forms.IntegerField(required=False, min_value=1900, max_value=9999, help_text="The current year when empty.")
     start = forms.DateField(required=False, label="From", help_text="Overrides the year's first day.")
     end = forms.DateField(required=False, label="To", help_text="Overrides the year's last day.")
     period = forms.ChoiceField(
-        choices=[(p.value, p.value.capitalize()) for p in Period], initial=Period.QUARTER.value, required=False,
+        choices=[(p.value, p.value.capitalize()) for p in Period],
+        initial=Period.QUARTER.value,
+        required=False,
         label="Group by",
     )
     standard = forms.ModelChoiceField(

@@ -40,7 +40,9 @@ class AuditDaysRow(Schema):
 class AuditDaysOut(Schema):
     filters: FiltersOut
     total_audits: int = Field(description="Audits completed in the range, each once.")
-    total_days: Decimal = Field(description="Their days, each audit once (rows count an integrated audit per standard).")
+    total_days: Decimal = Field(
+        description="Their days, each audit once (rows count an integrated audit per standard)."
+    )
     rows: list[AuditDaysRow]
 
 

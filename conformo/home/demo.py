@@ -17,8 +17,8 @@ from conformo.accounts.demo import demo_invitations
 from conformo.accounts.models import User
 from conformo.accounts.services import membership_add, user_create
 from conformo.certification.demo import certificates_demo_load, demo_lifecycle
-from conformo.certification.demo_registers import demo_registers
 from conformo.certification.demo_multi_site import demo_multi_site
+from conformo.certification.demo_registers import demo_registers
 from conformo.core.actors import SYSTEM
 from conformo.core.roles import Role
 from conformo.improvement.demo import demo_improvement

@@ -23,7 +23,6 @@ FIGURES: dict[str, tuple[str, Callable[[FigureFilter], Figure]]] = {
 }
 
 
-
 def figure_for(slug: str, chosen: FigureFilter, *, full: bool = False) -> Figure:
     """The figure `slug` (a key of `FIGURES`) for the filter; `full`: every listed row (downloads, API), not only
     the first ones a page shows."""
@@ -34,11 +33,11 @@ def figure_for(slug: str, chosen: FigureFilter, *, full: bool = False) -> Figure
 
 __all__ = [
     "FIGURES",
-    "figure_for",
     "audit_days",
     "auditors",
     "certificates",
     "complaints_appeals",
+    "figure_for",
     "lead_times",
     "nonconformities",
     "overdue_surveillance",

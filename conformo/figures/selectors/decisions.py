@@ -131,7 +131,11 @@ def suspensions(f: FigureFilter) -> Figure:
     )
     listing = list(
         decisions.order_by("-decided_on", "-pk").values(
-            "decided_on", "kind", "reason", decision_id=F("public_id"), organization=F("certification__organization__legal_name")
+            "decided_on",
+            "kind",
+            "reason",
+            decision_id=F("public_id"),
+            organization=F("certification__organization__legal_name"),
         )
     )
     return Figure(

@@ -115,7 +115,9 @@ def auditors(f: FigureFilter) -> Figure:
                 note=f"Active auditors with a qualification valid on {f.on}.",
             )
         ],
-        bars=[(f"{standard.words(r['standard'])} {role.words(r['qualification']).lower()}", r["auditors"]) for r in rows],
+        bars=[
+            (f"{standard.words(r['standard'])} {role.words(r['qualification']).lower()}", r["auditors"]) for r in rows
+        ],
         chart_title="Auditors per qualification",
         unit="",
     )

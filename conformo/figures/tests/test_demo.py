@@ -20,10 +20,5 @@ def test_the_demo_history_fills_every_figure() -> None:
     cb = CertificationBody.objects.get(name__startswith="Northbridge")
     today = timezone.localdate()
     chosen = figure_filter(cb=cb, today=today, start=today - timedelta(days=3 * 366), end=today)
-    empty = [
-        f"{slug}/{table.key}"
-        for slug in FIGURES
-        for table in figure_for(slug, chosen).tables
-        if not table.rows
-    ]
+    empty = [f"{slug}/{table.key}" for slug in FIGURES for table in figure_for(slug, chosen).tables if not table.rows]
     assert not empty, f"empty over the demo's history: {empty}"

@@ -98,7 +98,11 @@ def test_overdue_surveillance_leaves_out_ended_certifications(world: World) -> N
         (QMS, "surveillance2", 1)
     ]
     [audit] = rows(world, "overdue-surveillance", "overdue_list")
-    assert (audit["audit_id"], audit["organization"], audit["days_overdue"]) == (world.overdue.public_id, "Acme Ltd", 28)
+    assert (audit["audit_id"], audit["organization"], audit["days_overdue"]) == (
+        world.overdue.public_id,
+        "Acme Ltd",
+        28,
+    )
     assert rows(world, "overdue-surveillance", "overdue_counts", standard=EMS) == []
 
 

@@ -25,7 +25,7 @@ from decimal import Decimal
 from itertools import count
 from typing import Any
 
-from conformo.audits.models import Appeal, Audit, AuditProgramme, Auditor, Complaint, Finding, Qualification
+from conformo.audits.models import Appeal, Audit, Auditor, AuditProgramme, Complaint, Finding, Qualification
 from conformo.audits.tests.factories import ems, qms
 from conformo.certificates.models import Certificate, CertificateStandard
 from conformo.certification.models import Certification, Decision
@@ -42,7 +42,9 @@ class World:
     overdue: Audit
 
 
-def certification(cb: Any, org: Any, standards: list[Any], *, state: str = "active", expires: date | None = None) -> Any:
+def certification(
+    cb: Any, org: Any, standards: list[Any], *, state: str = "active", expires: date | None = None
+) -> Any:
     found = Certification.objects.create(
         certification_body=cb, organization=org, state=state, scope="Parts", expires_on=expires or date(2028, 4, 19)
     )
