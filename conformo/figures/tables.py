@@ -4,6 +4,7 @@ numbers."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -65,3 +66,8 @@ def sum_by(rows: list[dict[str, Any]], key: str, value: str, words: Column) -> l
     for row in rows:
         totals[row[key]] = totals.get(row[key], 0) + (row[value] or 0)
     return [(str(words.words(name)), total) for name, total in totals.items()]
+
+
+def plain(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The rows of a `values()` query as plain dictionaries, to rename and add keys."""
+    return [dict(row) for row in rows]

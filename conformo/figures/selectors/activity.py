@@ -21,7 +21,7 @@ from conformo.audits.choices import NONCONFORMITY_GRADES, AuditKind, AuditStatus
 from conformo.audits.models import Audit, Finding
 from conformo.domain.figures import per_day, period_label
 from conformo.figures.filters import FigureFilter
-from conformo.figures.tables import Column, Figure, Table, sum_by
+from conformo.figures.tables import Column, Figure, Table, plain, sum_by
 
 STANDARD = Column("standard", "Standard", "label")
 KIND = Column("kind", "Audit kind", "label", "audits.Audit.kind")
@@ -42,7 +42,7 @@ def audit_days(f: FigureFilter) -> Figure:
     """Audit days by period × standard × principal IAF code × audit kind (ISO/IEC 17021-1 9.1.4; what an
     accreditation body asks to plan its assessment). Two queries: the rows, and the total without counting an
     integrated audit once per standard."""
-    rows = list(
+    rows = plain(
         completed_audits(f)
         .annotate(
             period_start=Trunc("completed_on", f.period.value),
@@ -93,7 +93,7 @@ def nonconformities(f: FigureFilter) -> Figure:
     findings = Finding.objects.filter(
         audit__in=completed_audits(f).values("pk"), grade__in=sorted(NONCONFORMITY_GRADES)
     ).exclude(status=FindingStatus.WITHDRAWN)
-    counts = list(
+    counts = plain(
         findings.annotate(standard=F("audit__programme__standards__code"))
         .filter(Q(standard=f.standard) if f.standard else Q())
         .values("standard", "grade")
@@ -164,7 +164,7 @@ def overdue_surveillance(f: FigureFilter, *, listed: int = OVERDUE_LISTED) -> Fi
     """Overdue surveillance audits on `today` (not a range: it is the state today): counts by standard and kind,
     and the list, longest overdue first (the page shows the first `listed`; the downloads and the API all)."""
     audits = overdue_surveillance_audits(f)
-    counts = list(
+    counts = plain(
         audits.annotate(standard=F("programme__standards__code"))
         .values("standard", "kind")
         .annotate(audits=Count("id"))
@@ -173,7 +173,7 @@ def overdue_surveillance(f: FigureFilter, *, listed: int = OVERDUE_LISTED) -> Fi
     ordered = audits.order_by("due_by", "pk").values(
         "public_id", "kind", "due_by", "status", "planned_start", organization=F("programme__organization__legal_name")
     )
-    listing = list(ordered[:listed] if listed else ordered)
+    listing = plain(ordered[:listed] if listed else ordered)
     for row in listing:
         row["days_overdue"] = (f.today - row["due_by"]).days
         row["audit_id"] = row.pop("public_id")

@@ -18,7 +18,7 @@ from conformo.certificates.selectors import status_read_on
 from conformo.certification.models import Decision, DecisionChoice
 from conformo.domain.figures import summarize
 from conformo.figures.filters import FigureFilter
-from conformo.figures.tables import Column, Figure, Table, sum_by
+from conformo.figures.tables import Column, Figure, Table, plain, sum_by
 
 STANDARD = Column("standard", "Standard", "label")
 DECISION = Column("kind", "Decision", "label", "certification.Decision.kind")
@@ -123,13 +123,13 @@ def suspensions(f: FigureFilter) -> Figure:
     )
     if f.standard:
         decisions = decisions.filter(certification__standards__code=f.standard)
-    counts = list(
+    counts = plain(
         decisions.annotate(standard=F("certification__standards__code"))
         .values("standard", "kind", "reason")
         .annotate(decisions=Count("id"))
         .order_by("standard", "kind", "-decisions", "reason")
     )
-    listing = list(
+    listing = plain(
         decisions.order_by("-decided_on", "-pk").values(
             "decided_on",
             "kind",
@@ -173,7 +173,7 @@ def certificates(f: FigureFilter) -> Figure:
     found = Certificate.objects.filter(certification_body_id=f.cb_id, is_current=True)
     if f.standard:
         found = found.filter(standard_links__code=f.standard)
-    rows = list(
+    rows = plain(
         found.annotate(standard=F("standard_links__code"), read_status=status_read_on(f.today))
         .values("standard", "read_status")
         .annotate(certificates=Count("id"))

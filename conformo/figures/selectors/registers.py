@@ -14,7 +14,7 @@ from django.db.models import Count, DurationField, ExpressionWrapper, F, Q
 from conformo.audits.models import Appeal, Complaint, Qualification
 from conformo.domain.figures import summarize
 from conformo.figures.filters import FigureFilter
-from conformo.figures.tables import Column, Figure, Table
+from conformo.figures.tables import Column, Figure, Table, plain
 
 REGISTER = Column("case", "Case", "label")
 
@@ -94,7 +94,7 @@ def auditors(f: FigureFilter) -> Figure:
     ).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=f.on))
     if f.standard:
         current = current.filter(standard__code=f.standard)
-    rows = list(
+    rows = plain(
         current.values(code=F("standard__code"), qualification=F("role"))
         .annotate(auditors=Count("auditor", distinct=True))
         .order_by("code", "qualification")
