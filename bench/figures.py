@@ -6,7 +6,8 @@
 Reads the database `DATABASE_URL` names (SQLite when unset: the `CONFORMO_VAR_DIR` one), which must hold
 `conformo demo --scale N` (its certification body "Scale Demo CB" and its administrator) and Conformo's
 migrations; it writes nothing. Each page goes through the whole Django stack in-process (test client with a
-signed-in session, middleware, template, SVG chart), DEBUG off; the API endpoint of the same figure likewise
+signed-in session, middleware, template, SVG chart), DEBUG off (`CONFORMO_TESTING=1` only for the static
+files); the API endpoint of the same figure likewise
 with a session. Prints, per figure, the median and 95th-percentile server time of `--runs` requests after one
 warm-up, and the number of database queries of one request. Target (issue #17): every page ≤ 200 ms median
 on PostgreSQL with `demo --scale 600`.
@@ -52,6 +53,9 @@ def main() -> None:
     args = parser.parse_args()
 
     os.environ.setdefault("DEBUG", "0")
+    # Static files from the source tree (no `collectstatic` manifest needed), as bench/assessment.py does; it
+    # changes nothing else a page read does (password hashers, the task backend).
+    os.environ.setdefault("CONFORMO_TESTING", "1")
     # DEBUG off needs a secret key; the bench signs only its own session cookie.
     os.environ.setdefault("SECRET_KEY", "bench-figures-" + "x" * 50)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "conformo.settings")
