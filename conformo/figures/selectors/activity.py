@@ -51,7 +51,8 @@ def audit_days(f: FigureFilter) -> Figure:
         )
         .values("period_start", "standard", "iaf", "kind")
         .annotate(audits=Count("id"), days=Sum("days"))
-        .order_by("period_start", "standard", "iaf", "kind")
+        # Without a code last, on SQLite as on PostgreSQL (their default places of NULL differ).
+        .order_by("period_start", "standard", F("iaf").asc(nulls_last=True), "kind")
     )
     for row in rows:
         start = row.pop("period_start")

@@ -33,8 +33,8 @@ def test_audit_days_fall_in_the_quarter_of_their_last_day(world: World) -> None:
         ("2025-Q1", QMS, "17", "stage1", 1, Decimal("1.0")),
         ("2025-Q1", QMS, "17", "stage2", 1, Decimal("3.0")),
         ("2025-Q2", EMS, "—", "stage2", 1, Decimal("4.0")),
-        ("2025-Q2", QMS, "—", "stage2", 1, Decimal("4.0")),
         ("2025-Q2", QMS, "17", "surveillance1", 1, Decimal("1.5")),
+        ("2025-Q2", QMS, "—", "stage2", 1, Decimal("4.0")),
     ]
 
 
