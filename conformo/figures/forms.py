@@ -7,15 +7,18 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.http import QueryDict
 
 from conformo.domain.figures import Period
 from conformo.standards.models import Standard
 
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
 
 class FigureFilterForm(forms.Form):
     year = forms.IntegerField(required=False, min_value=1900, max_value=9999, help_text="The current year when empty.")
-    start = forms.DateField(required=False, label="From", help_text="Overrides the year's first day.")
-    end = forms.DateField(required=False, label="To", help_text="Overrides the year's last day.")
+    start = forms.DateField(required=False, label="From", help_text="Overrides the year's first day.", widget=DATE)
+    end = forms.DateField(required=False, label="To", help_text="Overrides the year's last day.", widget=DATE)
     period = forms.ChoiceField(
         choices=[(p.value, p.value.capitalize()) for p in Period],
         initial=Period.QUARTER.value,
@@ -28,7 +31,15 @@ class FigureFilterForm(forms.Form):
         required=False,
         empty_label="All standards",
     )
-    on = forms.DateField(required=False, label="Qualifications on", help_text="Today when empty.")
+    on = forms.DateField(required=False, label="Qualifications on", help_text="Today when empty.", widget=DATE)
+
+    @classmethod
+    def from_query(cls, query: QueryDict) -> FigureFilterForm:
+        """The form bound to a page's query string, the grouping set to its default when the query has none (so
+        that the page shows the grouping it used)."""
+        data = query.copy()
+        data.setdefault("period", Period.QUARTER.value)
+        return cls(data)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

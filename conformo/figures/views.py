@@ -27,7 +27,7 @@ def _figure(
     if slug not in FIGURES:
         raise Http404("No such figure.")
     cb = cb_for_figures(request.user)
-    form = FigureFilterForm(request.GET)
+    form = FigureFilterForm.from_query(request.GET)
     if not form.is_valid():
         return cb, form, None, None
     chosen = figure_filter(cb=cb, today=timezone.localdate(), **form.parts())
@@ -38,7 +38,7 @@ def _figure(
 @require_safe
 def figures_home(request: HttpRequest) -> HttpResponse:
     cb = cb_for_figures(request.user)
-    form = FigureFilterForm(request.GET)
+    form = FigureFilterForm.from_query(request.GET)
     status = 200 if form.is_valid() else 422
     return render(
         request,

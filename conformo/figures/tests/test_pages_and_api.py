@@ -51,6 +51,7 @@ def test_the_audit_days_page_shows_a_chart_and_the_rows(world: World, cb_admin: 
     for shown in ("<svg", "Audit days by standard", "2025-Q1", "Surveillance 1", "ISO 9001:2015"):
         assert shown in text
     assert "4 audits completed, 9.5 audit days in all" in text
+    assert '<option value="quarter" selected>' in text  # the grouping it used, when the query names none
 
 
 @pytest.mark.parametrize("persona", ["auditor", "decision_maker", "client_admin"])
