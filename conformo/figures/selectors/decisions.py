@@ -1,18 +1,18 @@
 """Figures of the certification decisions and certificates: decision lead times, suspensions and
 withdrawals with their reasons, certificates by status and standard.
 
-Each is one grouped query (two for the suspension list). Lead times are grouped by the database into a
-histogram (how many decisions took each number of days); `conformo.domain.figures.summarize` reads median,
-mean and maximum from it (a median in SQL is PostgreSQL-only)."""
+Each is one grouped query (two for the suspension list). Lead times: the database gives one row per decision
+(the end of the audit it rests on, by `Max` over a join); `conformo.domain.figures.summarize` reads median, mean
+and maximum from their histogram (a median in SQL is PostgreSQL-only)."""
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
-from django.db.models import Case, Count, DateField, DurationField, ExpressionWrapper, F, OuterRef, Subquery, When
+from django.db.models import Count, F, Max, Q
 
 from conformo.audits.choices import AuditKind, AuditStatus
-from conformo.audits.models import Audit
 from conformo.certificates.models import Certificate
 from conformo.certificates.selectors import status_read_on
 from conformo.certification.models import Decision, DecisionChoice
@@ -31,22 +31,6 @@ BASIS = {
 }
 
 
-def _basis_end(kinds: list[AuditKind]) -> Subquery:
-    """The last day of the latest completed audit of these kinds of the decision's certification, on or before
-    the decision."""
-    return Subquery(
-        Audit.objects.filter(
-            programme__certification=OuterRef("certification"),
-            kind__in=kinds,
-            status=AuditStatus.COMPLETED,
-            completed_on__lte=OuterRef("decided_on"),
-        )
-        .order_by("-completed_on")
-        .values("completed_on")[:1],
-        output_field=DateField(),
-    )
-
-
 def lead_times(f: FigureFilter) -> Figure:
     """Days from the end of the audit a grant or renewal rests on (stage 2, transfer review; recertification)
     to the decision, for the decisions taken in the range: count, median, mean, maximum by standard and kind."""
@@ -57,23 +41,29 @@ def lead_times(f: FigureFilter) -> Figure:
     )
     if f.standard:
         decisions = decisions.filter(certification__standards__code=f.standard)
-    histogram = (
-        decisions.annotate(
-            basis_end=Case(*(When(kind=kind, then=_basis_end(kinds)) for kind, kinds in BASIS.items())),
-            standard=F("certification__standards__code"),
-        )
-        .filter(basis_end__isnull=False)
-        .annotate(lead=ExpressionWrapper(F("decided_on") - F("basis_end"), output_field=DurationField()))
-        .values("standard", "kind", "lead")
-        .annotate(decisions=Count("id"))
-        .order_by("standard", "kind", "lead")
+    # One query, one row per decision and standard: the last day of the latest completed audit the decision rests
+    # on (a join and `Max`, not a subquery per decision). The days are summarised in Python over these rows —
+    # one per decision, already aggregated by the database.
+    audits = "certification__programmes__audits__"
+    basis = Q(**{"kind": DecisionChoice.GRANT, f"{audits}kind__in": BASIS[DecisionChoice.GRANT]}) | Q(
+        **{"kind": DecisionChoice.RENEW, f"{audits}kind__in": BASIS[DecisionChoice.RENEW]}
     )
-    groups: dict[tuple[str, str], list[tuple[int, int]]] = {}
-    for row in histogram:
-        groups.setdefault((row["standard"], row["kind"]), []).append((row["lead"].days, row["decisions"]))
+    per_decision = (
+        decisions.filter(
+            basis,
+            **{f"{audits}status": AuditStatus.COMPLETED, f"{audits}completed_on__lte": F("decided_on")},
+        )
+        .values("pk", "kind", "decided_on", standard=F("certification__standards__code"))
+        .annotate(basis_end=Max(f"{audits}completed_on"))
+        .order_by()
+    )
+    groups: dict[tuple[str, str], Counter[int]] = {}
+    for row in per_decision:
+        days = (row["decided_on"] - row["basis_end"]).days
+        groups.setdefault((row["standard"], row["kind"]), Counter())[days] += 1
     rows: list[dict[str, Any]] = []
-    for (standard, kind), counts in groups.items():
-        summary = summarize(counts)
+    for (standard, kind), counts in sorted(groups.items()):
+        summary = summarize(counts.items())
         rows.append(
             {
                 "standard": standard,
