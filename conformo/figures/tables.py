@@ -6,9 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from conformo.core.labels import human_label
+
+# A label does not change while the process runs: one look-up per (key, field), not one per cell of a long table.
+_label = lru_cache(maxsize=4096)(human_label)
 
 
 @dataclass(frozen=True)
@@ -26,7 +30,7 @@ class Column:
         if value is None:
             return ""
         if self.kind == "label":
-            return human_label(str(value), self.field)
+            return _label(str(value), self.field)
         return value
 
 
