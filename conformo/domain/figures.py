@@ -3,9 +3,9 @@
 
 The database counts and sums (`conformo.figures`); what it cannot do alike on SQLite and PostgreSQL is a
 median (PostgreSQL has `percentile_cont`, SQLite has none). So the database gives a *histogram*: how many
-cases took each number of days, one row per distinct value (grouped by the database), and `summarize`
-reads count, median, mean and maximum from it. Its work grows with the number of distinct day counts (at
-most a few hundred), never with the number of rows.
+cases took each number of days (grouped by the database, or counted from its one row per case when each case
+needs its own aggregate first, as a decision's lead time does), and `summarize` reads count, median, mean and
+maximum from it. Its work grows with the number of distinct day counts (at most a few hundred).
 
 The median is `percentile_cont(0.5)`'s: the middle value, or the mean of the two middle values of an even
 count. Figures are Decimals rounded to one place, half up ([P] Conformo's choice for a report).
