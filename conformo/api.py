@@ -26,6 +26,7 @@ from conformo.core.errors import ApplicationError, status_error
 from conformo.core.middleware import parsed_json_body
 from conformo.core.openapi import document_api
 from conformo.fees.api import router as fees_router
+from conformo.figures.api import router as figures_router
 from conformo.impartiality.api import router as impartiality_router
 from conformo.improvement.api import router as improvement_router
 from conformo.inbox.api import router as inbox_router
@@ -142,6 +143,7 @@ api.add_router("/", competence_router)
 api.add_router("/", certification_router)
 api.add_router("/", transitions_router)
 api.add_router("/", certificates_router)
+api.add_router("/", figures_router)
 api.add_router("/", inbox_router)
 api.add_router("/", retention_router)
 api.add_router("/registry", registry_router)

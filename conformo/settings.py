@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "conformo.certification",
     "conformo.certificates",
     "conformo.registry",
+    "conformo.figures",
     "conformo.inbox",
     "conformo.retention",
     "conformo.home",

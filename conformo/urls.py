@@ -16,6 +16,7 @@ urlpatterns = [
     path("tools/", include("conformo.tools.urls")),
     path("readiness/", include("conformo.readiness.urls")),
     path("improvement/", include("conformo.improvement.urls")),
+    path("cb/figures/", include("conformo.figures.urls")),
     path("cb/", include("conformo.audits.urls")),
     path("fees/", include("conformo.fees.urls")),
     path("impartiality/", include("conformo.impartiality.urls")),

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, CharField, F, Q, QuerySet, Value, When
 
 from conformo.certificates.models import Certificate, CertificateStatus
 
@@ -47,3 +48,18 @@ def status_q(status: str, today: Any) -> Q:
             | Q(status__in=live, transition_ends_on__lt=today)
         )
     return Q(status=status)
+
+
+def status_read_on(today: date) -> Case:
+    """The status anyone reads on `today` as an SQL expression (the same answer as `status_q` and the registry):
+    an active or suspended certificate past its expiry date, or past the end of its edition's transition, reads
+    expired even if no job has run (`conformo.domain.certificate_states.effective_state`, `edition_state`)."""
+    return Case(
+        When(
+            Q(status__in=[CertificateStatus.ACTIVE, CertificateStatus.SUSPENDED])
+            & (Q(expires_on__lt=today) | Q(transition_ends_on__lt=today)),
+            then=Value(CertificateStatus.EXPIRED.value),
+        ),
+        default=F("status"),
+        output_field=CharField(),
+    )

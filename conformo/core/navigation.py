@@ -63,6 +63,11 @@ NAV_ITEMS += [
     ),
 ]
 
+# The figures for the accreditation body and the management review (conformo.figures): the CB's office only.
+NAV_ITEMS.append(
+    NavItem("Figures", "figures:home", frozenset({Role.CB_ADMIN.value, Role.PROGRAMME_MANAGER.value}), group=CB_GROUP)
+)
+
 NAV_ITEMS += [
     NavItem("Certificates", "certificates:list", frozenset({r.value for r in Role})),
     NavItem("Registry", "registry:search", public=True),

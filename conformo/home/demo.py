@@ -19,6 +19,7 @@ from conformo.accounts.models import User
 from conformo.accounts.services import membership_add, user_create
 from conformo.certification.demo import certificates_demo_load, demo_lifecycle
 from conformo.certification.demo_multi_site import demo_multi_site
+from conformo.certification.demo_registers import demo_registers
 from conformo.certification.demo_transitions import demo_transitions
 from conformo.competence.demo import demo_competence
 from conformo.core.actors import SYSTEM
@@ -156,6 +157,7 @@ def demo_load() -> DemoResult:
     demo_multi_site(cb)
     demo_competence(cb)
     certificates_demo_load()
+    demo_registers(cb)
     demo_readiness()
     demo_transition()
     demo_transitions(cb)  # the CB's side of Bluewater's move, once the example edition is loaded
