@@ -32,10 +32,15 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
                 "label": item.label,
                 "name": item.url_name,
                 "url": url,
-                "active": request.path.startswith(url) and url != "/",
+                "active": False,
                 "group": item.group,
             }
         )
+    # The one entry the page belongs to: the longest address the path starts with (so /cb/figures/ marks
+    # "Figures", not also the workspace at /cb/).
+    matching = [entry for entry in items if entry["url"] != "/" and request.path.startswith(entry["url"])]
+    if matching:
+        max(matching, key=lambda entry: len(entry["url"]))["active"] = True
     return {"nav_items": items, "nav_groups": _grouped(items), "user_roles": sorted(roles)}
 
 
