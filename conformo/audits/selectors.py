@@ -324,9 +324,7 @@ REDETERMINE_BATCH = 200
 reads the programmes in their order a batch at a time and stops once it has enough."""
 
 
-def programmes_to_redetermine(
-    *, user: Any, limit: int | None = None
-) -> list[tuple[AuditProgramme, list[str]]]:
+def programmes_to_redetermine(*, user: Any, limit: int | None = None) -> list[tuple[AuditProgramme, list[str]]]:
     """The active programmes of the CBs this user manages whose audit time should be determined again, with
     the reasons, in the order of the clients' names — all of them, or the first `limit`. Three queries per
     `REDETERMINE_BATCH` programmes read; with `limit`, the reading stops at the batch that reaches it (the
