@@ -22,12 +22,13 @@ from ninja.pagination import PaginationBase
 MAX_PAGE = 100_000
 
 
-def _by_keys(queryset: QuerySet[Any]) -> bool:
+def _by_keys(queryset: QuerySet[Any] | list[Any]) -> bool:
     """Whether `queryset`'s duplicates can be dropped on its primary key alone: a plain `DISTINCT` (no `DISTINCT
     ON`, union, aggregate or raw extra), so the rows are those of distinct keys."""
-    query = queryset.query
+    query = getattr(queryset, "query", None)  # an API may paginate a list computed in Python
     return (
-        query.distinct
+        query is not None
+        and query.distinct
         and not query.distinct_fields
         and not query.combinator
         and not query.extra
@@ -48,6 +49,8 @@ def page_rows(queryset: QuerySet[Any], start: int, stop: int) -> list[Any]:
 
 def row_count(queryset: QuerySet[Any]) -> int:
     """`queryset.count()`, for a `DISTINCT` queryset counting its distinct keys."""
+    if isinstance(queryset, list):
+        return len(queryset)
     return queryset.values("pk").count() if _by_keys(queryset) else queryset.count()
 
 
