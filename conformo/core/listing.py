@@ -191,7 +191,7 @@ def list_page(
     whole page. `status` is the page's status when it also shows a form posted with errors (422)."""
     filters = filter_class(request.GET or None, queryset=queryset, request=request)
     rows_by_key = KeyedRows(filters.qs)  # a DISTINCT list's page and count by its keys (conformo/core/pagination.py)
-    page = Paginator(rows_by_key, page_size).get_page(request.GET.get("page"))  # type: ignore[arg-type]  # count, slices
+    page = Paginator[Any](rows_by_key, page_size).get_page(request.GET.get("page"))
     objects = list(page.object_list)
     full = {
         **(context or {}),

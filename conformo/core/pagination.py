@@ -10,7 +10,8 @@ about 150 ms for the 20,974 findings of the scale demo's first page, against a f
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterator
+from typing import Any, overload
 
 from django.conf import settings
 from django.db.models import QuerySet
@@ -47,7 +48,7 @@ def page_rows(queryset: QuerySet[Any], start: int, stop: int) -> list[Any]:
     return [found[key] for key in keys if key in found]
 
 
-def row_count(queryset: QuerySet[Any]) -> int:
+def row_count(queryset: QuerySet[Any] | list[Any]) -> int:
     """`queryset.count()`, for a `DISTINCT` queryset counting its distinct keys."""
     if isinstance(queryset, list):
         return len(queryset)
@@ -67,11 +68,20 @@ class KeyedRows:
     def __len__(self) -> int:
         return self.count()
 
-    def __getitem__(self, key: slice) -> list[Any]:
-        if not isinstance(key, slice):
-            raise TypeError("KeyedRows reads slices (pages) only")
-        start, stop, _ = key.indices(self.count())
-        return page_rows(self.queryset, start, stop)
+    def __iter__(self) -> Iterator[Any]:
+        return iter(page_rows(self.queryset, 0, self.count()))
+
+    @overload
+    def __getitem__(self, key: int) -> Any: ...
+
+    @overload
+    def __getitem__(self, key: slice) -> list[Any]: ...
+
+    def __getitem__(self, key: int | slice) -> Any:
+        if isinstance(key, slice):
+            start, stop, _ = key.indices(self.count())
+            return page_rows(self.queryset, start, stop)
+        return page_rows(self.queryset, key, key + 1)[0]
 
 
 class PageNumberPagination(PaginationBase):

@@ -97,7 +97,7 @@ class AuditQuerySet[M: models.Model](VisibleQuerySet[M]):
     def _has_lead(self) -> Exists:
         """Whether the audit has a lead auditor, per audit (`EXISTS` on the team's audit index: `NOT IN` over every
         audit with a lead read all the team members for each count of My work)."""
-        team = self.model._meta.get_field("team").related_model
+        team: Any = self.model._meta.get_field("team").related_model  # TeamMember, defined after this module
         return Exists(team._default_manager.filter(audit=OuterRef("pk"), role=QualificationRole.LEAD_AUDITOR))
 
     def to_plan(self, today: date, horizon: date) -> Self:

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def organizations() -> list[Organization]:
-    found = []
+    found: list[Organization] = []
     for i, sites in enumerate((3, 1, 0, 2, 1, 4)):
         organization = OrganizationFactory(legal_name=f"Org {i % 3} {i}")
         SiteFactory.create_batch(sites, organization=organization)
@@ -30,7 +30,7 @@ def test_a_distinct_page_is_the_slice_of_the_queryset_and_the_count_its_count(or
     assert row_count(rows) == rows.count() == 5
     for start, stop in ((0, 2), (2, 4), (4, 6), (0, 10), (3, 3)):
         assert page_rows(rows, start, stop) == list(rows[start:stop])
-    page = Paginator(KeyedRows(rows), 2).get_page(2)  # type: ignore[arg-type]  # a queryset's count and slices
+    page = Paginator[Organization](KeyedRows(rows), 2).get_page(2)
     assert list(page.object_list) == list(rows[2:4])
     assert page.paginator.count == 5
 
