@@ -32,6 +32,7 @@ from ninja import Field, Schema
 from pydantic import create_model
 
 from conformo.core.errors import ValidationFailed
+from conformo.core.pagination import KeyedRows
 
 #: Rows on one page of a list page (the API's page size is `API_PAGE_SIZE`).
 PAGE_SIZE = 50
@@ -190,7 +191,8 @@ def list_page(
     An htmx request aimed at `#results` gets only the template's `results` partial; a history restore gets the
     whole page. `status` is the page's status when it also shows a form posted with errors (422)."""
     filters = filter_class(request.GET or None, queryset=queryset, request=request)
-    page = Paginator(filters.qs, page_size).get_page(request.GET.get("page"))
+    rows_by_key = KeyedRows(filters.qs)  # a DISTINCT list's page and count by its keys (conformo/core/pagination.py)
+    page = Paginator[Any](rows_by_key, page_size).get_page(request.GET.get("page"))
     objects = list(page.object_list)
     full = {
         **(context or {}),

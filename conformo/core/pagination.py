@@ -1,11 +1,17 @@
 """Pagination for API lists: `{"items": [...], "count": N}`.
 
 `page` runs from 1 to `MAX_PAGE` and `page_size` from 1 to `API_MAX_PAGE_SIZE` (docs/configuration.md); a value
-outside is a 422 naming the parameter, so the offset always fits the database's integers."""
+outside is a 422 naming the parameter, so the offset always fits the database's integers.
+
+`page_rows` and `row_count` read a page and count the rows of a `DISTINCT` queryset (every `visible_to` list) by
+its primary keys: PostgreSQL otherwise sorts and compares every column of every filtered row and of the rows
+joined to it (a finding's statement and evidence, its audit's and programme's columns) to drop duplicates —
+about 150 ms for the 20,974 findings of the scale demo's first page, against a few ms for the keys."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterator
+from typing import Any, overload
 
 from django.conf import settings
 from django.db.models import QuerySet
@@ -15,6 +21,67 @@ from ninja.pagination import PaginationBase
 
 #: The last page that can be asked for: with the largest page size, far more rows than any list holds.
 MAX_PAGE = 100_000
+
+
+def _by_keys(queryset: QuerySet[Any] | list[Any]) -> bool:
+    """Whether `queryset`'s duplicates can be dropped on its primary key alone: a plain `DISTINCT` (no `DISTINCT
+    ON`, union, aggregate or raw extra), so the rows are those of distinct keys."""
+    query = getattr(queryset, "query", None)  # an API may paginate a list computed in Python
+    return (
+        query is not None
+        and query.distinct
+        and not query.distinct_fields
+        and not query.combinator
+        and not query.extra
+        and not any(getattr(a, "contains_aggregate", False) for a in query.annotations.values())
+    )
+
+
+def page_rows(queryset: QuerySet[Any], start: int, stop: int) -> list[Any]:
+    """`list(queryset[start:stop])`, for a `DISTINCT` queryset by first picking the page's keys in the queryset's
+    order (the `DISTINCT` over the keys and the sort columns) and then reading those rows (with the queryset's
+    joins, prefetches and annotations)."""
+    if not _by_keys(queryset) or stop <= start:
+        return list(queryset[start:stop])
+    keys = list(queryset.values_list("pk", flat=True)[start:stop])
+    found = {row.pk: row for row in queryset.filter(pk__in=keys)}
+    return [found[key] for key in keys if key in found]
+
+
+def row_count(queryset: QuerySet[Any] | list[Any]) -> int:
+    """`queryset.count()`, for a `DISTINCT` queryset counting its distinct keys."""
+    if isinstance(queryset, list):
+        return len(queryset)
+    return queryset.values("pk").count() if _by_keys(queryset) else queryset.count()
+
+
+class KeyedRows:
+    """A queryset as Django's `Paginator` reads it (`count()`, slices), through `page_rows` and `row_count`."""
+
+    def __init__(self, queryset: QuerySet[Any]) -> None:
+        self.queryset = queryset
+        self.ordered = queryset.ordered
+
+    def count(self) -> int:
+        return row_count(self.queryset)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(page_rows(self.queryset, 0, self.count()))
+
+    @overload
+    def __getitem__(self, key: int) -> Any: ...
+
+    @overload
+    def __getitem__(self, key: slice) -> list[Any]: ...
+
+    def __getitem__(self, key: int | slice) -> Any:
+        if isinstance(key, slice):
+            start, stop, _ = key.indices(self.count())
+            return page_rows(self.queryset, start, stop)
+        return page_rows(self.queryset, key, key + 1)[0]
 
 
 class PageNumberPagination(PaginationBase):
@@ -37,4 +104,4 @@ class PageNumberPagination(PaginationBase):
     ) -> dict[str, Any]:
         size = min(pagination.page_size or settings.API_PAGE_SIZE, settings.API_MAX_PAGE_SIZE)
         offset = (pagination.page - 1) * size
-        return {"items": list(queryset[offset : offset + size]), "count": self._items_count(queryset)}
+        return {"items": page_rows(queryset, offset, offset + size), "count": row_count(queryset)}

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any, ClassVar, Self
 
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 
 from conformo.audits.choices import (
     AuditKind,
@@ -94,6 +94,12 @@ class AuditQuerySet[M: models.Model](VisibleQuerySet[M]):
     def _with_lead(self) -> Any:
         return self.model._default_manager.filter(team__role=QualificationRole.LEAD_AUDITOR).values("pk")
 
+    def _has_lead(self) -> Exists:
+        """Whether the audit has a lead auditor, per audit (`EXISTS` on the team's audit index: `NOT IN` over every
+        audit with a lead read all the team members for each count of My work)."""
+        team: Any = self.model._meta.get_field("team").related_model  # TeamMember, defined after this module
+        return Exists(team._default_manager.filter(audit=OuterRef("pk"), role=QualificationRole.LEAD_AUDITOR))
+
     def to_plan(self, today: date, horizon: date) -> Self:
         """Audits still to plan: not started, of an active programme, without dates or without a lead auditor,
         and due by `horizon` (their planning window is open: `conformo.domain.cycle.planning_horizon`) or
@@ -102,7 +108,7 @@ class AuditQuerySet[M: models.Model](VisibleQuerySet[M]):
             self.live(today)
             .filter(status=AuditStatus.PLANNED, programme__active=True)
             .filter(Q(due_by__isnull=True) | Q(due_by__lte=horizon))
-            .filter(Q(planned_start__isnull=True) | ~Q(pk__in=self._with_lead()))
+            .filter(Q(planned_start__isnull=True) | ~self._has_lead())
         )
 
     def window_at_risk(self, today: date) -> Self:

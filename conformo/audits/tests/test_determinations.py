@@ -257,6 +257,15 @@ def test_a_change_of_personnel_flags_the_programme_and_a_redetermination_follows
     site_create(actor=client_admin, organization=acme, name="Plant East", country="DE", permanent_staff=30)
     reasons = redetermination_reasons(programme)
     assert reasons == ["Plant South: permanent staff 15 → 90", "new site Plant East (30 persons)"]
+    from conformo.audits import selectors
+
+    every = selectors.programmes_to_redetermine(user=programme_manager)
+    assert every == [(programme, reasons)]
+    # The workspace's first rows, read a batch at a time (one programme per batch here): the same rows.
+    with mock.patch.object(selectors, "REDETERMINE_BATCH", 1):
+        assert selectors.programmes_to_redetermine(user=programme_manager, limit=1) == every
+        assert selectors.programmes_to_redetermine(user=programme_manager, limit=5) == every
+    assert selectors.programmes_to_redetermine(user=programme_manager, limit=50) == every
     before = audit_of(programme, AuditKind.SURVEILLANCE_1).days
     record = services.programme_redetermine(actor=programme_manager, programme=programme, purpose="change")
     programme.refresh_from_db()

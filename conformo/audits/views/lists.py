@@ -36,6 +36,8 @@ from conformo.core.tenancy import reach
 
 #: Rows of each list the workspace shows before its "See all" link.
 WORKSPACE_ROWS = 10
+#: Programmes whose audit time should be determined again the workspace lists (the first, by client name).
+REDETERMINE_ROWS = 50
 
 
 def _link(name: str, **params: str) -> str:
@@ -98,7 +100,9 @@ def home(request: HttpRequest) -> HttpResponse:
             "is_decision_maker": any("decision_maker" in roles for roles in r.roles_by_cb.values()),
             "can_apply": _can_apply(request),
             "is_manager": manager,
-            "redetermine": selectors.programmes_to_redetermine(user=request.user)[:50] if manager else [],
+            "redetermine": (
+                selectors.programmes_to_redetermine(user=request.user, limit=REDETERMINE_ROWS) if manager else []
+            ),
             "cb_staff": bool(r.roles_by_cb) or r.superuser,
             "cb_wide": bool(r.cb_wide) or r.superuser,
             "my_auditor": Auditor.objects.filter(user_id=request.user.pk or 0, active=True).first(),

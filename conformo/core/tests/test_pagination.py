@@ -1,0 +1,44 @@
+"""A DISTINCT list's page and count read by its keys (`conformo.core.pagination.page_rows`, `row_count`,
+`KeyedRows`): the same rows in the same order as slicing the queryset, and the same count."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.paginator import Paginator
+from django.db.models import Count
+
+from conformo.core.pagination import KeyedRows, page_rows, row_count
+from conformo.core.tests.factories import OrganizationFactory, SiteFactory
+from conformo.organizations.models import Organization
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def organizations() -> list[Organization]:
+    found: list[Organization] = []
+    for i, sites in enumerate((3, 1, 0, 2, 1, 4)):
+        organization = OrganizationFactory(legal_name=f"Org {i % 3} {i}")
+        SiteFactory.create_batch(sites, organization=organization)
+        found.append(organization)
+    return found
+
+
+def test_a_distinct_page_is_the_slice_of_the_queryset_and_the_count_its_count(organizations):
+    # The join to the sites repeats an organization once per site: DISTINCT drops the repeats.
+    rows = Organization.objects.filter(sites__permanent_staff__gt=0).distinct().order_by("-legal_name", "pk")
+    assert row_count(rows) == rows.count() == 5
+    for start, stop in ((0, 2), (2, 4), (4, 6), (0, 10), (3, 3)):
+        assert page_rows(rows, start, stop) == list(rows[start:stop])
+    page = Paginator[Organization](KeyedRows(rows), 2).get_page(2)
+    assert list(page.object_list) == list(rows[2:4])
+    assert page.paginator.count == 5
+
+
+def test_a_queryset_that_is_not_distinct_or_aggregates_is_sliced_as_it_is(organizations):
+    plain = Organization.objects.order_by("legal_name", "pk")
+    assert page_rows(plain, 1, 3) == list(plain[1:3])
+    counted = Organization.objects.annotate(n=Count("sites")).distinct().order_by("-n", "pk")
+    assert page_rows(counted, 0, 3) == list(counted[0:3])
+    assert row_count(counted) == counted.count() == len(organizations)
+    assert row_count([1, 2, 3]) == 3
