@@ -29,7 +29,7 @@ from conformo.audits.views.common import agreement_section, is_manager, plan_sec
 from conformo.audits.views.determinations import determination_panel
 from conformo.audits.views.scope import scope_panel
 from conformo.core.forms import handle, posted
-from conformo.core.tenancy import MANAGERS, has_cb_role
+from conformo.core.tenancy import MANAGERS, has_cb_role, reach
 from conformo.organizations.models import CertificationBody, Organization
 from conformo.organizations.tenancy import can_read, readiness_shared
 from conformo.standards.models import Clause
@@ -115,9 +115,11 @@ def application_decline(request: HttpRequest, public_id: str) -> HttpResponse:
     )
 
 
-def transition_context(programme: Any, today: Any, manages: bool, form: Any) -> dict[str, Any]:
+def transition_context(programme: Any, today: Any, manages: bool, form: Any, user: Any) -> dict[str, Any]:
     """The programme's editions being replaced (end, days left, transition audit, risk) and the form to plan
-    the move, for those who manage the programme."""
+    the move, for those who manage the programme. The certificates are links for those who may open them (the
+    CB's office; an auditor reads the programme of his audits, not the CB's register)."""
+    r = reach(user)
     rows = services.clients_in_transition([programme.certification_body_id], today, programme_ids=[programme.pk])
     certificates = []
     if rows:  # the certificate still on the old edition, read through the certification's reverse relation
@@ -127,6 +129,7 @@ def transition_context(programme: Any, today: Any, manages: bool, form: Any) -> 
     return {
         "transitions": rows,
         "old_certificates": certificates,
+        "certificate_links": r.superuser or programme.certification_body_id in r.cb_wide,
         "transition_form": form or (TransitionAuditForm(programme=programme) if rows and manages else None),
     }
 
@@ -153,7 +156,7 @@ def _programme_page(request: HttpRequest, programme: Any, status: int = 200, **b
             "reasons": selectors.redetermination_reasons(programme) if manages else [],
             "combine_form": bound.get("combine_form") or forms.CombinedAuditForm(),
             "special_form": bound.get("special_form") or forms.SpecialAuditForm(),
-            **transition_context(programme, today, manages, bound.get("transition_form")),
+            **transition_context(programme, today, manages, bound.get("transition_form"), request.user),
         },
         status=status,
     )
