@@ -13,7 +13,7 @@ from conformo.audits.forms import ActionForm, ConfirmForm
 from conformo.audits.forms.base import DATE
 from conformo.audits.forms.scope import ScopeRows
 from conformo.certification.models import Decision as DecisionRecord
-from conformo.certification.selectors import decision_list
+from conformo.certification.selectors import appealable_decisions
 from conformo.certification.services import DecisionOption
 from conformo.domain.transitions import MAX_EXTRA_DAYS, MAX_EXTRA_PERCENT
 
@@ -92,11 +92,12 @@ class AppealLodgeForm(ActionForm):
     subject = forms.CharField(max_length=300, required=False, label="Subject")
     grounds = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Grounds")
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any, certification: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["decision"]
         assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = decision_list(user=user)
+        rows = appealable_decisions(user=user)
+        field.queryset = rows if certification is None else rows.filter(certification=certification)
 
 
 class TransitionPolicyForm(ActionForm):

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from conformo.audits.choices import AuditKind, FindingGrade, FindingStatus, PlanStatus, ReportStatus
 from conformo.audits.models import (
@@ -23,7 +23,7 @@ from conformo.audits.models import (
 from conformo.audits.selectors import awaiting_decision_q
 from conformo.certification.models import Certification, CertificationState, Decision
 from conformo.core.errors import PermissionDenied
-from conformo.core.tenancy import not_visible, reach
+from conformo.core.tenancy import MANAGERS, not_visible, reach
 
 
 def _scope_lines() -> Prefetch:
@@ -52,6 +52,20 @@ def decision_list(*, user: Any) -> QuerySet[Decision]:
         Decision.objects.visible_to(user)
         .select_related("certification__organization", "decided_by")
         .order_by("-decided_on", "-created_at")
+    )
+
+
+def appealable_decisions(*, user: Any) -> QuerySet[Decision]:
+    """The decisions `user` may lodge an appeal against (`audits.services.appeal_lodge`): those of their own
+    organization as its client administrator, and those of the CB's clients as its administrator or programme
+    manager (who record an appeal for the client)."""
+    r = reach(user)
+    rows = decision_list(user=user)
+    if r.superuser:
+        return rows
+    return rows.filter(
+        Q(certification__organization_id__in=r.orgs_with("client_admin"))
+        | Q(certification__certification_body_id__in=r.cbs_with(*MANAGERS))
     )
 
 

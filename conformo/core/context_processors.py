@@ -18,7 +18,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         # The one membership reader, cached on the request's user: the view and the count of My work reuse it.
         r = reach(user)
         roles = set(r.cb_roles() | r.org_roles())
-    items = []
+    items: list[dict[str, Any]] = []
     for item in NAV_ITEMS:
         visible = item.public or (signed_in and (not item.roles or roles & item.roles or user.is_superuser))
         if not visible:

@@ -24,14 +24,21 @@ def suspension_proposals_panel(context: dict[str, Any]) -> dict[str, Any]:
     return {"proposals": proposals, "proposal_count": count}
 
 
+#: Above this many decisions to choose from (a CB's staff: every client's), the appeals page does not offer one
+#: long list: the appeal is lodged from the certification's page, among that certification's decisions.
+LODGE_CHOICES_MAX = 50
+
+
 @register.inclusion_tag("certification/_appeal_lodge.html", takes_context=True)
-def appeal_lodge_panel(context: dict[str, Any]) -> dict[str, Any]:
-    """The form to lodge an appeal, for a user who sees at least one decision; it posts to
-    certification:appeal-lodge (where a refused form is shown again with its errors)."""
-    form = AppealLodgeForm(user=context["request"].user)
+def appeal_lodge_panel(context: dict[str, Any], certification: Any = None) -> dict[str, Any]:
+    """The form to lodge an appeal, for a user who may appeal at least one decision (of `certification` when
+    given); it posts to certification:appeal-lodge (where a refused form is shown again with its errors)."""
+    form = AppealLodgeForm(user=context["request"].user, certification=certification)
     field = form.fields["decision"]
     assert isinstance(field, forms.ModelChoiceField)
-    return {"form": form, "show": field.queryset is not None and field.queryset.exists()}
+    count = field.queryset.count() if field.queryset is not None else 0
+    too_many = certification is None and count > LODGE_CHOICES_MAX
+    return {"form": form, "show": count > 0 and not too_many, "too_many": too_many}
 
 
 @register.simple_tag(takes_context=True)

@@ -130,3 +130,22 @@ def test_appeals_are_lodged_through_the_api_with_the_operation_id_integrators_kn
     assert response.status_code == 201, response.content
     operation = api.get_openapi_schema()["paths"]["/api/v1/appeals"]["post"]
     assert operation["operationId"] == "conformo_audits_api_registers_appeal_lodge"
+
+
+def test_the_lodge_form_offers_only_decisions_the_user_may_appeal(
+    granted, client_admin, decision_maker, cb_admin, monkeypatch
+):
+    """The appeals page offers the form to those the service lets lodge (the client administrator, the CB's
+    administrator or programme manager), never to a decision maker; a certification's page offers its own
+    decisions; above LODGE_CHOICES_MAX decisions the appeals page points to the certification's page instead."""
+    from conformo.certification.templatetags import certification_panels
+
+    appeals, detail = reverse("audits:appeals"), reverse("certification:detail", args=[granted.public_id])
+    assert b"Lodge an appeal" in login(client_admin).get(appeals).content
+    assert b"Lodge an appeal" not in login(decision_maker).get(appeals).content
+    assert b"Lodge an appeal" not in login(decision_maker).get(detail).content
+    assert b"Lodge an appeal" in login(cb_admin).get(detail).content
+    monkeypatch.setattr(certification_panels, "LODGE_CHOICES_MAX", 0)
+    crowded = login(cb_admin).get(appeals).content
+    assert b"Lodge an appeal" not in crowded
+    assert b"open its certification" in crowded

@@ -96,7 +96,7 @@ def test_the_organization_list_costs_the_same_queries_for_many_rows(cb_admin, cb
 
     client, browser = api(cb_admin), login(cb_admin)
     client.get("/api/v1/organizations"), browser.get("/organizations/")  # the first call records the token's use
-    counts = []
+    counts: list[tuple[int, int]] = []
     for rows in (1, 29):
         for _ in range(rows):
             ClientRelationship.objects.create(certification_body=cb, organization=OrganizationFactory.create())
