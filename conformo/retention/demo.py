@@ -1,5 +1,5 @@
-"""Demo: the demo CB's retention policy in force — the default six years for every kind, uploaded evidence kept
-ten years and complaints deleted (not anonymised) once past retention. Loading again changes nothing."""
+"""Demo: the demo CB's retention policy in force, a row for every kind — the default six years, uploaded evidence
+kept ten years and complaints deleted (not anonymised) once past retention, the certification file anonymised. Loading again changes nothing."""
 
 from __future__ import annotations
 
@@ -13,6 +13,19 @@ DEMO_POLICY = [
     {"kind": "complaints", "years": 6, "action": "delete"},
     {"kind": "appeals", "years": 6, "action": "anonymise"},
     {"kind": "finding_evidence", "years": 10, "action": "delete"},
+    # The certification file: kept six years, then anonymised (never deleted: docs/rules.md R7).
+    *(
+        {"kind": kind, "years": 6, "action": "anonymise"}
+        for kind in (
+            "audit_plans",
+            "audit_reports",
+            "findings",
+            "decisions",
+            "certificates",
+            "agreements",
+            "quotations",
+        )
+    ),
 ]
 
 
