@@ -1,5 +1,6 @@
 """Demo: the demo CB's retention policy in force, a row for every kind — the default six years, uploaded evidence
-kept ten years and complaints deleted (not anonymised) once past retention, the certification file anonymised. Loading again changes nothing."""
+kept ten years and complaints deleted (not anonymised) once past retention, the certification file anonymised.
+Loading again changes nothing."""
 
 from __future__ import annotations
 
