@@ -4,12 +4,14 @@ Loading again changes nothing."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from conformo.core.actors import Actor
 from conformo.organizations.models import CertificationBody
 from conformo.retention.models import RetentionPolicy
 from conformo.retention.services import policy_update
 
-DEMO_POLICY = [
+DEMO_POLICY: list[dict[str, Any]] = [
     {"kind": "applications", "years": 6, "action": "anonymise"},
     {"kind": "complaints", "years": 6, "action": "delete"},
     {"kind": "appeals", "years": 6, "action": "anonymise"},
