@@ -27,9 +27,9 @@ from conformo.audits.choices import (
 )
 from conformo.audits.models import Auditor, CBSettings
 from conformo.audits.models.programmes import certification_ended_q
-from conformo.core.listing import DueWindowFilter, IafCodeFilter, ListFilter
+from conformo.core.listing import CountryFilter, DueWindowFilter, IafCodeFilter, ListFilter
 from conformo.core.tenancy import reach
-from conformo.standards.filters import standard_choices
+from conformo.standards.filters import StandardFilter
 
 CLOSED_AUDIT = [AuditStatus.COMPLETED, AuditStatus.CANCELLED]
 CLOSED_FINDING = [FindingStatus.VERIFIED, FindingStatus.CLOSED, FindingStatus.WITHDRAWN]
@@ -52,18 +52,6 @@ def auditor_filter(field_name: str) -> df.ModelChoiceFilter:
         field_name=field_name,
         label="Auditor",
         help_text="An auditor's id (on the team).",
-    )
-
-
-def standard_filter(field_name: str) -> df.ChoiceFilter:
-    return df.ChoiceFilter(
-        choices=standard_choices, field_name=field_name, label="Standard", help_text="A standard's id."
-    )
-
-
-def country_filter(field_name: str) -> df.CharFilter:
-    return df.CharFilter(
-        field_name=field_name, lookup_expr="iexact", max_length=2, label="Country", help_text="ISO 3166-1 alpha-2."
     )
 
 
@@ -111,8 +99,8 @@ class ApplicationFilter(ListFilter):
     search_fields = ("organization__legal_name", "scope", "standards__code", "contact_name")
 
     status = df.ChoiceFilter(choices=ApplicationStatus.choices, label="Status")
-    standard = standard_filter("standards__code")
-    country = country_filter("organization__country")
+    standard = StandardFilter(field_name="standards__code")
+    country = CountryFilter(field_name="organization__country")
     iaf_code = IafCodeFilter(field_name="sector_codes")
     sort = df.OrderingFilter(
         fields=(("organization__legal_name", "organization"), ("created_at", "submitted"), ("status", "status")),
@@ -129,8 +117,8 @@ class ProgrammeFilter(ListFilter):
     search_fields = ("organization__legal_name", "scope", "standards__code")
 
     active = df.BooleanFilter(label="Active", help_text="The current programme of its certification.")
-    standard = standard_filter("standards__code")
-    country = country_filter("organization__country")
+    standard = StandardFilter(field_name="standards__code")
+    country = CountryFilter(field_name="organization__country")
     iaf_code = IafCodeFilter(field_name="sector_codes")
     expires = DueWindowFilter(field_name="expires_on", label="Cycle ends")
     sort = df.OrderingFilter(
@@ -163,8 +151,8 @@ class AuditFilter(ListFilter):
         label="Timing",
         help_text="overdue: open and past its due date; at_risk: planned past its due date, or unplanned close to it.",
     )
-    standard = standard_filter("programme__standards__code")
-    country = country_filter("programme__organization__country")
+    standard = StandardFilter(field_name="programme__standards__code")
+    country = CountryFilter(field_name="programme__organization__country")
     iaf_code = IafCodeFilter(field_name="programme__sector_codes")
     auditor = auditor_filter("team__auditor")
     due = DueWindowFilter(field_name="due_by", label="Due by")
@@ -205,8 +193,8 @@ class FindingFilter(ListFilter):
     status = df.ChoiceFilter(choices=FindingStatus.choices, label="Status")
     grade = df.ChoiceFilter(choices=FindingGrade.choices, label="Grade")
     nonconformity = df.BooleanFilter(method="by_nonconformity", label="Nonconformity", help_text="Major or minor.")
-    standard = standard_filter("clauses__standard__code")
-    country = country_filter("audit__programme__organization__country")
+    standard = StandardFilter(field_name="clauses__standard__code")
+    country = CountryFilter(field_name="audit__programme__organization__country")
     iaf_code = IafCodeFilter(field_name="audit__programme__sector_codes")
     auditor = auditor_filter("audit__team__auditor")
     response_due = DueWindowFilter(
@@ -251,7 +239,7 @@ class AuditorFilter(ListFilter):
     search_fields = ("user__full_name", "user__email", "notes")
 
     active = df.BooleanFilter(label="Active")
-    standard = standard_filter("qualifications__standard__code")
+    standard = StandardFilter(field_name="qualifications__standard__code")
     role = df.ChoiceFilter(choices=QualificationRole.choices, field_name="qualifications__role", label="Qualified as")
     iaf_code = IafCodeFilter(field_name="qualifications__sector_codes")
     sort = df.OrderingFilter(
@@ -269,7 +257,7 @@ class ComplaintFilter(ListFilter):
     search_fields = ("subject", "complainant", "organization__legal_name")
 
     status = df.ChoiceFilter(choices=ComplaintStatus.choices, label="Status")
-    country = country_filter("organization__country")
+    country = CountryFilter(field_name="organization__country")
     sort = df.OrderingFilter(
         fields=(("received_on", "received"), ("subject", "subject")),
         field_labels={"received_on": "Received", "subject": "Subject"},
@@ -285,7 +273,7 @@ class AppealFilter(ListFilter):
     search_fields = ("subject", "grounds", "organization__legal_name")
 
     status = df.ChoiceFilter(choices=AppealStatus.choices, label="Status")
-    country = country_filter("organization__country")
+    country = CountryFilter(field_name="organization__country")
     sort = df.OrderingFilter(
         fields=(("received_on", "received"), ("subject", "subject")),
         field_labels={"received_on": "Received", "subject": "Subject"},

@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from conformo.certificates.models import CertificateStatus
 from conformo.certificates.selectors import status_q
-from conformo.core.listing import DueWindowFilter, IafCodeFilter, ListFilter
-from conformo.standards.filters import standard_choices
+from conformo.core.listing import CountryFilter, DueWindowFilter, IafCodeFilter, ListFilter
+from conformo.standards.filters import StandardFilter
 
 
 class CertificateFilter(ListFilter):
@@ -20,16 +20,8 @@ class CertificateFilter(ListFilter):
     status = df.ChoiceFilter(
         choices=CertificateStatus.choices, method="by_status", label="Status", help_text="As read today."
     )
-    standard = df.ChoiceFilter(
-        choices=standard_choices, field_name="standard_links__code", label="Standard", help_text="A standard's id."
-    )
-    country = df.CharFilter(
-        field_name="holder_country",
-        lookup_expr="iexact",
-        max_length=2,
-        label="Country",
-        help_text="ISO 3166-1 alpha-2.",
-    )
+    standard = StandardFilter(field_name="standard_links__code")
+    country = CountryFilter(field_name="holder_country")
     iaf_code = IafCodeFilter(field_name="sector_codes")
     expires = DueWindowFilter(field_name="expires_on", label="Expires")
     sort = df.OrderingFilter(

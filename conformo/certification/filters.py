@@ -12,9 +12,9 @@ from django.utils import timezone
 from conformo.audits.choices import AuditKind
 from conformo.certification.models import CertificationState
 from conformo.certification.selectors import suspension_candidates
-from conformo.core.listing import DueWindowFilter, IafCodeFilter, ListFilter
+from conformo.core.listing import CountryFilter, DueWindowFilter, IafCodeFilter, ListFilter
 from conformo.organizations.filters import certification_state_q
-from conformo.standards.filters import standard_choices
+from conformo.standards.filters import StandardFilter
 
 
 class CertificationFilter(ListFilter):
@@ -23,16 +23,8 @@ class CertificationFilter(ListFilter):
     state = df.ChoiceFilter(
         choices=CertificationState.choices, method="by_state", label="State", help_text="As read today."
     )
-    standard = df.ChoiceFilter(
-        choices=standard_choices, field_name="standards__code", label="Standard", help_text="A standard's id."
-    )
-    country = df.CharFilter(
-        field_name="organization__country",
-        lookup_expr="iexact",
-        max_length=2,
-        label="Country",
-        help_text="ISO 3166-1 alpha-2.",
-    )
+    standard = StandardFilter(field_name="standards__code")
+    country = CountryFilter(field_name="organization__country")
     iaf_code = IafCodeFilter(field_name="sector_codes")
     expires = DueWindowFilter(field_name="expires_on", label="Expires")
     suspension = df.ChoiceFilter(
@@ -71,19 +63,8 @@ class AwaitingDecisionFilter(ListFilter):
     decision = df.ChoiceFilter(
         choices=DECISIONS, method="by_decision", label="Decision", help_text="grant (initial) or renew."
     )
-    standard = df.ChoiceFilter(
-        choices=standard_choices,
-        field_name="audit__programme__certification__standards__code",
-        label="Standard",
-        help_text="A standard's id.",
-    )
-    country = df.CharFilter(
-        field_name="audit__programme__certification__organization__country",
-        lookup_expr="iexact",
-        max_length=2,
-        label="Country",
-        help_text="ISO 3166-1 alpha-2.",
-    )
+    standard = StandardFilter(field_name="audit__programme__certification__standards__code")
+    country = CountryFilter(field_name="audit__programme__certification__organization__country")
     sort = df.OrderingFilter(
         fields=(("issued_at", "issued"), ("audit__programme__certification__organization__legal_name", "organization")),
         field_labels={

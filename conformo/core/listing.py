@@ -115,6 +115,17 @@ class DueWindowFilter(df.ChoiceFilter):
         return qs.filter(**{f"{self.field_name}__gte": today, f"{self.field_name}__lte": last})
 
 
+class CountryFilter(df.CharFilter):
+    """An ISO 3166-1 alpha-2 country code, any case."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("lookup_expr", "iexact")
+        kwargs.setdefault("max_length", 2)
+        kwargs.setdefault("label", "Country")
+        kwargs.setdefault("help_text", "ISO 3166-1 alpha-2.")
+        super().__init__(*args, **kwargs)
+
+
 #: IAF sector codes 1 to 39 (IAF ID 1, "IAF Informative Document for QMS and EMS Scopes of Accreditation").
 IAF_CODES = [(str(n), str(n)) for n in range(1, 40)]
 

@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 
 from conformo.core.listing import DueWindowFilter, ListFilter, PersonFilter
 from conformo.improvement.choices import Grade, NonconformityStatus, Source
-from conformo.standards.filters import standard_choices
+from conformo.standards.filters import StandardFilter
 
 
 class ActionDueFilter(DueWindowFilter):
@@ -32,8 +32,7 @@ class NonconformityFilter(ListFilter):
         choices=[c for c in Source.choices if c[0] != Source.CB_FINDING],
         label="Source",
     )
-    standard = df.ChoiceFilter(
-        choices=standard_choices,
+    standard = StandardFilter(
         field_name="clauses__standard__code",
         distinct=True,
         label="Standard",

@@ -12,7 +12,7 @@ import django_filters as df
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from conformo.core.listing import IafCodeFilter, ListFilter
+from conformo.core.listing import CountryFilter, IafCodeFilter, ListFilter
 from conformo.core.tenancy import reach
 from conformo.domain.certificate_states import CertificateState
 from conformo.organizations.models import Organization
@@ -54,9 +54,7 @@ def certified_standard_choices() -> list[tuple[str, str]]:
 class OrganizationFilter(ListFilter):
     search_fields = ("legal_name", "registration_number")
 
-    country = df.CharFilter(
-        field_name="country", lookup_expr="iexact", max_length=2, label="Country", help_text="ISO 3166-1 alpha-2."
-    )
+    country = CountryFilter(field_name="country")
     iaf_code = IafCodeFilter(field_name="sector_codes")
     certification = df.ChoiceFilter(
         choices=certification_state_choices(),

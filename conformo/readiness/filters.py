@@ -11,7 +11,7 @@ from django.db.models import F, Q, QuerySet
 from conformo.core.listing import DueWindowFilter, ListFilter, PersonFilter
 from conformo.domain.readiness import RiskLevel
 from conformo.readiness.choices import DocumentKind, RevisionStatus, RiskKind, Treatment, TreatmentStatus
-from conformo.standards.filters import standard_choices
+from conformo.standards.filters import StandardFilter
 
 DOCUMENT_STATUSES = [
     ("approved", "Approved (a revision in force)"),
@@ -32,8 +32,7 @@ class DocumentFilter(ListFilter):
         help_text="approved: has an approved revision; not_approved: has none; in_review, draft: the current "
         "revision's status.",
     )
-    standard = df.ChoiceFilter(
-        choices=standard_choices,
+    standard = StandardFilter(
         field_name="mandatory__standard__code",
         label="Required by",
         help_text="The standard whose mandatory documented information it fulfils: a standard's id.",
