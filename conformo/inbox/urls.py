@@ -6,4 +6,5 @@ app_name = "inbox"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("count/", views.count, name="count"),
 ]
