@@ -67,12 +67,14 @@ NC_FILTERS = ("", "q=calibration", "status=open", "due=overdue", "sort=due")
 AUDITS_FILTERS = ("", "q={word}")
 
 #: Baselines in the same run: the stack's floor (no session, one query), a page with the site's navigation and no
-#: list, and an authenticated API call with no list.
+#: list, an authenticated API call with no list, and My work's count, which the navigation fetches after each page.
 BASELINES = (
     Listed("healthz", "cb", ("",)),
     Listed("accounts:password-change", "cb", ("",)),
     Listed("accounts:password-change", "client", ("",)),
     Listed("api:me", "cb", ("",)),
+    Listed("inbox:count", "cb", ("",)),
+    Listed("inbox:count", "client", ("",)),
 )
 
 LISTS: tuple[Listed, ...] = (

@@ -239,5 +239,9 @@ def witness_due_of(auditor: Auditor, on: date, known: dict[int, tuple[int, int]]
 def qualifications_of_cb(*, cb: CertificationBody, on: date) -> list[QualificationReading]:
     """Every qualification of the CB's auditors with its state on `on` (the people page; three queries)."""
     return read_qualifications(
-        Qualification.objects.filter(auditor__certification_body=cb).select_related("auditor", "standard"), on
+        Qualification.objects.filter(auditor__certification_body=cb)
+        .select_related("auditor", "standard")
+        # The catalog's bookkeeping, decoded from JSON for each of hundreds of rows, is not shown.
+        .defer("standard__succession_map", "standard__source_info"),
+        on,
     )

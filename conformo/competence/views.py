@@ -5,6 +5,7 @@ their own record and monitoring; clients nothing (404)."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -15,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from conformo.audits.models import Auditor
+from conformo.audits.services.qualifications import QualificationReading
 from conformo.audits.views.setup import current_cb, with_cb
 from conformo.competence import selectors, services
 from conformo.competence.forms import CriterionForm, EntryForm, EvaluationForm, EvidenceForm, MonitoringForm
@@ -46,11 +48,13 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect(f"{reverse('competence:person', args=[own.public_id])}?cb={cb.public_id}")
     today = timezone.localdate()
     plan = {row.auditor.user_id: row for row in selectors.monitoring_plan(user=request.user, cb=cb, on=today)}
-    readings = selectors.qualifications_of_cb(cb=cb, on=today)
+    readings: dict[int, list[QualificationReading]] = defaultdict(list)
+    for reading in selectors.qualifications_of_cb(cb=cb, on=today):
+        readings[reading.qualification.auditor.user_id].append(reading)
     rows = [
         {
             "membership": m,
-            "qualifications": [r for r in readings if r.qualification.auditor.user_id == m.user_id],
+            "qualifications": readings.get(m.user_id, []),
             "witnessing": plan.get(m.user_id),
         }
         for m in selectors.people(user=request.user, cb=cb)
@@ -264,7 +268,7 @@ def monitoring(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def monitoring_create(request: HttpRequest) -> HttpResponse:
     cb = current_cb(request)
-    form = MonitoringForm(posted(request), cb=cb, user=request.user)
+    form = MonitoringForm(posted(request), cb=cb, user=request.user, auditor=request.GET.get("auditor", ""))
     return handle(
         request,
         form,

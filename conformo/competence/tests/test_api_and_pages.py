@@ -221,3 +221,51 @@ def test_the_pages_show_the_office_everything_and_an_auditor_their_own(stage1_do
     assert b"Record an evaluation" not in own.content
     assert b"Add to the record" not in own.content
     assert login(auditor).get(reverse("competence:criteria")).status_code == 404
+
+
+def test_the_monitoring_form_offers_the_audits_of_the_chosen_auditor_and_records_a_witnessing(
+    stage1_done, ready, cb_admin, programme_manager
+):
+    office = login(cb_admin)
+    stage1 = audit_of(stage1_done, AuditKind.STAGE_1)
+    page = office.get(reverse("competence:monitoring")).content.decode()
+    # No auditor chosen: no audits listed (a CB's started audits run to thousands), only the hint.
+    assert "Choose the auditor first" in page
+    assert str(stage1.public_id) not in page
+    assert f'hx-get="{reverse("competence:monitoring-create")}?cb={ready.cb.public_id}"' in page
+    url = reverse("competence:monitoring-create") + f"?cb={ready.cb.public_id}"
+    lead = office.get(f"{url}&auditor={ready.lead.public_id}").content.decode()
+    assert f'<option value="{stage1.public_id}">' in lead
+    # Someone who was not on the team is offered nothing; an unreadable choice is no choice, not an error.
+    expert = audit_services.auditor_register(actor=cb_admin, certification_body=ready.cb, user=programme_manager)
+    assert str(stage1.public_id) not in office.get(f"{url}&auditor={expert.public_id}").content.decode()
+    assert "Choose the auditor first" in office.get(f"{url}&auditor=not-an-id").content.decode()
+    body = {
+        "auditor": str(ready.lead.public_id),
+        "kind": "witnessed",
+        "audit": str(stage1.public_id),
+        "monitored_on": stage1.started_on.isoformat(),
+        "monitor": str(programme_manager.pk),
+        "outcome": "satisfactory",
+    }
+    assert office.post(url, body).status_code == 302
+    record = MonitoringRecord.objects.get()
+    assert (record.auditor, record.audit) == (ready.lead, stage1)
+
+
+def test_the_monitoring_form_refuses_an_audit_of_another_auditor(stage1_done, ready, cb_admin, programme_manager):
+    stage1 = audit_of(stage1_done, AuditKind.STAGE_1)
+    outside = audit_services.auditor_register(actor=cb_admin, certification_body=ready.cb, user=programme_manager)
+    url = reverse("competence:monitoring-create") + f"?cb={ready.cb.public_id}"
+    body = {
+        "auditor": str(outside.public_id),
+        "kind": "witnessed",
+        "audit": str(stage1.public_id),
+        "monitored_on": stage1.started_on.isoformat(),
+        "monitor": str(cb_admin.pk),
+        "outcome": "satisfactory",
+    }
+    page = login(cb_admin).post(url, body)
+    assert page.status_code == 422
+    assert b"Select a valid choice" in page.content
+    assert not MonitoringRecord.objects.exists()
