@@ -3,7 +3,7 @@ and the qualifications it grants), a file of evidence, a monitoring record."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db.models import Exists, OuterRef
@@ -177,7 +177,7 @@ class MonitoringForm(ActionForm):
         """The audits the service accepts for the chosen auditor: started audits of the CB with the auditor on the
         team, most recent first. None before an auditor is chosen: the CB's started audits run to thousands (6,305
         at the scale demo's 600 clients), a select no one can use and a page of 700 KB."""
-        field = self.fields["audit"]
+        field = cast("forms.ModelChoiceField[Audit]", self.fields["audit"])
         try:
             chosen = self.fields["auditor"].clean(self["auditor"].value()) if self["auditor"].value() else None
         except forms.ValidationError:
