@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
+from django.urls import reverse
 
 from conformo.audits.choices import (
     FindingGrade,
@@ -58,14 +59,39 @@ class ApplicationForm(ActionForm):
         help_text="Invited as the client's administrator when the application is accepted, if it has none.",
     )
 
-    def __init__(self, *args: Any, organizations: Any, cbs: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, organizations: Any, cbs: Any, organization: str = "", **kwargs: Any) -> None:
+        """`organization`: the public id of the organization to offer the sites of when the form is not bound
+        (the page's GET `?organization=`, which the organization's select asks for when it changes)."""
+        kwargs.setdefault("initial", {"organization": organization})
         super().__init__(*args, **kwargs)
-        sites = Site.objects.filter(organization__in=organizations).select_related("organization")
         set_queryset(self, "organization", organizations)
         set_queryset(self, "certification_body", cbs)
         set_queryset(self, "standards", Standard.objects.filter(is_harmonized_structure=False))
+        # The sites offered are the chosen organization's: a CB's clients have hundreds of sites between them.
+        sites = Site.objects.filter(organization=self._organization(organizations))
         set_queryset(self, "sites", sites)
         self.fields["sites"].initial = [s.public_id for s in sites]
+        self.fields["organization"].widget.attrs.update(
+            {
+                "hx-get": reverse("audits:application-create"),
+                "hx-trigger": "change",
+                "hx-include": "this",
+                "hx-target": f"#{self.id_prefix}_sites",
+                "hx-select": f"#{self.id_prefix}_sites",
+                "hx-swap": "outerHTML",
+            }
+        )
+
+    def _organization(self, organizations: Any) -> Organization | None:
+        """The organization chosen (the posted or asked-for one when it is one of `organizations`), else the first,
+        which the select shows chosen (it has no empty choice)."""
+        raw = self["organization"].value()
+        if raw:
+            try:
+                return cast("Organization", self.fields["organization"].clean(raw))
+            except forms.ValidationError:
+                pass
+        return cast("Organization | None", organizations.first())
 
     def clean_sector_codes(self) -> list[int]:
         return parse_sector_codes(self.cleaned_data["sector_codes"] or "")

@@ -16,6 +16,7 @@ from conformo.audits import services
 from conformo.audits.choices import AuditKind
 from conformo.audits.models import Audit, Complaint, FindingResponse, Qualification
 from conformo.audits.tests.conftest import audit_of, team
+from conformo.audits.tests.factories import sites_for
 from conformo.conftest import login
 
 BAD_DATES = ["2026-02-31", "abc"]
@@ -198,6 +199,39 @@ def test_an_application_with_words_for_sector_codes_is_a_form_error_not_dropped(
     page = login(client_admin).post(reverse("audits:application-create"), {**data, "organization": "nope"})
     refused(page, "form", "organization")
     assert not acme.applications.exists()
+
+
+def test_the_application_form_offers_the_sites_of_the_chosen_organization(
+    ready, acme, acme_sites, bluewater, programme_manager
+):
+    """A CB's clients have hundreds of sites between them: the form lists (and ticks) only the chosen
+    organization's — the first one, which the select shows, until the organization's select asks for another."""
+    blue_sites = sites_for(bluewater)
+    client = login(programme_manager)
+    url = reverse("audits:application-create")
+    first = client.get(url).content.decode()  # Acme before Bluewater by name
+    assert all(str(s.public_id) in first for s in acme_sites)
+    assert not any(str(s.public_id) in first for s in blue_sites)
+    assert f'hx-get="{url}"' in first
+    asked = client.get(f"{url}?organization={bluewater.public_id}").content.decode()
+    assert all(f'value="{s.public_id}"' in asked for s in blue_sites)
+    assert not any(str(s.public_id) in asked for s in acme_sites)
+    assert client.get(f"{url}?organization=nope").status_code == 200
+    data = {
+        "organization": str(bluewater.public_id),
+        "certification_body": str(ready.cb.public_id),
+        "standards": ["iso-9001-2015"],
+        "scope": "Warehousing",
+        "sites": [str(s.public_id) for s in blue_sites],
+        "sector_codes": "31",
+        "complexity": "medium",
+    }
+    assert client.post(url, data).status_code == 302
+    application = bluewater.applications.get()
+    assert set(application.sites.all()) == set(blue_sites)
+    # Another organization's site is not among the choices of the posted organization.
+    page = client.post(url, {**data, "sites": [str(acme_sites[0].public_id)]})
+    refused(page, "form", "sites")
 
 
 # --- finding page ---------------------------------------------------------------------------------------

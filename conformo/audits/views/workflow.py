@@ -44,7 +44,9 @@ def _applicable(request: HttpRequest) -> dict[str, Any]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def application_create(request: HttpRequest) -> HttpResponse:
-    form = forms.ApplicationForm(posted(request), **_applicable(request))
+    form = forms.ApplicationForm(
+        posted(request), **_applicable(request), organization=request.GET.get("organization", "")
+    )
     return handle(
         request,
         form,
