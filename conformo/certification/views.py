@@ -28,7 +28,7 @@ from conformo.certification.selectors import (
     certification_get,
     certification_list,
     decision_file,
-    decision_list,
+    recent_decisions,
     suspension_proposals_shown,
 )
 from conformo.certification.services import (
@@ -57,7 +57,7 @@ def certification_list_view(request: HttpRequest) -> HttpResponse:
         certification_list(user=request.user).prefetch_related(None).prefetch_related("standards"),
         "certification/list.html",
         {
-            "decisions": decision_list(user=request.user)[:50],
+            "decisions": recent_decisions(user=request.user),
             "proposals": proposals,
             "proposal_count": proposal_count,
         },
