@@ -25,6 +25,7 @@ from conformo.certification.models import Certification, CertificationState, Dec
 from conformo.core.errors import PermissionDenied
 from conformo.core.pagination import page_rows
 from conformo.core.tenancy import MANAGERS, not_visible, reach
+from conformo.standards.models import Standard
 
 
 def _scope_lines() -> Prefetch:
@@ -38,6 +39,18 @@ def certification_list(*, user: Any) -> QuerySet[Certification]:
         .select_related("organization")
         .prefetch_related(_scope_lines())
         .order_by("-created_at")
+    )
+
+
+def certification_rows(*, user: Any) -> QuerySet[Certification]:
+    """`certification_list` with only what the certifications page shows of each row: its id, state, expiry and
+    scope, its organization's name and country, and its standards' designations (no scope lines, no JSON
+    columns)."""
+    return (
+        certification_list(user=user)
+        .prefetch_related(None)
+        .prefetch_related(Prefetch("standards", queryset=Standard.objects.only("designation")))
+        .only("public_id", "state", "expires_on", "scope", "organization__legal_name", "organization__country")
     )
 
 
@@ -61,10 +74,22 @@ RECENT_DECISIONS = 50
 
 
 def recent_decisions(*, user: Any, limit: int = RECENT_DECISIONS) -> list[Decision]:
-    """The newest `limit` decisions `user` sees (`decision_list`'s order), read by their keys first
+    """The newest `limit` decisions `user` sees (`decision_list`'s order) with what the certifications page shows
+    of them (date, kind and states, reason, organization, decider), read by their keys first
     (`core.pagination.page_rows`): `visible_to`'s DISTINCT then compares keys, not every column of every decision
     with its certification, organization and decider."""
-    return page_rows(decision_list(user=user), 0, limit)
+    shown = decision_list(user=user).only(
+        "decided_on",
+        "created_at",
+        "kind",
+        "state_before",
+        "state_after",
+        "reason",
+        "certification__organization__legal_name",
+        "decided_by__full_name",
+        "decided_by__email",
+    )
+    return page_rows(shown, 0, limit)
 
 
 def appealable_decisions(*, user: Any) -> QuerySet[Decision]:

@@ -26,10 +26,9 @@ from conformo.certification.selectors import (
     awaiting_decision_queryset,
     awaiting_decision_row,
     certification_get,
-    certification_list,
+    certification_rows,
     decision_file,
     recent_decisions,
-    suspension_proposals_shown,
 )
 from conformo.certification.services import (
     application_accept,
@@ -47,20 +46,15 @@ from conformo.core.tenancy import reach
 @require_safe
 def certification_list_view(request: HttpRequest) -> HttpResponse:
     """Certifications of the user's CB or organization: search, filters, sort and pages (core/listing.py); the
-    suspension proposals and recent decisions beside them."""
+    suspension proposals (the template's `suspension_proposals_panel`) and recent decisions beside them, read only
+    when the whole page is drawn (not for the htmx answer to the filters, which is the results alone)."""
     today = timezone.localdate()
-    proposals, proposal_count = suspension_proposals_shown(user=request.user, today=today)
     return list_page(
         request,
         CertificationFilter,
-        # The page shows no scope lines: only the standards are read with each page of rows.
-        certification_list(user=request.user).prefetch_related(None).prefetch_related("standards"),
+        certification_rows(user=request.user),
         "certification/list.html",
-        {
-            "decisions": recent_decisions(user=request.user),
-            "proposals": proposals,
-            "proposal_count": proposal_count,
-        },
+        {"decisions": lambda: recent_decisions(user=request.user)},  # a callable: the template calls it if shown
         rows=lambda page: [(c, c.effective_state(today)) for c in page],
     )
 

@@ -162,3 +162,18 @@ def test_the_proposals_and_decisions_beside_the_list_cost_the_same_queries_for_m
         response.content.count(b"Major nonconformity NC-1 was due for verification by 2026-05-15.") == PROPOSALS_SHOWN
     )
     assert response.content.split(b"<h2>Recent decisions</h2>")[1].count(b"<td>2026-01-05</td>") == RECENT_DECISIONS
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_the_filters_answer_reads_neither_the_proposals_nor_the_decisions(cb: Any, cb_admin: Any) -> None:
+    qms = StandardFactory.create(code="iso-9001-2015", designation="ISO 9001:2015")
+    overdue(certify(cb, "Client 001", standard=qms))
+    client = login(cb_admin)
+    with CaptureQueriesContext(connection) as partial:
+        answer = client.get("/certification/", {"q": "client"}, headers={"HX-Request": "true", "HX-Target": "results"})
+    assert b"Client 001" in answer.content
+    assert b"Suspension proposed" not in answer.content
+    assert not [q["sql"] for q in partial if "certification_decision" in q["sql"] or "audits_finding" in q["sql"]]
+    whole = client.get("/certification/", {"q": "client"})
+    assert b"Suspension proposed (1)" in whole.content
+    assert b"Recent decisions" in whole.content
