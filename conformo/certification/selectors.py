@@ -23,7 +23,9 @@ from conformo.audits.models import (
 from conformo.audits.selectors import awaiting_decision_q
 from conformo.certification.models import Certification, CertificationState, Decision
 from conformo.core.errors import PermissionDenied
+from conformo.core.pagination import page_rows
 from conformo.core.tenancy import MANAGERS, not_visible, reach
+from conformo.standards.models import Standard
 
 
 def _scope_lines() -> Prefetch:
@@ -40,6 +42,18 @@ def certification_list(*, user: Any) -> QuerySet[Certification]:
     )
 
 
+def certification_rows(*, user: Any) -> QuerySet[Certification]:
+    """`certification_list` with only what the certifications page shows of each row: its id, state, expiry and
+    scope, its organization's name and country, and its standards' designations (no scope lines, no JSON
+    columns)."""
+    return (
+        certification_list(user=user)
+        .prefetch_related(None)
+        .prefetch_related(Prefetch("standards", queryset=Standard.objects.only("designation")))
+        .only("public_id", "state", "expires_on", "scope", "organization__legal_name", "organization__country")
+    )
+
+
 def certification_get(*, user: Any, public_id: Any) -> Certification:
     found = Certification.objects.visible_to(user).filter(public_id=public_id).prefetch_related(_scope_lines()).first()
     if found is None:
@@ -53,6 +67,29 @@ def decision_list(*, user: Any) -> QuerySet[Decision]:
         .select_related("certification__organization", "decided_by")
         .order_by("-decided_on", "-created_at")
     )
+
+
+#: Decisions the certifications list shows under "Recent decisions".
+RECENT_DECISIONS = 50
+
+
+def recent_decisions(*, user: Any, limit: int = RECENT_DECISIONS) -> list[Decision]:
+    """The newest `limit` decisions `user` sees (`decision_list`'s order) with what the certifications page shows
+    of them (date, kind and states, reason, organization, decider), read by their keys first
+    (`core.pagination.page_rows`): `visible_to`'s DISTINCT then compares keys, not every column of every decision
+    with its certification, organization and decider."""
+    shown = decision_list(user=user).only(
+        "decided_on",
+        "created_at",
+        "kind",
+        "state_before",
+        "state_after",
+        "reason",
+        "certification__organization__legal_name",
+        "decided_by__full_name",
+        "decided_by__email",
+    )
+    return page_rows(shown, 0, limit)
 
 
 def appealable_decisions(*, user: Any) -> QuerySet[Decision]:
@@ -125,21 +162,25 @@ def suspension_proposals(*, user: Any, today: date, limit: int | None = None) ->
 
 def _proposals(ids: list[int], today: date) -> list[dict[str, Any]]:
     """The proposals of the certifications `ids` (in that order) with their reasons: three queries, each through
-    the certifications' keys."""
+    the certifications' keys, reading only what a proposal shows (the certification's id and organization's name,
+    each overdue audit's kind and date, each overdue major's reference and date)."""
     if not ids:
         return []
-    found = Certification.objects.filter(pk__in=ids).select_related("organization").in_bulk()
+    found = (
+        Certification.objects.filter(pk__in=ids)
+        .select_related("organization")
+        .only("public_id", "organization__legal_name")
+        .in_bulk()
+    )
     reasons: dict[int, list[str]] = {pk: [] for pk in ids}
-    for audit in _overdue_audits(today).filter(programme__certification_id__in=ids).select_related("programme"):
-        reasons[audit.programme.certification_id].append(
-            f"{audit.get_kind_display()} was due by {audit.due_by} and has not taken place."
-        )
-    for finding in (
-        _overdue_majors(today).filter(audit__programme__certification_id__in=ids).select_related("audit__programme")
+    audits = _overdue_audits(today).filter(programme__certification_id__in=ids)
+    for certification_id, kind, due_by in audits.values_list("programme__certification_id", "kind", "due_by"):
+        reasons[certification_id].append(f"{AuditKind(kind).label} was due by {due_by} and has not taken place.")
+    majors = _overdue_majors(today).filter(audit__programme__certification_id__in=ids)
+    for certification_id, reference, due in majors.values_list(
+        "audit__programme__certification_id", "reference", "verification_due"
     ):
-        reasons[finding.audit.programme.certification_id].append(
-            f"Major nonconformity {finding.reference} was due for verification by {finding.verification_due}."
-        )
+        reasons[certification_id].append(f"Major nonconformity {reference} was due for verification by {due}.")
     return [{"certification": found[pk], "reasons": reasons[pk]} for pk in ids if reasons[pk]]
 
 

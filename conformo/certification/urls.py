@@ -7,6 +7,7 @@ app_name = "certification"
 urlpatterns = [
     path("", views.certification_list_view, name="list"),
     path("awaiting-decision/", views.awaiting_decision_view, name="awaiting"),
+    path("suspension-proposals/", views.suspension_proposals_view, name="proposals"),
     path("transitions/", transition_views.transitions_view, name="transitions"),
     path("transitions/<uuid:public_id>/policy", transition_views.transition_policy_view, name="transition-policy"),
     path("<uuid:public_id>/", views.certification_detail_view, name="detail"),

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from conformo.audits.forms import AcceptApplicationForm
@@ -26,9 +27,9 @@ from conformo.certification.selectors import (
     awaiting_decision_queryset,
     awaiting_decision_row,
     certification_get,
-    certification_list,
+    certification_rows,
     decision_file,
-    decision_list,
+    recent_decisions,
     suspension_proposals_shown,
 )
 from conformo.certification.services import (
@@ -47,22 +48,31 @@ from conformo.core.tenancy import reach
 @require_safe
 def certification_list_view(request: HttpRequest) -> HttpResponse:
     """Certifications of the user's CB or organization: search, filters, sort and pages (core/listing.py); the
-    suspension proposals and recent decisions beside them."""
+    recent decisions beside them, read only when the whole page is drawn (not for the htmx answer to the filters,
+    which is the results alone). The suspension proposals above the list are asked for after the page is drawn
+    (`suspension_proposals_view`, an htmx placeholder): they read every overdue audit and major nonconformity."""
     today = timezone.localdate()
-    proposals, proposal_count = suspension_proposals_shown(user=request.user, today=today)
     return list_page(
         request,
         CertificationFilter,
-        # The page shows no scope lines: only the standards are read with each page of rows.
-        certification_list(user=request.user).prefetch_related(None).prefetch_related("standards"),
+        certification_rows(user=request.user),
         "certification/list.html",
-        {
-            "decisions": decision_list(user=request.user)[:50],
-            "proposals": proposals,
-            "proposal_count": proposal_count,
-        },
+        {"decisions": lambda: recent_decisions(user=request.user)},  # a callable: the template calls it if shown
         rows=lambda page: [(c, c.effective_state(today)) for c in page],
     )
+
+
+@never_cache
+@require_safe
+def suspension_proposals_view(request: HttpRequest) -> HttpResponse:
+    """The certifications list's suspension proposals (`certification/_proposals.html`: the first ten with their
+    reasons and how many there are; nothing when none), the fragment htmx puts in place of the list's
+    placeholder: empty for someone no longer signed in (a session that ended while the page was open gets no
+    sign-in page inside the list's page)."""
+    if not request.user.is_authenticated:
+        return render(request, "certification/_proposals.html", {"proposals": [], "proposal_count": 0})
+    proposals, count = suspension_proposals_shown(user=request.user, today=timezone.localdate())
+    return render(request, "certification/_proposals.html", {"proposals": proposals, "proposal_count": count})
 
 
 @login_required

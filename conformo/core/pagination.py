@@ -56,14 +56,18 @@ def row_count(queryset: QuerySet[Any] | list[Any]) -> int:
 
 
 class KeyedRows:
-    """A queryset as Django's `Paginator` reads it (`count()`, slices), through `page_rows` and `row_count`."""
+    """A queryset as Django's `Paginator` reads it (`count()`, slices), through `page_rows` and `row_count`. The
+    count is read once: `Paginator` counts, then slices, and a slice's bounds need the count."""
 
     def __init__(self, queryset: QuerySet[Any]) -> None:
         self.queryset = queryset
         self.ordered = queryset.ordered
+        self._count: int | None = None
 
     def count(self) -> int:
-        return row_count(self.queryset)
+        if self._count is None:
+            self._count = row_count(self.queryset)
+        return self._count
 
     def __len__(self) -> int:
         return self.count()

@@ -60,7 +60,7 @@ def organization_list_view(request: HttpRequest) -> HttpResponse:
     return list_page(
         request,
         OrganizationFilter,
-        organization_list(user=request.user),
+        organization_list(user=request.user, site_count=True),
         "organizations/list.html",
         {"can_create": _managed_cbs(request.user).exists()},
     )

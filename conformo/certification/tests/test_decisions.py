@@ -297,8 +297,9 @@ def test_a_renewal_without_the_issued_recertification_report_is_refused(
 def test_the_certifications_list_finds_those_proposed_for_suspension(granted, decision_maker):
     with time_machine.travel("2027-04-11", tick=False):
         client = login(decision_maker)
-        page = client.get("/certification/").content.decode()
-        assert "Suspension proposed (1)" in page
+        # The list asks for its proposals once drawn (certification:proposals).
+        assert "/certification/suspension-proposals/" in client.get("/certification/").content.decode()
+        assert "Suspension proposed (1)" in client.get("/certification/suspension-proposals/").content.decode()
         proposed = client.get("/certification/", {"suspension": "proposed"}).content.decode()
         assert "1 certification matches" in proposed
         assert str(granted.public_id) in proposed

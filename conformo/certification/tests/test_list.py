@@ -12,8 +12,11 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from conformo.audits.choices import AuditKind
+from conformo.audits.models import Audit, AuditProgramme, Finding
 from conformo.audits.tests.factories import StandardFactory
-from conformo.certification.models import Certification
+from conformo.certification.models import Certification, Decision
+from conformo.certification.selectors import PROPOSALS_SHOWN, RECENT_DECISIONS
 from conformo.conftest import login, token_client
 from conformo.core.tests.factories import OrganizationFactory
 from conformo.organizations.models import ClientRelationship
@@ -111,3 +114,89 @@ def test_the_number_of_queries_does_not_grow_with_the_list(cb: Any, cb_admin: An
             assert client.get("/certification/awaiting-decision/", {"decision": "grant"}).status_code == 200
         counts.append((len(page), len(listed), len(queue)))
     assert counts[0] == counts[1]
+
+
+def overdue(certification: Certification) -> None:
+    """A decision on `certification`, an overdue surveillance and an overdue major nonconformity: a suspension
+    proposal with two reasons, and a row of the recent decisions."""
+    Decision.objects.create(
+        certification=certification,
+        kind="grant",
+        decided_on=date(2026, 1, 5),
+        state_before="pending",
+        state_after="active",
+    )
+    programme = AuditProgramme.objects.create(
+        certification_body=certification.certification_body,
+        organization=certification.organization,
+        certification=certification,
+        scope=certification.scope,
+    )
+    audit = Audit.objects.create(programme=programme, kind=AuditKind.SURVEILLANCE_1, due_by=date(2026, 5, 1))
+    Finding.objects.create(
+        audit=audit,
+        reference="NC-1",
+        grade="major",
+        statement="No calibration",
+        raised_on=date(2026, 3, 1),
+        verification_due=date(2026, 5, 15),
+    )
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_the_proposals_and_decisions_beside_the_list_cost_the_same_queries_for_many(cb: Any, cb_admin: Any) -> None:
+    qms = StandardFactory.create(code="iso-9001-2015", designation="ISO 9001:2015")
+    client = login(cb_admin)
+    counts = []
+    for first, last in ((1, 3), (3, 60)):
+        for n in range(first, last):
+            overdue(certify(cb, f"Client {n:03d}", standard=qms))
+        with CaptureQueriesContext(connection) as page:
+            response = client.get("/certification/")
+        with CaptureQueriesContext(connection) as panel:
+            proposals = client.get("/certification/suspension-proposals/", headers={"HX-Request": "true"})
+        assert response.status_code == proposals.status_code == 200
+        assert f"Suspension proposed ({last - 1})".encode() in proposals.content
+        counts.append((len(page), len(panel)))
+    assert counts[0] == counts[1]
+    assert proposals.content.count(b"was due by 2026-05-01 and has not taken place.") == PROPOSALS_SHOWN
+    assert (
+        proposals.content.count(b"Major nonconformity NC-1 was due for verification by 2026-05-15.") == PROPOSALS_SHOWN
+    )
+    assert b"All 59 certifications proposed for suspension" in proposals.content
+    assert response.content.split(b"<h2>Recent decisions</h2>")[1].count(b"<td>2026-01-05</td>") == RECENT_DECISIONS
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_the_page_asks_for_its_suspension_proposals_once_drawn(cb: Any, cb_admin: Any) -> None:
+    qms = StandardFactory.create(code="iso-9001-2015", designation="ISO 9001:2015")
+    overdue(certify(cb, "Client 001", standard=qms))
+    client = login(cb_admin)
+    with CaptureQueriesContext(connection) as drawn:
+        page = client.get("/certification/")
+    # The placeholder (a link to the proposals, without JavaScript) and no read of the audits or findings.
+    assert b'hx-get="/certification/suspension-proposals/" hx-trigger="load"' in page.content
+    assert b'href="/certification/?suspension=proposed"' in page.content
+    assert not [q["sql"] for q in drawn if "audits_finding" in q["sql"]]
+    panel = client.get("/certification/suspension-proposals/", headers={"HX-Request": "true"})
+    assert b"Suspension proposed (1)" in panel.content
+    assert b"<html" not in panel.content
+    assert "no-cache" in panel["Cache-Control"]
+    with time_machine.travel("2026-04-01", tick=False):  # nothing overdue yet: nothing to propose, nothing shown
+        assert client.get("/certification/suspension-proposals/").content.strip() == b""
+    client.logout()  # a session that ended while the page was open: no sign-in page inside the list's page
+    signed_out = client.get("/certification/suspension-proposals/", headers={"HX-Request": "true"})
+    assert (signed_out.status_code, signed_out.content.strip()) == (200, b"")
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_the_filters_answer_reads_neither_the_proposals_nor_the_decisions(cb: Any, cb_admin: Any) -> None:
+    qms = StandardFactory.create(code="iso-9001-2015", designation="ISO 9001:2015")
+    overdue(certify(cb, "Client 001", standard=qms))
+    client = login(cb_admin)
+    with CaptureQueriesContext(connection) as partial:
+        answer = client.get("/certification/", {"q": "client"}, headers={"HX-Request": "true", "HX-Target": "results"})
+    assert b"Client 001" in answer.content
+    assert b"suspension-proposals" not in answer.content
+    assert not [q["sql"] for q in partial if "certification_decision" in q["sql"] or "audits_finding" in q["sql"]]
+    assert b"Recent decisions" in client.get("/certification/", {"q": "client"}).content

@@ -42,3 +42,13 @@ def test_a_queryset_that_is_not_distinct_or_aggregates_is_sliced_as_it_is(organi
     assert page_rows(counted, 0, 3) == list(counted[0:3])
     assert row_count(counted) == counted.count() == len(organizations)
     assert row_count([1, 2, 3]) == 3
+
+
+def test_a_page_of_keyed_rows_counts_the_rows_once(organizations, django_assert_num_queries):
+    rows = Organization.objects.filter(sites__permanent_staff__gt=0).distinct().order_by("-legal_name", "pk")
+    # The count of the keys, the page's keys, the page's rows.
+    expected = list(rows[2:4])
+    with django_assert_num_queries(3):
+        page = Paginator[Organization](KeyedRows(rows), 2).get_page(2)
+        assert list(page.object_list) == expected
+        assert page.paginator.count == 5

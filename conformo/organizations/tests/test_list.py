@@ -4,6 +4,7 @@ names; a fixed number of queries whatever the list's size."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -103,3 +104,15 @@ def test_the_number_of_queries_does_not_grow_with_the_list(cb: Any, cb_admin: An
             assert api.get("/api/v1/organizations", {"country": "gb"}).status_code == 200
         counts.append((len(page), len(listed)))
     assert counts[0] == counts[1]
+
+
+def test_the_page_shows_each_organizations_number_of_sites(cb: Any, other_cb: Any, cb_admin: Any) -> None:
+    none = OrganizationFactory.create(legal_name="Aardvark Ltd")
+    ClientRelationship.objects.create(certification_body=cb, organization=none)
+    three = client_of(cb, "Badger Ltd")
+    SiteFactory.create_batch(2, organization=three)
+    ClientRelationship.objects.create(certification_body=other_cb, organization=three)  # a client of two CBs
+    client_of(cb, "Cormorant Ltd")
+    page = login(cb_admin).get("/organizations/")
+    shown = re.findall(r">([^<]+)</a></td><td>[A-Z]{2}</td><td>(\d+)</td>", page.content.decode())
+    assert shown == [("Aardvark Ltd", "0"), ("Badger Ltd", "3"), ("Cormorant Ltd", "1")]
