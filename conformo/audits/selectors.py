@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from conformo.audits.choices import (
@@ -33,6 +33,7 @@ from conformo.audits.models import (
     Complaint,
     Finding,
     PlanObjection,
+    Qualification,
     TeamMember,
 )
 from conformo.audits.models.determinations import site_facts
@@ -120,7 +121,15 @@ def stage1_concerns(programme: AuditProgramme) -> QuerySet[Finding]:
 
 
 def auditor_list(*, user: Any) -> QuerySet[Auditor]:
-    return Auditor.objects.visible_to(user).select_related("user").prefetch_related("qualifications__standard")
+    # Each qualification names its standard and (in the API) the evaluation that granted it: both read once per
+    # list, the evaluations by their public id only (one query per auditor's qualification otherwise).
+    evaluations = Qualification._meta.get_field("evaluation").related_model._default_manager.only("id", "public_id")
+    qualifications = Qualification.objects.prefetch_related("standard", Prefetch("evaluation", queryset=evaluations))
+    return (
+        Auditor.objects.visible_to(user)
+        .select_related("user")
+        .prefetch_related(Prefetch("qualifications", queryset=qualifications))
+    )
 
 
 def auditor_get(*, user: Any, public_id: Any) -> Auditor:
@@ -324,21 +333,27 @@ REDETERMINE_BATCH = 200
 reads the programmes in their order a batch at a time and stops once it has enough."""
 
 
-def programmes_to_redetermine(*, user: Any, limit: int | None = None) -> list[tuple[AuditProgramme, list[str]]]:
+def programmes_to_redetermine(
+    *, user: Any, limit: int | None = None, today: date | None = None
+) -> list[tuple[AuditProgramme, list[str]]]:
     """The active programmes of the CBs this user manages whose audit time should be determined again, with
-    the reasons, in the order of the clients' names — all of them, or the first `limit`. Three queries per
-    `REDETERMINE_BATCH` programmes read; with `limit`, the reading stops at the batch that reaches it (the
-    reasons are a rule over the stored inputs, so each programme is read in Python: reading all 2,000
-    programmes of the scale demo for the workspace's first 50 took over a second)."""
+    the reasons, in the order of the clients' names — all of them, or the first `limit`. A programme whose
+    certification has ended on `today` (withdrawn, refused, or past its expiry: `certification_ended_q`) is not
+    listed: no audit of it is due any more, so there is no audit time to determine (the scale demo listed 213
+    expired certifications' programmes). Three queries per `REDETERMINE_BATCH` programmes read; with `limit`,
+    the reading stops at the batch that reaches it (the reasons are a rule over the stored inputs, so each
+    programme is read in Python, with only the columns the rule and the workspace's line read)."""
     r = reach(user)
     cbs = [cb for cb, roles in r.roles_by_cb.items() if set(roles) & set(MANAGERS)]
     ordered = (
         AuditProgramme.objects.visible_to(user)
         .filter(active=True, determination__isnull=False)
+        .exclude(certification_ended_q(today or timezone.localdate(), prefix="certification__"))
         .filter(Q(certification_body_id__in=cbs) if not r.superuser else Q())
         .select_related("organization", "determination")
-        # The determination's result and trace and the cycle dates are large JSON the reasons never read.
-        .defer("cycle_dates", "determination__result", "determination__trace")
+        # The determination's result and trace, the cycle dates and the organization's other columns are large
+        # or unread: the rule reads the determination's sites and purpose, the page the client's name.
+        .only(*REDETERMINE_FIELDS)
         .order_by("organization__legal_name", "id")
     )
     found: list[tuple[AuditProgramme, list[str]]] = []
@@ -351,12 +366,43 @@ def programmes_to_redetermine(*, user: Any, limit: int | None = None) -> list[tu
         start += REDETERMINE_BATCH
 
 
+#: What `programmes_to_redetermine` reads of a programme, its client and its determination.
+REDETERMINE_FIELDS = (
+    "public_id",
+    "cycle",
+    "active",
+    "certification_body_id",
+    "organization_id",
+    "determination_id",
+    "organization__legal_name",
+    "determination__created_at",
+    "determination__purpose",
+    "determination__inputs",
+)
+#: What the rule reads of a site (`site_facts`, and which sites are new since the determination).
+SITE_FACT_FIELDS = (
+    "public_id",
+    "organization_id",
+    "created_at",
+    "name",
+    "is_headquarters",
+    "permanent_staff",
+    "temporary_staff",
+    "contractors",
+    "part_time_staff",
+    "part_time_hours_per_week",
+    "repetitive_function_staff",
+)
+
+
 def _with_reasons(programmes: list[AuditProgramme]) -> list[tuple[AuditProgramme, list[str]]]:
     """`programmes` that should be determined again, with the reasons, in two queries."""
     if not programmes:
         return []
     sites: dict[int, list[Site]] = {}
-    for site in Site.objects.filter(organization_id__in={p.organization_id for p in programmes}):
+    for site in Site.objects.filter(organization_id__in={p.organization_id for p in programmes}).only(
+        *SITE_FACT_FIELDS
+    ):
         sites.setdefault(site.organization_id, []).append(site)
     audits: dict[int, list[Audit]] = {}
     for audit in Audit.objects.filter(

@@ -303,6 +303,34 @@ def test_the_recertification_is_determined_from_current_data_not_copied(
     assert new.determination == record
 
 
+@pytest.mark.parametrize(
+    ("state", "expires_on"), [("withdrawn", None), ("refused", None), ("active", date(2026, 6, 30))]
+)
+def test_an_ended_certifications_programme_is_not_listed_to_determine_again(
+    state, expires_on, ready, acme, acme_sites, programme_manager
+):
+    """Withdrawn, refused, or past its expiry (expired at read time): no audit of it is due any more, so the
+    workspace does not ask for its recertification's time (the scale demo listed 213 expired certifications)."""
+    with time_machine.travel(date(2026, 1, 5), tick=False):
+        application = apply(ready, acme, programme_manager, acme_sites)
+        services.application_review(actor=programme_manager, application=application)
+        programme = application_accept(actor=programme_manager, application=application)
+    from conformo.audits import selectors
+
+    second = audit_of(programme, AuditKind.SURVEILLANCE_2)
+    second.status = AuditStatus.COMPLETED
+    second.save()
+    today = date(2026, 7, 1)
+    assert selectors.programmes_to_redetermine(user=programme_manager, today=today) == [
+        (programme, [selectors.RECERTIFICATION_DUE])
+    ]
+    type(programme.certification).objects.filter(pk=programme.certification_id).update(
+        state=state, expires_on=expires_on
+    )
+    assert selectors.programmes_to_redetermine(user=programme_manager, today=today) == []
+    assert selectors.programmes_to_redetermine(user=programme_manager, today=today, limit=50) == []
+
+
 def test_only_the_cbs_managers_determine(ready, acme, acme_sites, programme_manager, client_admin, lead_auditor):
     application = apply(ready, acme, programme_manager, acme_sites)
     for user in (client_admin, lead_auditor):

@@ -26,12 +26,14 @@ from conformo.audits.filters import (
     ProgrammeFilter,
     at_risk_audit_q,
     at_risk_margins,
+    counts,
     overdue_audit_q,
     response_overdue_q,
 )
 from conformo.audits.models import Auditor
 from conformo.audits.views.common import is_manager
 from conformo.core.listing import ListFilter, list_page
+from conformo.core.pagination import page_rows, row_count
 from conformo.core.tenancy import reach
 
 #: Rows of each list the workspace shows before its "See all" link.
@@ -64,38 +66,36 @@ def home(request: HttpRequest) -> HttpResponse:
     findings = _narrowed(request, FindingFilter, selectors.finding_list(user=request.user), open="true")
     findings = findings.order_by(F("response_due").asc(nulls_last=True), "raised_on", "pk")
     manager = is_manager(request.user)
+    audit_counts = counts(
+        audits, overdue=overdue_audit_q(today), at_risk=at_risk_audit_q(today, at_risk_margins(audits))
+    )
+    finding_counts = counts(findings, overdue=response_overdue_q(today))
     return render(
         request,
         "audits/home.html",
         {
-            "applications": list(applications[:WORKSPACE_ROWS]),
+            "applications": page_rows(applications, 0, WORKSPACE_ROWS),
             "application_counts": {
-                "all": (applications.count(), _link("audits:applications")),
+                "all": (row_count(applications), _link("audits:applications")),
                 "to_review": (
-                    _narrowed(request, ApplicationFilter, applications, status="submitted").count(),
+                    row_count(_narrowed(request, ApplicationFilter, applications, status="submitted")),
                     _link("audits:applications", status="submitted"),
                 ),
                 "to_accept": (
-                    _narrowed(request, ApplicationFilter, applications, status="reviewed").count(),
+                    row_count(_narrowed(request, ApplicationFilter, applications, status="reviewed")),
                     _link("audits:applications", status="reviewed"),
                 ),
             },
-            "audits": [(a, a.timing(today)) for a in audits[:WORKSPACE_ROWS]],
+            "audits": [(a, a.timing(today)) for a in page_rows(audits, 0, WORKSPACE_ROWS)],
             "audit_counts": {
-                "all": (audits.count(), _link("audits:audits", open="true")),
-                "overdue": (audits.filter(overdue_audit_q(today)).count(), _link("audits:audits", timing="overdue")),
-                "at_risk": (
-                    audits.filter(at_risk_audit_q(today, at_risk_margins(audits))).count(),
-                    _link("audits:audits", timing="at_risk"),
-                ),
+                "all": (audit_counts["all"], _link("audits:audits", open="true")),
+                "overdue": (audit_counts["overdue"], _link("audits:audits", timing="overdue")),
+                "at_risk": (audit_counts["at_risk"], _link("audits:audits", timing="at_risk")),
             },
-            "findings": [(f, f.response_overdue(today)) for f in findings[:WORKSPACE_ROWS]],
+            "findings": [(f, f.response_overdue(today)) for f in page_rows(findings, 0, WORKSPACE_ROWS)],
             "finding_counts": {
-                "all": (findings.count(), _link("audits:findings", open="true")),
-                "overdue": (
-                    findings.filter(response_overdue_q(today)).count(),
-                    _link("audits:findings", response_due="overdue"),
-                ),
+                "all": (finding_counts["all"], _link("audits:findings", open="true")),
+                "overdue": (finding_counts["overdue"], _link("audits:findings", response_due="overdue")),
             },
             "is_decision_maker": any("decision_maker" in roles for roles in r.roles_by_cb.values()),
             "can_apply": _can_apply(request),
@@ -134,10 +134,8 @@ def audit_summary(today: Any) -> Any:
     """The counts of a filtered list of audits the page shows beside its total."""
 
     def summary(audits: QuerySet[Any]) -> Mapping[str, Any]:
-        return {
-            "overdue": audits.filter(overdue_audit_q(today)).count(),
-            "at_risk": audits.filter(at_risk_audit_q(today, at_risk_margins(audits))).count(),
-        }
+        found = counts(audits, overdue=overdue_audit_q(today), at_risk=at_risk_audit_q(today, at_risk_margins(audits)))
+        return {"overdue": found["overdue"], "at_risk": found["at_risk"]}
 
     return summary
 
@@ -172,5 +170,5 @@ def finding_list(request: HttpRequest) -> HttpResponse:
         rows,
         "audits/findings.html",
         rows=lambda page: [(f, f.response_overdue(today)) for f in page],
-        summary=lambda found: {"overdue": found.filter(response_overdue_q(today)).count()},
+        summary=lambda found: {"overdue": row_count(found.filter(response_overdue_q(today)))},
     )
