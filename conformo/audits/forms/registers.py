@@ -10,7 +10,7 @@ from conformo.accounts.models import User
 from conformo.audits.choices import (
     ComplaintStatus,
 )
-from conformo.audits.forms.base import DATE, ActionForm, _by_public_id
+from conformo.audits.forms.base import DATE, ActionForm, LongSelect, _by_public_id
 from conformo.core.forms import set_queryset
 from conformo.organizations.models import Organization
 
@@ -34,7 +34,7 @@ class ComplaintForm(ActionForm):
     id_prefix = "complaint"
     complainant = forms.CharField(max_length=200, required=False, label="Complainant", help_text="Empty: you.")
     organization = _by_public_id(
-        Organization.objects.none(), required=False, empty_label="The CB itself", label="About"
+        Organization.objects.none(), required=False, empty_label="The CB itself", label="About", widget=LongSelect
     )
     subject = forms.CharField(max_length=200, label="Subject")
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Description")

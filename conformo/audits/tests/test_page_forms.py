@@ -363,3 +363,16 @@ def test_an_action_the_state_no_longer_allows_shows_its_reason_even_where_the_fo
     assert 'value="Seen"' in page.content.decode()
     open_minor.refresh_from_db()
     assert open_minor.status == "open"
+
+
+@pytest.mark.parametrize("value", [None, "", "2", "a<b", "3"])
+def test_a_long_select_writes_the_html_of_djangos_select(value):
+    """`LongSelect` (the complaint form's 600 clients) writes its options in Python: the same HTML as `Select`."""
+    from django import forms
+
+    from conformo.audits.forms.base import LongSelect
+
+    choices = [("", "The CB itself"), ("a<b", 'A & B "q"'), ("2", "Two"), ("Group", [("3", "Three"), ("4", "4")])]
+    attrs = {"required": True, "data-x": 'y"', "hidden": False}
+    expected = forms.Select(choices=choices, attrs=attrs).render("organization", value, attrs={"id": "id_o"})
+    assert LongSelect(choices=choices, attrs=attrs).render("organization", value, attrs={"id": "id_o"}) == expected
