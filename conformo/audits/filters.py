@@ -25,6 +25,7 @@ from conformo.audits.choices import (
     FindingStatus,
     QualificationRole,
 )
+from conformo.audits.forms.base import LongSelect
 from conformo.audits.models import Application, Auditor, AuditProgramme, CBSettings, Finding, TeamMember
 from conformo.audits.models.programmes import certification_ended_q
 from conformo.core.listing import MAX_SEARCH_WORDS, CountryFilter, DueWindowFilter, IafCodeFilter, ListFilter
@@ -125,7 +126,19 @@ def _organizations_named(word: str) -> QuerySet[Organization]:
 # --- the lists ----------------------------------------------------------------------------------------------------
 
 
-class ApplicationFilter(ListFilter):
+class CBListFilter(ListFilter):
+    """The CB workflow's lists: their selects (auditors, standards, IAF codes, statuses) are written by
+    `LongSelect` — the HTML of Django's `Select` without a template render per option, about a third of the filter
+    bar's time."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for flt in self.filters.values():
+            if isinstance(flt, df.ChoiceFilter | df.ModelChoiceFilter) and not isinstance(flt, df.OrderingFilter):
+                flt.extra.setdefault("widget", LongSelect)
+
+
+class ApplicationFilter(CBListFilter):
     search_fields = ("organization__legal_name", "scope", "standards__code", "contact_name")
 
     status = df.ChoiceFilter(choices=ApplicationStatus.choices, label="Status")
@@ -157,7 +170,7 @@ class ApplicationFilter(ListFilter):
         )
 
 
-class ProgrammeFilter(ListFilter):
+class ProgrammeFilter(CBListFilter):
     search_fields = ("organization__legal_name", "scope", "standards__code")
 
     active = df.BooleanFilter(label="Active", help_text="The current programme of its certification.")
@@ -189,7 +202,7 @@ class ProgrammeFilter(ListFilter):
         )
 
 
-class AuditFilter(ListFilter):
+class AuditFilter(CBListFilter):
     search_fields = (
         "programme__organization__legal_name",
         "programme__standards__code",
@@ -259,7 +272,7 @@ class AuditFilter(ListFilter):
         return queryset.filter(at_risk_audit_q(today, at_risk_margins(queryset)))
 
 
-class FindingFilter(ListFilter):
+class FindingFilter(CBListFilter):
     search_fields = ("reference", "statement", "audit__programme__organization__legal_name", "clauses__ref")
 
     open = df.BooleanFilter(method="by_open", label="Open", help_text="Not verified, closed or withdrawn yet.")
@@ -322,7 +335,7 @@ class FindingFilter(ListFilter):
         return DueWindowFilter(field_name="response_due").filter(waiting, value)
 
 
-class AuditorFilter(ListFilter):
+class AuditorFilter(CBListFilter):
     search_fields = ("user__full_name", "user__email", "notes")
 
     active = df.BooleanFilter(label="Active")
@@ -340,7 +353,7 @@ class AuditorFilter(ListFilter):
         return "Name or e-mail"
 
 
-class ComplaintFilter(ListFilter):
+class ComplaintFilter(CBListFilter):
     search_fields = ("subject", "complainant", "organization__legal_name")
 
     status = df.ChoiceFilter(choices=ComplaintStatus.choices, label="Status")
@@ -356,7 +369,7 @@ class ComplaintFilter(ListFilter):
         return "Subject, complainant or organization"
 
 
-class AppealFilter(ListFilter):
+class AppealFilter(CBListFilter):
     search_fields = ("subject", "grounds", "organization__legal_name")
 
     status = df.ChoiceFilter(choices=AppealStatus.choices, label="Status")
