@@ -188,6 +188,12 @@ class Qualification(BaseModel):
     def valid_on(self, day: date) -> bool:
         return self.valid_from <= day and (self.valid_until is None or day <= self.valid_until)
 
+    @property
+    def iaf_codes(self) -> str:
+        """The IAF sector codes as a page writes them ("17, 18"): the auditor register shows hundreds of them, and
+        the template's `join` filter took longer than the rest of a qualification's line."""
+        return ", ".join(str(code) for code in self.sector_codes)
+
 
 class RelatedBody(BaseModel):
     """A body related to the CB (common ownership, governance, contract or shared personnel) and the services it

@@ -376,3 +376,10 @@ def test_a_long_select_writes_the_html_of_djangos_select(value):
     attrs = {"required": True, "data-x": 'y"', "hidden": False}
     expected = forms.Select(choices=choices, attrs=attrs).render("organization", value, attrs={"id": "id_o"})
     assert LongSelect(choices=choices, attrs=attrs).render("organization", value, attrs={"id": "id_o"}) == expected
+
+
+def test_a_qualifications_iaf_codes_read_as_the_join_filter_wrote_them():
+    from django.template.defaultfilters import join
+
+    for codes in ([17, 18], ["28"], []):
+        assert Qualification(sector_codes=codes).iaf_codes == join(codes, ", ")
