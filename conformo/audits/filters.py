@@ -119,7 +119,7 @@ def searched(queryset: QuerySet[Any], value: str, word_q: Any) -> QuerySet[Any]:
     return queryset
 
 
-def _organizations_named(word: str) -> QuerySet[Organization]:
+def _organizations_named(word: str) -> QuerySet[Organization, Any]:
     return Organization.objects.filter(legal_name__icontains=word).values("pk")
 
 
