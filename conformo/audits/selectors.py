@@ -82,7 +82,7 @@ def audit_list(*, user: Any) -> AuditQuerySet[Audit]:
         .select_related(
             "programme__organization", "programme__certification", "programme__certification_body__audit_settings"
         )
-        .order_by("due_by", "sequence")
+        .order_by("due_by", "sequence", "pk")  # pk: one order for audits due the same day, page after page
     )
 
 
