@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import pytest
 from django.core.paginator import Paginator
+from django.db import connection
 from django.db.models import Count
+from django.test.utils import CaptureQueriesContext
 
 from conformo.core.pagination import KeyedRows, page_rows, row_count
 from conformo.core.tests.factories import OrganizationFactory, SiteFactory
-from conformo.organizations.models import Organization
+from conformo.organizations.models import Organization, Site
 
 pytestmark = pytest.mark.django_db
 
@@ -52,3 +54,23 @@ def test_a_page_of_keyed_rows_counts_the_rows_once(organizations, django_assert_
         page = Paginator[Organization](KeyedRows(rows), 2).get_page(2)
         assert list(page.object_list) == expected
         assert page.paginator.count == 5
+
+
+def test_a_distinct_list_whose_joins_cannot_repeat_a_row_is_paged_and_counted_without_distinct(organizations):
+    # Each site joins its one organization: no duplicates, so no DISTINCT to pay for.
+    rows = Site.objects.filter(organization__legal_name__startswith="Org").distinct().order_by("-name", "pk")
+    with CaptureQueriesContext(connection) as counted:
+        assert row_count(rows) == 11
+    with CaptureQueriesContext(connection) as paged:
+        assert page_rows(rows, 2, 7) == list(rows[2:7])
+    assert rows.count() == 11
+    assert "DISTINCT" not in counted.captured_queries[0]["sql"]
+    assert "DISTINCT" not in paged.captured_queries[0]["sql"]  # the page's keys
+    # A join along a one-to-many relation can repeat a row: the DISTINCT stays.
+    repeated = Organization.objects.filter(sites__permanent_staff__gte=0).distinct().order_by("legal_name", "pk")
+    with CaptureQueriesContext(connection) as counted:
+        assert row_count(repeated) == 5
+    with CaptureQueriesContext(connection) as paged:
+        assert page_rows(repeated, 0, 3) == list(repeated[0:3])
+    assert "DISTINCT" in counted.captured_queries[0]["sql"]
+    assert "DISTINCT" in paged.captured_queries[0]["sql"]
