@@ -66,8 +66,9 @@ def page_rows(queryset: QuerySet[Any], start: int, stop: int) -> list[Any]:
     those rows (with the queryset's joins, prefetches and annotations)."""
     if not _by_keys(queryset) or stop <= start:
         return list(queryset[start:stop])
-    keys = list(distinct_if_needed(queryset).values_list("pk", flat=True)[start:stop])
-    found = {row.pk: row for row in queryset.filter(pk__in=keys)}
+    rows = distinct_if_needed(queryset)
+    keys = list(rows.values_list("pk", flat=True)[start:stop])
+    found = {row.pk: row for row in rows.filter(pk__in=keys)}
     return [found[key] for key in keys if key in found]
 
 
