@@ -39,6 +39,7 @@ from conformo.audits.models import (
 from conformo.audits.models.determinations import site_facts
 from conformo.audits.models.programmes import AuditQuerySet, certification_ended_q
 from conformo.core.errors import NotFound
+from conformo.core.pagination import distinct_if_needed
 from conformo.core.roles import CB_ROLES
 from conformo.core.tenancy import MANAGERS, has_cb_role, not_visible, reach
 from conformo.domain.agreement import MARK_USE_DUTY_FALLBACK
@@ -345,7 +346,7 @@ def programmes_to_redetermine(
     programme is read in Python, with only the columns the rule and the workspace's line read)."""
     r = reach(user)
     cbs = [cb for cb, roles in r.roles_by_cb.items() if set(roles) & set(MANAGERS)]
-    ordered = (
+    ordered = distinct_if_needed(
         AuditProgramme.objects.visible_to(user)
         .filter(active=True, determination__isnull=False)
         .exclude(certification_ended_q(today or timezone.localdate(), prefix="certification__"))
