@@ -121,16 +121,16 @@ def stage1_concerns(programme: AuditProgramme) -> QuerySet[Finding]:
     ).exclude(status=FindingStatus.WITHDRAWN)
 
 
-def auditor_list(*, user: Any) -> QuerySet[Auditor]:
-    # Each qualification names its standard and (in the API) the evaluation that granted it: both read once per
-    # list, the evaluations by their public id only (one query per auditor's qualification otherwise).
-    evaluations = Qualification._meta.get_field("evaluation").related_model._default_manager.only("id", "public_id")
-    qualifications = Qualification.objects.prefetch_related("standard", Prefetch("evaluation", queryset=evaluations))
-    return (
-        Auditor.objects.visible_to(user)
-        .select_related("user")
-        .prefetch_related(Prefetch("qualifications", queryset=qualifications))
-    )
+def auditor_list(*, user: Any, evaluations: bool = False) -> QuerySet[Auditor]:
+    """The auditor register with each qualification's standard (read once per list) and, with `evaluations` (the
+    API's `evaluation_id`), the evaluation that granted it — by its public id only: one query for the list, not one
+    per qualification."""
+    qualifications: Any = Prefetch("qualifications", queryset=Qualification.objects.prefetch_related("standard"))
+    rows = Auditor.objects.visible_to(user).select_related("user").prefetch_related(qualifications)
+    if evaluations:
+        granted = Qualification._meta.get_field("evaluation").related_model._default_manager.only("id", "public_id")
+        rows = rows.prefetch_related(Prefetch("qualifications__evaluation", queryset=granted))
+    return rows
 
 
 def auditor_get(*, user: Any, public_id: Any) -> Auditor:

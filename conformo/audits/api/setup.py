@@ -85,7 +85,7 @@ def accreditation_create(request: HttpRequest, payload: AccreditationIn) -> Stat
 def auditors(request: HttpRequest, filters: Query[AuditorQuery]) -> QuerySet[Auditor]:
     """The auditor register (auditors see only themselves), by name: search `q` (name, e-mail, notes), filters
     and `sort` as on the auditors page."""
-    rows = selectors.auditor_list(user=request.user).order_by("user__full_name", "user__email", "pk")
+    rows = selectors.auditor_list(user=request.user, evaluations=True).order_by("user__full_name", "user__email", "pk")
     return filtered(AuditorFilter, filters, rows, request)
 
 
