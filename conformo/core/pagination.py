@@ -21,6 +21,7 @@ from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet, Window
 from django.db.models.query import ModelIterable
+from django.db.models.sql.where import WhereNode
 from django.http import HttpRequest
 from ninja import Field, Schema
 from ninja.pagination import PaginationBase
@@ -148,8 +149,19 @@ def read_page(
     else:
         tallies = counts(queryset, **conditions)
     keys = [row[0] for row in found]
-    by_key = {row.pk: row for row in plain.filter(pk__in=keys)} if keys else {}
-    return [by_key[key] for key in keys if key in by_key], tallies
+    return _rows_by_key(plain, keys), tallies
+
+
+def _rows_by_key(queryset: QuerySet[Any], keys: list[Any]) -> list[Any]:
+    """The rows of `keys` (picked by the statement that filtered `queryset`), in their order, with the queryset's
+    joins, annotations and prefetches but not its filters again: a search's subquery (every statement holding a
+    short word) would be read again in full for the page's fifty rows."""
+    if not keys:
+        return []
+    rows = queryset.all()
+    rows.query.where = WhereNode()
+    by_key = {row.pk: row for row in rows.filter(pk__in=keys)}
+    return [by_key[key] for key in keys if key in by_key]
 
 
 def keyed_page(queryset: QuerySet[Any], number: Any, per_page: int, **conditions: Q) -> tuple[Page, dict[str, int]]:
