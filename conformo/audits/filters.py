@@ -309,11 +309,13 @@ class FindingFilter(CBListFilter):
 
     @staticmethod
     def word_q(word: str) -> Q:
-        """A finding whose reference, statement, client's name or a clause's reference holds `word`."""
+        """A finding whose reference, statement, client's name or a clause's reference holds `word`. The reference
+        and the statement are searched in a subquery of keys too, which PostgreSQL answers from their trigram
+        indexes (audits migration 0017) instead of reading every statement of the list."""
         clauses = Finding.clauses.through.objects.filter(clause__ref__icontains=word)
+        worded = Finding.objects.filter(Q(reference__icontains=word) | Q(statement__icontains=word))
         return (
-            Q(reference__icontains=word)
-            | Q(statement__icontains=word)
+            Q(pk__in=worded.values("pk"))
             | Q(audit__programme__organization__in=_organizations_named(word))
             | Q(pk__in=clauses.values("finding_id"))
         )
