@@ -21,7 +21,6 @@ from typing import Any, ClassVar, Literal
 
 import django_filters as df
 from django import forms
-from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet, TextField
 from django.db.models.functions import Cast
 from django.forms import BoundField
@@ -32,7 +31,7 @@ from ninja import Field, Schema
 from pydantic import create_model
 
 from conformo.core.errors import ValidationFailed
-from conformo.core.pagination import KeyedRows
+from conformo.core.pagination import keyed_page
 
 #: Rows on one page of a list page (the API's page size is `API_PAGE_SIZE`).
 PAGE_SIZE = 50
@@ -190,27 +189,28 @@ def list_page(
     context: Mapping[str, Any] | None = None,
     *,
     rows: Callable[[list[Any]], list[Any]] | None = None,
-    summary: Callable[[QuerySet[Any]], Mapping[str, Any]] | None = None,
+    counted: Callable[[QuerySet[Any]], Mapping[str, Q]] | None = None,
     page_size: int = PAGE_SIZE,
     status: int = 200,
 ) -> HttpResponse:
     """Render `template` with `filter`, `page` (a Django page of the filtered rows) and `rows` (the page's objects,
-    or `rows(objects)` when given: e.g. pairs with a status computed at read time). `summary(filtered)` adds to
-    the context what is counted over the whole filtered queryset (e.g. how many are overdue), so badges stay true
-    on every page; `status` is the answer's status (a page shown again with a refused form's errors).
+    or `rows(objects)` when given: e.g. pairs with a status computed at read time). `counted(filtered)` names
+    conditions counted over the whole filtered queryset (e.g. `{"overdue": Q(...)}`), each count in the context
+    under its name, so badges stay true on every page — read with the page's keys and the total in one statement
+    (`core.pagination.keyed_page`); `status` is the answer's status (a page shown again with a refused form's errors).
 
     An htmx request aimed at `#results` gets only the template's `results` partial; a history restore gets the
     whole page. `status` is the page's status when it also shows a form posted with errors (422)."""
     filters = filter_class(request.GET or None, queryset=queryset, request=request)
-    rows_by_key = KeyedRows(filters.qs)  # a DISTINCT list's page and count by its keys (conformo/core/pagination.py)
-    page = Paginator[Any](rows_by_key, page_size).get_page(request.GET.get("page"))
+    found = filters.qs
+    page, tallies = keyed_page(found, request.GET.get("page"), page_size, **(counted(found) if counted else {}))
     objects = list(page.object_list)
     full = {
         **(context or {}),
         "filter": filters,
         "page": page,
         "rows": rows(objects) if rows else objects,
-        **(summary(filters.qs) if summary else {}),
+        **{name: count for name, count in tallies.items() if name != "all"},
     }
     partial = (
         request.headers.get("HX-Request") == "true"

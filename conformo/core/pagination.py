@@ -6,7 +6,11 @@ outside is a 422 naming the parameter, so the offset always fits the database's 
 `page_rows` and `row_count` read a page and count the rows of a `DISTINCT` queryset (every `visible_to` list) by
 its primary keys: PostgreSQL otherwise sorts and compares every column of every filtered row and of the rows
 joined to it (a finding's statement and evidence, its audit's and programme's columns) to drop duplicates —
-about 150 ms for the 20,974 findings of the scale demo's first page, against a few ms for the keys."""
+about 150 ms for the 20,974 findings of the scale demo's first page, against a few ms for the keys.
+
+`read_page` (every list page, through `keyed_page`, and every paginated API) reads a page's keys, the number of
+rows and the counts of its badges in one statement — the count as a window over the filtered rows — so a list
+scans its rows once, not once to count them, once for the page and once per badge."""
 
 from __future__ import annotations
 
@@ -14,7 +18,10 @@ from collections.abc import Iterator
 from typing import Any, overload
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet, Window
+from django.db.models.query import ModelIterable
+from django.db.models.sql.where import WhereNode
 from django.http import HttpRequest
 from ninja import Field, Schema
 from ninja.pagination import PaginationBase
@@ -83,6 +90,103 @@ def row_count(queryset: QuerySet[Any] | list[Any]) -> int:
     return keys.count() if not keys.query.distinct else keys.values("pk").count()
 
 
+def counts(rows: QuerySet[Any], **conditions: Q) -> dict[str, int]:
+    """How many `rows` there are (`all`) and how many of them meet each of `conditions` (by name), in one query
+    over the rows' keys — each row once (`distinct_if_needed`) — instead of one count per badge."""
+    flags = {
+        f"_{name}": ExpressionWrapper(condition, output_field=BooleanField()) for name, condition in conditions.items()
+    }
+    keyed = distinct_if_needed(rows.order_by().annotate(**flags).values("pk", *flags))
+    return keyed.aggregate(
+        all=Count("pk"), **{name: Count("pk", filter=Q(**{f"_{name}": True})) for name in conditions}
+    )
+
+
+def _windowed(queryset: QuerySet[Any]) -> QuerySet[Any] | None:
+    """`queryset` as its page's keys and counts are read from in one statement (without a `DISTINCT` that has
+    nothing to drop), or None when they cannot be: a window counts rows before `DISTINCT` drops repeated ones, so a
+    list whose joins can repeat a row (a filter on a programme's standards, an audit's team) is counted apart, as
+    is a queryset `_by_keys` would not page by its keys."""
+    query = queryset.query
+    if (
+        query.distinct_fields
+        or query.combinator
+        or query.extra
+        or query.is_sliced
+        or queryset._iterable_class is not ModelIterable
+        or any(getattr(a, "contains_aggregate", False) for a in query.annotations.values())
+    ):
+        return None
+    if query.distinct and _repeats_rows(queryset):
+        return None
+    return distinct_if_needed(queryset) if query.distinct else queryset
+
+
+def read_page(
+    queryset: QuerySet[Any] | list[Any], start: int, stop: int, **conditions: Q
+) -> tuple[list[Any], dict[str, int]]:
+    """The rows `start:stop` of `queryset`, and how many rows it has (`all`) and how many of them meet each of
+    `conditions` (a badge's count, by name) — the page's keys and every count in one statement, the count a window
+    over the filtered rows, then the page's rows by their keys (with the queryset's joins and prefetches). An empty
+    first page needs no count; a page past the end counts apart (`counts`). A queryset that cannot be counted
+    that way (`_windowed`) is read by `page_rows` and `counts`."""
+    if isinstance(queryset, list):
+        return queryset[start:stop], {"all": len(queryset)}
+    plain = _windowed(queryset)
+    if plain is None or stop <= start:
+        return page_rows(queryset, start, stop), counts(queryset, **conditions)
+    windows = {
+        "_all": Window(Count("*")),
+        **{f"_{name}": Window(Count("pk", filter=condition)) for name, condition in conditions.items()},
+    }
+    # Filtering on a window makes Django read from a subquery (its QUALIFY): PostgreSQL counts the filtered rows,
+    # then sorts them only to keep the page (a top-N sort) — one scan. Every row counts itself: the filter keeps all.
+    found = list(plain.annotate(**windows).filter(_all__gt=0).values_list("pk", *windows)[start:stop])
+    if found:
+        tallies = dict(zip(("all", *conditions), found[0][1:], strict=True))
+    elif start == 0:
+        tallies = dict.fromkeys(("all", *conditions), 0)
+    else:
+        tallies = counts(queryset, **conditions)
+    keys = [row[0] for row in found]
+    return _rows_by_key(plain, keys), tallies
+
+
+def _rows_by_key(queryset: QuerySet[Any], keys: list[Any]) -> list[Any]:
+    """The rows of `keys` (picked by the statement that filtered `queryset`), in their order, with the queryset's
+    joins, annotations and prefetches but not its filters again: a search's subquery (every statement holding a
+    short word) would be read again in full for the page's fifty rows."""
+    if not keys:
+        return []
+    rows = queryset.all()
+    rows.query.where = WhereNode()
+    by_key = {row.pk: row for row in rows.filter(pk__in=keys)}
+    return [by_key[key] for key in keys if key in by_key]
+
+
+def keyed_page(queryset: QuerySet[Any], number: Any, per_page: int, **conditions: Q) -> tuple[Page, dict[str, int]]:
+    """`Paginator(queryset, per_page).get_page(number)` and the counts of `read_page`: the page asked for with
+    every count in one statement. A page past the end is the last page and a number below 1 too, one that is not a
+    number the first page, as `get_page` answers (then read apart: the count, then the page)."""
+    rows_by_key = KeyedRows(queryset)
+    paginator = Paginator[Any](rows_by_key, per_page)
+    try:
+        asked = int(number) if number is not None else 1
+    except (TypeError, ValueError):
+        asked = 1
+    tallies: dict[str, int] | None = None
+    if asked >= 1:
+        start = (asked - 1) * per_page
+        rows, tallies = read_page(queryset, start, start + per_page, **conditions)
+        rows_by_key._count = tallies["all"]
+        if rows or asked == 1:
+            return Page(rows, asked, paginator), tallies
+    if tallies is None:
+        tallies = counts(queryset, **conditions)
+        rows_by_key._count = tallies["all"]
+    return paginator.get_page(number), tallies
+
+
 class KeyedRows:
     """A queryset as Django's `Paginator` reads it (`count()`, slices), through `page_rows` and `row_count`. The
     count is read once: `Paginator` counts, then slices, and a slice's bounds need the count."""
@@ -136,4 +240,5 @@ class PageNumberPagination(PaginationBase):
     ) -> dict[str, Any]:
         size = min(pagination.page_size or settings.API_PAGE_SIZE, settings.API_MAX_PAGE_SIZE)
         offset = (pagination.page - 1) * size
-        return {"items": page_rows(queryset, offset, offset + size), "count": row_count(queryset)}
+        rows, found = read_page(queryset, offset, offset + size)
+        return {"items": rows, "count": found["all"]}

@@ -76,6 +76,11 @@ class Finding(BaseModel):
 
     class Meta:
         ordering = ["audit", "created_at"]
+        indexes = [
+            # The findings list's page and counts read from the index alone (core.pagination.read_page): the join to
+            # the audit, the default order and the overdue badge's status.
+            models.Index(fields=["audit", "response_due", "raised_on", "id", "status"], name="finding_list_cover"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.reference or 'Finding'} {self.get_grade_display()}"

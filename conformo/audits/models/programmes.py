@@ -187,6 +187,15 @@ class Audit(BaseModel):
 
     class Meta:
         ordering = ["programme", "sequence", "created_at"]
+        indexes = [
+            # The audits list's page and counts, and the findings' join to their audit, read from the index alone
+            # (core.pagination.read_page): the programme's key, the default order and what the overdue and at-risk
+            # badges test.
+            models.Index(
+                fields=["programme", "id", "due_by", "sequence", "status", "planned_start", "planned_end"],
+                name="audit_list_cover",
+            ),
+        ]
 
     def __str__(self) -> str:
         label = self.get_purpose_display() if self.purpose else self.get_kind_display()

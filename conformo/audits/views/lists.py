@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -130,14 +130,13 @@ def programme_list(request: HttpRequest) -> HttpResponse:
     return list_page(request, ProgrammeFilter, rows, "audits/programmes.html")
 
 
-def audit_summary(today: Any) -> Any:
-    """The counts of a filtered list of audits the page shows beside its total."""
+def audit_badges(today: Any) -> Any:
+    """The conditions a filtered list of audits counts beside its total (`list_page(counted=...)`)."""
 
-    def summary(audits: QuerySet[Any]) -> Mapping[str, Any]:
-        found = counts(audits, overdue=overdue_audit_q(today), at_risk=at_risk_audit_q(today, at_risk_margins(audits)))
-        return {"overdue": found["overdue"], "at_risk": found["at_risk"]}
+    def badges(audits: QuerySet[Any]) -> Mapping[str, Q]:
+        return {"overdue": overdue_audit_q(today), "at_risk": at_risk_audit_q(today, at_risk_margins(audits))}
 
-    return summary
+    return badges
 
 
 @login_required
@@ -152,7 +151,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
         rows,
         "audits/audits.html",
         rows=lambda page: [(a, a.timing(today)) for a in page],
-        summary=audit_summary(today),
+        counted=audit_badges(today),
     )
 
 
@@ -170,5 +169,5 @@ def finding_list(request: HttpRequest) -> HttpResponse:
         rows,
         "audits/findings.html",
         rows=lambda page: [(f, f.response_overdue(today)) for f in page],
-        summary=lambda found: {"overdue": row_count(found.filter(response_overdue_q(today)))},
+        counted=lambda found: {"overdue": response_overdue_q(today)},
     )

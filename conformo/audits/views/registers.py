@@ -22,7 +22,7 @@ from conformo.audits.filters import AppealFilter, AuditFilter, AuditorFilter, Co
 from conformo.audits.ical import auditor_calendar
 from conformo.audits.models import Auditor
 from conformo.audits.views.common import is_manager
-from conformo.audits.views.lists import audit_summary
+from conformo.audits.views.lists import audit_badges
 from conformo.core.errors import NotFound, PermissionDenied
 from conformo.core.forms import handle, posted
 from conformo.core.listing import list_page
@@ -131,7 +131,7 @@ def schedule(request: HttpRequest) -> HttpResponse:
         "audits/schedule.html",
         {"form": period, "extra_form": period, "start": start, "end": end},
         rows=lambda page: [(a, a.timing(today)) for a in page],
-        summary=audit_summary(today),
+        counted=audit_badges(today),
     )
 
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.test.utils import CaptureQueriesContext
 
-from conformo.core.pagination import KeyedRows, page_rows, row_count
+from conformo.core.pagination import KeyedRows, keyed_page, page_rows, read_page, row_count
 from conformo.core.tests.factories import OrganizationFactory, SiteFactory
 from conformo.organizations.models import Organization, Site
 
@@ -74,3 +74,52 @@ def test_a_distinct_list_whose_joins_cannot_repeat_a_row_is_paged_and_counted_wi
         assert page_rows(repeated, 0, 3) == list(repeated[0:3])
     assert "DISTINCT" in counted.captured_queries[0]["sql"]
     assert "DISTINCT" in paged.captured_queries[0]["sql"]
+
+
+def test_a_page_and_its_counts_are_read_in_one_statement_with_the_rows_after(organizations):
+    # Each site joins its one organization: the keys, the total and each condition's count in one statement.
+    rows = Site.objects.filter(organization__legal_name__startswith="Org").distinct().order_by("-name", "pk")
+    small = Q(permanent_staff__lt=10)
+    for start, stop in ((0, 4), (4, 8), (8, 12)):
+        with CaptureQueriesContext(connection) as queries:
+            found, counted = read_page(rows, start, stop, small=small)
+        assert found == list(rows[start:stop])
+        assert counted == {"all": 11, "small": rows.filter(small).count()}
+        assert len(queries) == 2  # the keys with the counts, then the page's rows
+        assert "OVER ()" in queries[0]["sql"]
+
+
+def test_an_empty_first_page_needs_no_count_and_a_page_past_the_end_counts_apart(organizations):
+    none = Organization.objects.filter(legal_name="nobody").distinct().order_by("pk")
+    with CaptureQueriesContext(connection) as queries:
+        assert read_page(none, 0, 5, big=Q(pk__gt=0)) == ([], {"all": 0, "big": 0})
+    assert len(queries) == 1
+    rows = Organization.objects.order_by("legal_name", "pk")
+    assert read_page(rows, 10, 15, big=Q(pk__gt=0)) == ([], {"all": 6, "big": 6})
+    assert read_page([1, 2, 3], 1, 2) == ([2], {"all": 3})
+
+
+def test_a_list_whose_joins_repeat_rows_is_counted_apart_without_the_repeats(organizations):
+    repeated = Organization.objects.filter(sites__permanent_staff__gte=0).distinct().order_by("legal_name", "pk")
+    found, counted = read_page(repeated, 1, 4, early=Q(legal_name__startswith="Org 0"))
+    assert found == list(repeated[1:4])
+    assert counted == {"all": 5, "early": repeated.filter(legal_name__startswith="Org 0").count()}
+
+
+@pytest.mark.parametrize(
+    ("asked", "number", "keys"), [("2", 2, (2, 4)), ("9", 3, (4, 6)), ("0", 3, (4, 6)), ("x", 1, (0, 2))]
+)
+def test_a_keyed_page_is_the_page_get_page_answers(organizations, asked, number, keys):
+    rows = Organization.objects.order_by("-legal_name", "pk")
+    page, counted = keyed_page(rows, asked, 2, early=Q(legal_name__startswith="Org 0"))
+    expected = Paginator[Organization](rows, 2).get_page(asked)
+    assert (
+        (page.number, list(page.object_list))
+        == (expected.number, list(expected.object_list))
+        == (
+            number,
+            list(rows[keys[0] : keys[1]]),
+        )
+    )
+    assert page.paginator.count == 6
+    assert counted == {"all": 6, "early": 2}
