@@ -80,6 +80,14 @@ class Finding(BaseModel):
             # The findings list's page and counts read from the index alone (core.pagination.read_page): the join to
             # the audit, the default order and the overdue badge's status.
             models.Index(fields=["audit", "response_due", "raised_on", "id", "status"], name="finding_list_cover"),
+            # The suspension proposals' open majors by verification date (certification.selectors._overdue_majors):
+            # a few hundred of the CB's findings instead of a scan of them all.
+            models.Index(
+                fields=["verification_due", "audit"],
+                condition=models.Q(grade=FindingGrade.MAJOR)
+                & ~models.Q(status__in=[FindingStatus.VERIFIED, FindingStatus.WITHDRAWN]),
+                name="finding_open_major_due",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -195,6 +195,16 @@ class Audit(BaseModel):
                 fields=["programme", "id", "due_by", "sequence", "status", "planned_start", "planned_end"],
                 name="audit_list_cover",
             ),
+            # The suspension proposals' surveillance and recertification audits not held, by due date
+            # (certification.selectors._overdue_audits): the audits still ahead instead of a scan of them all.
+            models.Index(
+                fields=["due_by", "programme"],
+                condition=models.Q(
+                    kind__in=[AuditKind.SURVEILLANCE_1, AuditKind.SURVEILLANCE_2, AuditKind.RECERTIFICATION]
+                )
+                & ~models.Q(status__in=[AuditStatus.COMPLETED, AuditStatus.CANCELLED]),
+                name="audit_open_follow_up_due",
+            ),
         ]
 
     def __str__(self) -> str:
