@@ -175,7 +175,10 @@ def main() -> None:
     from django.urls import NoReverseMatch, reverse
 
     from conformo.accounts.models import User
+    from conformo.core.runtime import tune_gc
     from conformo.organizations.models import Organization
+
+    tune_gc()  # as conformo/wsgi.py does once the application is loaded: the bench measures what the server runs
 
     settings.SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]

@@ -13,6 +13,7 @@ urlpatterns = [
     path("programmes/", views.programme_list, name="programmes"),
     path("audits/", views.audit_list, name="audits"),
     path("findings/", views.finding_list, name="findings"),
+    path("audit-time-to-determine/", views.redetermination_list, name="redetermine"),
     path("applications/new/", views.application_create, name="application-create"),
     path("applications/<uuid:public_id>/", views.application_detail, name="application-detail"),
     path("applications/<uuid:public_id>/review/", views.application_review, name="application-review"),

@@ -79,6 +79,47 @@ def test_the_workspace_shows_counts_and_links_to_the_lists_filtered_the_same(two
         assert 'href="/cb/applications/"' in home
 
 
+def test_the_workspace_asks_for_the_audit_time_to_determine_again_once_drawn(
+    two_clients, programme_manager, client_admin
+):
+    client = login(programme_manager)
+    with CaptureQueriesContext(connection) as drawn:
+        home = _html(client.get(reverse("audits:home")))
+    # The placeholder (a link to the list, without JavaScript) and no read of the programmes' determinations.
+    url = reverse("audits:redetermine")
+    assert f'<div hx-get="{url}" hx-trigger="load" hx-swap="outerHTML"><p><a href="{url}">' in home
+    assert not [q["sql"] for q in drawn if "audits_audittimedetermination" in q["sql"]]
+    fragment = client.get(url, headers={"HX-Request": "true"})
+    assert fragment.status_code == 200
+    assert "no-cache" in fragment["Cache-Control"]
+    # Someone who manages no CB gets no placeholder, and nothing if they ask.
+    other = login(client_admin)
+    assert url not in _html(other.get(reverse("audits:home")))
+    assert other.get(url, headers={"HX-Request": "true"}).content.strip() == b""
+    client.logout()  # a session that ended while the page was open: no sign-in page inside the workspace
+    signed_out = client.get(url, headers={"HX-Request": "true"})
+    assert (signed_out.status_code, signed_out.content.strip()) == (200, b"")
+    assert client.get(url).status_code == 302  # the page itself asks to sign in
+
+
+def test_the_workspace_and_its_deferred_list_cost_the_same_queries_for_more_clients(ready, programme_manager):
+    client = login(programme_manager)
+
+    def count() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as page:
+            assert client.get(reverse("audits:home")).status_code == 200
+        with CaptureQueriesContext(connection) as deferred:
+            assert client.get(reverse("audits:redetermine"), headers={"HX-Request": "true"}).status_code == 200
+        return len(page), len(deferred)
+
+    _client_with_findings(ready, programme_manager, "One")
+    count()  # warm-up
+    first = count()
+    _client_with_findings(ready, programme_manager, "Two")
+    _client_with_findings(ready, programme_manager, "Three")
+    assert count() == first
+
+
 def test_the_overdue_and_at_risk_filters_agree_with_each_audits_timing(two_clients, programme_manager):
     audits = list(Audit.objects.select_related("programme__certification", "programme__certification_body"))
     for day in (date(2026, 3, 1), date(2026, 12, 20), LATER, date(2029, 6, 1)):

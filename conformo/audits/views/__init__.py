@@ -32,7 +32,14 @@ from conformo.audits.views.findings import (
     response_accept,
     response_reject,
 )
-from conformo.audits.views.lists import application_list, audit_list, finding_list, home, programme_list
+from conformo.audits.views.lists import (
+    application_list,
+    audit_list,
+    finding_list,
+    home,
+    programme_list,
+    redetermination_list,
+)
 from conformo.audits.views.plans import (
     objection_resolve,
     plan_accept,
@@ -149,6 +156,7 @@ __all__ = [
     "programme_list",
     "programme_redetermine",
     "qualification_add",
+    "redetermination_list",
     "report_draft",
     "report_issue",
     "report_pdf",

@@ -10,15 +10,18 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.db.models import F, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from conformo.audits import selectors
+from conformo.audits.choices import ApplicationStatus
 from conformo.audits.filters import (
     ApplicationFilter,
     AuditFilter,
@@ -58,7 +61,9 @@ def _can_apply(request: HttpRequest) -> bool:
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """The workspace: counts and the first rows of the applications, open audits (with their timing) and open
-    findings (with overdue responses), each with a link to its full list, filtered."""
+    findings (with overdue responses), each with a link to its full list, filtered. A manager's programmes whose
+    audit time should be determined again are asked for once the page is drawn (`redetermination_list`, an htmx
+    placeholder): the rule reads each active programme's determination in Python."""
     today = timezone.localdate()
     r = reach(request.user)
     applications = selectors.application_list(user=request.user).order_by("-created_at")
@@ -70,21 +75,21 @@ def home(request: HttpRequest) -> HttpResponse:
         audits, overdue=overdue_audit_q(today), at_risk=at_risk_audit_q(today, at_risk_margins(audits))
     )
     finding_counts = counts(findings, overdue=response_overdue_q(today))
+    # One query for the three badges; the conditions are those of the status filter their links apply.
+    application_counts = counts(
+        applications,
+        to_review=Q(status=ApplicationStatus.SUBMITTED),
+        to_accept=Q(status=ApplicationStatus.REVIEWED),
+    )
     return render(
         request,
         "audits/home.html",
         {
             "applications": page_rows(applications, 0, WORKSPACE_ROWS),
             "application_counts": {
-                "all": (row_count(applications), _link("audits:applications")),
-                "to_review": (
-                    row_count(_narrowed(request, ApplicationFilter, applications, status="submitted")),
-                    _link("audits:applications", status="submitted"),
-                ),
-                "to_accept": (
-                    row_count(_narrowed(request, ApplicationFilter, applications, status="reviewed")),
-                    _link("audits:applications", status="reviewed"),
-                ),
+                "all": (application_counts["all"], _link("audits:applications")),
+                "to_review": (application_counts["to_review"], _link("audits:applications", status="submitted")),
+                "to_accept": (application_counts["to_accept"], _link("audits:applications", status="reviewed")),
             },
             "audits": [(a, a.timing(today)) for a in page_rows(audits, 0, WORKSPACE_ROWS)],
             "audit_counts": {
@@ -92,7 +97,10 @@ def home(request: HttpRequest) -> HttpResponse:
                 "overdue": (audit_counts["overdue"], _link("audits:audits", timing="overdue")),
                 "at_risk": (audit_counts["at_risk"], _link("audits:audits", timing="at_risk")),
             },
-            "findings": [(f, f.response_overdue(today)) for f in page_rows(findings, 0, WORKSPACE_ROWS)],
+            # The workspace's rows do not show the findings' clauses (the findings page does): not read here.
+            "findings": [
+                (f, f.response_overdue(today)) for f in page_rows(findings.prefetch_related(None), 0, WORKSPACE_ROWS)
+            ],
             "finding_counts": {
                 "all": (finding_counts["all"], _link("audits:findings", open="true")),
                 "overdue": (finding_counts["overdue"], _link("audits:findings", response_due="overdue")),
@@ -100,14 +108,32 @@ def home(request: HttpRequest) -> HttpResponse:
             "is_decision_maker": any("decision_maker" in roles for roles in r.roles_by_cb.values()),
             "can_apply": _can_apply(request),
             "is_manager": manager,
-            "redetermine": (
-                selectors.programmes_to_redetermine(user=request.user, limit=REDETERMINE_ROWS) if manager else []
-            ),
             "cb_staff": bool(r.roles_by_cb) or r.superuser,
             "cb_wide": bool(r.cb_wide) or r.superuser,
             "my_auditor": Auditor.objects.filter(user_id=request.user.pk or 0, active=True).first(),
         },
     )
+
+
+def _redetermine(request: HttpRequest) -> list[Any]:
+    if not request.user.is_authenticated or not is_manager(request.user):
+        return []
+    return selectors.programmes_to_redetermine(user=request.user, limit=REDETERMINE_ROWS)
+
+
+@never_cache
+@require_safe
+def redetermination_list(request: HttpRequest) -> HttpResponse:
+    """The workspace's programmes whose audit time should be determined again (the first `REDETERMINE_ROWS`, by
+    client name, with the reasons): to htmx, the fragment it puts in place of the workspace's placeholder
+    (`audits/_redetermine.html`, nothing when there are none, nobody is signed in — a session that ended while the
+    page was open gets no sign-in page inside the workspace — or the user manages no CB); without JavaScript, the
+    placeholder's link opens the same list as a page."""
+    if request.headers.get("HX-Request"):
+        return render(request, "audits/_redetermine.html", {"redetermine": _redetermine(request)})
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    return render(request, "audits/redetermine.html", {"redetermine": _redetermine(request)})
 
 
 @login_required
