@@ -36,7 +36,7 @@ from conformo.audits.filters import (
 from conformo.audits.models import Auditor
 from conformo.audits.views.common import is_manager
 from conformo.core.listing import ListFilter, list_page
-from conformo.core.pagination import page_rows, row_count
+from conformo.core.pagination import page_rows
 from conformo.core.tenancy import reach
 
 #: Rows of each list the workspace shows before its "See all" link.
