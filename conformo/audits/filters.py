@@ -25,7 +25,6 @@ from conformo.audits.choices import (
     FindingStatus,
     QualificationRole,
 )
-from conformo.audits.forms.base import LongSelect
 from conformo.audits.models import Application, Auditor, AuditProgramme, CBSettings, Finding, TeamMember
 from conformo.audits.models.programmes import certification_ended_q
 from conformo.core import pagination
@@ -122,15 +121,7 @@ def _organizations_named(word: str) -> QuerySet[Organization, Any]:
 
 
 class CBListFilter(ListFilter):
-    """The CB workflow's lists: their selects (auditors, standards, IAF codes, statuses) are written by
-    `LongSelect` — the HTML of Django's `Select` without a template render per option, about a third of the filter
-    bar's time."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for flt in self.filters.values():
-            if isinstance(flt, df.ChoiceFilter | df.ModelChoiceFilter) and not isinstance(flt, df.OrderingFilter):
-                flt.extra.setdefault("widget", LongSelect)
+    """The CB workflow's lists (their selects are written by `core.widgets.LongSelect`, as every list's are)."""
 
 
 class ApplicationFilter(CBListFilter):

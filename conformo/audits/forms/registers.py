@@ -10,8 +10,9 @@ from conformo.accounts.models import User
 from conformo.audits.choices import (
     ComplaintStatus,
 )
-from conformo.audits.forms.base import DATE, ActionForm, LongSelect, _by_public_id
+from conformo.audits.forms.base import DATE, ActionForm, _by_public_id
 from conformo.core.forms import set_queryset
+from conformo.core.widgets import LongSelect
 from conformo.organizations.models import Organization
 
 

@@ -370,7 +370,7 @@ def test_a_long_select_writes_the_html_of_djangos_select(value):
     """`LongSelect` (the complaint form's 600 clients) writes its options in Python: the same HTML as `Select`."""
     from django import forms
 
-    from conformo.audits.forms.base import LongSelect
+    from conformo.core.widgets import LongSelect
 
     choices = [("", "The CB itself"), ("a<b", 'A & B "q"'), ("2", "Two"), ("Group", [("3", "Three"), ("4", "4")])]
     attrs = {"required": True, "data-x": 'y"', "hidden": False}
