@@ -29,14 +29,13 @@ from conformo.audits.filters import (
     ProgrammeFilter,
     at_risk_audit_q,
     at_risk_margins,
-    counts,
     overdue_audit_q,
     response_overdue_q,
 )
 from conformo.audits.models import Auditor
 from conformo.audits.views.common import is_manager
 from conformo.core.listing import ListFilter, list_page
-from conformo.core.pagination import page_rows
+from conformo.core.pagination import read_page
 from conformo.core.tenancy import reach
 
 #: Rows of each list the workspace shows before its "See all" link.
@@ -71,13 +70,23 @@ def home(request: HttpRequest) -> HttpResponse:
     findings = _narrowed(request, FindingFilter, selectors.finding_list(user=request.user), open="true")
     findings = findings.order_by(F("response_due").asc(nulls_last=True), "raised_on", "pk")
     manager = is_manager(request.user)
-    audit_counts = counts(
-        audits, overdue=overdue_audit_q(today), at_risk=at_risk_audit_q(today, at_risk_margins(audits))
+    # Each section's first rows and its badges' counts in one statement (core.pagination.read_page); the
+    # conditions are those of the filters their links apply.
+    first_audits, audit_counts = read_page(
+        audits,
+        0,
+        WORKSPACE_ROWS,
+        overdue=overdue_audit_q(today),
+        at_risk=at_risk_audit_q(today, at_risk_margins(audits)),
     )
-    finding_counts = counts(findings, overdue=response_overdue_q(today))
-    # One query for the three badges; the conditions are those of the status filter their links apply.
-    application_counts = counts(
+    # The workspace's rows do not show the findings' clauses (the findings page does): not read here.
+    first_findings, finding_counts = read_page(
+        findings.prefetch_related(None), 0, WORKSPACE_ROWS, overdue=response_overdue_q(today)
+    )
+    first_applications, application_counts = read_page(
         applications,
+        0,
+        WORKSPACE_ROWS,
         to_review=Q(status=ApplicationStatus.SUBMITTED),
         to_accept=Q(status=ApplicationStatus.REVIEWED),
     )
@@ -85,22 +94,19 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         "audits/home.html",
         {
-            "applications": page_rows(applications, 0, WORKSPACE_ROWS),
+            "applications": first_applications,
             "application_counts": {
                 "all": (application_counts["all"], _link("audits:applications")),
                 "to_review": (application_counts["to_review"], _link("audits:applications", status="submitted")),
                 "to_accept": (application_counts["to_accept"], _link("audits:applications", status="reviewed")),
             },
-            "audits": [(a, a.timing(today)) for a in page_rows(audits, 0, WORKSPACE_ROWS)],
+            "audits": [(a, a.timing(today)) for a in first_audits],
             "audit_counts": {
                 "all": (audit_counts["all"], _link("audits:audits", open="true")),
                 "overdue": (audit_counts["overdue"], _link("audits:audits", timing="overdue")),
                 "at_risk": (audit_counts["at_risk"], _link("audits:audits", timing="at_risk")),
             },
-            # The workspace's rows do not show the findings' clauses (the findings page does): not read here.
-            "findings": [
-                (f, f.response_overdue(today)) for f in page_rows(findings.prefetch_related(None), 0, WORKSPACE_ROWS)
-            ],
+            "findings": [(f, f.response_overdue(today)) for f in first_findings],
             "finding_counts": {
                 "all": (finding_counts["all"], _link("audits:findings", open="true")),
                 "overdue": (finding_counts["overdue"], _link("audits:findings", response_due="overdue")),
