@@ -121,7 +121,13 @@ def _organizations_named(word: str) -> QuerySet[Organization, Any]:
 
 
 class CBListFilter(ListFilter):
-    """The CB workflow's lists (their selects are written by `core.widgets.LongSelect`, as every list's are)."""
+    """The CB workflow's lists (their selects are written by `core.widgets.LongSelect`, as every list's are). A list
+    that defines `word_q(word)` searches by it (`searched`: related tables in subqueries) instead of joining its
+    `search_fields`."""
+
+    def search(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        word_q = getattr(type(self), "word_q", None)
+        return searched(queryset, value, word_q) if word_q is not None else super().search(queryset, name, value)
 
 
 class ApplicationFilter(CBListFilter):
@@ -140,9 +146,6 @@ class ApplicationFilter(CBListFilter):
     @classmethod
     def search_placeholder(cls) -> str:
         return "Organization, scope or standard"
-
-    def search(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
-        return searched(queryset, value, self.word_q)
 
     @staticmethod
     def word_q(word: str) -> Q:
@@ -173,9 +176,6 @@ class ProgrammeFilter(CBListFilter):
     @classmethod
     def search_placeholder(cls) -> str:
         return "Organization, scope or standard"
-
-    def search(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
-        return searched(queryset, value, self.word_q)
 
     @staticmethod
     def word_q(word: str) -> Q:
@@ -230,9 +230,6 @@ class AuditFilter(CBListFilter):
     @classmethod
     def search_placeholder(cls) -> str:
         return "Organization, standard or auditor"
-
-    def search(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
-        return searched(queryset, value, self.word_q)
 
     @staticmethod
     def word_q(word: str) -> Q:
@@ -294,9 +291,6 @@ class FindingFilter(CBListFilter):
     @classmethod
     def search_placeholder(cls) -> str:
         return "Reference, statement, organization or clause"
-
-    def search(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
-        return searched(queryset, value, self.word_q)
 
     @staticmethod
     def word_q(word: str) -> Q:
