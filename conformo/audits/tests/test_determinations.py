@@ -257,12 +257,12 @@ def test_a_change_of_personnel_flags_the_programme_and_a_redetermination_follows
     site_create(actor=client_admin, organization=acme, name="Plant East", country="DE", permanent_staff=30)
     reasons = redetermination_reasons(programme)
     assert reasons == ["Plant South: permanent staff 15 → 90", "new site Plant East (30 persons)"]
-    from conformo.audits import selectors
+    from conformo.audits import redetermination, selectors
 
     every = selectors.programmes_to_redetermine(user=programme_manager)
     assert every == [(programme, reasons)]
     # The workspace's first rows, read a batch at a time (one programme per batch here): the same rows.
-    with mock.patch.object(selectors, "REDETERMINE_BATCH", 1):
+    with mock.patch.object(redetermination, "REDETERMINE_BATCH", 1):
         assert selectors.programmes_to_redetermine(user=programme_manager, limit=1) == every
         assert selectors.programmes_to_redetermine(user=programme_manager, limit=5) == every
     assert selectors.programmes_to_redetermine(user=programme_manager, limit=50) == every
