@@ -27,7 +27,6 @@ from conformo.audits.choices import (
 )
 from conformo.audits.models import Application, Auditor, AuditProgramme, CBSettings, Finding, TeamMember
 from conformo.audits.models.programmes import certification_ended_q
-from conformo.core import pagination
 from conformo.core.listing import MAX_SEARCH_WORDS, CountryFilter, DueWindowFilter, IafCodeFilter, ListFilter
 from conformo.core.tenancy import reach
 from conformo.organizations.models import Organization
@@ -92,14 +91,6 @@ def at_risk_margins(queryset: QuerySet[Any], path: str = "programme__certificati
 def response_overdue_q(today: date) -> Q:
     """A finding awaiting the client's response past its due date (`Finding.response_overdue`)."""
     return Q(status=FindingStatus.OPEN, response_due__lt=today)
-
-
-def counts(rows: QuerySet[Any], **conditions: Q) -> dict[str, int]:
-    """How many `rows` there are (`all`) and how many of them meet each of `conditions` (by name), in one query
-    (`core.pagination.counts`) instead of one count per badge (each a scan of the CB's audits or findings). The
-    conditions are those the filters apply (`overdue_audit_q`, `at_risk_audit_q`, `response_overdue_q`), so a badge
-    and the list its link opens agree."""
-    return pagination.counts(rows, **conditions)
 
 
 def searched(queryset: QuerySet[Any], value: str, word_q: Any) -> QuerySet[Any]:

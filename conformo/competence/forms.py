@@ -16,7 +16,7 @@ from conformo.audits.forms.base import DATE, ActionForm, parse_sector_codes
 from conformo.audits.models import Audit, Auditor, TeamMember
 from conformo.competence.choices import EntryKind, Function, Method, MonitoringKind, Outcome, Result
 from conformo.competence.models import CompetenceCriterion
-from conformo.core.forms import set_queryset
+from conformo.core.forms import chosen, refreshes, set_queryset
 from conformo.organizations.models import CertificationBody
 from conformo.standards.models import Standard
 
@@ -161,34 +161,22 @@ class MonitoringForm(ActionForm):
         set_queryset(self, "auditor", Auditor.objects.filter(certification_body=cb, active=True).select_related("user"))
         set_queryset(self, "audit", self._audits(cb, user), lambda a: f"{a} ({a.started_on or a.planned_start})")
         set_queryset(self, "monitor", _staff(cb), _person_label)
-        # Changing the auditor asks the page again for the audit select (htmx swaps only that element).
-        self.fields["auditor"].widget.attrs.update(
-            {
-                "hx-get": f"{reverse('competence:monitoring-create')}?cb={cb.public_id}",
-                "hx-trigger": "change",
-                "hx-include": "this",
-                "hx-target": f"#{self.id_prefix}_audit",
-                "hx-select": f"#{self.id_prefix}_audit",
-                "hx-swap": "outerHTML",
-            }
-        )
+        # Changing the auditor asks the page again for the audit select.
+        refreshes(self, "auditor", f"{reverse('competence:monitoring-create')}?cb={cb.public_id}", "audit")
 
     def _audits(self, cb: CertificationBody, user: Any) -> Any:
         """The audits the service accepts for the chosen auditor: started audits of the CB with the auditor on the
         team, most recent first. None before an auditor is chosen: the CB's started audits run to thousands (6,305
         at the scale demo's 600 clients), a select no one can use and a page of 700 KB."""
         field = cast("forms.ModelChoiceField[Audit]", self.fields["audit"])
-        try:
-            chosen = self.fields["auditor"].clean(self["auditor"].value()) if self["auditor"].value() else None
-        except forms.ValidationError:
-            chosen = None
-        if chosen is None:
+        auditor = chosen(self, "auditor")
+        if auditor is None:
             field.empty_label = "Choose the auditor first"
             return Audit.objects.none()
         return (
             Audit.objects.visible_to(user)
             .filter(
-                Exists(TeamMember.objects.filter(audit=OuterRef("pk"), auditor=chosen)),
+                Exists(TeamMember.objects.filter(audit=OuterRef("pk"), auditor=auditor)),
                 programme__certification_body=cb,
                 status__in=[AuditStatus.IN_PROGRESS, AuditStatus.COMPLETED],
             )

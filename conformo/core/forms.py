@@ -113,6 +113,35 @@ def form_status(*forms_: forms.BaseForm) -> int:
     return 200
 
 
+def chosen(form: forms.Form, name: str) -> Any:
+    """The object the form's model choice `name` holds — the posted value, else the initial one — or None when it
+    holds none or one outside its queryset: for a field whose choices depend on another (the sites of the
+    organization chosen, the audits of the auditor chosen)."""
+    raw = form[name].value()
+    if not raw:
+        return None
+    try:
+        return form.fields[name].clean(raw)
+    except forms.ValidationError:
+        return None
+
+
+def refreshes(form: forms.Form, name: str, url: str, target: str) -> None:
+    """When the field `name` changes, htmx asks `url` (the form's own page, with the field's value) for the page
+    again and puts only the field `target` of it in place: the choices that depend on `name` (see `chosen`)."""
+    element = f"#{form[target].auto_id}"
+    form.fields[name].widget.attrs.update(
+        {
+            "hx-get": url,
+            "hx-trigger": "change",
+            "hx-include": "this",
+            "hx-target": element,
+            "hx-select": element,
+            "hx-swap": "outerHTML",
+        }
+    )
+
+
 def set_queryset(form: forms.Form, name: str, queryset: Any, label: Callable[[Any], str] | None = None) -> None:
     """Offer `queryset` (what this user may pick) in the form's model choice field `name`, each object shown
     as `label(obj)` when given."""

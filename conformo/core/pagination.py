@@ -74,9 +74,7 @@ def page_rows(queryset: QuerySet[Any], start: int, stop: int) -> list[Any]:
     if not _by_keys(queryset) or stop <= start:
         return list(queryset[start:stop])
     rows = distinct_if_needed(queryset)
-    keys = list(rows.values_list("pk", flat=True)[start:stop])
-    found = {row.pk: row for row in rows.filter(pk__in=keys)}
-    return [found[key] for key in keys if key in found]
+    return _rows_by_key(rows, list(rows.values_list("pk", flat=True)[start:stop]))
 
 
 def row_count(queryset: QuerySet[Any] | list[Any]) -> int:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any
 
 from django import forms
 from django.urls import reverse
@@ -22,7 +22,7 @@ from conformo.audits.forms.base import (
     _by_public_id,
     parse_sector_codes,
 )
-from conformo.core.forms import set_queryset
+from conformo.core.forms import chosen, refreshes, set_queryset
 from conformo.organizations.models import CertificationBody, Organization, Site
 from conformo.standards.models import Clause, ClauseKind, Standard
 from conformo.standards.pickers import with_search
@@ -67,31 +67,12 @@ class ApplicationForm(ActionForm):
         set_queryset(self, "organization", organizations)
         set_queryset(self, "certification_body", cbs)
         set_queryset(self, "standards", Standard.objects.filter(is_harmonized_structure=False))
-        # The sites offered are the chosen organization's: a CB's clients have hundreds of sites between them.
-        sites = Site.objects.filter(organization=self._organization(organizations))
+        # The sites offered are the chosen organization's (a CB's clients have hundreds of sites between them):
+        # the posted or asked-for one, else the first, which the select shows chosen (it has no empty choice).
+        sites = Site.objects.filter(organization=chosen(self, "organization") or organizations.first())
         set_queryset(self, "sites", sites)
         self.fields["sites"].initial = [s.public_id for s in sites]
-        self.fields["organization"].widget.attrs.update(
-            {
-                "hx-get": reverse("audits:application-create"),
-                "hx-trigger": "change",
-                "hx-include": "this",
-                "hx-target": f"#{self.id_prefix}_sites",
-                "hx-select": f"#{self.id_prefix}_sites",
-                "hx-swap": "outerHTML",
-            }
-        )
-
-    def _organization(self, organizations: Any) -> Organization | None:
-        """The organization chosen (the posted or asked-for one when it is one of `organizations`), else the first,
-        which the select shows chosen (it has no empty choice)."""
-        raw = self["organization"].value()
-        if raw:
-            try:
-                return cast("Organization", self.fields["organization"].clean(raw))
-            except forms.ValidationError:
-                pass
-        return cast("Organization | None", organizations.first())
+        refreshes(self, "organization", reverse("audits:application-create"), "sites")
 
     def clean_sector_codes(self) -> list[int]:
         return parse_sector_codes(self.cleaned_data["sector_codes"] or "")
