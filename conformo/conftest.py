@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import os
 import subprocess
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import pytest
+from django.core.servers.basehttp import ThreadedWSGIServer
 from django.test import Client
+from django.test.testcases import LiveServerThread
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
@@ -42,6 +45,26 @@ def hypothesis_profile(environ: Mapping[str, str]) -> str:
 
 
 hypothesis_settings.load_profile(hypothesis_profile(os.environ))
+
+
+class OneRequestAtATime(ThreadedWSGIServer):
+    """The browser tests' live server, answering one request at a time. On SQLite the test database is in memory
+    and its one connection is shared by the live server's request threads (Django's docs warn that simultaneous
+    queries on it may fail at random): a page's deferred htmx requests (My work's count, the suspension proposals)
+    ran beside the next page's and read each other's rows. Requests are serialized around the application, not per
+    connection, so the browser's kept-alive connections do not wait on each other."""
+
+    lock = threading.Lock()
+
+    def set_app(self, application: Any) -> None:
+        def one_at_a_time(environ: dict[str, Any], start_response: Any) -> Any:
+            with self.lock:
+                return application(environ, start_response)
+
+        super().set_app(one_at_a_time)
+
+
+LiveServerThread.server_class = OneRequestAtATime
 
 
 @pytest.fixture(scope="session")
