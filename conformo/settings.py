@@ -157,6 +157,8 @@ TEMPLATES = [
                 # The count of My work beside its navigation entry (core imports no other app).
                 "conformo.inbox.context_processors.inbox",
             ],
+            # `|day` (a date as YYYY-MM-DD) in every template without a `{% load %}`.
+            "builtins": ["conformo.core.templatetags.dates"],
         },
     },
 ]

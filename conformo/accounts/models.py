@@ -52,7 +52,13 @@ class User(AbstractUser):
         ordering = ["email"]
 
     def __str__(self) -> str:
-        return self.full_name or self.email
+        return self.name_of(self.full_name, self.email)
+
+    @staticmethod
+    def name_of(full_name: str, email: str) -> str:
+        """How a person is named on pages and in answers: the full name, else the e-mail address (for a name read
+        as values, without the user's row)."""
+        return full_name or email
 
     def roles(self) -> set[str]:
         return {m.role for m in self.memberships.all()}

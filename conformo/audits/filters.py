@@ -7,6 +7,7 @@ the workspace's counts, a list's counts and the filters that "See all" links ope
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
 
@@ -70,22 +71,24 @@ def overdue_audit_q(today: date) -> Q:
     return open_audit_q(today) & Q(due_by__lt=today)
 
 
-def at_risk_audit_q(today: date, margins: dict[int, int]) -> Q:
+def at_risk_audit_q(today: date, margins: Iterable[int]) -> Q:
     """An open audit not overdue but planned to end after its due date, or without dates and due within its CB's
-    `at_risk_days` (`margins`: CB id → days) — `Audit.timing` reads "at_risk"."""
+    `at_risk_days` (`margins`: the values the CBs chose, `at_risk_margins`) — `Audit.timing` reads "at_risk"."""
     close = Q(pk__in=[])
-    for cb_id, days in margins.items():
-        close |= Q(programme__certification_body_id=cb_id, due_by__lte=today + timedelta(days=days))
+    for days in margins:
+        close |= Q(
+            programme__certification_body__audit_settings__at_risk_days=days,
+            due_by__lte=today + timedelta(days=days),
+        )
     late_plan = Q(planned_end__isnull=False, planned_end__gt=F("due_by"))
     return open_audit_q(today) & Q(due_by__gte=today) & (late_plan | (Q(planned_start__isnull=True) & close))
 
 
-def at_risk_margins(queryset: QuerySet[Any], path: str = "programme__certification_body_id") -> dict[int, int]:
-    """Each CB's `at_risk_days`, for the CBs of `queryset`'s rows (one query)."""
-    cbs = queryset.order_by().values(path).distinct()
-    return dict(
-        CBSettings.objects.filter(certification_body_id__in=cbs).values_list("certification_body_id", "at_risk_days")
-    )
+def at_risk_margins() -> list[int]:
+    """The `at_risk_days` the CBs chose, each once (one query of a table of a row per CB; most keep the default):
+    `at_risk_audit_q` tests each audit against its own CB's through the join, so a list's search is not run again
+    to find the CBs of its rows."""
+    return list(CBSettings.objects.order_by("at_risk_days").values_list("at_risk_days", flat=True).distinct())
 
 
 def response_overdue_q(today: date) -> Q:
@@ -243,7 +246,7 @@ class AuditFilter(CBListFilter):
         today = timezone.localdate()
         if value == "overdue":
             return queryset.filter(overdue_audit_q(today))
-        return queryset.filter(at_risk_audit_q(today, at_risk_margins(queryset)))
+        return queryset.filter(at_risk_audit_q(today, at_risk_margins()))
 
 
 class FindingFilter(CBListFilter):

@@ -86,6 +86,12 @@ class ListFilter(df.FilterSet):
         return shown
 
     @property
+    def whole(self) -> bool:
+        """Whether the list is shown whole in its own order: no filter, search or sort given (a page number aside).
+        `core.pagination.read_page` then counts it apart from its page."""
+        return not any(self.data.get(name) for name in self.filters)
+
+    @property
     def active(self) -> bool:
         """Whether any filter or search narrows the list (the page then offers "Clear")."""
         data = self.form.cleaned_data if self.form.is_valid() else {}
@@ -197,18 +203,28 @@ def list_page(
     counted: Callable[[QuerySet[Any]], Mapping[str, Q]] | None = None,
     page_size: int = PAGE_SIZE,
     status: int = 200,
+    indexed: bool = False,
 ) -> HttpResponse:
     """Render `template` with `filter`, `page` (a Django page of the filtered rows) and `rows` (the page's objects,
     or `rows(objects)` when given: e.g. pairs with a status computed at read time). `counted(filtered)` names
     conditions counted over the whole filtered queryset (e.g. `{"overdue": Q(...)}`), each count in the context
     under its name, so badges stay true on every page — read with the page's keys and the total in one statement
     (`core.pagination.keyed_page`); `status` is the answer's status (a page shown again with a refused form's errors).
+    `indexed`: an index holds the rows in the queryset's order (the audits, the findings), so the list shown whole
+    — nothing searched, filtered or sorted — is counted apart and its page read from the index
+    (`core.pagination.read_page`'s `whole`); a list whose own conditions cost more than its rows keeps one statement.
 
     An htmx request aimed at `#results` gets only the template's `results` partial; a history restore gets the
     whole page. `status` is the page's status when it also shows a form posted with errors (422)."""
     filters = filter_class(request.GET or None, queryset=queryset, request=request)
     found = filters.qs
-    page, tallies = keyed_page(found, request.GET.get("page"), page_size, **(counted(found) if counted else {}))
+    page, tallies = keyed_page(
+        found,
+        request.GET.get("page"),
+        page_size,
+        whole=indexed and filters.whole,
+        **(counted(found) if counted else {}),
+    )
     objects = list(page.object_list)
     full = {
         **(context or {}),

@@ -121,17 +121,24 @@ def _windowed(queryset: QuerySet[Any]) -> QuerySet[Any] | None:
 
 
 def read_page(
-    queryset: QuerySet[Any] | list[Any], start: int, stop: int, **conditions: Q
+    queryset: QuerySet[Any] | list[Any], start: int, stop: int, *, whole: bool = False, **conditions: Q
 ) -> tuple[list[Any], dict[str, int]]:
     """The rows `start:stop` of `queryset`, and how many rows it has (`all`) and how many of them meet each of
     `conditions` (a badge's count, by name) — the page's keys and every count in one statement, the count a window
     over the filtered rows, then the page's rows by their keys (with the queryset's joins and prefetches). An empty
     first page needs no count; a page past the end counts apart (`counts`). A queryset that cannot be counted
-    that way (`_windowed`) is read by `page_rows` and `counts`."""
+    that way (`_windowed`) is read by `page_rows` and `counts`.
+
+    `whole`: the list is shown whole (nothing searched, filtered or sorted by the user) in an order an index holds
+    (`list_page(indexed=True)`): it is counted by an aggregate and its page read apart, the index's first rows. The
+    window holds every row before it keeps the page: for the scale demo's 20,974 findings 13 ms, against 6 ms for
+    the aggregate and 0.2 ms for the page. A narrowed list keeps the one statement: its filters (a search's
+    subqueries) would otherwise run twice; so does a list without such an index, whose page would be a sort of all
+    its rows again."""
     if isinstance(queryset, list):
         return queryset[start:stop], {"all": len(queryset)}
     plain = _windowed(queryset)
-    if plain is None or stop <= start:
+    if plain is None or stop <= start or whole:
         return page_rows(queryset, start, stop), counts(queryset, **conditions)
     windows = {
         "_all": Window(Count("*")),
@@ -162,10 +169,12 @@ def _rows_by_key(queryset: QuerySet[Any], keys: list[Any]) -> list[Any]:
     return [by_key[key] for key in keys if key in by_key]
 
 
-def keyed_page(queryset: QuerySet[Any], number: Any, per_page: int, **conditions: Q) -> tuple[Page, dict[str, int]]:
-    """`Paginator(queryset, per_page).get_page(number)` and the counts of `read_page`: the page asked for with
-    every count in one statement. A page past the end is the last page and a number below 1 too, one that is not a
-    number the first page, as `get_page` answers (then read apart: the count, then the page)."""
+def keyed_page(
+    queryset: QuerySet[Any], number: Any, per_page: int, *, whole: bool = False, **conditions: Q
+) -> tuple[Page, dict[str, int]]:
+    """`Paginator(queryset, per_page).get_page(number)` and the counts of `read_page` (`whole` as there): the page
+    asked for with every count in one statement. A page past the end is the last page and a number below 1 too,
+    one that is not a number the first page, as `get_page` answers (then read apart: the count, then the page)."""
     rows_by_key = KeyedRows(queryset)
     paginator = Paginator[Any](rows_by_key, per_page)
     try:
@@ -175,7 +184,7 @@ def keyed_page(queryset: QuerySet[Any], number: Any, per_page: int, **conditions
     tallies: dict[str, int] | None = None
     if asked >= 1:
         start = (asked - 1) * per_page
-        rows, tallies = read_page(queryset, start, start + per_page, **conditions)
+        rows, tallies = read_page(queryset, start, start + per_page, whole=whole, **conditions)
         rows_by_key._count = tallies["all"]
         if rows or asked == 1:
             return Page(rows, asked, paginator), tallies

@@ -80,6 +80,16 @@ class Finding(BaseModel):
             # The findings list's page and counts read from the index alone (core.pagination.read_page): the join to
             # the audit, the default order and the overdue badge's status.
             models.Index(fields=["audit", "response_due", "raised_on", "id", "status"], name="finding_list_cover"),
+            # The findings list shown whole, in its order (core.pagination.read_page `whole`): the next response due
+            # first — PostgreSQL's ascending order puts the findings without a due date last, as the list does.
+            models.Index(fields=["response_due", "-raised_on", "id"], name="finding_list_order"),
+            # The open findings (the workspace's section, `open=true`): the list cover of those alone, a third of the
+            # findings at N = 600.
+            models.Index(
+                fields=["audit", "response_due", "raised_on", "id", "status"],
+                condition=~models.Q(status__in=[FindingStatus.VERIFIED, FindingStatus.CLOSED, FindingStatus.WITHDRAWN]),
+                name="finding_open_cover",
+            ),
             # The suspension proposals' open majors by verification date (certification.selectors._overdue_majors):
             # a few hundred of the CB's findings instead of a scan of them all.
             models.Index(

@@ -77,6 +77,11 @@ class AuditProgramme(BaseModel):
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [
+            # A CB's programmes as the audits' and findings' counts join them (core.pagination): the CB, the key and
+            # the certification whose state the badges test, read from the index alone.
+            models.Index(fields=["certification_body", "id", "certification"], name="programme_cb_cover"),
+        ]
 
     def __str__(self) -> str:
         return f"Programme {self.cycle} of {self.organization}"
@@ -195,6 +200,9 @@ class Audit(BaseModel):
                 fields=["programme", "id", "due_by", "sequence", "status", "planned_start", "planned_end"],
                 name="audit_list_cover",
             ),
+            # The audits list shown whole, in its order (core.pagination.read_page `whole`): its first page is the
+            # index's first rows.
+            models.Index(fields=["due_by", "sequence", "id"], name="audit_list_order"),
             # The suspension proposals' surveillance and recertification audits not held, by due date
             # (certification.selectors._overdue_audits): the audits still ahead instead of a scan of them all.
             models.Index(

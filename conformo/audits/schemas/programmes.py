@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -31,15 +32,35 @@ class TransitionAuditIn(Schema):
     )
 
 
-def _released(obj: Any, name: str) -> list[Any]:
-    """`obj`'s related rows `name`, prefetched or read, and `obj` no longer holding them once written: a prefetched
-    reverse relation and its rows point at each other (`audit.programme` is the programme that prefetched it), a
-    reference cycle that only Python's cyclic garbage collector frees. A page of 25 programmes left ~13,700 such
-    objects per request, freed in full collections of ~200 ms every ~10 requests at N = 600 (api:programmes' p95);
-    released, the rows are freed with the response."""
-    rows = list(getattr(obj, name).all())
-    getattr(obj, "_prefetched_objects_cache", {}).pop(name, None)
+def listed_as(name: str) -> str:
+    """The attribute a prefetch of the relation `name` fills with a plain list (`Prefetch(to_attr=...)`), which
+    `listed` reads."""
+    return f"listed_{name}"
+
+
+def listed(obj: Any, name: str) -> list[Any]:
+    """`obj`'s related rows `name`: the list a prefetch left in `listed_as(name)`, else the relation read (a
+    programme or audit by itself) — and `obj` no longer holding them once written. A prefetched reverse relation and
+    its rows point at each other (`audit.programme` is the programme that prefetched it), a reference cycle that
+    only Python's cyclic garbage collector frees: a page of 25 programmes left ~13,700 such objects per request,
+    freed in full collections of ~200 ms every ~10 requests at N = 600 (api:programmes' p95); released, the rows
+    are freed with the response."""
+    rows = obj.__dict__.pop(listed_as(name), None)
+    if rows is None:
+        rows = list(getattr(obj, name).all())
+        getattr(obj, "_prefetched_objects_cache", {}).pop(name, None)
     return rows
+
+
+@dataclass(frozen=True, slots=True)
+class ListedMember:
+    """A team member as `MemberOut` writes it, read as values with a page of programmes
+    (`audits.api.programmes.with_sites_and_teams`) rather than as three model instances."""
+
+    auditor_public_id: UUID
+    name: str
+    role: str
+    clauses: list[str]
 
 
 class MemberOut(Schema):
@@ -50,11 +71,11 @@ class MemberOut(Schema):
 
     @staticmethod
     def resolve_auditor_id(obj: Any) -> UUID:
-        return obj.auditor.public_id
+        return obj.auditor_public_id if isinstance(obj, ListedMember) else obj.auditor.public_id
 
     @staticmethod
     def resolve_name(obj: Any) -> str:
-        return str(obj.auditor)
+        return obj.name if isinstance(obj, ListedMember) else str(obj.auditor)
 
 
 class AuditOut(Schema):
@@ -100,11 +121,12 @@ class AuditOut(Schema):
 
     @staticmethod
     def resolve_sites(obj: Any) -> list[str]:
-        return [s.name for s in obj.sites.all()]
+        names = obj.__dict__.pop(listed_as("site_names"), None)
+        return names if names is not None else [s.name for s in listed(obj, "sites")]
 
     @staticmethod
     def resolve_team(obj: Any) -> list[Any]:
-        return _released(obj, "team")
+        return listed(obj, "team")
 
 
 class ProgrammeOut(Schema):
@@ -132,11 +154,11 @@ class ProgrammeOut(Schema):
 
     @staticmethod
     def resolve_standards(obj: Any) -> list[str]:
-        return [s.code for s in obj.standards.all()]
+        return [s.code for s in listed(obj, "standards")]
 
     @staticmethod
     def resolve_audits(obj: Any) -> list[Any]:
-        return _released(obj, "audits")
+        return listed(obj, "audits")
 
 
 class PlanIn(Schema):

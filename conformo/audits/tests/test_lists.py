@@ -18,10 +18,12 @@ from django.urls import reverse
 from conformo.audits import services
 from conformo.audits.choices import AuditKind
 from conformo.audits.filters import AuditFilter
-from conformo.audits.models import Appeal, Audit, Auditor, Complaint
+from conformo.audits.models import Appeal, Audit, Auditor, CBSettings, Complaint
 from conformo.audits.tests.conftest import audit_of, team
 from conformo.audits.tests.test_query_counts import _client_with_findings
 from conformo.conftest import login, token_client
+from conformo.core.listing import ListFilter
+from conformo.core.tests.factories import CertificationBodyFactory
 from conformo.organizations.models import Organization
 
 pytestmark = pytest.mark.django_db
@@ -120,13 +122,21 @@ def test_the_workspace_and_its_deferred_list_cost_the_same_queries_for_more_clie
     assert count() == first
 
 
-def test_the_overdue_and_at_risk_filters_agree_with_each_audits_timing(two_clients, programme_manager):
+@pytest.mark.parametrize("margin", [30, 120])
+def test_the_overdue_and_at_risk_filters_agree_with_each_audits_timing(two_clients, programme_manager, margin):
+    # Each audit is at risk by its own CB's margin: another CB's, wider, must not reach it through the join.
+    cb = Audit.objects.select_related("programme__certification_body").first().programme.certification_body
+    assert CBSettings.objects.filter(certification_body=cb).update(at_risk_days=margin) == 1
+    CBSettings.objects.create(certification_body=CertificationBodyFactory(), at_risk_days=400)
     audits = list(Audit.objects.select_related("programme__certification", "programme__certification_body"))
+    at_risk = 0
     for day in (date(2026, 3, 1), date(2026, 12, 20), LATER, date(2029, 6, 1)):
         with time_machine.travel(day, tick=False):
             for timing in ("overdue", "at_risk"):
                 found = AuditFilter({"timing": timing}, queryset=Audit.objects.all(), request=None).qs
                 assert {a.pk for a in found} == {a.pk for a in audits if a.timing(day) == timing}, (day, timing)
+                at_risk += len(found) if timing == "at_risk" else 0
+    assert at_risk  # the margin is tested, not only its absence
 
 
 def test_the_lists_search_filter_and_sort(two_clients, programme_manager, lead_auditor):
@@ -354,3 +364,39 @@ def test_each_list_starts_from_what_the_user_may_read(two_clients, client_admin,
     # An auditor reads the audits of their teams only, whatever the filters ask.
     mine = _html(login(auditor).get(reverse("audits:audits"), {"kind": "surveillance1"}))
     assert _count(mine, "audit") == 0
+
+
+@pytest.mark.parametrize("name", ["audits:audits", "audits:findings"])
+def test_the_audits_and_findings_shown_whole_are_counted_apart_from_their_page(
+    two_clients, programme_manager, name, monkeypatch
+):
+    """Shown whole (a page number aside), the list is counted by an aggregate and its page read in the order an
+    index holds (`list_page(indexed=True)`): the same rows and counts as from one windowed statement."""
+    client = login(programme_manager)
+
+    def shown() -> tuple[str, str]:
+        with CaptureQueriesContext(connection) as queries:
+            page = _html(client.get(reverse(name), {"page": "1"}))
+        windowed = any("OVER ()" in q["sql"] for q in queries)
+        return ("window" if windowed else "apart"), page[page.index('<div id="results">') :]
+
+    whole, rows = shown()
+    monkeypatch.setattr(ListFilter, "whole", property(lambda self: False))
+    narrowed, same_rows = shown()
+    assert (whole, narrowed) == ("apart", "window")
+    assert rows == same_rows
+    assert "/cb/" in rows
+
+
+def test_a_page_of_programmes_writes_each_as_the_programme_itself_reads(two_clients, programme_manager):
+    """The list reads its audits' sites and teams as values (`with_sites_and_teams`); each programme reads them
+    through its relations: both answers are the same."""
+    stage2 = Audit.objects.filter(kind=AuditKind.STAGE_2, team__isnull=False).first()
+    hq = stage2.programme.organization.sites.get(is_headquarters=True)
+    other = stage2.programme.organization.sites.create(name="A warehouse", country="DE")
+    stage2.sites.set([other, hq])  # the headquarters first, then by name
+    client, _ = token_client(programme_manager)
+    listed = client.get("/api/v1/programmes").json()["items"]
+    assert any(audit["team"] and len(audit["sites"]) == 2 for p in listed for audit in p["audits"])
+    for programme in listed:
+        assert client.get(f"/api/v1/programmes/{programme['id']}").json() == programme

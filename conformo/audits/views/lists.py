@@ -11,7 +11,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -32,11 +32,12 @@ from conformo.audits.filters import (
     overdue_audit_q,
     response_overdue_q,
 )
-from conformo.audits.models import Auditor
+from conformo.audits.models import Audit, Auditor, Finding, TeamMember
 from conformo.audits.views.common import is_manager
 from conformo.core.listing import ListFilter, list_page
 from conformo.core.pagination import read_page
 from conformo.core.tenancy import reach
+from conformo.standards.models import Clause, Standard
 
 #: Rows of each list the workspace shows before its "See all" link.
 WORKSPACE_ROWS = 10
@@ -65,9 +66,19 @@ def home(request: HttpRequest) -> HttpResponse:
     placeholder): the rule reads each active programme's determination in Python."""
     today = timezone.localdate()
     r = reach(request.user)
-    applications = selectors.application_list(user=request.user).order_by("-created_at")
-    audits = _narrowed(request, AuditFilter, selectors.audit_list(user=request.user), open="true")
-    findings = _narrowed(request, FindingFilter, selectors.finding_list(user=request.user), open="true")
+    applications = (
+        selectors.application_list(user=request.user)
+        .prefetch_related(None)
+        .prefetch_related(Prefetch("standards", queryset=Standard.objects.only("designation")))
+        .order_by("-created_at")
+    )
+    audits = _narrowed(
+        request, AuditFilter, shown_audits(selectors.audit_list(user=request.user), team=False), open="true"
+    )
+    # The workspace's rows do not show the findings' clauses (the findings page does): not read here.
+    findings = _narrowed(
+        request, FindingFilter, shown_findings(selectors.finding_list(user=request.user), clauses=False), open="true"
+    )
     findings = findings.order_by(F("response_due").asc(nulls_last=True), "raised_on", "pk")
     manager = is_manager(request.user)
     # Each section's first rows and its badges' counts in one statement (core.pagination.read_page); the
@@ -77,12 +88,9 @@ def home(request: HttpRequest) -> HttpResponse:
         0,
         WORKSPACE_ROWS,
         overdue=overdue_audit_q(today),
-        at_risk=at_risk_audit_q(today, at_risk_margins(audits)),
+        at_risk=at_risk_audit_q(today, at_risk_margins()),
     )
-    # The workspace's rows do not show the findings' clauses (the findings page does): not read here.
-    first_findings, finding_counts = read_page(
-        findings.prefetch_related(None), 0, WORKSPACE_ROWS, overdue=response_overdue_q(today)
-    )
+    first_findings, finding_counts = read_page(findings, 0, WORKSPACE_ROWS, overdue=response_overdue_q(today))
     first_applications, application_counts = read_page(
         applications,
         0,
@@ -116,7 +124,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "is_manager": manager,
             "cb_staff": bool(r.roles_by_cb) or r.superuser,
             "cb_wide": bool(r.cb_wide) or r.superuser,
-            "my_auditor": Auditor.objects.filter(user_id=request.user.pk or 0, active=True).first(),
+            "my_auditor": Auditor.objects.filter(user_id=request.user.pk or 0, active=True).only("public_id").first(),
         },
     )
 
@@ -162,11 +170,49 @@ def programme_list(request: HttpRequest) -> HttpResponse:
     return list_page(request, ProgrammeFilter, rows, "audits/programmes.html")
 
 
+def shown_audits(audits: QuerySet[Audit], *, team: bool = True) -> QuerySet[Audit]:
+    """`audits` reading what the audits page, the schedule and the workspace show, and what `Audit.timing` reads,
+    not the rest of five tables (a programme's scope and cycle dates, the client's and the CB's records, the audit's
+    plan and stored team check as JSON); with `team`, each team with its auditors' names in one query."""
+    members = TeamMember.objects.select_related("auditor__user").only(
+        "audit_id", "auditor__user__full_name", "auditor__user__email"
+    )
+    return (
+        audits.only(
+            *("public_id", "programme_id", "kind", "purpose", "status", "due_by", "days"),
+            *("planned_start", "planned_end", "started_on", "completed_on"),
+            *("programme__organization__legal_name", "programme__organization__country"),
+            *("programme__certification__state", "programme__certification__expires_on"),
+            "programme__certification_body__audit_settings__at_risk_days",
+        )
+        .prefetch_related(None)
+        .prefetch_related(*([Prefetch("team", queryset=members)] if team else []))
+    )
+
+
+def shown_findings(findings: QuerySet[Finding], *, clauses: bool = True) -> QuerySet[Finding]:
+    """`findings` reading what the findings page and the workspace show: the finding, its client's name and
+    country, and with `clauses` its clauses' references with their standards' codes in one query (not the
+    statements' evidence and deadlines, the site, or the standards' catalog notes)."""
+    cited = Clause.objects.select_related("standard").only("ref", "standard__code")
+    return (
+        findings.select_related(None)
+        .select_related("audit__programme__organization")
+        .only(
+            *("public_id", "reference", "grade", "statement", "status", "raised_on", "response_due", "audit_id"),
+            *("audit__programme_id", "audit__programme__organization__legal_name"),
+            "audit__programme__organization__country",
+        )
+        .prefetch_related(None)
+        .prefetch_related(*([Prefetch("clauses", queryset=cited)] if clauses else []))
+    )
+
+
 def audit_badges(today: Any) -> Any:
     """The conditions a filtered list of audits counts beside its total (`list_page(counted=...)`)."""
 
     def badges(audits: QuerySet[Any]) -> Mapping[str, Q]:
-        return {"overdue": overdue_audit_q(today), "at_risk": at_risk_audit_q(today, at_risk_margins(audits))}
+        return {"overdue": overdue_audit_q(today), "at_risk": at_risk_audit_q(today, at_risk_margins())}
 
     return badges
 
@@ -176,7 +222,7 @@ def audit_badges(today: Any) -> Any:
 def audit_list(request: HttpRequest) -> HttpResponse:
     """Every audit the user may read (an auditor: those they are on the team of), by due date."""
     today = timezone.localdate()
-    rows = selectors.audit_list(user=request.user).prefetch_related("team__auditor__user")
+    rows = shown_audits(selectors.audit_list(user=request.user))
     return list_page(
         request,
         AuditFilter,
@@ -184,6 +230,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
         "audits/audits.html",
         rows=lambda page: [(a, a.timing(today)) for a in page],
         counted=audit_badges(today),
+        indexed=True,  # audit_list_order
     )
 
 
@@ -192,7 +239,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
 def finding_list(request: HttpRequest) -> HttpResponse:
     """Every finding the user may read, the next response due first."""
     today = timezone.localdate()
-    rows = selectors.finding_list(user=request.user).order_by(
+    rows = shown_findings(selectors.finding_list(user=request.user)).order_by(
         F("response_due").asc(nulls_last=True), "-raised_on", "pk"
     )
     return list_page(
@@ -202,4 +249,5 @@ def finding_list(request: HttpRequest) -> HttpResponse:
         "audits/findings.html",
         rows=lambda page: [(f, f.response_overdue(today)) for f in page],
         counted=lambda found: {"overdue": response_overdue_q(today)},
+        indexed=True,  # finding_list_order
     )

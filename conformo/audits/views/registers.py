@@ -22,7 +22,7 @@ from conformo.audits.filters import AppealFilter, AuditFilter, AuditorFilter, Co
 from conformo.audits.ical import auditor_calendar
 from conformo.audits.models import Auditor
 from conformo.audits.views.common import is_manager
-from conformo.audits.views.lists import audit_badges
+from conformo.audits.views.lists import audit_badges, shown_audits
 from conformo.core.errors import NotFound, PermissionDenied
 from conformo.core.forms import handle, posted
 from conformo.core.listing import list_page
@@ -121,7 +121,7 @@ def schedule(request: HttpRequest) -> HttpResponse:
     end = start + timedelta(days=days)
     # The filter shows the period the list covers, including a default that filled a blank field.
     period = forms.ScheduleForm(initial={"start": start, "days": days})
-    audits = selectors.schedule(user=request.user, start=start, end=end, today=today).order_by(
+    audits = shown_audits(selectors.schedule(user=request.user, start=start, end=end, today=today)).order_by(
         F("planned_start").asc(nulls_last=True), "due_by", "pk"
     )
     return list_page(

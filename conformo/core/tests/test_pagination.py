@@ -89,6 +89,18 @@ def test_a_page_and_its_counts_are_read_in_one_statement_with_the_rows_after(org
         assert "OVER ()" in queries[0]["sql"]
 
 
+def test_a_list_shown_whole_is_counted_apart_with_the_same_page_and_counts(organizations):
+    rows = Site.objects.filter(organization__legal_name__startswith="Org").distinct().order_by("-name", "pk")
+    small = Q(permanent_staff__lt=10)
+    for start, stop in ((0, 4), (8, 12), (20, 24)):
+        windowed = read_page(rows, start, stop, small=small)
+        with CaptureQueriesContext(connection) as queries:
+            assert read_page(rows, start, stop, whole=True, small=small) == windowed
+        assert not any("OVER ()" in q["sql"] for q in queries)  # an aggregate, and the page in the list's order
+    page, counted = keyed_page(rows, "2", 4, whole=True, small=small)
+    assert (list(page.object_list), counted) == (list(rows[4:8]), {"all": 11, "small": rows.filter(small).count()})
+
+
 def test_an_empty_first_page_needs_no_count_and_a_page_past_the_end_counts_apart(organizations):
     none = Organization.objects.filter(legal_name="nobody").distinct().order_by("pk")
     with CaptureQueriesContext(connection) as queries:
