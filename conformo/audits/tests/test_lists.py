@@ -125,7 +125,7 @@ def test_the_workspace_and_its_deferred_list_cost_the_same_queries_for_more_clie
 @pytest.mark.parametrize("margin", [30, 120])
 def test_the_overdue_and_at_risk_filters_agree_with_each_audits_timing(two_clients, programme_manager, margin):
     # Each audit is at risk by its own CB's margin: another CB's, wider, must not reach it through the join.
-    cb = Audit.objects.select_related("programme__certification_body").first().programme.certification_body
+    cb = Audit.objects.select_related("programme__certification_body").earliest("pk").programme.certification_body
     assert CBSettings.objects.filter(certification_body=cb).update(at_risk_days=margin) == 1
     CBSettings.objects.create(certification_body=CertificationBodyFactory(), at_risk_days=400)
     audits = list(Audit.objects.select_related("programme__certification", "programme__certification_body"))
@@ -391,7 +391,7 @@ def test_the_audits_and_findings_shown_whole_are_counted_apart_from_their_page(
 def test_a_page_of_programmes_writes_each_as_the_programme_itself_reads(two_clients, programme_manager):
     """The list reads its audits' sites and teams as values (`with_sites_and_teams`); each programme reads them
     through its relations: both answers are the same."""
-    stage2 = Audit.objects.filter(kind=AuditKind.STAGE_2, team__isnull=False).first()
+    stage2 = Audit.objects.filter(kind=AuditKind.STAGE_2, team__isnull=False).earliest("pk")
     hq = stage2.programme.organization.sites.get(is_headquarters=True)
     other = stage2.programme.organization.sites.create(name="A warehouse", country="DE")
     stage2.sites.set([other, hq])  # the headquarters first, then by name
