@@ -40,7 +40,11 @@ TIMINGS = {"overdue": "Overdue", "at_risk": "At risk"}
 
 def auditor_choices(request: Any) -> QuerySet[Auditor]:
     """The auditors a list may be filtered by: those of the user's own CBs (every CB's for a superuser)."""
-    auditors = Auditor.objects.select_related("user").order_by("user__full_name", "user__email")
+    auditors = (
+        Auditor.objects.select_related("user")
+        .only("public_id", "user__full_name", "user__email")  # the option's value and words
+        .order_by("user__full_name", "user__email")
+    )
     if request is None:
         return auditors.none()
     r = reach(request.user)

@@ -28,6 +28,8 @@ from ninja.pagination import PaginationBase
 
 #: The last page that can be asked for: with the largest page size, far more rows than any list holds.
 MAX_PAGE = 100_000
+#: The query parameters of the pages themselves (any other narrows or orders the list).
+PAGE_PARAMETERS = frozenset({"page", "page_size"})
 
 
 def _by_keys(queryset: QuerySet[Any] | list[Any]) -> bool:
@@ -228,7 +230,9 @@ class KeyedRows:
 
 
 class PageNumberPagination(PaginationBase):
-    """`?page=1&page_size=50`; the body is `{"items": [...], "count": N}`."""
+    """`?page=1&page_size=50`; the body is `{"items": [...], "count": N}`. `indexed` (`@paginate(PageNumberPagination,
+    indexed=True)`): an index holds the rows in the list's order, so a list asked for with no other parameter is read
+    as `read_page`'s `whole` (counted apart, its page from the index), as `list_page(indexed=True)` reads a page."""
 
     class Input(Schema):
         page: int = Field(1, ge=1, le=MAX_PAGE)
@@ -242,10 +246,15 @@ class PageNumberPagination(PaginationBase):
 
     items_attribute: str = "items"
 
+    def __init__(self, *, indexed: bool = False, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.indexed = indexed
+
     def paginate_queryset(
         self, queryset: QuerySet[Any], pagination: Input, request: HttpRequest, **params: Any
     ) -> dict[str, Any]:
         size = min(pagination.page_size or settings.API_PAGE_SIZE, settings.API_MAX_PAGE_SIZE)
         offset = (pagination.page - 1) * size
-        rows, found = read_page(queryset, offset, offset + size)
+        whole = self.indexed and not any(value for name, value in request.GET.items() if name not in PAGE_PARAMETERS)
+        rows, found = read_page(queryset, offset, offset + size, whole=whole)
         return {"items": rows, "count": found["all"]}

@@ -43,7 +43,7 @@ else:
 
 
 @router.get("/findings", response={200: list[FindingOut], 422: ErrorOut})
-@paginate(PageNumberPagination)
+@paginate(PageNumberPagination, indexed=True)  # finding_list_order
 def findings(request: HttpRequest, filters: Query[FindingQuery]) -> QuerySet[Finding]:
     """Findings you may read, the next response due first: search `q` (reference, statement, organization,
     clause), filters and `sort` as on the findings page."""

@@ -164,7 +164,7 @@ def transition_audit(request: HttpRequest, programme_id: UUID, payload: Transiti
 
 
 @router.get("/audits", response={200: list[AuditOut], 422: ErrorOut})
-@paginate(PageNumberPagination)
+@paginate(PageNumberPagination, indexed=True)  # audit_list_order
 def audits(request: HttpRequest, filters: Query[AuditQuery]) -> QuerySet[Audit]:
     """Audits you may see (auditors: the ones they are on the team of), by due date: search `q` (organization,
     standard, auditor), filters (`timing`: `overdue`, `at_risk` as the `timing` field reads) and `sort` as on the

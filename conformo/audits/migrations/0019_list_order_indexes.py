@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='auditprogramme',
-            index=models.Index(fields=['certification_body', 'id', 'certification'], name='programme_cb_cover'),
+            index=models.Index(fields=['certification_body', 'id', 'certification', 'organization'], name='programme_cb_cover'),
         ),
         migrations.AddIndex(
             model_name='finding',

@@ -78,9 +78,11 @@ class AuditProgramme(BaseModel):
     class Meta:
         ordering = ["-created_at"]
         indexes = [
-            # A CB's programmes as the audits' and findings' counts join them (core.pagination): the CB, the key and
-            # the certification whose state the badges test, read from the index alone.
-            models.Index(fields=["certification_body", "id", "certification"], name="programme_cb_cover"),
+            # A CB's programmes as the audits' and findings' counts join them (core.pagination): the CB, the key, the
+            # certification whose state the badges test and the client a search names, read from the index alone.
+            models.Index(
+                fields=["certification_body", "id", "certification", "organization"], name="programme_cb_cover"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -378,6 +378,22 @@ def test_a_long_select_writes_the_html_of_djangos_select(value):
     assert LongSelect(choices=choices, attrs=attrs).render("organization", value, attrs={"id": "id_o"}) == expected
 
 
+@pytest.mark.parametrize("until", [None, date(2027, 1, 1)])
+def test_a_qualifications_line_reads_as_the_register_wrote_it_in_its_template(until):
+    from django.template import Context, Template
+
+    from conformo.standards.models import Standard
+
+    standard = Standard(code="iso-9001-2015", designation="ISO 9001:2015 & co")
+    q = Qualification(standard=standard, role="lead_auditor", sector_codes=[17, 18], valid_from=date(2024, 1, 2))
+    q.valid_until = until
+    template = Template(
+        "{{ q.standard }} · {{ q.get_role_display }} · IAF {{ q.iaf_codes }} · from {{ q.valid_from.isoformat }}"
+        "{% if q.valid_until %} to {{ q.valid_until.isoformat }}{% endif %}"
+    )
+    assert Template("{{ q.line }}").render(Context({"q": q})) == template.render(Context({"q": q}))
+
+
 def test_a_qualifications_iaf_codes_read_as_the_join_filter_wrote_them():
     from django.template.defaultfilters import join
 

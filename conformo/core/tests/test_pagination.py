@@ -7,9 +7,11 @@ import pytest
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count, Q
+from django.http import QueryDict
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
-from conformo.core.pagination import KeyedRows, keyed_page, page_rows, read_page, row_count
+from conformo.core.pagination import KeyedRows, PageNumberPagination, keyed_page, page_rows, read_page, row_count
 from conformo.core.tests.factories import OrganizationFactory, SiteFactory
 from conformo.organizations.models import Organization, Site
 
@@ -99,6 +101,18 @@ def test_a_list_shown_whole_is_counted_apart_with_the_same_page_and_counts(organ
         assert not any("OVER ()" in q["sql"] for q in queries)  # an aggregate, and the page in the list's order
     page, counted = keyed_page(rows, "2", 4, whole=True, small=small)
     assert (list(page.object_list), counted) == (list(rows[4:8]), {"all": 11, "small": rows.filter(small).count()})
+
+
+@pytest.mark.parametrize(("query", "apart"), [("", True), ("page=2&page_size=3", True), ("q=", True), ("q=Org", False)])
+def test_an_indexed_api_list_asked_for_with_no_other_parameter_is_counted_apart(organizations, query, apart):
+    rows = Site.objects.filter(organization__legal_name__startswith="Org").distinct().order_by("-name", "pk")
+    request = RequestFactory().get("/api/v1/sites", QueryDict(query))
+    asked = PageNumberPagination.Input(page=2, page_size=3)
+    plain = PageNumberPagination().paginate_queryset(rows, asked, request)
+    with CaptureQueriesContext(connection) as queries:
+        assert PageNumberPagination(indexed=True).paginate_queryset(rows, asked, request) == plain
+    assert plain == {"items": list(rows[3:6]), "count": 11}
+    assert any("OVER ()" in q["sql"] for q in queries) is not apart
 
 
 def test_an_empty_first_page_needs_no_count_and_a_page_past_the_end_counts_apart(organizations):
