@@ -7,7 +7,6 @@ the workspace's counts, a list's counts and the filters that "See all" links ope
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
 
@@ -75,9 +74,12 @@ def overdue_audit_q(today: date) -> Q:
     return open_audit_q(today) & Q(due_by__lt=today)
 
 
-def at_risk_audit_q(today: date, margins: Iterable[int]) -> Q:
+def at_risk_audit_q(today: date) -> Q:
     """An open audit not overdue but planned to end after its due date, or without dates and due within its CB's
-    `at_risk_days` (`margins`: the values the CBs chose, `at_risk_margins`) — `Audit.timing` reads "at_risk"."""
+    `at_risk_days` — `Audit.timing` reads "at_risk". Each audit is tested against its own CB's margin through the
+    join to the CB's settings, for each margin the CBs chose (one query of a table of a row per CB; most keep the
+    default), so a list's search is not run again to find the CBs of its rows."""
+    margins = CBSettings.objects.order_by("at_risk_days").values_list("at_risk_days", flat=True).distinct()
     close = Q(pk__in=[])
     for days in margins:
         close |= Q(
@@ -86,13 +88,6 @@ def at_risk_audit_q(today: date, margins: Iterable[int]) -> Q:
         )
     late_plan = Q(planned_end__isnull=False, planned_end__gt=F("due_by"))
     return open_audit_q(today) & Q(due_by__gte=today) & (late_plan | (Q(planned_start__isnull=True) & close))
-
-
-def at_risk_margins() -> list[int]:
-    """The `at_risk_days` the CBs chose, each once (one query of a table of a row per CB; most keep the default):
-    `at_risk_audit_q` tests each audit against its own CB's through the join, so a list's search is not run again
-    to find the CBs of its rows."""
-    return list(CBSettings.objects.order_by("at_risk_days").values_list("at_risk_days", flat=True).distinct())
 
 
 def response_overdue_q(today: date) -> Q:
@@ -250,7 +245,7 @@ class AuditFilter(CBListFilter):
         today = timezone.localdate()
         if value == "overdue":
             return queryset.filter(overdue_audit_q(today))
-        return queryset.filter(at_risk_audit_q(today, at_risk_margins()))
+        return queryset.filter(at_risk_audit_q(today))
 
 
 class FindingFilter(CBListFilter):

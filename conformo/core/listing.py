@@ -31,7 +31,7 @@ from ninja import Field, Schema
 from pydantic import create_model
 
 from conformo.core.errors import ValidationFailed
-from conformo.core.pagination import keyed_page
+from conformo.core.pagination import asked_whole, keyed_page
 from conformo.core.widgets import LongSelect
 
 #: Rows on one page of a list page (the API's page size is `API_PAGE_SIZE`).
@@ -92,12 +92,6 @@ class ListFilter(df.FilterSet):
                 field.widget.choices = empty + options
             shown.append(bound)
         return shown
-
-    @property
-    def whole(self) -> bool:
-        """Whether the list is shown whole in its own order: no filter, search or sort given (a page number aside).
-        `core.pagination.read_page` then counts it apart from its page."""
-        return not any(self.data.get(name) for name in self.filters)
 
     @property
     def active(self) -> bool:
@@ -230,7 +224,7 @@ def list_page(
         found,
         request.GET.get("page"),
         page_size,
-        whole=indexed and filters.whole,
+        whole=indexed and asked_whole(request.GET),
         **(counted(found) if counted else {}),
     )
     objects = list(page.object_list)

@@ -14,7 +14,7 @@ scans its rows once, not once to count them, once for the page and once per badg
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any, overload
 
 from django.conf import settings
@@ -30,6 +30,12 @@ from ninja.pagination import PaginationBase
 MAX_PAGE = 100_000
 #: The query parameters of the pages themselves (any other narrows or orders the list).
 PAGE_PARAMETERS = frozenset({"page", "page_size"})
+
+
+def asked_whole(query: Mapping[str, Any]) -> bool:
+    """Whether a list is asked for whole: no query parameter but the pages' own (`PAGE_PARAMETERS`) has a value —
+    nothing searched, filtered or sorted (`read_page`'s `whole`, for a list page and a paginated API alike)."""
+    return not any(value for name, value in query.items() if name not in PAGE_PARAMETERS)
 
 
 def _by_keys(queryset: QuerySet[Any] | list[Any]) -> bool:
@@ -255,6 +261,5 @@ class PageNumberPagination(PaginationBase):
     ) -> dict[str, Any]:
         size = min(pagination.page_size or settings.API_PAGE_SIZE, settings.API_MAX_PAGE_SIZE)
         offset = (pagination.page - 1) * size
-        whole = self.indexed and not any(value for name, value in request.GET.items() if name not in PAGE_PARAMETERS)
-        rows, found = read_page(queryset, offset, offset + size, whole=whole)
+        rows, found = read_page(queryset, offset, offset + size, whole=self.indexed and asked_whole(request.GET))
         return {"items": rows, "count": found["all"]}

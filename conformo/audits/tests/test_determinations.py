@@ -277,18 +277,24 @@ def test_a_change_of_personnel_flags_the_programme_and_a_redetermination_follows
     assert audit_of(programme, AuditKind.STAGE_1).days == D(str(row(made(review), "stage1")["days"]))
 
 
-def test_the_recertification_is_determined_from_current_data_not_copied(
-    ready, acme, acme_sites, programme_manager, client_admin
-):
+def _second_surveillance_held(ready: Any, acme: Any, sites: list[Any], pm: Any) -> Any:
+    """Acme's programme, accepted on 2026-01-05, its second surveillance held: its recertification is next."""
     with time_machine.travel(date(2026, 1, 5), tick=False):
-        application = apply(ready, acme, programme_manager, acme_sites)
-        services.application_review(actor=programme_manager, application=application)
-        programme = application_accept(actor=programme_manager, application=application)
-    from conformo.audits.selectors import RECERTIFICATION_DUE, redetermination_reasons
-
+        application = apply(ready, acme, pm, sites)
+        services.application_review(actor=pm, application=application)
+        programme = application_accept(actor=pm, application=application)
     second = audit_of(programme, AuditKind.SURVEILLANCE_2)
     second.status = AuditStatus.COMPLETED
     second.save()
+    return programme
+
+
+def test_the_recertification_is_determined_from_current_data_not_copied(
+    ready, acme, acme_sites, programme_manager, client_admin
+):
+    programme = _second_surveillance_held(ready, acme, acme_sites, programme_manager)
+    from conformo.audits.selectors import RECERTIFICATION_DUE, redetermination_reasons
+
     assert redetermination_reasons(programme) == [RECERTIFICATION_DUE]
     for site in acme_sites:
         site_update(actor=client_admin, site=site, permanent_staff=site.permanent_staff * 3)
@@ -311,15 +317,9 @@ def test_an_ended_certifications_programme_is_not_listed_to_determine_again(
 ):
     """Withdrawn, refused, or past its expiry (expired at read time): no audit of it is due any more, so the
     workspace does not ask for its recertification's time (the scale demo listed 213 expired certifications)."""
-    with time_machine.travel(date(2026, 1, 5), tick=False):
-        application = apply(ready, acme, programme_manager, acme_sites)
-        services.application_review(actor=programme_manager, application=application)
-        programme = application_accept(actor=programme_manager, application=application)
+    programme = _second_surveillance_held(ready, acme, acme_sites, programme_manager)
     from conformo.audits import selectors
 
-    second = audit_of(programme, AuditKind.SURVEILLANCE_2)
-    second.status = AuditStatus.COMPLETED
-    second.save()
     today = date(2026, 7, 1)
     assert selectors.programmes_to_redetermine(user=programme_manager, today=today) == [
         (programme, [selectors.RECERTIFICATION_DUE])

@@ -28,7 +28,6 @@ from conformo.audits.filters import (
     FindingFilter,
     ProgrammeFilter,
     at_risk_audit_q,
-    at_risk_margins,
     overdue_audit_q,
     response_overdue_q,
 )
@@ -88,7 +87,7 @@ def home(request: HttpRequest) -> HttpResponse:
         0,
         WORKSPACE_ROWS,
         overdue=overdue_audit_q(today),
-        at_risk=at_risk_audit_q(today, at_risk_margins()),
+        at_risk=at_risk_audit_q(today),
     )
     first_findings, finding_counts = read_page(findings, 0, WORKSPACE_ROWS, overdue=response_overdue_q(today))
     first_applications, application_counts = read_page(
@@ -214,7 +213,7 @@ def audit_badges(today: Any) -> Any:
     """The conditions a filtered list of audits counts beside its total (`list_page(counted=...)`)."""
 
     def badges(audits: QuerySet[Any]) -> Mapping[str, Q]:
-        return {"overdue": overdue_audit_q(today), "at_risk": at_risk_audit_q(today, at_risk_margins())}
+        return {"overdue": overdue_audit_q(today), "at_risk": at_risk_audit_q(today)}
 
     return badges
 
