@@ -25,7 +25,7 @@ from conformo.audits.models import Audit, ConflictOfInterest, Unavailability
 from conformo.audits.tests.conftest import issue_report
 from conformo.audits.tests.factories import published_agreement
 from conformo.certification.models import Certification
-from conformo.core.tests.browser import sign_in
+from conformo.core.tests.browser import follow, sign_in
 
 PASSWORD = "pw-for-tests"
 
@@ -143,7 +143,7 @@ def test_the_whole_lifecycle_runs_through_the_pages(people: dict[str, Any], read
     with on(date(2026, 1, 5)):
         # The lead auditor keeps their register entry: a past consultancy elsewhere, and a week of leave.
         lead.goto("/cb/")
-        lead.get_by_role("link", name="My conflicts of interest and unavailability").click()
+        follow(lead, lead.get_by_role("link", name="My conflicts of interest and unavailability"))
         lead.get_by_label("Client").select_option(label=str(bluewater))
         lead.get_by_label("Relationship started on").fill("2020-01-01")
         lead.get_by_label("Relationship ended on").fill("2021-01-01")
@@ -156,7 +156,7 @@ def test_the_whole_lifecycle_runs_through_the_pages(people: dict[str, Any], read
 
         # The client applies.
         client.goto("/cb/")
-        client.get_by_role("link", name="Apply for certification").click()
+        follow(client, client.get_by_role("link", name="Apply for certification"))
         client.get_by_label("ISO 9001:2015").check()
         client.get_by_label("Scope of certification").fill("Machining of precision parts")
         client.get_by_label("IAF sector codes").fill("17")
@@ -164,7 +164,7 @@ def test_the_whole_lifecycle_runs_through_the_pages(people: dict[str, Any], read
 
         # The programme manager reviews and accepts: the 3-year programme is created.
         pm.goto("/cb/")
-        pm.get_by_role("link", name="Acme Precision Parts").first.click()
+        follow(pm, pm.get_by_role("link", name="Acme Precision Parts").first)
         press(pm, "Run the review", "Review recorded.")
         expect(pm.get_by_text("passed", exact=True)).to_be_visible()
         application_url = str(pm.url)
@@ -225,7 +225,7 @@ def test_the_whole_lifecycle_runs_through_the_pages(people: dict[str, Any], read
         dm.goto("/certification/awaiting-decision/")
         expect(dm.get_by_role("cell", name="Grant certification")).to_be_visible()
         dm.goto("/cb/")
-        dm.get_by_role("link", name="Certifications & decisions").click()
+        follow(dm, dm.get_by_role("link", name="Certifications & decisions"))
         dm.get_by_role("link", name="Acme Precision Parts").click()
         dm.wait_for_url(re.compile(r"/certification/[0-9a-f-]+/$"))
         certification_url = str(dm.url)

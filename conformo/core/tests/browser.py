@@ -23,6 +23,16 @@ CHROMIUM_ARGS = [
 ]
 
 
+def follow(page: Any, target: Any) -> None:
+    """Click `target` (a link or a submit button) and wait until the page it leads to has loaded.
+
+    A click returns once it is dispatched, not once the next page is there: the step after it must not find
+    (and act on) something of the page being left, which a busy machine leaves on screen for longer.
+    """
+    with page.expect_navigation():
+        target.click()
+
+
 def sign_in(page: Any, email: str, password: str) -> None:
     """Sign in through the login form, as a person would."""
     page.goto("/accounts/login/")

@@ -19,7 +19,7 @@ from playwright.sync_api import expect
 
 from conformo.core.actors import SYSTEM
 from conformo.core.roles import Role
-from conformo.core.tests.browser import sign_in
+from conformo.core.tests.browser import follow, sign_in
 from conformo.core.tests.factories import MembershipFactory, OrganizationFactory, UserFactory
 from conformo.readiness.models import Assessment, Document, Item
 from conformo.readiness.services import item_answer, revision_approve, revision_create, revision_submit
@@ -35,7 +35,7 @@ def _check(page, label: str):
 
 
 def _nav(page, name: str) -> None:
-    page.get_by_role("navigation", name="Readiness").get_by_role("link", name=name, exact=True).click()
+    follow(page, page.get_by_role("navigation", name="Readiness").get_by_role("link", name=name, exact=True))
     expect(page.get_by_role("heading", level=1)).to_be_visible()
 
 
@@ -87,15 +87,15 @@ def test_a_client_admin_reaches_a_green_stage1_check_through_the_pages(page):
     documents = list(Document.objects.filter(organization=org).order_by("title"))
     assert len(documents) > 5
     first, rest = documents[0], documents[1:]
-    page.get_by_role("link", name=first.title).click()
+    follow(page, page.get_by_role("link", name=first.title))
     page.get_by_label("Approver").select_option(label=str(admin))
     page.get_by_role("button", name="Save owner and approver", exact=True).click()
     expect(page.get_by_text("Owner, approver and review date saved.")).to_be_visible()
     page.get_by_label("File").set_input_files(
         files=[{"name": "policy.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 policy"}]
     )
-    page.get_by_role("button", name="Create draft", exact=True).click()
-    page.get_by_role("button", name="Send for review", exact=True).click()
+    follow(page, page.get_by_role("button", name="Create draft", exact=True))
+    follow(page, page.get_by_role("button", name="Send for review", exact=True))
     page.get_by_role("button", name="Approve", exact=True).click()
     expect(page.get_by_role("cell", name="Approved", exact=True)).to_be_visible()
     expect(page.get_by_role("link", name="policy.pdf")).to_be_visible()
@@ -134,12 +134,12 @@ def test_a_client_admin_reaches_a_green_stage1_check_through_the_pages(page):
 
     # ... until its corrective action is done and found effective.
     _nav(page, "Improvement log")
-    page.get_by_role("link", name="NC-1").click()
+    follow(page, page.get_by_role("link", name="NC-1"))
     page.get_by_label("Root cause").fill("No calibration schedule")
     page.get_by_label("Corrective action").fill("Schedule and record calibrations")
     page.get_by_label("Due date").fill(timezone.localdate().isoformat())
-    page.get_by_role("button", name="Save", exact=True).click()
-    page.get_by_role("button", name="Mark action completed", exact=True).click()
+    follow(page, page.get_by_role("button", name="Save", exact=True))
+    follow(page, page.get_by_role("button", name="Mark action completed", exact=True))
     page.get_by_label("Effective (closes the nonconformity)").check()
     page.get_by_role("button", name="Record check", exact=True).click()
     expect(page.get_by_text("Closed", exact=True)).to_be_visible()
