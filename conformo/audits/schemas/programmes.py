@@ -11,6 +11,8 @@ from uuid import UUID
 from django.utils import timezone
 from ninja import Field, Schema
 
+from conformo.core.schemas import PlainOut
+
 
 class CombineIn(Schema):
     justification: str
@@ -63,7 +65,7 @@ class ListedMember:
     clauses: list[str]
 
 
-class MemberOut(Schema):
+class MemberOut(PlainOut):
     auditor_id: UUID
     name: str
     role: str
@@ -78,7 +80,7 @@ class MemberOut(Schema):
         return obj.name if isinstance(obj, ListedMember) else str(obj.auditor)
 
 
-class AuditOut(Schema):
+class AuditOut(PlainOut):
     id: UUID = Field(alias="public_id")
     programme_id: UUID
     organization: str
@@ -135,7 +137,7 @@ class AuditOut(Schema):
         return listed(obj, "team")
 
 
-class ProgrammeOut(Schema):
+class ProgrammeOut(PlainOut):
     id: UUID = Field(alias="public_id")
     organization: str
     certification_id: UUID

@@ -10,7 +10,7 @@ from uuid import UUID
 from ninja import Field, Schema
 
 from conformo.audits.models.setup import CBSettings
-from conformo.core.schemas import Int32, column
+from conformo.core.schemas import Int32, PlainOut, column
 from conformo.domain.competence import (
     DEFAULT_LAPSE_MONTHS,
     DEFAULT_NOTICE_DAYS,
@@ -90,7 +90,7 @@ class AccreditationOut(Schema):
         return [s.code for s in obj.standards.all()]
 
 
-class QualificationOut(Schema):
+class QualificationOut(PlainOut):
     id: UUID = Field(alias="public_id")
     standard: str
     sector_codes: list[int]
@@ -115,7 +115,7 @@ class AuditorIn(Schema):
     notes: str = ""
 
 
-class AuditorOut(Schema):
+class AuditorOut(PlainOut):
     id: UUID = Field(alias="public_id")
     email: str
     name: str
