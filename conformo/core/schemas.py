@@ -61,7 +61,7 @@ class PlainOut(Schema):
     `DjangoGetter`, which runs Python code for each field of each object to turn a related manager, a queryset or a
     callable into its value; a `PlainOut` does that in its resolvers. It is used for the objects a list nests by the
     hundred: on a page of programmes (`audits.schemas.ProgrammeOut`, 50 programmes, ~250 audits) it halved the
-    validation, 9.3 → 4.6 ms (docs/performance.md, "Lists"). A dict is validated as ninja does; an instance of the
+    validation, 8.1 → 3.6 ms (docs/performance.md, "Lists"). A dict is validated as ninja does; an instance of the
     schema is kept.
     """
 
