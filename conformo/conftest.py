@@ -84,6 +84,15 @@ def browser() -> Iterator[Any]:
             instance.close()
 
 
+@pytest.fixture(scope="session")
+def live_server(django_db_setup: Any, live_server: Any) -> Any:
+    """pytest-django's live server, started once the test database exists. Started before, it saw the database
+    of the settings (a file), not the test database in memory, and did not hand its request threads the test's
+    connection: each opened its own to the shared in-memory database, where SQLite locks whole tables between
+    connections ("database table is locked") — a test's write failed when it met a page's deferred request."""
+    return live_server
+
+
 @pytest.fixture
 def page(browser: Any, live_server: Any) -> Iterator[Any]:
     """A fresh browser context (no cookies) on the live server, with a 15 s default timeout."""
