@@ -37,8 +37,7 @@ def on(day: date) -> Any:
 
 def press(tab: Any, button: str, message: str) -> None:
     """Submit with `button` and wait for the page that says `message`."""
-    with tab.expect_navigation():
-        tab.get_by_role("button", name=button, exact=True).click()
+    follow(tab, tab.get_by_role("button", name=button, exact=True))
     expect(tab.get_by_role("status")).to_contain_text(message)
 
 
