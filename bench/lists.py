@@ -6,12 +6,13 @@
 Reads a database holding the scale demo (`conformo demo --scale N`, docs/performance.md "Scale demo"): without
 DATABASE_URL, the SQLite database of CONFORMO_VAR_DIR. Signs in as the scale demo's CB administrator
 (`admin@scale-demo.example`) for the CB's lists and as its first client's administrator
-(`client0001@scale-demo.example`) for the organization side, and requests each list through the whole Django
-stack in-process (test client: session, middleware, filters, template or serialization) without a network
-server — the server's time, not the network's. Each row is one list and one query string: a warm-up request,
-then `--runs` timed requests (median and p95), then one more under `CaptureQueriesContext` for the number of
-queries. Read only: everything runs in one transaction rolled back at the end (the sign-in's session and last
-login, an API call's bookkeeping), and sessions are signed cookies.
+(`client0001@scale-demo.example`) for the organization side, and requests each list through the whole Django stack
+in-process (test client: session, middleware, filters, template or serialization) without a network server — the
+server's time, not the network's. Each row is one list and one query string: a warm-up request, then `--runs` timed
+requests (median and p95), then one more under `CaptureQueriesContext` for the number of queries; `× floor` is the
+row's median against that of a baseline (`floor_of`) requested after each of the row's timed requests, a figure two
+machines, or one machine busy and then quiet, can compare. Read only: everything runs in one transaction rolled back
+at the end (the sign-in's session and last login, an API call's bookkeeping), and sessions are signed cookies.
 
 The table is data: `LISTS` names each list by its URL name (page `app:name`, API `api:<operation function>`),
 who reads it and the query strings to try; a list whose URL name does not exist (yet) is skipped with a note,
@@ -115,21 +116,42 @@ LISTS: tuple[Listed, ...] = (
 COUNT_ON_PAGE = re.compile(rb'class="list-count" role="status">(\d+)')
 
 
+def floor_of(listed: Listed) -> str:
+    """The URL name of the baseline a row is set against (`× floor`), requested by the same reader after each of the
+    row's timed requests: an API list against `api:me` (an authenticated API call, no list), a page against
+    `accounts:password-change` (the site's navigation, no list). A machine slower or busier than another, or than
+    itself a minute before, moves a row and the floor timed beside it alike, so the ratio compares runs of two
+    machines; the bar itself stays in milliseconds."""
+    return "api:me" if listed.url_name.startswith("api:") else "accounts:password-change"
+
+
+def shown(key: str) -> str:
+    """A row's key as the summary writes it: `api:me`, `certificates:list?q={word}`, `inbox:count [client]`."""
+    return key.replace("? [", " [").removesuffix("?")
+
+
 def p95(times: list[float]) -> float:
     return statistics.quantiles(times, n=20, method="inclusive")[-1]
 
 
-def measure(client: Any, url: str, runs: int) -> dict[str, Any]:
-    """Median and p95 ms over `runs` requests after a warm-up, the queries of one more, its status and rows."""
+def timed(client: Any, url: str) -> float:
+    start = time.perf_counter()
+    client.get(url)
+    return (time.perf_counter() - start) * 1000
+
+
+def measure(client: Any, url: str, runs: int, floor_url: str | None = None) -> dict[str, Any]:
+    """Median and p95 ms over `runs` requests after a warm-up, the queries of one more, its status and rows; with
+    `floor_url`, the median of the row against that of the floor's requests, one after each of the row's."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     first = client.get(url)
-    times = []
+    times, floor = [], []
     for _ in range(runs):
-        start = time.perf_counter()
-        client.get(url)
-        times.append((time.perf_counter() - start) * 1000)
+        times.append(timed(client, url))
+        if floor_url:
+            floor.append(timed(client, floor_url))
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
     rows: int | None = None
@@ -146,6 +168,11 @@ def measure(client: Any, url: str, runs: int) -> dict[str, Any]:
         "median": statistics.median(times),
         "p95": p95(times),
         "queries": len(captured.captured_queries),
+        **(
+            {"floor_median": statistics.median(floor), "ratio": statistics.median(times) / statistics.median(floor)}
+            if floor
+            else {}
+        ),
     }
 
 
@@ -209,7 +236,7 @@ def main() -> None:
             f"{args.runs} timed runs per row after a warm-up, in-process (Django test client); `{{word}}` = {word!r}\n"
         )
         header = f"{'list (URL name)':<26}{'query':<28}{'status':>7}{'rows':>7}{'median ms':>11}{'p95 ms':>9}"
-        header += f"{'queries':>9}  bar"
+        header += f"{'× floor':>9}{'queries':>9}  bar"
         print(header)
         print("-" * len(header))
         for listed in LISTS:
@@ -225,15 +252,18 @@ def main() -> None:
                 continue
             for template in listed.queries:
                 query = template.format(word=word)
-                result = measure(clients[listed.who], f"{path}?{query}" if query else path, args.runs)
+                floor_url = None if listed in BASELINES else reverse(floor_of(listed))
+                result = measure(clients[listed.who], f"{path}?{query}" if query else path, args.runs, floor_url)
                 # a list read by a client though it is not the organization side's is marked as such (a baseline)
                 marked = " [client]" if listed.who == "client" and not listed.org else ""
                 results[f"{listed.url_name}?{template}{marked}"] = result
                 ok = result["status"] == 200 and result["median"] <= MEDIAN_BAR_MS and result["p95"] <= P95_BAR_MS
                 rows = "" if result["rows"] is None else str(result["rows"])
+                ratio = f"{result['ratio']:.1f}" if "ratio" in result else ""
                 print(
                     f"{listed.url_name + marked:<26}{(query or '(none)')[:27]:<28}{result['status']:>7}{rows:>7}"
-                    f"{result['median']:>11.1f}{result['p95']:>9.1f}{result['queries']:>9}  {'ok' if ok else 'MISS'}"
+                    f"{result['median']:>11.1f}{result['p95']:>9.1f}{ratio:>9}{result['queries']:>9}"
+                    f"  {'ok' if ok else 'MISS'}"
                 )
         transaction.set_rollback(True)
     for note in notes:
@@ -245,6 +275,13 @@ def main() -> None:
         f"\nBar: median ≤ {MEDIAN_BAR_MS:.0f} ms and p95 ≤ {P95_BAR_MS:.0f} ms for each row: "
         f"{len(results) - len(misses)} of {len(results)} rows meet it."
     )
+    ratios = {key: r for key, r in results.items() if "ratio" in r}
+    if ratios:
+        worst = max(ratios, key=lambda key: ratios[key]["ratio"])
+        print(
+            f"Slowest against its floor: {shown(worst)} at {ratios[worst]['ratio']:.1f} × its floor "
+            f"({ratios[worst]['median']:.1f} ms against {ratios[worst]['floor_median']:.1f} ms timed beside it)."
+        )
     if args.save:
         args.save.write_text(
             json.dumps({"vendor": connection.vendor, "organizations": size, "results": results}, indent=1)
