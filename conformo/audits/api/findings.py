@@ -3,7 +3,7 @@
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from django.db.models import F, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 from django.http import FileResponse, HttpRequest
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -25,11 +25,13 @@ from conformo.audits.schemas import (
     VerificationOut,
     VerifyIn,
 )
+from conformo.audits.schemas.programmes import listed_as
 from conformo.core.errors import NotFound
 from conformo.core.listing import filter_schema, filtered
 from conformo.core.openapi import file_response
 from conformo.core.pagination import PageNumberPagination
 from conformo.core.schemas import ErrorOut
+from conformo.standards.models import Clause
 
 router = Router()
 
@@ -42,6 +44,27 @@ else:
 # --- findings ------------------------------------------------------------------------------------------------
 
 
+#: What `FindingOut` reads of the rows a finding joins (its audit's id, the client's name, the site's name) and of
+#: its clauses (`clause_ref` and `ClauseRefOut`): not the audit's, programme's and client's whole rows with their
+#: JSON, nor each clause's guidance. The relations are prefetched as lists (`listed_as`), which `FindingOut` reads
+#: without a related manager and queryset per finding and relation.
+FINDING_LISTED = (
+    *(f.name for f in Finding._meta.concrete_fields),
+    "audit__public_id",
+    "audit__programme__organization__legal_name",
+    "site__name",
+)
+FINDING_PREFETCH = (
+    Prefetch(
+        "clauses",
+        queryset=Clause.objects.select_related("standard").only("kind", "ref", "title", "standard__code"),
+        to_attr=listed_as("clauses"),
+    ),
+    Prefetch("responses", to_attr=listed_as("responses")),
+    Prefetch("verifications", to_attr=listed_as("verifications")),
+)
+
+
 @router.get("/findings", response={200: list[FindingOut], 422: ErrorOut})
 @paginate(PageNumberPagination, indexed=True)  # finding_list_order
 def findings(request: HttpRequest, filters: Query[FindingQuery]) -> QuerySet[Finding]:
@@ -49,7 +72,9 @@ def findings(request: HttpRequest, filters: Query[FindingQuery]) -> QuerySet[Fin
     clause), filters and `sort` as on the findings page."""
     rows = (
         selectors.finding_list(user=request.user)
-        .prefetch_related("responses", "verifications")
+        .only(*FINDING_LISTED)
+        .prefetch_related(None)
+        .prefetch_related(*FINDING_PREFETCH)
         .order_by(F("response_due").asc(nulls_last=True), "-raised_on", "pk")
     )
     return filtered(FindingFilter, filters, rows, request)
