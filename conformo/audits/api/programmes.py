@@ -95,16 +95,28 @@ def with_sites_and_teams(audits: list[Audit]) -> None:
         by_id[audit_id].__dict__[listed_as("team")].append(member)
 
 
-class ProgrammePagination(PageNumberPagination):
-    """`PageNumberPagination` (the same parameters and answer) whose page of programmes reads its audits' sites and
-    teams as values (`with_sites_and_teams`)."""
+class SitesAndTeamsPagination(PageNumberPagination):
+    """`PageNumberPagination` (the same parameters and answer) whose page's audits read their sites and teams as
+    values (`with_sites_and_teams`): a page of audits (`/audits`), or each programme's (`ProgrammePagination`)."""
+
+    @staticmethod
+    def audits_of(item: Any) -> list[Audit]:
+        return [item]
 
     def paginate_queryset(
         self, queryset: QuerySet[Any], pagination: PageNumberPagination.Input, request: HttpRequest, **params: Any
     ) -> dict[str, Any]:
         page = super().paginate_queryset(queryset, pagination, request, **params)
-        with_sites_and_teams([audit for p in page["items"] for audit in p.__dict__.get(listed_as("audits"), [])])
+        with_sites_and_teams([audit for item in page["items"] for audit in self.audits_of(item)])
         return page
+
+
+class ProgrammePagination(SitesAndTeamsPagination):
+    """A page of programmes: their audits (prefetched as lists) read their sites and teams as values."""
+
+    @staticmethod
+    def audits_of(item: Any) -> list[Audit]:
+        return list(item.__dict__.get(listed_as("audits"), []))
 
 
 @router.get("/programmes", response={200: list[ProgrammeOut], 422: ErrorOut})
@@ -164,13 +176,17 @@ def transition_audit(request: HttpRequest, programme_id: UUID, payload: Transiti
     return Status(201, audit)
 
 
+#: What `AuditOut` reads of the rows an audit joins: its programme's id and those `PROGRAMME_JOINED` names.
+AUDIT_JOINED = ("programme__public_id", *(f"programme__{path}" for path in PROGRAMME_JOINED))
+
+
 @router.get("/audits", response={200: list[AuditOut], 422: ErrorOut})
-@paginate(PageNumberPagination, indexed=True)  # audit_list_order
+@paginate(SitesAndTeamsPagination, indexed=True)  # audit_list_order
 def audits(request: HttpRequest, filters: Query[AuditQuery]) -> QuerySet[Audit]:
     """Audits you may see (auditors: the ones they are on the team of), by due date: search `q` (organization,
     standard, auditor), filters (`timing`: `overdue`, `at_risk` as the `timing` field reads) and `sort` as on the
     audits page."""
-    rows = selectors.audit_list(user=request.user).prefetch_related("sites", "team__auditor__user")
+    rows = selectors.audit_list(user=request.user).only(*(f.name for f in Audit._meta.concrete_fields), *AUDIT_JOINED)
     return filtered(AuditFilter, filters, rows, request)
 
 
