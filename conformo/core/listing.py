@@ -21,7 +21,7 @@ from typing import Any, ClassVar, Literal
 
 import django_filters as df
 from django import forms
-from django.db.models import Q, QuerySet, TextField
+from django.db.models import Model, Q, QuerySet, TextField
 from django.db.models.functions import Cast
 from django.forms import BoundField
 from django.http import HttpRequest, HttpResponse
@@ -278,6 +278,13 @@ def filter_schema(filter_class: type[ListFilter]) -> type[Schema]:
         fields[name] = (_annotation(flt) | None, Field(None, description=description, **extra))
     model: type[Schema] = create_model(f"{filter_class.__name__}Query", __base__=Schema, **fields)
     return model
+
+
+def own_and_joined[M: Model](queryset: QuerySet[M], *joined: str) -> QuerySet[M]:
+    """`queryset` reading its model's own columns and, of the rows it joins, only the columns `joined` names (as
+    `only()` does): what an API list writes of the audit, programme or client it names, not their whole rows with
+    their JSON."""
+    return queryset.only(*(field.name for field in queryset.model._meta.concrete_fields), *joined)
 
 
 def filtered(

@@ -100,6 +100,28 @@ def _plain_reads(schema: type[Schema]) -> tuple[tuple[str, Callable[..., Any] | 
     return tuple(reads)
 
 
+def listed_as(name: str) -> str:
+    """The attribute a prefetch of the relation `name` fills with a plain list (`Prefetch(to_attr=...)`), which
+    `listed` reads."""
+    return f"listed_{name}"
+
+
+def listed(obj: Any, name: str, *, keep: bool = False) -> list[Any]:
+    """`obj`'s related rows `name`: the list a prefetch left in `listed_as(name)`, else the relation read (an object
+    answered by itself) — and `obj` no longer holding them once written. A prefetched reverse relation and its rows
+    point at each other (`audit.programme` is the programme that prefetched it), a reference cycle that only
+    Python's cyclic garbage collector frees: a page of 25 programmes left ~13,700 such objects per request, freed
+    in full collections of ~200 ms every ~10 requests at N = 600 (api:programmes' p95); released, the rows are freed
+    with the response. `keep`: the rows stay for another field that reads them (a many-to-many relation, whose rows
+    do not point back at `obj`)."""
+    rows = obj.__dict__.get(listed_as(name)) if keep else obj.__dict__.pop(listed_as(name), None)
+    if rows is None:
+        rows = list(getattr(obj, name).all())
+        if not keep:
+            getattr(obj, "_prefetched_objects_cache", {}).pop(name, None)
+    return rows
+
+
 class ErrorOut(Schema):
     detail: str
     code: str

@@ -25,12 +25,11 @@ from conformo.audits.schemas import (
     VerificationOut,
     VerifyIn,
 )
-from conformo.audits.schemas.programmes import listed_as
 from conformo.core.errors import NotFound
-from conformo.core.listing import filter_schema, filtered
+from conformo.core.listing import filter_schema, filtered, own_and_joined
 from conformo.core.openapi import file_response
 from conformo.core.pagination import PageNumberPagination
-from conformo.core.schemas import ErrorOut
+from conformo.core.schemas import ErrorOut, listed_as
 from conformo.standards.models import Clause
 
 router = Router()
@@ -48,12 +47,7 @@ else:
 #: its clauses (`clause_ref` and `ClauseRefOut`): not the audit's, programme's and client's whole rows with their
 #: JSON, nor each clause's guidance. The relations are prefetched as lists (`listed_as`), which `FindingOut` reads
 #: without a related manager and queryset per finding and relation.
-FINDING_LISTED = (
-    *(f.name for f in Finding._meta.concrete_fields),
-    "audit__public_id",
-    "audit__programme__organization__legal_name",
-    "site__name",
-)
+FINDING_JOINED = ("audit__public_id", "audit__programme__organization__legal_name", "site__name")
 FINDING_PREFETCH = (
     Prefetch(
         "clauses",
@@ -71,8 +65,7 @@ def findings(request: HttpRequest, filters: Query[FindingQuery]) -> QuerySet[Fin
     """Findings you may read, the next response due first: search `q` (reference, statement, organization,
     clause), filters and `sort` as on the findings page."""
     rows = (
-        selectors.finding_list(user=request.user)
-        .only(*FINDING_LISTED)
+        own_and_joined(selectors.finding_list(user=request.user), *FINDING_JOINED)
         .prefetch_related(None)
         .prefetch_related(*FINDING_PREFETCH)
         .order_by(F("response_due").asc(nulls_last=True), "-raised_on", "pk")

@@ -32,12 +32,12 @@ from conformo.audits.schemas import (
     TeamIn,
     TransitionAuditIn,
 )
-from conformo.audits.schemas.programmes import ListedMember, listed_as
+from conformo.audits.schemas.programmes import ListedMember
 from conformo.audits.services.common import require_manager
 from conformo.core.errors import ValidationFailed
-from conformo.core.listing import filter_schema, filtered
+from conformo.core.listing import filter_schema, filtered, own_and_joined
 from conformo.core.pagination import PageNumberPagination
-from conformo.core.schemas import ErrorOut
+from conformo.core.schemas import ErrorOut, listed_as
 from conformo.standards.models import Standard, Transition
 
 router = Router()
@@ -125,8 +125,7 @@ def programmes(request: HttpRequest, filters: Query[ProgrammeQuery]) -> QuerySet
     """Audit programmes you may read, by organization: search `q` (organization, scope, standard), filters and
     `sort` as on the programmes page."""
     rows = (
-        selectors.programme_list(user=request.user)
-        .only(*(f.name for f in AuditProgramme._meta.concrete_fields), *PROGRAMME_JOINED)
+        own_and_joined(selectors.programme_list(user=request.user), *PROGRAMME_JOINED)
         .prefetch_related(*PROGRAMME_PREFETCH)
         .order_by("organization__legal_name", "-cycle", "pk")
     )
@@ -186,7 +185,7 @@ def audits(request: HttpRequest, filters: Query[AuditQuery]) -> QuerySet[Audit]:
     """Audits you may see (auditors: the ones they are on the team of), by due date: search `q` (organization,
     standard, auditor), filters (`timing`: `overdue`, `at_risk` as the `timing` field reads) and `sort` as on the
     audits page."""
-    rows = selectors.audit_list(user=request.user).only(*(f.name for f in Audit._meta.concrete_fields), *AUDIT_JOINED)
+    rows = own_and_joined(selectors.audit_list(user=request.user), *AUDIT_JOINED)
     return filtered(AuditFilter, filters, rows, request)
 
 

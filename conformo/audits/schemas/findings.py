@@ -9,7 +9,7 @@ from uuid import UUID
 from django.utils import timezone
 from ninja import Field, Schema
 
-from conformo.audits.schemas.programmes import listed, listed_as
+from conformo.core.schemas import listed
 from conformo.standards.clause_refs import clause_ref
 
 CLAUSES_HELP = (
@@ -95,13 +95,6 @@ class VerificationOut(Schema):
     verified_on: date
 
 
-def cited(obj: Any) -> list[Any]:
-    """A finding's clauses: the list a page's prefetch left in `listed_as("clauses")` (read twice, by `clauses` and
-    `references`: kept; a clause does not point back at the finding), else the relation read."""
-    rows = obj.__dict__.get(listed_as("clauses"))
-    return rows if rows is not None else list(obj.clauses.all())
-
-
 class FindingOut(Schema):
     id: UUID = Field(alias="public_id")
     audit_id: UUID
@@ -138,11 +131,12 @@ class FindingOut(Schema):
 
     @staticmethod
     def resolve_clauses(obj: Any) -> list[str]:
-        return [clause_ref(c) for c in cited(obj)]
+        return [clause_ref(c) for c in listed(obj, "clauses", keep=True)]  # `references` reads them too
 
     @staticmethod
     def resolve_references(obj: Any) -> list[dict[str, str]]:
-        return [{"standard": c.standard.code, "kind": c.kind, "ref": c.ref, "title": c.title} for c in cited(obj)]
+        clauses = listed(obj, "clauses", keep=True)
+        return [{"standard": c.standard.code, "kind": c.kind, "ref": c.ref, "title": c.title} for c in clauses]
 
     @staticmethod
     def resolve_site(obj: Any) -> str | None:

@@ -11,7 +11,7 @@ from uuid import UUID
 from django.utils import timezone
 from ninja import Field, Schema
 
-from conformo.core.schemas import PlainOut
+from conformo.core.schemas import PlainOut, listed, listed_as
 
 
 class CombineIn(Schema):
@@ -32,26 +32,6 @@ class TransitionAuditIn(Schema):
         description="A planned surveillance or recertification audit of the programme to combine the transition "
         "with, when the CB's transition policy allows it; empty: a transition audit of its own",
     )
-
-
-def listed_as(name: str) -> str:
-    """The attribute a prefetch of the relation `name` fills with a plain list (`Prefetch(to_attr=...)`), which
-    `listed` reads."""
-    return f"listed_{name}"
-
-
-def listed(obj: Any, name: str) -> list[Any]:
-    """`obj`'s related rows `name`: the list a prefetch left in `listed_as(name)`, else the relation read (a
-    programme or audit by itself) — and `obj` no longer holding them once written. A prefetched reverse relation and
-    its rows point at each other (`audit.programme` is the programme that prefetched it), a reference cycle that
-    only Python's cyclic garbage collector frees: a page of 25 programmes left ~13,700 such objects per request,
-    freed in full collections of ~200 ms every ~10 requests at N = 600 (api:programmes' p95); released, the rows
-    are freed with the response."""
-    rows = obj.__dict__.pop(listed_as(name), None)
-    if rows is None:
-        rows = list(getattr(obj, name).all())
-        getattr(obj, "_prefetched_objects_cache", {}).pop(name, None)
-    return rows
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,7 +26,7 @@ class Part:
 
 
 def _part(base: type[Schema]) -> type[Schema]:
-    class PartOut(base):  # type: ignore[valid-type,misc]  # a schema class built for each base under test
+    class PartOut(base):  # type: ignore[valid-type,misc]  # mypy takes no base from a variable; built on each base
         label: str
         shout: str
 
@@ -41,13 +41,13 @@ def _fields(part_out: type[Schema], base: type[Schema]) -> type[Schema]:
     """A schema over `Thing` on `base`: an alias, a plain field, a default, resolvers with and without context, a
     nested list."""
 
-    class ThingOut(base):  # type: ignore[valid-type,misc]  # a schema class built for each base under test
+    class ThingOut(base):  # type: ignore[valid-type,misc]  # mypy takes no base from a variable; built on each base
         id: str = Field(alias="public_id")
         name: str
         colour: str = "none"
         doubled: int
         seen_on: str
-        parts: list[part_out]  # type: ignore[valid-type]  # the nested schema under test
+        parts: list[part_out]  # type: ignore[valid-type]  # mypy takes no type from a variable
 
         @staticmethod
         def resolve_doubled(obj: Any) -> int:
