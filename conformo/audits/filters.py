@@ -69,6 +69,11 @@ def open_audit_q(today: date) -> Q:
     return ~Q(status__in=CLOSED_AUDIT) & ~certification_ended_q(today)
 
 
+def open_finding_q() -> Q:
+    """A finding still to follow up: not verified, closed or withdrawn (the workspace's "open findings")."""
+    return ~Q(status__in=CLOSED_FINDING)
+
+
 def overdue_audit_q(today: date) -> Q:
     """An open audit past its due date (`Audit.timing` reads "overdue")."""
     return open_audit_q(today) & Q(due_by__lt=today)
@@ -299,7 +304,7 @@ class FindingFilter(CBListFilter):
         )
 
     def by_open(self, queryset: QuerySet[Any], name: str, value: bool) -> QuerySet[Any]:
-        return queryset.exclude(status__in=CLOSED_FINDING) if value else queryset.filter(status__in=CLOSED_FINDING)
+        return queryset.filter(open_finding_q()) if value else queryset.exclude(open_finding_q())
 
     def by_nonconformity(self, queryset: QuerySet[Any], name: str, value: bool) -> QuerySet[Any]:
         grades = list(NONCONFORMITY_GRADES)

@@ -97,12 +97,14 @@ def forget_reach(user: Any) -> None:
 
 def tenant_q(user: Any, *, cb: str, org: str | None, team_user: str | None) -> Q | None:
     """The filter for objects whose CB id is at `cb`, organization id at `org` and team users at
-    `team_user` (None: auditors see none). Returns None for a superuser (everything)."""
+    `team_user` (None: auditors see none). Returns None for a superuser (everything). A path the user has no
+    tenant on is left out rather than matched against no ids: its joins would stay in every statement (a CB's
+    staff would read a CB's findings through their audits and programmes for their clients' memberships, none)."""
     r = reach(user)
     if r.superuser:
         return None
     query = Q(**{f"{cb}__in": list(r.cb_wide)})
-    if org:
+    if org and r.organizations:
         query |= Q(**{f"{org}__in": list(r.organizations)})
     if team_user and r.auditor_cbs:
         query |= Q(**{team_user: user, f"{cb}__in": list(r.auditor_cbs)})
@@ -116,7 +118,7 @@ def known_q(user: Any, *, cb: str, org: str | None, **_: Any) -> Q | None:
     if r.superuser:
         return None
     query = Q(**{f"{cb}__in": list(r.roles_by_cb)})
-    if org:
+    if org and r.organizations:
         query |= Q(**{f"{org}__in": list(r.organizations)})
     return query
 

@@ -50,11 +50,17 @@ class Finding(BaseModel):
     """
 
     VISIBILITY: ClassVar[dict[str, Any]] = {
-        "cb": "audit__programme__certification_body_id",
+        "cb": "certification_body_id",
         "org": "audit__programme__organization_id",
         "team_user": "audit__team__auditor__user",
     }
     audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="findings")
+    #: The CB of the audit's programme, stored with the finding (`save`): a CB's findings are counted and paged from
+    #: an index of their own instead of through their audits and programmes (docs/performance.md, "A finding
+    #: stores its CB"). An audit never moves to another programme, nor a programme to another CB.
+    certification_body = models.ForeignKey(
+        "organizations.CertificationBody", on_delete=models.PROTECT, related_name="+", editable=False
+    )
     reference = models.CharField(max_length=20, blank=True)
     grade = models.CharField(max_length=20, choices=FindingGrade.choices)
     status = models.CharField(max_length=20, choices=FindingStatus.choices, default=FindingStatus.OPEN)
@@ -90,6 +96,17 @@ class Finding(BaseModel):
                 condition=~models.Q(status__in=[FindingStatus.VERIFIED, FindingStatus.CLOSED, FindingStatus.WITHDRAWN]),
                 name="finding_open_cover",
             ),
+            # A CB's findings (its staff's lists): the same covers led by the CB, counted without joining their audits
+            # and programmes; with the audit, for a search that reads its client.
+            models.Index(
+                fields=["certification_body", "response_due", "raised_on", "id", "status", "audit"],
+                name="finding_cb_cover",
+            ),
+            models.Index(
+                fields=["certification_body", "response_due", "raised_on", "id", "status", "audit"],
+                condition=~models.Q(status__in=[FindingStatus.VERIFIED, FindingStatus.CLOSED, FindingStatus.WITHDRAWN]),
+                name="finding_cb_open_cover",
+            ),
             # The suspension proposals' open majors by verification date (certification.selectors._overdue_majors):
             # a few hundred of the CB's findings instead of a scan of them all.
             models.Index(
@@ -102,6 +119,11 @@ class Finding(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.reference or 'Finding'} {self.get_grade_display()}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.certification_body_id is None:
+            self.certification_body_id = self.audit.programme.certification_body_id
+        super().save(*args, **kwargs)
 
     @property
     def needs_response(self) -> bool:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 from datetime import date
 
 import pytest
 import time_machine
+from django.apps import apps as django_apps
 
 from conformo.audits import services
 from conformo.audits.choices import AuditKind
+from conformo.audits.models import Finding
 from conformo.audits.selectors import findings_for_organization
 from conformo.audits.tests.conftest import audit_of, team
 from conformo.conftest import token_client
@@ -193,3 +196,23 @@ def test_overdue_responses_are_visible_to_both_sides(with_finding, client_admin,
             client, _ = token_client(user)
             body = client.get(f"/api/v1/findings/{with_finding.public_id}").json()
             assert body["response_overdue"] is True
+
+
+def test_a_finding_stores_the_cb_of_its_audit(with_finding, ready, other_cb):
+    """A finding's stored CB, which its CB's lists filter and count by, is its audit's programme's — as raised, and
+    as the migration that added it fills it in (here over a wrong value)."""
+    fill = importlib.import_module("conformo.audits.migrations.0020_finding_certification_body").fill_certification_body
+    assert with_finding.certification_body_id == with_finding.audit.programme.certification_body_id == ready.cb.pk
+    Finding.objects.filter(pk=with_finding.pk).update(certification_body=other_cb)
+    fill(django_apps, None)
+    with_finding.refresh_from_db()
+    assert with_finding.certification_body_id == ready.cb.pk
+
+
+def test_a_cbs_staff_read_its_findings_without_their_audits(with_finding, programme_manager, client_admin):
+    """The CB's staff, members of no client, filter findings by the finding's own CB: no join to the audits (a
+    client still reaches its own through them)."""
+    staff = str(Finding.objects.visible_to(programme_manager).order_by().values("pk").query)
+    assert "audits_audit" not in staff
+    assert "audits_audit" in str(Finding.objects.visible_to(client_admin).order_by().values("pk").query)
+    assert list(Finding.objects.visible_to(programme_manager)) == [with_finding]
