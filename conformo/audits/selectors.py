@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from conformo.audits.choices import (
@@ -36,6 +36,7 @@ from conformo.audits.models import (
     TeamMember,
 )
 from conformo.audits.models.programmes import AuditQuerySet, certification_ended_q
+from conformo.audits.models.setup import ListedQualification
 from conformo.audits.redetermination import (  # re-exported: the views and the API read them here
     RECERTIFICATION_DUE as RECERTIFICATION_DUE,
 )
@@ -47,6 +48,7 @@ from conformo.audits.redetermination import (
 )
 from conformo.core.errors import NotFound
 from conformo.core.roles import CB_ROLES
+from conformo.core.schemas import listed_as
 from conformo.core.tenancy import has_cb_role, not_visible
 from conformo.domain.agreement import MARK_USE_DUTY_FALLBACK
 from conformo.domain.certificate_states import CertificateState
@@ -126,16 +128,26 @@ def stage1_concerns(programme: AuditProgramme) -> QuerySet[Finding]:
     ).exclude(status=FindingStatus.WITHDRAWN)
 
 
-def auditor_list(*, user: Any, evaluations: bool = False) -> QuerySet[Auditor]:
-    """The auditor register with each qualification's standard (read once per list) and, with `evaluations` (the
-    API's `evaluation_id`), the evaluation that granted it — by its public id only: one query for the list, not one
-    per qualification."""
-    qualifications: Any = Prefetch("qualifications", queryset=Qualification.objects.prefetch_related("standard"))
-    rows = Auditor.objects.visible_to(user).select_related("user").prefetch_related(qualifications)
-    if evaluations:
-        granted = Qualification._meta.get_field("evaluation").related_model._default_manager.only("id", "public_id")
-        rows = rows.prefetch_related(Prefetch("qualifications__evaluation", queryset=granted))
-    return rows
+def auditor_list(*, user: Any) -> QuerySet[Auditor]:
+    """The auditor register; a page of it reads its qualifications with `with_qualifications`."""
+    return Auditor.objects.visible_to(user).select_related("user")
+
+
+def with_qualifications(auditors: list[Auditor], *, evaluations: bool = False) -> list[Auditor]:
+    """`auditors`, each with its qualifications as a list (`listed(auditor, "qualifications")`) of
+    `ListedQualification`s, with the standard and, with `evaluations` (the API's `evaluation_id`), the public id of
+    the evaluation that granted it: one query of values, in the qualifications' order. At N = 600 the register's 480
+    qualifications took 13 ms read with their standards' whole rows as model instances."""
+    by_id = {auditor.pk: auditor for auditor in auditors}
+    for auditor in auditors:
+        auditor.__dict__[listed_as("qualifications")] = []
+    if not by_id:
+        return auditors
+    columns = ("public_id", "standard__code", "standard__designation", "sector_codes", "role", "valid_from")
+    columns += ("valid_until", "basis", *(("evaluation__public_id",) if evaluations else ()))
+    for auditor_id, *values in Qualification.objects.filter(auditor_id__in=by_id).values_list("auditor_id", *columns):
+        by_id[auditor_id].__dict__[listed_as("qualifications")].append(ListedQualification(*values))
+    return auditors
 
 
 def auditor_get(*, user: Any, public_id: Any) -> Auditor:

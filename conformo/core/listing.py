@@ -32,7 +32,7 @@ from pydantic import create_model
 
 from conformo.core.errors import ValidationFailed
 from conformo.core.pagination import asked_whole, keyed_page
-from conformo.core.widgets import LongSelect
+from conformo.core.widgets import LongNullBooleanSelect, LongSelect
 
 #: Rows on one page of a list page (the API's page size is `API_PAGE_SIZE`).
 PAGE_SIZE = 50
@@ -57,10 +57,13 @@ class ListFilter(df.FilterSet):
                 # Read when the choices are first used (the page's select, or a value to check): an API call that
                 # names no person costs no query for them.
                 flt.extra["choices"] = partial(people_named, self.queryset, flt.field_name)
-            if isinstance(flt, df.ChoiceFilter | df.ModelChoiceFilter) and not isinstance(flt, df.OrderingFilter):
+            if isinstance(flt, df.ChoiceFilter | df.ModelChoiceFilter):
                 # The HTML of Django's `Select` without a template render per option: about a third of a filter
-                # bar's time (IAF codes, standards, statuses, auditors).
+                # bar's time (IAF codes, standards, statuses, auditors; the sort, whose field wraps it to read a
+                # comma-separated value).
                 flt.extra.setdefault("widget", LongSelect)
+            elif isinstance(flt, df.BooleanFilter):
+                flt.extra.setdefault("widget", LongNullBooleanSelect)
 
     @classmethod
     def search_placeholder(cls) -> str:
@@ -251,9 +254,9 @@ def list_page(
 def _annotation(flt: df.Filter) -> Any:
     """The Python type of one filter's query parameter, for the OpenAPI document."""
     if isinstance(flt, df.OrderingFilter | df.ChoiceFilter):
+        # An OrderingFilter holds its choices with their descending forms (`build_choices`); its field is not made
+        # here, which every FilterSet would copy with the widget it has now (`ListFilter.__init__` sets another).
         choices = flt.extra.get("choices")
-        if isinstance(flt, df.OrderingFilter):
-            choices = flt.field.choices
         if callable(choices) or not choices:
             return str  # choices read from the database per request: checked when the filter runs (422)
         values = [str(value) for value, _ in choices if value != ""]

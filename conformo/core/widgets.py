@@ -54,3 +54,11 @@ class LongSelect(forms.Select):
                 parts.append("\n  </optgroup>")
         parts.append("\n</select>")
         return mark_safe("".join(parts))  # every name, value and label above is escaped
+
+
+class LongNullBooleanSelect(LongSelect, forms.NullBooleanSelect):
+    """Django's `NullBooleanSelect` ("Unknown", "Yes", "No"; a list's `open` filter) written as `LongSelect` writes a
+    select: its template took 0.6 ms of each list page's filter bar."""
+
+    def format_value(self, value: Any) -> list[str]:  # type: ignore[override]  # LongSelect reads a list of values
+        return [forms.NullBooleanSelect.format_value(self, value)]

@@ -80,12 +80,24 @@ def accreditation_create(request: HttpRequest, payload: AccreditationIn) -> Stat
     )
 
 
+class AuditorPagination(PageNumberPagination):
+    """`PageNumberPagination` (the same parameters and answer) whose page's auditors read their qualifications as
+    values (`selectors.with_qualifications`)."""
+
+    def paginate_queryset(
+        self, queryset: QuerySet[Any], pagination: PageNumberPagination.Input, request: HttpRequest, **params: Any
+    ) -> dict[str, Any]:
+        page = super().paginate_queryset(queryset, pagination, request, **params)
+        selectors.with_qualifications(page["items"], evaluations=True)
+        return page
+
+
 @router.get("/auditors", response={200: list[AuditorOut], 422: ErrorOut})
-@paginate(PageNumberPagination)
+@paginate(AuditorPagination)
 def auditors(request: HttpRequest, filters: Query[AuditorQuery]) -> QuerySet[Auditor]:
     """The auditor register (auditors see only themselves), by name: search `q` (name, e-mail, notes), filters
     and `sort` as on the auditors page."""
-    rows = selectors.auditor_list(user=request.user, evaluations=True).order_by("user__full_name", "user__email", "pk")
+    rows = selectors.auditor_list(user=request.user).order_by("user__full_name", "user__email", "pk")
     return filtered(AuditorFilter, filters, rows, request)
 
 

@@ -3,9 +3,11 @@ qualifications, declared conflicts of interest and unavailability."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
 from typing import Any, ClassVar
+from uuid import UUID
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -180,7 +182,9 @@ class Qualification(BaseModel):
     )
 
     class Meta:
-        ordering = ["auditor", "standard"]
+        # Of one standard, the latest first (a renewed qualification beside the one it follows): one order wherever
+        # they are read, the register's list and an auditor read alone.
+        ordering = ["auditor", "standard", "-valid_from", "pk"]
 
     def __str__(self) -> str:
         return f"{self.auditor}: {self.standard} {self.get_role_display()}"
@@ -192,17 +196,53 @@ class Qualification(BaseModel):
     def iaf_codes(self) -> str:
         """The IAF sector codes as a page writes them ("17, 18"): the auditor register shows hundreds of them, and
         the template's `join` filter took longer than the rest of a qualification's line."""
-        return ", ".join(str(code) for code in self.sector_codes)
+        return iaf_codes(self.sector_codes)
 
     @property
     def line(self) -> str:
-        """The qualification as the auditor register lists it: "ISO 9001:2015 · Lead auditor · IAF 17, 18 · from
-        2024-01-02 to 2027-01-01". The register shows hundreds (480 at N = 600): as five template lookups each took
-        23 µs, 11 ms of the page; one line written here, 8 ms less."""
-        until = f" to {self.valid_until.isoformat()}" if self.valid_until else ""
-        return (
-            f"{self.standard} · {self.get_role_display()} · IAF {self.iaf_codes} · from {self.valid_from.isoformat()}"
-            f"{until}"
+        """The qualification as the auditor register lists it (`qualification_line`)."""
+        return qualification_line(str(self.standard), self.role, self.sector_codes, self.valid_from, self.valid_until)
+
+
+#: A qualification's role in words, as `get_role_display` writes it.
+ROLE_LABELS: dict[str, str] = {value: str(label) for value, label in QualificationRole.choices}
+
+
+def iaf_codes(sector_codes: list[Any]) -> str:
+    return ", ".join(str(code) for code in sector_codes)
+
+
+def qualification_line(
+    standard: str, role: str, sector_codes: list[Any], valid_from: date, valid_until: date | None
+) -> str:
+    """A qualification as the auditor register lists it: "ISO 9001:2015 · Lead auditor · IAF 17, 18 · from
+    2024-01-02 to 2027-01-01". The register shows hundreds (480 at N = 600): as five template lookups each took
+    23 µs, 11 ms of the page; one line written here, 8 ms less."""
+    until = f" to {valid_until.isoformat()}" if valid_until else ""
+    role_label = ROLE_LABELS.get(role, role)
+    return f"{standard} · {role_label} · IAF {iaf_codes(sector_codes)} · from {valid_from.isoformat()}{until}"
+
+
+@dataclass(frozen=True, slots=True)
+class ListedQualification:
+    """A qualification as the register and the API's list write it, read as values with a page of auditors
+    (`audits.selectors.with_qualifications`) rather than as a model instance and its standard's: 480 of them at
+    N = 600 took 10.8 ms as instances, 5.2 as values."""
+
+    public_id: UUID
+    standard_code: str
+    standard_designation: str
+    sector_codes: list[Any]
+    role: str
+    valid_from: date
+    valid_until: date | None
+    basis: str
+    evaluation_public_id: UUID | None = None  # read for the API only
+
+    @property
+    def line(self) -> str:
+        return qualification_line(
+            self.standard_designation, self.role, self.sector_codes, self.valid_from, self.valid_until
         )
 
 

@@ -9,8 +9,8 @@ from uuid import UUID
 
 from ninja import Field, Schema
 
-from conformo.audits.models.setup import CBSettings
-from conformo.core.schemas import Int32, PlainOut, column
+from conformo.audits.models.setup import CBSettings, ListedQualification
+from conformo.core.schemas import Int32, PlainOut, column, listed
 from conformo.domain.competence import (
     DEFAULT_LAPSE_MONTHS,
     DEFAULT_NOTICE_DAYS,
@@ -102,10 +102,12 @@ class QualificationOut(PlainOut):
 
     @staticmethod
     def resolve_standard(obj: Any) -> str:
-        return str(obj.standard.code)
+        return obj.standard_code if isinstance(obj, ListedQualification) else str(obj.standard.code)
 
     @staticmethod
     def resolve_evaluation_id(obj: Any) -> UUID | None:
+        if isinstance(obj, ListedQualification):
+            return obj.evaluation_public_id
         return obj.evaluation.public_id if obj.evaluation_id else None
 
 
@@ -132,7 +134,7 @@ class AuditorOut(PlainOut):
 
     @staticmethod
     def resolve_qualifications(obj: Any) -> list[Any]:
-        return list(obj.qualifications.all())
+        return listed(obj, "qualifications")
 
 
 class ConflictIn(Schema):

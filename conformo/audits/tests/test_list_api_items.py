@@ -1,9 +1,17 @@
 """The API's lists read a page's rows with only the columns they write and their relations as lists or values
-(`audits.api.findings`, `audits.api.programmes`): each item must still be the row's own answer."""
+(`audits.api.findings`, `audits.api.programmes`, `audits.selectors.with_qualifications`): each item must still be
+the row's own answer, and the register page must still write what the auditor has."""
 
 from __future__ import annotations
 
+from datetime import date
+
+from django.test import Client
+from django.urls import reverse
+
 from conformo.audits import services
+from conformo.audits.choices import QualificationRole
+from conformo.audits.tests.factories import qualify
 from conformo.conftest import token_client
 
 API = "/api/v1"
@@ -58,3 +66,42 @@ def test_each_listed_audit_is_the_audits_own_answer(open_minor, ready, programme
     assert len(listed["team"]) == stage2.team.count() > 0
     assert listed["sites"] == [site.name for site in stage2.sites.all()] != []
     assert listed["programme_id"] == str(stage2.programme.public_id)
+
+
+def renewed(ready, cb_admin):
+    """The lead auditor's ISO 9001 qualification renewed (two of one standard, the latest listed first)."""
+    return qualify(cb_admin, ready.lead, ready.qms, [17, 18], QualificationRole.LEAD_AUDITOR, on=date(2023, 1, 1))
+
+
+def test_each_listed_auditor_is_the_auditors_own_answer(ready, cb_admin):
+    latest = renewed(ready, cb_admin)
+    client, _ = token_client(cb_admin)
+    items = {item["id"]: item for item in client.get(f"{API}/auditors").json()["items"]}
+
+    for auditor in (ready.lead, ready.auditor):
+        assert items[str(auditor.public_id)] == client.get(f"{API}/auditors/{auditor.public_id}").json()
+    listed = items[str(ready.lead.public_id)]["qualifications"]
+    assert [(q["standard"], q["valid_from"]) for q in listed] == [
+        ("iso-14001-2015", "2020-01-01"),
+        ("iso-9001-2015", "2023-01-01"),
+        ("iso-9001-2015", "2020-01-01"),
+    ]
+    assert listed[1]["id"] == str(latest.public_id)
+    assert listed[1]["evaluation_id"] == str(latest.evaluation.public_id)
+    assert listed[1]["sector_codes"] == [17, 18]
+
+
+def test_the_register_writes_each_qualification_and_conflict_as_the_auditor_has_it(ready, cb_admin, acme):
+    renewed(ready, cb_admin)
+    services.conflict_declare(actor=cb_admin, auditor=ready.lead, organization=acme, started_on=date(2024, 5, 1))
+    client = Client()
+    client.force_login(cb_admin)
+    page = client.get(reverse("audits:auditors")).content.decode()
+    lines = [q.line for q in ready.lead.qualifications.all()]
+    assert lines == [
+        "ISO 14001:2015 · Lead auditor · IAF 17 · from 2020-01-01 to 2029-12-31",
+        "ISO 9001:2015 · Lead auditor · IAF 17, 18 · from 2023-01-01 to 2032-12-31",
+        "ISO 9001:2015 · Lead auditor · IAF 17 · from 2020-01-01 to 2029-12-31",
+    ]
+    assert "".join(f"<li>{line}</li>" for line in lines) in page
+    assert f"Consultancy for the client for {acme} (2024-05-01–ongoing)" in page

@@ -399,3 +399,42 @@ def test_a_qualifications_iaf_codes_read_as_the_join_filter_wrote_them():
 
     for codes in ([17, 18], ["28"], []):
         assert Qualification(sector_codes=codes).iaf_codes == join(codes, ", ")
+
+
+@pytest.mark.parametrize("value", [None, "", True, False, "true", "false", "unknown", "2", "maybe"])
+def test_a_long_null_boolean_select_writes_the_html_of_djangos(value):
+    """`LongNullBooleanSelect` (a list's `open` filter) writes the same HTML as `NullBooleanSelect`, and reads the
+    same value back."""
+    from django import forms
+    from django.utils.datastructures import MultiValueDict
+
+    from conformo.core.widgets import LongNullBooleanSelect
+
+    attrs = {"id": "id_open", "aria-describedby": "id_open_helptext"}
+    expected = forms.NullBooleanSelect().render("open", value, attrs=attrs)
+    assert LongNullBooleanSelect().render("open", value, attrs=attrs) == expected
+    data: dict[str, Any] = {"open": value}
+    files: MultiValueDict[str, Any] = MultiValueDict()
+    ours = LongNullBooleanSelect().value_from_datadict(data, files, "open")
+    assert ours == forms.NullBooleanSelect().value_from_datadict(data, files, "open")
+
+
+@pytest.mark.parametrize("query", ["", "sort=-due", "sort=organization", "sort=-due,starts", "sort=bogus", "sort=a<b"])
+def test_a_lists_sort_select_writes_the_html_of_django_filters(query):
+    """The sort of a list's filter bar, a `LongSelect` wrapped to read a comma-separated value, writes the HTML that
+    django-filter's own select writes."""
+    from django import forms
+    from django.http import QueryDict
+    from django_filters.widgets import BaseCSVWidget
+
+    import conformo.api  # noqa: F401 - the API reads the filters at import, as a server does before any page
+    from conformo.audits.filters import AuditFilter
+    from conformo.audits.models import Audit
+    from conformo.core.widgets import LongSelect
+
+    bound = AuditFilter(QueryDict(query), queryset=Audit.objects.none()).form["sort"]
+    ours = bound.field.widget
+    theirs = type("CSVSelect", (BaseCSVWidget, forms.Select), {})(choices=ours.choices)
+    assert isinstance(ours, LongSelect)
+    attrs = {"id": "id_sort"}
+    assert ours.render("sort", bound.value(), attrs=attrs) == theirs.render("sort", bound.value(), attrs=attrs)

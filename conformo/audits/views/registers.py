@@ -9,7 +9,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import F
+from django.db.models import F, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -20,12 +20,13 @@ from conformo.accounts.models import User
 from conformo.audits import forms, selectors, services
 from conformo.audits.filters import AppealFilter, AuditFilter, AuditorFilter, ComplaintFilter
 from conformo.audits.ical import auditor_calendar
-from conformo.audits.models import Auditor
+from conformo.audits.models import Auditor, ConflictOfInterest
 from conformo.audits.views.common import is_manager
 from conformo.audits.views.lists import audit_badges, shown_audits
 from conformo.core.errors import NotFound, PermissionDenied
 from conformo.core.forms import handle, posted
 from conformo.core.listing import list_page
+from conformo.core.schemas import listed_as
 from conformo.organizations.models import CertificationBody, Organization
 
 # --- auditors -------------------------------------------------------------------------------------------
@@ -36,7 +37,13 @@ def _my_cb(request: HttpRequest) -> CertificationBody | None:
 
 
 def _auditors(request: HttpRequest) -> Any:
-    return selectors.auditor_list(user=request.user).prefetch_related("conflicts__organization")
+    """The register's rows: its auditors with, as a list, their conflicts of interest with the client's name (not
+    its whole row); a page's qualifications are read by `selectors.with_qualifications`."""
+    conflicts = ConflictOfInterest.objects.select_related("organization").only(
+        "auditor_id", "kind", "started_on", "ended_on", "organization__legal_name"
+    )
+    listed = Prefetch("conflicts", queryset=conflicts, to_attr=listed_as("conflicts"))
+    return selectors.auditor_list(user=request.user).prefetch_related(listed)
 
 
 def _register_form(request: HttpRequest, data: Any = None) -> forms.AuditorRegisterForm:
@@ -57,6 +64,7 @@ def _auditors_page(request: HttpRequest, status: int = 200, **bound: Any) -> Htt
             "base_url": request.build_absolute_uri("/")[:-1],
             "register_form": bound.get("register_form") or _register_form(request),
         },
+        rows=selectors.with_qualifications,
         status=status,
     )
 
