@@ -292,16 +292,16 @@ class FindingFilter(CBListFilter):
 
     @staticmethod
     def word_q(word: str) -> Q:
-        """A finding whose reference, statement, client's name or a clause's reference holds `word`. The reference
-        and the statement are searched in a subquery of keys too, which PostgreSQL answers from their trigram
-        indexes (audits migration 0017) instead of reading every statement of the list."""
-        clauses = Finding.clauses.through.objects.filter(clause__ref__icontains=word)
-        worded = Finding.objects.filter(Q(reference__icontains=word) | Q(statement__icontains=word))
-        return (
-            Q(pk__in=worded.values("pk"))
-            | Q(audit__programme__organization__in=_organizations_named(word))
-            | Q(pk__in=clauses.values("finding_id"))
-        )
+        """A finding whose reference, statement, client's name or a clause's reference holds `word`: the keys of
+        those three kinds of match in one subquery (`UNION`), which PostgreSQL reads first and then looks the
+        findings up by key (the reference and the statement from their trigram indexes, audits migration 0017).
+        Three conditions joined by OR made it test each of the CB's 20,974 findings at N = 600 against all three,
+        12 ms for a client's name (`Heron`); 2.6 ms so, and 35 → 15 ms for a word of 1,648 findings. A word in
+        nearly every finding (`a`) takes longer so (20 %), as its keys are gathered before they are looked up."""
+        clauses = Finding.clauses.through.objects.filter(clause__ref__icontains=word).values("finding_id")
+        worded = Finding.objects.filter(Q(reference__icontains=word) | Q(statement__icontains=word)).values("pk")
+        clients = Finding.objects.filter(audit__programme__organization__in=_organizations_named(word)).values("pk")
+        return Q(pk__in=worded.union(clients, clauses))
 
     def by_open(self, queryset: QuerySet[Any], name: str, value: bool) -> QuerySet[Any]:
         return queryset.filter(open_finding_q()) if value else queryset.exclude(open_finding_q())

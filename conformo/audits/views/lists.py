@@ -20,6 +20,7 @@ from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from conformo.accounts.models import User
 from conformo.audits import selectors
 from conformo.audits.choices import ApplicationStatus
 from conformo.audits.filters import (
@@ -37,6 +38,7 @@ from conformo.audits.models import Audit, Auditor, Finding, TeamMember
 from conformo.audits.views.common import is_manager
 from conformo.core.listing import list_page
 from conformo.core.pagination import read_page
+from conformo.core.schemas import listed_as
 from conformo.core.tenancy import reach
 from conformo.standards.models import Clause, Standard
 
@@ -71,7 +73,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
     # The open audits and findings are those the lists' `open=true` filter keeps (its condition, without the
     # filters' form: 3 ms of the page).
-    audits = shown_audits(selectors.audit_list(user=request.user), team=False).filter(open_audit_q(today))
+    audits = shown_audits(selectors.audit_list(user=request.user)).filter(open_audit_q(today))
     # The workspace's rows do not show the findings' clauses (the findings page does): not read here.
     findings = shown_findings(selectors.finding_list(user=request.user), clauses=False).filter(open_finding_q())
     findings = findings.order_by(F("response_due").asc(nulls_last=True), "raised_on", "pk")
@@ -165,25 +167,32 @@ def programme_list(request: HttpRequest) -> HttpResponse:
     return list_page(request, ProgrammeFilter, rows, "audits/programmes.html")
 
 
-def shown_audits(audits: QuerySet[Audit], *, team: bool = True) -> QuerySet[Audit]:
+def shown_audits(audits: QuerySet[Audit]) -> QuerySet[Audit]:
     """`audits` reading what the audits page, the schedule and the workspace show, and what `Audit.timing` reads,
     not the rest of five tables (a programme's scope and cycle dates, the client's and the CB's records, the audit's
-    plan and stored team check as JSON); with `team`, each team with its auditors' names in one query, as a list
-    (`shown_team`: a related manager and a queryset per row cost the page 2 ms)."""
-    members = TeamMember.objects.select_related("auditor__user").only(
+    plan and stored team check as JSON). A page's teams are read by `with_team_names`."""
+    return audits.only(
+        *("public_id", "programme_id", "kind", "purpose", "status", "due_by", "days"),
+        *("planned_start", "planned_end", "started_on", "completed_on"),
+        *("programme__organization__legal_name", "programme__organization__country"),
+        *("programme__certification__state", "programme__certification__expires_on"),
+        "programme__certification_body__audit_settings__at_risk_days",
+    ).prefetch_related(None)
+
+
+def with_team_names(audits: list[Audit]) -> list[Audit]:
+    """`audits` (a page of the audits list or the schedule), each with its team's names as a list
+    (`listed_team_names`, in the team's order), read as values in one query: prefetched, each member was three model
+    instances (the member, the auditor, the user), 3 ms of a page of 50 audits at N = 600; as values, 1.3 ms."""
+    by_id = {audit.pk: audit for audit in audits}
+    for audit in audits:
+        audit.__dict__[listed_as("team_names")] = []
+    members = TeamMember.objects.filter(audit_id__in=by_id).order_by("audit_id", "role", "pk")
+    for audit_id, full_name, email in members.values_list(
         "audit_id", "auditor__user__full_name", "auditor__user__email"
-    )
-    return (
-        audits.only(
-            *("public_id", "programme_id", "kind", "purpose", "status", "due_by", "days"),
-            *("planned_start", "planned_end", "started_on", "completed_on"),
-            *("programme__organization__legal_name", "programme__organization__country"),
-            *("programme__certification__state", "programme__certification__expires_on"),
-            "programme__certification_body__audit_settings__at_risk_days",
-        )
-        .prefetch_related(None)
-        .prefetch_related(*([Prefetch("team", queryset=members, to_attr="shown_team")] if team else []))
-    )
+    ):
+        by_id[audit_id].__dict__[listed_as("team_names")].append(User.name_of(full_name, email))
+    return audits
 
 
 def shown_findings(findings: QuerySet[Finding], *, clauses: bool = True) -> QuerySet[Finding]:
@@ -225,7 +234,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
         AuditFilter,
         rows,
         "audits/audits.html",
-        rows=lambda page: [(a, a.timing(today)) for a in page],
+        rows=lambda page: [(a, a.timing(today)) for a in with_team_names(page)],
         counted=audit_badges(today),
         indexed=True,  # audit_list_order
     )

@@ -22,7 +22,7 @@ from conformo.audits.filters import AppealFilter, AuditFilter, AuditorFilter, Co
 from conformo.audits.ical import auditor_calendar
 from conformo.audits.models import Auditor, ConflictOfInterest
 from conformo.audits.views.common import is_manager
-from conformo.audits.views.lists import audit_badges, shown_audits
+from conformo.audits.views.lists import audit_badges, shown_audits, with_team_names
 from conformo.core.errors import NotFound, PermissionDenied
 from conformo.core.forms import handle, posted
 from conformo.core.listing import list_page
@@ -138,7 +138,7 @@ def schedule(request: HttpRequest) -> HttpResponse:
         audits,
         "audits/schedule.html",
         {"form": period, "extra_form": period, "start": start, "end": end},
-        rows=lambda page: [(a, a.timing(today)) for a in page],
+        rows=lambda page: [(a, a.timing(today)) for a in with_team_names(page)],
         counted=audit_badges(today),
     )
 
