@@ -262,4 +262,9 @@ class PageNumberPagination(PaginationBase):
         size = min(pagination.page_size or settings.API_PAGE_SIZE, settings.API_MAX_PAGE_SIZE)
         offset = (pagination.page - 1) * size
         rows, found = read_page(queryset, offset, offset + size, whole=self.indexed and asked_whole(request.GET))
+        self.complete(rows)
         return {"items": rows, "count": found["all"]}
+
+    def complete(self, rows: list[Any]) -> None:
+        """What a list reads of its page's rows once they are known, as a page's `list_page(rows=...)` does: in a
+        subclass, their relations as values (`audits.api.programmes.SitesAndTeamsPagination`); here nothing."""

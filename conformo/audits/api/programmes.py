@@ -103,12 +103,8 @@ class SitesAndTeamsPagination(PageNumberPagination):
     def audits_of(item: Any) -> list[Audit]:
         return [item]
 
-    def paginate_queryset(
-        self, queryset: QuerySet[Any], pagination: PageNumberPagination.Input, request: HttpRequest, **params: Any
-    ) -> dict[str, Any]:
-        page = super().paginate_queryset(queryset, pagination, request, **params)
-        with_sites_and_teams([audit for item in page["items"] for audit in self.audits_of(item)])
-        return page
+    def complete(self, rows: list[Any]) -> None:
+        with_sites_and_teams([audit for item in rows for audit in self.audits_of(item)])
 
 
 class ProgrammePagination(SitesAndTeamsPagination):

@@ -84,12 +84,8 @@ class AuditorPagination(PageNumberPagination):
     """`PageNumberPagination` (the same parameters and answer) whose page's auditors read their qualifications as
     values (`selectors.with_qualifications`)."""
 
-    def paginate_queryset(
-        self, queryset: QuerySet[Any], pagination: PageNumberPagination.Input, request: HttpRequest, **params: Any
-    ) -> dict[str, Any]:
-        page = super().paginate_queryset(queryset, pagination, request, **params)
-        selectors.with_qualifications(page["items"], evaluations=True)
-        return page
+    def complete(self, rows: list[Any]) -> None:
+        selectors.with_qualifications(rows, evaluations=True)
 
 
 @router.get("/auditors", response={200: list[AuditorOut], 422: ErrorOut})
