@@ -72,6 +72,10 @@ class FindingStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", "Withdrawn by the audit team"
 
 
+#: A finding with nothing left to follow up (the lists' `open=false`; their covers of the open ones).
+CLOSED_FINDING = [FindingStatus.VERIFIED, FindingStatus.CLOSED, FindingStatus.WITHDRAWN]
+
+
 class ResponseStatus(models.TextChoices):
     SUBMITTED = "submitted", "Submitted"
     ACCEPTED = "accepted", "Accepted"

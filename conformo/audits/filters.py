@@ -15,6 +15,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from conformo.audits.choices import (
+    CLOSED_FINDING,
     NONCONFORMITY_GRADES,
     AppealStatus,
     ApplicationStatus,
@@ -33,7 +34,6 @@ from conformo.organizations.models import Organization
 from conformo.standards.filters import StandardFilter
 
 CLOSED_AUDIT = [AuditStatus.COMPLETED, AuditStatus.CANCELLED]
-CLOSED_FINDING = [FindingStatus.VERIFIED, FindingStatus.CLOSED, FindingStatus.WITHDRAWN]
 TIMINGS = {"overdue": "Overdue", "at_risk": "At risk"}
 
 

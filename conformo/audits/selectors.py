@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from conformo.accounts.models import User
 from conformo.audits.choices import (
     AgreementTemplateStatus,
     AuditKind,
@@ -35,7 +37,7 @@ from conformo.audits.models import (
     Qualification,
     TeamMember,
 )
-from conformo.audits.models.programmes import AuditQuerySet, certification_ended_q
+from conformo.audits.models.programmes import AuditQuerySet, ListedMember, certification_ended_q
 from conformo.audits.models.setup import ListedQualification
 from conformo.audits.redetermination import (  # re-exported: the views and the API read them here
     RECERTIFICATION_DUE as RECERTIFICATION_DUE,
@@ -48,7 +50,7 @@ from conformo.audits.redetermination import (
 )
 from conformo.core.errors import NotFound
 from conformo.core.roles import CB_ROLES
-from conformo.core.schemas import listed_as
+from conformo.core.schemas import list_values
 from conformo.core.tenancy import has_cb_role, not_visible
 from conformo.domain.agreement import MARK_USE_DUTY_FALLBACK
 from conformo.domain.certificate_states import CertificateState
@@ -138,16 +140,25 @@ def with_qualifications(auditors: list[Auditor], *, evaluations: bool = False) -
     `ListedQualification`s, with the standard and, with `evaluations` (the API's `evaluation_id`), the public id of
     the evaluation that granted it: one query of values, in the qualifications' order. At N = 600 the register's 480
     qualifications took 13 ms read with their standards' whole rows as model instances."""
-    by_id = {auditor.pk: auditor for auditor in auditors}
-    for auditor in auditors:
-        auditor.__dict__[listed_as("qualifications")] = []
-    if not by_id:
-        return auditors
     columns = ("public_id", "standard__code", "standard__designation", "sector_codes", "role", "valid_from")
     columns += ("valid_until", "basis", *(("evaluation__public_id",) if evaluations else ()))
-    for auditor_id, *values in Qualification.objects.filter(auditor_id__in=by_id).values_list("auditor_id", *columns):
-        by_id[auditor_id].__dict__[listed_as("qualifications")].append(ListedQualification(*values))
-    return auditors
+
+    def read(keys: list[Any]) -> Iterator[tuple[Any, ListedQualification]]:
+        rows = Qualification.objects.filter(auditor_id__in=keys).values_list("auditor_id", *columns)
+        return ((auditor_id, ListedQualification(*values)) for auditor_id, *values in rows)
+
+    return list_values(auditors, "qualifications", read)
+
+
+def team_members(audit_ids: list[Any]) -> Iterator[tuple[Any, ListedMember]]:
+    """The team members of `audit_ids` as (audit id, `ListedMember`), read as values, each team in its order
+    (`TeamMember.Meta.ordering`, then as added): what a page of audits or programmes lists
+    (`core.schemas.list_values(audits, "team", team_members)`)."""
+    members = TeamMember.objects.filter(audit_id__in=audit_ids).order_by("audit_id", "role", "pk")
+    for audit_id, auditor_id, full_name, email, role, clauses in members.values_list(
+        "audit_id", "auditor__public_id", "auditor__user__full_name", "auditor__user__email", "role", "clauses"
+    ):
+        yield audit_id, ListedMember(auditor_id, User.name_of(full_name, email), role, clauses)
 
 
 def auditor_get(*, user: Any, public_id: Any) -> Auditor:

@@ -11,7 +11,6 @@ from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from conformo.accounts.models import User
 from conformo.audits import selectors, services
 from conformo.audits.api.lookups import E, sites_of
 from conformo.audits.filters import AuditFilter, ProgrammeFilter
@@ -19,7 +18,6 @@ from conformo.audits.models import (
     Audit,
     Auditor,
     AuditProgramme,
-    TeamMember,
 )
 from conformo.audits.schemas import (
     AuditOut,
@@ -32,12 +30,11 @@ from conformo.audits.schemas import (
     TeamIn,
     TransitionAuditIn,
 )
-from conformo.audits.schemas.programmes import ListedMember
 from conformo.audits.services.common import require_manager
 from conformo.core.errors import ValidationFailed
 from conformo.core.listing import filter_schema, filtered, own_and_joined
 from conformo.core.pagination import PageNumberPagination
-from conformo.core.schemas import ErrorOut, listed_as
+from conformo.core.schemas import ErrorOut, list_values, listed_as
 from conformo.standards.models import Standard, Transition
 
 router = Router()
@@ -76,23 +73,15 @@ def with_sites_and_teams(audits: list[Audit]) -> None:
     of each of its ~160 team members (the member, the auditor, the user) — 16 ms of the answer's 55; about 8 as
     values. The orders are those of the relations (`Site` and `TeamMember`'s `Meta.ordering`; an audit's sites are
     its client's)."""
-    by_id = {audit.pk: audit for audit in audits}
-    for audit in audits:
-        audit.__dict__[listed_as("site_names")] = []
-        audit.__dict__[listed_as("team")] = []
-    if not by_id:
-        return
-    sites = Audit.sites.through.objects.filter(audit_id__in=by_id).order_by(
-        "audit_id", "-site__is_headquarters", "site__name", "site_id"
-    )
-    for audit_id, name in sites.values_list("audit_id", "site__name"):
-        by_id[audit_id].__dict__[listed_as("site_names")].append(name)
-    members = TeamMember.objects.filter(audit_id__in=by_id).order_by("audit_id", "role", "pk")
-    for audit_id, auditor_id, full_name, email, role, clauses in members.values_list(
-        "audit_id", "auditor__public_id", "auditor__user__full_name", "auditor__user__email", "role", "clauses"
-    ):
-        member = ListedMember(auditor_id, User.name_of(full_name, email), role, clauses)
-        by_id[audit_id].__dict__[listed_as("team")].append(member)
+
+    def sites(keys: list[Any]) -> Any:
+        rows = Audit.sites.through.objects.filter(audit_id__in=keys)
+        return rows.order_by("audit_id", "-site__is_headquarters", "site__name", "site_id").values_list(
+            "audit_id", "site__name"
+        )
+
+    list_values(audits, "site_names", sites)
+    list_values(audits, "team", selectors.team_members)
 
 
 class SitesAndTeamsPagination(PageNumberPagination):

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 
 from conformo.audits.choices import (
+    CLOSED_FINDING,
     NONCONFORMITY_GRADES,
     FindingGrade,
     FindingStatus,
@@ -93,7 +94,7 @@ class Finding(BaseModel):
             # findings at N = 600.
             models.Index(
                 fields=["audit", "response_due", "raised_on", "id", "status"],
-                condition=~models.Q(status__in=[FindingStatus.VERIFIED, FindingStatus.CLOSED, FindingStatus.WITHDRAWN]),
+                condition=~models.Q(status__in=CLOSED_FINDING),
                 name="finding_open_cover",
             ),
             # A CB's findings (its staff's lists): the same covers led by the CB, counted without joining their audits
@@ -104,7 +105,7 @@ class Finding(BaseModel):
             ),
             models.Index(
                 fields=["certification_body", "response_due", "raised_on", "id", "status", "audit"],
-                condition=~models.Q(status__in=[FindingStatus.VERIFIED, FindingStatus.CLOSED, FindingStatus.WITHDRAWN]),
+                condition=~models.Q(status__in=CLOSED_FINDING),
                 name="finding_cb_open_cover",
             ),
             # The suspension proposals' open majors by verification date (certification.selectors._overdue_majors):

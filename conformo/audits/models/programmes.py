@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any, ClassVar, Self
+from uuid import UUID
 
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
@@ -264,3 +266,18 @@ class TeamMember(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.auditor} ({self.get_role_display()}) on {self.audit}"
+
+
+@dataclass(frozen=True, slots=True)
+class ListedMember:
+    """A team member as the audits page and the API's `MemberOut` write it, read as values with a page of audits or
+    programmes (`audits.selectors.team_members`) rather than as three model instances (the member, the auditor and
+    the user); written as the auditor's name."""
+
+    auditor_public_id: UUID
+    name: str
+    role: str
+    clauses: list[str]
+
+    def __str__(self) -> str:
+        return self.name

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -11,6 +10,7 @@ from uuid import UUID
 from django.utils import timezone
 from ninja import Field, Schema
 
+from conformo.audits.models.programmes import ListedMember
 from conformo.core.schemas import PlainOut, listed, listed_as
 
 
@@ -32,17 +32,6 @@ class TransitionAuditIn(Schema):
         description="A planned surveillance or recertification audit of the programme to combine the transition "
         "with, when the CB's transition policy allows it; empty: a transition audit of its own",
     )
-
-
-@dataclass(frozen=True, slots=True)
-class ListedMember:
-    """A team member as `MemberOut` writes it, read as values with a page of programmes
-    (`audits.api.programmes.with_sites_and_teams`) rather than as three model instances."""
-
-    auditor_public_id: UUID
-    name: str
-    role: str
-    clauses: list[str]
 
 
 class MemberOut(PlainOut):

@@ -20,7 +20,6 @@ from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from conformo.accounts.models import User
 from conformo.audits import selectors
 from conformo.audits.choices import ApplicationStatus
 from conformo.audits.filters import (
@@ -34,11 +33,11 @@ from conformo.audits.filters import (
     overdue_audit_q,
     response_overdue_q,
 )
-from conformo.audits.models import Audit, Auditor, Finding, TeamMember
+from conformo.audits.models import Audit, Auditor, Finding
 from conformo.audits.views.common import is_manager
 from conformo.core.listing import list_page
 from conformo.core.pagination import read_page
-from conformo.core.schemas import listed_as
+from conformo.core.schemas import list_values
 from conformo.core.tenancy import reach
 from conformo.standards.models import Clause, Standard
 
@@ -181,18 +180,10 @@ def shown_audits(audits: QuerySet[Audit]) -> QuerySet[Audit]:
 
 
 def with_team_names(audits: list[Audit]) -> list[Audit]:
-    """`audits` (a page of the audits list or the schedule), each with its team's names as a list
-    (`listed_team_names`, in the team's order), read as values in one query: prefetched, each member was three model
-    instances (the member, the auditor, the user), 3 ms of a page of 50 audits at N = 600; as values, 1.3 ms."""
-    by_id = {audit.pk: audit for audit in audits}
-    for audit in audits:
-        audit.__dict__[listed_as("team_names")] = []
-    members = TeamMember.objects.filter(audit_id__in=by_id).order_by("audit_id", "role", "pk")
-    for audit_id, full_name, email in members.values_list(
-        "audit_id", "auditor__user__full_name", "auditor__user__email"
-    ):
-        by_id[audit_id].__dict__[listed_as("team_names")].append(User.name_of(full_name, email))
-    return audits
+    """`audits` (a page of the audits list or the schedule), each with its team as a list (`listed_team`, written as
+    the members' names), read as values in one query (`selectors.team_members`): prefetched, each member was three
+    model instances (the member, the auditor, the user), 3 ms of a page of 50 audits at N = 600; as values, 1.3 ms."""
+    return list_values(audits, "team", selectors.team_members)
 
 
 def shown_findings(findings: QuerySet[Finding], *, clauses: bool = True) -> QuerySet[Finding]:
